@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { setDeps } from '../../functions/wiring';
+import { type DynamoDbLocal, localCredentials, startDynamoDbLocal } from './dynamodb-local';
+import { ensureTable } from './ensure-table';
+import { type LocalServer, startHttpServer } from './server';
+
+export interface LocalRuntimeOptions {
+  /** 0 picks a free port. */
+  readonly port: number;
+  /** Where keys, the persisted database and the outbox live (`.data` for `npm start`). */
+  readonly dataDir: string;
+  /** Keep DynamoDB Local in memory (tests) instead of under `<dataDir>/dynamodb`. */
+  readonly inMemory?: boolean;
+  /** Use an already running DynamoDB Local instead of starting one (tests share one per run). */
+  readonly dynamoEndpoint?: string;
+  readonly tableName?: string;
+}
+
+export interface LocalRuntime {
+  readonly url: string;
+  readonly dynamoEndpoint: string;
+  readonly tableName: string;
+  readonly env: Readonly<Record<string, string>>;
+  stop(): Promise<void>;
+}
+
+const projectRoot = resolve(import.meta.dirname, '..', '..');
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/**
+ * The whole API on this machine: DynamoDB Local, the table from the shared definition, the local
+ * key source, and the HTTP server over the real handlers. The environment it sets is the one
+ * Lambda gets from CDK, with local values, so functions/wiring.ts builds the same graph.
+ */
+export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const dataDir = resolve(options.dataDir);
+  const dynamo = options.dynamoEndpoint
+    ? undefined
+    : await startDynamoDbLocal(options.inMemory ? {} : { dbPath: join(dataDir, 'dynamodb') });
+  const endpoint = options.dynamoEndpoint ?? (dynamo as DynamoDbLocal).endpoint;
+  const tableName = options.tableName ?? 'patient-onboarding-local';
+  const env = {
+    STAGE: 'local',
+    AWS_REGION: 'cn-north-1',
+    AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+    TABLE_NAME: tableName,
+    DYNAMODB_ENDPOINT: endpoint,
+    KEY_SOURCE: 'local',
+    LOCAL_KEY_FILE: join(dataDir, 'keys', 'local-keys.json'),
+    APP_VERSION: packageVersion(),
+  };
+  Object.assign(process.env, env);
+  setDeps(undefined);
+
+  const client = new DynamoDBClient({ endpoint, region: env.AWS_REGION, credentials: localCredentials });
+  let server: LocalServer;
+  try {
+    await ensureTable(client, tableName);
+    server = await startHttpServer(options.port);
+  } catch (error) {
+    await dynamo?.stop();
+    throw error;
+  } finally {
+    client.destroy();
+  }
+  return {
+    url: server.url,
+    dynamoEndpoint: endpoint,
+    tableName,
+    env,
+    stop: async () => {
+      await server.close();
+      await dynamo?.stop();
+    },
+  };
+}

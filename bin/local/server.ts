@@ -1,0 +1,128 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { AppError } from '../../functions/core/errors';
+import { logger } from '../../functions/core/logger';
+import { renderProblem } from '../../functions/core/problem';
+import { routeKey } from '../../functions/core/route';
+import { matchRoute } from '../../functions/core/route-match';
+import { fallbackRoute, routeList } from '../../functions/routes';
+import { localContext, toApiGatewayEvent } from './lambda-event';
+
+type LambdaHandler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+const functionsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'functions');
+
+/** API Gateway HTTP APIs refuse payloads over 10 MB before any Lambda runs; so does this server. */
+const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+const handlers = new Map<string, Promise<LambdaHandler>>();
+
+async function loadHandler(modulePath: string): Promise<LambdaHandler> {
+  let pending = handlers.get(modulePath);
+  if (!pending) {
+    pending = import(pathToFileURL(join(functionsDir, `${modulePath}.ts`)).href).then(
+      (mod: { handler?: LambdaHandler }) => {
+        if (typeof mod.handler !== 'function')
+          throw new Error(`functions/${modulePath}.ts does not export handler`);
+        return mod.handler;
+      },
+    );
+    handlers.set(modulePath, pending);
+  }
+  return pending;
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > GATEWAY_MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+function writeResult(res: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
+  const body =
+    result.body === undefined
+      ? undefined
+      : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
+  const headers: Record<string, string | number | string[]> = { ...result.headers } as Record<string, string>;
+  if (result.cookies && result.cookies.length > 0) headers['set-cookie'] = result.cookies;
+  if (body) headers['content-length'] = body.length;
+  res.writeHead(result.statusCode ?? 200, headers);
+  res.end(body);
+}
+
+/**
+ * Serves the route table the way API Gateway would: match the route, build the v2 event, invoke
+ * the route's real handler module; anything unmatched goes to the fallback handler ($default).
+ */
+async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const body = await readBody(req);
+  if (body === undefined) {
+    writeResult(res, renderProblem(new AppError('payload_too_large'), { requestId: 'gateway', lang: 'en' }));
+    return;
+  }
+  const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+  const match = matchRoute(routeList, req.method ?? 'GET', path);
+  const target =
+    match.kind === 'found'
+      ? {
+          module: match.route.handler,
+          group: match.route.group,
+          routeKey: routeKey(match.route),
+          params: match.params,
+        }
+      : {
+          module: fallbackRoute.handler,
+          group: fallbackRoute.group,
+          routeKey: '$default',
+          params: undefined,
+        };
+  const event = toApiGatewayEvent(req, body, {
+    routeKey: target.routeKey,
+    ...(target.params ? { pathParameters: target.params } : {}),
+  });
+  const handler = await loadHandler(target.module);
+  writeResult(res, await handler(event, localContext(`local-${target.group}`)));
+}
+
+export interface LocalServer {
+  readonly url: string;
+  readonly server: Server;
+  close(): Promise<void>;
+}
+
+export async function startHttpServer(port: number, host = '127.0.0.1'): Promise<LocalServer> {
+  const server = createServer((req, res) => {
+    serve(req, res).catch((error: unknown) => {
+      // Handlers turn their own errors into problems; reaching here means the runtime itself broke.
+      logger.error('local runtime failed to serve a request', error as Error);
+      if (!res.headersSent)
+        writeResult(res, renderProblem(error, { requestId: 'local-runtime', lang: 'en' }));
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${address.port}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,225 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { type RouteId, routes } from '../routes';
+import { type Deps, getDeps } from '../wiring';
+import { AppError, type FieldIssue, ValidationError } from './errors';
+import { logger } from './logger';
+import { type Lang, negotiateLang } from './messages';
+import { renderProblem } from './problem';
+import type { RouteDefinition } from './route';
+
+/** What the edge middlewares learn about a request; handlers see it as `HttpRequest`. */
+interface EdgeState {
+  requestId: string;
+  lang: Lang;
+  startedAt: number;
+  body?: unknown;
+  query?: unknown;
+  params?: unknown;
+}
+
+type EdgeEvent = APIGatewayProxyEventV2 & { edge?: EdgeState };
+type Request = middy.Request<
+  EdgeEvent,
+  APIGatewayProxyStructuredResultV2 | HttpResult<unknown>,
+  Error,
+  Context
+>;
+
+type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
+type RouteOf<Id extends RouteId> = (typeof routes)[Id];
+type RequestPart<Id extends RouteId, K extends 'body' | 'query' | 'params'> =
+  RouteOf<Id> extends {
+    request: { [P in K]: infer S };
+  }
+    ? Infer<S>
+    : undefined;
+type ResponseBody<Id extends RouteId> = RouteOf<Id>['response'] extends { body: infer S }
+  ? z.input<S>
+  : undefined;
+
+export interface HttpRequest<B = unknown, Q = unknown, P = unknown> {
+  readonly body: B;
+  readonly query: Q;
+  readonly params: P;
+  readonly requestId: string;
+  readonly lang: Lang;
+  /** Lower-cased header names, as API Gateway HTTP APIs deliver them. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly sourceIp: string;
+  readonly userAgent: string;
+}
+
+export interface HttpResult<T> {
+  readonly status?: number;
+  readonly body?: T;
+  readonly headers?: Record<string, string>;
+}
+
+export type RouteRequest<Id extends RouteId> = HttpRequest<
+  RequestPart<Id, 'body'>,
+  RequestPart<Id, 'query'>,
+  RequestPart<Id, 'params'>
+>;
+
+/**
+ * Wraps a route's use-case call in the edge pipeline: request context and language, JSON body
+ * checks, zod validation of body, query and path, response validation, and problem+json for every
+ * error. The same function runs in Lambda and under the local server.
+ */
+export function httpHandler<Id extends RouteId>(
+  id: Id,
+  handle: (request: RouteRequest<Id>, deps: Deps) => Promise<HttpResult<ResponseBody<Id>>>,
+) {
+  const route: RouteDefinition = routes[id];
+  return edgePipeline(id, route, async (event) => {
+    const edge = event.edge as EdgeState;
+    const request: HttpRequest<unknown, unknown, unknown> = {
+      body: edge.body,
+      query: edge.query,
+      params: edge.params,
+      requestId: edge.requestId,
+      lang: edge.lang,
+      headers: event.headers ?? {},
+      sourceIp: event.requestContext.http.sourceIp,
+      userAgent: event.requestContext.http.userAgent ?? '',
+    };
+    return handle(request as RouteRequest<Id>, getDeps());
+  });
+}
+
+/** The pipeline without a route entry, for the fallback (404/405) handler. */
+export function edgePipeline(
+  name: string,
+  route: RouteDefinition | undefined,
+  base: (event: EdgeEvent) => Promise<HttpResult<unknown>>,
+) {
+  const pipeline = middy<EdgeEvent, APIGatewayProxyStructuredResultV2 | HttpResult<unknown>, Error, Context>(
+    base,
+  )
+    .use(accessLog(name))
+    .use(edgeContext(name))
+    .use(problemErrors())
+    .use(serializeResponse(route));
+  if (route?.request) pipeline.use(jsonBody(route)).use(validateRequest(route));
+  return pipeline as unknown as (
+    event: APIGatewayProxyEventV2,
+    context: Context,
+  ) => Promise<APIGatewayProxyStructuredResultV2>;
+}
+
+function edgeContext(routeName: string) {
+  const edgeContextBefore = (request: Request): void => {
+    const { event, context } = request;
+    const requestId = event.requestContext?.requestId ?? context.awsRequestId;
+    event.edge = {
+      requestId,
+      lang: negotiateLang(event.headers?.['accept-language']),
+      startedAt: performance.now(),
+    };
+    logger.resetKeys();
+    logger.addContext(context);
+    logger.appendKeys({ requestId, route: routeName });
+  };
+  return { before: edgeContextBefore };
+}
+
+/** One line per request: route, status, duration. Never headers, query or body. */
+function accessLog(routeName: string) {
+  const write = (request: Request): void => {
+    const response = request.response as APIGatewayProxyStructuredResultV2 | undefined;
+    const started = request.event.edge?.startedAt ?? performance.now();
+    logger.info('request', {
+      method: request.event.requestContext?.http?.method,
+      route: routeName,
+      status: response?.statusCode,
+      durationMs: Math.round((performance.now() - started) * 10) / 10,
+    });
+  };
+  return { after: write, onError: write };
+}
+
+function problemErrors() {
+  const problemErrorsOnError = (request: Request): void => {
+    const { error } = request;
+    const edge = request.event.edge ?? { requestId: request.context.awsRequestId, lang: 'zh-CN' as const };
+    if (error instanceof AppError) {
+      logger.info('request refused', { problemCode: error.code });
+    } else {
+      logger.error('request failed', error as Error);
+    }
+    request.response = renderProblem(error, { requestId: edge.requestId, lang: edge.lang });
+  };
+  return { onError: problemErrorsOnError };
+}
+
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+function jsonBody(route: RouteDefinition) {
+  const jsonBodyBefore = (request: Request): void => {
+    const { event } = request;
+    const edge = event.edge as EdgeState;
+    if (!route.request?.body) return;
+    const raw =
+      event.body === undefined ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64') : event.body;
+    const size = typeof raw === 'string' ? Buffer.byteLength(raw) : raw.byteLength;
+    if (size > getDeps().config.maxBodyBytes) throw new AppError('payload_too_large');
+    if (size === 0) {
+      edge.body = undefined;
+      return;
+    }
+    if (!JSON_TYPE.test(event.headers?.['content-type'] ?? '')) throw new AppError('unsupported_media_type');
+    try {
+      edge.body = JSON.parse(raw.toString());
+    } catch {
+      throw new AppError('malformed_json');
+    }
+  };
+  return { before: jsonBodyBefore };
+}
+
+function validateRequest(route: RouteDefinition) {
+  const validateRequestBefore = (request: Request): void => {
+    const { event } = request;
+    const edge = event.edge as EdgeState;
+    const issues: FieldIssue[] = [];
+    const check = (part: 'body' | 'query' | 'params', schema: z.ZodType | undefined, input: unknown) => {
+      if (!schema) return undefined;
+      const result = schema.safeParse(input);
+      if (result.success) return result.data;
+      // Paths and issue kinds only: the offending values may be a phone or an ID number.
+      for (const issue of result.error.issues)
+        issues.push({ path: [part, ...issue.path].join('.'), issue: issue.code });
+      return undefined;
+    };
+    edge.body = check('body', route.request?.body, edge.body);
+    edge.query = check('query', route.request?.query, event.queryStringParameters ?? {});
+    edge.params = check('params', route.request?.params, event.pathParameters ?? {});
+    if (issues.length > 0) throw new ValidationError(issues);
+  };
+  return { before: validateRequestBefore };
+}
+
+function serializeResponse(route: RouteDefinition | undefined) {
+  const serializeResponseAfter = (request: Request): void => {
+    const result = (request.response ?? {}) as HttpResult<unknown>;
+    const status = result.status ?? route?.response.status ?? 200;
+    let body = result.body;
+    if (route?.response.body && status === route.response.status) {
+      // A response that breaks its own contract is our bug: fail loudly (500) rather than leak it.
+      body = route.response.body.parse(result.body);
+    }
+    request.response = {
+      statusCode: status,
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }),
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+        ...result.headers,
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    };
+  };
+  return { after: serializeResponseAfter };
+}

@@ -1,0 +1,41 @@
+import type { z } from 'zod';
+
+/**
+ * The shape of one route-table entry. Entries are data: CDK, the local server and the OpenAPI
+ * generator read them; handlers look up their own entry by id for schemas.
+ */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** What a route's function may touch; CDK turns the union over a group into IAM grants. */
+export interface Touches {
+  /** The single table: none, read-only, or read and write. */
+  readonly table?: 'read' | 'readwrite';
+  /** The data key: `encrypt` to seal, `decrypt` to open, `both`. */
+  readonly dataKey?: 'encrypt' | 'decrypt' | 'both';
+  /** The blind-index key secret. */
+  readonly indexKey?: boolean;
+}
+
+export interface RouteDefinition {
+  readonly method: HttpMethod;
+  /** API Gateway path template, e.g. `/v1/me/cards/{cardId}`. */
+  readonly path: string;
+  /** Lambda function that serves it: one function per group. */
+  readonly group: string;
+  readonly auth: 'none' | 'user';
+  readonly summary: string;
+  /** Module under functions/ (no extension) exporting `handler`. */
+  readonly handler: string;
+  readonly request?: {
+    readonly body?: z.ZodType;
+    readonly query?: z.ZodObject;
+    readonly params?: z.ZodObject;
+  };
+  /** Success status and schema; errors are always problem+json. */
+  readonly response: { readonly status: number; readonly body?: z.ZodType };
+  readonly touches: Touches;
+}
+
+export function routeKey(route: Pick<RouteDefinition, 'method' | 'path'>): string {
+  return `${route.method} ${route.path}`;
+}

@@ -1,0 +1,56 @@
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+
+/**
+ * The single table, described once. CDK (lib/data-stack.ts) and the local runtime both build the
+ * table from this, so the two cannot drift.
+ */
+export const tableDefinition = {
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  /** Epoch seconds; DynamoDB deletes expired items eventually, so expiry is always checked in code too. */
+  timeToLiveAttribute: 'ttl',
+  globalSecondaryIndexes: [] as ReadonlyArray<{
+    readonly indexName: string;
+    readonly partitionKey: { readonly name: string; readonly type: 'S' };
+    readonly sortKey?: { readonly name: string; readonly type: 'S' };
+  }>,
+} as const;
+
+/** Attribute that holds an item's sealed (encrypted) sensitive fields. */
+export const SEALED_ATTRIBUTE = 'sealed';
+
+export function createTableInput(tableName: string): CreateTableCommandInput {
+  const { partitionKey, sortKey, globalSecondaryIndexes } = tableDefinition;
+  const attributes = new Map<string, 'S'>([
+    [partitionKey.name, partitionKey.type],
+    [sortKey.name, sortKey.type],
+  ]);
+  for (const gsi of globalSecondaryIndexes) {
+    attributes.set(gsi.partitionKey.name, gsi.partitionKey.type);
+    if (gsi.sortKey) attributes.set(gsi.sortKey.name, gsi.sortKey.type);
+  }
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [...attributes].map(([AttributeName, AttributeType]) => ({
+      AttributeName,
+      AttributeType,
+    })),
+    KeySchema: [
+      { AttributeName: partitionKey.name, KeyType: 'HASH' },
+      { AttributeName: sortKey.name, KeyType: 'RANGE' },
+    ],
+    ...(globalSecondaryIndexes.length > 0
+      ? {
+          GlobalSecondaryIndexes: globalSecondaryIndexes.map((gsi) => ({
+            IndexName: gsi.indexName,
+            KeySchema: [
+              { AttributeName: gsi.partitionKey.name, KeyType: 'HASH' as const },
+              ...(gsi.sortKey ? [{ AttributeName: gsi.sortKey.name, KeyType: 'RANGE' as const }] : []),
+            ],
+            Projection: { ProjectionType: 'ALL' as const },
+          })),
+        }
+      : {}),
+  };
+}
