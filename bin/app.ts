@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { App, Aspects, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { stageConfig } from '../functions/core/config';
+import { fallbackRoute, routeList } from '../functions/routes';
+import { ApiStack } from '../lib/api-stack';
+import { DataStack } from '../lib/data-stack';
+import { assertAllowedRegion, parseAllowedRegions, ResidencyChecker } from '../lib/residency';
+
+const CROSS_STACK_FLAG = '@aws-cdk/core:defaultCrossStackReferences';
+
+/**
+ * The CDK app. Reads context (`region`, `stage`, `allowedRegions`) here and nowhere else, refuses a
+ * region outside the allow-list before building anything, and runs the residency and cdk-nag
+ * checks on every synth.
+ */
+export function buildApp(app: App = new App()): { app: App; data: DataStack; api: ApiStack } {
+  // Lock in today's producer-protecting cross-stack references (CDK asks for an explicit choice).
+  if (app.node.tryGetContext(CROSS_STACK_FLAG) === undefined) app.node.setContext(CROSS_STACK_FLAG, 'strong');
+  const allowed = parseAllowedRegions(app.node.tryGetContext('allowedRegions'));
+  const region = assertAllowedRegion(app.node.tryGetContext('region') as string | undefined, allowed);
+  const stage = String(app.node.tryGetContext('stage') ?? 'prod');
+  const config = { ...stageConfig(stage), allowedRegions: allowed };
+  const version = (
+    JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+  ).version;
+  const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region };
+
+  const data = new DataStack(app, `PatientOnboarding-${stage}-Data`, { env, stage });
+  const api = new ApiStack(app, `PatientOnboarding-${stage}-Api`, {
+    env,
+    config,
+    version,
+    routes: routeList,
+    fallback: fallbackRoute,
+    table: data.table,
+    dataKey: data.dataKey,
+    indexKeySecret: data.indexKeySecret,
+  });
+  api.addStackDependency(data);
+
+  Aspects.of(app).add(new ResidencyChecker(allowed));
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  return { app, data, api };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  try {
+    buildApp().app.synth();
+  } catch (error) {
+    // A refusal (wrong region) is a message for the person deploying, not a stack trace.
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  }
+}
