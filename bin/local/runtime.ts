@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { loadLocalKeyMaterial } from '../../functions/crypto/local-key-source';
 import { setDeps } from '../../functions/wiring';
 import { type DynamoDbLocal, localCredentials, startDynamoDbLocal } from './dynamodb-local';
 import { ensureTable } from './ensure-table';
@@ -57,6 +58,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   };
   Object.assign(process.env, env);
   setDeps(undefined);
+  // Create the local keys now (first start) rather than on the first sealed write, and fail fast
+  // if the key file is unreadable.
+  loadLocalKeyMaterial(env.LOCAL_KEY_FILE);
 
   const client = new DynamoDBClient({ endpoint, region: env.AWS_REGION, credentials: localCredentials });
   let server: LocalServer;

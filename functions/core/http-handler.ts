@@ -19,7 +19,7 @@ interface EdgeState {
   params?: unknown;
 }
 
-type EdgeEvent = APIGatewayProxyEventV2 & { edge?: EdgeState };
+export type EdgeEvent = APIGatewayProxyEventV2 & { edge?: EdgeState };
 type Request = middy.Request<
   EdgeEvent,
   APIGatewayProxyStructuredResultV2 | HttpResult<unknown>,

@@ -1,0 +1,145 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../bin/app';
+import { routeKey } from '../../functions/core/route';
+import { routeList } from '../../functions/routes';
+import { synthViolations, testApp } from '../helpers/cdk';
+
+let data: Template;
+let api: Template;
+let violations: ReturnType<typeof synthViolations>;
+let templatesText: string;
+
+beforeAll(() => {
+  const built = buildApp(testApp());
+  violations = synthViolations(built.app);
+  data = Template.fromStack(built.data);
+  api = Template.fromStack(built.api);
+  templatesText = JSON.stringify(data.toJSON()) + JSON.stringify(api.toJSON());
+});
+
+describe('data stack', () => {
+  it('keeps the table: PITR, deletion protection, customer-managed key, TTL, RETAIN', () => {
+    data.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: Match.anyValue() },
+        TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+      },
+    });
+  });
+
+  it('has two single-region keys with rotation that deny replication', () => {
+    const keys = data.findResources('AWS::KMS::Key');
+    expect(Object.keys(keys)).toHaveLength(2);
+    for (const key of Object.values(keys)) {
+      expect(key.DeletionPolicy).toBe('Retain');
+      expect(key.Properties.EnableKeyRotation).toBe(true);
+      expect(key.Properties.MultiRegion).not.toBe(true);
+      expect(key.Properties.KeyPolicy.Statement).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            Effect: 'Deny',
+            Action: ['kms:ReplicateKey', 'kms:UpdatePrimaryRegion'],
+          }),
+        ]),
+      );
+    }
+  });
+
+  it('keeps the blind-index key in Secrets Manager under the customer-managed key', () => {
+    data.hasResource('AWS::SecretsManager::Secret', {
+      DeletionPolicy: 'Retain',
+      Properties: {
+        KmsKeyId: Match.anyValue(),
+        GenerateSecretString: Match.objectLike({ PasswordLength: 64 }),
+      },
+    });
+  });
+});
+
+describe('api stack', () => {
+  it('has one arm64 nodejs22.x function per route group, with log groups that expire', () => {
+    const groups = new Set(routeList.map((r) => r.group));
+    api.resourceCountIs('AWS::Lambda::Function', groups.size);
+    api.allResourcesProperties('AWS::Lambda::Function', { Runtime: 'nodejs22.x', Architectures: ['arm64'] });
+    for (const group of Object.values(api.findResources('AWS::Logs::LogGroup'))) {
+      expect(group.Properties.RetentionInDays).toBe(180);
+    }
+  });
+
+  it('has an API route for every route-table entry and a $default-style catch-all', () => {
+    const keys = Object.values(api.findResources('AWS::ApiGatewayV2::Route')).map(
+      (r) => r.Properties.RouteKey,
+    );
+    expect(keys.sort()).toEqual([...routeList.map(routeKey), 'ANY /{proxy+}'].sort());
+  });
+
+  it('writes JSON access logs without query strings or paths, and throttles by default', () => {
+    const stage = Object.values(api.findResources('AWS::ApiGatewayV2::Stage'))[0];
+    const format = JSON.parse(stage?.Properties.AccessLogSettings.Format);
+    expect(Object.keys(format)).toEqual(expect.arrayContaining(['requestId', 'routeKey', 'status']));
+    expect(JSON.stringify(format)).not.toMatch(/querystring|\$context\.path|identity/i);
+    expect(stage?.Properties.DefaultRouteSettings).toMatchObject({
+      ThrottlingRateLimit: 200,
+      ThrottlingBurstLimit: 400,
+    });
+  });
+
+  it('grants the system functions neither the data key nor the blind-index secret', () => {
+    const policies = JSON.stringify(api.findResources('AWS::IAM::Policy'));
+    expect(policies).not.toContain('kms:GenerateDataKey');
+    expect(policies).not.toContain('secretsmanager:GetSecretValue');
+    const env = Object.values(api.findResources('AWS::Lambda::Function'))[0]?.Properties.Environment
+      .Variables;
+    expect(env).not.toHaveProperty('DATA_KEY_ARN');
+    expect(env).toMatchObject({ KEY_SOURCE: 'kms', STAGE: 'prod' });
+  });
+
+  it('uses no AWS managed policy', () => {
+    expect(templatesText).not.toContain('AWSLambdaBasicExecutionRole');
+  });
+});
+
+describe('checks', () => {
+  it('passes cdk-nag AwsSolutions with every acknowledgement written down', () => {
+    expect(violations).toEqual([]);
+    const documented = readFileSync(new URL('../../docs/security-checks.md', import.meta.url), 'utf8');
+    for (const rule of ['AwsSolutions-SMG4', 'AwsSolutions-APIG4', 'AwsSolutions-L1'])
+      expect(documented).toContain(rule);
+  });
+
+  it('names no ARN outside the aws-cn partition', () => {
+    expect(templatesText).not.toContain('arn:aws:');
+  });
+
+  it('catches a non-compliant resource (the checks can fail)', () => {
+    const app = testApp();
+    const stack = new Stack(app, 'Bad', { env: { region: 'cn-north-1' } });
+    new dynamodb.Table(stack, 'T', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(synthViolations(app).map((v) => v.rule)).toContain('AwsSolutions-DDB3');
+  });
+
+  it('writes generated group entries only under .build (never into functions/)', () => {
+    const entry = readFileSync(
+      join(import.meta.dirname, '..', '..', '.build', 'entries', 'system.ts'),
+      'utf8',
+    );
+    expect(entry).toContain("'GET /health'");
+    expect(entry).toContain('$default: fallback');
+  });
+});
