@@ -1,0 +1,250 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import {
+  AlgorithmSuiteIdentifier,
+  buildClient,
+  CommitmentPolicy,
+  getLocalCryptographicMaterialsCache,
+  NodeCachingMaterialsManager,
+} from '@aws-crypto/client-node';
+import { build } from 'esbuild';
+import { startDynamoDbLocal } from '../bin/local/dynamodb-local';
+import { ensureTable } from '../bin/local/ensure-table';
+import { stages } from '../functions/core/config';
+import { CountingKeyring } from '../functions/crypto/counting-keyring';
+import { EncryptingSealer } from '../functions/crypto/encrypting-sealer';
+import { loadLocalKeyMaterial } from '../functions/crypto/local-key-source';
+import { fallbackRoute, routeList } from '../functions/routes';
+import { groupRoutes, writeGroupEntry } from '../lib/route-groups';
+import { round, summarise } from './stats';
+
+/**
+ * `npm run bench`: what costs money or latency on AWS, measured on this machine.
+ * - sealing: seal/open rate and latency; keyring (= KMS) calls per 1000 seals, with our stable
+ *   encryption context and, for comparison, with pk/sk in the context (what the cache cannot reuse);
+ * - bundles: size of each route-group function as CDK builds it (esbuild, minified ESM);
+ * - cold start: a fresh Node 22 process importing a bundle and serving its first request;
+ * - npm start: process start to the first 200 on /health, with a fresh data directory.
+ */
+const root = join(import.meta.dirname, '..');
+const work = mkdtempSync(join(tmpdir(), 'po-bench-'));
+const fields = {
+  phone: '+8613912345678',
+  idNumber: '11010519491231002X',
+  name: '欧阳娜娜',
+  hisPatientId: 'HIS-778899',
+};
+
+async function timeEach(n: number, run: (i: number) => Promise<unknown>): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await run(i);
+    samples.push(performance.now() - t);
+  }
+  return samples;
+}
+
+async function benchSealing() {
+  const keys = loadLocalKeyMaterial(join(work, 'keys.json'), {});
+  const keyring = new CountingKeyring(keys.keyring);
+  const sealer = new EncryptingSealer(keyring, stages.prod.dataKeyCache);
+  const binding = (i: number) => ({ table: 'bench', pk: `USER#${i}`, sk: 'PROFILE' });
+  await sealer.seal(binding(-1), fields); // warm up
+  keyring.encrypts = 0;
+  const blobs: Uint8Array[] = [];
+  const seal = await timeEach(2000, async (i) => blobs.push(await sealer.seal(binding(i), fields)));
+  const encryptsPer1000 = (keyring.encrypts / 2000) * 1000;
+  keyring.decrypts = 0;
+  const open = await timeEach(2000, (i) => sealer.open(binding(i), blobs[i] as Uint8Array));
+  const decryptsPer1000 = (keyring.decrypts / 2000) * 1000;
+
+  // The same cache with the item key in the encryption context: every context is new to the cache.
+  const perItem = new CountingKeyring(keys.keyring);
+  const cmm = new NodeCachingMaterialsManager({
+    backingMaterials: perItem,
+    cache: getLocalCryptographicMaterialsCache(stages.prod.dataKeyCache.capacity),
+    maxAge: stages.prod.dataKeyCache.maxAgeMs,
+    maxMessagesEncrypted: stages.prod.dataKeyCache.maxMessages,
+  });
+  const { encrypt } = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT);
+  for (let i = 0; i < 1000; i++) {
+    await encrypt(cmm, JSON.stringify(fields), {
+      encryptionContext: { table: 'bench', pk: `USER#${i}`, sk: 'PROFILE', v: '1' },
+      suiteId: AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COMMIT_KEY,
+    });
+  }
+  return {
+    seal: summarise(seal),
+    open: summarise(open),
+    sealedBlobBytes: blobs[0]?.byteLength,
+    plaintextBytes: Buffer.byteLength(JSON.stringify(fields)),
+    kmsCallsPer1000Seals: encryptsPer1000,
+    kmsCallsPer1000Opens: decryptsPer1000,
+    kmsCallsPer1000SealsWithItemKeyInContext: perItem.encrypts,
+    dataKeyCache: stages.prod.dataKeyCache,
+  };
+}
+
+async function benchBundles() {
+  // Under .build/ (git-ignored), beside the entries CDK generates.
+  const entriesDir = join(root, '.build', 'bench', 'entries');
+  const outDir = join(root, '.build', 'bench', 'bundles');
+  const result: Record<string, { file: string; bytes: number; gzipBytes: number }> = {};
+  for (const group of groupRoutes(routeList, fallbackRoute.group)) {
+    const entry = writeGroupEntry(group, {
+      functionsDir: join(root, 'functions'),
+      outDir: entriesDir,
+      fallbackHandler: fallbackRoute.handler,
+    });
+    const outfile = join(outDir, `${group.name}.mjs`);
+    // The options lib/api-stack.ts gives NodejsFunction.
+    await build({
+      entryPoints: [entry],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node22',
+      minify: true,
+      mainFields: ['module', 'main'],
+      banner: {
+        js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+      },
+      logLevel: 'silent',
+    });
+    const { readFileSync } = await import('node:fs');
+    const code = readFileSync(outfile);
+    result[group.name] = { file: outfile, bytes: code.length, gzipBytes: gzipSync(code).length };
+  }
+  return result;
+}
+
+function runNode(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}: ${out}`))));
+  });
+}
+
+async function benchColdStart(bundles: Awaited<ReturnType<typeof benchBundles>>) {
+  const dynamo = await startDynamoDbLocal();
+  const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+  const client = new DynamoDBClient({
+    endpoint: dynamo.endpoint,
+    region: 'cn-north-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  await ensureTable(client, 'bench');
+  client.destroy();
+  const probe = join(work, 'cold-start.mjs');
+  writeFileSync(
+    probe,
+    `const t0 = performance.now();
+const { handler } = await import(process.argv[2]);
+const t1 = performance.now();
+const event = { version: '2.0', routeKey: 'GET /health', rawPath: '/health', rawQueryString: '', headers: {},
+  requestContext: { requestId: 'cold', http: { method: 'GET', path: '/health', sourceIp: '127.0.0.1', userAgent: 'bench' } },
+  isBase64Encoded: false };
+const ctx = { awsRequestId: 'cold', functionName: 'bench', getRemainingTimeInMillis: () => 10000 };
+const res = await handler(event, ctx);
+const t2 = performance.now();
+const t3s = []; for (let i = 0; i < 20; i++) { const a = performance.now(); await handler(event, ctx); t3s.push(performance.now() - a); }
+t3s.sort((a, b) => a - b);
+console.log(JSON.stringify({ status: res.statusCode, importMs: t1 - t0, firstInvokeMs: t2 - t1, warmP50Ms: t3s[10] }));`,
+  );
+  const env = {
+    ...process.env,
+    STAGE: 'local',
+    AWS_REGION: 'cn-north-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    TABLE_NAME: 'bench',
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    KEY_SOURCE: 'local',
+    LOCAL_KEY_FILE: join(work, 'cold-keys.json'),
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+  };
+  const result: Record<string, unknown> = {};
+  for (const [group, bundle] of Object.entries(bundles)) {
+    const runs: Array<Record<string, number>> = [];
+    for (let i = 0; i < 5; i++) runs.push(JSON.parse(await runNode([probe, bundle.file], env)));
+    const median = (key: string) => round(runs.map((r) => r[key] ?? 0).sort((a, b) => a - b)[2] ?? 0, 1);
+    result[group] = {
+      status: runs[0]?.status,
+      importMs: median('importMs'),
+      firstInvokeMs: median('firstInvokeMs'),
+      warmInvokeP50Ms: median('warmP50Ms'),
+    };
+  }
+  await dynamo.stop();
+  return result;
+}
+
+async function benchNpmStart() {
+  const times: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'po-bench-start-'));
+    const t0 = performance.now();
+    const child = spawn(
+      process.execPath,
+      [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'bin/local.ts'],
+      {
+        cwd: root,
+        env: { ...process.env, PORT: '0', DATA_DIR: dataDir, POWERTOOLS_LOG_LEVEL: 'SILENT' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+        const m = /listening on (http:\/\/\S+)/.exec(out);
+        if (m?.[1]) resolve(m[1]);
+      });
+      child.on('exit', (code) => reject(new Error(`npm start exited ${code}`)));
+    });
+    for (;;) {
+      const ok = await fetch(`${url}/health`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
+      if (ok) break;
+    }
+    times.push(performance.now() - t0);
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+  return {
+    runs: times.map((t) => round(t, 0)),
+    medianMs: round([...times].sort((a, b) => a - b)[1] ?? 0, 0),
+  };
+}
+
+const startedAt = new Date().toISOString();
+const sealing = await benchSealing();
+const bundles = await benchBundles();
+const coldStart = await benchColdStart(bundles);
+const npmStart = await benchNpmStart();
+const results = {
+  startedAt,
+  node: process.version,
+  machine: { cpus: (await import('node:os')).cpus().length, arch: process.arch },
+  sealing,
+  bundles: Object.fromEntries(
+    Object.entries(bundles).map(([g, b]) => [g, { bytes: b.bytes, gzipBytes: b.gzipBytes }]),
+  ),
+  coldStart,
+  npmStartToFirstHealth200: npmStart,
+};
+const outDir = join(root, 'bench', 'results');
+mkdirSync(outDir, { recursive: true });
+writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+process.stdout.write(`${JSON.stringify(results, null, 2)}\nwrote bench/results/latest.json\n`);
