@@ -2,12 +2,15 @@ import { readFileSync } from 'node:fs';
 import { App, Aspects, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { stageConfig } from '../functions/core/config';
-import { fallbackRoute, routeList } from '../functions/routes';
+import { authorizerFunction, fallbackRoute, routeList } from '../functions/routes';
 import { ApiStack } from '../lib/api-stack';
 import { DataStack } from '../lib/data-stack';
 import { assertAllowedRegion, parseAllowedRegions, ResidencyChecker } from '../lib/residency';
 
-const CROSS_STACK_FLAG = '@aws-cdk/core:defaultCrossStackReferences';
+const FEATURE_FLAGS = {
+  // Lock in today's producer-protecting cross-stack references (CDK asks for an explicit choice).
+  '@aws-cdk/core:defaultCrossStackReferences': 'strong',
+};
 
 /**
  * The CDK app. Reads context (`region`, `stage`, `allowedRegions`) here and nowhere else, refuses a
@@ -15,8 +18,9 @@ const CROSS_STACK_FLAG = '@aws-cdk/core:defaultCrossStackReferences';
  * checks on every synth.
  */
 export function buildApp(app: App = new App()): { app: App; data: DataStack; api: ApiStack } {
-  // Lock in today's producer-protecting cross-stack references (CDK asks for an explicit choice).
-  if (app.node.tryGetContext(CROSS_STACK_FLAG) === undefined) app.node.setContext(CROSS_STACK_FLAG, 'strong');
+  for (const [flag, value] of Object.entries(FEATURE_FLAGS)) {
+    if (app.node.tryGetContext(flag) === undefined) app.node.setContext(flag, value);
+  }
   const allowed = parseAllowedRegions(app.node.tryGetContext('allowedRegions'));
   const region = assertAllowedRegion(app.node.tryGetContext('region') as string | undefined, allowed);
   const stage = String(app.node.tryGetContext('stage') ?? 'prod');
@@ -33,9 +37,13 @@ export function buildApp(app: App = new App()): { app: App; data: DataStack; api
     version,
     routes: routeList,
     fallback: fallbackRoute,
+    authorizer: authorizerFunction,
     table: data.table,
     dataKey: data.dataKey,
-    indexKeySecret: data.indexKeySecret,
+    storageKey: data.storageKey,
+    appSecret: data.appSecret,
+    signingKey: data.signingKey,
+    providerSecret: data.providerSecret,
   });
   api.addStackDependency(data);
 

@@ -1,14 +1,33 @@
+import { randomBytes, randomInt } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Authenticator } from './auth/authenticate';
+import { DynamoAuditLog } from './auth/dynamo-audit-log';
+import { DynamoAuthStore } from './auth/dynamo-auth-store';
+import { DynamoRateLimiter } from './auth/dynamo-rate-limiter';
+import type { Random } from './auth/otp';
+import type { AuthDeps, CaptchaVerifier, SmsSender, TokenSigner } from './auth/ports';
+import { KmsTokenSigner } from './auth/tokens/kms-token-signer';
+import { LocalTokenSigner } from './auth/tokens/local-token-signer';
 import { type Clock, systemClock } from './core/clock';
 import { isAllowedRegion, type StageConfig, stageConfig } from './core/config';
 import { StartupRefusedError } from './core/errors';
 import { BlindIndexer } from './crypto/blind-index';
 import { EncryptingSealer } from './crypto/encrypting-sealer';
-import type { KeyMaterial } from './crypto/key-source';
-import { loadKmsKeyMaterial } from './crypto/kms-key-source';
+import { kmsKeyring, loadAppKeys } from './crypto/kms-key-source';
 import { loadLocalKeyMaterial } from './crypto/local-key-source';
 import type { Sealer } from './crypto/sealer';
+import { TencentCaptchaVerifier } from './providers/captcha/tencent-captcha-verifier';
+import {
+  loadProviderCredentials,
+  type ProviderCredentials,
+  standinCredentials,
+} from './providers/credentials';
+import { AliyunSmsSender } from './providers/sms/aliyun-sms-sender';
+import { FailoverSmsSender } from './providers/sms/failover-sms-sender';
+import { LocalSmsSender } from './providers/sms/local-sms-sender';
+import { TencentSmsSender } from './providers/sms/tencent-sms-sender';
 import { SealedTable } from './store/sealed-table';
 
 /**
@@ -28,7 +47,16 @@ export interface Deps {
   sealer(): Promise<Sealer>;
   indexer(): Promise<BlindIndexer>;
   table(): Promise<SealedTable>;
+  /** The login feature's ports, built on first use. */
+  auth(): Promise<AuthDeps>;
+  /** Just what checking a bearer token needs: no app secret, no providers (the authorizer's grants). */
+  authenticator(): Promise<Authenticator>;
 }
+
+export const cryptoRandom: Random = {
+  int: (min, max) => randomInt(min, max),
+  bytes: (length) => new Uint8Array(randomBytes(length)),
+};
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
@@ -63,18 +91,107 @@ export function buildDeps(env: NodeJS.ProcessEnv = process.env): Deps {
     maxAttempts: 3,
   });
 
-  const keys = once<KeyMaterial>(async () =>
-    keySource === 'local'
-      ? loadLocalKeyMaterial(required(env, 'LOCAL_KEY_FILE'), env)
-      : loadKmsKeyMaterial({
-          dataKeyArn: required(env, 'DATA_KEY_ARN'),
-          indexKeySecretArn: required(env, 'INDEX_KEY_SECRET_ARN'),
-          secrets: new SecretsManagerClient({ region }),
-        }),
+  const secrets = once(async () => new SecretsManagerClient({ region }));
+  const localKeys = once(async () => loadLocalKeyMaterial(required(env, 'LOCAL_KEY_FILE'), env));
+  const keyring = once(async () =>
+    keySource === 'local' ? (await localKeys()).keyring : kmsKeyring(required(env, 'DATA_KEY_ARN')),
   );
-  const sealer = once<Sealer>(async () => new EncryptingSealer((await keys()).keyring, config.dataKeyCache));
-  const indexer = once(async () => new BlindIndexer((await keys()).indexKey));
+  const appKeys = once(async () =>
+    keySource === 'local' ? localKeys() : loadAppKeys(await secrets(), required(env, 'APP_SECRET_ARN')),
+  );
+  const sealer = once<Sealer>(async () => new EncryptingSealer(await keyring(), config.dataKeyCache));
+  const indexer = once(async () => new BlindIndexer((await appKeys()).indexKey));
   const table = once(async () => new SealedTable({ client: dynamo, tableName, sealer: await sealer() }));
+
+  const providerCredentials = once<ProviderCredentials>(async () =>
+    keySource === 'local'
+      ? standinCredentials
+      : loadProviderCredentials(await secrets(), required(env, 'PROVIDER_SECRET_ARN')),
+  );
+  const signer = once<TokenSigner>(async () =>
+    keySource === 'local'
+      ? LocalTokenSigner.fromFile(required(env, 'LOCAL_SIGNING_KEY_FILE'), env)
+      : new KmsTokenSigner(
+          new KMSClient({ region }),
+          required(env, 'SIGNING_KEY_ARN'),
+          (env.TRUSTED_SIGNING_KEY_ARNS ?? '').split(',').filter(Boolean),
+        ),
+  );
+
+  const authConfig = config.auth;
+  const smsSender = once<SmsSender>(async () => {
+    const { sms } = authConfig;
+    const credentials = await providerCredentials();
+    const senders = sms.providers.map((name): SmsSender => {
+      if (name === 'local') {
+        return new LocalSmsSender(required(env, 'LOCAL_SMS_OUTBOX'), sms, systemClock, (line) =>
+          process.stdout.write(`${line}\n`),
+        );
+      }
+      if (name === 'aliyun') {
+        if (!credentials.aliyunSms) throw new StartupRefusedError('Aliyun SMS credentials are missing');
+        return new AliyunSmsSender(
+          {
+            ...credentials.aliyunSms,
+            endpoint: env.ALIYUN_SMS_ENDPOINT ?? sms.aliyun.endpoint,
+            signName: sms.signName,
+            templateCode: sms.aliyun.templateCode,
+          },
+          systemClock,
+          cryptoRandom,
+        );
+      }
+      if (!credentials.tencent) throw new StartupRefusedError('Tencent SMS credentials are missing');
+      return new TencentSmsSender(
+        {
+          ...credentials.tencent,
+          ...sms.tencent,
+          endpoint: env.TENCENT_SMS_ENDPOINT ?? sms.tencent.endpoint,
+          signName: sms.signName,
+        },
+        systemClock,
+      );
+    });
+    return new FailoverSmsSender(senders);
+  });
+  const captchaVerifier = once<CaptchaVerifier>(async () => {
+    const credentials = await providerCredentials();
+    if (!credentials.tencent || !credentials.tencentCaptcha) return { verify: async () => false };
+    return new TencentCaptchaVerifier(
+      {
+        endpoint: env.TENCENT_CAPTCHA_ENDPOINT ?? authConfig.captcha.endpoint,
+        ...credentials.tencent,
+        captchaAppId: authConfig.captcha.appId,
+        appSecretKey: credentials.tencentCaptcha.appSecretKey,
+      },
+      systemClock,
+    );
+  });
+
+  const auth = once<AuthDeps>(async () => {
+    const [material, index, sealedTable] = await Promise.all([appKeys(), indexer(), table()]);
+    return {
+      config: authConfig,
+      clock: systemClock,
+      random: cryptoRandom,
+      store: new DynamoAuthStore(sealedTable),
+      limiter: new DynamoRateLimiter(dynamo, tableName),
+      audit: new DynamoAuditLog(dynamo, tableName, cryptoRandom),
+      // Provider credentials are read when a code is first sent, so routes that never send never ask.
+      sms: { name: 'providers', send: async (message) => (await smsSender()).send(message) },
+      captcha: { verify: async (ticket, ip) => (await captchaVerifier()).verify(ticket, ip) },
+      signer: await signer(),
+      phoneToken: (e164: string) => index.token('phone', e164),
+      otpPepper: material.otpPepper,
+    };
+  });
+
+  const authenticator = once<Authenticator>(async () => ({
+    config: config.auth,
+    clock: systemClock,
+    store: new DynamoAuthStore(await table()),
+    signer: await signer(),
+  }));
 
   return {
     config,
@@ -87,6 +204,8 @@ export function buildDeps(env: NodeJS.ProcessEnv = process.env): Deps {
     sealer,
     indexer,
     table,
+    auth,
+    authenticator,
   };
 }
 

@@ -22,7 +22,12 @@ export class DataStack extends Stack {
   readonly storageKey: kms.Key;
   /** Wraps the data keys that seal sensitive attributes; only functions that declare it may use it. */
   readonly dataKey: kms.Key;
-  readonly indexKeySecret: secretsmanager.Secret;
+  /** Root of the blind-index key and the OTP pepper (derived with HKDF). */
+  readonly appSecret: secretsmanager.Secret;
+  /** Signs access tokens (ES256); the private half never leaves KMS. */
+  readonly signingKey: kms.Key;
+  /** SMS and captcha provider credentials, JSON (see functions/providers/credentials.ts); set by operators. */
+  readonly providerSecret: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, { ...props, terminationProtection: true });
@@ -60,25 +65,43 @@ export class DataStack extends Stack {
       });
     }
 
-    this.indexKeySecret = new secretsmanager.Secret(this, 'BlindIndexKey', {
-      description: 'Key for the blind indexes (HMAC-SHA256) over phone and ID numbers',
+    this.appSecret = new secretsmanager.Secret(this, 'AppSecret', {
+      description: 'Root of the blind-index key and the one-time-code pepper (HKDF-derived)',
       encryptionKey: this.storageKey,
       generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    Validations.of(this.indexKeySecret).acknowledge({
+    this.signingKey = this.#singleRegionKey(
+      'TokenSigningKey',
+      `patient-onboarding ${props.stage}: access-token signing (ES256)`,
+      true,
+    );
+    this.providerSecret = new secretsmanager.Secret(this, 'ProviderCredentials', {
+      description:
+        'SMS (Aliyun, Tencent) and Tencent Captcha credentials as JSON; filled in by operators after deploy',
+      encryptionKey: this.storageKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.providerSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        'Rotating the blind-index key changes every index token; it is rotated by a versioned re-index run, not by Secrets Manager rotation.',
+        'Provider access keys are issued and rotated in the Aliyun and Tencent consoles; operators paste new ones in with an overlap.',
+    });
+    Validations.of(this.appSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Rotating the application secret changes every blind-index token; it is rotated by a versioned re-index run, not by Secrets Manager rotation.',
     });
   }
 
-  #singleRegionKey(id: string, description: string): kms.Key {
+  #singleRegionKey(id: string, description: string, asymmetric = false): kms.Key {
     const key = new kms.Key(this, id, {
       description,
-      enableKeyRotation: true,
+      // KMS rotates symmetric keys only; the signing key rotates by a new key and a new `kid`.
+      enableKeyRotation: !asymmetric,
       multiRegion: false,
       removalPolicy: RemovalPolicy.RETAIN,
+      ...(asymmetric ? { keySpec: kms.KeySpec.ECC_NIST_P256, keyUsage: kms.KeyUsage.SIGN_VERIFY } : {}),
     });
     // Even an administrator must not copy this key out of the region.
     key.addToResourcePolicy(

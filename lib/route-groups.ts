@@ -1,21 +1,39 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { RouteDefinition, Touches } from '../functions/core/route';
-import { routeKey } from '../functions/core/route';
+import { type RouteDefinition, routeKey, type Touches } from '../functions/core/route';
 
 export interface RouteGroup {
   readonly name: string;
   readonly routes: ReadonlyArray<RouteDefinition & { readonly id: string }>;
   /** Union of what the group's routes declare they touch: the function's grants. */
-  readonly touches: Required<Touches>;
+  readonly touches: Touches;
   /** Whether the group also serves API Gateway's `$default` route. */
   readonly servesFallback: boolean;
 }
 
-const strongerTable = (a: Touches['table'], b: Touches['table']) =>
-  a === 'readwrite' || b === 'readwrite' ? 'readwrite' : (a ?? b);
-const unionDataKey = (a: Touches['dataKey'], b: Touches['dataKey']) =>
-  a === b ? a : a === undefined ? b : b === undefined ? a : 'both';
+/** The least access that covers both: `readwrite` covers `read`, `both` covers each key use, `sign` covers `verify`. */
+export function mergeTouches(a: Touches, b: Touches): Touches {
+  const table = a.table === 'readwrite' || b.table === 'readwrite' ? 'readwrite' : (a.table ?? b.table);
+  const dataKey =
+    a.dataKey === b.dataKey
+      ? a.dataKey
+      : a.dataKey === undefined
+        ? b.dataKey
+        : b.dataKey === undefined
+          ? a.dataKey
+          : 'both';
+  const signingKey =
+    a.signingKey === 'sign' || b.signingKey === 'sign' ? 'sign' : (a.signingKey ?? b.signingKey);
+  const appSecret = a.appSecret === true || b.appSecret === true;
+  const providers = a.providers === true || b.providers === true;
+  return {
+    ...(providers ? { providers } : {}),
+    ...(table ? { table } : {}),
+    ...(dataKey ? { dataKey } : {}),
+    ...(signingKey ? { signingKey } : {}),
+    ...(appSecret ? { appSecret } : {}),
+  };
+}
 
 export function groupRoutes(
   routes: ReadonlyArray<RouteDefinition & { readonly id: string }>,
@@ -23,26 +41,12 @@ export function groupRoutes(
 ): RouteGroup[] {
   const groups = new Map<string, Array<RouteDefinition & { readonly id: string }>>();
   for (const route of routes) groups.set(route.group, [...(groups.get(route.group) ?? []), route]);
-  return [...groups].map(([name, members]) => {
-    let table: Touches['table'];
-    let dataKey: Touches['dataKey'];
-    let indexKey = false;
-    for (const { touches } of members) {
-      table = strongerTable(table, touches.table);
-      dataKey = unionDataKey(dataKey, touches.dataKey);
-      indexKey ||= touches.indexKey === true;
-    }
-    return {
-      name,
-      routes: members,
-      touches: {
-        table: table as Required<Touches>['table'],
-        dataKey: dataKey as Required<Touches>['dataKey'],
-        indexKey,
-      },
-      servesFallback: name === fallbackGroup,
-    };
-  });
+  return [...groups].map(([name, members]) => ({
+    name,
+    routes: members,
+    touches: members.reduce<Touches>((acc, route) => mergeTouches(acc, route.touches), {}),
+    servesFallback: name === fallbackGroup,
+  }));
 }
 
 /**

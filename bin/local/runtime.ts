@@ -1,11 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LocalTokenSigner } from '../../functions/auth/tokens/local-token-signer';
+import { stageConfig } from '../../functions/core/config';
 import { loadLocalKeyMaterial } from '../../functions/crypto/local-key-source';
+import { standinCredentials } from '../../functions/providers/credentials';
 import { setDeps } from '../../functions/wiring';
 import { type DynamoDbLocal, localCredentials, startDynamoDbLocal } from './dynamodb-local';
 import { ensureTable } from './ensure-table';
 import { type LocalServer, startHttpServer } from './server';
+import { startTencentCaptchaStandin } from './standins/tencent';
 
 export interface LocalRuntimeOptions {
   /** 0 picks a free port. */
@@ -24,6 +28,8 @@ export interface LocalRuntime {
   readonly dynamoEndpoint: string;
   readonly tableName: string;
   readonly env: Readonly<Record<string, string>>;
+  /** The captcha stand-in: `issue(ip)` gives the ticket a browser at that IP would get. */
+  readonly captcha: { issue(ip: string): string };
   stop(): Promise<void>;
 }
 
@@ -45,6 +51,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     : await startDynamoDbLocal(options.inMemory ? {} : { dbPath: join(dataDir, 'dynamodb') });
   const endpoint = options.dynamoEndpoint ?? (dynamo as DynamoDbLocal).endpoint;
   const tableName = options.tableName ?? 'patient-onboarding-local';
+  // Non-loopback clients of the local stage still meet the captcha; this plays Tencent's side.
+  const captcha = await startTencentCaptchaStandin(standinCredentials.tencent, {
+    appId: stageConfig('local').auth.captcha.appId,
+    appSecretKey: standinCredentials.tencentCaptcha.appSecretKey,
+  });
   const env = {
     STAGE: 'local',
     AWS_REGION: 'cn-north-1',
@@ -54,13 +65,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     DYNAMODB_ENDPOINT: endpoint,
     KEY_SOURCE: 'local',
     LOCAL_KEY_FILE: join(dataDir, 'keys', 'local-keys.json'),
+    LOCAL_SIGNING_KEY_FILE: join(dataDir, 'keys', 'token-signing-key.jwk.json'),
+    LOCAL_SMS_OUTBOX: join(dataDir, 'outbox', 'sms.jsonl'),
+    TENCENT_CAPTCHA_ENDPOINT: captcha.url,
     APP_VERSION: packageVersion(),
   };
   Object.assign(process.env, env);
   setDeps(undefined);
-  // Create the local keys now (first start) rather than on the first sealed write, and fail fast
-  // if the key file is unreadable.
+  // Create the local keys now (first start) rather than on first use, and fail fast if unreadable.
   loadLocalKeyMaterial(env.LOCAL_KEY_FILE);
+  await LocalTokenSigner.fromFile(env.LOCAL_SIGNING_KEY_FILE);
 
   const client = new DynamoDBClient({ endpoint, region: env.AWS_REGION, credentials: localCredentials });
   let server: LocalServer;
@@ -69,6 +83,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     server = await startHttpServer(options.port);
   } catch (error) {
     await dynamo?.stop();
+    await captcha.close();
     throw error;
   } finally {
     client.destroy();
@@ -78,8 +93,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     dynamoEndpoint: endpoint,
     tableName,
     env,
+    captcha,
     stop: async () => {
       await server.close();
+      await captcha.close();
       await dynamo?.stop();
     },
   };

@@ -2,19 +2,45 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  APIGatewayRequestAuthorizerEventV2,
+  Context,
+} from 'aws-lambda';
 import { AppError } from '../../functions/core/errors';
 import { logger } from '../../functions/core/logger';
 import { renderProblem } from '../../functions/core/problem';
 import { routeKey } from '../../functions/core/route';
 import { matchRoute } from '../../functions/core/route-match';
-import { fallbackRoute, routeList } from '../../functions/routes';
+import { authorizerFunction, fallbackRoute, routeList } from '../../functions/routes';
 import { localContext, toApiGatewayEvent } from './lambda-event';
 
 type LambdaHandler = (
   event: APIGatewayProxyEventV2,
   context: Context,
 ) => Promise<APIGatewayProxyStructuredResultV2>;
+type AuthorizerHandler = (
+  event: APIGatewayRequestAuthorizerEventV2,
+) => Promise<{ isAuthorized: boolean; context?: Record<string, unknown> }>;
+
+/** The request authorizer event (payload 2.0) API Gateway sends for a route's request. */
+function toAuthorizerEvent(event: APIGatewayProxyEventV2): APIGatewayRequestAuthorizerEventV2 {
+  return {
+    version: '2.0',
+    type: 'REQUEST',
+    routeArn: `local:execute-api:$default/${event.routeKey.replace(' ', '')}`,
+    identitySource: [],
+    routeKey: event.routeKey,
+    rawPath: event.rawPath,
+    rawQueryString: event.rawQueryString,
+    ...(event.cookies ? { cookies: event.cookies } : {}),
+    headers: event.headers,
+    ...(event.queryStringParameters ? { queryStringParameters: event.queryStringParameters } : {}),
+    ...(event.pathParameters ? { pathParameters: event.pathParameters } : {}),
+    requestContext: event.requestContext,
+  } as APIGatewayRequestAuthorizerEventV2;
+}
 
 const functionsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'functions');
 
@@ -91,6 +117,20 @@ async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     routeKey: target.routeKey,
     ...(target.params ? { pathParameters: target.params } : {}),
   });
+  if (match.kind === 'found' && match.route.auth === 'user') {
+    // As API Gateway does: run the Lambda authorizer first and hand its context to the route.
+    const authorize = (await loadHandler(authorizerFunction.handler)) as unknown as AuthorizerHandler;
+    const verdict = await authorize(toAuthorizerEvent(event));
+    if (!verdict.isAuthorized) {
+      writeResult(res, {
+        statusCode: 403,
+        headers: { 'content-type': 'application/json' },
+        body: '{"message":"Forbidden"}',
+      });
+      return;
+    }
+    (event.requestContext as { authorizer?: unknown }).authorizer = { lambda: verdict.context };
+  }
   const handler = await loadHandler(target.module);
   writeResult(res, await handler(event, localContext(`local-${target.group}`)));
 }

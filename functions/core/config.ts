@@ -18,7 +18,111 @@ export interface StageConfig {
   };
   /** Days CloudWatch keeps function and access logs. */
   readonly logRetentionDays: number;
+  readonly auth: AuthConfig;
 }
+
+export interface RateWindow {
+  /** Window length in seconds (fixed windows aligned to the epoch). */
+  readonly seconds: number;
+  readonly max: number;
+}
+
+export interface AuthConfig {
+  /** The privacy-policy version a new account must accept, and the purposes it covers. */
+  readonly policy: { readonly version: string; readonly purposes: readonly string[] };
+  readonly otp: {
+    readonly ttlSeconds: number;
+    readonly maxAttempts: number;
+    readonly resendAfterSeconds: number;
+  };
+  readonly limits: {
+    readonly perNumber: readonly RateWindow[];
+    /** Virtual-operator numbers (162, 165, 167, 170, 171) are abused more: stricter, and always captcha. */
+    readonly perVirtualNumber: readonly RateWindow[];
+    readonly perIp: readonly RateWindow[];
+    /** Failed verifies per number before SMS login is locked for that number. */
+    readonly failedVerifies: RateWindow & { readonly lockSeconds: number };
+    /** All sends per UTC day; reaching it opens the circuit breaker until the next day. */
+    readonly globalDailySends: number;
+    /** A captcha ticket is required once a number or IP window has this many sends left or fewer. */
+    readonly captchaWhenRemaining: number;
+  };
+  /** `npm start` only: loopback clients skip the per-IP limits and the captcha. */
+  readonly exemptLoopback: boolean;
+  readonly tokens: {
+    readonly issuer: string;
+    readonly audience: string;
+    readonly accessTtlSeconds: number;
+    readonly refreshIdleSeconds: number;
+    readonly refreshAbsoluteSeconds: number;
+    /** The immediately previous refresh token may be replayed this long after rotation (lost responses). */
+    readonly reuseGraceSeconds: number;
+  };
+  readonly sms: {
+    /** Send through these in order, falling over to the next on a provider error. */
+    readonly providers: readonly ('aliyun' | 'tencent' | 'local')[];
+    /** Android SMS Retriever 11-character app hash, appended when set. */
+    readonly androidAppHash?: string;
+    /** Origin-bound one-time code line `@<host> #<code>` (WebOTP), when set. */
+    readonly webOtpHost?: string;
+    readonly signName: string;
+    readonly aliyun: { readonly endpoint: string; readonly templateCode: string };
+    readonly tencent: {
+      readonly endpoint: string;
+      readonly region: string;
+      readonly sdkAppId: string;
+      readonly templateId: string;
+    };
+  };
+  readonly captcha: { readonly endpoint: string; readonly appId: number };
+}
+
+const HOUR = 3600;
+const DAY = 24 * HOUR;
+
+/** Production defaults; the `local` stage changes only what running on one machine needs. */
+const prodAuth: AuthConfig = {
+  policy: { version: '2026-11-01', purposes: ['account', 'sms_login'] },
+  otp: { ttlSeconds: 300, maxAttempts: 3, resendAfterSeconds: 60 },
+  limits: {
+    perNumber: [
+      { seconds: HOUR, max: 5 },
+      { seconds: DAY, max: 10 },
+    ],
+    perVirtualNumber: [
+      { seconds: HOUR, max: 2 },
+      { seconds: DAY, max: 4 },
+    ],
+    perIp: [
+      { seconds: 600, max: 5 },
+      { seconds: DAY, max: 20 },
+    ],
+    failedVerifies: { seconds: DAY, max: 10, lockSeconds: HOUR },
+    globalDailySends: 50_000,
+    captchaWhenRemaining: 2,
+  },
+  exemptLoopback: false,
+  tokens: {
+    issuer: 'https://api.patient-onboarding.cn',
+    audience: 'patient-onboarding-app',
+    accessTtlSeconds: 15 * 60,
+    refreshIdleSeconds: 7 * DAY,
+    refreshAbsoluteSeconds: 30 * DAY,
+    reuseGraceSeconds: 10,
+  },
+  sms: {
+    providers: ['aliyun', 'tencent'],
+    signName: '患者服务',
+    aliyun: { endpoint: 'https://dysmsapi.aliyuncs.com/', templateCode: 'SMS_000000001' },
+    tencent: {
+      endpoint: 'https://sms.tencentcloudapi.com/',
+      region: 'ap-guangzhou',
+      sdkAppId: '1400000001',
+      templateId: '1000001',
+    },
+  },
+  captcha: { endpoint: 'https://captcha.tencentcloudapi.com/', appId: 190000001 },
+};
 
 const base = {
   allowedRegions: ['cn-north-1', 'cn-northwest-1'],
@@ -28,8 +132,17 @@ const base = {
 } as const;
 
 export const stages: Readonly<Record<StageName, StageConfig>> = {
-  local: { ...base, stage: 'local' },
-  prod: { ...base, stage: 'prod' },
+  local: {
+    ...base,
+    stage: 'local',
+    auth: {
+      ...prodAuth,
+      exemptLoopback: true,
+      tokens: { ...prodAuth.tokens, issuer: 'http://127.0.0.1' },
+      sms: { ...prodAuth.sms, providers: ['local'], webOtpHost: '127.0.0.1' },
+    },
+  },
+  prod: { ...base, stage: 'prod', auth: prodAuth },
 };
 
 export function stageConfig(name: string): StageConfig {

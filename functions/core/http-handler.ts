@@ -1,6 +1,8 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
+import type { Identity } from '../auth/authenticate';
+import type { AuthorizerContext } from '../auth/authorizer-context';
 import { type RouteId, routes } from '../routes';
 import { type Deps, getDeps } from '../wiring';
 import { AppError, type FieldIssue, ValidationError } from './errors';
@@ -14,6 +16,7 @@ interface EdgeState {
   requestId: string;
   lang: Lang;
   startedAt: number;
+  identity?: Identity;
   body?: unknown;
   query?: unknown;
   params?: unknown;
@@ -49,6 +52,7 @@ export interface HttpRequest<B = unknown, Q = unknown, P = unknown> {
   readonly headers: Readonly<Record<string, string | undefined>>;
   readonly sourceIp: string;
   readonly userAgent: string;
+  readonly identity?: Identity;
 }
 
 export interface HttpResult<T> {
@@ -61,7 +65,8 @@ export type RouteRequest<Id extends RouteId> = HttpRequest<
   RequestPart<Id, 'body'>,
   RequestPart<Id, 'query'>,
   RequestPart<Id, 'params'>
->;
+> &
+  (RouteOf<Id>['auth'] extends 'user' ? { readonly identity: Identity } : unknown);
 
 /**
  * Wraps a route's use-case call in the edge pipeline: request context and language, JSON body
@@ -84,6 +89,7 @@ export function httpHandler<Id extends RouteId>(
       headers: event.headers ?? {},
       sourceIp: event.requestContext.http.sourceIp,
       userAgent: event.requestContext.http.userAgent ?? '',
+      ...(edge.identity ? { identity: edge.identity } : {}),
     };
     return handle(request as RouteRequest<Id>, getDeps());
   });
@@ -102,6 +108,7 @@ export function edgePipeline(
     .use(edgeContext(name))
     .use(problemErrors())
     .use(serializeResponse(route));
+  if (route?.auth === 'user') pipeline.use(requireIdentity());
   if (route?.request) pipeline.use(jsonBody(route)).use(validateRequest(route));
   return pipeline as unknown as (
     event: APIGatewayProxyEventV2,
@@ -138,6 +145,30 @@ function accessLog(routeName: string) {
     });
   };
   return { after: write, onError: write };
+}
+
+/**
+ * The caller's identity, as the authorizer (functions/auth/authorizer-handler.ts) decided it: API
+ * Gateway runs the authorizer in AWS and the local server runs the same handler before the route.
+ * The authorizer lets every request through with its verdict, so refusals are problem+json here.
+ */
+function requireIdentity() {
+  const requireIdentityBefore = (request: Request): void => {
+    const edge = request.event.edge as EdgeState;
+    const verdict = (request.event.requestContext as { authorizer?: { lambda?: AuthorizerContext } })
+      .authorizer?.lambda;
+    if (verdict?.ok !== true || !verdict.userId || !verdict.sessionId) {
+      throw new AppError(
+        verdict?.ok === false && verdict.code === 'token_expired' ? 'token_expired' : 'unauthorized',
+      );
+    }
+    edge.identity = {
+      userId: verdict.userId,
+      sessionId: verdict.sessionId,
+      amr: (verdict.amr ?? '').split(',').filter(Boolean),
+    };
+  };
+  return { before: requireIdentityBefore };
 }
 
 function problemErrors() {

@@ -47,6 +47,121 @@ export const problemCatalog = {
       en: 'This path does not support the method; see the Allow header.',
     },
   },
+  phone_invalid: {
+    status: 400,
+    title: { 'zh-CN': '手机号无效', en: 'Invalid phone number' },
+    detail: {
+      'zh-CN': '请输入中国大陆 11 位手机号。',
+      en: 'Enter an 11-digit mainland China mobile number.',
+    },
+  },
+  captcha_required: {
+    status: 403,
+    title: { 'zh-CN': '需要安全验证', en: 'Captcha required' },
+    detail: {
+      'zh-CN': '请完成图形验证后重新获取验证码。',
+      en: 'Complete the captcha, then request the code again.',
+    },
+  },
+  captcha_invalid: {
+    status: 403,
+    title: { 'zh-CN': '安全验证未通过', en: 'Captcha failed' },
+    detail: {
+      'zh-CN': '图形验证未通过或已过期，请重试。',
+      en: 'The captcha failed or expired; please try again.',
+    },
+  },
+  otp_resend_too_soon: {
+    status: 429,
+    title: { 'zh-CN': '发送过于频繁', en: 'Too soon to resend' },
+    detail: { 'zh-CN': '验证码已发送，请稍后再试。', en: 'A code was just sent; wait before asking again.' },
+  },
+  rate_limited: {
+    status: 429,
+    title: { 'zh-CN': '请求过于频繁', en: 'Too many requests' },
+    detail: { 'zh-CN': '请求次数超过限制，请稍后再试。', en: 'Too many requests; please retry later.' },
+  },
+  login_locked: {
+    status: 429,
+    title: { 'zh-CN': '验证码登录已暂时锁定', en: 'Code login locked' },
+    detail: {
+      'zh-CN': '该号码验证失败次数过多，请稍后再试。',
+      en: 'Too many failed codes for this number; try again later.',
+    },
+  },
+  sms_unavailable: {
+    status: 503,
+    title: { 'zh-CN': '短信服务暂不可用', en: 'SMS unavailable' },
+    detail: {
+      'zh-CN': '短信暂时无法发送，请稍后再试。',
+      en: 'Text messages cannot be sent right now; please retry later.',
+    },
+  },
+  otp_invalid: {
+    status: 400,
+    title: { 'zh-CN': '验证码错误', en: 'Wrong code' },
+    detail: { 'zh-CN': '验证码不正确或已失效。', en: 'The code is wrong or no longer valid.' },
+  },
+  otp_expired: {
+    status: 400,
+    title: { 'zh-CN': '验证码已过期', en: 'Code expired' },
+    detail: { 'zh-CN': '验证码已过期，请重新获取。', en: 'The code has expired; request a new one.' },
+  },
+  otp_exhausted: {
+    status: 400,
+    title: { 'zh-CN': '验证码已失效', en: 'Code used up' },
+    detail: {
+      'zh-CN': '错误次数过多，该验证码已失效，请重新获取。',
+      en: 'Too many wrong tries; request a new code.',
+    },
+  },
+  policy_acceptance_required: {
+    status: 428,
+    title: { 'zh-CN': '请阅读并同意隐私政策', en: 'Privacy policy acceptance required' },
+    detail: {
+      'zh-CN': '注册前需同意当前版本的隐私政策（见 policyVersion）。',
+      en: 'Accept the current privacy policy (policyVersion) to register.',
+    },
+  },
+  unauthorized: {
+    status: 401,
+    title: { 'zh-CN': '未登录或登录已失效', en: 'Not signed in' },
+    detail: { 'zh-CN': '请重新登录。', en: 'Sign in again.' },
+  },
+  token_expired: {
+    status: 401,
+    title: { 'zh-CN': '登录凭证已过期', en: 'Access token expired' },
+    detail: {
+      'zh-CN': '请使用刷新令牌获取新的访问令牌。',
+      en: 'Use the refresh token to get a new access token.',
+    },
+  },
+  refresh_token_invalid: {
+    status: 401,
+    title: { 'zh-CN': '刷新令牌无效', en: 'Invalid refresh token' },
+    detail: {
+      'zh-CN': '刷新令牌无效、已过期或会话已退出，请重新登录。',
+      en: 'The refresh token is invalid, expired or signed out; sign in again.',
+    },
+  },
+  refresh_token_reused: {
+    status: 401,
+    title: { 'zh-CN': '刷新令牌被重复使用', en: 'Refresh token reused' },
+    detail: {
+      'zh-CN': '为保护账号安全，该会话已退出，请重新登录。',
+      en: 'For your safety this session was signed out; sign in again.',
+    },
+  },
+  phone_taken: {
+    status: 409,
+    title: { 'zh-CN': '手机号已被使用', en: 'Phone number in use' },
+    detail: { 'zh-CN': '该手机号已绑定其他账号。', en: 'This number belongs to another account.' },
+  },
+  session_not_found: {
+    status: 404,
+    title: { 'zh-CN': '会话不存在', en: 'Session not found' },
+    detail: { 'zh-CN': '没有找到该会话。', en: 'No such session.' },
+  },
   store_unavailable: {
     status: 503,
     title: { 'zh-CN': '服务暂不可用', en: 'Service unavailable' },

@@ -12,8 +12,12 @@ export interface Touches {
   readonly table?: 'read' | 'readwrite';
   /** The data key: `encrypt` to seal, `decrypt` to open, `both`. */
   readonly dataKey?: 'encrypt' | 'decrypt' | 'both';
-  /** The blind-index key secret. */
-  readonly indexKey?: boolean;
+  /** The application secret: blind-index key and OTP pepper. */
+  readonly appSecret?: boolean;
+  /** The token-signing key: `sign` to issue tokens, `verify` to read its public key only. */
+  readonly signingKey?: 'sign' | 'verify';
+  /** The provider-credentials secret (SMS, captcha). */
+  readonly providers?: boolean;
 }
 
 export interface RouteDefinition {

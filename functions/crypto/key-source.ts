@@ -1,3 +1,4 @@
+import { hkdfSync } from 'node:crypto';
 import type { KeyringNode } from '@aws-crypto/client-node';
 
 /**
@@ -7,5 +8,18 @@ import type { KeyringNode } from '@aws-crypto/client-node';
 export interface KeyMaterial {
   readonly source: 'kms' | 'local';
   readonly keyring: KeyringNode;
+  /** Blind-index HMAC key. */
   readonly indexKey: Uint8Array;
+  /** HMAC key for one-time codes, so a table dump cannot be brute-forced offline. */
+  readonly otpPepper: Uint8Array;
+}
+
+/**
+ * Both HMAC keys come from one application secret, separated by HKDF labels: one secret to store
+ * and rotate, and a leak of one derived key says nothing about the other.
+ */
+export function deriveAppKeys(appSecret: string | Uint8Array): Pick<KeyMaterial, 'indexKey' | 'otpPepper'> {
+  const derive = (label: string) =>
+    new Uint8Array(hkdfSync('sha256', appSecret, 'patient-onboarding', label, 32));
+  return { indexKey: derive('blind-index-v1'), otpPepper: derive('otp-pepper-v1') };
 }

@@ -1,26 +1,23 @@
-import { hkdfSync } from 'node:crypto';
 import { KmsKeyringNode } from '@aws-crypto/client-node';
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { KeyMaterial } from './key-source';
+import { deriveAppKeys, type KeyMaterial } from './key-source';
 
 /**
- * KMS wraps the data keys; the blind-index key is a Secrets Manager secret (encrypted under the
- * same customer-managed key), read once per cold start and stretched to 32 bytes with HKDF.
+ * KMS wraps the data keys. Building the keyring calls nothing; KMS is asked when a data key is
+ * needed (the caching materials manager keeps that rare).
  */
-export async function loadKmsKeyMaterial(options: {
-  readonly dataKeyArn: string;
-  readonly indexKeySecretArn: string;
-  readonly secrets: SecretsManagerClient;
-}): Promise<KeyMaterial> {
+export function kmsKeyring(dataKeyArn: string): KeyMaterial['keyring'] {
   // The keyring's default client provider makes one cached KMS client per region named in the ARN.
-  const keyring = new KmsKeyringNode({ generatorKeyId: options.dataKeyArn });
-  const secret = await options.secrets.send(
-    new GetSecretValueCommand({ SecretId: options.indexKeySecretArn }),
-  );
+  return new KmsKeyringNode({ generatorKeyId: dataKeyArn });
+}
+
+/** The application secret (blind-index key and OTP pepper derive from it), read once per cold start. */
+export async function loadAppKeys(
+  secrets: SecretsManagerClient,
+  appSecretArn: string,
+): Promise<Pick<KeyMaterial, 'indexKey' | 'otpPepper'>> {
+  const secret = await secrets.send(new GetSecretValueCommand({ SecretId: appSecretArn }));
   if (!secret.SecretString || secret.SecretString.length < 32)
-    throw new Error('blind-index secret is missing or short');
-  const indexKey = new Uint8Array(
-    hkdfSync('sha256', secret.SecretString, 'patient-onboarding', 'blind-index-v1', 32),
-  );
-  return { source: 'kms', keyring, indexKey };
+    throw new Error('application secret is missing or short');
+  return deriveAppKeys(secret.SecretString);
 }

@@ -3,12 +3,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/client-node';
 import { StartupRefusedError } from '../core/errors';
-import type { KeyMaterial } from './key-source';
+import { deriveAppKeys, type KeyMaterial } from './key-source';
 
 interface LocalKeyFile {
   readonly version: 1;
   readonly wrappingKey: string;
-  readonly indexKey: string;
+  readonly appSecret: string;
   readonly createdAt: string;
 }
 
@@ -30,7 +30,7 @@ export function loadLocalKeyMaterial(path: string, env: NodeJS.ProcessEnv = proc
     const fresh: LocalKeyFile = {
       version: 1,
       wrappingKey: randomBytes(32).toString('base64'),
-      indexKey: randomBytes(32).toString('base64'),
+      appSecret: randomBytes(32).toString('base64'),
       createdAt: new Date().toISOString(),
     };
     writeFileSync(path, JSON.stringify(fresh, null, 2), { mode: 0o600, flag: 'wx' });
@@ -42,5 +42,5 @@ export function loadLocalKeyMaterial(path: string, env: NodeJS.ProcessEnv = proc
     unencryptedMasterKey: new Uint8Array(Buffer.from(file.wrappingKey, 'base64')),
     wrappingSuite: RawAesWrappingSuiteIdentifier.AES256_GCM_IV12_TAG16_NO_PADDING,
   });
-  return { source: 'local', keyring, indexKey: new Uint8Array(Buffer.from(file.indexKey, 'base64')) };
+  return { source: 'local', keyring, ...deriveAppKeys(Buffer.from(file.appSecret, 'base64')) };
 }

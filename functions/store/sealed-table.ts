@@ -58,6 +58,11 @@ export class SealedTable {
     return this.#tableName;
   }
 
+  /** The raw client, for conditional updates of items that hold nothing sealed. */
+  get client(): DynamoDBClient {
+    return this.#client;
+  }
+
   /** Builds the marshalled item, sealing `sealed` when it holds anything. */
   async toStorage(item: PlainAttributes, sealed: SealedFields = {}): Promise<Record<string, AttributeValue>> {
     for (const name of Object.keys(item)) {

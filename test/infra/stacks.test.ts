@@ -42,12 +42,11 @@ describe('data stack', () => {
     });
   });
 
-  it('has two single-region keys with rotation that deny replication', () => {
-    const keys = data.findResources('AWS::KMS::Key');
-    expect(Object.keys(keys)).toHaveLength(2);
-    for (const key of Object.values(keys)) {
+  it('has single-region keys that deny replication: two symmetric with rotation, one P-256 signing key', () => {
+    const keys = Object.values(data.findResources('AWS::KMS::Key'));
+    expect(keys).toHaveLength(3);
+    for (const key of keys) {
       expect(key.DeletionPolicy).toBe('Retain');
-      expect(key.Properties.EnableKeyRotation).toBe(true);
       expect(key.Properties.MultiRegion).not.toBe(true);
       expect(key.Properties.KeyPolicy.Statement).toEqual(
         expect.arrayContaining([
@@ -57,6 +56,12 @@ describe('data stack', () => {
           }),
         ]),
       );
+    }
+    const signing = keys.filter((k) => k.Properties.KeySpec === 'ECC_NIST_P256');
+    expect(signing).toHaveLength(1);
+    expect(signing[0]?.Properties.KeyUsage).toBe('SIGN_VERIFY');
+    for (const key of keys.filter((k) => k.Properties.KeySpec === undefined)) {
+      expect(key.Properties.EnableKeyRotation).toBe(true);
     }
   });
 
@@ -72,9 +77,9 @@ describe('data stack', () => {
 });
 
 describe('api stack', () => {
-  it('has one arm64 nodejs22.x function per route group, with log groups that expire', () => {
+  it('has one arm64 nodejs22.x function per route group and the authorizer, with log groups that expire', () => {
     const groups = new Set(routeList.map((r) => r.group));
-    api.resourceCountIs('AWS::Lambda::Function', groups.size);
+    api.resourceCountIs('AWS::Lambda::Function', groups.size + 1);
     api.allResourcesProperties('AWS::Lambda::Function', { Runtime: 'nodejs22.x', Architectures: ['arm64'] });
     for (const group of Object.values(api.findResources('AWS::Logs::LogGroup'))) {
       expect(group.Properties.RetentionInDays).toBe(180);
@@ -99,14 +104,79 @@ describe('api stack', () => {
     });
   });
 
-  it('grants the system functions neither the data key nor the blind-index secret', () => {
-    const policies = JSON.stringify(api.findResources('AWS::IAM::Policy'));
-    expect(policies).not.toContain('kms:GenerateDataKey');
-    expect(policies).not.toContain('secretsmanager:GetSecretValue');
-    const env = Object.values(api.findResources('AWS::Lambda::Function'))[0]?.Properties.Environment
-      .Variables;
+  it('gives each function exactly the keys and secrets its routes declare, and no Scan', () => {
+    const policies = Object.values(api.findResources('AWS::IAM::Policy'));
+    const functions = api.findResources('AWS::Lambda::Function');
+    const resourcesOf = (fnId: string) => {
+      const roleId = functions[fnId]?.Properties.Role['Fn::GetAtt'][0];
+      const policy = policies.find((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleId));
+      const text = JSON.stringify(policy?.Properties.PolicyDocument ?? {});
+      return {
+        dataKey: /DataKey/.test(text),
+        signing: /TokenSigningKey/.test(text),
+        sign: text.includes('kms:Sign'),
+        appSecret: /AppSecret/.test(text),
+        providers: /ProviderCredentials/.test(text),
+        write: text.includes('dynamodb:PutItem'),
+        scan: text.includes('dynamodb:Scan'),
+      };
+    };
+    const idOf = (prefix: string) => Object.keys(functions).find((id) => id.startsWith(prefix)) as string;
+    expect(resourcesOf(idOf('SystemFunction'))).toEqual({
+      dataKey: false,
+      signing: false,
+      sign: false,
+      appSecret: false,
+      providers: false,
+      write: false,
+      scan: false,
+    });
+    expect(resourcesOf(idOf('AuthorizerFunction'))).toEqual({
+      dataKey: false,
+      signing: true,
+      sign: false,
+      appSecret: false,
+      providers: false,
+      write: false,
+      scan: false,
+    });
+    expect(resourcesOf(idOf('AccountFunction'))).toEqual({
+      dataKey: true,
+      signing: true,
+      sign: true,
+      appSecret: true,
+      providers: false,
+      write: true,
+      scan: false,
+    });
+    expect(resourcesOf(idOf('AuthFunction'))).toEqual({
+      dataKey: true,
+      signing: true,
+      sign: true,
+      appSecret: true,
+      providers: true,
+      write: true,
+      scan: false,
+    });
+    const env = functions[idOf('SystemFunction')]?.Properties.Environment.Variables;
     expect(env).not.toHaveProperty('DATA_KEY_ARN');
     expect(env).toMatchObject({ KEY_SOURCE: 'kms', STAGE: 'prod' });
+  });
+
+  it('puts the authorizer (uncached, no identity source) in front of every user route only', () => {
+    const authorizer = Object.values(api.findResources('AWS::ApiGatewayV2::Authorizer'))[0];
+    expect(authorizer?.Properties).toMatchObject({
+      EnableSimpleResponses: true,
+      AuthorizerResultTtlInSeconds: 0,
+      IdentitySource: [],
+    });
+    const routes = Object.values(api.findResources('AWS::ApiGatewayV2::Route'));
+    for (const route of routeList) {
+      const resource = routes.find((r) => r.Properties.RouteKey === routeKey(route));
+      expect(resource?.Properties.AuthorizationType ?? 'NONE', route.id).toBe(
+        route.auth === 'user' ? 'CUSTOM' : 'NONE',
+      );
+    }
   });
 
   it('uses no AWS managed policy', () => {

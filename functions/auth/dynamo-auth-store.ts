@@ -1,0 +1,355 @@
+import {
+  ConditionalCheckFailedException,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  TransactionCanceledException,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { SealedTable } from '../store/sealed-table';
+import type {
+  AuthStore,
+  Challenge,
+  ConsentRecord,
+  SessionRecord,
+  UserRecord,
+  WrongCodeOutcome,
+} from './ports';
+
+/** Items a week past their absolute end are cleaned up by TTL; code checks expiry itself. */
+const SESSION_TTL_GRACE_MS = 7 * 24 * 3600 * 1000;
+const seconds = (ms: number) => Math.ceil(ms / 1000);
+
+const keys = {
+  challenge: (phoneToken: string, purpose: string) => ({ pk: `OTP#${phoneToken}`, sk: purpose }),
+  user: (userId: string) => ({ pk: `USER#${userId}`, sk: 'PROFILE' }),
+  phone: (phoneToken: string) => ({ pk: `PHONE#${phoneToken}`, sk: 'USER' }),
+  session: (userId: string, familyId: string) => ({ pk: `USER#${userId}`, sk: `SESSION#${familyId}` }),
+  consent: (userId: string, purpose: string, at: number) => ({
+    pk: `USER#${userId}`,
+    sk: `CONSENT#${purpose}#${new Date(at).toISOString()}`,
+  }),
+  lock: (phoneToken: string) => ({ pk: `LOCK#sms-login#${phoneToken}`, sk: 'LOCK' }),
+};
+
+/** `#name` placeholders for attribute names: DynamoDB reserves hundreds of words (`consumed`, ...). */
+function names(...attributes: string[]): Record<string, string> {
+  return Object.fromEntries(attributes.map((a) => [`#${a}`, a]));
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return (
+    error instanceof ConditionalCheckFailedException ||
+    (error instanceof TransactionCanceledException &&
+      (error.CancellationReasons ?? []).some(
+        (r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict',
+      ))
+  );
+}
+
+/**
+ * The login feature's items in the single table. Uniqueness and single use come from conditional
+ * writes and transactions, never from a read followed by a write.
+ */
+export class DynamoAuthStore implements AuthStore {
+  readonly #table: SealedTable;
+
+  constructor(table: SealedTable) {
+    this.#table = table;
+  }
+
+  get #client() {
+    return this.#table.client;
+  }
+
+  get #name() {
+    return this.#table.tableName;
+  }
+
+  async putChallenge(c: Challenge): Promise<void> {
+    await this.#table.put({
+      ...keys.challenge(c.phoneToken, c.purpose),
+      ...c,
+      ttl: seconds(c.expiresAt) + 3600,
+    });
+  }
+
+  async getChallenge(phoneToken: string, purpose: Challenge['purpose']): Promise<Challenge | undefined> {
+    const stored = await this.#table.get(keys.challenge(phoneToken, purpose));
+    return stored?.item as unknown as Challenge | undefined;
+  }
+
+  async recordWrongCode(c: Challenge, maxAttempts: number): Promise<WrongCodeOutcome> {
+    try {
+      const out = await this.#client.send(
+        new UpdateItemCommand({
+          TableName: this.#name,
+          Key: marshall(keys.challenge(c.phoneToken, c.purpose)),
+          UpdateExpression: 'ADD #attempts :one',
+          ConditionExpression: '#challengeId = :id AND #attempts < :max AND #consumed = :false',
+          ExpressionAttributeNames: names('attempts', 'challengeId', 'consumed'),
+          ExpressionAttributeValues: marshall({
+            ':one': 1,
+            ':id': c.challengeId,
+            ':max': maxAttempts,
+            ':false': false,
+          }),
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      const attempts = Number(out.Attributes?.attempts?.N ?? maxAttempts);
+      return { attemptsLeft: Math.max(0, maxAttempts - attempts) };
+    } catch (error) {
+      if (isConditionFailure(error)) return 'burned';
+      throw error;
+    }
+  }
+
+  async consumeChallenge(c: Challenge, maxAttempts: number, now: number): Promise<boolean> {
+    try {
+      await this.#client.send(
+        new UpdateItemCommand({
+          TableName: this.#name,
+          Key: marshall(keys.challenge(c.phoneToken, c.purpose)),
+          UpdateExpression: 'SET #consumed = :true, #consumedAt = :now',
+          ConditionExpression:
+            '#challengeId = :id AND #codeMac = :mac AND #consumed = :false AND #attempts < :max AND #expiresAt > :now',
+          ExpressionAttributeNames: names(
+            'consumed',
+            'consumedAt',
+            'challengeId',
+            'codeMac',
+            'attempts',
+            'expiresAt',
+          ),
+          ExpressionAttributeValues: marshall({
+            ':true': true,
+            ':false': false,
+            ':id': c.challengeId,
+            ':mac': c.codeMac,
+            ':max': maxAttempts,
+            ':now': now,
+          }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async findUserIdByPhone(phoneToken: string): Promise<string | undefined> {
+    const stored = await this.#table.get(keys.phone(phoneToken));
+    return stored?.item.userId as string | undefined;
+  }
+
+  async getUser(userId: string): Promise<UserRecord | undefined> {
+    const stored = await this.#table.get<{ phone: string }>(keys.user(userId));
+    if (!stored) return undefined;
+    const { item, sealed } = stored;
+    return {
+      userId: item.userId as string,
+      phoneToken: item.phoneToken as string,
+      phone: sealed.phone,
+      createdAt: item.createdAt as number,
+      realNameVerified: item.realNameVerified === true,
+    };
+  }
+
+  async createUser(
+    user: UserRecord,
+    consent: ConsentRecord,
+    session: SessionRecord,
+  ): Promise<'created' | 'phone_taken'> {
+    const notExists = { expression: 'attribute_not_exists(pk)' };
+    try {
+      await this.#table.transactWrite([
+        await this.#table.transactPut(
+          { ...keys.phone(user.phoneToken), userId: user.userId, createdAt: user.createdAt },
+          {},
+          notExists,
+        ),
+        await this.#table.transactPut(
+          {
+            ...keys.user(user.userId),
+            userId: user.userId,
+            phoneToken: user.phoneToken,
+            createdAt: user.createdAt,
+            realNameVerified: user.realNameVerified,
+          },
+          { phone: user.phone },
+          notExists,
+        ),
+        ...(await Promise.all(
+          consent.purposes.map((purpose) =>
+            this.#table.transactPut(
+              { ...keys.consent(user.userId, purpose, consent.at), ...consent, purpose, purposes: undefined },
+              {},
+              notExists,
+            ),
+          ),
+        )),
+        await this.#table.transactPut(this.#sessionItem(session), {}, notExists),
+      ]);
+      return 'created';
+    } catch (error) {
+      if (isConditionFailure(error)) return 'phone_taken';
+      throw error;
+    }
+  }
+
+  async changePhone(
+    user: UserRecord,
+    next: { phoneToken: string; phone: string },
+  ): Promise<'changed' | 'phone_taken'> {
+    try {
+      await this.#table.transactWrite([
+        await this.#table.transactPut(
+          { ...keys.phone(next.phoneToken), userId: user.userId },
+          {},
+          { expression: 'attribute_not_exists(pk)' },
+        ),
+        {
+          Delete: {
+            TableName: this.#name,
+            Key: marshall(keys.phone(user.phoneToken)),
+            ConditionExpression: '#userId = :uid',
+            ExpressionAttributeNames: names('userId'),
+            ExpressionAttributeValues: marshall({ ':uid': user.userId }),
+          },
+        },
+        await this.#table.transactPut(
+          {
+            ...keys.user(user.userId),
+            userId: user.userId,
+            phoneToken: next.phoneToken,
+            createdAt: user.createdAt,
+            realNameVerified: user.realNameVerified,
+          },
+          { phone: next.phone },
+          {
+            expression: '#phoneToken = :old',
+            names: names('phoneToken'),
+            values: { ':old': user.phoneToken },
+          },
+        ),
+      ]);
+      return 'changed';
+    } catch (error) {
+      if (isConditionFailure(error)) return 'phone_taken';
+      throw error;
+    }
+  }
+
+  #sessionItem(s: SessionRecord) {
+    return {
+      ...keys.session(s.userId, s.familyId),
+      ...s,
+      amr: [...s.amr],
+      ttl: seconds(s.absoluteExpiresAt + SESSION_TTL_GRACE_MS),
+    };
+  }
+
+  async putSession(session: SessionRecord): Promise<void> {
+    await this.#table.put(this.#sessionItem(session), {}, { expression: 'attribute_not_exists(pk)' });
+  }
+
+  async getSession(userId: string, familyId: string): Promise<SessionRecord | undefined> {
+    const stored = await this.#table.get(keys.session(userId, familyId));
+    return stored?.item as unknown as SessionRecord | undefined;
+  }
+
+  async rotateSession(
+    session: SessionRecord,
+    expectedHash: string,
+    next: { hash: string; now: number; keepPrevious: boolean },
+  ): Promise<boolean> {
+    const set = next.keepPrevious
+      ? 'SET #currentHash = :new, #previousHash = :expected, #rotatedAt = :now, #lastUsedAt = :now'
+      : 'SET #currentHash = :new, #lastUsedAt = :now';
+    try {
+      await this.#client.send(
+        new UpdateItemCommand({
+          TableName: this.#name,
+          Key: marshall(keys.session(session.userId, session.familyId)),
+          UpdateExpression: set,
+          ConditionExpression:
+            '#currentHash = :expected AND attribute_not_exists(#revokedAt) AND #absoluteExpiresAt > :now',
+          ExpressionAttributeNames: names(
+            'currentHash',
+            'lastUsedAt',
+            'revokedAt',
+            'absoluteExpiresAt',
+            ...(next.keepPrevious ? ['previousHash', 'rotatedAt'] : []),
+          ),
+          ExpressionAttributeValues: marshall({
+            ':new': next.hash,
+            ':expected': expectedHash,
+            ':now': next.now,
+          }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async revokeSession(userId: string, familyId: string, now: number): Promise<void> {
+    try {
+      await this.#client.send(
+        new UpdateItemCommand({
+          TableName: this.#name,
+          Key: marshall(keys.session(userId, familyId)),
+          UpdateExpression: 'SET #revokedAt = :now',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#revokedAt)',
+          ExpressionAttributeNames: names('revokedAt'),
+          ExpressionAttributeValues: marshall({ ':now': now }),
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error; // already revoked, or gone: the outcome holds
+    }
+  }
+
+  async listSessions(userId: string): Promise<SessionRecord[]> {
+    const sessions: SessionRecord[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.#client.send(
+        new QueryCommand({
+          TableName: this.#name,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: marshall({ ':pk': `USER#${userId}`, ':prefix': 'SESSION#' }),
+          ...(start ? { ExclusiveStartKey: start as never } : {}),
+        }),
+      );
+      for (const raw of page.Items ?? []) sessions.push(unmarshall(raw) as SessionRecord);
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return sessions;
+  }
+
+  async getLoginLock(phoneToken: string): Promise<number | undefined> {
+    const out = await this.#client.send(
+      new GetItemCommand({
+        TableName: this.#name,
+        Key: marshall(keys.lock(phoneToken)),
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? Number(out.Item.until?.N) : undefined;
+  }
+
+  async lockLogin(phoneToken: string, until: number): Promise<void> {
+    await this.#client.send(
+      new PutItemCommand({
+        TableName: this.#name,
+        Item: marshall({ ...keys.lock(phoneToken), until, ttl: seconds(until) + 3600 }),
+      }),
+    );
+  }
+}

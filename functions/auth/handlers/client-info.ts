@@ -1,0 +1,7 @@
+import type { HttpRequest } from '../../core/http-handler';
+import { ipPrefix } from '../ip';
+import type { ClientInfo } from '../sessions';
+
+export function clientInfo(request: HttpRequest): ClientInfo {
+  return { ipPrefix: ipPrefix(request.sourceIp), userAgent: request.userAgent };
+}

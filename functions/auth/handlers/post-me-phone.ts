@@ -1,0 +1,6 @@
+import { httpHandler } from '../../core/http-handler';
+import { changePhone } from '../account';
+
+export const handler = httpHandler('changePhone', async (request, deps) => ({
+  body: await changePhone(await deps.auth(), request.identity, request.body),
+}));

@@ -1,0 +1,11 @@
+import { createHash } from 'node:crypto';
+import type { Random } from './otp';
+
+/** 128-bit random id, URL-safe. */
+export function newId(random: Random): string {
+  return Buffer.from(random.bytes(16)).toString('base64url');
+}
+
+export function sha256(value: string): string {
+  return createHash('sha256').update(value).digest('base64url');
+}

@@ -1,0 +1,79 @@
+import { AppError } from '../core/errors';
+import { checkCode, consumeCode } from './check-code';
+import { newId } from './ids';
+import type { AuthDeps, UserRecord } from './ports';
+import { type ClientInfo, newSession, type TokenPair, tokenPair, userView } from './sessions';
+
+export interface LoginInput {
+  readonly challengeId: string;
+  readonly phone: string;
+  readonly code: string;
+  readonly acceptPolicyVersion?: string | undefined;
+  readonly client: ClientInfo;
+}
+
+export type LoginResult = TokenPair & { user: ReturnType<typeof userView> };
+
+/**
+ * Logs in with an SMS code, registering the number on its first verify.
+ * 1. check the code (not yet used up; see checkCode);
+ * 2. a number without an account needs the current policy version accepted, else 428 and the
+ *    code stays valid for the retry;
+ * 3. use the code up with a conditional write: of many parallel verifies only one gets past;
+ * 4. existing account: new session; new number: user, phone claim, consent record and session
+ *    in one transaction (a parallel registration of the same number makes it a login instead);
+ * 5. audit the login and return the token pair.
+ */
+export async function loginWithCode(deps: AuthDeps, input: LoginInput): Promise<LoginResult> {
+  const checked = await checkCode(deps, { ...input, purpose: 'login' });
+  const { policy } = deps.config;
+  let userId = await deps.store.findUserIdByPhone(checked.phoneToken);
+  if (userId === undefined && input.acceptPolicyVersion !== policy.version) {
+    throw new AppError('policy_acceptance_required', { extensions: { policyVersion: policy.version } });
+  }
+  await consumeCode(deps, checked);
+  const now = deps.clock.now().getTime();
+
+  if (userId === undefined) {
+    const candidate: UserRecord = {
+      userId: newId(deps.random),
+      phoneToken: checked.phoneToken,
+      phone: checked.phone.e164,
+      createdAt: now,
+      realNameVerified: false,
+    };
+    const { session, refreshToken } = newSession(deps, candidate.userId, ['sms'], input.client);
+    const created = await deps.store.createUser(
+      candidate,
+      {
+        userId: candidate.userId,
+        policyVersion: policy.version,
+        purposes: policy.purposes,
+        accepted: true,
+        at: now,
+        ipPrefix: input.client.ipPrefix,
+        userAgent: input.client.userAgent.slice(0, 256),
+        by: 'self',
+      },
+      session,
+    );
+    if (created === 'created') {
+      await deps.audit.record(
+        { event: 'user.registered', userId: candidate.userId, sessionId: session.familyId },
+        now,
+      );
+      return { ...(await tokenPair(deps, session, refreshToken)), user: userView(candidate, true) };
+    }
+    userId = await deps.store.findUserIdByPhone(checked.phoneToken);
+  }
+  const user = userId === undefined ? undefined : await deps.store.getUser(userId);
+  if (!user) throw new Error('phone claim points at a missing user');
+
+  const { session, refreshToken } = newSession(deps, user.userId, ['sms'], input.client);
+  await deps.store.putSession(session);
+  await deps.audit.record(
+    { event: 'login.succeeded', userId: user.userId, sessionId: session.familyId, detail: { amr: 'sms' } },
+    now,
+  );
+  return { ...(await tokenPair(deps, session, refreshToken)), user: userView(user, false) };
+}

@@ -1,0 +1,172 @@
+import type { Clock } from '../core/clock';
+import type { AuthConfig } from '../core/config';
+import type { Random } from './otp';
+
+/** Ports of the login feature. Adapters: DynamoDB (functions/auth/dynamo-*.ts), providers/. */
+
+export interface Challenge {
+  readonly challengeId: string;
+  readonly phoneToken: string;
+  readonly purpose: 'login' | 'bind' | 'step_up';
+  readonly codeMac: string;
+  /** Epoch milliseconds. */
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  readonly attempts: number;
+  readonly consumed: boolean;
+}
+
+export interface UserRecord {
+  readonly userId: string;
+  readonly phoneToken: string;
+  readonly phone: string;
+  readonly createdAt: number;
+  readonly realNameVerified: boolean;
+}
+
+export interface SessionRecord {
+  readonly userId: string;
+  readonly familyId: string;
+  readonly currentHash: string;
+  readonly previousHash?: string;
+  /** When the current token replaced the previous one (epoch ms). */
+  readonly rotatedAt: number;
+  readonly createdAt: number;
+  readonly lastUsedAt: number;
+  readonly absoluteExpiresAt: number;
+  readonly revokedAt?: number;
+  readonly amr: readonly string[];
+  readonly ipPrefix: string;
+  readonly userAgent: string;
+}
+
+export interface ConsentRecord {
+  readonly userId: string;
+  readonly policyVersion: string;
+  readonly purposes: readonly string[];
+  readonly accepted: boolean;
+  readonly at: number;
+  readonly ipPrefix: string;
+  readonly userAgent: string;
+  readonly by: 'self' | 'guardian';
+}
+
+export type WrongCodeOutcome = { readonly attemptsLeft: number } | 'burned';
+
+export interface AuthStore {
+  /** Stores the number's live challenge for a purpose, replacing any earlier one. */
+  putChallenge(challenge: Challenge): Promise<void>;
+  getChallenge(phoneToken: string, purpose: Challenge['purpose']): Promise<Challenge | undefined>;
+  /** Counts a wrong code with a conditional update; never lets more than maxAttempts count. */
+  recordWrongCode(challenge: Challenge, maxAttempts: number): Promise<WrongCodeOutcome>;
+  /** Marks the challenge used if it is still unused, unexpired, unburned and holds this MAC. */
+  consumeChallenge(challenge: Challenge, maxAttempts: number, now: number): Promise<boolean>;
+
+  findUserIdByPhone(phoneToken: string): Promise<string | undefined>;
+  getUser(userId: string): Promise<UserRecord | undefined>;
+  /** Creates user, phone claim, consent and first session at once; `phone_taken` if the number has an account. */
+  createUser(
+    user: UserRecord,
+    consent: ConsentRecord,
+    session: SessionRecord,
+  ): Promise<'created' | 'phone_taken'>;
+  /** Moves the account to another number; `phone_taken` if that number has an account. */
+  changePhone(
+    user: UserRecord,
+    next: { phoneToken: string; phone: string },
+  ): Promise<'changed' | 'phone_taken'>;
+
+  putSession(session: SessionRecord): Promise<void>;
+  getSession(userId: string, familyId: string): Promise<SessionRecord | undefined>;
+  /** Replaces the current refresh hash if it is still `expectedHash` and the session is live. */
+  rotateSession(
+    session: SessionRecord,
+    expectedHash: string,
+    next: { hash: string; now: number; keepPrevious: boolean },
+  ): Promise<boolean>;
+  revokeSession(userId: string, familyId: string, now: number): Promise<void>;
+  listSessions(userId: string): Promise<SessionRecord[]>;
+
+  /** A lock on SMS login for a number, until epoch ms, or undefined. */
+  getLoginLock(phoneToken: string): Promise<number | undefined>;
+  lockLogin(phoneToken: string, until: number): Promise<void>;
+}
+
+export interface RateWindowKey {
+  /** e.g. `number-3600`, `ip-600`, `global-86400`. */
+  readonly scope: string;
+  readonly key: string;
+  readonly seconds: number;
+  readonly max: number;
+}
+
+export type HitOutcome =
+  | { readonly allowed: true; readonly count: number }
+  | { readonly allowed: false; readonly retryAfter: number };
+
+/** Fixed-window counters kept in the table and updated atomically (shared by every instance). */
+export interface RateLimiter {
+  hit(window: RateWindowKey, now: number): Promise<HitOutcome>;
+  /** Gives back one hit (a later limit refused the request). */
+  undo(window: RateWindowKey, now: number): Promise<void>;
+  /** Passes at most once per `seconds` for a key (resend gate). */
+  gate(scope: string, key: string, seconds: number, now: number): Promise<HitOutcome>;
+  releaseGate(scope: string, key: string): Promise<void>;
+}
+
+export interface SmsMessage {
+  /** E.164. */
+  readonly phone: string;
+  readonly code: string;
+  readonly ttlMinutes: number;
+}
+
+export interface SmsSender {
+  readonly name: string;
+  send(message: SmsMessage): Promise<void>;
+}
+
+export interface CaptchaVerifier {
+  /** True when the ticket was issued to this user IP and has not been used. */
+  verify(ticket: string, userIp: string): Promise<boolean>;
+}
+
+export interface AccessClaims {
+  readonly sub: string;
+  readonly sid: string;
+  readonly amr: readonly string[];
+}
+
+export interface TokenSigner {
+  readonly kid: string;
+  sign(payload: Record<string, unknown>): Promise<string>;
+  /** Public keys that tokens may be signed with (current and still-trusted previous). */
+  jwks(): Promise<{ keys: Record<string, unknown>[] }>;
+}
+
+export interface AuditEntry {
+  readonly event: string;
+  readonly userId?: string;
+  readonly sessionId?: string;
+  /** Non-sensitive detail: codes, counts, a blind-index token at most. */
+  readonly detail?: Readonly<Record<string, string | number | boolean>>;
+}
+
+export interface AuditLog {
+  record(entry: AuditEntry, now: number): Promise<void>;
+}
+
+export interface AuthDeps {
+  readonly config: AuthConfig;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly store: AuthStore;
+  readonly limiter: RateLimiter;
+  readonly sms: SmsSender;
+  readonly captcha: CaptchaVerifier;
+  readonly signer: TokenSigner;
+  readonly audit: AuditLog;
+  /** Blind index of a normalised phone number. */
+  phoneToken(e164: string): string;
+  otpPepper: Uint8Array;
+}

@@ -1,0 +1,110 @@
+import { createHash, createPublicKey } from 'node:crypto';
+import { GetPublicKeyCommand, type KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import type { JWK } from 'jose';
+import type { TokenSigner } from '../ports';
+
+/**
+ * ES256 signing with a KMS asymmetric key (ECC_NIST_P256, SIGN_VERIFY): the private key never
+ * leaves KMS. One `Sign` per token; the public key is fetched once per cold start and cached.
+ */
+export class KmsTokenSigner implements TokenSigner {
+  readonly kid: string;
+  readonly #kms: Pick<KMSClient, 'send'>;
+  readonly #keyArn: string;
+  readonly #trustedArns: readonly string[];
+  #jwks: Promise<{ keys: Record<string, unknown>[] }> | undefined;
+
+  /** `trustedArns`: previous signing keys still accepted during a rotation. */
+  constructor(kms: Pick<KMSClient, 'send'>, keyArn: string, trustedArns: readonly string[] = []) {
+    this.#kms = kms;
+    this.#keyArn = keyArn;
+    this.#trustedArns = trustedArns;
+    this.kid = kidFor(keyArn);
+  }
+
+  async sign(payload: Record<string, unknown>): Promise<string> {
+    const header = { alg: 'ES256', typ: 'JWT', kid: this.kid };
+    const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}`;
+    // RAW: KMS hashes with SHA-256 itself (messages up to 4096 bytes; our tokens are ~500).
+    if (input.length > 4096) throw new Error('token too large for KMS RAW signing');
+    const out = await this.#kms.send(
+      new SignCommand({
+        KeyId: this.#keyArn,
+        Message: Buffer.from(input, 'ascii'),
+        MessageType: 'RAW',
+        SigningAlgorithm: 'ECDSA_SHA_256',
+      }),
+    );
+    if (!out.Signature) throw new Error('KMS returned no signature');
+    return `${input}.${Buffer.from(derToJose(out.Signature)).toString('base64url')}`;
+  }
+
+  jwks() {
+    this.#jwks ??= Promise.all([this.#keyArn, ...this.#trustedArns].map((arn) => this.#publicJwk(arn))).then(
+      (keys) => ({ keys }),
+      (error: unknown) => {
+        this.#jwks = undefined;
+        throw error;
+      },
+    );
+    return this.#jwks;
+  }
+
+  async #publicJwk(arn: string): Promise<Record<string, unknown>> {
+    const out = await this.#kms.send(new GetPublicKeyCommand({ KeyId: arn }));
+    if (!out.PublicKey) throw new Error('KMS returned no public key');
+    const jwk = createPublicKey({ key: Buffer.from(out.PublicKey), format: 'der', type: 'spki' }).export({
+      format: 'jwk',
+    }) as JWK;
+    return { ...jwk, kid: kidFor(arn), alg: 'ES256', use: 'sig' };
+  }
+}
+
+/** A short, stable key id that does not expose the account or key ARN. */
+export function kidFor(keyArn: string): string {
+  return createHash('sha256').update(keyArn).digest('base64url').slice(0, 16);
+}
+
+function b64url(text: string): string {
+  return Buffer.from(text, 'utf8').toString('base64url');
+}
+
+/**
+ * KMS returns ECDSA signatures DER-encoded (SEQUENCE of two INTEGERs); JWS ES256 wants the two
+ * 32-byte big-endian values concatenated (RFC 7518 section 3.4).
+ */
+export function derToJose(der: Uint8Array): Uint8Array {
+  let offset = 0;
+  const expect = (tag: number) => {
+    if (der[offset] !== tag) throw new Error('malformed DER signature');
+    offset++;
+  };
+  const readLength = () => {
+    let length = der[offset++] ?? 0;
+    if (length & 0x80) {
+      const bytes = length & 0x7f;
+      length = 0;
+      for (let i = 0; i < bytes; i++) length = (length << 8) | (der[offset++] ?? 0);
+    }
+    return length;
+  };
+  const readInteger = () => {
+    expect(0x02);
+    const length = readLength();
+    let value = der.subarray(offset, offset + length);
+    offset += length;
+    while (value.length > 32 && value[0] === 0) value = value.subarray(1);
+    if (value.length > 32) throw new Error('malformed DER integer');
+    const out = new Uint8Array(32);
+    out.set(value, 32 - value.length);
+    return out;
+  };
+  expect(0x30);
+  readLength();
+  const r = readInteger();
+  const s = readInteger();
+  const jose = new Uint8Array(64);
+  jose.set(r, 0);
+  jose.set(s, 32);
+  return jose;
+}

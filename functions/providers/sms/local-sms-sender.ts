@@ -1,0 +1,37 @@
+import { appendFile, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { SmsMessage, SmsSender } from '../../auth/ports';
+import type { Clock } from '../../core/clock';
+import { assertNotInLambda } from '../../crypto/local-key-source';
+import { renderSmsText, type SmsTextOptions } from './message';
+
+/**
+ * `npm start`'s SMS: prints the message to the terminal and appends it to an outbox file
+ * (`.data/outbox/sms.jsonl`) so a person, or the web client's tests, can read the code. Writing
+ * codes out in plain is the point here, so it refuses to run inside Lambda.
+ */
+export class LocalSmsSender implements SmsSender {
+  readonly name = 'local';
+  readonly #outbox: string;
+  readonly #text: SmsTextOptions;
+  readonly #clock: Clock;
+  readonly #print: (line: string) => void;
+
+  constructor(outbox: string, text: SmsTextOptions, clock: Clock, print: (line: string) => void) {
+    assertNotInLambda(process.env);
+    this.#outbox = outbox;
+    this.#text = text;
+    this.#clock = clock;
+    this.#print = print;
+  }
+
+  async send(message: SmsMessage): Promise<void> {
+    const text = renderSmsText(this.#text, message);
+    await mkdir(dirname(this.#outbox), { recursive: true });
+    await appendFile(
+      this.#outbox,
+      `${JSON.stringify({ at: this.#clock.now().toISOString(), to: message.phone, code: message.code, text })}\n`,
+    );
+    this.#print(`SMS to ${message.phone}: ${text.replaceAll('\n', ' | ')}`);
+  }
+}

@@ -1,0 +1,33 @@
+import type { SmsMessage } from '../../auth/ports';
+
+export interface SmsTextOptions {
+  readonly signName: string;
+  readonly androidAppHash?: string | undefined;
+  readonly webOtpHost?: string | undefined;
+}
+
+/**
+ * The text a person receives. Providers render it from a registered template; this renders the
+ * same template for the local sender. The last lines let phones fill the code in: an Android SMS
+ * Retriever hash, and an origin-bound `@host #code` line (WebOTP).
+ */
+export function renderSmsText(options: SmsTextOptions, message: SmsMessage): string {
+  const lines = [
+    `【${options.signName}】您的验证码是 ${message.code}，${message.ttlMinutes} 分钟内有效。请勿告诉他人。`,
+  ];
+  if (options.androidAppHash) lines.push(options.androidAppHash);
+  if (options.webOtpHost) lines.push('', `@${options.webOtpHost} #${message.code}`);
+  return lines.join('\n');
+}
+
+/** A provider refused or failed; `code` is the provider's own error code (never message text). */
+export class SmsProviderError extends Error {
+  readonly provider: string;
+  readonly code: string;
+  constructor(provider: string, code: string, options?: { cause?: unknown }) {
+    super(`${provider} SMS failed: ${code}`, options);
+    this.name = 'SmsProviderError';
+    this.provider = provider;
+    this.code = code;
+  }
+}

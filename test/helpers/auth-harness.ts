@@ -1,0 +1,83 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoAuditLog } from '../../functions/auth/dynamo-audit-log';
+import { DynamoAuthStore } from '../../functions/auth/dynamo-auth-store';
+import { DynamoRateLimiter } from '../../functions/auth/dynamo-rate-limiter';
+import type { Random } from '../../functions/auth/otp';
+import type { AuthDeps, CaptchaVerifier, SmsMessage, SmsSender } from '../../functions/auth/ports';
+import { LocalTokenSigner } from '../../functions/auth/tokens/local-token-signer';
+import { ManualClock } from '../../functions/core/clock';
+import { type AuthConfig, stages } from '../../functions/core/config';
+import { BlindIndexer } from '../../functions/crypto/blind-index';
+import { EncryptingSealer } from '../../functions/crypto/encrypting-sealer';
+import { SealedTable } from '../../functions/store/sealed-table';
+import { freshTable } from './dynamo';
+import { tempKeyFile, tempKeyMaterial } from './keys';
+
+/** Collects messages instead of sending them; can be told to fail. */
+export class CapturingSmsSender implements SmsSender {
+  readonly name = 'capture';
+  readonly sent: SmsMessage[] = [];
+  failing = false;
+  async send(message: SmsMessage): Promise<void> {
+    if (this.failing) throw new Error('provider down');
+    this.sent.push(message);
+  }
+  lastCodeFor(phone: string): string {
+    const message = [...this.sent].reverse().find((m) => m.phone === phone);
+    if (!message) throw new Error(`no SMS to ${phone}`);
+    return message.code;
+  }
+}
+
+/** Accepts exactly the tickets it was told about. */
+export class ListCaptcha implements CaptchaVerifier {
+  readonly valid = new Set<string>();
+  async verify(ticket: string): Promise<boolean> {
+    return this.valid.delete(ticket);
+  }
+}
+
+export const cryptoRandom: Random = { int: randomInt, bytes: (n) => new Uint8Array(randomBytes(n)) };
+
+export interface AuthHarness {
+  readonly deps: AuthDeps;
+  readonly clock: ManualClock;
+  readonly sms: CapturingSmsSender;
+  readonly captcha: ListCaptcha;
+  readonly tableName: string;
+  readonly store: DynamoAuthStore;
+}
+
+/**
+ * The login feature's real adapters on a fresh DynamoDB Local table, with a hand-moved clock and
+ * production limits (the `prod` stage's auth config unless overridden).
+ */
+export async function authHarness(
+  client: DynamoDBClient,
+  overrides: Partial<AuthConfig> = {},
+): Promise<AuthHarness> {
+  const tableName = await freshTable(client, 'auth');
+  const keys = tempKeyMaterial();
+  const clock = new ManualClock('2026-11-29T08:00:00.000Z');
+  const sealer = new EncryptingSealer(keys.keyring, stages.prod.dataKeyCache);
+  const table = new SealedTable({ client, tableName, sealer });
+  const indexer = new BlindIndexer(keys.indexKey);
+  const sms = new CapturingSmsSender();
+  const captcha = new ListCaptcha();
+  const store = new DynamoAuthStore(table);
+  const deps: AuthDeps = {
+    config: { ...stages.prod.auth, ...overrides },
+    clock,
+    random: cryptoRandom,
+    store,
+    limiter: new DynamoRateLimiter(client, tableName),
+    audit: new DynamoAuditLog(client, tableName, cryptoRandom),
+    sms,
+    captcha,
+    signer: await LocalTokenSigner.fromFile(tempKeyFile().replace('local-keys.json', 'signing.jwk.json'), {}),
+    phoneToken: (e164) => indexer.token('phone', e164),
+    otpPepper: keys.otpPepper,
+  };
+  return { deps, clock, sms, captcha, tableName, store };
+}
