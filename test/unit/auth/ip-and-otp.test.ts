@@ -30,7 +30,14 @@ describe('generateCode', () => {
 
   it('asks for [0, 1_000_000) so 999999 is possible', () => {
     let asked: [number, number] | undefined;
-    generateCode({ int: (min, max) => ((asked = [min, max]), 5), bytes: (n) => new Uint8Array(n) });
+    const recording: Random = {
+      int: (min, max) => {
+        asked = [min, max];
+        return 5;
+      },
+      bytes: (n) => new Uint8Array(n),
+    };
+    generateCode(recording);
     expect(asked).toEqual([0, 1_000_000]);
   });
 });
