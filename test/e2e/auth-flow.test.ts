@@ -1,0 +1,125 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type LocalRuntime, startLocalRuntime } from '../../bin/local/runtime';
+
+let runtime: LocalRuntime;
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'po-e2e-auth-'));
+  runtime = await startLocalRuntime({
+    port: 0,
+    dataDir,
+    dynamoEndpoint: inject('dynamoEndpoint'),
+    tableName: `e2e-auth-${Date.now()}`,
+  });
+});
+afterAll(() => runtime?.stop());
+
+async function call(path: string, init: { method?: string; body?: unknown; token?: string } = {}) {
+  const response = await fetch(`${runtime.url}${path}`, {
+    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+    headers: {
+      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+    },
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    type: response.headers.get('content-type'),
+    body: text ? JSON.parse(text) : undefined,
+  };
+}
+
+/** The local SMS sender's outbox: what `npm start` users read their codes from. */
+function lastCode(phone: string): string {
+  const lines = readFileSync(join(dataDir, 'outbox', 'sms.jsonl'), 'utf8')
+    .trim()
+    .split('\n');
+  const entry = lines
+    .map((l) => JSON.parse(l) as { to: string; code: string; text: string })
+    .reverse()
+    .find((m) => m.to === phone);
+  if (!entry) throw new Error('no code in outbox');
+  expect(entry.text).toContain(`@127.0.0.1 #${entry.code}`);
+  return entry.code;
+}
+
+describe('SMS login over HTTP', () => {
+  it('registers, reads the account, refreshes, logs out', async () => {
+    const sent = await call('/v1/auth/sms/send', { body: { phone: '139 1234 5678', purpose: 'login' } });
+    expect(sent.status).toBe(202);
+    const code = lastCode('+8613912345678');
+
+    const noPolicy = await call('/v1/auth/sms/verify', {
+      body: { challengeId: sent.body.challengeId, phone: '13912345678', code },
+    });
+    expect(noPolicy.status).toBe(428);
+    expect(noPolicy.type).toContain('application/problem+json');
+    expect(noPolicy.body).toMatchObject({ code: 'policy_acceptance_required', policyVersion: '2026-11-01' });
+
+    const login = await call('/v1/auth/sms/verify', {
+      body: {
+        challengeId: sent.body.challengeId,
+        phone: '13912345678',
+        code,
+        acceptPolicyVersion: noPolicy.body.policyVersion,
+      },
+    });
+    expect(login.status).toBe(200);
+    expect(login.body.user).toMatchObject({ isNew: true, phoneMasked: '139****5678' });
+
+    const me = await call('/v1/me', { token: login.body.accessToken });
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({
+      id: login.body.user.id,
+      phoneMasked: '139****5678',
+      realNameVerified: false,
+    });
+
+    const sessions = await call('/v1/me/sessions', { token: login.body.accessToken });
+    expect(sessions.body.sessions).toHaveLength(1);
+
+    const refreshed = await call('/v1/auth/token/refresh', {
+      body: { refreshToken: login.body.refreshToken },
+    });
+    expect(refreshed.status).toBe(200);
+    expect(refreshed.body.refreshToken).not.toBe(login.body.refreshToken);
+
+    expect(
+      (await call('/v1/auth/logout', { method: 'POST', token: refreshed.body.accessToken })).status,
+    ).toBe(204);
+    const after = await call('/v1/me', { token: refreshed.body.accessToken });
+    expect(after.status).toBe(401);
+    expect(after.body.code).toBe('unauthorized');
+  });
+
+  it('answers protected routes without a token with a 401 problem', async () => {
+    const response = await call('/v1/me/sessions');
+    expect(response.status).toBe(401);
+    expect(response.type).toContain('application/problem+json');
+  });
+
+  it('validates input at the edge', async () => {
+    const bad = await call('/v1/auth/sms/send', { body: { phone: '139', purpose: 'nope' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      'body.phone',
+      'body.purpose',
+    ]);
+    const notMobile = await call('/v1/auth/sms/send', {
+      body: { phone: '+852 9123 4567', purpose: 'login' },
+    });
+    expect(notMobile.body.code).toBe('phone_invalid');
+  });
+
+  it('publishes the verification keys', async () => {
+    const jwks = await call('/.well-known/jwks.json');
+    expect(jwks.body.keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' });
+    expect(jwks.body.keys[0]).not.toHaveProperty('d');
+  });
+});

@@ -1,0 +1,370 @@
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { changePhone, getMe } from '../../../functions/auth/account';
+import { authenticate } from '../../../functions/auth/authenticate';
+import { type LoginInput, loginWithCode } from '../../../functions/auth/login-with-code';
+import { sendCode } from '../../../functions/auth/send-code';
+import { listSessions, refreshSession, revokeSession } from '../../../functions/auth/sessions';
+import { type AuthHarness, authHarness } from '../../helpers/auth-harness';
+import { captureOutput } from '../../helpers/capture-logs';
+import { localDynamo, rawTableText } from '../../helpers/dynamo';
+
+const client = localDynamo();
+afterAll(() => client.destroy());
+
+let h: AuthHarness;
+beforeEach(async () => {
+  h = await authHarness(client);
+});
+
+const POLICY = '2026-11-01';
+const client1 = { ipPrefix: '203.0.113.0/24', userAgent: 'test-agent/1.0' };
+let ipCounter = 0;
+
+/** Sends a code (each from a fresh IP, so per-IP windows stay out of the way) and returns it. */
+async function codeFor(phone: string, purpose: 'login' | 'step_up' = 'login') {
+  ipCounter++;
+  const ip = `198.51.${ipCounter % 250}.${ipCounter % 200}`;
+  const { challengeId } = await sendCode(h.deps, { phone, purpose, sourceIp: ip, ipPrefix: `${ip}/32` });
+  const e164 = `+86${phone.replace(/\D/g, '').slice(-11)}`;
+  return { challengeId, code: h.sms.lastCodeFor(e164) };
+}
+
+const login = (input: Omit<LoginInput, 'client'>) => loginWithCode(h.deps, { ...input, client: client1 });
+
+async function register(phone: string) {
+  const { challengeId, code } = await codeFor(phone);
+  return login({ challengeId, phone, code, acceptPolicyVersion: POLICY });
+}
+
+describe('loginWithCode', () => {
+  it('asks a new number to accept the policy, keeping the code valid, then registers it', async () => {
+    const { challengeId, code } = await codeFor('13912345678');
+    await expect(login({ challengeId, phone: '13912345678', code })).rejects.toMatchObject({
+      code: 'policy_acceptance_required',
+      extensions: { policyVersion: POLICY },
+    });
+    await expect(
+      login({ challengeId, phone: '13912345678', code, acceptPolicyVersion: '2020-01-01' }),
+    ).rejects.toMatchObject({
+      code: 'policy_acceptance_required',
+    });
+    const result = await login({ challengeId, phone: '139 1234 5678', code, acceptPolicyVersion: POLICY });
+    expect(result.user).toEqual({
+      id: expect.any(String),
+      isNew: true,
+      phoneMasked: '139****5678',
+      realNameVerified: false,
+    });
+    expect(result).toMatchObject({ tokenType: 'Bearer', expiresIn: 900 });
+  });
+
+  it('records consent with version, purposes, time, IP prefix and user agent', async () => {
+    const { user } = await register('13912345678');
+    const raw = await rawTableText(client, h.tableName);
+    expect(raw).toContain(`CONSENT#account#`);
+    expect(raw).toContain(`CONSENT#sms_login#`);
+    expect(raw).toContain('"policyVersion":{"S":"2026-11-01"}');
+    expect(raw).toContain('"ipPrefix":{"S":"203.0.113.0/24"}');
+    expect(raw).toContain(`USER#${user.id}`);
+  });
+
+  it('logs an existing number into the same account without asking for the policy', async () => {
+    const first = await register('13912345678');
+    h.clock.advance(61_000);
+    const { challengeId, code } = await codeFor('+86 139-1234-5678');
+    const second = await login({ challengeId, phone: '13912345678', code });
+    expect(second.user).toMatchObject({ id: first.user.id, isNew: false });
+  });
+
+  it('burns a code after 3 wrong tries', async () => {
+    const { challengeId, code } = await codeFor('13912345678');
+    const wrong = code === '000000' ? '111111' : '000000';
+    const attempt = (c: string) =>
+      login({ challengeId, phone: '13912345678', code: c, acceptPolicyVersion: POLICY });
+    await expect(attempt(wrong)).rejects.toMatchObject({
+      code: 'otp_invalid',
+      extensions: { attemptsLeft: 2 },
+    });
+    await expect(attempt(wrong)).rejects.toMatchObject({
+      code: 'otp_invalid',
+      extensions: { attemptsLeft: 1 },
+    });
+    await expect(attempt(wrong)).rejects.toMatchObject({ code: 'otp_exhausted' });
+    await expect(attempt(code)).rejects.toMatchObject({ code: 'otp_exhausted' });
+  });
+
+  it('expires a code after 5 minutes, by the clock, not by TTL', async () => {
+    const { challengeId, code } = await codeFor('13912345678');
+    h.clock.advance(300_000);
+    await expect(
+      login({ challengeId, phone: '13912345678', code, acceptPolicyVersion: POLICY }),
+    ).rejects.toMatchObject({
+      code: 'otp_expired',
+    });
+  });
+
+  it('binds a code to its challenge, number and purpose', async () => {
+    const { challengeId, code } = await codeFor('13912345678');
+    const other = await codeFor('13912345679');
+    await expect(
+      login({ challengeId: other.challengeId, phone: '13912345678', code, acceptPolicyVersion: POLICY }),
+    ).rejects.toMatchObject({ code: 'otp_invalid' });
+    await expect(
+      login({ challengeId, phone: '13912345679', code, acceptPolicyVersion: POLICY }),
+    ).rejects.toMatchObject({ code: 'otp_invalid' });
+    const { user, accessToken } = await login({
+      challengeId,
+      phone: '13912345678',
+      code,
+      acceptPolicyVersion: POLICY,
+    });
+    const identity = await authenticate(h.deps, `Bearer ${accessToken}`);
+    // A login code is not a step-up code for the same number.
+    await expect(
+      changePhone(h.deps, identity, { challengeId, phone: '13912345678', code }),
+    ).rejects.toMatchObject({ code: 'otp_invalid' });
+    expect(user.id).toBe(identity.userId);
+  });
+
+  it('uses a code once', async () => {
+    const { challengeId, code } = await codeFor('13912345678');
+    await login({ challengeId, phone: '13912345678', code, acceptPolicyVersion: POLICY });
+    await expect(login({ challengeId, phone: '13912345678', code })).rejects.toMatchObject({
+      code: 'otp_invalid',
+    });
+  });
+
+  it('locks code login for an hour after 10 failed verifies in a day', async () => {
+    for (let i = 0; i < 10; i++) {
+      await expect(
+        login({ challengeId: 'AAAAAAAAAAAAAAAAAAAAAA', phone: '13912345678', code: '123456' }),
+      ).rejects.toMatchObject({ code: 'otp_invalid' });
+    }
+    const { challengeId, code } = await codeFor('13912345678');
+    await expect(
+      login({ challengeId, phone: '13912345678', code, acceptPolicyVersion: POLICY }),
+    ).rejects.toMatchObject({
+      code: 'login_locked',
+      retryAfter: 3600,
+    });
+    h.clock.advance(3600_000);
+    await expect(
+      login({ challengeId: 'AAAAAAAAAAAAAAAAAAAAAA', phone: '13912345678', code: '1' }),
+    ).rejects.toMatchObject({ code: 'otp_invalid' });
+    const fresh = await codeFor('13912345678');
+    // The 24 h window still holds 11 failures: the next wrong code would lock again, a right one passes.
+    await expect(
+      login({ ...fresh, phone: '13912345678', acceptPolicyVersion: POLICY }),
+    ).rejects.toMatchObject({ code: 'login_locked' });
+  });
+});
+
+describe('concurrency', () => {
+  it('gives exactly one token pair to 20 parallel verifies of the right code', async () => {
+    const { challengeId, code } = await codeFor('13912345678');
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, () =>
+        login({ challengeId, phone: '13912345678', code, acceptPolicyVersion: POLICY }),
+      ),
+    );
+    const winners = results.filter((r) => r.status === 'fulfilled');
+    expect(winners).toHaveLength(1);
+    for (const r of results)
+      if (r.status === 'rejected') expect((r.reason as { code: string }).code).toBe('otp_invalid');
+    const userId = (winners[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof login>>>).value.user.id;
+    expect(await listSessions(h.deps, userId, '')).toHaveLength(1);
+  });
+
+  it('never counts more than 3 of 20 parallel wrong guesses', async () => {
+    const { challengeId, code } = await codeFor('13912345678');
+    const wrong = code === '000000' ? '111111' : '000000';
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, () =>
+        login({ challengeId, phone: '13912345678', code: wrong, acceptPolicyVersion: POLICY }),
+      ),
+    );
+    const counted = results.filter(
+      (r) =>
+        r.status === 'rejected' &&
+        (r.reason as { extensions?: { attemptsLeft?: number } }).extensions?.attemptsLeft !== undefined,
+    );
+    expect(counted.length).toBeLessThanOrEqual(2); // attemptsLeft 2 and 1; the 3rd reports exhausted
+    const item = await client.send(
+      new GetItemCommand({
+        TableName: h.tableName,
+        Key: { pk: { S: `OTP#${h.deps.phoneToken('+8613912345678')}` }, sk: { S: 'login' } },
+      }),
+    );
+    expect(item.Item?.attempts?.N).toBe('3');
+    // Twenty wrong guesses are also twenty failures for the number: past 10, code login is locked.
+    await expect(
+      login({ challengeId, phone: '13912345678', code, acceptPolicyVersion: POLICY }),
+    ).rejects.toMatchObject({ code: 'login_locked' });
+  });
+});
+
+describe('sessions and tokens', () => {
+  it('rotates refresh tokens and revokes the family when an old one is replayed', async () => {
+    const first = await register('13912345678');
+    h.clock.advance(1000);
+    const second = await refreshSession(h.deps, first.refreshToken);
+    h.clock.advance(20_000);
+    const third = await refreshSession(h.deps, second.refreshToken);
+    expect(new Set([first.refreshToken, second.refreshToken, third.refreshToken]).size).toBe(3);
+
+    await expect(refreshSession(h.deps, first.refreshToken)).rejects.toMatchObject({
+      code: 'refresh_token_reused',
+    });
+    // The whole family is gone: the newest token and the access token stop working too.
+    await expect(refreshSession(h.deps, third.refreshToken)).rejects.toMatchObject({
+      code: 'refresh_token_invalid',
+    });
+    await expect(authenticate(h.deps, `Bearer ${third.accessToken}`)).rejects.toMatchObject({
+      code: 'unauthorized',
+    });
+  });
+
+  it('accepts the immediately previous token for 10 s after rotation, and only that one', async () => {
+    const first = await register('13912345678');
+    const second = await refreshSession(h.deps, first.refreshToken);
+    h.clock.advance(9_000);
+    const retry = await refreshSession(h.deps, first.refreshToken); // the response to the first refresh was lost
+    await expect(refreshSession(h.deps, retry.refreshToken)).resolves.toBeTruthy();
+    await expect(refreshSession(h.deps, second.refreshToken)).rejects.toMatchObject({
+      code: 'refresh_token_reused',
+    });
+  });
+
+  it('treats the previous token after the grace period as reuse', async () => {
+    const first = await register('13912345678');
+    await refreshSession(h.deps, first.refreshToken);
+    h.clock.advance(11_000);
+    await expect(refreshSession(h.deps, first.refreshToken)).rejects.toMatchObject({
+      code: 'refresh_token_reused',
+    });
+  });
+
+  it('ends a session after 7 idle days and after 30 days whatever the use', async () => {
+    const idle = await register('13912345678');
+    h.clock.advance(7 * 86_400_000);
+    await expect(refreshSession(h.deps, idle.refreshToken)).rejects.toMatchObject({
+      code: 'refresh_token_invalid',
+    });
+
+    let tokens = await register('13912345670');
+    for (let day = 0; day < 29; day++) {
+      h.clock.advance(86_400_000);
+      tokens = await refreshSession(h.deps, tokens.refreshToken);
+    }
+    h.clock.advance(86_400_000);
+    await expect(refreshSession(h.deps, tokens.refreshToken)).rejects.toMatchObject({
+      code: 'refresh_token_invalid',
+    });
+  });
+
+  it('refuses malformed refresh tokens', async () => {
+    for (const token of ['', 'abc', 'a.b.c', `${'x'.repeat(22)}.${'y'.repeat(22)}`]) {
+      await expect(refreshSession(h.deps, token)).rejects.toMatchObject({ code: 'refresh_token_invalid' });
+    }
+  });
+
+  it('verifies access tokens: signature, expiry, and a live session', async () => {
+    const { accessToken, user } = await register('13912345678');
+    const identity = await authenticate(h.deps, `Bearer ${accessToken}`);
+    expect(identity).toMatchObject({ userId: user.id, amr: ['sms'] });
+    await expect(authenticate(h.deps, undefined)).rejects.toMatchObject({ code: 'unauthorized' });
+    await expect(authenticate(h.deps, `Bearer ${accessToken.slice(0, -2)}xx`)).rejects.toMatchObject({
+      code: 'unauthorized',
+    });
+    const [header, payload] = accessToken.split('.');
+    const forged = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${payload}.`;
+    await expect(authenticate(h.deps, `Bearer ${forged}`)).rejects.toMatchObject({ code: 'unauthorized' });
+    expect(header).toBeTruthy();
+    h.clock.advance(15 * 60_000 + 6_000);
+    await expect(authenticate(h.deps, `Bearer ${accessToken}`)).rejects.toMatchObject({
+      code: 'token_expired',
+    });
+  });
+
+  it('logs out one session and lists and revokes others', async () => {
+    const a = await register('13912345678');
+    h.clock.advance(61_000);
+    const { challengeId, code } = await codeFor('13912345678');
+    const b = await login({ challengeId, phone: '13912345678', code });
+    const idA = await authenticate(h.deps, `Bearer ${a.accessToken}`);
+    const idB = await authenticate(h.deps, `Bearer ${b.accessToken}`);
+    const sessions = await listSessions(h.deps, idA.userId, idA.sessionId);
+    expect(sessions.map((s) => s.current).sort()).toEqual([false, true]);
+
+    await revokeSession(h.deps, idA.userId, idB.sessionId, 'user');
+    await expect(authenticate(h.deps, `Bearer ${b.accessToken}`)).rejects.toMatchObject({
+      code: 'unauthorized',
+    });
+    await expect(revokeSession(h.deps, idA.userId, idB.sessionId, 'user')).rejects.toMatchObject({
+      code: 'session_not_found',
+    });
+    await revokeSession(h.deps, idA.userId, idA.sessionId, 'logout');
+    await expect(authenticate(h.deps, `Bearer ${a.accessToken}`)).rejects.toMatchObject({
+      code: 'unauthorized',
+    });
+  });
+
+  it('changes the phone with a step-up code to the new number and signs out every other session', async () => {
+    const a = await register('13912345678');
+    h.clock.advance(61_000);
+    const again = await codeFor('13912345678');
+    const b = await login({ ...again, phone: '13912345678' });
+    const identity = await authenticate(h.deps, `Bearer ${a.accessToken}`);
+
+    const step = await codeFor('13800138000', 'step_up');
+    const changed = await changePhone(h.deps, identity, { ...step, phone: '13800138000' });
+    expect(changed).toEqual({ phoneMasked: '138****8000', sessionsRevoked: 1 });
+    expect((await getMe(h.deps, identity)).phoneMasked).toBe('138****8000');
+    await expect(authenticate(h.deps, `Bearer ${b.accessToken}`)).rejects.toMatchObject({
+      code: 'unauthorized',
+    });
+
+    // The old number is free for a new account; the new one is taken.
+    h.clock.advance(61_000);
+    const other = await register('13912345678');
+    expect(other.user.isNew).toBe(true);
+    const otherIdentity = await authenticate(h.deps, `Bearer ${other.accessToken}`);
+    h.clock.advance(61_000);
+    const taken = await codeFor('13800138000', 'step_up');
+    await expect(
+      changePhone(h.deps, otherIdentity, { ...taken, phone: '13800138000' }),
+    ).rejects.toMatchObject({ code: 'phone_taken' });
+  });
+});
+
+describe('no plaintext at rest or in logs', () => {
+  it('keeps phone numbers, codes and tokens out of every item and log line', async () => {
+    const phone = '13912345678';
+    const { output, result } = await captureOutput(async () => {
+      const { challengeId, code } = await codeFor(phone);
+      await login({ challengeId, phone, code }).catch(() => undefined);
+      await login({ challengeId, phone, code: code === '000000' ? '111111' : '000000' }).catch(
+        () => undefined,
+      );
+      const tokens = await login({ challengeId, phone, code, acceptPolicyVersion: POLICY });
+      const next = await refreshSession(h.deps, tokens.refreshToken);
+      return { code, tokens, next };
+    });
+    const raw = await rawTableText(client, h.tableName);
+    const secrets = [
+      phone,
+      `+86${phone}`,
+      result.code,
+      result.tokens.refreshToken,
+      result.tokens.refreshToken.split('.')[2] as string,
+      result.tokens.accessToken,
+      result.next.refreshToken,
+    ];
+    for (const secret of secrets) {
+      expect(raw).not.toContain(secret);
+      expect(output).not.toContain(secret);
+    }
+    expect(raw).toContain('AUDIT#');
+  });
+});
