@@ -252,7 +252,7 @@ describe('sessions and tokens', () => {
       code: 'refresh_token_invalid',
     });
 
-    let tokens = await register('13912345670');
+    let tokens: { refreshToken: string } = await register('13912345670');
     for (let day = 0; day < 29; day++) {
       h.clock.advance(86_400_000);
       tokens = await refreshSession(h.deps, tokens.refreshToken);
