@@ -19,6 +19,7 @@ import { EncryptingSealer } from '../functions/crypto/encrypting-sealer';
 import { loadLocalKeyMaterial } from '../functions/crypto/local-key-source';
 import { fallbackRoute, routeList } from '../functions/routes';
 import { groupRoutes, writeGroupEntry } from '../lib/route-groups';
+import { benchAuth } from './auth';
 import { round, summarise } from './stats';
 
 /**
@@ -93,7 +94,10 @@ async function benchBundles() {
   // Under .build/ (git-ignored), beside the entries CDK generates.
   const entriesDir = join(root, '.build', 'bench', 'entries');
   const outDir = join(root, '.build', 'bench', 'bundles');
-  const result: Record<string, { file: string; bytes: number; gzipBytes: number }> = {};
+  const result: Record<
+    string,
+    { file: string; bytes: number; gzipBytes: number; probe: { method: string; path: string } }
+  > = {};
   for (const group of groupRoutes(routeList, fallbackRoute.group)) {
     const entry = writeGroupEntry(group, {
       functionsDir: join(root, 'functions'),
@@ -118,7 +122,14 @@ async function benchBundles() {
     });
     const { readFileSync } = await import('node:fs');
     const code = readFileSync(outfile);
-    result[group.name] = { file: outfile, bytes: code.length, gzipBytes: gzipSync(code).length };
+    // Cold start is probed with the group's first GET route (else its first route).
+    const probe = group.routes.find((r) => r.method === 'GET') ?? group.routes[0];
+    result[group.name] = {
+      file: outfile,
+      bytes: code.length,
+      gzipBytes: gzipSync(code).length,
+      probe: { method: probe?.method ?? 'GET', path: probe?.path ?? '/' },
+    };
   }
   return result;
 }
@@ -134,8 +145,10 @@ function runNode(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   });
 }
 
-async function benchColdStart(bundles: Awaited<ReturnType<typeof benchBundles>>) {
-  const dynamo = await startDynamoDbLocal();
+async function benchColdStart(
+  bundles: Awaited<ReturnType<typeof benchBundles>>,
+  dynamo: { endpoint: string },
+) {
   const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
   const client = new DynamoDBClient({
     endpoint: dynamo.endpoint,
@@ -150,8 +163,9 @@ async function benchColdStart(bundles: Awaited<ReturnType<typeof benchBundles>>)
     `const t0 = performance.now();
 const { handler } = await import(process.argv[2]);
 const t1 = performance.now();
-const event = { version: '2.0', routeKey: 'GET /health', rawPath: '/health', rawQueryString: '', headers: {},
-  requestContext: { requestId: 'cold', http: { method: 'GET', path: '/health', sourceIp: '127.0.0.1', userAgent: 'bench' } },
+const [method, path] = [process.argv[3], process.argv[4]];
+const event = { version: '2.0', routeKey: method + ' ' + path, rawPath: path, rawQueryString: '', headers: {},
+  requestContext: { requestId: 'cold', http: { method, path, sourceIp: '127.0.0.1', userAgent: 'bench' } },
   isBase64Encoded: false };
 const ctx = { awsRequestId: 'cold', functionName: 'bench', getRemainingTimeInMillis: () => 10000 };
 const res = await handler(event, ctx);
@@ -170,21 +184,24 @@ console.log(JSON.stringify({ status: res.statusCode, importMs: t1 - t0, firstInv
     DYNAMODB_ENDPOINT: dynamo.endpoint,
     KEY_SOURCE: 'local',
     LOCAL_KEY_FILE: join(work, 'cold-keys.json'),
+    LOCAL_SIGNING_KEY_FILE: join(work, 'cold-signing.json'),
     POWERTOOLS_LOG_LEVEL: 'SILENT',
   };
   const result: Record<string, unknown> = {};
   for (const [group, bundle] of Object.entries(bundles)) {
     const runs: Array<Record<string, number>> = [];
-    for (let i = 0; i < 5; i++) runs.push(JSON.parse(await runNode([probe, bundle.file], env)));
+    for (let i = 0; i < 5; i++) {
+      runs.push(JSON.parse(await runNode([probe, bundle.file, bundle.probe.method, bundle.probe.path], env)));
+    }
     const median = (key: string) => round(runs.map((r) => r[key] ?? 0).sort((a, b) => a - b)[2] ?? 0, 1);
     result[group] = {
+      route: `${bundle.probe.method} ${bundle.probe.path}`,
       status: runs[0]?.status,
       importMs: median('importMs'),
       firstInvokeMs: median('firstInvokeMs'),
       warmInvokeP50Ms: median('warmP50Ms'),
     };
   }
-  await dynamo.stop();
   return result;
 }
 
@@ -231,7 +248,10 @@ async function benchNpmStart() {
 const startedAt = new Date().toISOString();
 const sealing = await benchSealing();
 const bundles = await benchBundles();
-const coldStart = await benchColdStart(bundles);
+const dynamo = await startDynamoDbLocal();
+const coldStart = await benchColdStart(bundles, dynamo);
+const auth = await benchAuth(dynamo.endpoint);
+await dynamo.stop();
 const npmStart = await benchNpmStart();
 const results = {
   startedAt,
@@ -242,6 +262,7 @@ const results = {
     Object.entries(bundles).map(([g, b]) => [g, { bytes: b.bytes, gzipBytes: b.gzipBytes }]),
   ),
   coldStart,
+  auth,
   npmStartToFirstHealth200: npmStart,
 };
 const outDir = join(root, 'bench', 'results');

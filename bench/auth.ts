@@ -1,0 +1,213 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { ensureTable } from '../bin/local/ensure-table';
+import { DynamoAuditLog } from '../functions/auth/dynamo-audit-log';
+import { DynamoAuthStore } from '../functions/auth/dynamo-auth-store';
+import { DynamoRateLimiter } from '../functions/auth/dynamo-rate-limiter';
+import type { Random } from '../functions/auth/otp';
+import type { AuthDeps, SmsMessage, TokenSigner } from '../functions/auth/ports';
+import { LocalTokenSigner } from '../functions/auth/tokens/local-token-signer';
+import { ManualClock } from '../functions/core/clock';
+import { stages } from '../functions/core/config';
+import { logger } from '../functions/core/logger';
+import { BlindIndexer } from '../functions/crypto/blind-index';
+import { CountingKeyring } from '../functions/crypto/counting-keyring';
+import { EncryptingSealer } from '../functions/crypto/encrypting-sealer';
+import { loadLocalKeyMaterial } from '../functions/crypto/local-key-source';
+import { meterDynamo } from '../functions/store/call-meter';
+import { SealedTable } from '../functions/store/sealed-table';
+import { buildDeps, setDeps } from '../functions/wiring';
+import { round, summarise } from './stats';
+
+type Handler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+const context = {
+  awsRequestId: 'bench',
+  functionName: 'bench',
+  getRemainingTimeInMillis: () => 10_000,
+} as Context;
+
+function event(path: string, body: unknown, ip: string): APIGatewayProxyEventV2 {
+  return {
+    version: '2.0',
+    routeKey: `POST ${path}`,
+    rawPath: path,
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json' },
+    requestContext: {
+      requestId: 'bench',
+      http: { method: 'POST', path, sourceIp: ip, userAgent: 'bench', protocol: 'HTTP/1.1' },
+    } as APIGatewayProxyEventV2['requestContext'],
+    body: JSON.stringify(body),
+    isBase64Encoded: false,
+  };
+}
+
+/**
+ * Send and verify through the real Lambda handlers (middy, zod, problem mapping) with the real
+ * DynamoDB adapters on DynamoDB Local, counting DynamoDB calls and consumed capacity per request
+ * and keyring and signing operations (each a KMS call in AWS).
+ */
+export async function benchAuth(endpoint: string, n = 300) {
+  const work = mkdtempSync(join(tmpdir(), 'po-bench-auth-'));
+  const tableName = `bench-auth-${Date.now()}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'cn-north-1',
+    credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+  });
+  await ensureTable(client, tableName);
+  const meter = meterDynamo(client);
+
+  const keys = loadLocalKeyMaterial(join(work, 'keys.json'), {});
+  const keyring = new CountingKeyring(keys.keyring);
+  const table = new SealedTable({
+    client,
+    tableName,
+    sealer: new EncryptingSealer(keyring, stages.prod.dataKeyCache),
+  });
+  const indexer = new BlindIndexer(keys.indexKey);
+  const inner = await LocalTokenSigner.fromFile(join(work, 'signing.json'), {});
+  let signs = 0;
+  const signer: TokenSigner = {
+    kid: inner.kid,
+    sign: (p) => {
+      signs++;
+      return inner.sign(p);
+    },
+    jwks: () => inner.jwks(),
+  };
+  const random: Random = { int: randomInt, bytes: (k) => new Uint8Array(randomBytes(k)) };
+  const clock = new ManualClock('2026-11-29T08:00:00Z');
+  const outbox = new Map<string, string>();
+  const auth: AuthDeps = {
+    config: stages.prod.auth,
+    clock,
+    random,
+    store: new DynamoAuthStore(table),
+    limiter: new DynamoRateLimiter(client, tableName),
+    audit: new DynamoAuditLog(client, tableName, random),
+    sms: { name: 'bench', send: async (m: SmsMessage) => void outbox.set(m.phone, m.code) },
+    captcha: { verify: async () => true },
+    signer,
+    phoneToken: (e164) => indexer.token('phone', e164),
+    otpPepper: keys.otpPepper,
+  };
+  const base = buildDeps({
+    STAGE: 'prod',
+    AWS_REGION: 'cn-north-1',
+    TABLE_NAME: tableName,
+    KEY_SOURCE: 'kms',
+  });
+  setDeps({ ...base, auth: async () => auth });
+  logger.setLogLevel('SILENT');
+
+  const send = (await import('../functions/auth/handlers/post-sms-send')).handler as unknown as Handler;
+  const verify = (await import('../functions/auth/handlers/post-sms-verify')).handler as unknown as Handler;
+
+  const phone = (i: number) => `139${String(i).padStart(8, '0')}`;
+  // A /24 of its own for every request, so per-IP windows do not interfere.
+  const ip = (i: number) => `198.${18 + (i >> 8)}.${i & 255}.1`;
+
+  async function measure(
+    label: string,
+    run: (i: number) => Promise<APIGatewayProxyStructuredResultV2>,
+    expected: number,
+  ) {
+    const samples: number[] = [];
+    meter.reset();
+    keyring.encrypts = 0;
+    keyring.decrypts = 0;
+    signs = 0;
+    for (let i = 0; i < n; i++) {
+      const t = performance.now();
+      const response = await run(i);
+      samples.push(performance.now() - t);
+      if (response.statusCode !== expected)
+        throw new Error(`${label}: ${response.statusCode} ${response.body}`);
+    }
+    const perRequest = (v: number) => round(v / n, 2);
+    return {
+      ...summarise(samples),
+      dynamoCallsPerRequest: perRequest(meter.calls),
+      capacityUnitsPerRequest: perRequest(meter.capacityUnits),
+      byCommand: Object.fromEntries(
+        [...meter.byCommand].map(([c, v]) => [
+          c,
+          { callsPerRequest: perRequest(v.calls), unitsPerRequest: perRequest(v.capacityUnits) },
+        ]),
+      ),
+      kmsPer1000Requests: {
+        generateDataKey: round((keyring.encrypts / n) * 1000, 1),
+        decrypt: round((keyring.decrypts / n) * 1000, 1),
+        sign: round((signs / n) * 1000, 1),
+      },
+    };
+  }
+
+  const challenges: string[] = [];
+  const sendNew = await measure(
+    'send',
+    async (i) => {
+      const r = await send(event('/v1/auth/sms/send', { phone: phone(i), purpose: 'login' }, ip(i)), context);
+      challenges[i] = JSON.parse(r.body ?? '{}').challengeId;
+      return r;
+    },
+    202,
+  );
+  const verifyRegister = await measure(
+    'verify (registration)',
+    (i) =>
+      verify(
+        event(
+          '/v1/auth/sms/verify',
+          {
+            challengeId: challenges[i],
+            phone: phone(i),
+            code: outbox.get(`+86${phone(i)}`),
+            acceptPolicyVersion: stages.prod.auth.policy.version,
+          },
+          ip(i),
+        ),
+        context,
+      ),
+    200,
+  );
+  clock.advance(61_000);
+  for (let i = 0; i < n; i++) {
+    const r = await send(
+      event('/v1/auth/sms/send', { phone: phone(i), purpose: 'login' }, ip(i + n)),
+      context,
+    );
+    challenges[i] = JSON.parse(r.body ?? '{}').challengeId;
+  }
+  const verifyLogin = await measure(
+    'verify (login)',
+    (i) =>
+      verify(
+        event(
+          '/v1/auth/sms/verify',
+          { challengeId: challenges[i], phone: phone(i), code: outbox.get(`+86${phone(i)}`) },
+          ip(i),
+        ),
+        context,
+      ),
+    200,
+  );
+  setDeps(undefined);
+  client.destroy();
+  return {
+    requests: n,
+    note: 'in-process handler latency against DynamoDB Local (local disk, no network): compare shapes, not absolute ms',
+    send: sendNew,
+    verifyRegistration: verifyRegister,
+    verifyLogin,
+  };
+}
