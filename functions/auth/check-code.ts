@@ -21,8 +21,9 @@ export function requireMobile(input: string): MainlandMobile {
  * 1. refuse while SMS login is locked for the number;
  * 2. find the live challenge for the number and purpose; it must carry this challengeId;
  * 3. refuse used, expired or exhausted challenges (expiry is checked here, not left to TTL);
- * 4. compare MACs in constant time; a wrong code counts against the challenge (3 burn it) and
- *    against the number (10 in 24 h lock SMS login for an hour), both with atomic updates.
+ * 4. compare MACs in constant time; a wrong code counts against the challenge (3 burn it);
+ *    every failed verify counts against the number (10 in 24 h lock SMS login for an hour), both
+ *    with atomic updates.
  */
 export async function checkCode(
   deps: AuthDeps,
@@ -39,18 +40,31 @@ export async function checkCode(
   }
 
   const challenge = await deps.store.getChallenge(phoneToken, input.purpose);
-  if (!challenge || challenge.challengeId !== input.challengeId || challenge.consumed) {
+  if (!challenge || challenge.challengeId !== input.challengeId) {
     await countFailure(deps, phoneToken, now);
     throw new AppError('otp_invalid');
   }
-  if (now >= challenge.expiresAt) throw new AppError('otp_expired');
-  if (challenge.attempts >= otp.maxAttempts) throw new AppError('otp_exhausted');
-
   const mac = codeMac(
     deps.otpPepper,
     { challengeId: challenge.challengeId, phoneToken, purpose: input.purpose },
     input.code,
   );
+  if (challenge.consumed) {
+    // The right code sent twice (a double tap, a parallel request) is not a guess; a wrong one is.
+    if (!macsEqual(mac, challenge.codeMac)) await countFailure(deps, phoneToken, now);
+    throw new AppError('otp_invalid');
+  }
+  // Every failed verify counts against the number, whatever the reason: otherwise how many of a
+  // burst of guesses count would depend on timing.
+  if (now >= challenge.expiresAt) {
+    await countFailure(deps, phoneToken, now);
+    throw new AppError('otp_expired');
+  }
+  if (challenge.attempts >= otp.maxAttempts) {
+    await countFailure(deps, phoneToken, now);
+    throw new AppError('otp_exhausted');
+  }
+
   if (!macsEqual(mac, challenge.codeMac)) {
     const outcome = await deps.store.recordWrongCode(challenge, otp.maxAttempts);
     await countFailure(deps, phoneToken, now);
