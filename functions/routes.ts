@@ -13,6 +13,7 @@ import {
   verifySmsBody,
 } from './auth/schema';
 import type { RouteDefinition, Touches } from './core/route';
+import { verifiedIdentityResponse, verifyIdentityBody } from './identity/schema';
 import { healthResponse, openApiResponse } from './system/schema';
 
 /** Login routes read and write the table, seal and open phones, use the app secret and sign tokens. */
@@ -141,6 +142,17 @@ export const routes = {
     request: { body: changePhoneBody },
     response: { status: 200, body: changePhoneResponse },
     touches: loginTouches,
+  },
+  verifyIdentity: {
+    method: 'POST',
+    path: '/v1/me/identity/verify',
+    group: 'identity',
+    auth: 'user',
+    summary: 'Real-name verification of this account: name and ID number checked by the provider',
+    handler: 'identity/handlers/post-identity-verify',
+    request: { body: verifyIdentityBody },
+    response: { status: 200, body: verifiedIdentityResponse },
+    touches: { table: 'readwrite', dataKey: 'both', appSecret: true, providers: true },
   },
 } as const satisfies Record<string, RouteDefinition>;
 

@@ -18,6 +18,8 @@ import { EncryptingSealer } from './crypto/encrypting-sealer';
 import { kmsKeyring, loadAppKeys } from './crypto/kms-key-source';
 import { loadLocalKeyMaterial } from './crypto/local-key-source';
 import type { Sealer } from './crypto/sealer';
+import { DynamoIdentityStore } from './identity/dynamo-identity-store';
+import type { IdentityDeps, VerificationProvider } from './identity/ports';
 import { TencentCaptchaVerifier } from './providers/captcha/tencent-captcha-verifier';
 import {
   loadProviderCredentials,
@@ -28,6 +30,8 @@ import { AliyunSmsSender } from './providers/sms/aliyun-sms-sender';
 import { FailoverSmsSender } from './providers/sms/failover-sms-sender';
 import { LocalSmsSender } from './providers/sms/local-sms-sender';
 import { TencentSmsSender } from './providers/sms/tencent-sms-sender';
+import { AliyunId2MetaProvider } from './providers/verification/aliyun-id2meta-provider';
+import { TencentFaceIdProvider } from './providers/verification/tencent-faceid-provider';
 import { SealedTable } from './store/sealed-table';
 
 /**
@@ -51,6 +55,8 @@ export interface Deps {
   auth(): Promise<AuthDeps>;
   /** Just what checking a bearer token needs: no app secret, no providers (the authorizer's grants). */
   authenticator(): Promise<Authenticator>;
+  /** The real-name feature's ports. */
+  identity(): Promise<IdentityDeps>;
 }
 
 export const cryptoRandom: Random = {
@@ -186,6 +192,43 @@ export function buildDeps(env: NodeJS.ProcessEnv = process.env): Deps {
     };
   });
 
+  const identity = once<IdentityDeps>(async () => {
+    const [index, sealedTable, credentials] = await Promise.all([indexer(), table(), providerCredentials()]);
+    const { identity: identityConfig } = config;
+    let provider: VerificationProvider;
+    if (identityConfig.provider === 'tencent') {
+      if (!credentials.tencent) throw new StartupRefusedError('Tencent FaceID credentials are missing');
+      provider = new TencentFaceIdProvider(
+        {
+          ...credentials.tencent,
+          region: identityConfig.tencent.region,
+          endpoint: env.TENCENT_FACEID_ENDPOINT ?? identityConfig.tencent.endpoint,
+        },
+        systemClock,
+      );
+    } else {
+      if (!credentials.aliyunCloudauth)
+        throw new StartupRefusedError('Aliyun cloudauth credentials are missing');
+      provider = new AliyunId2MetaProvider(
+        {
+          ...credentials.aliyunCloudauth,
+          endpoint: env.ALIYUN_CLOUDAUTH_ENDPOINT ?? identityConfig.aliyun.endpoint,
+        },
+        systemClock,
+        cryptoRandom,
+      );
+    }
+    return {
+      config: identityConfig,
+      clock: systemClock,
+      store: new DynamoIdentityStore(sealedTable),
+      limiter: new DynamoRateLimiter(dynamo, tableName),
+      audit: new DynamoAuditLog(dynamo, tableName, cryptoRandom),
+      provider,
+      indexer: index,
+    };
+  });
+
   const authenticator = once<Authenticator>(async () => ({
     config: config.auth,
     clock: systemClock,
@@ -206,6 +249,7 @@ export function buildDeps(env: NodeJS.ProcessEnv = process.env): Deps {
     table,
     auth,
     authenticator,
+    identity,
   };
 }
 

@@ -9,6 +9,7 @@ import { setDeps } from '../../functions/wiring';
 import { type DynamoDbLocal, localCredentials, startDynamoDbLocal } from './dynamodb-local';
 import { ensureTable } from './ensure-table';
 import { type LocalServer, startHttpServer } from './server';
+import { startAliyunCloudauthStandin, startTencentFaceIdStandin } from './standins/identity';
 import { startTencentCaptchaStandin } from './standins/tencent';
 
 export interface LocalRuntimeOptions {
@@ -56,6 +57,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     appId: stageConfig('local').auth.captcha.appId,
     appSecretKey: standinCredentials.tencentCaptcha.appSecretKey,
   });
+  // Real-name checks answer from the stand-ins' fixture people (bin/local/standins/identity.ts).
+  const faceid = await startTencentFaceIdStandin(standinCredentials.tencent);
+  const cloudauth = await startAliyunCloudauthStandin(standinCredentials.aliyunCloudauth);
+  const closeStandins = () => Promise.all([captcha.close(), faceid.close(), cloudauth.close()]);
   const env = {
     STAGE: 'local',
     AWS_REGION: 'cn-north-1',
@@ -68,6 +73,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     LOCAL_SIGNING_KEY_FILE: join(dataDir, 'keys', 'token-signing-key.jwk.json'),
     LOCAL_SMS_OUTBOX: join(dataDir, 'outbox', 'sms.jsonl'),
     TENCENT_CAPTCHA_ENDPOINT: captcha.url,
+    TENCENT_FACEID_ENDPOINT: faceid.url,
+    ALIYUN_CLOUDAUTH_ENDPOINT: cloudauth.url,
     APP_VERSION: packageVersion(),
   };
   Object.assign(process.env, env);
@@ -83,7 +90,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     server = await startHttpServer(options.port);
   } catch (error) {
     await dynamo?.stop();
-    await captcha.close();
+    await closeStandins();
     throw error;
   } finally {
     client.destroy();
@@ -96,7 +103,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     captcha,
     stop: async () => {
       await server.close();
-      await captcha.close();
+      await closeStandins();
       await dynamo?.stop();
     },
   };

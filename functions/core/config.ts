@@ -19,6 +19,18 @@ export interface StageConfig {
   /** Days CloudWatch keeps function and access logs. */
   readonly logRetentionDays: number;
   readonly auth: AuthConfig;
+  readonly identity: IdentityConfig;
+}
+
+export interface IdentityConfig {
+  readonly provider: 'tencent' | 'aliyun';
+  /** Upgrade 15-digit resident numbers (insert 19, add the check) rather than refuse them. */
+  readonly upgradeLegacy: boolean;
+  /** Younger people are added by a guardian as a family card, not verified on their own account. */
+  readonly minAge: number;
+  readonly limits: { readonly perAccountDaily: number; readonly perIdNumberDaily: number };
+  readonly tencent: { readonly endpoint: string; readonly region: string };
+  readonly aliyun: { readonly endpoint: string };
 }
 
 export interface RateWindow {
@@ -124,7 +136,17 @@ const prodAuth: AuthConfig = {
   captcha: { endpoint: 'https://captcha.tencentcloudapi.com/', appId: 190000001 },
 };
 
+const identity: IdentityConfig = {
+  provider: 'tencent',
+  upgradeLegacy: true,
+  minAge: 14,
+  limits: { perAccountDaily: 5, perIdNumberDaily: 3 },
+  tencent: { endpoint: 'https://faceid.tencentcloudapi.com/', region: 'ap-guangzhou' },
+  aliyun: { endpoint: 'https://cloudauth.aliyuncs.com/' },
+};
+
 const base = {
+  identity,
   allowedRegions: ['cn-north-1', 'cn-northwest-1'],
   maxBodyBytes: 16 * 1024,
   dataKeyCache: { capacity: 100, maxAgeMs: 5 * 60_000, maxMessages: 1000 },

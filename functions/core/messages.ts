@@ -162,6 +162,64 @@ export const problemCatalog = {
     title: { 'zh-CN': '会话不存在', en: 'Session not found' },
     detail: { 'zh-CN': '没有找到该会话。', en: 'No such session.' },
   },
+  identity_invalid: {
+    status: 400,
+    title: { 'zh-CN': '身份信息格式不正确', en: 'Invalid identity details' },
+    detail: {
+      'zh-CN': '请检查姓名和证件号码（见 reason）。',
+      en: 'Check the name and ID number (see reason).',
+    },
+  },
+  identity_minor: {
+    status: 422,
+    title: { 'zh-CN': '未满 14 周岁不能自行实名认证', en: 'Under 14: cannot verify own account' },
+    detail: {
+      'zh-CN': '未满 14 周岁的用户请由监护人在其账号中添加为家庭成员就诊卡。',
+      en: 'A guardian should add a person under 14 as a family card on their own account.',
+    },
+  },
+  identity_already_verified: {
+    status: 409,
+    title: { 'zh-CN': '账号已实名认证', en: 'Already verified' },
+    detail: { 'zh-CN': '该账号已完成实名认证。', en: 'This account is already verified.' },
+  },
+  identity_taken: {
+    status: 409,
+    title: { 'zh-CN': '证件已被其他账号认证', en: 'ID already verified elsewhere' },
+    detail: {
+      'zh-CN': '该证件号码已在其他账号完成实名认证。如有疑问请联系客服。',
+      en: 'This ID number is verified on another account; contact support if this is wrong.',
+    },
+  },
+  identity_mismatch: {
+    status: 422,
+    title: { 'zh-CN': '姓名与证件号码不一致', en: 'Name and ID number do not match' },
+    detail: { 'zh-CN': '请核对姓名和证件号码后重试。', en: 'Check the name and ID number and try again.' },
+  },
+  identity_not_found: {
+    status: 422,
+    title: { 'zh-CN': '未查询到该证件', en: 'ID number not found' },
+    detail: {
+      'zh-CN': '权威数据库中没有该证件号码的记录。',
+      en: 'The identity database has no record of this number.',
+    },
+  },
+  too_many_attempts: {
+    status: 429,
+    title: { 'zh-CN': '认证次数过多', en: 'Too many attempts' },
+    detail: {
+      'zh-CN': '今日认证次数已用完，请明天再试。',
+      en: 'No verification attempts left today; try tomorrow.',
+    },
+  },
+  verification_unavailable: {
+    status: 503,
+    title: { 'zh-CN': '实名认证服务暂不可用', en: 'Verification unavailable' },
+    detail: {
+      'zh-CN': '认证服务暂时无法使用，请稍后再试。',
+      en: 'The verification service is unavailable; please retry later.',
+    },
+  },
   store_unavailable: {
     status: 503,
     title: { 'zh-CN': '服务暂不可用', en: 'Service unavailable' },

@@ -6,6 +6,9 @@ export const providerCredentialsSchema = z.object({
   aliyunSms: z.object({ accessKeyId: z.string().min(1), accessKeySecret: z.string().min(1) }).optional(),
   tencent: z.object({ secretId: z.string().min(1), secretKey: z.string().min(1) }).optional(),
   tencentCaptcha: z.object({ appSecretKey: z.string().min(1) }).optional(),
+  aliyunCloudauth: z
+    .object({ accessKeyId: z.string().min(1), accessKeySecret: z.string().min(1) })
+    .optional(),
 });
 
 export type ProviderCredentials = z.infer<typeof providerCredentialsSchema>;
@@ -18,6 +21,7 @@ export const standinCredentials: Required<ProviderCredentials> = {
   aliyunSms: { accessKeyId: 'LTAIlocalstandin01', accessKeySecret: 'local-aliyun-secret' },
   tencent: { secretId: 'AKIDlocalstandin01', secretKey: 'local-tencent-secret' },
   tencentCaptcha: { appSecretKey: 'local-captcha-app-secret' },
+  aliyunCloudauth: { accessKeyId: 'LTAIlocalcloudauth1', accessKeySecret: 'local-cloudauth-secret' },
 };
 
 export async function loadProviderCredentials(

@@ -123,3 +123,45 @@ describe('SMS login over HTTP', () => {
     expect(jwks.body.keys[0]).not.toHaveProperty('d');
   });
 });
+
+describe('real-name verification over HTTP', () => {
+  it('verifies the signed-in account against the FaceID stand-in', async () => {
+    const sent = await call('/v1/auth/sms/send', { body: { phone: '13800138000', purpose: 'login' } });
+    const login = await call('/v1/auth/sms/verify', {
+      body: {
+        challengeId: sent.body.challengeId,
+        phone: '13800138000',
+        code: lastCode('+8613800138000'),
+        acceptPolicyVersion: '2026-11-01',
+      },
+    });
+    const token = login.body.accessToken;
+    const mismatch = await call('/v1/me/identity/verify', {
+      token,
+      body: { name: '张四', idType: 'resident', idNumber: '11010519491231002X' },
+    });
+    expect(mismatch.status).toBe(422);
+    expect(mismatch.body.code).toBe('identity_mismatch');
+    const invalid = await call('/v1/me/identity/verify', {
+      token,
+      body: { name: '张三', idType: 'resident', idNumber: '11010119900307867X' },
+    });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body).toMatchObject({ code: 'identity_invalid', reason: 'id_check_character' });
+    const verified = await call('/v1/me/identity/verify', {
+      token,
+      body: { name: '张三', idType: 'resident', idNumber: '11010519491231002x' },
+    });
+    expect(verified.status).toBe(200);
+    expect(verified.body).toMatchObject({
+      status: 'verified',
+      nameMasked: '*三',
+      idNumberMasked: '1101**********002X',
+    });
+    expect((await call('/v1/me', { token })).body.realNameVerified).toBe(true);
+    const unauthenticated = await call('/v1/me/identity/verify', {
+      body: { name: '张三', idType: 'resident', idNumber: '11010519491231002X' },
+    });
+    expect(unauthenticated.status).toBe(401);
+  });
+});

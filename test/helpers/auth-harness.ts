@@ -47,6 +47,9 @@ export interface AuthHarness {
   readonly captcha: ListCaptcha;
   readonly tableName: string;
   readonly store: DynamoAuthStore;
+  /** The sealed table and blind indexer the login feature uses, for features built on it. */
+  readonly table: SealedTable;
+  readonly indexer: BlindIndexer;
 }
 
 /**
@@ -79,5 +82,5 @@ export async function authHarness(
     phoneToken: (e164) => indexer.token('phone', e164),
     otpPepper: keys.otpPepper,
   };
-  return { deps, clock, sms, captcha, tableName, store };
+  return { deps, clock, sms, captcha, tableName, store, table, indexer };
 }

@@ -149,6 +149,15 @@ describe('api stack', () => {
       write: true,
       scan: false,
     });
+    expect(resourcesOf(idOf('IdentityFunction'))).toEqual({
+      dataKey: true,
+      signing: false,
+      sign: false,
+      appSecret: true,
+      providers: true,
+      write: true,
+      scan: false,
+    });
     expect(resourcesOf(idOf('AuthFunction'))).toEqual({
       dataKey: true,
       signing: true,

@@ -1,4 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listen, readBody, type StandinServer, sendJson } from './http';
 
 export interface ReceivedSms {
@@ -7,26 +8,26 @@ export interface ReceivedSms {
   readonly params: Record<string, string>;
 }
 
+// RFC 3986 with Java URLEncoder quirks fixed, as Aliyun documents it.
+const encode = (s: string) =>
+  encodeURIComponent(s)
+    .replace(/!/g, '%21')
+    .replace(/'/g, '%27')
+    .replace(/\(/g, '%28')
+    .replace(/\)/g, '%29')
+    .replace(/\*/g, '%2A');
+
 /**
- * Stand-in for Aliyun dysmsapi 2017-05-25 SendSms. Checks the request as Aliyun does (RPC
- * signature 1.0 with HMAC-SHA1, written here independently of the adapter's signer, a fresh
- * SignatureNonce, a timestamp within 15 minutes) and answers in Aliyun's JSON shape.
+ * An Alibaba Cloud RPC endpoint stand-in: checks the request as Aliyun does (signature 1.0 with
+ * HMAC-SHA1, written here independently of the adapters' signer; a fresh SignatureNonce; a
+ * timestamp within 15 minutes) and hands the parameters to the action, or answers Aliyun's error.
  */
-export async function startAliyunSmsStandin(credentials: { accessKeyId: string; accessKeySecret: string }) {
-  const received: ReceivedSms[] = [];
+export async function startAliyunRpcStandin(
+  credentials: { accessKeyId: string; accessKeySecret: string },
+  action: (params: Record<string, string>, res: ServerResponse, requestId: string) => void,
+): Promise<StandinServer> {
   const nonces = new Set<string>();
-  let failWith: string | undefined;
-
-  // RFC 3986 with Java URLEncoder quirks fixed, as Aliyun documents it.
-  const encode = (s: string) =>
-    encodeURIComponent(s)
-      .replace(/!/g, '%21')
-      .replace(/'/g, '%27')
-      .replace(/\(/g, '%28')
-      .replace(/\)/g, '%29')
-      .replace(/\*/g, '%2A');
-
-  const server: StandinServer = await listen(async (req, res) => {
+  return listen(async (req: IncomingMessage, res) => {
     const body = await readBody(req);
     const params = Object.fromEntries(
       new URLSearchParams(req.method === 'POST' ? body : (req.url ?? '').split('?')[1]),
@@ -34,7 +35,6 @@ export async function startAliyunSmsStandin(credentials: { accessKeyId: string; 
     const requestId = randomUUID();
     const fail = (status: number, code: string) =>
       sendJson(res, status, { RequestId: requestId, Code: code, Message: code });
-
     if (params.AccessKeyId !== credentials.accessKeyId) return fail(404, 'InvalidAccessKeyId.NotFound');
     const pairs = Object.entries(params)
       .filter(([k]) => k !== 'Signature')
@@ -48,11 +48,21 @@ export async function startAliyunSmsStandin(credentials: { accessKeyId: string; 
     nonces.add(params.SignatureNonce);
     const skew = Math.abs(Date.parse(params.Timestamp ?? '') - Date.now());
     if (!(skew < 15 * 60_000)) return fail(400, 'InvalidTimeStamp.Expired');
+    action(params, res, requestId);
+  });
+}
+
+/** Stand-in for Aliyun dysmsapi 2017-05-25 SendSms. */
+export async function startAliyunSmsStandin(credentials: { accessKeyId: string; accessKeySecret: string }) {
+  const received: ReceivedSms[] = [];
+  let failWith: string | undefined;
+  const server = await startAliyunRpcStandin(credentials, (params, res, requestId) => {
+    const fail = (status: number, code: string) =>
+      sendJson(res, status, { RequestId: requestId, Code: code, Message: code });
     if (params.Action !== 'SendSms' || params.Version !== '2017-05-25')
       return fail(400, 'InvalidAction.NotFound');
     if (!/^1\d{10}$/.test(params.PhoneNumbers ?? '')) return fail(200, 'isv.MOBILE_NUMBER_ILLEGAL');
     if (failWith) return fail(200, failWith);
-
     received.push({
       phone: params.PhoneNumbers as string,
       templateCode: params.TemplateCode ?? '',
@@ -60,7 +70,6 @@ export async function startAliyunSmsStandin(credentials: { accessKeyId: string; 
     });
     sendJson(res, 200, { Message: 'OK', RequestId: requestId, BizId: `${Date.now()}^0`, Code: 'OK' });
   });
-
   return {
     url: server.url,
     received,

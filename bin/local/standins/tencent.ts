@@ -6,7 +6,7 @@ import { listen, readBody, sendJson } from './http';
  * Checks a Tencent Cloud API 3.0 request (TC3-HMAC-SHA256) the way the gateway does; written here
  * independently of the adapters' signer so that a bug in one is caught by the other.
  */
-function verifyTc3(
+export function verifyTc3(
   req: IncomingMessage,
   body: string,
   credentials: { secretId: string; secretKey: string },
@@ -47,7 +47,7 @@ function verifyTc3(
   return expected === signature ? undefined : 'AuthFailure.SignatureFailure';
 }
 
-const errorResponse = (code: string) => ({
+export const errorResponse = (code: string) => ({
   Response: { Error: { Code: code, Message: code }, RequestId: randomUUID() },
 });
 

@@ -1,7 +1,7 @@
 import type { Random } from '../../auth/otp';
 import type { SmsMessage, SmsSender } from '../../auth/ports';
 import type { Clock } from '../../core/clock';
-import { aliyunSignature } from './aliyun-signature';
+import { callAliyunRpc } from '../aliyun-rpc';
 import { SmsProviderError } from './message';
 
 export interface AliyunSmsOptions {
@@ -27,37 +27,27 @@ export class AliyunSmsSender implements SmsSender {
   }
 
   async send(message: SmsMessage): Promise<void> {
-    const params: Record<string, string> = {
-      AccessKeyId: this.#options.accessKeyId,
-      Action: 'SendSms',
-      Format: 'JSON',
-      PhoneNumbers: message.phone.replace(/^\+86/, ''),
-      RegionId: 'cn-hangzhou',
-      SignName: this.#options.signName,
-      SignatureMethod: 'HMAC-SHA1',
-      SignatureNonce: Buffer.from(this.#random.bytes(16)).toString('hex'),
-      SignatureVersion: '1.0',
-      TemplateCode: this.#options.templateCode,
-      TemplateParam: JSON.stringify({ code: message.code }),
-      Timestamp: this.#clock
-        .now()
-        .toISOString()
-        .replace(/\.\d{3}Z$/, 'Z'),
-      Version: '2017-05-25',
-    };
-    params.Signature = aliyunSignature('POST', params, this.#options.accessKeySecret);
-    let body: { Code?: string };
+    let body: Record<string, unknown>;
     try {
-      const response = await fetch(this.#options.endpoint, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams(params).toString(),
-        signal: AbortSignal.timeout(this.#options.timeoutMs ?? 3000),
+      body = await callAliyunRpc({
+        endpoint: this.#options.endpoint,
+        accessKeyId: this.#options.accessKeyId,
+        accessKeySecret: this.#options.accessKeySecret,
+        action: 'SendSms',
+        version: '2017-05-25',
+        params: {
+          PhoneNumbers: message.phone.replace(/^\+86/, ''),
+          SignName: this.#options.signName,
+          TemplateCode: this.#options.templateCode,
+          TemplateParam: JSON.stringify({ code: message.code }),
+        },
+        clock: this.#clock,
+        random: this.#random,
+        ...(this.#options.timeoutMs ? { timeoutMs: this.#options.timeoutMs } : {}),
       });
-      body = (await response.json()) as { Code?: string };
     } catch (cause) {
       throw new SmsProviderError(this.name, 'network', { cause });
     }
-    if (body.Code !== 'OK') throw new SmsProviderError(this.name, body.Code ?? 'unknown');
+    if (body.Code !== 'OK') throw new SmsProviderError(this.name, String(body.Code ?? 'unknown'));
   }
 }

@@ -1,0 +1,55 @@
+import type { AuditLog, RateLimiter } from '../auth/ports';
+import type { Clock } from '../core/clock';
+import type { IdentityConfig } from '../core/config';
+import type { BlindIndexer } from '../crypto/blind-index';
+import type { IdType } from './id-number';
+
+export type VerificationOutcome = 'match' | 'mismatch' | 'not_found' | 'invalid' | 'limited';
+
+/** Port: a two-element (name + ID number) check against the national identity database. */
+export interface VerificationProvider {
+  readonly name: string;
+  /** Throws VerificationUnavailableError on timeouts and provider-side failures. */
+  verify(person: { name: string; idNumber: string; idType: IdType }): Promise<VerificationOutcome>;
+}
+
+export class VerificationUnavailableError extends Error {
+  constructor(provider: string, reason: string, options?: { cause?: unknown }) {
+    super(`${provider} verification unavailable: ${reason}`, options);
+    this.name = 'VerificationUnavailableError';
+  }
+}
+
+export interface VerifiedIdentity {
+  readonly userId: string;
+  readonly idToken: string;
+  readonly idType: IdType;
+  readonly name: string;
+  readonly idNumber: string;
+  readonly nameMasked: string;
+  readonly idNumberMasked: string;
+  readonly birthDate: string;
+  readonly verifiedAt: number;
+  readonly provider: string;
+}
+
+export interface IdentityStore {
+  /** The account an ID number is verified on, if any. */
+  verifiedOwner(idToken: string): Promise<string | undefined>;
+  isVerified(userId: string): Promise<boolean>;
+  /** A provider `match` remembered for this (name, ID) pair, so the same person does not cost twice. */
+  cachedMatch(pairToken: string): Promise<{ provider: string } | undefined>;
+  rememberMatch(pairToken: string, provider: string, at: number): Promise<void>;
+  /** Claims the ID for the account and marks the profile verified, in one transaction. */
+  recordVerified(identity: VerifiedIdentity): Promise<'verified' | 'taken'>;
+}
+
+export interface IdentityDeps {
+  readonly config: IdentityConfig;
+  readonly clock: Clock;
+  readonly store: IdentityStore;
+  readonly limiter: RateLimiter;
+  readonly audit: AuditLog;
+  readonly provider: VerificationProvider;
+  readonly indexer: BlindIndexer;
+}
