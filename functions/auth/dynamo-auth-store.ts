@@ -5,6 +5,7 @@ import {
   QueryCommand,
   TransactionCanceledException,
   UpdateItemCommand,
+  type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { SealedTable } from '../store/sealed-table';
@@ -107,37 +108,29 @@ export class DynamoAuthStore implements AuthStore {
   }
 
   async consumeChallenge(c: Challenge, maxAttempts: number, now: number): Promise<boolean> {
-    try {
-      await this.#client.send(
-        new UpdateItemCommand({
-          TableName: this.#name,
-          Key: marshall(keys.challenge(c.phoneToken, c.purpose)),
-          UpdateExpression: 'SET #consumed = :true, #consumedAt = :now',
-          ConditionExpression:
-            '#challengeId = :id AND #codeMac = :mac AND #consumed = :false AND #attempts < :max AND #expiresAt > :now',
-          ExpressionAttributeNames: names(
-            'consumed',
-            'consumedAt',
-            'challengeId',
-            'codeMac',
-            'attempts',
-            'expiresAt',
-          ),
-          ExpressionAttributeValues: marshall({
-            ':true': true,
-            ':false': false,
-            ':id': c.challengeId,
-            ':mac': c.codeMac,
-            ':max': maxAttempts,
-            ':now': now,
-          }),
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return this.#conditionalUpdate({
+      TableName: this.#name,
+      Key: marshall(keys.challenge(c.phoneToken, c.purpose)),
+      UpdateExpression: 'SET #consumed = :true, #consumedAt = :now',
+      ConditionExpression:
+        '#challengeId = :id AND #codeMac = :mac AND #consumed = :false AND #attempts < :max AND #expiresAt > :now',
+      ExpressionAttributeNames: names(
+        'consumed',
+        'consumedAt',
+        'challengeId',
+        'codeMac',
+        'attempts',
+        'expiresAt',
+      ),
+      ExpressionAttributeValues: marshall({
+        ':true': true,
+        ':false': false,
+        ':id': c.challengeId,
+        ':mac': c.codeMac,
+        ':max': maxAttempts,
+        ':now': now,
+      }),
+    });
   }
 
   async findUserIdByPhone(phoneToken: string): Promise<string | undefined> {
@@ -243,6 +236,17 @@ export class DynamoAuthStore implements AuthStore {
     }
   }
 
+  /** An update whose condition may fail: true when it applied, false when the condition refused it. */
+  async #conditionalUpdate(input: UpdateItemCommandInput): Promise<boolean> {
+    try {
+      await this.#client.send(new UpdateItemCommand(input));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
   #sessionItem(s: SessionRecord) {
     return {
       ...keys.session(s.userId, s.familyId),
@@ -269,50 +273,37 @@ export class DynamoAuthStore implements AuthStore {
     const set = next.keepPrevious
       ? 'SET #currentHash = :new, #previousHash = :expected, #rotatedAt = :now, #lastUsedAt = :now'
       : 'SET #currentHash = :new, #lastUsedAt = :now';
-    try {
-      await this.#client.send(
-        new UpdateItemCommand({
-          TableName: this.#name,
-          Key: marshall(keys.session(session.userId, session.familyId)),
-          UpdateExpression: set,
-          ConditionExpression:
-            '#currentHash = :expected AND attribute_not_exists(#revokedAt) AND #absoluteExpiresAt > :now',
-          ExpressionAttributeNames: names(
-            'currentHash',
-            'lastUsedAt',
-            'revokedAt',
-            'absoluteExpiresAt',
-            ...(next.keepPrevious ? ['previousHash', 'rotatedAt'] : []),
-          ),
-          ExpressionAttributeValues: marshall({
-            ':new': next.hash,
-            ':expected': expectedHash,
-            ':now': next.now,
-          }),
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return this.#conditionalUpdate({
+      TableName: this.#name,
+      Key: marshall(keys.session(session.userId, session.familyId)),
+      UpdateExpression: set,
+      ConditionExpression:
+        '#currentHash = :expected AND attribute_not_exists(#revokedAt) AND #absoluteExpiresAt > :now',
+      ExpressionAttributeNames: names(
+        'currentHash',
+        'lastUsedAt',
+        'revokedAt',
+        'absoluteExpiresAt',
+        ...(next.keepPrevious ? ['previousHash', 'rotatedAt'] : []),
+      ),
+      ExpressionAttributeValues: marshall({
+        ':new': next.hash,
+        ':expected': expectedHash,
+        ':now': next.now,
+      }),
+    });
   }
 
   async revokeSession(userId: string, familyId: string, now: number): Promise<void> {
-    try {
-      await this.#client.send(
-        new UpdateItemCommand({
-          TableName: this.#name,
-          Key: marshall(keys.session(userId, familyId)),
-          UpdateExpression: 'SET #revokedAt = :now',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#revokedAt)',
-          ExpressionAttributeNames: names('revokedAt'),
-          ExpressionAttributeValues: marshall({ ':now': now }),
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error; // already revoked, or gone: the outcome holds
-    }
+    // Refused only when already revoked or gone: either way the session is over.
+    await this.#conditionalUpdate({
+      TableName: this.#name,
+      Key: marshall(keys.session(userId, familyId)),
+      UpdateExpression: 'SET #revokedAt = :now',
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#revokedAt)',
+      ExpressionAttributeNames: names('revokedAt'),
+      ExpressionAttributeValues: marshall({ ':now': now }),
+    });
   }
 
   async listSessions(userId: string): Promise<SessionRecord[]> {
