@@ -14,6 +14,7 @@ import { LocalTokenSigner } from '../functions/auth/tokens/local-token-signer';
 import { ManualClock } from '../functions/core/clock';
 import { stages } from '../functions/core/config';
 import { logger } from '../functions/core/logger';
+import { noMetrics } from '../functions/core/metrics';
 import { BlindIndexer } from '../functions/crypto/blind-index';
 import { CountingKeyring } from '../functions/crypto/counting-keyring';
 import { EncryptingSealer } from '../functions/crypto/encrypting-sealer';
@@ -94,6 +95,7 @@ export async function benchAuth(endpoint: string, n = 300) {
     store: new DynamoAuthStore(table),
     limiter: new DynamoRateLimiter(client, tableName),
     audit: new DynamoAuditLog(client, tableName, random),
+    metrics: noMetrics,
     sms: { name: 'bench', send: async (m: SmsMessage) => void outbox.set(m.phone, m.code) },
     captcha: { verify: async () => true },
     signer,

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { App, Aspects, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
 import { stageConfig } from '../functions/core/config';
 import { authorizerFunction, fallbackRoute, routeList } from '../functions/routes';
 import { ApiStack } from '../lib/api-stack';
+import { BackupCopyStack } from '../lib/backup-copy-stack';
 import { DataStack } from '../lib/data-stack';
 import { assertAllowedRegion, parseAllowedRegions, ResidencyChecker } from '../lib/residency';
 
@@ -17,7 +18,12 @@ const FEATURE_FLAGS = {
  * region outside the allow-list before building anything, and runs the residency and cdk-nag
  * checks on every synth.
  */
-export function buildApp(app: App = new App()): { app: App; data: DataStack; api: ApiStack } {
+export function buildApp(app: App = new App()): {
+  app: App;
+  data: DataStack;
+  api: ApiStack;
+  copies: BackupCopyStack;
+} {
   for (const [flag, value] of Object.entries(FEATURE_FLAGS)) {
     if (app.node.tryGetContext(flag) === undefined) app.node.setContext(flag, value);
   }
@@ -30,7 +36,21 @@ export function buildApp(app: App = new App()): { app: App; data: DataStack; api
   ).version;
   const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region };
 
-  const data = new DataStack(app, `PatientOnboarding-${stage}-Data`, { env, stage });
+  // Backups are copied to the other allowed region (cn-north-1 <-> cn-northwest-1).
+  const copyRegion = allowed.find((r) => r !== region);
+  if (!copyRegion) throw new Error('A second allowed region is needed for backup copies');
+  const vaultName = `patient-onboarding-${stage}-copies`;
+  const copies = new BackupCopyStack(app, `PatientOnboarding-${stage}-BackupCopy`, {
+    env: { ...env, region: copyRegion },
+    vaultName,
+  });
+  const data = new DataStack(app, `PatientOnboarding-${stage}-Data`, {
+    env,
+    stage,
+    backupRetentionDays: config.backupRetentionDays,
+    backupCopy: { region: copyRegion, vaultName },
+  });
+  data.addStackDependency(copies);
   const api = new ApiStack(app, `PatientOnboarding-${stage}-Api`, {
     env,
     config,
@@ -48,8 +68,12 @@ export function buildApp(app: App = new App()): { app: App; data: DataStack; api
   api.addStackDependency(data);
 
   Aspects.of(app).add(new ResidencyChecker(allowed));
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
-  return { app, data, api };
+  Validations.of(app).addPlugins(
+    new AwsSolutionsChecks(app, { verbose: true }),
+    new HIPAASecurityChecks(app, { verbose: true }),
+    new NIST80053R5Checks(app, { verbose: true }),
+  );
+  return { app, data, api, copies };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

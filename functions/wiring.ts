@@ -13,6 +13,7 @@ import { LocalTokenSigner } from './auth/tokens/local-token-signer';
 import { type Clock, systemClock } from './core/clock';
 import { isAllowedRegion, type StageConfig, stageConfig } from './core/config';
 import { StartupRefusedError } from './core/errors';
+import { EmfMetricsSink, type MetricsSink } from './core/metrics';
 import { BlindIndexer } from './crypto/blind-index';
 import { EncryptingSealer } from './crypto/encrypting-sealer';
 import { kmsKeyring, loadAppKeys } from './crypto/kms-key-source';
@@ -47,6 +48,7 @@ export interface Deps {
   readonly keySource: 'kms' | 'local';
   readonly dynamo: DynamoDBClient;
   readonly tableName: string;
+  readonly metrics: MetricsSink & { flush(): void };
   /** Key material is loaded on first use, so a function that never seals never asks KMS. */
   sealer(): Promise<Sealer>;
   indexer(): Promise<BlindIndexer>;
@@ -98,6 +100,10 @@ export function buildDeps(env: NodeJS.ProcessEnv = process.env): Deps {
   });
 
   const secrets = once(async () => new SecretsManagerClient({ region }));
+  const metrics = new EmfMetricsSink(
+    env.POWERTOOLS_METRICS_NAMESPACE ?? 'PatientOnboarding',
+    'patient-onboarding',
+  );
   const localKeys = once(async () => loadLocalKeyMaterial(required(env, 'LOCAL_KEY_FILE'), env));
   const keyring = once(async () =>
     keySource === 'local' ? (await localKeys()).keyring : kmsKeyring(required(env, 'DATA_KEY_ARN')),
@@ -183,6 +189,7 @@ export function buildDeps(env: NodeJS.ProcessEnv = process.env): Deps {
       store: new DynamoAuthStore(sealedTable),
       limiter: new DynamoRateLimiter(dynamo, tableName),
       audit: new DynamoAuditLog(dynamo, tableName, cryptoRandom),
+      metrics,
       // Provider credentials are read when a code is first sent, so routes that never send never ask.
       sms: { name: 'providers', send: async (message) => (await smsSender()).send(message) },
       captcha: { verify: async (ticket, ip) => (await captchaVerifier()).verify(ticket, ip) },
@@ -244,6 +251,7 @@ export function buildDeps(env: NodeJS.ProcessEnv = process.env): Deps {
     keySource,
     dynamo,
     tableName,
+    metrics,
     sealer,
     indexer,
     table,

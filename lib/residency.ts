@@ -1,4 +1,5 @@
 import { Annotations, type CfnResource, type IAspect, Stack, Token } from 'aws-cdk-lib';
+import { CfnBackupPlan } from 'aws-cdk-lib/aws-backup';
 import { CfnGlobalTable } from 'aws-cdk-lib/aws-dynamodb';
 import { CfnKey, CfnReplicaKey } from 'aws-cdk-lib/aws-kms';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
@@ -14,6 +15,15 @@ export function parseAllowedRegions(value: unknown): string[] {
     .map((r) => String(r).trim())
     .filter(Boolean);
   return list.length > 0 ? list : [...DEFAULT_ALLOWED_REGIONS];
+}
+
+/** Every AWS region name that appears in a text (template, ARN, plan). */
+export function regionsNamedIn(text: string): Set<string> {
+  return new Set(
+    text.match(
+      /\b(?:cn|us|eu|ap|sa|ca|me|af|il|mx)(?:-gov)?-(?:north|south|east|west|central|northeast|northwest|southeast|southwest)-\d\b/g,
+    ) ?? [],
+  );
 }
 
 /** Fails the synth before any construct exists when the target region is not allowed. */
@@ -59,6 +69,13 @@ export class ResidencyChecker implements IAspect {
         if (typeof region !== 'string' || !this.#allowed.includes(region)) {
           this.#error(node, `table replica in ${JSON.stringify(region)}`);
         }
+      }
+    }
+    if (node instanceof CfnBackupPlan) {
+      // Copy actions name their destination vault by ARN; every region in it must be allowed.
+      const plan = JSON.stringify(Stack.of(node).resolve(node.backupPlan));
+      for (const region of regionsNamedIn(plan)) {
+        if (!this.#allowed.includes(region)) this.#error(node, `backup copies go to ${region}`);
       }
     }
     if (node instanceof CfnKey && node.multiRegion === true) {

@@ -85,6 +85,7 @@ export async function consumeCode(deps: AuthDeps, checked: CheckedCode): Promise
 }
 
 async function countFailure(deps: AuthDeps, phoneToken: string, now: number): Promise<void> {
+  deps.metrics.count('CodeVerifyFailed');
   const { failedVerifies } = deps.config.limits;
   const window = {
     scope: 'verify-fail',

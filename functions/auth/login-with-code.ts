@@ -58,6 +58,7 @@ export async function loginWithCode(deps: AuthDeps, input: LoginInput): Promise<
       session,
     );
     if (created === 'created') {
+      deps.metrics.count('LoginSucceeded');
       await deps.audit.record(
         { event: 'user.registered', userId: candidate.userId, sessionId: session.familyId },
         now,
@@ -71,6 +72,7 @@ export async function loginWithCode(deps: AuthDeps, input: LoginInput): Promise<
 
   const { session, refreshToken } = newSession(deps, user.userId, ['sms'], input.client);
   await deps.store.putSession(session);
+  deps.metrics.count('LoginSucceeded');
   await deps.audit.record(
     { event: 'login.succeeded', userId: user.userId, sessionId: session.familyId, detail: { amr: 'sms' } },
     now,

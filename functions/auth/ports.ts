@@ -1,5 +1,6 @@
 import type { Clock } from '../core/clock';
 import type { AuthConfig } from '../core/config';
+import type { MetricsSink } from '../core/metrics';
 import type { Random } from './otp';
 
 /** Ports of the login feature. Adapters: DynamoDB (functions/auth/dynamo-*.ts), providers/. */
@@ -166,6 +167,7 @@ export interface AuthDeps {
   readonly captcha: CaptchaVerifier;
   readonly signer: TokenSigner;
   readonly audit: AuditLog;
+  readonly metrics: MetricsSink;
   /** Blind index of a normalised phone number. */
   phoneToken(e164: string): string;
   otpPepper: Uint8Array;

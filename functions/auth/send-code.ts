@@ -106,5 +106,6 @@ export async function sendCode(deps: AuthDeps, input: SendCodeInput): Promise<Se
     await deps.limiter.releaseGate('resend', `${phoneToken}#${input.purpose}`);
     throw new AppError('sms_unavailable', { cause, retryAfter: 30 });
   }
+  deps.metrics.count('SmsSent');
   return { challengeId, expiresIn: otp.ttlSeconds, resendAfter: otp.resendAfterSeconds };
 }

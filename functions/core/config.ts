@@ -2,7 +2,7 @@
  * Stage configuration: plain data, no environment reads (wiring.ts and bin/ choose the stage).
  * Every limit that later features use lives here so that a stage can tighten or relax it.
  */
-export type StageName = 'local' | 'prod';
+export type StageName = 'local' | 'dev' | 'prod';
 
 export interface StageConfig {
   readonly stage: StageName;
@@ -20,6 +20,16 @@ export interface StageConfig {
   readonly logRetentionDays: number;
   readonly auth: AuthConfig;
   readonly identity: IdentityConfig;
+  /** Days daily backups (and their copies in the other China region) are kept. */
+  readonly backupRetentionDays: number;
+  /** Reserved concurrency per function (`authorizer`, route groups); also a cost ceiling. */
+  readonly concurrency: { readonly default: number; readonly perFunction: Readonly<Record<string, number>> };
+  /** API Gateway throttling: the stage default and tighter limits for costly routes (by route id). */
+  readonly throttle: {
+    readonly rateLimit: number;
+    readonly burstLimit: number;
+    readonly perRoute: Readonly<Record<string, { readonly rateLimit: number; readonly burstLimit: number }>>;
+  };
 }
 
 export interface IdentityConfig {
@@ -147,6 +157,17 @@ const identity: IdentityConfig = {
 
 const base = {
   identity,
+  backupRetentionDays: 35,
+  concurrency: { default: 20, perFunction: { authorizer: 50, auth: 30, account: 30 } },
+  throttle: {
+    rateLimit: 200,
+    burstLimit: 400,
+    // Each send costs an SMS and each verification a provider call: these get far less headroom.
+    perRoute: {
+      sendSms: { rateLimit: 20, burstLimit: 40 },
+      verifyIdentity: { rateLimit: 10, burstLimit: 20 },
+    },
+  },
   allowedRegions: ['cn-north-1', 'cn-northwest-1'],
   maxBodyBytes: 16 * 1024,
   dataKeyCache: { capacity: 100, maxAgeMs: 5 * 60_000, maxMessages: 1000 },
@@ -164,11 +185,18 @@ export const stages: Readonly<Record<StageName, StageConfig>> = {
       sms: { ...prodAuth.sms, providers: ['local'], webOtpHost: '127.0.0.1' },
     },
   },
+  /** A deployed test stage: production rules, smaller ceilings so a mistake costs little. */
+  dev: {
+    ...base,
+    stage: 'dev',
+    auth: { ...prodAuth, limits: { ...prodAuth.limits, globalDailySends: 500 } },
+    concurrency: { default: 5, perFunction: { authorizer: 10 } },
+  },
   prod: { ...base, stage: 'prod', auth: prodAuth },
 };
 
 export function stageConfig(name: string): StageConfig {
-  if (name === 'local' || name === 'prod') return stages[name];
+  if (name === 'local' || name === 'dev' || name === 'prod') return stages[name];
   throw new Error(`Unknown stage "${name}"; known stages: ${Object.keys(stages).join(', ')}`);
 }
 

@@ -135,6 +135,7 @@ function edgeContext(routeName: string) {
 /** One line per request: route, status, duration. Never headers, query or body. */
 function accessLog(routeName: string) {
   const write = (request: Request): void => {
+    flushMetrics();
     const response = request.response as APIGatewayProxyStructuredResultV2 | undefined;
     const started = request.event.edge?.startedAt ?? performance.now();
     logger.info('request', {
@@ -169,6 +170,15 @@ function requireIdentity() {
     };
   };
   return { before: requireIdentityBefore };
+}
+
+/** Metrics are best effort: a failure to write them must never change the response. */
+function flushMetrics(): void {
+  try {
+    getDeps().metrics.flush();
+  } catch (error) {
+    logger.warn('metrics not flushed', { errorName: (error as Error).name });
+  }
 }
 
 function problemErrors() {

@@ -8,6 +8,7 @@ import type { AuthDeps, CaptchaVerifier, SmsMessage, SmsSender } from '../../fun
 import { LocalTokenSigner } from '../../functions/auth/tokens/local-token-signer';
 import { ManualClock } from '../../functions/core/clock';
 import { type AuthConfig, stages } from '../../functions/core/config';
+import { noMetrics } from '../../functions/core/metrics';
 import { BlindIndexer } from '../../functions/crypto/blind-index';
 import { EncryptingSealer } from '../../functions/crypto/encrypting-sealer';
 import { SealedTable } from '../../functions/store/sealed-table';
@@ -76,6 +77,7 @@ export async function authHarness(
     store,
     limiter: new DynamoRateLimiter(client, tableName),
     audit: new DynamoAuditLog(client, tableName, cryptoRandom),
+    metrics: noMetrics,
     sms,
     captcha,
     signer: await LocalTokenSigner.fromFile(tempKeyFile().replace('local-keys.json', 'signing.jwk.json'), {}),

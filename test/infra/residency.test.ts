@@ -1,10 +1,16 @@
 import { Aspects, Stack } from 'aws-cdk-lib';
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as backup from 'aws-cdk-lib/aws-backup';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../bin/app';
-import { assertAllowedRegion, parseAllowedRegions, ResidencyChecker } from '../../lib/residency';
+import {
+  assertAllowedRegion,
+  parseAllowedRegions,
+  ResidencyChecker,
+  regionsNamedIn,
+} from '../../lib/residency';
 import { testApp } from '../helpers/cdk';
 
 const allowed = ['cn-north-1', 'cn-northwest-1'];
@@ -70,5 +76,45 @@ describe('residency', () => {
     });
     app.synth();
     expect(residencyErrors(stack)).toHaveLength(0);
+  });
+});
+
+describe('residency of the whole app', () => {
+  it('names no region outside the allow-list anywhere in any template', () => {
+    const built = buildApp(testApp());
+    const text = [built.data, built.api, built.copies]
+      .map((stack) => JSON.stringify(Template.fromStack(stack).toJSON()))
+      .join('\n');
+    expect([...regionsNamedIn(text)].every((r) => allowed.includes(r))).toBe(true);
+    expect(regionsNamedIn(text)).toEqual(new Set(['cn-north-1', 'cn-northwest-1']));
+    expect(text).not.toContain('arn:aws:');
+  });
+
+  it('copies backups to the other China region only, and flags a copy elsewhere', () => {
+    const built = buildApp(testApp({ region: 'cn-northwest-1' }));
+    expect(built.copies.region).toBe('cn-north-1');
+    const { app, stack } = checkedStack();
+    const plan = new backup.BackupPlan(stack, 'Plan');
+    plan.addRule(
+      new backup.BackupPlanRule({
+        copyActions: [
+          {
+            destinationBackupVault: backup.BackupVault.fromBackupVaultArn(
+              stack,
+              'Far',
+              'arn:aws-cn:backup:ap-east-1:111122223333:backup-vault:x',
+            ),
+          },
+        ],
+      }),
+    );
+    app.synth();
+    expect(JSON.stringify(residencyErrors(stack))).toContain('backup copies go to ap-east-1');
+  });
+
+  it('finds region names in text', () => {
+    expect(regionsNamedIn('arn:aws-cn:kms:cn-north-1:1:key/x us-gov-west-1 eu-central-1 nope-1')).toEqual(
+      new Set(['cn-north-1', 'us-gov-west-1', 'eu-central-1']),
+    );
   });
 });

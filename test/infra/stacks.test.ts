@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Stack, type Stack as StackType, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -14,11 +14,13 @@ let data: Template;
 let api: Template;
 let violations: ReturnType<typeof synthViolations>;
 let templatesText: string;
+let copies: StackType;
 
 beforeAll(() => {
   const built = buildApp(testApp());
   violations = synthViolations(built.app);
   data = Template.fromStack(built.data);
+  copies = built.copies;
   api = Template.fromStack(built.api);
   templatesText = JSON.stringify(data.toJSON()) + JSON.stringify(api.toJSON());
 });
@@ -76,6 +78,40 @@ describe('data stack', () => {
   });
 });
 
+describe('stateful resources', () => {
+  it('keep their logical ids: a refactor must never replace the table, keys, secrets or vaults', () => {
+    // Changing this list means CloudFormation would delete and recreate a resource holding data.
+    const retained = (template: Template) =>
+      Object.entries(template.toJSON().Resources as Record<string, { Type: string; DeletionPolicy?: string }>)
+        .filter(([, r]) => r.DeletionPolicy === 'Retain')
+        .map(([id, r]) => `${id} ${r.Type}`)
+        .sort();
+    expect(retained(data)).toEqual([
+      'AppSecretFAB5164C AWS::SecretsManager::Secret',
+      'BackupVault3A9C5852 AWS::Backup::BackupVault',
+      'DataKey17AFBB84 AWS::KMS::Key',
+      'ProviderCredentials9BA01DC4 AWS::SecretsManager::Secret',
+      'StorageKeyB6649B55 AWS::KMS::Key',
+      'TableCD117FA1 AWS::DynamoDB::Table',
+      'TokenSigningKeyBF1D9E0A AWS::KMS::Key',
+    ]);
+    expect(retained(Template.fromStack(copies))).toEqual([
+      'CopyVaultD6A381F7 AWS::Backup::BackupVault',
+      'CopyVaultKey8E9FDD62 AWS::KMS::Key',
+    ]);
+  });
+
+  it('back the table up daily into an encrypted vault, with copies in the other China region', () => {
+    const plan = Object.values(data.findResources('AWS::Backup::BackupPlan'))[0];
+    const rule = plan?.Properties.BackupPlan.BackupPlanRule[0];
+    expect(rule.Lifecycle).toEqual({ DeleteAfterDays: 35 });
+    expect(JSON.stringify(rule.CopyActions)).toContain(':backup:cn-northwest-1:');
+    data.resourceCountIs('AWS::Backup::BackupSelection', 1);
+    data.hasResourceProperties('AWS::Backup::BackupVault', { EncryptionKeyArn: Match.anyValue() });
+    expect(copies.region).toBe('cn-northwest-1');
+  });
+});
+
 describe('api stack', () => {
   it('has one arm64 nodejs22.x function per route group and the authorizer, with log groups that expire', () => {
     const groups = new Set(routeList.map((r) => r.group));
@@ -93,6 +129,43 @@ describe('api stack', () => {
     expect(keys.sort()).toEqual([...routeList.map(routeKey), 'ANY /{proxy+}'].sort());
   });
 
+  it('encrypts every log group with the storage key and reserves concurrency for every function', () => {
+    for (const group of Object.values(api.findResources('AWS::Logs::LogGroup'))) {
+      expect(group.Properties.KmsKeyId).toBeDefined();
+    }
+    for (const fn of Object.values(api.findResources('AWS::Lambda::Function'))) {
+      expect(fn.Properties.ReservedConcurrentExecutions).toBeGreaterThan(0);
+    }
+  });
+
+  it('throttles the costly routes harder than the stage default', () => {
+    const stage = Object.values(api.findResources('AWS::ApiGatewayV2::Stage'))[0];
+    expect(stage?.Properties.RouteSettings).toEqual({
+      'POST /v1/auth/sms/send': { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
+      'POST /v1/me/identity/verify': { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
+    });
+  });
+
+  it('alarms on 5xx rate, throttles, authorizer errors, the SMS ceiling and low send-to-login conversion', () => {
+    const alarms = Object.keys(api.findResources('AWS::CloudWatch::Alarm'));
+    for (const name of [
+      'Api5xxRate',
+      'AuthorizerErrors',
+      'SmsCeilingNear',
+      'SendToVerifyConversionLow',
+      'authThrottles',
+    ]) {
+      expect(
+        alarms.some((id) => id.includes(name)),
+        name,
+      ).toBe(true);
+    }
+    api.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    for (const alarm of Object.values(api.findResources('AWS::CloudWatch::Alarm'))) {
+      expect(alarm.Properties.AlarmActions).toHaveLength(1);
+    }
+  });
+
   it('writes JSON access logs without query strings or paths, and throttles by default', () => {
     const stage = Object.values(api.findResources('AWS::ApiGatewayV2::Stage'))[0];
     const format = JSON.parse(stage?.Properties.AccessLogSettings.Format);
@@ -105,7 +178,9 @@ describe('api stack', () => {
   });
 
   it('gives each function exactly the keys and secrets its routes declare, and no Scan', () => {
-    const policies = Object.values(api.findResources('AWS::IAM::Policy'));
+    // Every function's permissions are in one customer-managed policy; there are no inline policies.
+    api.resourceCountIs('AWS::IAM::Policy', 0);
+    const policies = Object.values(api.findResources('AWS::IAM::ManagedPolicy'));
     const functions = api.findResources('AWS::Lambda::Function');
     const resourcesOf = (fnId: string) => {
       const roleId = functions[fnId]?.Properties.Role['Fn::GetAtt'][0];
@@ -194,7 +269,7 @@ describe('api stack', () => {
 });
 
 describe('checks', () => {
-  it('passes cdk-nag AwsSolutions with every acknowledgement written down', () => {
+  it('passes cdk-nag AwsSolutions, HIPAA Security and NIST 800-53 rev 5 with every acknowledgement written down', () => {
     expect(violations).toEqual([]);
     const documented = readFileSync(new URL('../../docs/security-checks.md', import.meta.url), 'utf8');
     for (const rule of ['AwsSolutions-SMG4', 'AwsSolutions-APIG4', 'AwsSolutions-L1'])

@@ -1,0 +1,130 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+
+export interface AlarmsProps {
+  readonly apiId: string;
+  readonly functions: ReadonlyMap<string, lambda.IFunction>;
+  readonly metricsNamespace: string;
+  readonly globalDailySends: number;
+}
+
+/**
+ * What on-call is paged for (docs/deploy-china.md says what each means): API 5xx rate, throttled
+ * functions, authorizer errors, the SMS ceiling nearing, and sends that are not followed by
+ * verifies (SMS pumping or a broken delivery). Alarms publish to an encrypted SNS topic.
+ */
+export class Alarms extends Construct {
+  readonly topic: sns.Topic;
+
+  constructor(scope: Construct, id: string, props: AlarmsProps) {
+    super(scope, id);
+    const key = new kms.Key(this, 'TopicKey', {
+      description: 'patient-onboarding: alarm topic',
+      enableKeyRotation: true,
+    });
+    // CloudWatch alarms publish to the encrypted topic through this key.
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
+    this.topic = new sns.Topic(this, 'Topic', { masterKey: key, enforceSSL: true });
+    const notify = new actions.SnsAction(this.topic);
+    const alarm = (
+      alarmId: string,
+      options: cloudwatch.CreateAlarmOptions & { metric: cloudwatch.Metric | cloudwatch.MathExpression },
+    ) => {
+      const { metric, ...rest } = options;
+      const created = metric.createAlarm(this, alarmId, {
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        ...rest,
+      });
+      created.addAlarmAction(notify);
+      return created;
+    };
+
+    const api = (metricName: string) =>
+      new cloudwatch.Metric({
+        namespace: 'AWS/ApiGateway',
+        metricName,
+        dimensionsMap: { ApiId: props.apiId },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      });
+    alarm('Api5xxRate', {
+      metric: new cloudwatch.MathExpression({
+        expression: 'IF(requests >= 20, errors / requests * 100, 0)',
+        usingMetrics: { errors: api('5xx'), requests: api('Count') },
+        period: Duration.minutes(5),
+        label: '5xx % of requests',
+      }),
+      threshold: 2,
+      evaluationPeriods: 2,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      alarmDescription: 'More than 2% of API requests failed with 5xx for 10 minutes',
+    });
+
+    for (const [name, fn] of props.functions) {
+      alarm(`${name}Throttles`, {
+        metric: fn.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }),
+        threshold: 0,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        alarmDescription: `The ${name} function was throttled (reserved concurrency reached)`,
+      });
+    }
+    const authorizer = props.functions.get('authorizer');
+    if (authorizer) {
+      alarm('AuthorizerErrors', {
+        metric: authorizer.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+        threshold: 5,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        alarmDescription:
+          'The authorizer failed (store or KMS unreachable): signed-in routes are refusing everyone',
+      });
+    }
+
+    const business = (metricName: string, period: Duration) =>
+      new cloudwatch.Metric({
+        namespace: props.metricsNamespace,
+        metricName,
+        dimensionsMap: { service: 'patient-onboarding' },
+        statistic: 'Sum',
+        period,
+      });
+    alarm('SmsCeilingNear', {
+      metric: business('SmsSent', Duration.days(1)),
+      threshold: Math.floor(props.globalDailySends * 0.8),
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      alarmDescription:
+        "Today's SMS sends reached 80% of the global ceiling; at 100% login by SMS stops until midnight UTC",
+    });
+    alarm('SendToVerifyConversionLow', {
+      metric: new cloudwatch.MathExpression({
+        expression: 'IF(sent >= 50, logins / sent * 100, 100)',
+        usingMetrics: {
+          sent: business('SmsSent', Duration.hours(1)),
+          logins: business('LoginSucceeded', Duration.hours(1)),
+        },
+        period: Duration.hours(1),
+        label: 'logins per 100 codes sent',
+      }),
+      threshold: 20,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      alarmDescription:
+        'Fewer than 20 of 100 codes sent led to a login in the last hour: SMS pumping, or codes not arriving',
+    });
+  }
+}
