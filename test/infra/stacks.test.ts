@@ -276,6 +276,13 @@ describe('checks', () => {
       expect(documented).toContain(rule);
   });
 
+  it('uses nothing the China regions lack: Cognito, SNS SMS, Lambda X-Ray, Function URLs', () => {
+    expect(templatesText).not.toMatch(/AWS::Cognito::|AWS::Lambda::Url|AWS::SNS::SMS|sns:Publish.*PhoneNumber/);
+    for (const fn of Object.values(api.findResources('AWS::Lambda::Function'))) {
+      expect(fn.Properties.TracingConfig?.Mode ?? 'PassThrough').not.toBe('Active');
+    }
+  });
+
   it('names no ARN outside the aws-cn partition', () => {
     expect(templatesText).not.toContain('arn:aws:');
   });
