@@ -14,10 +14,24 @@ import {
 } from './auth/schema';
 import type { RouteDefinition, Touches } from './core/route';
 import { verifiedIdentityResponse, verifyIdentityBody } from './identity/schema';
+import {
+  appBody,
+  authorizeQuery,
+  authorizeResponse,
+  bindPhoneBody,
+  callbackBody,
+  identitiesResponse,
+  linkBody,
+  linkedResponse,
+  oauthOutcomeResponse,
+  providerParams,
+} from './oauth/schema';
 import { healthResponse, openApiResponse } from './system/schema';
 
 /** Login routes read and write the table, seal and open phones, use the app secret and sign tokens. */
 const loginTouches: Touches = { table: 'readwrite', dataKey: 'both', appSecret: true, signingKey: 'sign' };
+/** Third-party login also reads the OAuth app secrets (provider credentials). */
+const oauthTouches: Touches = { ...loginTouches, providers: true };
 /** Routes that send codes also read the SMS and captcha provider credentials. */
 const sendingTouches: Touches = { ...loginTouches, providers: true };
 
@@ -142,6 +156,83 @@ export const routes = {
     request: { body: changePhoneBody },
     response: { status: 200, body: changePhoneResponse },
     touches: loginTouches,
+  },
+  oauthAuthorize: {
+    method: 'GET',
+    path: '/v1/auth/oauth/{provider}/authorize',
+    group: 'oauth',
+    auth: 'none',
+    summary: 'Start a WeChat, QQ or Weibo web login: the page to send the browser to and a one-time state',
+    handler: 'oauth/handlers/get-authorize',
+    request: { params: providerParams, query: authorizeQuery },
+    response: { status: 200, body: authorizeResponse },
+    touches: oauthTouches,
+  },
+  oauthCallback: {
+    method: 'POST',
+    path: '/v1/auth/oauth/{provider}/callback',
+    group: 'oauth',
+    auth: 'none',
+    summary: 'Finish a web login with the code and state: tokens, or a bind token for a new person',
+    handler: 'oauth/handlers/post-callback',
+    request: { params: providerParams, body: callbackBody },
+    response: { status: 200, body: oauthOutcomeResponse },
+    touches: oauthTouches,
+  },
+  oauthApp: {
+    method: 'POST',
+    path: '/v1/auth/oauth/{provider}/app',
+    group: 'oauth',
+    auth: 'none',
+    summary: "Log in with a code from the provider's native SDK, exchanged with the app's own id",
+    handler: 'oauth/handlers/post-app',
+    request: { params: providerParams, body: appBody },
+    response: { status: 200, body: oauthOutcomeResponse },
+    touches: oauthTouches,
+  },
+  oauthBindPhone: {
+    method: 'POST',
+    path: '/v1/auth/oauth/bind-phone',
+    group: 'oauth',
+    auth: 'none',
+    summary: 'Bind a phone (bind code) to a new third-party identity: links to its account or registers',
+    handler: 'oauth/handlers/post-bind-phone',
+    request: { body: bindPhoneBody },
+    response: { status: 200, body: oauthOutcomeResponse },
+    touches: oauthTouches,
+  },
+  listIdentities: {
+    method: 'GET',
+    path: '/v1/me/identities',
+    group: 'oauth',
+    auth: 'user',
+    summary: 'Third-party logins linked to this account',
+    handler: 'oauth/handlers/get-identities',
+    response: { status: 200, body: identitiesResponse },
+    touches: oauthTouches,
+  },
+  linkIdentity: {
+    method: 'POST',
+    path: '/v1/me/identities/{provider}',
+    group: 'oauth',
+    auth: 'user',
+    summary:
+      "Link a provider from settings (provider code and state, and a step-up code to the account's phone)",
+    handler: 'oauth/handlers/post-identity-link',
+    request: { params: providerParams, body: linkBody },
+    response: { status: 201, body: linkedResponse },
+    touches: oauthTouches,
+  },
+  unlinkIdentity: {
+    method: 'DELETE',
+    path: '/v1/me/identities/{provider}',
+    group: 'oauth',
+    auth: 'user',
+    summary: 'Unlink a provider (SMS login always remains)',
+    handler: 'oauth/handlers/delete-identity',
+    request: { params: providerParams },
+    response: { status: 204 },
+    touches: oauthTouches,
   },
   verifyIdentity: {
     method: 'POST',

@@ -11,7 +11,13 @@ import type { AuthDeps, CaptchaVerifier, SmsSender, TokenSigner } from './auth/p
 import { KmsTokenSigner } from './auth/tokens/kms-token-signer';
 import { LocalTokenSigner } from './auth/tokens/local-token-signer';
 import { type Clock, systemClock } from './core/clock';
-import { isAllowedRegion, type StageConfig, stageConfig } from './core/config';
+import {
+  isAllowedRegion,
+  type OAuthProviderConfig,
+  type OAuthProviderName,
+  type StageConfig,
+  stageConfig,
+} from './core/config';
 import { StartupRefusedError } from './core/errors';
 import { EmfMetricsSink, type MetricsSink } from './core/metrics';
 import { BlindIndexer } from './crypto/blind-index';
@@ -21,12 +27,18 @@ import { loadLocalKeyMaterial } from './crypto/local-key-source';
 import type { Sealer } from './crypto/sealer';
 import { DynamoIdentityStore } from './identity/dynamo-identity-store';
 import type { IdentityDeps, VerificationProvider } from './identity/ports';
+import { DynamoOAuthStore } from './oauth/dynamo-oauth-store';
+import type { OAuthDeps } from './oauth/oauth-login';
+import { OAuthProviderError } from './oauth/ports';
 import { TencentCaptchaVerifier } from './providers/captcha/tencent-captcha-verifier';
 import {
   loadProviderCredentials,
   type ProviderCredentials,
   standinCredentials,
 } from './providers/credentials';
+import { QqOAuth } from './providers/oauth/qq-oauth';
+import { WeChatOAuth } from './providers/oauth/wechat-oauth';
+import { WeiboOAuth } from './providers/oauth/weibo-oauth';
 import { AliyunSmsSender } from './providers/sms/aliyun-sms-sender';
 import { FailoverSmsSender } from './providers/sms/failover-sms-sender';
 import { LocalSmsSender } from './providers/sms/local-sms-sender';
@@ -59,6 +71,8 @@ export interface Deps {
   authenticator(): Promise<Authenticator>;
   /** The real-name feature's ports. */
   identity(): Promise<IdentityDeps>;
+  /** Third-party login's ports. */
+  oauth(): Promise<OAuthDeps>;
 }
 
 export const cryptoRandom: Random = {
@@ -236,6 +250,47 @@ export function buildDeps(env: NodeJS.ProcessEnv = process.env): Deps {
     };
   });
 
+  const oauth = once<OAuthDeps>(async () => {
+    const [authDeps, index, sealedTable, credentials] = await Promise.all([
+      auth(),
+      indexer(),
+      table(),
+      providerCredentials(),
+    ]);
+    const secrets = credentials.oauth ?? {};
+    const secretFor = (providerName: string) => (client: string) => {
+      const secret = secrets[`${providerName}:${client}`];
+      if (!secret) throw new OAuthProviderError(providerName, 'provider_error', `no_secret_${client}`);
+      return secret;
+    };
+    // Locally the provider hosts are the stand-ins; in AWS, the configured ones.
+    const withBase = (name: OAuthProviderName, cfg: OAuthProviderConfig): OAuthProviderConfig => {
+      const base = env[`OAUTH_${name.toUpperCase()}_BASE`];
+      if (!base) return cfg;
+      return {
+        ...cfg,
+        apiBase: base,
+        authorizeUrl: `${base}${new URL(cfg.authorizeUrl).pathname.slice(1)}`,
+        ...(cfg.browserAuthorizeUrl
+          ? { browserAuthorizeUrl: `${base}${new URL(cfg.browserAuthorizeUrl).pathname.slice(1)}` }
+          : {}),
+      };
+    };
+    const { providers } = config.oauth;
+    return {
+      auth: authDeps,
+      config: config.oauth,
+      providers: {
+        wechat: new WeChatOAuth(withBase('wechat', providers.wechat), secretFor('wechat')),
+        qq: new QqOAuth(withBase('qq', providers.qq), secretFor('qq')),
+        weibo: new WeiboOAuth(withBase('weibo', providers.weibo), secretFor('weibo')),
+      },
+      store: new DynamoOAuthStore(sealedTable),
+      indexer: index,
+      localOrigin: env.LOCAL_ORIGIN,
+    };
+  });
+
   const authenticator = once<Authenticator>(async () => ({
     config: config.auth,
     clock: systemClock,
@@ -258,6 +313,7 @@ export function buildDeps(env: NodeJS.ProcessEnv = process.env): Deps {
     auth,
     authenticator,
     identity,
+    oauth,
   };
 }
 

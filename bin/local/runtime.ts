@@ -10,6 +10,7 @@ import { type DynamoDbLocal, localCredentials, startDynamoDbLocal } from './dyna
 import { ensureTable } from './ensure-table';
 import { type LocalServer, startHttpServer } from './server';
 import { startAliyunCloudauthStandin, startTencentFaceIdStandin } from './standins/identity';
+import { startOAuthStandins } from './standins/oauth-setup';
 import { startTencentCaptchaStandin } from './standins/tencent';
 
 export interface LocalRuntimeOptions {
@@ -31,6 +32,7 @@ export interface LocalRuntime {
   readonly env: Readonly<Record<string, string>>;
   /** The captcha stand-in: `issue(ip)` gives the ticket a browser at that IP would get. */
   readonly captcha: { issue(ip: string): string };
+  readonly oauth: Awaited<ReturnType<typeof startOAuthStandins>>;
   stop(): Promise<void>;
 }
 
@@ -60,7 +62,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   // Real-name checks answer from the stand-ins' fixture people (bin/local/standins/identity.ts).
   const faceid = await startTencentFaceIdStandin(standinCredentials.tencent);
   const cloudauth = await startAliyunCloudauthStandin(standinCredentials.aliyunCloudauth);
-  const closeStandins = () => Promise.all([captcha.close(), faceid.close(), cloudauth.close()]);
+  // WeChat, QQ and Weibo: authorize pages that approve as a test user, and their real APIs' shapes.
+  const oauth = await startOAuthStandins();
+  const closeStandins = () =>
+    Promise.all([
+      captcha.close(),
+      faceid.close(),
+      cloudauth.close(),
+      ...Object.values(oauth).map((o) => o.close()),
+    ]);
   const env = {
     STAGE: 'local',
     AWS_REGION: 'cn-north-1',
@@ -75,6 +85,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     TENCENT_CAPTCHA_ENDPOINT: captcha.url,
     TENCENT_FACEID_ENDPOINT: faceid.url,
     ALIYUN_CLOUDAUTH_ENDPOINT: cloudauth.url,
+    OAUTH_WECHAT_BASE: oauth.wechat.url,
+    OAUTH_QQ_BASE: oauth.qq.url,
+    OAUTH_WEIBO_BASE: oauth.weibo.url,
     APP_VERSION: packageVersion(),
   };
   Object.assign(process.env, env);
@@ -88,6 +101,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   try {
     await ensureTable(client, tableName);
     server = await startHttpServer(options.port);
+    // Pages under the local server's own origin are allowed OAuth redirect targets (local stage).
+    process.env.LOCAL_ORIGIN = server.url;
   } catch (error) {
     await dynamo?.stop();
     await closeStandins();
@@ -101,6 +116,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     tableName,
     env,
     captcha,
+    oauth,
     stop: async () => {
       await server.close();
       await closeStandins();

@@ -13,6 +13,7 @@ import type {
   AuthStore,
   Challenge,
   ConsentRecord,
+  LinkRecord,
   SessionRecord,
   UserRecord,
   WrongCodeOutcome,
@@ -32,6 +33,8 @@ const keys = {
     sk: `CONSENT#${purpose}#${new Date(at).toISOString()}`,
   }),
   lock: (phoneToken: string) => ({ pk: `LOCK#sms-login#${phoneToken}`, sk: 'LOCK' }),
+  idp: (provider: string, identityToken: string) => ({ pk: `IDP#${provider}#${identityToken}`, sk: 'USER' }),
+  userIdp: (userId: string, provider: string) => ({ pk: `USER#${userId}`, sk: `IDP#${provider}` }),
 };
 
 /** `#name` placeholders for attribute names: DynamoDB reserves hundreds of words (`consumed`, ...). */
@@ -155,10 +158,14 @@ export class DynamoAuthStore implements AuthStore {
     user: UserRecord,
     consent: ConsentRecord,
     session: SessionRecord,
-  ): Promise<'created' | 'phone_taken'> {
+    link?: LinkRecord,
+  ): Promise<'created' | 'phone_taken' | 'identity_taken'> {
     const notExists = { expression: 'attribute_not_exists(pk)' };
+    const linkItems = link ? await this.#linkItems(link) : [];
     try {
       await this.#table.transactWrite([
+        // Order matters: a refused link is told apart from a taken number by position.
+        ...linkItems,
         await this.#table.transactPut(
           { ...keys.phone(user.phoneToken), userId: user.userId, createdAt: user.createdAt },
           {},
@@ -188,7 +195,105 @@ export class DynamoAuthStore implements AuthStore {
       ]);
       return 'created';
     } catch (error) {
-      if (isConditionFailure(error)) return 'phone_taken';
+      if (!isConditionFailure(error)) throw error;
+      const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
+      return reasons[0]?.Code === 'ConditionalCheckFailed' && linkItems.length > 0
+        ? 'identity_taken'
+        : 'phone_taken';
+    }
+  }
+
+  /** The identity's claim (`IDP#<provider>#<token>`) and the account's entry (`USER#<id>/IDP#<provider>`). */
+  async #linkItems(link: LinkRecord) {
+    const notExists = { expression: 'attribute_not_exists(pk)' };
+    const sealed = {
+      ...(link.nickname ? { nickname: link.nickname } : {}),
+      ...(link.avatarUrl ? { avatarUrl: link.avatarUrl } : {}),
+    };
+    return [
+      await this.#table.transactPut(
+        {
+          ...keys.idp(link.provider, link.identityToken),
+          userId: link.userId,
+          appId: link.appId,
+          linkedAt: link.linkedAt,
+        },
+        {},
+        notExists,
+      ),
+      await this.#table.transactPut(
+        {
+          ...keys.userIdp(link.userId, link.provider),
+          userId: link.userId,
+          provider: link.provider,
+          identityToken: link.identityToken,
+          appId: link.appId,
+          linkedAt: link.linkedAt,
+        },
+        sealed,
+        notExists,
+      ),
+    ];
+  }
+
+  async linkIdentity(link: LinkRecord): Promise<'linked' | 'identity_taken' | 'provider_taken'> {
+    try {
+      await this.#table.transactWrite(await this.#linkItems(link));
+      return 'linked';
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
+      return reasons[0]?.Code === 'ConditionalCheckFailed' ? 'identity_taken' : 'provider_taken';
+    }
+  }
+
+  async findLinkedUser(provider: string, identityToken: string): Promise<string | undefined> {
+    return (await this.#table.get(keys.idp(provider, identityToken)))?.item.userId as string | undefined;
+  }
+
+  async listLinks(userId: string): Promise<LinkRecord[]> {
+    const out = await this.#client.send(
+      new QueryCommand({
+        TableName: this.#name,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: marshall({ ':pk': `USER#${userId}`, ':prefix': 'IDP#' }),
+      }),
+    );
+    const links: LinkRecord[] = [];
+    for (const raw of out.Items ?? []) {
+      const { item, sealed } = await this.#table.fromStorage<{ nickname?: string; avatarUrl?: string }>(raw);
+      links.push({
+        userId,
+        provider: item.provider as string,
+        identityToken: item.identityToken as string,
+        appId: item.appId as string,
+        linkedAt: item.linkedAt as number,
+        nickname: sealed.nickname,
+        avatarUrl: sealed.avatarUrl,
+      });
+    }
+    return links;
+  }
+
+  async unlink(userId: string, provider: string): Promise<boolean> {
+    const entry = await this.#table.get(keys.userIdp(userId, provider));
+    if (!entry) return false;
+    try {
+      await this.#table.transactWrite([
+        { Delete: { TableName: this.#name, Key: marshall(keys.userIdp(userId, provider)) } },
+        {
+          Delete: {
+            TableName: this.#name,
+            Key: marshall(keys.idp(provider, entry.item.identityToken as string)),
+            ConditionExpression: '#userId = :uid',
+            ExpressionAttributeNames: names('userId'),
+            ExpressionAttributeValues: marshall({ ':uid': userId }),
+          },
+        },
+      ]);
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }

@@ -52,6 +52,18 @@ export interface ConsentRecord {
   readonly by: 'self' | 'guardian';
 }
 
+/** A third-party login (WeChat, QQ, Weibo) linked to an account. */
+export interface LinkRecord {
+  readonly userId: string;
+  readonly provider: string;
+  /** Blind index of the provider identity key (unionid, else app id and openid). */
+  readonly identityToken: string;
+  readonly appId: string;
+  readonly linkedAt: number;
+  readonly nickname?: string | undefined;
+  readonly avatarUrl?: string | undefined;
+}
+
 export type WrongCodeOutcome = { readonly attemptsLeft: number } | 'burned';
 
 export interface AuthStore {
@@ -65,12 +77,21 @@ export interface AuthStore {
 
   findUserIdByPhone(phoneToken: string): Promise<string | undefined>;
   getUser(userId: string): Promise<UserRecord | undefined>;
-  /** Creates user, phone claim, consent and first session at once; `phone_taken` if the number has an account. */
+  /**
+   * Creates user, phone claim, consent, first session (and a provider link) at once; says which
+   * uniqueness failed when the number, or the provider identity, already has an account.
+   */
   createUser(
     user: UserRecord,
     consent: ConsentRecord,
     session: SessionRecord,
-  ): Promise<'created' | 'phone_taken'>;
+    link?: LinkRecord,
+  ): Promise<'created' | 'phone_taken' | 'identity_taken'>;
+  /** Links a provider identity; refused when it belongs to someone or the account has that provider. */
+  linkIdentity(link: LinkRecord): Promise<'linked' | 'identity_taken' | 'provider_taken'>;
+  findLinkedUser(provider: string, identityToken: string): Promise<string | undefined>;
+  listLinks(userId: string): Promise<LinkRecord[]>;
+  unlink(userId: string, provider: string): Promise<boolean>;
   /** Moves the account to another number; `phone_taken` if that number has an account. */
   changePhone(
     user: UserRecord,

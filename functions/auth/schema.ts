@@ -24,6 +24,12 @@ export const sendSmsBody = z
       .max(2048)
       .optional()
       .meta({ description: 'Tencent Captcha `<ticket>:<randstr>`' }),
+    bindToken: z
+      .string()
+      .min(20)
+      .max(128)
+      .optional()
+      .meta({ description: 'Required with purpose `bind` (from a third-party login)' }),
   })
   .meta({ id: 'SendSmsRequest' });
 

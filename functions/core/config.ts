@@ -20,6 +20,7 @@ export interface StageConfig {
   readonly logRetentionDays: number;
   readonly auth: AuthConfig;
   readonly identity: IdentityConfig;
+  readonly oauth: OAuthConfig;
   /** Days daily backups (and their copies in the other China region) are kept. */
   readonly backupRetentionDays: number;
   /** Reserved concurrency per function (`authorizer`, route groups); also a cost ceiling. */
@@ -30,6 +31,31 @@ export interface StageConfig {
     readonly burstLimit: number;
     readonly perRoute: Readonly<Record<string, { readonly rateLimit: number; readonly burstLimit: number }>>;
   };
+}
+
+export type OAuthProviderName = 'wechat' | 'qq' | 'weibo';
+export type OAuthClient = 'web' | 'wechat_browser' | 'app';
+
+export interface OAuthProviderConfig {
+  /** App ids per client kind; secrets are in the provider-credentials secret under `<provider>:<client>`. */
+  readonly appIds: Partial<Record<OAuthClient, string>>;
+  /** Where the person approves (web) and where the API lives. */
+  readonly authorizeUrl: string;
+  /** WeChat's in-app-browser authorize page differs from its QR page. */
+  readonly browserAuthorizeUrl?: string;
+  readonly apiBase: string;
+  /** Redirect URI the native app's code was issued for (QQ and Weibo want it at exchange). */
+  readonly appRedirectUri?: string;
+}
+
+export interface OAuthConfig {
+  /** Exact redirect URIs a web client may ask for. */
+  readonly redirectUris: readonly string[];
+  /** `npm start` only: any URI under the local server's own origin is allowed too. */
+  readonly allowLocalOrigin: boolean;
+  readonly stateTtlSeconds: number;
+  readonly bindTokenTtlSeconds: number;
+  readonly providers: Readonly<Record<OAuthProviderName, OAuthProviderConfig>>;
 }
 
 export interface IdentityConfig {
@@ -155,8 +181,36 @@ const identity: IdentityConfig = {
   aliyun: { endpoint: 'https://cloudauth.aliyuncs.com/' },
 };
 
+const oauth: OAuthConfig = {
+  redirectUris: ['https://app.patient-onboarding.cn/oauth/callback'],
+  allowLocalOrigin: false,
+  stateTtlSeconds: 600,
+  bindTokenTtlSeconds: 600,
+  providers: {
+    wechat: {
+      appIds: { web: 'wx0000000000000001', wechat_browser: 'wx0000000000000002', app: 'wx0000000000000003' },
+      authorizeUrl: 'https://open.weixin.qq.com/connect/qrconnect',
+      browserAuthorizeUrl: 'https://open.weixin.qq.com/connect/oauth2/authorize',
+      apiBase: 'https://api.weixin.qq.com/',
+    },
+    qq: {
+      appIds: { web: '101000001', app: '101000002' },
+      authorizeUrl: 'https://graph.qq.com/oauth2.0/authorize',
+      apiBase: 'https://graph.qq.com/',
+      appRedirectUri: 'auth://tauth.qq.com/',
+    },
+    weibo: {
+      appIds: { web: '3000000001', app: '3000000002' },
+      authorizeUrl: 'https://api.weibo.com/oauth2/authorize',
+      apiBase: 'https://api.weibo.com/',
+      appRedirectUri: 'https://api.weibo.com/oauth2/default.html',
+    },
+  },
+};
+
 const base = {
   identity,
+  oauth,
   backupRetentionDays: 35,
   concurrency: { default: 20, perFunction: { authorizer: 50, auth: 30, account: 30 } },
   throttle: {
@@ -178,6 +232,7 @@ export const stages: Readonly<Record<StageName, StageConfig>> = {
   local: {
     ...base,
     stage: 'local',
+    oauth: { ...oauth, allowLocalOrigin: true },
     auth: {
       ...prodAuth,
       exemptLoopback: true,

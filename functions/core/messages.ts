@@ -220,6 +220,91 @@ export const problemCatalog = {
       en: 'The verification service is unavailable; please retry later.',
     },
   },
+  redirect_uri_not_allowed: {
+    status: 400,
+    title: { 'zh-CN': '回调地址不被允许', en: 'Redirect URI not allowed' },
+    detail: {
+      'zh-CN': 'redirectUri 必须与配置的地址完全一致。',
+      en: 'redirectUri must exactly match a configured address.',
+    },
+  },
+  oauth_client_unsupported: {
+    status: 400,
+    title: { 'zh-CN': '不支持该登录方式', en: 'Login client not supported' },
+    detail: {
+      'zh-CN': '该第三方平台不支持此客户端类型。',
+      en: 'This provider does not support this kind of client.',
+    },
+  },
+  oauth_state_invalid: {
+    status: 400,
+    title: { 'zh-CN': '登录请求已失效', en: 'Login request invalid' },
+    detail: {
+      'zh-CN': '登录状态无效、已使用或已过期，请重新发起登录。',
+      en: 'The login state is unknown, used or expired; start the login again.',
+    },
+  },
+  oauth_code_invalid: {
+    status: 400,
+    title: { 'zh-CN': '授权码无效', en: 'Authorization code invalid' },
+    detail: {
+      'zh-CN': '授权码无效或已过期，请重新授权。',
+      en: 'The authorization code is invalid or expired; authorize again.',
+    },
+  },
+  oauth_provider_error: {
+    status: 502,
+    title: { 'zh-CN': '第三方平台返回错误', en: 'Provider error' },
+    detail: {
+      'zh-CN': '第三方登录平台返回了错误，请稍后再试。',
+      en: 'The login provider returned an error; please retry later.',
+    },
+  },
+  oauth_unavailable: {
+    status: 503,
+    title: { 'zh-CN': '第三方平台暂不可用', en: 'Provider unavailable' },
+    detail: {
+      'zh-CN': '无法连接第三方登录平台，请稍后再试。',
+      en: 'The login provider cannot be reached; please retry later.',
+    },
+  },
+  bind_token_invalid: {
+    status: 401,
+    title: { 'zh-CN': '绑定凭证无效', en: 'Bind token invalid' },
+    detail: {
+      'zh-CN': '绑定手机号的凭证无效或已过期，请重新登录。',
+      en: 'The phone-binding token is invalid or expired; log in again.',
+    },
+  },
+  identity_linked_elsewhere: {
+    status: 409,
+    title: { 'zh-CN': '该第三方账号已绑定其他账号', en: 'Already linked to another account' },
+    detail: {
+      'zh-CN': '该第三方账号已绑定其他用户。',
+      en: 'This provider account is linked to another user.',
+    },
+  },
+  provider_already_linked: {
+    status: 409,
+    title: { 'zh-CN': '已绑定该平台账号', en: 'Provider already linked' },
+    detail: {
+      'zh-CN': '该账号已绑定此平台的另一个账号，请先解绑。',
+      en: 'This account already has an account of this provider; unlink it first.',
+    },
+  },
+  step_up_required: {
+    status: 403,
+    title: { 'zh-CN': '需要验证本人手机号', en: 'Verify your own phone' },
+    detail: {
+      'zh-CN': '请使用发送到本账号手机号的验证码。',
+      en: 'Use a code sent to this account’s own phone.',
+    },
+  },
+  link_not_found: {
+    status: 404,
+    title: { 'zh-CN': '未绑定该平台', en: 'Not linked' },
+    detail: { 'zh-CN': '该账号未绑定此平台。', en: 'This account has no link to this provider.' },
+  },
   store_unavailable: {
     status: 503,
     title: { 'zh-CN': '服务暂不可用', en: 'Service unavailable' },

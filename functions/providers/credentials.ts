@@ -9,6 +9,8 @@ export const providerCredentialsSchema = z.object({
   aliyunCloudauth: z
     .object({ accessKeyId: z.string().min(1), accessKeySecret: z.string().min(1) })
     .optional(),
+  /** OAuth app secrets by `<provider>:<client>`, e.g. `wechat:web`. */
+  oauth: z.record(z.string(), z.string().min(1)).optional(),
 });
 
 export type ProviderCredentials = z.infer<typeof providerCredentialsSchema>;
@@ -22,6 +24,11 @@ export const standinCredentials: Required<ProviderCredentials> = {
   tencent: { secretId: 'AKIDlocalstandin01', secretKey: 'local-tencent-secret' },
   tencentCaptcha: { appSecretKey: 'local-captcha-app-secret' },
   aliyunCloudauth: { accessKeyId: 'LTAIlocalcloudauth1', accessKeySecret: 'local-cloudauth-secret' },
+  oauth: Object.fromEntries(
+    ['wechat:web', 'wechat:wechat_browser', 'wechat:app', 'qq:web', 'qq:app', 'weibo:web', 'weibo:app'].map(
+      (k) => [k, `local-${k.replace(':', '-')}-secret`],
+    ),
+  ),
 };
 
 export async function loadProviderCredentials(

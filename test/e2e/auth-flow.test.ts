@@ -165,3 +165,65 @@ describe('real-name verification over HTTP', () => {
     expect(unauthenticated.status).toBe(401);
   });
 });
+
+describe('third-party login over HTTP', () => {
+  it('logs in with Weibo through the stand-in, binds a phone, then logs straight in', async () => {
+    const redirectUri = `${runtime.url}/oauth/callback`;
+    const nonce = 'e2e-nonce-0123456789';
+    const start = async () => {
+      const started = await call(
+        `/v1/auth/oauth/weibo/authorize?${new URLSearchParams({ redirectUri, nonce })}`,
+      );
+      expect(started.status).toBe(200);
+      const page = await (await fetch(started.body.authorizeUrl)).text();
+      const href = /id="approve" href="([^"]+)"/.exec(page)?.[1] as string;
+      const approved = await fetch(new URL(href.replaceAll('&amp;', '&'), started.body.authorizeUrl), {
+        redirect: 'manual',
+      });
+      const location = new URL(approved.headers.get('location') as string);
+      expect(location.origin + location.pathname).toBe(redirectUri);
+      return { code: location.searchParams.get('code'), state: location.searchParams.get('state'), nonce };
+    };
+
+    const first = await call('/v1/auth/oauth/weibo/callback', { body: await start() });
+    expect(first.body).toEqual({ next: 'bind_phone', bindToken: expect.any(String) });
+    const noToken = await call('/v1/auth/sms/send', { body: { phone: '13700001111', purpose: 'bind' } });
+    expect(noToken.body.code).toBe('bind_token_invalid');
+    const sent = await call('/v1/auth/sms/send', {
+      body: { phone: '13700001111', purpose: 'bind', bindToken: first.body.bindToken },
+    });
+    expect(sent.status).toBe(202);
+    const bound = await call('/v1/auth/oauth/bind-phone', {
+      body: {
+        bindToken: first.body.bindToken,
+        challengeId: sent.body.challengeId,
+        phone: '13700001111',
+        code: lastCode('+8613700001111'),
+        acceptPolicyVersion: '2026-11-01',
+      },
+    });
+    expect(bound.status).toBe(200);
+    expect(bound.body.user.isNew).toBe(true);
+
+    const again = await call('/v1/auth/oauth/weibo/callback', { body: await start() });
+    expect(again.body.user.id).toBe(bound.body.user.id);
+    const identities = await call('/v1/me/identities', { token: again.body.accessToken });
+    expect(identities.body.identities).toEqual([
+      { provider: 'weibo', linkedAt: expect.any(String), nickname: '测试用户' },
+    ]);
+
+    const replay = await call('/v1/auth/oauth/weibo/callback', {
+      body: { code: 'X', state: 'AAAAAAAAAAAAAAAAAAAAAA', nonce },
+    });
+    expect(replay.status).toBe(400);
+    expect(replay.body.code).toBe('oauth_state_invalid');
+  });
+
+  it('refuses a redirect URI outside the local origin', async () => {
+    const response = await call(
+      `/v1/auth/oauth/qq/authorize?${new URLSearchParams({ redirectUri: 'https://evil.example/cb', nonce: 'e2e-nonce-0123456789' })}`,
+    );
+    expect(response.status).toBe(400);
+    expect(response.body.code).toBe('redirect_uri_not_allowed');
+  });
+});

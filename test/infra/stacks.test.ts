@@ -233,6 +233,15 @@ describe('api stack', () => {
       write: true,
       scan: false,
     });
+    expect(resourcesOf(idOf('OauthFunction'))).toEqual({
+      dataKey: true,
+      signing: true,
+      sign: true,
+      appSecret: true,
+      providers: true,
+      write: true,
+      scan: false,
+    });
     expect(resourcesOf(idOf('AuthFunction'))).toEqual({
       dataKey: true,
       signing: true,
@@ -277,7 +286,9 @@ describe('checks', () => {
   });
 
   it('uses nothing the China regions lack: Cognito, SNS SMS, Lambda X-Ray, Function URLs', () => {
-    expect(templatesText).not.toMatch(/AWS::Cognito::|AWS::Lambda::Url|AWS::SNS::SMS|sns:Publish.*PhoneNumber/);
+    expect(templatesText).not.toMatch(
+      /AWS::Cognito::|AWS::Lambda::Url|AWS::SNS::SMS|sns:Publish.*PhoneNumber/,
+    );
     for (const fn of Object.values(api.findResources('AWS::Lambda::Function'))) {
       expect(fn.Properties.TracingConfig?.Mode ?? 'PassThrough').not.toBe('Active');
     }

@@ -1,0 +1,370 @@
+import type { Identity } from '../auth/authenticate';
+import { checkCode, consumeCode } from '../auth/check-code';
+import { newId, sha256 } from '../auth/ids';
+import type { LoginResult } from '../auth/login-with-code';
+import type { AuthDeps, LinkRecord, UserRecord } from '../auth/ports';
+import { type ClientInfo, newSession, tokenPair, userView } from '../auth/sessions';
+import type { OAuthClient, OAuthConfig, OAuthProviderName } from '../core/config';
+import { AppError } from '../core/errors';
+import type { BlindIndexer } from '../crypto/blind-index';
+import type { DynamoOAuthStore } from './dynamo-oauth-store';
+import { type OAuthProfile, type OAuthProvider, OAuthProviderError } from './ports';
+
+export interface OAuthDeps {
+  readonly auth: AuthDeps;
+  readonly config: OAuthConfig;
+  readonly providers: Readonly<Record<OAuthProviderName, OAuthProvider>>;
+  readonly store: DynamoOAuthStore;
+  readonly indexer: BlindIndexer;
+  /** The local server's origin (`npm start` only), whose pages may be redirect targets. */
+  readonly localOrigin?: string | undefined;
+}
+
+export type OAuthOutcome = LoginResult | { readonly next: 'bind_phone'; readonly bindToken: string };
+
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** 22 alphanumeric characters (131 bits): inside WeChat's 128-byte, [a-zA-Z0-9] state rule. */
+export function newState(deps: Pick<AuthDeps, 'random'>): string {
+  return Array.from({ length: 22 }, () => ALNUM[deps.random.int(0, ALNUM.length)]).join('');
+}
+
+function redirectAllowed(deps: OAuthDeps, redirectUri: string): boolean {
+  if (deps.config.redirectUris.includes(redirectUri)) return true;
+  return (
+    deps.config.allowLocalOrigin &&
+    deps.localOrigin !== undefined &&
+    redirectUri.startsWith(`${deps.localOrigin}/`)
+  );
+}
+
+/** The identity key: the provider's unionid when it gives one, else the app id and openid. */
+export function identityToken(indexer: BlindIndexer, profile: OAuthProfile): string {
+  const subject = profile.unionId ? `u:${profile.unionId}` : `o:${profile.appId}:${profile.openId}`;
+  return indexer.token('idp-subject', `${profile.provider}|${subject}`);
+}
+
+function provider(deps: OAuthDeps, name: OAuthProviderName): OAuthProvider {
+  return deps.providers[name];
+}
+
+/**
+ * Starts a web login.
+ * 1. the redirect URI must be on the allow-list exactly (or under `npm start`'s own origin);
+ * 2. a one-time 128-bit state is stored hashed for 10 minutes with the provider, client,
+ *    redirect URI and a hash of the nonce the client keeps and must echo at the callback.
+ */
+export async function startAuthorize(
+  deps: OAuthDeps,
+  input: {
+    provider: OAuthProviderName;
+    redirectUri: string;
+    client: 'web' | 'wechat_browser';
+    nonce: string;
+  },
+): Promise<{ authorizeUrl: string; state: string }> {
+  if (!redirectAllowed(deps, input.redirectUri)) throw new AppError('redirect_uri_not_allowed');
+  const state = newState(deps.auth);
+  const authorizeUrl = provider(deps, input.provider).authorizeUrl({
+    client: input.client,
+    redirectUri: input.redirectUri,
+    state,
+  });
+  if (!authorizeUrl) throw new AppError('oauth_client_unsupported');
+  await deps.store.putState(sha256(state), {
+    provider: input.provider,
+    client: input.client,
+    redirectUri: input.redirectUri,
+    nonceHash: sha256(input.nonce),
+    expiresAt: deps.auth.clock.now().getTime() + deps.config.stateTtlSeconds * 1000,
+  });
+  return { authorizeUrl, state };
+}
+
+async function exchange(
+  deps: OAuthDeps,
+  name: OAuthProviderName,
+  input: { client: OAuthClient; code: string; redirectUri?: string },
+) {
+  try {
+    return await provider(deps, name).exchange(input);
+  } catch (error) {
+    if (!(error instanceof OAuthProviderError)) throw error;
+    const code = {
+      code_invalid: 'oauth_code_invalid',
+      provider_error: 'oauth_provider_error',
+      unavailable: 'oauth_unavailable',
+    }[error.reason];
+    throw new AppError(code, { cause: error, extensions: { providerCode: error.providerCode } });
+  }
+}
+
+/**
+ * Finishes a login: a known identity logs in (amr: [provider]); a new one gets a 10-minute bind
+ * token that allows only sending a `bind` code and binding a phone.
+ */
+async function loginOrBind(
+  deps: OAuthDeps,
+  profile: OAuthProfile,
+  client: ClientInfo,
+): Promise<OAuthOutcome> {
+  const now = deps.auth.clock.now().getTime();
+  const token = identityToken(deps.indexer, profile);
+  const userId = await deps.auth.store.findLinkedUser(profile.provider, token);
+  if (userId) {
+    const user = await deps.auth.store.getUser(userId);
+    if (!user) throw new Error('link points at a missing user');
+    const { session, refreshToken } = newSession(deps.auth, userId, [profile.provider], client);
+    await deps.auth.store.putSession(session);
+    await deps.auth.audit.record(
+      { event: 'login.succeeded', userId, sessionId: session.familyId, detail: { amr: profile.provider } },
+      now,
+    );
+    deps.auth.metrics.count('LoginSucceeded');
+    return { ...(await tokenPair(deps.auth, session, refreshToken)), user: userView(user, false) };
+  }
+  const bindToken = Buffer.from(deps.auth.random.bytes(32)).toString('base64url');
+  await deps.store.putBind(sha256(bindToken), {
+    provider: profile.provider,
+    identityToken: token,
+    expiresAt: now + deps.config.bindTokenTtlSeconds * 1000,
+    profile,
+  });
+  return { next: 'bind_phone', bindToken };
+}
+
+/**
+ * The web callback.
+ * 1. use the state up: it must exist, be unexpired and unused, belong to this provider and come
+ *    with the nonce it was issued for (anything else: 400, and no provider is called);
+ * 2. exchange the code with the app of the client that started the login;
+ * 3. log in or hand out a bind token.
+ */
+export async function completeCallback(
+  deps: OAuthDeps,
+  input: { provider: OAuthProviderName; code: string; state: string; nonce: string; client: ClientInfo },
+): Promise<OAuthOutcome> {
+  const state = await deps.store.consumeState(sha256(input.state), {
+    provider: input.provider,
+    nonceHash: sha256(input.nonce),
+    now: deps.auth.clock.now().getTime(),
+  });
+  if (!state) throw new AppError('oauth_state_invalid');
+  const profile = await exchange(deps, input.provider, {
+    client: state.client,
+    code: input.code,
+    redirectUri: state.redirectUri,
+  });
+  return loginOrBind(deps, profile, input.client);
+}
+
+/** A native app's code (WeChat SendAuth, QQ and Weibo SDKs), exchanged with the app's own id. */
+export async function completeApp(
+  deps: OAuthDeps,
+  input: { provider: OAuthProviderName; code: string; client: ClientInfo },
+): Promise<OAuthOutcome> {
+  if (!deps.config.providers[input.provider].appIds.app) throw new AppError('oauth_client_unsupported');
+  const profile = await exchange(deps, input.provider, { client: 'app', code: input.code });
+  return loginOrBind(deps, profile, input.client);
+}
+
+/** A bind token that is still usable, or 401. */
+export async function requireBindToken(deps: OAuthDeps, bindToken: string | undefined) {
+  if (!bindToken) throw new AppError('bind_token_invalid');
+  const record = await deps.store.getBind(sha256(bindToken));
+  if (!record || record.consumed || record.expiresAt <= deps.auth.clock.now().getTime()) {
+    throw new AppError('bind_token_invalid');
+  }
+  return record;
+}
+
+/**
+ * Binds a phone to a new provider identity with a `bind` code sent to that phone.
+ * 1. the bind token must be live; the code must be right (it proves the phone is theirs);
+ * 2. a phone with an account gets the identity linked (no takeover: only the OTP links);
+ * 3. a new phone needs the current policy accepted (428, code kept), then account, consent,
+ *    session and link are written in one transaction; of two first logins with one identity,
+ *    only one can link it;
+ * 4. code and bind token are used up; the session's amr is [provider, sms].
+ */
+export async function bindPhone(
+  deps: OAuthDeps,
+  input: {
+    bindToken: string;
+    challengeId: string;
+    phone: string;
+    code: string;
+    acceptPolicyVersion?: string | undefined;
+    client: ClientInfo;
+  },
+): Promise<LoginResult> {
+  const bind = await requireBindToken(deps, input.bindToken);
+  const checked = await checkCode(deps.auth, { ...input, purpose: 'bind' });
+  const { policy } = deps.auth.config;
+  const existing = await deps.auth.store.findUserIdByPhone(checked.phoneToken);
+  if (existing === undefined && input.acceptPolicyVersion !== policy.version) {
+    throw new AppError('policy_acceptance_required', { extensions: { policyVersion: policy.version } });
+  }
+  await consumeCode(deps.auth, checked);
+  if (!(await deps.store.consumeBind(sha256(input.bindToken), deps.auth.clock.now().getTime()))) {
+    throw new AppError('bind_token_invalid');
+  }
+  const now = deps.auth.clock.now().getTime();
+  const amr = [bind.provider, 'sms'];
+  const link = (userId: string): LinkRecord => ({
+    userId,
+    provider: bind.provider,
+    identityToken: bind.identityToken,
+    appId: bind.profile.appId,
+    linkedAt: now,
+    nickname: bind.profile.nickname,
+    avatarUrl: bind.profile.avatarUrl,
+  });
+
+  let user: UserRecord | undefined;
+  let isNew = false;
+  let sessionPair: ReturnType<typeof newSession> | undefined;
+  if (existing === undefined) {
+    const candidate: UserRecord = {
+      userId: newId(deps.auth.random),
+      phoneToken: checked.phoneToken,
+      phone: checked.phone.e164,
+      createdAt: now,
+      realNameVerified: false,
+    };
+    sessionPair = newSession(deps.auth, candidate.userId, amr, input.client);
+    const created = await deps.auth.store.createUser(
+      candidate,
+      {
+        userId: candidate.userId,
+        policyVersion: policy.version,
+        purposes: policy.purposes,
+        accepted: true,
+        at: now,
+        ipPrefix: input.client.ipPrefix,
+        userAgent: input.client.userAgent.slice(0, 256),
+        by: 'self',
+      },
+      sessionPair.session,
+      link(candidate.userId),
+    );
+    if (created === 'identity_taken') throw new AppError('identity_linked_elsewhere');
+    if (created === 'created') {
+      user = candidate;
+      isNew = true;
+      await deps.auth.audit.record(
+        { event: 'user.registered', userId: candidate.userId, detail: { amr: bind.provider } },
+        now,
+      );
+    }
+  }
+  if (!user) {
+    const userId = existing ?? (await deps.auth.store.findUserIdByPhone(checked.phoneToken));
+    user = userId === undefined ? undefined : await deps.auth.store.getUser(userId);
+    if (!user) throw new Error('phone claim points at a missing user');
+    const linked = await deps.auth.store.linkIdentity(link(user.userId));
+    if (
+      linked !== 'linked' &&
+      (await deps.auth.store.findLinkedUser(bind.provider, bind.identityToken)) !== user.userId
+    ) {
+      throw new AppError(
+        linked === 'identity_taken' ? 'identity_linked_elsewhere' : 'provider_already_linked',
+      );
+    }
+    await deps.auth.audit.record(
+      { event: 'identity.linked', userId: user.userId, detail: { provider: bind.provider } },
+      now,
+    );
+    sessionPair = newSession(deps.auth, user.userId, amr, input.client);
+    await deps.auth.store.putSession(sessionPair.session);
+  }
+  if (!sessionPair) throw new Error('no session');
+  deps.auth.metrics.count('LoginSucceeded');
+  return {
+    ...(await tokenPair(deps.auth, sessionPair.session, sessionPair.refreshToken)),
+    user: userView(user, isNew),
+  };
+}
+
+export async function listIdentities(deps: OAuthDeps, who: Identity) {
+  const links = await deps.auth.store.listLinks(who.userId);
+  return links.map((l) => ({
+    provider: l.provider,
+    linkedAt: new Date(l.linkedAt).toISOString(),
+    nickname: l.nickname ?? null,
+  }));
+}
+
+/**
+ * Links a provider to the signed-in account from settings. Needs a step-up code sent to the
+ * account's own phone, so a stolen access token alone cannot attach an attacker's WeChat.
+ */
+export async function linkFromSettings(
+  deps: OAuthDeps,
+  who: Identity,
+  input: {
+    provider: OAuthProviderName;
+    code: string;
+    state: string;
+    nonce: string;
+    challengeId: string;
+    phone: string;
+    otp: string;
+  },
+) {
+  const user = await deps.auth.store.getUser(who.userId);
+  if (!user) throw new AppError('unauthorized');
+  const checked = await checkCode(deps.auth, {
+    challengeId: input.challengeId,
+    phone: input.phone,
+    code: input.otp,
+    purpose: 'step_up',
+  });
+  if (checked.phoneToken !== user.phoneToken) throw new AppError('step_up_required');
+  const state = await deps.store.consumeState(sha256(input.state), {
+    provider: input.provider,
+    nonceHash: sha256(input.nonce),
+    now: deps.auth.clock.now().getTime(),
+  });
+  if (!state) throw new AppError('oauth_state_invalid');
+  await consumeCode(deps.auth, checked);
+  const profile = await exchange(deps, input.provider, {
+    client: state.client,
+    code: input.code,
+    redirectUri: state.redirectUri,
+  });
+  const now = deps.auth.clock.now().getTime();
+  const outcome = await deps.auth.store.linkIdentity({
+    userId: user.userId,
+    provider: input.provider,
+    identityToken: identityToken(deps.indexer, profile),
+    appId: profile.appId,
+    linkedAt: now,
+    nickname: profile.nickname,
+    avatarUrl: profile.avatarUrl,
+  });
+  if (outcome === 'identity_taken') throw new AppError('identity_linked_elsewhere');
+  if (outcome === 'provider_taken') throw new AppError('provider_already_linked');
+  await deps.auth.audit.record(
+    { event: 'identity.linked', userId: user.userId, detail: { provider: input.provider } },
+    now,
+  );
+  return {
+    provider: input.provider,
+    linkedAt: new Date(now).toISOString(),
+    nickname: profile.nickname ?? null,
+  };
+}
+
+/** Unlinks a provider. Every account has a phone, so SMS login always remains. */
+export async function unlinkIdentity(
+  deps: OAuthDeps,
+  who: Identity,
+  providerName: OAuthProviderName,
+): Promise<void> {
+  if (!(await deps.auth.store.unlink(who.userId, providerName))) throw new AppError('link_not_found');
+  await deps.auth.audit.record(
+    { event: 'identity.unlinked', userId: who.userId, detail: { provider: providerName } },
+    deps.auth.clock.now().getTime(),
+  );
+}

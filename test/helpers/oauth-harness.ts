@@ -1,0 +1,61 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { OAuthStandin } from '../../bin/local/standins/oauth';
+import { startOAuthStandins } from '../../bin/local/standins/oauth-setup';
+import { type OAuthProviderConfig, type OAuthProviderName, stages } from '../../functions/core/config';
+import { DynamoOAuthStore } from '../../functions/oauth/dynamo-oauth-store';
+import type { OAuthDeps } from '../../functions/oauth/oauth-login';
+import { standinCredentials } from '../../functions/providers/credentials';
+import { QqOAuth } from '../../functions/providers/oauth/qq-oauth';
+import { WeChatOAuth } from '../../functions/providers/oauth/wechat-oauth';
+import { WeiboOAuth } from '../../functions/providers/oauth/weibo-oauth';
+import { type AuthHarness, authHarness } from './auth-harness';
+
+export const REDIRECT = stages.prod.oauth.redirectUris[0] as string;
+
+/** Points a provider's configured hosts at its stand-in. */
+function at(standin: OAuthStandin, cfg: OAuthProviderConfig): OAuthProviderConfig {
+  const move = (u: string | undefined) => (u ? `${standin.url}${new URL(u).pathname.slice(1)}` : undefined);
+  return {
+    ...cfg,
+    apiBase: standin.url,
+    authorizeUrl: move(cfg.authorizeUrl) as string,
+    ...(cfg.browserAuthorizeUrl ? { browserAuthorizeUrl: move(cfg.browserAuthorizeUrl) as string } : {}),
+  };
+}
+
+export async function oauthStandins() {
+  return startOAuthStandins();
+}
+
+/** OAuth deps over the auth harness, with the real adapters pointed at the stand-ins. */
+export async function oauthHarness(
+  client: DynamoDBClient,
+  standins: Record<OAuthProviderName, OAuthStandin>,
+): Promise<{ h: AuthHarness; deps: OAuthDeps }> {
+  const h = await authHarness(client);
+  const secret = (provider: string) => (kind: string) =>
+    standinCredentials.oauth[`${provider}:${kind}`] as string;
+  const { providers } = stages.prod.oauth;
+  const deps: OAuthDeps = {
+    auth: h.deps,
+    config: stages.prod.oauth,
+    providers: {
+      wechat: new WeChatOAuth(at(standins.wechat, providers.wechat), secret('wechat')),
+      qq: new QqOAuth(at(standins.qq, providers.qq), secret('qq')),
+      weibo: new WeiboOAuth(at(standins.weibo, providers.weibo), secret('weibo')),
+    },
+    store: new DynamoOAuthStore(h.table),
+    indexer: h.indexer,
+  };
+  return { h, deps };
+}
+
+/** Plays the browser: opens the authorize page, clicks approve, reads code and state off the redirect. */
+export async function approve(authorizeUrl: string): Promise<{ code: string; state: string }> {
+  const page = await (await fetch(authorizeUrl)).text();
+  const href = /id="approve" href="([^"]+)"/.exec(page)?.[1];
+  if (!href) throw new Error('no approve link');
+  const response = await fetch(new URL(href.replaceAll('&amp;', '&'), authorizeUrl), { redirect: 'manual' });
+  const location = new URL(response.headers.get('location') ?? '');
+  return { code: location.searchParams.get('code') ?? '', state: location.searchParams.get('state') ?? '' };
+}
