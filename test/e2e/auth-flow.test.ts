@@ -166,13 +166,17 @@ describe('real-name verification over HTTP', () => {
   });
 });
 
-describe('third-party login over HTTP', () => {
-  it('logs in with Weibo through the stand-in, binds a phone, then logs straight in', async () => {
+describe.each([
+  ['wechat', '13700001111'],
+  ['qq', '13700002222'],
+  ['weibo', '13700003333'],
+] as const)('third-party login over HTTP with %s', (provider, phone) => {
+  it('logs in through the stand-in, binds a phone, then logs straight in', async () => {
     const redirectUri = `${runtime.url}/oauth/callback`;
     const nonce = 'e2e-nonce-0123456789';
     const start = async () => {
       const started = await call(
-        `/v1/auth/oauth/weibo/authorize?${new URLSearchParams({ redirectUri, nonce })}`,
+        `/v1/auth/oauth/${provider}/authorize?${new URLSearchParams({ redirectUri, nonce })}`,
       );
       expect(started.status).toBe(200);
       const page = await (await fetch(started.body.authorizeUrl)).text();
@@ -185,34 +189,34 @@ describe('third-party login over HTTP', () => {
       return { code: location.searchParams.get('code'), state: location.searchParams.get('state'), nonce };
     };
 
-    const first = await call('/v1/auth/oauth/weibo/callback', { body: await start() });
+    const first = await call(`/v1/auth/oauth/${provider}/callback`, { body: await start() });
     expect(first.body).toEqual({ next: 'bind_phone', bindToken: expect.any(String) });
-    const noToken = await call('/v1/auth/sms/send', { body: { phone: '13700001111', purpose: 'bind' } });
+    const noToken = await call('/v1/auth/sms/send', { body: { phone, purpose: 'bind' } });
     expect(noToken.body.code).toBe('bind_token_invalid');
     const sent = await call('/v1/auth/sms/send', {
-      body: { phone: '13700001111', purpose: 'bind', bindToken: first.body.bindToken },
+      body: { phone, purpose: 'bind', bindToken: first.body.bindToken },
     });
     expect(sent.status).toBe(202);
     const bound = await call('/v1/auth/oauth/bind-phone', {
       body: {
         bindToken: first.body.bindToken,
         challengeId: sent.body.challengeId,
-        phone: '13700001111',
-        code: lastCode('+8613700001111'),
+        phone,
+        code: lastCode(`+86${phone}`),
         acceptPolicyVersion: '2026-11-01',
       },
     });
     expect(bound.status).toBe(200);
     expect(bound.body.user.isNew).toBe(true);
 
-    const again = await call('/v1/auth/oauth/weibo/callback', { body: await start() });
+    const again = await call(`/v1/auth/oauth/${provider}/callback`, { body: await start() });
     expect(again.body.user.id).toBe(bound.body.user.id);
     const identities = await call('/v1/me/identities', { token: again.body.accessToken });
     expect(identities.body.identities).toEqual([
-      { provider: 'weibo', linkedAt: expect.any(String), nickname: '测试用户' },
+      { provider, linkedAt: expect.any(String), nickname: '测试用户' },
     ]);
 
-    const replay = await call('/v1/auth/oauth/weibo/callback', {
+    const replay = await call(`/v1/auth/oauth/${provider}/callback`, {
       body: { code: 'X', state: 'AAAAAAAAAAAAAAAAAAAAAA', nonce },
     });
     expect(replay.status).toBe(400);
