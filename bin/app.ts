@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { App, Aspects, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
 import { stageConfig } from '../functions/core/config';
-import { authorizerFunction, fallbackRoute, routeList } from '../functions/routes';
+import { authorizerFunction, fallbackRoute, registrationWorker, routeList } from '../functions/routes';
 import { ApiStack } from '../lib/api-stack';
 import { BackupCopyStack } from '../lib/backup-copy-stack';
 import { DataStack } from '../lib/data-stack';
@@ -58,6 +58,7 @@ export function buildApp(app: App = new App()): {
     routes: routeList,
     fallback: fallbackRoute,
     authorizer: authorizerFunction,
+    registrationWorker,
     table: data.table,
     dataKey: data.dataKey,
     storageKey: data.storageKey,

@@ -12,6 +12,15 @@ import {
   tokenResponse,
   verifySmsBody,
 } from './auth/schema';
+import {
+  cardDetailResponse,
+  cardParams,
+  cardResponse,
+  cardsResponse,
+  createCardBody,
+  hospitalsResponse,
+  updateCardBody,
+} from './cards/schema';
 import type { RouteDefinition, Touches } from './core/route';
 import { verifiedIdentityResponse, verifyIdentityBody } from './identity/schema';
 import {
@@ -32,6 +41,14 @@ import { healthResponse, openApiResponse } from './system/schema';
 const loginTouches: Touches = { table: 'readwrite', dataKey: 'both', appSecret: true, signingKey: 'sign' };
 /** Third-party login also reads the OAuth app secrets (provider credentials). */
 const oauthTouches: Touches = { ...loginTouches, providers: true };
+/** Cards seal and open patient data, use blind indexes, call the HIS (its secret) and queue retries. */
+const cardTouches: Touches = {
+  table: 'readwrite',
+  dataKey: 'both',
+  appSecret: true,
+  providers: true,
+  queue: true,
+};
 /** Routes that send codes also read the SMS and captcha provider credentials. */
 const sendingTouches: Touches = { ...loginTouches, providers: true };
 
@@ -234,6 +251,71 @@ export const routes = {
     response: { status: 204 },
     touches: oauthTouches,
   },
+  listHospitals: {
+    method: 'GET',
+    path: '/v1/hospitals',
+    group: 'cards',
+    auth: 'user',
+    summary: 'Hospitals that issue medical cards here, with their card limits',
+    handler: 'cards/handlers/get-hospitals',
+    response: { status: 200, body: hospitalsResponse },
+    touches: {},
+  },
+  createCard: {
+    method: 'POST',
+    path: '/v1/me/cards',
+    group: 'cards',
+    auth: 'user',
+    summary:
+      'Add a medical card for the holder or a relative (Idempotency-Key header); 202 while the HIS registers it',
+    handler: 'cards/handlers/post-card',
+    request: { body: createCardBody },
+    response: { status: 201, body: cardResponse },
+    touches: cardTouches,
+  },
+  listCards: {
+    method: 'GET',
+    path: '/v1/me/cards',
+    group: 'cards',
+    auth: 'user',
+    summary: 'The account’s medical cards, masked',
+    handler: 'cards/handlers/get-cards',
+    response: { status: 200, body: cardsResponse },
+    touches: cardTouches,
+  },
+  getCard: {
+    method: 'GET',
+    path: '/v1/me/cards/{cardId}',
+    group: 'cards',
+    auth: 'user',
+    summary: 'One card in full, for its owner (audited)',
+    handler: 'cards/handlers/get-card',
+    request: { params: cardParams },
+    response: { status: 200, body: cardDetailResponse },
+    touches: cardTouches,
+  },
+  updateCard: {
+    method: 'PATCH',
+    path: '/v1/me/cards/{cardId}',
+    group: 'cards',
+    auth: 'user',
+    summary: 'Change a card’s phone or insurance type (the HIS is told first)',
+    handler: 'cards/handlers/patch-card',
+    request: { params: cardParams, body: updateCardBody },
+    response: { status: 200, body: cardResponse },
+    touches: cardTouches,
+  },
+  unbindCard: {
+    method: 'DELETE',
+    path: '/v1/me/cards/{cardId}',
+    group: 'cards',
+    auth: 'user',
+    summary: 'Unbind a card (the HIS is told)',
+    handler: 'cards/handlers/delete-card',
+    request: { params: cardParams },
+    response: { status: 204 },
+    touches: cardTouches,
+  },
   verifyIdentity: {
     method: 'POST',
     path: '/v1/me/identity/verify',
@@ -263,6 +345,18 @@ export const fallbackRoute = { group: 'system', handler: 'system/fallback' } as 
  * The HTTP API Lambda authorizer for every `auth: 'user'` route: verifies the access token and
  * its session: read-only table access and the signing key's public half, nothing else.
  */
+export const registrationWorker = {
+  group: 'registration',
+  handler: 'cards/handlers/registration-worker',
+  touches: {
+    table: 'readwrite',
+    dataKey: 'both',
+    appSecret: true,
+    providers: true,
+    queue: true,
+  } satisfies Touches,
+} as const;
+
 export const authorizerFunction = {
   group: 'authorizer',
   handler: 'auth/handlers/authorizer',

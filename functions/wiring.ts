@@ -2,6 +2,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Authenticator } from './auth/authenticate';
 import { DynamoAuditLog } from './auth/dynamo-audit-log';
 import { DynamoAuthStore } from './auth/dynamo-auth-store';
@@ -10,6 +11,11 @@ import type { Random } from './auth/otp';
 import type { AuthDeps, CaptchaVerifier, SmsSender, TokenSigner } from './auth/ports';
 import { KmsTokenSigner } from './auth/tokens/kms-token-signer';
 import { LocalTokenSigner } from './auth/tokens/local-token-signer';
+import { registerCard } from './cards/card-service';
+import { DynamoCardStore } from './cards/dynamo-card-store';
+import type { HisClient } from './cards/his';
+import type { CardsDeps, RegistrationQueue } from './cards/ports';
+import { InProcessRegistrationQueue, SqsRegistrationQueue } from './cards/queues';
 import { type Clock, systemClock } from './core/clock';
 import {
   isAllowedRegion,
@@ -36,6 +42,8 @@ import {
   type ProviderCredentials,
   standinCredentials,
 } from './providers/credentials';
+import { FhirHisClient } from './providers/his/fhir-his-client';
+import { SignedJsonHisClient } from './providers/his/signed-json-his-client';
 import { QqOAuth } from './providers/oauth/qq-oauth';
 import { WeChatOAuth } from './providers/oauth/wechat-oauth';
 import { WeiboOAuth } from './providers/oauth/weibo-oauth';
@@ -73,6 +81,8 @@ export interface Deps {
   identity(): Promise<IdentityDeps>;
   /** Third-party login's ports. */
   oauth(): Promise<OAuthDeps>;
+  /** Medical cards' ports. */
+  cards(): Promise<CardsDeps>;
 }
 
 export const cryptoRandom: Random = {
@@ -291,6 +301,58 @@ export function buildDeps(env: NodeJS.ProcessEnv = process.env): Deps {
     };
   });
 
+  const cards = once<CardsDeps>(async () => {
+    const [index, sealedTable, credentials] = await Promise.all([indexer(), table(), providerCredentials()]);
+    const clients = new Map<string, HisClient>();
+    const his = (hospitalId: string): HisClient => {
+      const hospital = config.hospitals.find((h) => h.id === hospitalId);
+      if (!hospital) throw new Error(`unknown hospital ${hospitalId}`);
+      let client = clients.get(hospitalId);
+      if (!client) {
+        const secret = credentials.his?.[hospitalId];
+        if (!secret) throw new StartupRefusedError(`HIS secret for ${hospitalId} is missing`);
+        const base = env.HIS_BASE;
+        const timeoutMs = 5000;
+        client =
+          hospital.his.kind === 'fhir'
+            ? new FhirHisClient({
+                endpoint: base ? `${base}fhir/` : hospital.his.endpoint,
+                token: secret,
+                timeoutMs,
+              })
+            : new SignedJsonHisClient(
+                {
+                  endpoint: base ?? hospital.his.endpoint,
+                  clientId: hospital.his.clientId,
+                  secret,
+                  timeoutMs,
+                },
+                systemClock,
+              );
+        clients.set(hospitalId, client);
+      }
+      return client;
+    };
+    let deps: CardsDeps | undefined;
+    const queue: RegistrationQueue = env.REGISTRATION_QUEUE_URL
+      ? new SqsRegistrationQueue(new SQSClient({ region }), env.REGISTRATION_QUEUE_URL)
+      : new InProcessRegistrationQueue((job) => registerCard(deps as CardsDeps, job));
+    deps = {
+      config: config.cards,
+      hospitals: config.hospitals,
+      policyVersion: config.auth.policy.version,
+      clock: systemClock,
+      store: new DynamoCardStore(sealedTable),
+      identities: new DynamoIdentityStore(sealedTable),
+      indexer: index,
+      audit: new DynamoAuditLog(dynamo, tableName, cryptoRandom),
+      queue,
+      his,
+      newId: () => Buffer.from(cryptoRandom.bytes(16)).toString('base64url'),
+    };
+    return deps;
+  });
+
   const authenticator = once<Authenticator>(async () => ({
     config: config.auth,
     clock: systemClock,
@@ -314,6 +376,7 @@ export function buildDeps(env: NodeJS.ProcessEnv = process.env): Deps {
     authenticator,
     identity,
     oauth,
+    cards,
   };
 }
 

@@ -11,6 +11,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../functions/core/config';
 import { type RouteDefinition, routeKey, type Touches } from '../functions/core/route';
@@ -24,6 +25,7 @@ export interface ApiStackProps extends StackProps {
   readonly routes: ReadonlyArray<RouteDefinition & { readonly id: string }>;
   readonly fallback: { readonly group: string; readonly handler: string };
   readonly authorizer: { readonly handler: string; readonly touches: Touches };
+  readonly registrationWorker: { readonly handler: string; readonly touches: Touches };
   readonly table: dynamodb.ITable;
   readonly dataKey: kms.IKey;
   /** Encrypts the secrets at rest; functions reach it only via Secrets Manager. */
@@ -82,6 +84,7 @@ export class ApiStack extends Stack {
   readonly functions: ReadonlyMap<string, NodejsFunction>;
   readonly #props: ApiStackProps;
   readonly #retention: logs.RetentionDays;
+  #registrationQueue: sqs.Queue | undefined;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -131,7 +134,35 @@ export class ApiStack extends Stack {
       identitySource: [],
     });
 
-    const functions = new Map<string, NodejsFunction>([['authorizer', authorizerFn]]);
+    // HIS registrations that could not finish in the request wait here; the worker retries them
+    // with backoff, and a message that keeps failing ends in the dead-letter queue.
+    const deadLetters = new sqs.Queue(this, 'RegistrationDeadLetters', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.#registrationQueue = new sqs.Queue(this, 'RegistrationQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(60),
+      deadLetterQueue: { queue: deadLetters, maxReceiveCount: 5 },
+    });
+    const worker = this.#function(
+      'Registration',
+      join(functionsDir, `${props.registrationWorker.handler}.ts`),
+      props.registrationWorker.touches,
+      true,
+    );
+    new lambda.EventSourceMapping(this, 'RegistrationWorkerSource', {
+      target: worker,
+      eventSourceArn: this.#registrationQueue.queueArn,
+      batchSize: 5,
+    });
+
+    const functions = new Map<string, NodejsFunction>([
+      ['authorizer', authorizerFn],
+      ['registration', worker],
+    ]);
     for (const group of groupRoutes(props.routes, props.fallback.group)) {
       const entry = writeGroupEntry(group, {
         functionsDir,
@@ -188,7 +219,7 @@ export class ApiStack extends Stack {
   }
 
   /** A function with its own role, log group and managed policy holding exactly what `touches` names. */
-  #function(name: string, entry: string, touches: Touches): NodejsFunction {
+  #function(name: string, entry: string, touches: Touches, consumesQueue = false): NodejsFunction {
     const props = this.#props;
     const id = `${name}Function`;
     const logGroup = this.#logGroup(`${id}Logs`);
@@ -199,7 +230,7 @@ export class ApiStack extends Stack {
     // grants: reviewable on its own, and it names every key, secret and table action the routes declare.
     new iam.ManagedPolicy(this, `${id}Policy`, {
       roles: [role],
-      statements: this.#statements(touches, logGroup),
+      statements: this.#statements(touches, logGroup, consumesQueue),
     });
     const concurrency =
       props.config.concurrency.perFunction[name.toLowerCase()] ?? props.config.concurrency.default;
@@ -226,6 +257,9 @@ export class ApiStack extends Stack {
         ...(touches.appSecret ? { APP_SECRET_ARN: props.appSecret.secretArn } : {}),
         ...(touches.signingKey ? { SIGNING_KEY_ARN: props.signingKey.keyArn } : {}),
         ...(touches.providers ? { PROVIDER_SECRET_ARN: props.providerSecret.secretArn } : {}),
+        ...(touches.queue && this.#registrationQueue
+          ? { REGISTRATION_QUEUE_URL: this.#registrationQueue.queueUrl }
+          : {}),
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {
@@ -257,7 +291,7 @@ export class ApiStack extends Stack {
    * table's key only through DynamoDB, secrets only through Secrets Manager; CDK's grant helpers
    * would add wildcards (`kms:ReEncrypt*`) or key-policy entries in the data stack (a cycle).
    */
-  #statements(touches: Touches, logGroup: logs.ILogGroup): iam.PolicyStatement[] {
+  #statements(touches: Touches, logGroup: logs.ILogGroup, consumesQueue: boolean): iam.PolicyStatement[] {
     const { table, storageKey, dataKey, signingKey } = this.#props;
     const via = (service: string) => ({
       StringEquals: { 'kms:ViaService': `${service}.${this.region}.${this.urlSuffix}` },
@@ -328,6 +362,25 @@ export class ApiStack extends Stack {
           actions: ['kms:Decrypt'],
           resources: [storageKey.keyArn],
           conditions: via('secretsmanager'),
+        }),
+      );
+    }
+    const queue = this.#registrationQueue;
+    if (queue && (touches.queue || consumesQueue)) {
+      statements.push(
+        new iam.PolicyStatement({
+          actions: [
+            'sqs:SendMessage',
+            ...(consumesQueue
+              ? [
+                  'sqs:ReceiveMessage',
+                  'sqs:DeleteMessage',
+                  'sqs:ChangeMessageVisibility',
+                  'sqs:GetQueueAttributes',
+                ]
+              : []),
+          ],
+          resources: [queue.queueArn],
         }),
       );
     }

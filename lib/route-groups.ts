@@ -26,7 +26,9 @@ export function mergeTouches(a: Touches, b: Touches): Touches {
     a.signingKey === 'sign' || b.signingKey === 'sign' ? 'sign' : (a.signingKey ?? b.signingKey);
   const appSecret = a.appSecret === true || b.appSecret === true;
   const providers = a.providers === true || b.providers === true;
+  const queue = a.queue === true || b.queue === true;
   return {
+    ...(queue ? { queue } : {}),
     ...(providers ? { providers } : {}),
     ...(table ? { table } : {}),
     ...(dataKey ? { dataKey } : {}),

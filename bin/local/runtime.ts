@@ -9,6 +9,7 @@ import { setDeps } from '../../functions/wiring';
 import { type DynamoDbLocal, localCredentials, startDynamoDbLocal } from './dynamodb-local';
 import { ensureTable } from './ensure-table';
 import { type LocalServer, startHttpServer } from './server';
+import { type HisStandin, startHisStandin } from './standins/his';
 import { startAliyunCloudauthStandin, startTencentFaceIdStandin } from './standins/identity';
 import { startOAuthStandins } from './standins/oauth-setup';
 import { startTencentCaptchaStandin } from './standins/tencent';
@@ -33,6 +34,7 @@ export interface LocalRuntime {
   /** The captcha stand-in: `issue(ip)` gives the ticket a browser at that IP would get. */
   readonly captcha: { issue(ip: string): string };
   readonly oauth: Awaited<ReturnType<typeof startOAuthStandins>>;
+  readonly his: HisStandin;
   stop(): Promise<void>;
 }
 
@@ -64,11 +66,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const cloudauth = await startAliyunCloudauthStandin(standinCredentials.aliyunCloudauth);
   // WeChat, QQ and Weibo: authorize pages that approve as a test user, and their real APIs' shapes.
   const oauth = await startOAuthStandins();
+  // Both hospitals' systems: FHIR for one, the signed JSON gateway for the other.
+  const his = await startHisStandin({
+    fhirToken: standinCredentials.his['h-pumch'] as string,
+    jsonClients: { 'patient-onboarding': standinCredentials.his['h-renji'] as string },
+  });
   const closeStandins = () =>
     Promise.all([
       captcha.close(),
       faceid.close(),
       cloudauth.close(),
+      his.close(),
       ...Object.values(oauth).map((o) => o.close()),
     ]);
   const env = {
@@ -88,6 +96,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     OAUTH_WECHAT_BASE: oauth.wechat.url,
     OAUTH_QQ_BASE: oauth.qq.url,
     OAUTH_WEIBO_BASE: oauth.weibo.url,
+    HIS_BASE: his.url,
     APP_VERSION: packageVersion(),
   };
   Object.assign(process.env, env);
@@ -117,6 +126,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     env,
     captcha,
     oauth,
+    his,
     stop: async () => {
       await server.close();
       await closeStandins();

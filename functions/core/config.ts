@@ -21,6 +21,8 @@ export interface StageConfig {
   readonly auth: AuthConfig;
   readonly identity: IdentityConfig;
   readonly oauth: OAuthConfig;
+  readonly cards: CardsConfig;
+  readonly hospitals: readonly HospitalConfig[];
   /** Days daily backups (and their copies in the other China region) are kept. */
   readonly backupRetentionDays: number;
   /** Reserved concurrency per function (`authorizer`, route groups); also a cost ceiling. */
@@ -30,6 +32,32 @@ export interface StageConfig {
     readonly rateLimit: number;
     readonly burstLimit: number;
     readonly perRoute: Readonly<Record<string, { readonly rateLimit: number; readonly burstLimit: number }>>;
+  };
+}
+
+export interface HospitalConfig {
+  readonly id: string;
+  readonly name: string;
+  readonly cardLimit: number;
+  /** Whether relatives' name and ID number go through the paid two-element check too. */
+  readonly verifyRelatives: boolean;
+  /** The hospital system: FHIR R4 or a signed JSON gateway; its secret is `his:<id>` in the provider secret. */
+  readonly his: {
+    readonly kind: 'fhir' | 'signed_json';
+    readonly endpoint: string;
+    readonly clientId: string;
+  };
+}
+
+export interface CardsConfig {
+  /** How long an Idempotency-Key is remembered. */
+  readonly idempotencySeconds: number;
+  readonly registration: {
+    /** How long a create request waits for the HIS before answering 202 pending. */
+    readonly syncTimeoutMs: number;
+    readonly maxAttempts: number;
+    readonly baseDelaySeconds: number;
+    readonly maxDelaySeconds: number;
   };
 }
 
@@ -208,9 +236,37 @@ const oauth: OAuthConfig = {
   },
 };
 
+const cards: CardsConfig = {
+  idempotencySeconds: 24 * HOUR,
+  registration: { syncTimeoutMs: 2500, maxAttempts: 8, baseDelaySeconds: 5, maxDelaySeconds: 600 },
+};
+
+const hospitals: readonly HospitalConfig[] = [
+  {
+    id: 'h-pumch',
+    name: '示例协和医院',
+    cardLimit: 5,
+    verifyRelatives: false,
+    his: { kind: 'fhir', endpoint: 'https://his.pumch.example.cn/fhir/', clientId: 'patient-onboarding' },
+  },
+  {
+    id: 'h-renji',
+    name: '示例仁济医院',
+    cardLimit: 5,
+    verifyRelatives: false,
+    his: {
+      kind: 'signed_json',
+      endpoint: 'https://gateway.renji.example.cn/',
+      clientId: 'patient-onboarding',
+    },
+  },
+];
+
 const base = {
   identity,
   oauth,
+  cards,
+  hospitals,
   backupRetentionDays: 35,
   concurrency: { default: 20, perFunction: { authorizer: 50, auth: 30, account: 30 } },
   throttle: {

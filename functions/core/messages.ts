@@ -305,6 +305,101 @@ export const problemCatalog = {
     title: { 'zh-CN': '未绑定该平台', en: 'Not linked' },
     detail: { 'zh-CN': '该账号未绑定此平台。', en: 'This account has no link to this provider.' },
   },
+  hospital_not_found: {
+    status: 404,
+    title: { 'zh-CN': '医院不存在', en: 'Hospital not found' },
+    detail: { 'zh-CN': '没有该医院。', en: 'No such hospital.' },
+  },
+  real_name_required: {
+    status: 403,
+    title: { 'zh-CN': '请先完成实名认证', en: 'Real-name verification required' },
+    detail: {
+      'zh-CN': '办理就诊卡前请先完成实名认证。',
+      en: 'Verify your real name before adding medical cards.',
+    },
+  },
+  card_invalid: {
+    status: 400,
+    title: { 'zh-CN': '就诊人信息不正确', en: 'Invalid patient details' },
+    detail: {
+      'zh-CN': '请检查姓名、证件号码、出生日期和手机号（见 reason）。',
+      en: 'Check the name, ID number, birth date and phone (see reason).',
+    },
+  },
+  self_mismatch: {
+    status: 422,
+    title: { 'zh-CN': '本人信息不一致', en: 'Not the verified account holder' },
+    detail: {
+      'zh-CN': '“本人”就诊卡必须使用账号实名认证的身份。',
+      en: "A 'self' card must be for the account's verified identity.",
+    },
+  },
+  minor_relationship: {
+    status: 422,
+    title: { 'zh-CN': '未满 14 周岁须由监护人办理', en: 'Under 14: guardian relationship required' },
+    detail: {
+      'zh-CN': '未满 14 周岁的就诊人须为本人的子女或孙子女（或其他亲属且为法定监护人）。',
+      en: "A patient under 14 must be the holder's child or grandchild (or another relative with guardianship).",
+    },
+  },
+  guardian_consent_required: {
+    status: 428,
+    title: { 'zh-CN': '需要监护人同意', en: 'Guardian consent required' },
+    detail: {
+      'zh-CN': '为未满 14 周岁的就诊人办卡需监护人同意当前隐私政策（见 policyVersion）。',
+      en: 'Adding a patient under 14 needs the guardian to accept the current policy (policyVersion).',
+    },
+  },
+  card_exists: {
+    status: 409,
+    title: { 'zh-CN': '就诊卡已存在', en: 'Card exists' },
+    detail: {
+      'zh-CN': '您已在该医院为此人办理就诊卡。',
+      en: 'This account already has a card for this person at this hospital.',
+    },
+  },
+  card_limit_reached: {
+    status: 409,
+    title: { 'zh-CN': '就诊卡数量已达上限', en: 'Card limit reached' },
+    detail: {
+      'zh-CN': '您在该医院的就诊卡数量已达上限（见 cardLimit）。',
+      en: 'This account has the most cards this hospital allows (cardLimit).',
+    },
+  },
+  idempotency_key_required: {
+    status: 400,
+    title: { 'zh-CN': '缺少 Idempotency-Key', en: 'Idempotency-Key required' },
+    detail: { 'zh-CN': '请在请求头中提供 Idempotency-Key。', en: 'Send an Idempotency-Key header.' },
+  },
+  idempotency_key_reused: {
+    status: 409,
+    title: { 'zh-CN': 'Idempotency-Key 已用于其他请求', en: 'Idempotency-Key reused' },
+    detail: {
+      'zh-CN': '该 Idempotency-Key 已用于内容不同的请求。',
+      en: 'This Idempotency-Key was used for a different request.',
+    },
+  },
+  card_not_found: {
+    status: 404,
+    title: { 'zh-CN': '就诊卡不存在', en: 'Card not found' },
+    detail: { 'zh-CN': '没有找到该就诊卡。', en: 'No such card.' },
+  },
+  card_changed: {
+    status: 409,
+    title: { 'zh-CN': '就诊卡已被修改', en: 'Card changed' },
+    detail: {
+      'zh-CN': '就诊卡状态已变化，请刷新后重试。',
+      en: 'The card changed meanwhile; reload and retry.',
+    },
+  },
+  his_unavailable: {
+    status: 503,
+    title: { 'zh-CN': '医院系统暂不可用', en: 'Hospital system unavailable' },
+    detail: {
+      'zh-CN': '医院系统暂时无法访问，请稍后再试。',
+      en: 'The hospital system cannot be reached; please retry later.',
+    },
+  },
   store_unavailable: {
     status: 503,
     title: { 'zh-CN': '服务暂不可用', en: 'Service unavailable' },

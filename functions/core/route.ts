@@ -16,8 +16,10 @@ export interface Touches {
   readonly appSecret?: boolean;
   /** The token-signing key: `sign` to issue tokens, `verify` to read its public key only. */
   readonly signingKey?: 'sign' | 'verify';
-  /** The provider-credentials secret (SMS, captcha). */
+  /** The provider-credentials secret (SMS, captcha, OAuth, HIS). */
   readonly providers?: boolean;
+  /** Sends to the HIS registration queue. */
+  readonly queue?: boolean;
 }
 
 export interface RouteDefinition {

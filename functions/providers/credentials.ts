@@ -11,6 +11,8 @@ export const providerCredentialsSchema = z.object({
     .optional(),
   /** OAuth app secrets by `<provider>:<client>`, e.g. `wechat:web`. */
   oauth: z.record(z.string(), z.string().min(1)).optional(),
+  /** HIS gateway secrets by hospital id. */
+  his: z.record(z.string(), z.string().min(1)).optional(),
 });
 
 export type ProviderCredentials = z.infer<typeof providerCredentialsSchema>;
@@ -29,6 +31,7 @@ export const standinCredentials: Required<ProviderCredentials> = {
       (k) => [k, `local-${k.replace(':', '-')}-secret`],
     ),
   ),
+  his: { 'h-pumch': 'local-his-pumch-secret', 'h-renji': 'local-his-renji-secret' },
 };
 
 export async function loadProviderCredentials(

@@ -3,6 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type LocalRuntime, startLocalRuntime } from '../../bin/local/runtime';
+import { identityFixtures } from '../../bin/local/standins/identity';
+import { checkCharacter } from '../../functions/identity/id-number';
+
+const withCheck = (first17: string) => first17 + checkCharacter(first17);
 
 let runtime: LocalRuntime;
 let dataDir: string;
@@ -230,4 +234,102 @@ describe.each([
     expect(response.status).toBe(400);
     expect(response.body.code).toBe('redirect_uri_not_allowed');
   });
+});
+
+describe('medical cards over HTTP', () => {
+  it('adds self, spouse and child cards, reads, changes and unbinds them; a HIS outage ends active', async () => {
+    const sent = await call('/v1/auth/sms/send', { body: { phone: '13600009999', purpose: 'login' } });
+    const login = await call('/v1/auth/sms/verify', {
+      body: {
+        challengeId: sent.body.challengeId,
+        phone: '13600009999',
+        code: lastCode('+8613600009999'),
+        acceptPolicyVersion: '2026-11-01',
+      },
+    });
+    const token = login.body.accessToken;
+    const hospitals = await call('/v1/hospitals', { token });
+    expect(hospitals.body.hospitals.map((h: { id: string }) => h.id)).toEqual(['h-pumch', 'h-renji']);
+
+    const post = (body: Record<string, unknown>, key: string) =>
+      fetch(`${runtime.url}/v1/me/cards`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${token}`,
+          'idempotency-key': key,
+        },
+        body: JSON.stringify(body),
+      }).then(async (r) => ({
+        status: r.status,
+        body: (await r.json()) as { code?: string; card: { id: string; status: string; minor?: boolean } },
+      }));
+    const base = { hospitalId: 'h-pumch', idType: '01', phone: '13600009999', insuranceType: '01' };
+
+    const wang = identityFixtures.find((p) => p.name === '王五') as { name: string; idNumber: string };
+    const unverified = await post({ ...base, relationship: '01', ...wang }, 'e2e-card-0');
+    expect(unverified.body.code).toBe('real_name_required');
+    const verified = await call('/v1/me/identity/verify', { token, body: { ...wang, idType: 'resident' } });
+    expect(verified.status).toBe(200);
+
+    const self = await post({ ...base, relationship: '01', ...wang }, 'e2e-card-1');
+    expect(self.status).toBe(201);
+    expect(self.body.card.status).toBe('active');
+    const spouse = await post(
+      {
+        ...base,
+        hospitalId: 'h-renji',
+        relationship: '10',
+        name: '赵敏',
+        idNumber: withCheck('31010419860101222'),
+      },
+      'e2e-card-2',
+    );
+    expect(spouse.status).toBe(201);
+    const noConsent = await post(
+      { ...base, relationship: '30', name: '王小妹', idNumber: withCheck('31010420200101224') },
+      'e2e-card-3',
+    );
+    expect(noConsent.status).toBe(428);
+    const child = await post(
+      {
+        ...base,
+        relationship: '30',
+        name: '王小妹',
+        idNumber: withCheck('31010420200101224'),
+        guardianConsent: { accepted: true, policyVersion: '2026-11-01' },
+      },
+      'e2e-card-4',
+    );
+    expect(child.body.card).toMatchObject({ status: 'active', minor: true });
+
+    const list = await call('/v1/me/cards', { token });
+    expect(list.body.cards).toHaveLength(3);
+    const detail = await call(`/v1/me/cards/${child.body.card.id}`, { token });
+    expect(detail.body.card).toMatchObject({ name: '王小妹', cardNo: expect.stringMatching(/^JZK/) });
+    const patched = await call(`/v1/me/cards/${spouse.body.card.id}`, {
+      token,
+      method: 'PATCH',
+      body: { insuranceType: 'self_pay' },
+    });
+    expect(patched.body.card.insuranceType.code).toBe('self_pay');
+
+    runtime.his.mode = 'down';
+    const pending = await post(
+      { ...base, relationship: '52', name: '李秀英', idNumber: withCheck('31010419580101226') },
+      'e2e-card-5',
+    );
+    expect(pending.status).toBe(202);
+    expect(pending.body.card.status).toBe('pending');
+    runtime.his.mode = 'ok';
+    let status = 'pending';
+    for (let i = 0; i < 40 && status === 'pending'; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      status = (await call(`/v1/me/cards/${pending.body.card.id}`, { token })).body.card.status;
+    }
+    expect(status).toBe('active');
+
+    expect((await call(`/v1/me/cards/${spouse.body.card.id}`, { token, method: 'DELETE' })).status).toBe(204);
+    expect((await call('/v1/me/cards', { token })).body.cards).toHaveLength(3);
+  }, 30_000);
 });

@@ -115,7 +115,7 @@ describe('stateful resources', () => {
 describe('api stack', () => {
   it('has one arm64 nodejs22.x function per route group and the authorizer, with log groups that expire', () => {
     const groups = new Set(routeList.map((r) => r.group));
-    api.resourceCountIs('AWS::Lambda::Function', groups.size + 1);
+    api.resourceCountIs('AWS::Lambda::Function', groups.size + 2); // + authorizer, registration worker
     api.allResourcesProperties('AWS::Lambda::Function', { Runtime: 'nodejs22.x', Architectures: ['arm64'] });
     for (const group of Object.values(api.findResources('AWS::Logs::LogGroup'))) {
       expect(group.Properties.RetentionInDays).toBe(180);
@@ -136,6 +136,18 @@ describe('api stack', () => {
     for (const fn of Object.values(api.findResources('AWS::Lambda::Function'))) {
       expect(fn.Properties.ReservedConcurrentExecutions).toBeGreaterThan(0);
     }
+  });
+
+  it('queues HIS registrations with a dead-letter queue, over TLS only, consumed by the worker', () => {
+    const queues = Object.values(api.findResources('AWS::SQS::Queue'));
+    expect(queues).toHaveLength(2);
+    const main = queues.find((q) => q.Properties.RedrivePolicy);
+    expect(main?.Properties.RedrivePolicy.maxReceiveCount).toBe(5);
+    for (const q of queues) expect(q.Properties.SqsManagedSseEnabled).toBe(true);
+    api.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    const functions = api.findResources('AWS::Lambda::Function');
+    const cards = Object.entries(functions).find(([id]) => id.startsWith('CardsFunction'))?.[1];
+    expect(cards?.Properties.Environment.Variables).toHaveProperty('REGISTRATION_QUEUE_URL');
   });
 
   it('throttles the costly routes harder than the stage default', () => {
@@ -238,6 +250,20 @@ describe('api stack', () => {
       signing: true,
       sign: true,
       appSecret: true,
+      providers: true,
+      write: true,
+      scan: false,
+    });
+    expect(resourcesOf(idOf('CardsFunction'))).toMatchObject({
+      dataKey: true,
+      signing: false,
+      providers: true,
+      write: true,
+      scan: false,
+    });
+    expect(resourcesOf(idOf('RegistrationFunction'))).toMatchObject({
+      dataKey: true,
+      signing: false,
       providers: true,
       write: true,
       scan: false,

@@ -1,0 +1,375 @@
+import { createHash } from 'node:crypto';
+import type { Identity } from '../auth/authenticate';
+import { requireMobile } from '../auth/check-code';
+import { AppError } from '../core/errors';
+import { logger } from '../core/logger';
+import { maskIdNumber, maskName, maskPhone } from '../crypto/mask';
+import { ageOn, parseIdNumber } from '../identity/id-number';
+import { normalisePersonName } from '../identity/person-name';
+import {
+  type IdTypeCode,
+  type InsuranceCode,
+  idTypes,
+  insuranceTypes,
+  minorRelationships,
+  type RelationshipCode,
+  relationships,
+} from './codes';
+import { type HisPatient, HisRejectedError, HisUnavailableError } from './his';
+import type { CardRecord, CardsDeps } from './ports';
+
+export interface CreateCardInput {
+  readonly hospitalId: string;
+  readonly relationship: RelationshipCode;
+  readonly name: string;
+  readonly idType: IdTypeCode;
+  readonly idNumber: string;
+  readonly phone: string;
+  readonly insuranceType: InsuranceCode;
+  /** Needed for documents that do not carry one (passports, travel permits). */
+  readonly birthDate?: string | undefined;
+  /** With relationship 97 (other relative): the account holder is the child's legal guardian. */
+  readonly guardian?: boolean | undefined;
+  readonly guardianConsent?: { readonly accepted: boolean; readonly policyVersion: string } | undefined;
+}
+
+const MINOR_AGE = 14;
+
+export function cardView(card: CardRecord) {
+  return {
+    id: card.cardId,
+    hospitalId: card.hospitalId,
+    relationship: { code: card.relationship, label: relationships[card.relationship] },
+    nameMasked: maskName(card.name),
+    idType: { code: card.idType, label: { zh: idTypes[card.idType].zh, en: idTypes[card.idType].en } },
+    idNumberMasked: maskIdNumber(card.idNumber),
+    phoneMasked: maskPhone(card.phone),
+    insuranceType: {
+      code: card.insuranceType,
+      label: { zh: insuranceTypes[card.insuranceType].zh, en: insuranceTypes[card.insuranceType].en },
+    },
+    status: card.status,
+    ...(card.reason ? { reason: card.reason } : {}),
+    minor: card.minor,
+    createdAt: new Date(card.createdAt).toISOString(),
+  };
+}
+
+export function cardDetail(card: CardRecord) {
+  return {
+    ...cardView(card),
+    name: card.name,
+    idNumber: card.idNumber,
+    phone: card.phone,
+    birthDate: card.birthDate ?? null,
+    hisPatientId: card.hisPatientId ?? null,
+    cardNo: card.cardNo ?? null,
+  };
+}
+
+function hospital(deps: CardsDeps, hospitalId: string) {
+  const found = deps.hospitals.find((h) => h.id === hospitalId);
+  if (!found) throw new AppError('hospital_not_found');
+  return found;
+}
+
+/** Canonical JSON of the request, so the same body in another key order is the same request. */
+function bodyHash(input: CreateCardInput): string {
+  const canonical = JSON.stringify(input, Object.keys(input).sort());
+  return createHash('sha256').update(canonical).digest('base64url');
+}
+
+function hisPatient(card: CardRecord): HisPatient {
+  return {
+    cardId: card.cardId,
+    name: card.name,
+    idTypeCode: card.idType,
+    idNumber: card.idNumber,
+    residentId: idTypes[card.idType].rule === 'resident',
+    birthDate: card.birthDate,
+    sex: card.sex,
+    phone: card.phone,
+    insuranceCode: card.insuranceType,
+    insutype: insuranceTypes[card.insuranceType].insutype,
+    relationship: card.relationship,
+  };
+}
+
+/**
+ * Creates a medical card for the account holder or a relative.
+ * 1. the hospital exists; the account is real-name verified;
+ * 2. name, ID number (same rules as real-name) and phone are valid; a `01 self` card is the
+ *    verified person; a patient under 14 is a child or grandchild (or 97 with the guardian flag)
+ *    and comes with the guardian's consent to the current policy;
+ * 3. card, person claim (once per account and hospital), count (cardLimit) and Idempotency-Key
+ *    are written in one transaction: parallel requests cannot pass the limits; the same key and
+ *    body gives back the same card, another body with that key is 409;
+ * 4. the HIS is asked at once; if it does not answer in time the card stays `pending` (202) and a
+ *    worker retries with backoff; the HIS deduplicates on our card id, so retries never make a
+ *    second patient.
+ */
+export async function createCard(
+  deps: CardsDeps,
+  who: Identity,
+  input: CreateCardInput,
+  idempotencyKey: string,
+): Promise<{ status: 201 | 202 | 200; card: ReturnType<typeof cardView> }> {
+  const now = deps.clock.now();
+  const target = hospital(deps, input.hospitalId);
+  if (!(await deps.identities.isVerified(who.userId))) throw new AppError('real_name_required');
+
+  const name = normalisePersonName(input.name);
+  if (name === 'length' || name === 'characters')
+    throw new AppError('card_invalid', { extensions: { reason: `name_${name}` } });
+  const rule = idTypes[input.idType].rule;
+  let idNumber = input.idNumber.normalize('NFKC').replace(/\s/g, '').toUpperCase();
+  let birthDate = input.birthDate;
+  let sex: 'male' | 'female' | undefined;
+  if (rule !== 'none') {
+    const parsed = parseIdNumber(idNumber, rule, { upgradeLegacy: true, today: now });
+    if (typeof parsed === 'string')
+      throw new AppError('card_invalid', { extensions: { reason: `id_${parsed}` } });
+    idNumber = parsed.number;
+    birthDate = parsed.birthDate;
+    sex = parsed.sex;
+  } else if (
+    !birthDate ||
+    !/^\d{4}-\d{2}-\d{2}$/.test(birthDate) ||
+    Number.isNaN(Date.parse(birthDate)) ||
+    Date.parse(birthDate) > now.getTime()
+  ) {
+    throw new AppError('card_invalid', { extensions: { reason: 'birth_date_required' } });
+  }
+  const phone = requireMobile(input.phone).e164;
+  const personToken = deps.indexer.token('id-number', idNumber);
+
+  if (input.relationship === '01') {
+    const owner = await deps.identities.verifiedOwner(personToken);
+    if (owner !== who.userId) throw new AppError('self_mismatch');
+  }
+  const minor = ageOn(birthDate as string, now) < MINOR_AGE;
+  if (minor) {
+    const allowed =
+      minorRelationships.has(input.relationship) && (input.relationship !== '97' || input.guardian === true);
+    if (!allowed) throw new AppError('minor_relationship');
+    if (
+      input.guardianConsent?.accepted !== true ||
+      input.guardianConsent.policyVersion !== deps.policyVersion
+    ) {
+      throw new AppError('guardian_consent_required', { extensions: { policyVersion: deps.policyVersion } });
+    }
+  }
+
+  const card: CardRecord = {
+    userId: who.userId,
+    cardId: deps.newId(),
+    hospitalId: target.id,
+    relationship: input.relationship,
+    idType: input.idType,
+    insuranceType: input.insuranceType,
+    status: 'pending',
+    personToken,
+    birthDate,
+    sex,
+    minor,
+    createdAt: now.getTime(),
+    updatedAt: now.getTime(),
+    attempts: 0,
+    name,
+    idNumber,
+    phone,
+  };
+  const outcome = await deps.store.create(card, {
+    limit: target.cardLimit,
+    idempotency: {
+      key: idempotencyKey,
+      bodyHash: bodyHash(input),
+      expiresAt: now.getTime() + deps.config.idempotencySeconds * 1000,
+    },
+    ...(minor
+      ? {
+          consent: {
+            userId: who.userId,
+            policyVersion: deps.policyVersion,
+            purposes: ['guardian_minor'],
+            accepted: true,
+            at: now.getTime(),
+            ipPrefix: '',
+            userAgent: '',
+            by: 'guardian',
+          },
+        }
+      : {}),
+  });
+  if (outcome.kind === 'person_exists') throw new AppError('card_exists');
+  if (outcome.kind === 'limit_reached')
+    throw new AppError('card_limit_reached', { extensions: { cardLimit: target.cardLimit } });
+  if (outcome.kind === 'replayed') {
+    if (!outcome.sameBody) throw new AppError('idempotency_key_reused');
+    const existing = await deps.store.get(who.userId, outcome.cardId);
+    if (!existing) throw new AppError('idempotency_key_reused');
+    return { status: 200, card: cardView(existing) };
+  }
+  await deps.audit.record(
+    {
+      event: 'card.created',
+      userId: who.userId,
+      detail: { cardId: card.cardId, hospitalId: card.hospitalId, relationship: card.relationship, minor },
+    },
+    now.getTime(),
+  );
+
+  const registered = await registerCard(
+    deps,
+    { userId: who.userId, cardId: card.cardId, attempt: 1 },
+    deps.config.registration.syncTimeoutMs,
+  );
+  const current = registered ?? card;
+  return { status: current.status === 'pending' ? 202 : 201, card: cardView(current) };
+}
+
+/**
+ * One registration attempt (create request or worker): active with the HIS's ids, failed on a
+ * refusal or after the last attempt, else queued again with exponential backoff.
+ */
+export async function registerCard(
+  deps: CardsDeps,
+  job: { userId: string; cardId: string; attempt: number },
+  timeoutMs?: number,
+): Promise<CardRecord | undefined> {
+  const card = await deps.store.get(job.userId, job.cardId);
+  if (!card || card.status !== 'pending') return card;
+  const { registration } = deps.config;
+  const now = () => deps.clock.now().getTime();
+  let next: CardRecord;
+  try {
+    const client = deps.his(card.hospitalId);
+    const registered = await (timeoutMs === undefined
+      ? client.registerPatient(hisPatient(card))
+      : Promise.race([
+          client.registerPatient(hisPatient(card)),
+          new Promise<never>((_, reject) =>
+            setTimeout(() => reject(new HisUnavailableError('timeout')), timeoutMs).unref(),
+          ),
+        ]));
+    next = {
+      ...card,
+      status: 'active',
+      hisPatientId: registered.hisPatientId,
+      cardNo: registered.cardNo,
+      attempts: job.attempt,
+      updatedAt: now(),
+    };
+  } catch (error) {
+    if (error instanceof HisRejectedError) {
+      next = {
+        ...card,
+        status: 'failed',
+        reason: `his_rejected:${error.reason}`,
+        attempts: job.attempt,
+        updatedAt: now(),
+      };
+    } else if (error instanceof HisUnavailableError && job.attempt < registration.maxAttempts) {
+      const delay = Math.min(
+        registration.maxDelaySeconds,
+        registration.baseDelaySeconds * 2 ** (job.attempt - 1),
+      );
+      logger.warn('HIS registration deferred', {
+        cardId: card.cardId,
+        attempt: job.attempt,
+        delaySeconds: delay,
+      });
+      await deps.queue.enqueue({ userId: job.userId, cardId: job.cardId, attempt: job.attempt + 1 }, delay);
+      return card;
+    } else if (error instanceof HisUnavailableError) {
+      next = {
+        ...card,
+        status: 'failed',
+        reason: 'his_unavailable',
+        attempts: job.attempt,
+        updatedAt: now(),
+      };
+    } else {
+      throw error;
+    }
+  }
+  if (!(await deps.store.replace(next, 'pending'))) return deps.store.get(job.userId, job.cardId);
+  await deps.audit.record(
+    {
+      event: next.status === 'active' ? 'card.registered' : 'card.registration_failed',
+      userId: card.userId,
+      detail: { cardId: card.cardId, attempt: job.attempt },
+    },
+    now(),
+  );
+  return next;
+}
+
+export async function listCards(deps: CardsDeps, who: Identity) {
+  const cards = await deps.store.list(who.userId);
+  return cards.sort((a, b) => a.createdAt - b.createdAt).map(cardView);
+}
+
+/** The owner's full view of one card; every such read is audited. */
+export async function readCard(deps: CardsDeps, who: Identity, cardId: string) {
+  const card = await deps.store.get(who.userId, cardId);
+  if (!card) throw new AppError('card_not_found');
+  await deps.audit.record(
+    { event: 'card.read', userId: who.userId, detail: { cardId, actor: 'owner', fields: 'all' } },
+    deps.clock.now().getTime(),
+  );
+  return cardDetail(card);
+}
+
+/** Changes phone or insurance type: the HIS first (an active card), then ours. */
+export async function updateCard(
+  deps: CardsDeps,
+  who: Identity,
+  cardId: string,
+  changes: { phone?: string | undefined; insuranceType?: InsuranceCode | undefined },
+) {
+  const card = await deps.store.get(who.userId, cardId);
+  if (!card) throw new AppError('card_not_found');
+  const next: CardRecord = {
+    ...card,
+    phone: changes.phone === undefined ? card.phone : requireMobile(changes.phone).e164,
+    insuranceType: changes.insuranceType ?? card.insuranceType,
+    updatedAt: deps.clock.now().getTime(),
+  };
+  if (card.status === 'active' && card.hisPatientId) {
+    try {
+      await deps.his(card.hospitalId).updatePatient(card.hisPatientId, {
+        phone: next.phone,
+        insuranceCode: next.insuranceType,
+        insutype: insuranceTypes[next.insuranceType].insutype,
+      });
+    } catch (error) {
+      if (error instanceof HisUnavailableError || error instanceof HisRejectedError)
+        throw new AppError('his_unavailable', { cause: error, retryAfter: 60 });
+      throw error;
+    }
+  }
+  if (!(await deps.store.replace(next, card.status))) throw new AppError('card_changed');
+  await deps.audit.record({ event: 'card.updated', userId: who.userId, detail: { cardId } }, next.updatedAt);
+  return cardView(next);
+}
+
+/** Unbinds a card: the HIS is told first (an active card), then card, claim and count go. */
+export async function unbindCard(deps: CardsDeps, who: Identity, cardId: string): Promise<void> {
+  const card = await deps.store.get(who.userId, cardId);
+  if (!card) throw new AppError('card_not_found');
+  if (card.status === 'active' && card.hisPatientId) {
+    try {
+      await deps.his(card.hospitalId).unbindPatient(card.hisPatientId);
+    } catch (error) {
+      if (error instanceof HisUnavailableError || error instanceof HisRejectedError)
+        throw new AppError('his_unavailable', { cause: error, retryAfter: 60 });
+      throw error;
+    }
+  }
+  await deps.store.remove(card);
+  await deps.audit.record(
+    { event: 'card.unbound', userId: who.userId, detail: { cardId } },
+    deps.clock.now().getTime(),
+  );
+}

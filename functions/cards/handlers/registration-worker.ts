@@ -1,0 +1,16 @@
+import type { SQSEvent } from 'aws-lambda';
+import { getDeps } from '../../wiring';
+import { registerCard } from '../card-service';
+import type { RegistrationJob } from '../ports';
+
+/**
+ * The HIS registration worker (SQS in AWS). Each message is one attempt; a retryable failure
+ * queues the next attempt with backoff from inside registerCard, so a throw here means something
+ * unexpected, and SQS redelivers it and finally dead-letters it.
+ */
+export async function handler(event: SQSEvent): Promise<void> {
+  const deps = await getDeps().cards();
+  for (const record of event.Records) {
+    await registerCard(deps, JSON.parse(record.body) as RegistrationJob);
+  }
+}

@@ -1,0 +1,84 @@
+import type { AuditLog, ConsentRecord } from '../auth/ports';
+import type { Clock } from '../core/clock';
+import type { CardsConfig, HospitalConfig } from '../core/config';
+import type { BlindIndexer } from '../crypto/blind-index';
+import type { IdentityStore } from '../identity/ports';
+import type { IdTypeCode, InsuranceCode, RelationshipCode } from './codes';
+import type { HisClient } from './his';
+
+export type CardStatus = 'pending' | 'active' | 'failed';
+
+export interface CardRecord {
+  readonly userId: string;
+  readonly cardId: string;
+  readonly hospitalId: string;
+  readonly relationship: RelationshipCode;
+  readonly idType: IdTypeCode;
+  readonly insuranceType: InsuranceCode;
+  readonly status: CardStatus;
+  readonly reason?: string | undefined;
+  /** Blind index of the patient's ID number: the same person once per account and hospital. */
+  readonly personToken: string;
+  readonly birthDate?: string | undefined;
+  readonly sex?: 'male' | 'female' | undefined;
+  /** Under 14 at creation: sensitive personal information with guardian consent (PIPL art. 28, 31). */
+  readonly minor: boolean;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly attempts: number;
+  // Sealed:
+  readonly name: string;
+  readonly idNumber: string;
+  readonly phone: string;
+  readonly hisPatientId?: string | undefined;
+  readonly cardNo?: string | undefined;
+}
+
+export interface RegistrationJob {
+  readonly userId: string;
+  readonly cardId: string;
+  readonly attempt: number;
+}
+
+/** Port: deferred HIS registrations (SQS in AWS, an in-process timer queue locally). */
+export interface RegistrationQueue {
+  enqueue(job: RegistrationJob, delaySeconds: number): Promise<void>;
+}
+
+export type CreateOutcome =
+  | { readonly kind: 'created' }
+  | { readonly kind: 'person_exists' }
+  | { readonly kind: 'limit_reached' }
+  | { readonly kind: 'replayed'; readonly cardId: string; readonly sameBody: boolean };
+
+export interface CardStore {
+  /** Card, person claim, count, idempotency record (and guardian consent) in one transaction. */
+  create(
+    card: CardRecord,
+    options: {
+      limit: number;
+      idempotency: { key: string; bodyHash: string; expiresAt: number };
+      consent?: ConsentRecord;
+    },
+  ): Promise<CreateOutcome>;
+  get(userId: string, cardId: string): Promise<CardRecord | undefined>;
+  list(userId: string): Promise<CardRecord[]>;
+  /** Replaces a card if it is still in the expected status (the registration worker's write). */
+  replace(card: CardRecord, expectedStatus: CardStatus): Promise<boolean>;
+  /** Removes card, person claim and one count. */
+  remove(card: CardRecord): Promise<void>;
+}
+
+export interface CardsDeps {
+  readonly config: CardsConfig;
+  readonly hospitals: readonly HospitalConfig[];
+  readonly policyVersion: string;
+  readonly clock: Clock;
+  readonly store: CardStore;
+  readonly identities: IdentityStore;
+  readonly indexer: BlindIndexer;
+  readonly audit: AuditLog;
+  readonly queue: RegistrationQueue;
+  his(hospitalId: string): HisClient;
+  newId(): string;
+}

@@ -1,0 +1,369 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type HisStandin, startHisStandin } from '../../../bin/local/standins/his';
+import type { Identity } from '../../../functions/auth/authenticate';
+import { loginWithCode } from '../../../functions/auth/login-with-code';
+import { sendCode } from '../../../functions/auth/send-code';
+import type { CreateCardInput } from '../../../functions/cards/card-service';
+import {
+  createCard,
+  listCards,
+  readCard,
+  registerCard,
+  unbindCard,
+  updateCard,
+} from '../../../functions/cards/card-service';
+import { DynamoCardStore } from '../../../functions/cards/dynamo-card-store';
+import type { CardsDeps, RegistrationJob } from '../../../functions/cards/ports';
+import { systemClock } from '../../../functions/core/clock';
+import { stages } from '../../../functions/core/config';
+import { DynamoIdentityStore } from '../../../functions/identity/dynamo-identity-store';
+import { checkCharacter } from '../../../functions/identity/id-number';
+import { verifyIdentity } from '../../../functions/identity/verify-identity';
+import { standinCredentials } from '../../../functions/providers/credentials';
+import { FhirHisClient } from '../../../functions/providers/his/fhir-his-client';
+import { SignedJsonHisClient } from '../../../functions/providers/his/signed-json-his-client';
+import { meterDynamo } from '../../../functions/store/call-meter';
+import { type AuthHarness, authHarness, cryptoRandom } from '../../helpers/auth-harness';
+import { captureOutput } from '../../helpers/capture-logs';
+import { localDynamo, rawTableText } from '../../helpers/dynamo';
+
+const client = localDynamo();
+let his: HisStandin;
+let h: AuthHarness;
+let deps: CardsDeps;
+let queued: { job: RegistrationJob; delay: number }[];
+let n = 0;
+
+beforeAll(async () => {
+  his = await startHisStandin({
+    fhirToken: standinCredentials.his['h-pumch'] as string,
+    jsonClients: { 'patient-onboarding': standinCredentials.his['h-renji'] as string },
+  });
+});
+afterAll(async () => {
+  await his.close();
+  client.destroy();
+});
+
+const withCheck = (first17: string) => first17 + checkCharacter(first17);
+const ZHANG = { name: '张三', idNumber: '11010519491231002X' };
+const spouse = { name: '李梅', idNumber: withCheck('11010519520101002') };
+let personCounter = 100;
+/** A new adult the shared HIS stand-in has never seen (born 1960-1999). */
+const stranger = () => {
+  personCounter++;
+  return {
+    name: '王芳',
+    idNumber: withCheck(
+      `330106${1960 + (personCounter % 40)}0315${String(personCounter).padStart(3, '0').slice(-3)}`,
+    ),
+  };
+};
+const child = { name: '张小宝', idNumber: withCheck('11010520180601003') };
+const POLICY = stages.prod.auth.policy.version;
+
+beforeEach(async () => {
+  h = await authHarness(client);
+  his.mode = 'ok';
+  queued = [];
+  const clients = {
+    'h-pumch': new FhirHisClient({
+      endpoint: `${his.url}fhir/`,
+      token: standinCredentials.his['h-pumch'] as string,
+      timeoutMs: 2000,
+    }),
+    'h-renji': new SignedJsonHisClient(
+      {
+        endpoint: his.url,
+        clientId: 'patient-onboarding',
+        secret: standinCredentials.his['h-renji'] as string,
+        timeoutMs: 2000,
+      },
+      systemClock,
+    ),
+  };
+  deps = {
+    config: { ...stages.prod.cards, registration: { ...stages.prod.cards.registration, syncTimeoutMs: 500 } },
+    hospitals: stages.prod.hospitals,
+    policyVersion: POLICY,
+    clock: h.clock,
+    store: new DynamoCardStore(h.table),
+    identities: new DynamoIdentityStore(h.table),
+    indexer: h.indexer,
+    audit: h.deps.audit,
+    queue: { enqueue: async (job, delay) => void queued.push({ job, delay }) },
+    his: (id) => clients[id as keyof typeof clients],
+    newId: () => Buffer.from(cryptoRandom.bytes(16)).toString('base64url'),
+  };
+});
+
+/** A registered account, verified as 张三 unless told otherwise. */
+async function account(verifyAs: { name: string; idNumber: string } | null = ZHANG): Promise<Identity> {
+  n++;
+  const phone = `1360000${String(n).padStart(4, '0')}`;
+  const sent = await sendCode(h.deps, {
+    phone,
+    purpose: 'login',
+    sourceIp: `198.20.${n % 250}.1`,
+    ipPrefix: `198.20.${n % 250}.0/24`,
+  });
+  const login = await loginWithCode(h.deps, {
+    challengeId: sent.challengeId,
+    phone,
+    code: h.sms.lastCodeFor(`+86${phone}`),
+    acceptPolicyVersion: POLICY,
+    client: { ipPrefix: 'x', userAgent: 'y' },
+  });
+  const who = { userId: login.user.id, sessionId: 's', amr: ['sms'] };
+  if (verifyAs) {
+    await verifyIdentity(
+      {
+        config: stages.prod.identity,
+        clock: h.clock,
+        store: new DynamoIdentityStore(h.table),
+        limiter: h.deps.limiter,
+        audit: h.deps.audit,
+        indexer: h.indexer,
+        provider: { name: 'test', verify: async () => 'match' },
+      },
+      who,
+      { ...verifyAs, idType: 'resident' },
+    );
+  }
+  return who;
+}
+
+const card = (
+  person: { name: string; idNumber: string },
+  over: Partial<CreateCardInput> = {},
+): CreateCardInput => ({
+  hospitalId: 'h-pumch',
+  relationship: '10',
+  idType: '01',
+  phone: '13800138000',
+  insuranceType: '01',
+  ...person,
+  ...over,
+});
+let keyCounter = 0;
+const key = () => `key-${++keyCounter}-${Date.now()}`;
+
+describe('createCard', () => {
+  it('creates self, spouse and child cards, registered with the FHIR and signed-JSON HIS', async () => {
+    const who = await account();
+    const self = await createCard(deps, who, card(ZHANG, { relationship: '01' }), key());
+    h.clock.advance(1000);
+    expect(self).toMatchObject({
+      status: 201,
+      card: {
+        status: 'active',
+        relationship: { code: '01' },
+        nameMasked: '*三',
+        idNumberMasked: '1101**********002X',
+        phoneMasked: '138****8000',
+      },
+    });
+    const wife = await createCard(deps, who, card(spouse, { hospitalId: 'h-renji' }), key());
+    expect(wife.card.status).toBe('active');
+    h.clock.advance(1000);
+    const kid = await createCard(
+      deps,
+      who,
+      card(child, { relationship: '20', guardianConsent: { accepted: true, policyVersion: POLICY } }),
+      key(),
+    );
+    expect(kid.card).toMatchObject({ status: 'active', minor: true });
+    expect((await listCards(deps, who)).map((c) => c.relationship.code)).toEqual(['01', '10', '20']);
+    const detail = await readCard(deps, who, kid.card.id);
+    expect(detail).toMatchObject({
+      name: '张小宝',
+      idNumber: child.idNumber,
+      hisPatientId: expect.stringMatching(/^P\d+$/),
+      cardNo: expect.stringMatching(/^JZK/),
+    });
+  });
+
+  it('requires a verified account, and a self card to be the verified person', async () => {
+    await expect(createCard(deps, await account(null), card(ZHANG), key())).rejects.toMatchObject({
+      code: 'real_name_required',
+    });
+    await expect(
+      createCard(deps, await account(), card(spouse, { relationship: '01' }), key()),
+    ).rejects.toMatchObject({ code: 'self_mismatch' });
+  });
+
+  it('requires a child or grandchild relationship and guardian consent for patients under 14', async () => {
+    const who = await account();
+    await expect(
+      createCard(
+        deps,
+        who,
+        card(child, { relationship: '50', guardianConsent: { accepted: true, policyVersion: POLICY } }),
+        key(),
+      ),
+    ).rejects.toMatchObject({ code: 'minor_relationship' });
+    await expect(
+      createCard(
+        deps,
+        who,
+        card(child, { relationship: '97', guardianConsent: { accepted: true, policyVersion: POLICY } }),
+        key(),
+      ),
+    ).rejects.toMatchObject({ code: 'minor_relationship' });
+    await expect(createCard(deps, who, card(child, { relationship: '30' }), key())).rejects.toMatchObject({
+      code: 'guardian_consent_required',
+      extensions: { policyVersion: POLICY },
+    });
+    await expect(
+      createCard(
+        deps,
+        who,
+        card(child, {
+          relationship: '97',
+          guardian: true,
+          guardianConsent: { accepted: true, policyVersion: POLICY },
+        }),
+        key(),
+      ),
+    ).resolves.toMatchObject({ status: 201 });
+    expect(await rawTableText(client, h.tableName)).toContain('CONSENT#guardian_minor#');
+  });
+
+  it("checks relatives' ID numbers with the real-name rules, without paying a provider", async () => {
+    const who = await account();
+    await expect(
+      createCard(deps, who, card({ name: '李梅', idNumber: '11010119900307867X' }), key()),
+    ).rejects.toMatchObject({ code: 'card_invalid', extensions: { reason: 'id_check_character' } });
+    await expect(
+      createCard(deps, who, card({ name: 'John Smith', idNumber: 'E12345678' }, { idType: '03' }), key()),
+    ).rejects.toMatchObject({ extensions: { reason: 'birth_date_required' } });
+    await expect(
+      createCard(
+        deps,
+        who,
+        card({ name: 'John Smith', idNumber: 'E12345678' }, { idType: '03', birthDate: '1980-05-01' }),
+        key(),
+      ),
+    ).resolves.toMatchObject({ status: 201 });
+  });
+
+  it('returns the same card for the same Idempotency-Key and body, 409 for another body', async () => {
+    const who = await account();
+    const k = key();
+    const first = await createCard(deps, who, card(spouse), k);
+    const again = await createCard(deps, who, { ...card(spouse) }, k);
+    expect(again.card.id).toBe(first.card.id);
+    await expect(createCard(deps, who, card(spouse, { insuranceType: '02' }), k)).rejects.toMatchObject({
+      code: 'idempotency_key_reused',
+    });
+    expect(await listCards(deps, who)).toHaveLength(1);
+  });
+
+  it('holds one card per person and the hospital limit under 12 parallel requests', async () => {
+    const who = await account();
+    const people = Array.from({ length: 12 }, (_, i) => ({
+      name: `亲属${'甲乙丙丁戊己庚辛壬癸子丑'[i]}`,
+      idNumber: withCheck(`320102197001${10 + i}123`),
+    }));
+    const results = await Promise.allSettled(
+      people.map((p) => createCard(deps, who, card(p, { relationship: '97' }), key())),
+    );
+    const created = results.filter((r) => r.status === 'fulfilled');
+    expect(created).toHaveLength(5);
+    for (const r of results)
+      if (r.status === 'rejected') expect((r.reason as { code: string }).code).toBe('card_limit_reached');
+    const same = await Promise.allSettled(
+      Array.from({ length: 5 }, () => createCard(deps, who, card(spouse, { hospitalId: 'h-renji' }), key())),
+    );
+    expect(same.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+  });
+
+  it('answers 202 pending while the HIS is down, and the worker makes it active without a second patient', async () => {
+    const who = await account();
+    his.mode = 'down';
+    const before = his.patients.size;
+    const pending = await createCard(deps, who, card(stranger()), key());
+    expect(pending).toMatchObject({ status: 202, card: { status: 'pending' } });
+    expect(queued).toEqual([{ job: { userId: who.userId, cardId: pending.card.id, attempt: 2 }, delay: 5 }]);
+    // Still down at the second attempt: the next one waits twice as long.
+    await registerCard(deps, queued.shift()?.job as RegistrationJob);
+    expect(queued[0]?.delay).toBe(10);
+    his.mode = 'ok';
+    const done = await registerCard(deps, queued.shift()?.job as RegistrationJob);
+    expect(done?.status).toBe('active');
+    expect(his.patients.size).toBe(before + 1);
+    // A duplicate delivery of the job changes nothing.
+    await registerCard(deps, { userId: who.userId, cardId: pending.card.id, attempt: 3 });
+    expect(his.patients.size).toBe(before + 1);
+  });
+
+  it('never makes a second patient when a registration is retried after the HIS answered too slowly', async () => {
+    const who = await account();
+    his.mode = 'slow';
+    his.delayMs = 800;
+    const person = stranger();
+    const pending = await createCard(deps, who, card(person), key());
+    expect(pending.card.status).toBe('pending');
+    await new Promise((r) => setTimeout(r, 900));
+    his.mode = 'ok';
+    const done = await registerCard(deps, queued[0]?.job as RegistrationJob);
+    expect(done?.status).toBe('active');
+    const mine = [...his.patients.values()].filter((p) =>
+      p.identifiers.includes(`urn:oid:2.16.156.10011.1.3|${person.idNumber}`),
+    );
+    expect(mine).toHaveLength(1);
+  });
+
+  it('marks a card failed when the HIS refuses it', async () => {
+    his.mode = 'reject';
+    const created = await createCard(deps, await account(), card(spouse), key());
+    expect(created.card).toMatchObject({ status: 'failed', reason: 'his_rejected:http_400' });
+  });
+});
+
+describe('changing and unbinding', () => {
+  it('changes phone and insurance through the HIS, and unbinds', async () => {
+    const who = await account();
+    const created = await createCard(deps, who, card(spouse, { hospitalId: 'h-renji' }), key());
+    const updated = await updateCard(deps, who, created.card.id, {
+      phone: '139 0000 1111',
+      insuranceType: '02',
+    });
+    expect(updated).toMatchObject({ phoneMasked: '139****1111', insuranceType: { code: '02' } });
+    his.mode = 'down';
+    await expect(unbindCard(deps, who, created.card.id)).rejects.toMatchObject({ code: 'his_unavailable' });
+    his.mode = 'ok';
+    await unbindCard(deps, who, created.card.id);
+    expect(await listCards(deps, who)).toEqual([]);
+    // Unbinding gave back the person's place and the count.
+    await expect(
+      createCard(deps, who, card(spouse, { hospitalId: 'h-renji' }), key()),
+    ).resolves.toMatchObject({ status: 201 });
+  });
+});
+
+describe('costs and privacy', () => {
+  it('keeps names, ID numbers, phones and hospital ids out of the table and logs', async () => {
+    const who = await account();
+    const meter = meterDynamo(client);
+    meter.reset();
+    const { output, result } = await captureOutput(() => createCard(deps, who, card(spouse), key()));
+    const calls = meter.calls;
+    const detail = await readCard(deps, who, result.card.id);
+    const raw = await rawTableText(client, h.tableName);
+    for (const secret of [
+      '李梅',
+      spouse.idNumber,
+      '13800138000',
+      detail.hisPatientId as string,
+      detail.cardNo as string,
+      '1952-01-01',
+    ]) {
+      expect(raw).not.toContain(secret);
+      expect(output).not.toContain(secret);
+    }
+    expect(raw).toContain('card.read');
+    // A card creation: identity and owner checks, one transaction, audit, HIS result and patient write.
+    expect(calls).toBeLessThanOrEqual(9);
+  });
+});
