@@ -238,7 +238,7 @@ export async function registerCard(
   timeoutMs?: number,
 ): Promise<CardRecord | undefined> {
   const card = await deps.store.get(job.userId, job.cardId);
-  if (!card || card.status !== 'pending') return card;
+  if (card?.status !== 'pending') return card;
   const { registration } = deps.config;
   const now = () => deps.clock.now().getTime();
   let next: CardRecord;
