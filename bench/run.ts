@@ -20,6 +20,7 @@ import { loadLocalKeyMaterial } from '../functions/crypto/local-key-source';
 import { fallbackRoute, routeList } from '../functions/routes';
 import { groupRoutes, writeGroupEntry } from '../lib/route-groups';
 import { benchAuth } from './auth';
+import { benchCards } from './cards';
 import { round, summarise } from './stats';
 
 /**
@@ -251,6 +252,7 @@ const bundles = await benchBundles();
 const dynamo = await startDynamoDbLocal();
 const coldStart = await benchColdStart(bundles, dynamo);
 const auth = await benchAuth(dynamo.endpoint);
+const cards = await benchCards(dynamo.endpoint);
 await dynamo.stop();
 const npmStart = await benchNpmStart();
 const results = {
@@ -263,6 +265,7 @@ const results = {
   ),
   coldStart,
   auth,
+  cards,
   npmStartToFirstHealth200: npmStart,
 };
 const outDir = join(root, 'bench', 'results');

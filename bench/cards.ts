@@ -1,0 +1,113 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ensureTable } from '../bin/local/ensure-table';
+import { startHisStandin } from '../bin/local/standins/his';
+import { DynamoAuditLog } from '../functions/auth/dynamo-audit-log';
+import { createCard } from '../functions/cards/card-service';
+import { DynamoCardStore } from '../functions/cards/dynamo-card-store';
+import type { CardsDeps } from '../functions/cards/ports';
+import { ManualClock } from '../functions/core/clock';
+import { stages } from '../functions/core/config';
+import { BlindIndexer } from '../functions/crypto/blind-index';
+import { EncryptingSealer } from '../functions/crypto/encrypting-sealer';
+import { loadLocalKeyMaterial } from '../functions/crypto/local-key-source';
+import { DynamoIdentityStore } from '../functions/identity/dynamo-identity-store';
+import { checkCharacter } from '../functions/identity/id-number';
+import { standinCredentials } from '../functions/providers/credentials';
+import { FhirHisClient } from '../functions/providers/his/fhir-his-client';
+import { meterDynamo } from '../functions/store/call-meter';
+import { SealedTable } from '../functions/store/sealed-table';
+import { round, summarise } from './stats';
+
+/**
+ * Card creation through the use case with the real DynamoDB adapters and the FHIR adapter
+ * against the stand-in HIS: DynamoDB calls and capacity per card, latency. Accounts are set up
+ * as verified directly in the table (what the login and real-name features leave behind).
+ */
+export async function benchCards(endpoint: string, accounts = 20, cardsPerAccount = 5) {
+  const work = mkdtempSync(join(tmpdir(), 'po-bench-cards-'));
+  const tableName = `bench-cards-${Date.now()}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'cn-north-1',
+    credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+  });
+  await ensureTable(client, tableName);
+  const keys = loadLocalKeyMaterial(join(work, 'keys.json'), {});
+  const table = new SealedTable({
+    client,
+    tableName,
+    sealer: new EncryptingSealer(keys.keyring, stages.prod.dataKeyCache),
+  });
+  const indexer = new BlindIndexer(keys.indexKey);
+  const his = await startHisStandin({
+    fhirToken: standinCredentials.his['h-pumch'] as string,
+    jsonClients: {},
+  });
+  const random = { int: randomInt, bytes: (k: number) => new Uint8Array(randomBytes(k)) };
+  const deps: CardsDeps = {
+    config: stages.prod.cards,
+    hospitals: stages.prod.hospitals,
+    policyVersion: stages.prod.auth.policy.version,
+    clock: new ManualClock('2026-11-29T08:00:00Z'),
+    store: new DynamoCardStore(table),
+    identities: new DynamoIdentityStore(table),
+    indexer,
+    audit: new DynamoAuditLog(client, tableName, random),
+    queue: { enqueue: async () => undefined },
+    his: () =>
+      new FhirHisClient({
+        endpoint: `${his.url}fhir/`,
+        token: standinCredentials.his['h-pumch'] as string,
+        timeoutMs: 2000,
+      }),
+    newId: () => Buffer.from(random.bytes(16)).toString('base64url'),
+  };
+  for (let a = 0; a < accounts; a++) {
+    await table.put(
+      { pk: `USER#bench${a}`, sk: 'PROFILE', userId: `bench${a}`, realNameVerified: true, createdAt: 0 },
+      { phone: '+8613800138000' },
+    );
+  }
+  const meter = meterDynamo(client);
+  const samples: number[] = [];
+  let seq = 0;
+  for (let a = 0; a < accounts; a++) {
+    for (let c = 0; c < cardsPerAccount; c++) {
+      seq++;
+      const first17 = `440305${1950 + (seq % 50)}0101${String(seq % 1000).padStart(3, '0')}`;
+      const t = performance.now();
+      const out = await createCard(
+        deps,
+        { userId: `bench${a}`, sessionId: 's', amr: ['sms'] },
+        {
+          hospitalId: 'h-pumch',
+          relationship: '97',
+          name: '王芳',
+          idType: '01',
+          idNumber: first17 + checkCharacter(first17),
+          phone: '13800138000',
+          insuranceType: '01',
+        },
+        `bench-${seq}`,
+      );
+      samples.push(performance.now() - t);
+      if (out.card.status !== 'active') throw new Error(`card ${seq} is ${out.card.status}`);
+    }
+  }
+  const n = accounts * cardsPerAccount;
+  const result = {
+    cards: n,
+    ...summarise(samples),
+    dynamoCallsPerCard: round(meter.calls / n, 2),
+    capacityUnitsPerCard: round(meter.capacityUnits / n, 2),
+    byCommand: Object.fromEntries([...meter.byCommand].map(([k, v]) => [k, round(v.calls / n, 2)])),
+    note: 'includes the synchronous FHIR registration against the local stand-in',
+  };
+  await his.close();
+  client.destroy();
+  return result;
+}
