@@ -348,6 +348,8 @@ export function buildDeps(env: NodeJS.ProcessEnv = process.env): Deps {
       audit: new DynamoAuditLog(dynamo, tableName, cryptoRandom),
       queue,
       his,
+      // Only called for hospitals with verifyRelatives; built from the same provider as real-name.
+      verifier: { name: 'lazy', verify: async (person) => (await identity()).provider.verify(person) },
       newId: () => Buffer.from(cryptoRandom.bytes(16)).toString('base64url'),
     };
     return deps;

@@ -6,6 +6,7 @@ import { logger } from '../core/logger';
 import { maskIdNumber, maskName, maskPhone } from '../crypto/mask';
 import { ageOn, parseIdNumber } from '../identity/id-number';
 import { normalisePersonName } from '../identity/person-name';
+import { VerificationUnavailableError } from '../identity/ports';
 import {
   type IdTypeCode,
   type InsuranceCode,
@@ -147,6 +148,9 @@ export async function createCard(
     const owner = await deps.identities.verifiedOwner(personToken);
     if (owner !== who.userId) throw new AppError('self_mismatch');
   }
+  if (target.verifyRelatives && input.relationship !== '01' && rule !== 'none') {
+    await verifyRelative(deps, { name, idNumber, idType: rule });
+  }
   const minor = ageOn(birthDate as string, now) < MINOR_AGE;
   if (minor) {
     const allowed =
@@ -226,6 +230,29 @@ export async function createCard(
   );
   const current = registered ?? card;
   return { status: current.status === 'pending' ? 202 : 201, card: cardView(current) };
+}
+
+/** A hospital that requires it has relatives checked by the two-element provider too. */
+async function verifyRelative(
+  deps: CardsDeps,
+  person: { name: string; idNumber: string; idType: 'resident' | 'hk_mo_tw_permit' | 'foreign_permanent' },
+): Promise<void> {
+  let outcome: string;
+  try {
+    outcome = await deps.verifier.verify(person);
+  } catch (error) {
+    if (error instanceof VerificationUnavailableError)
+      throw new AppError('verification_unavailable', { cause: error, retryAfter: 60 });
+    throw error;
+  }
+  if (outcome === 'match') return;
+  const code = {
+    mismatch: 'identity_mismatch',
+    not_found: 'identity_not_found',
+    invalid: 'card_invalid',
+    limited: 'too_many_attempts',
+  }[outcome];
+  throw new AppError(code ?? 'identity_mismatch');
 }
 
 /**

@@ -2,7 +2,7 @@ import type { AuditLog, ConsentRecord } from '../auth/ports';
 import type { Clock } from '../core/clock';
 import type { CardsConfig, HospitalConfig } from '../core/config';
 import type { BlindIndexer } from '../crypto/blind-index';
-import type { IdentityStore } from '../identity/ports';
+import type { IdentityStore, VerificationProvider } from '../identity/ports';
 import type { IdTypeCode, InsuranceCode, RelationshipCode } from './codes';
 import type { HisClient } from './his';
 
@@ -80,5 +80,7 @@ export interface CardsDeps {
   readonly audit: AuditLog;
   readonly queue: RegistrationQueue;
   his(hospitalId: string): HisClient;
+  /** The paid two-element check, for hospitals that require relatives to pass it too. */
+  readonly verifier: VerificationProvider;
   newId(): string;
 }

@@ -94,6 +94,7 @@ beforeEach(async () => {
     queue: { enqueue: async (job, delay) => void queued.push({ job, delay }) },
     his: (id) => clients[id as keyof typeof clients],
     newId: () => Buffer.from(cryptoRandom.bytes(16)).toString('base64url'),
+    verifier: { name: 'test', verify: async (p) => (p.name === '假名' ? 'mismatch' : 'match') },
   };
 });
 
@@ -245,6 +246,21 @@ describe('createCard', () => {
         key(),
       ),
     ).resolves.toMatchObject({ status: 201 });
+  });
+
+  it('sends relatives to the paid check only where the hospital requires it', async () => {
+    const who = await account();
+    const fake = { name: '假名', idNumber: stranger().idNumber };
+    await expect(createCard(deps, who, card(fake), key())).resolves.toMatchObject({ status: 201 });
+    deps = { ...deps, hospitals: deps.hospitals.map((hp) => ({ ...hp, verifyRelatives: true })) };
+    await expect(
+      createCard(
+        deps,
+        who,
+        card({ name: '假名', idNumber: stranger().idNumber }, { hospitalId: 'h-renji' }),
+        key(),
+      ),
+    ).rejects.toMatchObject({ code: 'identity_mismatch' });
   });
 
   it('returns the same card for the same Idempotency-Key and body, 409 for another body', async () => {
