@@ -1,8 +1,8 @@
 import { Arn, ArnFormat, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
+import { denyKeyReplication } from './residency';
 
 /**
  * The vault in the other China region that receives copies of the daily backups. Its name is
@@ -19,15 +19,7 @@ export class BackupCopyStack extends Stack {
       multiRegion: false,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'DenyReplication',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['kms:ReplicateKey', 'kms:UpdatePrimaryRegion'],
-        resources: ['*'],
-      }),
-    );
+    denyKeyReplication(key);
     this.vault = new backup.BackupVault(this, 'CopyVault', {
       backupVaultName: props.vaultName,
       encryptionKey: key,

@@ -8,6 +8,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { tableDefinition } from '../functions/store/table-definition';
 import { BackupCopyStack } from './backup-copy-stack';
+import { denyKeyReplication } from './residency';
 
 const attributeTypes = { S: dynamodb.AttributeType.STRING } as const;
 
@@ -41,6 +42,20 @@ export class DataStack extends Stack {
     this.storageKey = this.#singleRegionKey(
       'StorageKey',
       `patient-onboarding ${props.stage}: table, secrets, logs at rest`,
+    );
+    // CloudWatch Logs encrypts our log groups with it: this account's log groups in this region only.
+    this.storageKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchLogs',
+        principals: [new iam.ServicePrincipal(`logs.${this.region}.${this.urlSuffix}`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': `arn:${this.partition}:logs:${this.region}:${this.account}:log-group:*`,
+          },
+        },
+      }),
     );
     this.dataKey = this.#singleRegionKey(
       'DataKey',
@@ -152,16 +167,7 @@ export class DataStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
       ...(asymmetric ? { keySpec: kms.KeySpec.ECC_NIST_P256, keyUsage: kms.KeyUsage.SIGN_VERIFY } : {}),
     });
-    // Even an administrator must not copy this key out of the region.
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'DenyReplication',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['kms:ReplicateKey', 'kms:UpdatePrimaryRegion'],
-        resources: ['*'],
-      }),
-    );
+    denyKeyReplication(key);
     return key;
   }
 }

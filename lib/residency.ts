@@ -1,6 +1,8 @@
 import { Annotations, type CfnResource, type IAspect, Stack, Token } from 'aws-cdk-lib';
 import { CfnBackupPlan } from 'aws-cdk-lib/aws-backup';
 import { CfnGlobalTable } from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import { CfnKey, CfnReplicaKey } from 'aws-cdk-lib/aws-kms';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import type { IConstruct } from 'constructs';
@@ -15,6 +17,19 @@ export function parseAllowedRegions(value: unknown): string[] {
     .map((r) => String(r).trim())
     .filter(Boolean);
   return list.length > 0 ? list : [...DEFAULT_ALLOWED_REGIONS];
+}
+
+/** A key-policy statement: nobody, administrators included, may copy the key out of its region. */
+export function denyKeyReplication(key: kms.Key): void {
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'DenyReplication',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:ReplicateKey', 'kms:UpdatePrimaryRegion'],
+      resources: ['*'],
+    }),
+  );
 }
 
 /** Every AWS region name that appears in a text (template, ARN, plan). */

@@ -1,8 +1,7 @@
 import { AppError } from '../core/errors';
 import { checkCode, consumeCode } from './check-code';
-import { newId } from './ids';
-import type { AuthDeps, UserRecord } from './ports';
-import { type ClientInfo, newSession, type TokenPair, tokenPair, userView } from './sessions';
+import type { AuthDeps } from './ports';
+import { type ClientInfo, newAccount, newSession, type TokenPair, tokenPair, userView } from './sessions';
 
 export interface LoginInput {
   readonly challengeId: string;
@@ -35,28 +34,14 @@ export async function loginWithCode(deps: AuthDeps, input: LoginInput): Promise<
   const now = deps.clock.now().getTime();
 
   if (userId === undefined) {
-    const candidate: UserRecord = {
-      userId: newId(deps.random),
-      phoneToken: checked.phoneToken,
-      phone: checked.phone.e164,
-      createdAt: now,
-      realNameVerified: false,
-    };
-    const { session, refreshToken } = newSession(deps, candidate.userId, ['sms'], input.client);
-    const created = await deps.store.createUser(
-      candidate,
-      {
-        userId: candidate.userId,
-        policyVersion: policy.version,
-        purposes: policy.purposes,
-        accepted: true,
-        at: now,
-        ipPrefix: input.client.ipPrefix,
-        userAgent: input.client.userAgent.slice(0, 256),
-        by: 'self',
-      },
-      session,
+    const account = newAccount(
+      deps,
+      { phoneToken: checked.phoneToken, e164: checked.phone.e164 },
+      ['sms'],
+      input.client,
     );
+    const { user: candidate, session, refreshToken } = account;
+    const created = await deps.store.createUser(candidate, account.consent, session);
     if (created === 'created') {
       deps.metrics.count('LoginSucceeded');
       await deps.audit.record(

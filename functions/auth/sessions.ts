@@ -1,7 +1,7 @@
 import { AppError } from '../core/errors';
 import { maskPhone } from '../crypto/mask';
 import { newId, sha256 } from './ids';
-import type { AuthDeps, SessionRecord, UserRecord } from './ports';
+import type { AuthDeps, ConsentRecord, SessionRecord, UserRecord } from './ports';
 
 export interface TokenPair {
   readonly accessToken: string;
@@ -54,6 +54,38 @@ export function newSession(
       userAgent: client.userAgent.slice(0, 256),
     },
   };
+}
+
+/**
+ * The records of a new account: user, the consent to the current policy that registration
+ * requires (version, purposes, time, IP prefix, user agent) and its first session.
+ */
+export function newAccount(
+  deps: AuthDeps,
+  phone: { phoneToken: string; e164: string },
+  amr: readonly string[],
+  client: ClientInfo,
+): { user: UserRecord; consent: ConsentRecord; session: SessionRecord; refreshToken: string } {
+  const now = deps.clock.now().getTime();
+  const { policy } = deps.config;
+  const user: UserRecord = {
+    userId: newId(deps.random),
+    phoneToken: phone.phoneToken,
+    phone: phone.e164,
+    createdAt: now,
+    realNameVerified: false,
+  };
+  const consent: ConsentRecord = {
+    userId: user.userId,
+    policyVersion: policy.version,
+    purposes: policy.purposes,
+    accepted: true,
+    at: now,
+    ipPrefix: client.ipPrefix,
+    userAgent: client.userAgent.slice(0, 256),
+    by: 'self',
+  };
+  return { user, consent, ...newSession(deps, user.userId, amr, client) };
 }
 
 /** Signs the access token for a session: ES256, 15 minutes, `kid` in the header. */

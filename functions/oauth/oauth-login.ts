@@ -1,9 +1,9 @@
 import type { Identity } from '../auth/authenticate';
 import { checkCode, consumeCode } from '../auth/check-code';
-import { newId, sha256 } from '../auth/ids';
+import { sha256 } from '../auth/ids';
 import type { LoginResult } from '../auth/login-with-code';
 import type { AuthDeps, LinkRecord, UserRecord } from '../auth/ports';
-import { type ClientInfo, newSession, tokenPair, userView } from '../auth/sessions';
+import { type ClientInfo, newAccount, newSession, tokenPair, userView } from '../auth/sessions';
 import type { OAuthClient, OAuthConfig, OAuthProviderName } from '../core/config';
 import { AppError } from '../core/errors';
 import type { BlindIndexer } from '../crypto/blind-index';
@@ -225,27 +225,18 @@ export async function bindPhone(
   let isNew = false;
   let sessionPair: ReturnType<typeof newSession> | undefined;
   if (existing === undefined) {
-    const candidate: UserRecord = {
-      userId: newId(deps.auth.random),
-      phoneToken: checked.phoneToken,
-      phone: checked.phone.e164,
-      createdAt: now,
-      realNameVerified: false,
-    };
-    sessionPair = newSession(deps.auth, candidate.userId, amr, input.client);
+    const account = newAccount(
+      deps.auth,
+      { phoneToken: checked.phoneToken, e164: checked.phone.e164 },
+      amr,
+      input.client,
+    );
+    const candidate = account.user;
+    sessionPair = { session: account.session, refreshToken: account.refreshToken };
     const created = await deps.auth.store.createUser(
       candidate,
-      {
-        userId: candidate.userId,
-        policyVersion: policy.version,
-        purposes: policy.purposes,
-        accepted: true,
-        at: now,
-        ipPrefix: input.client.ipPrefix,
-        userAgent: input.client.userAgent.slice(0, 256),
-        by: 'self',
-      },
-      sessionPair.session,
+      account.consent,
+      account.session,
       link(candidate.userId),
     );
     if (created === 'identity_taken') throw new AppError('identity_linked_elsewhere');

@@ -67,7 +67,19 @@ describe('data stack', () => {
     }
   });
 
-  it('keeps the blind-index key in Secrets Manager under the customer-managed key', () => {
+  it('lets CloudWatch Logs of this account and region, and nobody else, use the storage key', () => {
+    const keys = Object.values(data.findResources('AWS::KMS::Key'));
+    const statements = keys.flatMap(
+      (k) => k.Properties.KeyPolicy.Statement as Array<Record<string, unknown>>,
+    );
+    const logs = statements.filter((st) => st.Sid === 'CloudWatchLogs');
+    expect(logs).toHaveLength(1);
+    // logs.<region>.<URLSuffix>: amazonaws.com.cn in the China partition.
+    expect(logs[0]?.Principal).toEqual({ Service: { 'Fn::Join': ['', ['logs.cn-north-1.', { Ref: 'AWS::URLSuffix' }]] } });
+    expect(JSON.stringify(logs[0])).toContain('kms:EncryptionContext:aws:logs:arn');
+  });
+
+  it('keeps the application secret and provider credentials in Secrets Manager under the storage key', () => {
     data.hasResource('AWS::SecretsManager::Secret', {
       DeletionPolicy: 'Retain',
       Properties: {
