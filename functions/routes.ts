@@ -22,6 +22,15 @@ import {
   updateCardBody,
 } from './cards/schema';
 import type { RouteDefinition, Touches } from './core/route';
+import {
+  fhirPatientParams,
+  fhirResourceResponse,
+  fhirSearchQuery,
+  hospitalPatientResponse,
+  tokenResponse as hospitalTokenResponse,
+  patientParams,
+  tokenForm,
+} from './hospital/schema';
 import { verifiedIdentityResponse, verifyIdentityBody } from './identity/schema';
 import {
   appBody,
@@ -48,6 +57,13 @@ const cardTouches: Touches = {
   appSecret: true,
   providers: true,
   queue: true,
+};
+/** Hospital routes read cards (opening them), use blind indexes, sign hospital tokens, count token requests. */
+const hospitalTouches: Touches = {
+  table: 'readwrite',
+  dataKey: 'decrypt',
+  appSecret: true,
+  signingKey: 'sign',
 };
 /** Routes that send codes also read the SMS and captcha provider credentials. */
 const sendingTouches: Touches = { ...loginTouches, providers: true };
@@ -315,6 +331,53 @@ export const routes = {
     request: { params: cardParams },
     response: { status: 204 },
     touches: cardTouches,
+  },
+  hospitalToken: {
+    method: 'POST',
+    path: '/v1/hospital/oauth/token',
+    group: 'hospital',
+    auth: 'none',
+    summary: 'OAuth 2.0 client credentials (client_secret_basic) for hospital systems: a 5-minute token',
+    handler: 'hospital/handlers/post-token',
+    request: { body: tokenForm, bodyFormat: 'form' },
+    response: { status: 200, body: hospitalTokenResponse },
+    touches: hospitalTouches,
+  },
+  hospitalPatient: {
+    method: 'GET',
+    path: '/v1/hospital/patients/{hisPatientId}',
+    group: 'hospital',
+    auth: 'hospital',
+    scope: 'patients:read',
+    summary: "One of the calling hospital's patients, as JSON (audited)",
+    handler: 'hospital/handlers/get-patient',
+    request: { params: patientParams },
+    response: { status: 200, body: hospitalPatientResponse },
+    touches: hospitalTouches,
+  },
+  fhirPatientSearch: {
+    method: 'GET',
+    path: '/fhir/r4/Patient',
+    group: 'hospital',
+    auth: 'hospital',
+    scope: 'patients:read',
+    summary: 'FHIR R4 search by resident ID: a Bundle with Patient, RelatedPerson and Coverage (audited)',
+    handler: 'hospital/handlers/get-fhir-search',
+    request: { query: fhirSearchQuery },
+    response: { status: 200, body: fhirResourceResponse },
+    touches: hospitalTouches,
+  },
+  fhirPatient: {
+    method: 'GET',
+    path: '/fhir/r4/Patient/{id}',
+    group: 'hospital',
+    auth: 'hospital',
+    scope: 'patients:read',
+    summary: 'FHIR R4 Patient by the hospital’s own patient id (audited)',
+    handler: 'hospital/handlers/get-fhir-patient',
+    request: { params: fhirPatientParams },
+    response: { status: 200, body: fhirResourceResponse },
+    touches: hospitalTouches,
   },
   verifyIdentity: {
     method: 'POST',

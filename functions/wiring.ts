@@ -31,6 +31,8 @@ import { EncryptingSealer } from './crypto/encrypting-sealer';
 import { kmsKeyring, loadAppKeys } from './crypto/kms-key-source';
 import { loadLocalKeyMaterial } from './crypto/local-key-source';
 import type { Sealer } from './crypto/sealer';
+import type { HospitalAuthDeps } from './hospital/hospital-auth';
+import { type HospitalReadDeps, holderNameFrom } from './hospital/patient-reads';
 import { DynamoIdentityStore } from './identity/dynamo-identity-store';
 import type { IdentityDeps, VerificationProvider } from './identity/ports';
 import { DynamoOAuthStore } from './oauth/dynamo-oauth-store';
@@ -83,6 +85,10 @@ export interface Deps {
   oauth(): Promise<OAuthDeps>;
   /** Medical cards' ports. */
   cards(): Promise<CardsDeps>;
+  /** Hospital clients' token endpoint. */
+  hospitalAuth(): Promise<HospitalAuthDeps>;
+  /** Hospital reads of their patients. */
+  hospitalReads(): Promise<HospitalReadDeps>;
 }
 
 export const cryptoRandom: Random = {
@@ -355,11 +361,31 @@ export function buildDeps(env: NodeJS.ProcessEnv = process.env): Deps {
     return deps;
   });
 
+  const hospitalAuth = once<HospitalAuthDeps>(async () => ({
+    config: config.hospitalApi,
+    issuer: config.auth.tokens.issuer,
+    clock: systemClock,
+    random: cryptoRandom,
+    signer: await signer(),
+    limiter: new DynamoRateLimiter(dynamo, tableName),
+  }));
+  const hospitalReads = once<HospitalReadDeps>(async () => {
+    const [index, sealedTable] = await Promise.all([indexer(), table()]);
+    return {
+      clock: systemClock,
+      cards: new DynamoCardStore(sealedTable),
+      indexer: index,
+      audit: new DynamoAuditLog(dynamo, tableName, cryptoRandom),
+      holderName: (userId: string) => holderNameFrom(sealedTable, userId),
+    };
+  });
+
   const authenticator = once<Authenticator>(async () => ({
     config: config.auth,
     clock: systemClock,
     store: new DynamoAuthStore(await table()),
     signer: await signer(),
+    hospitalApi: config.hospitalApi,
   }));
 
   return {
@@ -379,6 +405,8 @@ export function buildDeps(env: NodeJS.ProcessEnv = process.env): Deps {
     identity,
     oauth,
     cards,
+    hospitalAuth,
+    hospitalReads,
   };
 }
 

@@ -177,7 +177,7 @@ export class ApiStack extends Stack {
           httpApi: this.api,
           routeKey: apigw.HttpRouteKey.with(route.path, apigw.HttpMethod[route.method]),
           integration,
-          ...(route.auth === 'user' ? { authorizer } : {}),
+          ...(route.auth !== 'none' ? { authorizer } : {}),
         });
         const limit = props.config.throttle.perRoute[route.id];
         if (limit) {

@@ -117,7 +117,7 @@ async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     routeKey: target.routeKey,
     ...(target.params ? { pathParameters: target.params } : {}),
   });
-  if (match.kind === 'found' && match.route.auth === 'user') {
+  if (match.kind === 'found' && match.route.auth !== 'none') {
     // As API Gateway does: run the Lambda authorizer first and hand its context to the route.
     const authorize = (await loadHandler(authorizerFunction.handler)) as unknown as AuthorizerHandler;
     const verdict = await authorize(toAuthorizerEvent(event));

@@ -1,4 +1,5 @@
 import { createLocalJWKSet, errors, type JWTPayload, jwtVerify } from 'jose';
+import type { HospitalApiConfig } from '../core/config';
 import { AppError } from '../core/errors';
 import type { AuthDeps } from './ports';
 import { isSessionLive } from './sessions';
@@ -9,7 +10,9 @@ export interface Identity {
   readonly amr: readonly string[];
 }
 
-export type Authenticator = Pick<AuthDeps, 'config' | 'clock' | 'store' | 'signer'>;
+export type Authenticator = Pick<AuthDeps, 'config' | 'clock' | 'store' | 'signer'> & {
+  readonly hospitalApi: HospitalApiConfig;
+};
 
 /**
  * Who is calling: verifies the bearer token (ES256 only, issuer, audience, exp, nbf, the claims we
@@ -17,7 +20,7 @@ export type Authenticator = Pick<AuthDeps, 'config' | 'clock' | 'store' | 'signe
  * take effect at once rather than when the 15-minute token runs out.
  */
 export async function authenticate(
-  deps: Authenticator,
+  deps: Pick<AuthDeps, 'config' | 'clock' | 'store' | 'signer'>,
   authorization: string | undefined,
 ): Promise<Identity> {
   const match = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(authorization?.trim() ?? '');

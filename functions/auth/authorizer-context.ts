@@ -5,15 +5,17 @@
 export type AuthorizerContext =
   | {
       readonly ok: true;
+      readonly kind: 'user';
       readonly userId: string;
       readonly sessionId: string;
       readonly amr: string;
-      readonly code?: undefined;
     }
   | {
-      readonly ok: false;
-      readonly code: string;
-      readonly userId?: undefined;
-      readonly sessionId?: undefined;
-      readonly amr?: undefined;
-    };
+      readonly ok: true;
+      readonly kind: 'hospital';
+      readonly clientId: string;
+      readonly hospitalId: string;
+      /** Space-separated scopes. */
+      readonly scope: string;
+    }
+  | { readonly ok: false; readonly code: string };

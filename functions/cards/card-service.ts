@@ -232,6 +232,15 @@ export async function createCard(
   return { status: current.status === 'pending' ? 202 : 201, card: cardView(current) };
 }
 
+/** Blind index of a hospital's patient id (scoped to the hospital: ids of two HIS may collide). */
+export function hisPatientToken(
+  deps: Pick<CardsDeps, 'indexer'>,
+  hospitalId: string,
+  hisPatientId: string,
+): string {
+  return deps.indexer.token('his-patient', `${hospitalId}|${hisPatientId}`);
+}
+
 /** A hospital that requires it has relatives checked by the two-element provider too. */
 async function verifyRelative(
   deps: CardsDeps,
@@ -320,7 +329,10 @@ export async function registerCard(
       throw error;
     }
   }
-  if (!(await deps.store.replace(next, 'pending'))) return deps.store.get(job.userId, job.cardId);
+  const index = next.hisPatientId
+    ? { patientToken: hisPatientToken(deps, card.hospitalId, next.hisPatientId) }
+    : undefined;
+  if (!(await deps.store.replace(next, 'pending', index))) return deps.store.get(job.userId, job.cardId);
   await deps.audit.record(
     {
       event: next.status === 'active' ? 'card.registered' : 'card.registration_failed',
@@ -394,7 +406,12 @@ export async function unbindCard(deps: CardsDeps, who: Identity, cardId: string)
       throw error;
     }
   }
-  await deps.store.remove(card);
+  await deps.store.remove(
+    card,
+    card.hisPatientId
+      ? { patientToken: hisPatientToken(deps, card.hospitalId, card.hisPatientId) }
+      : undefined,
+  );
   await deps.audit.record(
     { event: 'card.unbound', userId: who.userId, detail: { cardId } },
     deps.clock.now().getTime(),

@@ -2,7 +2,7 @@ import { QueryCommand, TransactionCanceledException, type TransactWriteItem } fr
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { ConsentRecord } from '../auth/ports';
 import type { SealedTable } from '../store/sealed-table';
-import type { CardRecord, CardStatus, CardStore, CreateOutcome } from './ports';
+import type { CardRecord, CardStatus, CardStore, CreateOutcome, HospitalIndex } from './ports';
 
 const keys = {
   card: (userId: string, cardId: string) => ({ pk: `USER#${userId}`, sk: `CARD#${cardId}` }),
@@ -12,6 +12,14 @@ const keys = {
   }),
   count: (userId: string, hospitalId: string) => ({ pk: `USER#${userId}`, sk: `CARDCOUNT#${hospitalId}` }),
   idempotency: (userId: string, key: string) => ({ pk: `IDEMPOTENCY#${userId}`, sk: key }),
+  hospitalPatient: (hospitalId: string, patientToken: string) => ({
+    pk: `HOSPITAL#${hospitalId}`,
+    sk: `PATIENT#${patientToken}`,
+  }),
+  hospitalIdNumber: (hospitalId: string, personToken: string, cardId: string) => ({
+    pk: `HOSPITAL#${hospitalId}`,
+    sk: `IDNUM#${personToken}#${cardId}`,
+  }),
   consent: (userId: string, at: number, cardId: string) => ({
     pk: `USER#${userId}`,
     sk: `CONSENT#guardian_minor#${new Date(at).toISOString()}#${cardId}`,
@@ -148,23 +156,85 @@ export class DynamoCardStore implements CardStore {
     return cards;
   }
 
-  async replace(card: CardRecord, expectedStatus: CardStatus): Promise<boolean> {
+  async replace(
+    card: CardRecord,
+    expectedStatus: CardStatus,
+    hospitalIndex?: HospitalIndex,
+  ): Promise<boolean> {
     const { plain, sealed } = split(card);
+    const condition = {
+      expression: '#status = :expected',
+      names: { '#status': 'status' },
+      values: { ':expected': expectedStatus },
+    };
     try {
-      await this.#table.put(plain, sealed, {
-        expression: '#status = :expected',
-        names: { '#status': 'status' },
-        values: { ':expected': expectedStatus },
-      });
+      if (!hospitalIndex) {
+        await this.#table.put(plain, sealed, condition);
+        return true;
+      }
+      const ref = { userId: card.userId, cardId: card.cardId };
+      await this.#table.transactWrite([
+        await this.#table.transactPut(plain, sealed, condition),
+        await this.#table.transactPut({
+          ...keys.hospitalPatient(card.hospitalId, hospitalIndex.patientToken),
+          ...ref,
+        }),
+        await this.#table.transactPut({
+          ...keys.hospitalIdNumber(card.hospitalId, card.personToken, card.cardId),
+          ...ref,
+        }),
+      ]);
       return true;
     } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      const name = (error as Error).name;
+      if (name === 'ConditionalCheckFailedException' || name === 'TransactionCanceledException') return false;
       throw error;
     }
   }
 
-  async remove(card: CardRecord): Promise<void> {
+  async findByHospitalPatient(hospitalId: string, patientToken: string) {
+    const stored = await this.#table.get(keys.hospitalPatient(hospitalId, patientToken));
+    return stored
+      ? { userId: stored.item.userId as string, cardId: stored.item.cardId as string }
+      : undefined;
+  }
+
+  async findByHospitalIdNumber(hospitalId: string, personToken: string) {
+    const out = await this.#table.client.send(
+      new QueryCommand({
+        TableName: this.#table.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: marshall({
+          ':pk': `HOSPITAL#${hospitalId}`,
+          ':prefix': `IDNUM#${personToken}#`,
+        }),
+      }),
+    );
+    return (out.Items ?? []).map((raw) => ({
+      userId: raw.userId?.S as string,
+      cardId: raw.cardId?.S as string,
+    }));
+  }
+
+  async remove(card: CardRecord, hospitalIndex?: HospitalIndex): Promise<void> {
+    const table = this.#table.tableName;
     await this.#table.transactWrite([
+      ...(hospitalIndex
+        ? [
+            {
+              Delete: {
+                TableName: table,
+                Key: marshall(keys.hospitalPatient(card.hospitalId, hospitalIndex.patientToken)),
+              },
+            },
+            {
+              Delete: {
+                TableName: table,
+                Key: marshall(keys.hospitalIdNumber(card.hospitalId, card.personToken, card.cardId)),
+              },
+            },
+          ]
+        : []),
       {
         Delete: {
           TableName: this.#table.tableName,

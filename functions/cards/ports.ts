@@ -34,6 +34,11 @@ export interface CardRecord {
   readonly cardNo?: string | undefined;
 }
 
+/** Blind index of the HIS patient id, for the hospital's lookups. */
+export interface HospitalIndex {
+  readonly patientToken: string;
+}
+
 export interface RegistrationJob {
   readonly userId: string;
   readonly cardId: string;
@@ -63,10 +68,24 @@ export interface CardStore {
   ): Promise<CreateOutcome>;
   get(userId: string, cardId: string): Promise<CardRecord | undefined>;
   list(userId: string): Promise<CardRecord[]>;
-  /** Replaces a card if it is still in the expected status (the registration worker's write). */
-  replace(card: CardRecord, expectedStatus: CardStatus): Promise<boolean>;
-  /** Removes card, person claim and one count. */
-  remove(card: CardRecord): Promise<void>;
+  /**
+   * Replaces a card if it is still in the expected status (the registration worker's write); with
+   * `hospitalIndex`, also files it under its hospital for the hospital API (by HIS patient id and
+   * by ID number), in the same transaction.
+   */
+  replace(card: CardRecord, expectedStatus: CardStatus, hospitalIndex?: HospitalIndex): Promise<boolean>;
+  /** Removes card, person claim, one count, and the hospital's index entries. */
+  remove(card: CardRecord, hospitalIndex?: HospitalIndex): Promise<void>;
+  /** The card a hospital knows by its patient id (blind index), within that hospital only. */
+  findByHospitalPatient(
+    hospitalId: string,
+    patientToken: string,
+  ): Promise<{ userId: string; cardId: string } | undefined>;
+  /** The cards a hospital has for one ID number (blind index). */
+  findByHospitalIdNumber(
+    hospitalId: string,
+    personToken: string,
+  ): Promise<{ userId: string; cardId: string }[]>;
 }
 
 export interface CardsDeps {

@@ -23,6 +23,7 @@ export interface StageConfig {
   readonly oauth: OAuthConfig;
   readonly cards: CardsConfig;
   readonly hospitals: readonly HospitalConfig[];
+  readonly hospitalApi: HospitalApiConfig;
   /** Days daily backups (and their copies in the other China region) are kept. */
   readonly backupRetentionDays: number;
   /** Reserved concurrency per function (`authorizer`, route groups); also a cost ceiling. */
@@ -47,6 +48,23 @@ export interface HospitalConfig {
     readonly endpoint: string;
     readonly clientId: string;
   };
+}
+
+export interface HospitalClientConfig {
+  readonly clientId: string;
+  readonly hospitalId: string;
+  readonly scopes: readonly ('patients:read' | 'events:read')[];
+  /** SHA-256 (base64url) of the accepted secrets: two during a rotation, one otherwise. */
+  readonly secretHashes: readonly string[];
+  readonly disabled: boolean;
+}
+
+export interface HospitalApiConfig {
+  readonly audience: string;
+  readonly tokenTtlSeconds: number;
+  /** Token requests per client per minute (right or wrong secret). */
+  readonly tokenRequestsPerMinute: number;
+  readonly clients: readonly HospitalClientConfig[];
 }
 
 export interface CardsConfig {
@@ -262,11 +280,40 @@ const hospitals: readonly HospitalConfig[] = [
   },
 ];
 
+/** Hospital clients: the secrets themselves live with the hospitals; only their hashes are here. */
+const hospitalApi: HospitalApiConfig = {
+  audience: 'patient-onboarding-hospital-api',
+  tokenTtlSeconds: 300,
+  tokenRequestsPerMinute: 30,
+  clients: [],
+};
+
+/** The local stage's clients; their secrets are `local-<clientId>-secret` (see bin/local). */
+const localHospitalClients: readonly HospitalClientConfig[] = [
+  {
+    clientId: 'pumch-his',
+    hospitalId: 'h-pumch',
+    scopes: ['patients:read', 'events:read'],
+    // sha256('local-pumch-his-secret')
+    secretHashes: ['l3j3QthOQ_10v-wCoshYZAyT9MSxh_ke3If3skjfss4'],
+    disabled: false,
+  },
+  {
+    clientId: 'renji-his',
+    hospitalId: 'h-renji',
+    scopes: ['patients:read', 'events:read'],
+    // sha256('local-renji-his-secret')
+    secretHashes: ['A-r9MUPjLkW018GufXqeNvrVYs2CEikD62Bf4xdB5uQ'],
+    disabled: false,
+  },
+];
+
 const base = {
   identity,
   oauth,
   cards,
   hospitals,
+  hospitalApi,
   backupRetentionDays: 35,
   concurrency: { default: 20, perFunction: { authorizer: 50, auth: 30, account: 30 } },
   throttle: {
@@ -289,6 +336,7 @@ export const stages: Readonly<Record<StageName, StageConfig>> = {
     ...base,
     stage: 'local',
     oauth: { ...oauth, allowLocalOrigin: true },
+    hospitalApi: { ...hospitalApi, clients: localHospitalClients },
     auth: {
       ...prodAuth,
       exemptLoopback: true,

@@ -17,6 +17,7 @@ interface EdgeState {
   lang: Lang;
   startedAt: number;
   identity?: Identity;
+  hospital?: HospitalCallerView;
   body?: unknown;
   query?: unknown;
   params?: unknown;
@@ -53,6 +54,14 @@ export interface HttpRequest<B = unknown, Q = unknown, P = unknown> {
   readonly sourceIp: string;
   readonly userAgent: string;
   readonly identity?: Identity;
+  readonly hospital?: HospitalCallerView;
+}
+
+/** The hospital client calling a hospital route. */
+export interface HospitalCallerView {
+  readonly clientId: string;
+  readonly hospitalId: string;
+  readonly scopes: readonly string[];
 }
 
 export interface HttpResult<T> {
@@ -66,7 +75,8 @@ export type RouteRequest<Id extends RouteId> = HttpRequest<
   RequestPart<Id, 'query'>,
   RequestPart<Id, 'params'>
 > &
-  (RouteOf<Id>['auth'] extends 'user' ? { readonly identity: Identity } : unknown);
+  (RouteOf<Id>['auth'] extends 'user' ? { readonly identity: Identity } : unknown) &
+  (RouteOf<Id>['auth'] extends 'hospital' ? { readonly hospital: HospitalCallerView } : unknown);
 
 /**
  * Wraps a route's use-case call in the edge pipeline: request context and language, JSON body
@@ -90,6 +100,7 @@ export function httpHandler<Id extends RouteId>(
       sourceIp: event.requestContext.http.sourceIp,
       userAgent: event.requestContext.http.userAgent ?? '',
       ...(edge.identity ? { identity: edge.identity } : {}),
+      ...(edge.hospital ? { hospital: edge.hospital } : {}),
     };
     return handle(request as RouteRequest<Id>, getDeps());
   });
@@ -109,6 +120,7 @@ export function edgePipeline(
     .use(problemErrors())
     .use(serializeResponse(route));
   if (route?.auth === 'user') pipeline.use(requireIdentity());
+  if (route?.auth === 'hospital') pipeline.use(requireHospital(route.scope));
   if (route?.request) pipeline.use(jsonBody(route)).use(validateRequest(route));
   return pipeline as unknown as (
     event: APIGatewayProxyEventV2,
@@ -153,23 +165,41 @@ function accessLog(routeName: string) {
  * Gateway runs the authorizer in AWS and the local server runs the same handler before the route.
  * The authorizer lets every request through with its verdict, so refusals are problem+json here.
  */
+function verdictOf(request: Request): AuthorizerContext | undefined {
+  return (request.event.requestContext as { authorizer?: { lambda?: AuthorizerContext } }).authorizer?.lambda;
+}
+
+function refusal(verdict: AuthorizerContext | undefined): AppError {
+  return new AppError(
+    verdict?.ok === false && verdict.code === 'token_expired' ? 'token_expired' : 'unauthorized',
+  );
+}
+
 function requireIdentity() {
   const requireIdentityBefore = (request: Request): void => {
     const edge = request.event.edge as EdgeState;
-    const verdict = (request.event.requestContext as { authorizer?: { lambda?: AuthorizerContext } })
-      .authorizer?.lambda;
-    if (verdict?.ok !== true || !verdict.userId || !verdict.sessionId) {
-      throw new AppError(
-        verdict?.ok === false && verdict.code === 'token_expired' ? 'token_expired' : 'unauthorized',
-      );
-    }
+    const verdict = verdictOf(request);
+    if (verdict?.ok !== true || verdict.kind !== 'user') throw refusal(verdict);
     edge.identity = {
       userId: verdict.userId,
       sessionId: verdict.sessionId,
-      amr: (verdict.amr ?? '').split(',').filter(Boolean),
+      amr: verdict.amr.split(',').filter(Boolean),
     };
   };
   return { before: requireIdentityBefore };
+}
+
+/** A hospital client's token with the route's scope; a user token is refused here. */
+function requireHospital(scope: string | undefined) {
+  const requireHospitalBefore = (request: Request): void => {
+    const edge = request.event.edge as EdgeState;
+    const verdict = verdictOf(request);
+    if (verdict?.ok !== true || verdict.kind !== 'hospital') throw refusal(verdict);
+    const scopes = verdict.scope.split(' ');
+    if (scope && !scopes.includes(scope)) throw new AppError('insufficient_scope');
+    edge.hospital = { clientId: verdict.clientId, hospitalId: verdict.hospitalId, scopes };
+  };
+  return { before: requireHospitalBefore };
 }
 
 /** Metrics are best effort: a failure to write them must never change the response. */
@@ -196,6 +226,7 @@ function problemErrors() {
 }
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(?:;|$)/i;
 
 function jsonBody(route: RouteDefinition) {
   const jsonBodyBefore = (request: Request): void => {
@@ -210,7 +241,13 @@ function jsonBody(route: RouteDefinition) {
       edge.body = undefined;
       return;
     }
-    if (!JSON_TYPE.test(event.headers?.['content-type'] ?? '')) throw new AppError('unsupported_media_type');
+    const contentType = event.headers?.['content-type'] ?? '';
+    if (route.request.bodyFormat === 'form') {
+      if (!FORM_TYPE.test(contentType)) throw new AppError('unsupported_media_type');
+      edge.body = Object.fromEntries(new URLSearchParams(raw.toString()));
+      return;
+    }
+    if (!JSON_TYPE.test(contentType)) throw new AppError('unsupported_media_type');
     try {
       edge.body = JSON.parse(raw.toString());
     } catch {

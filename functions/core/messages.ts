@@ -400,6 +400,40 @@ export const problemCatalog = {
       en: 'The hospital system cannot be reached; please retry later.',
     },
   },
+  invalid_client: {
+    status: 401,
+    title: { 'zh-CN': '客户端认证失败', en: 'Invalid client' },
+    detail: {
+      'zh-CN': '客户端 ID 或密钥不正确，或客户端已停用。',
+      en: 'Unknown client, wrong secret, or a disabled client.',
+    },
+  },
+  invalid_scope: {
+    status: 400,
+    title: { 'zh-CN': '权限范围无效', en: 'Invalid scope' },
+    detail: {
+      'zh-CN': '请求的权限不属于该客户端。',
+      en: 'The requested scope is not granted to this client.',
+    },
+  },
+  unsupported_grant_type: {
+    status: 400,
+    title: { 'zh-CN': '不支持的授权类型', en: 'Unsupported grant type' },
+    detail: { 'zh-CN': '仅支持 client_credentials。', en: 'Only client_credentials is supported.' },
+  },
+  insufficient_scope: {
+    status: 403,
+    title: { 'zh-CN': '权限不足', en: 'Insufficient scope' },
+    detail: {
+      'zh-CN': '访问令牌没有该接口所需的权限。',
+      en: 'The token lacks the scope this endpoint needs.',
+    },
+  },
+  patient_not_found: {
+    status: 404,
+    title: { 'zh-CN': '未找到患者', en: 'Patient not found' },
+    detail: { 'zh-CN': '本院没有该患者。', en: 'This hospital has no such patient.' },
+  },
   store_unavailable: {
     status: 503,
     title: { 'zh-CN': '服务暂不可用', en: 'Service unavailable' },

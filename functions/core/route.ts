@@ -28,12 +28,17 @@ export interface RouteDefinition {
   readonly path: string;
   /** Lambda function that serves it: one function per group. */
   readonly group: string;
-  readonly auth: 'none' | 'user';
+  /** `user`: an access token of a signed-in person; `hospital`: a hospital client's token with `scope`. */
+  readonly auth: 'none' | 'user' | 'hospital';
+  /** For `hospital` routes: the scope the token must carry. */
+  readonly scope?: 'patients:read' | 'events:read';
   readonly summary: string;
   /** Module under functions/ (no extension) exporting `handler`. */
   readonly handler: string;
   readonly request?: {
     readonly body?: z.ZodType;
+    /** `form` for application/x-www-form-urlencoded (the OAuth token endpoint); JSON otherwise. */
+    readonly bodyFormat?: 'json' | 'form';
     readonly query?: z.ZodObject;
     readonly params?: z.ZodObject;
   };

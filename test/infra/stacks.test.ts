@@ -75,7 +75,9 @@ describe('data stack', () => {
     const logs = statements.filter((st) => st.Sid === 'CloudWatchLogs');
     expect(logs).toHaveLength(1);
     // logs.<region>.<URLSuffix>: amazonaws.com.cn in the China partition.
-    expect(logs[0]?.Principal).toEqual({ Service: { 'Fn::Join': ['', ['logs.cn-north-1.', { Ref: 'AWS::URLSuffix' }]] } });
+    expect(logs[0]?.Principal).toEqual({
+      Service: { 'Fn::Join': ['', ['logs.cn-north-1.', { Ref: 'AWS::URLSuffix' }]] },
+    });
     expect(JSON.stringify(logs[0])).toContain('kms:EncryptionContext:aws:logs:arn');
   });
 
@@ -294,7 +296,7 @@ describe('api stack', () => {
     expect(env).toMatchObject({ KEY_SOURCE: 'kms', STAGE: 'prod' });
   });
 
-  it('puts the authorizer (uncached, no identity source) in front of every user route only', () => {
+  it('puts the authorizer (uncached, no identity source) in front of every user and hospital route only', () => {
     const authorizer = Object.values(api.findResources('AWS::ApiGatewayV2::Authorizer'))[0];
     expect(authorizer?.Properties).toMatchObject({
       EnableSimpleResponses: true,
@@ -305,7 +307,7 @@ describe('api stack', () => {
     for (const route of routeList) {
       const resource = routes.find((r) => r.Properties.RouteKey === routeKey(route));
       expect(resource?.Properties.AuthorizationType ?? 'NONE', route.id).toBe(
-        route.auth === 'user' ? 'CUSTOM' : 'NONE',
+        route.auth === 'none' ? 'NONE' : 'CUSTOM',
       );
     }
   });

@@ -1,0 +1,85 @@
+import { idTypes, insuranceTypes, type RelationshipCode, relationships } from '../cards/codes';
+import type { CardRecord } from '../cards/ports';
+import { CARD_ID_SYSTEM, RESIDENT_ID_SYSTEM } from '../providers/his/fhir-his-client';
+
+/** HL7 v3 RoleCode for each GB/T 4761 relationship that has one. */
+const roleCodes: Partial<Record<RelationshipCode, string>> = {
+  '01': 'ONESELF',
+  '10': 'SPS',
+  '20': 'SONC',
+  '30': 'DAUC',
+  '40': 'GRNDCHILD',
+  '50': 'PRN',
+  '51': 'FTH',
+  '52': 'MTH',
+  '71': 'BRO',
+  '72': 'SIBINLAW',
+  '73': 'BRO',
+  '74': 'SIBINLAW',
+  '75': 'SIS',
+  '76': 'SIBINLAW',
+  '77': 'SIS',
+  '97': 'FAMMEMB',
+};
+
+export const GB_T_4761_SYSTEM = 'urn:oid:2.16.156.10011.2.3.3.2';
+export const INSURANCE_SYSTEM = 'urn:patient-onboarding:cv02.01.204';
+export const INSUTYPE_SYSTEM = 'urn:nhsa:insutype';
+const ROLE_CODE_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-RoleCode';
+
+/** The FHIR R4 Patient a hospital sees for one of its cards (id = its own patient id). */
+export function toFhirPatient(card: CardRecord) {
+  const residentId = idTypes[card.idType].rule === 'resident';
+  return {
+    resourceType: 'Patient' as const,
+    id: card.hisPatientId,
+    identifier: [
+      residentId
+        ? { use: 'official', system: RESIDENT_ID_SYSTEM, value: card.idNumber }
+        : { use: 'secondary', system: `urn:patient-onboarding:id-type:${card.idType}`, value: card.idNumber },
+      { use: 'usual', system: 'urn:his:card-no', value: card.cardNo },
+      { use: 'secondary', system: CARD_ID_SYSTEM, value: card.cardId },
+    ],
+    active: card.status === 'active',
+    name: [{ use: 'official', text: card.name }],
+    telecom: [{ system: 'phone', value: card.phone, use: 'mobile' }],
+    ...(card.sex ? { gender: card.sex } : {}),
+    ...(card.birthDate ? { birthDate: card.birthDate } : {}),
+  };
+}
+
+/** The account holder, related to the patient (HL7 v3 RoleCode and GB/T 4761). */
+export function toFhirRelatedPerson(card: CardRecord, holderName: string | undefined) {
+  const roleCode = roleCodes[card.relationship];
+  return {
+    resourceType: 'RelatedPerson' as const,
+    id: `${card.cardId}-holder`,
+    patient: { reference: `Patient/${card.hisPatientId}` },
+    relationship: [
+      {
+        coding: [
+          ...(roleCode ? [{ system: ROLE_CODE_SYSTEM, code: roleCode }] : []),
+          { system: GB_T_4761_SYSTEM, code: card.relationship, display: relationships[card.relationship].zh },
+        ],
+      },
+    ],
+    ...(holderName ? { name: [{ text: holderName }] } : {}),
+  };
+}
+
+export function toFhirCoverage(card: CardRecord) {
+  const insurance = insuranceTypes[card.insuranceType];
+  return {
+    resourceType: 'Coverage' as const,
+    id: `${card.cardId}-coverage`,
+    status: 'active' as const,
+    type: {
+      coding: [
+        { system: INSURANCE_SYSTEM, code: card.insuranceType, display: insurance.zh },
+        ...(insurance.insutype ? [{ system: INSUTYPE_SYSTEM, code: insurance.insutype }] : []),
+      ],
+    },
+    beneficiary: { reference: `Patient/${card.hisPatientId}` },
+    payor: [{ display: insurance.insutype ? '国家医疗保障局' : insurance.zh }],
+  };
+}

@@ -1,0 +1,123 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createLocalJWKSet, errors, type JWTPayload, jwtVerify } from 'jose';
+import { newId } from '../auth/ids';
+import type { Random } from '../auth/otp';
+import type { RateLimiter, TokenSigner } from '../auth/ports';
+import type { Clock } from '../core/clock';
+import type { HospitalApiConfig, HospitalClientConfig } from '../core/config';
+import { AppError } from '../core/errors';
+
+export type HospitalScope = 'patients:read' | 'events:read';
+
+export interface HospitalCaller {
+  readonly clientId: string;
+  readonly hospitalId: string;
+  readonly scopes: readonly HospitalScope[];
+}
+
+export interface HospitalAuthDeps {
+  readonly config: HospitalApiConfig;
+  readonly issuer: string;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly signer: TokenSigner;
+  readonly limiter: RateLimiter;
+}
+
+function secretMatches(client: HospitalClientConfig, secret: string): boolean {
+  const presented = Buffer.from(createHash('sha256').update(secret).digest('base64url'));
+  // Every accepted hash is compared, so timing says nothing about which (or whether one) matched.
+  let match = false;
+  for (const hash of client.secretHashes) {
+    const known = Buffer.from(hash);
+    if (known.length === presented.length && timingSafeEqual(known, presented)) match = true;
+  }
+  return match;
+}
+
+/**
+ * OAuth 2.0 client credentials (`client_secret_basic`) for hospital systems.
+ * 1. every request counts against the client's per-minute limit, right secret or not;
+ * 2. unknown client, wrong secret (any of the accepted ones during a rotation) or a disabled
+ *    client: 401 `invalid_client`, the same answer for each;
+ * 3. the scopes asked for must be the client's; none asked means all of them;
+ * 4. a 5-minute ES256 JWT for the hospital API audience, naming the hospital.
+ */
+export async function issueHospitalToken(
+  deps: HospitalAuthDeps,
+  input: { authorization: string | undefined; grantType: string; scope?: string | undefined },
+) {
+  if (input.grantType !== 'client_credentials') throw new AppError('unsupported_grant_type');
+  const basic = /^Basic ([A-Za-z0-9+/=]+)$/.exec(input.authorization?.trim() ?? '');
+  const decoded = basic?.[1] ? Buffer.from(basic[1], 'base64').toString('utf8') : '';
+  const split = decoded.indexOf(':');
+  const clientId = split > 0 ? decodeURIComponent(decoded.slice(0, split)) : '';
+  const secret = split > 0 ? decodeURIComponent(decoded.slice(split + 1)) : '';
+  const now = deps.clock.now().getTime();
+  if (clientId) {
+    const hit = await deps.limiter.hit(
+      {
+        scope: 'hospital-token',
+        key: clientId.slice(0, 64),
+        seconds: 60,
+        max: deps.config.tokenRequestsPerMinute,
+      },
+      now,
+    );
+    if (!hit.allowed) throw new AppError('rate_limited', { retryAfter: hit.retryAfter });
+  }
+  const client = deps.config.clients.find((c) => c.clientId === clientId);
+  if (!client || client.disabled || !secretMatches(client, secret)) {
+    throw new AppError('invalid_client', { headers: { 'www-authenticate': 'Basic realm="hospital-api"' } });
+  }
+  const requested = (input.scope ?? '').split(' ').filter(Boolean);
+  if (requested.some((s) => !client.scopes.includes(s as HospitalScope))) throw new AppError('invalid_scope');
+  const scopes = requested.length > 0 ? requested : [...client.scopes];
+  const iat = Math.floor(now / 1000);
+  const accessToken = await deps.signer.sign({
+    iss: deps.issuer,
+    aud: deps.config.audience,
+    sub: client.clientId,
+    hospital_id: client.hospitalId,
+    scope: scopes.join(' '),
+    iat,
+    nbf: iat,
+    exp: iat + deps.config.tokenTtlSeconds,
+    jti: newId(deps.random),
+  });
+  return {
+    access_token: accessToken,
+    token_type: 'Bearer' as const,
+    expires_in: deps.config.tokenTtlSeconds,
+    scope: scopes.join(' '),
+  };
+}
+
+/** A hospital token: signature, issuer, audience, expiry, and a client that is still enabled. */
+export async function authenticateHospital(
+  deps: Pick<HospitalAuthDeps, 'config' | 'issuer' | 'clock' | 'signer'>,
+  token: string,
+): Promise<HospitalCaller> {
+  let payload: JWTPayload;
+  try {
+    const keys = createLocalJWKSet((await deps.signer.jwks()) as Parameters<typeof createLocalJWKSet>[0]);
+    ({ payload } = await jwtVerify(token, keys, {
+      algorithms: ['ES256'],
+      issuer: deps.issuer,
+      audience: deps.config.audience,
+      requiredClaims: ['sub', 'exp', 'iat', 'jti'],
+      currentDate: deps.clock.now(),
+      clockTolerance: 5,
+    }));
+  } catch (error) {
+    if (error instanceof errors.JWTExpired) throw new AppError('token_expired');
+    throw new AppError('unauthorized');
+  }
+  const client = deps.config.clients.find((c) => c.clientId === payload.sub);
+  if (!client || client.disabled || client.hospitalId !== payload.hospital_id)
+    throw new AppError('unauthorized');
+  const scopes = String(payload.scope ?? '')
+    .split(' ')
+    .filter((s): s is HospitalScope => client.scopes.includes(s as HospitalScope));
+  return { clientId: client.clientId, hospitalId: client.hospitalId, scopes };
+}

@@ -1,0 +1,133 @@
+import type { AuditLog } from '../auth/ports';
+import { hisPatientToken } from '../cards/card-service';
+import { insuranceTypes, relationships } from '../cards/codes';
+import type { CardRecord, CardStore } from '../cards/ports';
+import type { Clock } from '../core/clock';
+import { AppError } from '../core/errors';
+import type { BlindIndexer } from '../crypto/blind-index';
+import { normaliseIdNumber } from '../crypto/normalise';
+import type { SealedTable } from '../store/sealed-table';
+import { toFhirCoverage, toFhirPatient, toFhirRelatedPerson } from './fhir';
+import type { HospitalCaller } from './hospital-auth';
+
+type Caller = Pick<HospitalCaller, 'clientId' | 'hospitalId'>;
+
+export interface HospitalReadDeps {
+  readonly clock: Clock;
+  readonly cards: CardStore;
+  readonly indexer: BlindIndexer;
+  readonly audit: AuditLog;
+  /** Reads the account holder's verified name for RelatedPerson. */
+  holderName(userId: string): Promise<string | undefined>;
+}
+
+/**
+ * A hospital reads a patient of its own: the index is keyed by the caller's hospital, so another
+ * hospital's patient is simply not found. Every read is audited for the patient's own export.
+ */
+async function ownCard(deps: HospitalReadDeps, caller: Caller, hisPatientId: string): Promise<CardRecord> {
+  const ref = await deps.cards.findByHospitalPatient(
+    caller.hospitalId,
+    hisPatientToken(deps, caller.hospitalId, hisPatientId),
+  );
+  const card = ref ? await deps.cards.get(ref.userId, ref.cardId) : undefined;
+  if (!card || card.hospitalId !== caller.hospitalId || card.status !== 'active')
+    throw new AppError('patient_not_found');
+  return card;
+}
+
+async function audit(
+  deps: HospitalReadDeps,
+  caller: Caller,
+  card: CardRecord,
+  fields: string,
+  purpose: string,
+) {
+  await deps.audit.record(
+    {
+      event: 'hospital.read',
+      userId: card.userId,
+      detail: {
+        clientId: caller.clientId,
+        hospitalId: caller.hospitalId,
+        cardId: card.cardId,
+        fields,
+        purpose,
+      },
+    },
+    deps.clock.now().getTime(),
+  );
+}
+
+export async function readPatientJson(deps: HospitalReadDeps, caller: Caller, hisPatientId: string) {
+  const card = await ownCard(deps, caller, hisPatientId);
+  await audit(
+    deps,
+    caller,
+    card,
+    'name,sex,birthDate,idNumber,phone,insuranceType,relationship',
+    'registration',
+  );
+  const insurance = insuranceTypes[card.insuranceType];
+  return {
+    hisPatientId,
+    cardNo: card.cardNo ?? null,
+    name: card.name,
+    sex: card.sex ?? null,
+    birthDate: card.birthDate ?? null,
+    idType: card.idType,
+    idNumber: card.idNumber,
+    phone: card.phone,
+    insuranceType: { code: card.insuranceType, insutype: insurance.insutype, label: insurance.zh },
+    relationship: { code: card.relationship, label: relationships[card.relationship].zh },
+  };
+}
+
+export async function readFhirPatient(deps: HospitalReadDeps, caller: Caller, hisPatientId: string) {
+  const card = await ownCard(deps, caller, hisPatientId);
+  await audit(deps, caller, card, 'Patient', 'registration');
+  return toFhirPatient(card);
+}
+
+/** `Patient?identifier=urn:oid:2.16.156.10011.1.3|<id>`: a searchset with Patient, RelatedPerson, Coverage. */
+export async function searchFhirPatients(deps: HospitalReadDeps, caller: Caller, identifier: string) {
+  const [system, value] = identifier.split('|');
+  if (system !== 'urn:oid:2.16.156.10011.1.3' || !value)
+    throw new AppError('invalid_request', {
+      fields: [{ path: 'query.identifier', issue: 'unsupported_system' }],
+    });
+  const refs = await deps.cards.findByHospitalIdNumber(
+    caller.hospitalId,
+    deps.indexer.token('id-number', normaliseIdNumber(value)),
+  );
+  const entries: { fullUrl: string; resource: object; search: { mode: 'match' | 'include' } }[] = [];
+  for (const ref of refs) {
+    const card = await deps.cards.get(ref.userId, ref.cardId);
+    if (card?.status !== 'active' || card.hospitalId !== caller.hospitalId) continue;
+    await audit(deps, caller, card, 'Patient,RelatedPerson,Coverage', 'registration');
+    const holder = card.relationship === '01' ? undefined : await deps.holderName(card.userId);
+    for (const [resource, mode] of [
+      [toFhirPatient(card), 'match'],
+      [toFhirRelatedPerson(card, holder), 'include'],
+      [toFhirCoverage(card), 'include'],
+    ] as const) {
+      entries.push({
+        fullUrl: `urn:uuid:${resource.resourceType}-${resource.id}`,
+        resource,
+        search: { mode },
+      });
+    }
+  }
+  return {
+    resourceType: 'Bundle' as const,
+    type: 'searchset' as const,
+    total: entries.filter((e) => e.search.mode === 'match').length,
+    entry: entries,
+  };
+}
+
+/** The account holder's verified name from their sealed identity item. */
+export async function holderNameFrom(table: SealedTable, userId: string): Promise<string | undefined> {
+  const identity = await table.get<{ name: string }>({ pk: `USER#${userId}`, sk: 'IDENTITY' });
+  return identity?.sealed.name;
+}

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+export const tokenForm = z
+  .object({
+    grant_type: z.string().max(64),
+    scope: z.string().max(256).optional(),
+  })
+  .meta({ id: 'HospitalTokenRequest' });
+
+export const tokenResponse = z
+  .object({
+    access_token: z.string(),
+    token_type: z.literal('Bearer'),
+    expires_in: z.number().int(),
+    scope: z.string(),
+  })
+  .meta({ id: 'HospitalToken' });
+
+export const patientParams = z.strictObject({ hisPatientId: z.string().regex(/^[\w.-]{1,64}$/) });
+export const fhirPatientParams = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9.-]{1,64}$/) });
+export const fhirSearchQuery = z.strictObject({ identifier: z.string().min(3).max(128) });
+
+export const hospitalPatientResponse = z
+  .object({
+    hisPatientId: z.string(),
+    cardNo: z.string().nullable(),
+    name: z.string(),
+    sex: z.enum(['male', 'female']).nullable(),
+    birthDate: z.string().nullable(),
+    idType: z.string(),
+    idNumber: z.string(),
+    phone: z.string(),
+    insuranceType: z.object({ code: z.string(), insutype: z.string().nullable(), label: z.string() }),
+    relationship: z.object({ code: z.string(), label: z.string() }),
+  })
+  .meta({ id: 'HospitalPatient' });
+
+export const fhirResourceResponse = z.record(z.string(), z.unknown()).meta({ id: 'FhirResource' });

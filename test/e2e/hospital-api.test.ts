@@ -1,0 +1,167 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import JSONSchemaValidator from '@asymmetrik/fhir-json-schema-validator';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type LocalRuntime, startLocalRuntime } from '../../bin/local/runtime';
+import { identityFixtures } from '../../bin/local/standins/identity';
+import { checkCharacter } from '../../functions/identity/id-number';
+
+let runtime: LocalRuntime;
+let dataDir: string;
+const fhir = new JSONSchemaValidator();
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'po-e2e-hospital-'));
+  runtime = await startLocalRuntime({
+    port: 0,
+    dataDir,
+    dynamoEndpoint: inject('dynamoEndpoint'),
+    tableName: `e2e-hospital-${Date.now()}`,
+  });
+});
+afterAll(() => runtime?.stop());
+
+const withCheck = (first17: string) => first17 + checkCharacter(first17);
+const json = async (r: Response) => ({
+  status: r.status,
+  type: r.headers.get('content-type'),
+  // biome-ignore lint/suspicious/noExplicitAny: response bodies of several shapes, asserted field by field
+  body: (await r.json()) as Record<string, any>,
+});
+const get = (path: string, token?: string) =>
+  fetch(`${runtime.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} }).then(json);
+const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(`${runtime.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  }).then(json);
+
+function lastCode(phone: string): string {
+  const lines = readFileSync(join(dataDir, 'outbox', 'sms.jsonl'), 'utf8')
+    .trim()
+    .split('\n');
+  return (
+    lines
+      .map((l) => JSON.parse(l) as { to: string; code: string })
+      .reverse()
+      .find((m) => m.to === phone) as { code: string }
+  ).code;
+}
+
+async function hospitalToken(clientId: string, secret: string, scope?: string) {
+  return fetch(`${runtime.url}/v1/hospital/oauth/token`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`,
+    },
+    body: new URLSearchParams({ grant_type: 'client_credentials', ...(scope ? { scope } : {}) }).toString(),
+  }).then(json);
+}
+
+/** A verified account with a card for a relative at each hospital; returns the cards' details. */
+async function patientWithCards() {
+  const sent = await post('/v1/auth/sms/send', { phone: '13500001111', purpose: 'login' });
+  const login = await post('/v1/auth/sms/verify', {
+    challengeId: sent.body.challengeId,
+    phone: '13500001111',
+    code: lastCode('+8613500001111'),
+    acceptPolicyVersion: '2026-11-01',
+  });
+  const token = login.body.accessToken as string;
+  const li = identityFixtures.find((p) => p.name === '李四') as { name: string; idNumber: string };
+  await post('/v1/me/identity/verify', { ...li, idType: 'resident' }, { authorization: `Bearer ${token}` });
+  const mother = { name: '周慧', idNumber: withCheck('44030519600101222') };
+  // biome-ignore lint/suspicious/noExplicitAny: card detail bodies, asserted field by field
+  const cards: Record<string, any> = {};
+  for (const hospitalId of ['h-pumch', 'h-renji']) {
+    const created = await post(
+      '/v1/me/cards',
+      { hospitalId, relationship: '52', ...mother, idType: '01', phone: '13500001111', insuranceType: '02' },
+      { authorization: `Bearer ${token}`, 'idempotency-key': `e2e-h-${hospitalId}` },
+    );
+    expect(created.status).toBe(201);
+    cards[hospitalId] = (await get(`/v1/me/cards/${created.body.card.id}`, token)).body.card;
+  }
+  return { cards, mother, userToken: token };
+}
+
+describe('hospital API over HTTP', () => {
+  it('issues client-credential tokens and refuses wrong, unknown or over-scoped clients', async () => {
+    const ok = await hospitalToken('pumch-his', 'local-pumch-his-secret');
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({
+      token_type: 'Bearer',
+      expires_in: 300,
+      scope: 'patients:read events:read',
+    });
+    for (const [id, secret] of [
+      ['pumch-his', 'wrong'],
+      ['nobody', 'x'],
+    ]) {
+      const refused = await hospitalToken(id as string, secret as string);
+      expect(refused.status).toBe(401);
+      expect(refused.type).toContain('application/problem+json');
+      expect(refused.body.code).toBe('invalid_client');
+    }
+    expect((await hospitalToken('pumch-his', 'local-pumch-his-secret', 'admin')).body.code).toBe(
+      'invalid_scope',
+    );
+  });
+
+  it("lets a hospital read its own patient as JSON and FHIR R4, and not another hospital's", async () => {
+    const { cards, mother, userToken } = await patientWithCards();
+    const pumch = (await hospitalToken('pumch-his', 'local-pumch-his-secret')).body.access_token as string;
+    const renji = (await hospitalToken('renji-his', 'local-renji-his-secret')).body.access_token as string;
+    const pumchPatient = cards['h-pumch'].hisPatientId as string;
+
+    const asJson = await get(`/v1/hospital/patients/${pumchPatient}`, pumch);
+    expect(asJson.status).toBe(200);
+    expect(asJson.body).toMatchObject({
+      name: '周慧',
+      idNumber: mother.idNumber,
+      sex: 'female',
+      birthDate: '1960-01-01',
+      relationship: { code: '52' },
+      insuranceType: { code: '02', insutype: '390' },
+    });
+
+    const patient = await get(`/fhir/r4/Patient/${pumchPatient}`, pumch);
+    expect(patient.type).toContain('application/fhir+json');
+    expect(fhir.validate(patient.body)).toEqual([]);
+    expect(patient.body.identifier[0]).toEqual({
+      use: 'official',
+      system: 'urn:oid:2.16.156.10011.1.3',
+      value: mother.idNumber,
+    });
+
+    const bundle = await get(
+      `/fhir/r4/Patient?identifier=${encodeURIComponent(`urn:oid:2.16.156.10011.1.3|${mother.idNumber}`)}`,
+      pumch,
+    );
+    expect(fhir.validate(bundle.body)).toEqual([]);
+    expect(bundle.body.total).toBe(1);
+    const types = bundle.body.entry.map(
+      (e: { resource: { resourceType: string } }) => e.resource.resourceType,
+    );
+    expect(types).toEqual(['Patient', 'RelatedPerson', 'Coverage']);
+    const related = bundle.body.entry[1].resource;
+    expect(related.relationship[0].coding).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ code: 'MTH' }),
+        expect.objectContaining({ system: 'urn:oid:2.16.156.10011.2.3.3.2', code: '52' }),
+      ]),
+    );
+    expect(related.name).toEqual([{ text: '李四' }]);
+
+    // Renji's token cannot see Pumch's patient, by either id, and a user token is no hospital token.
+    expect((await get(`/v1/hospital/patients/${pumchPatient}`, renji)).body.code).toBe('patient_not_found');
+    expect((await get(`/fhir/r4/Patient/${pumchPatient}`, renji)).status).toBe(404);
+    expect((await get(`/v1/hospital/patients/${pumchPatient}`, userToken)).status).toBe(401);
+    expect((await get(`/v1/hospital/patients/${pumchPatient}`)).status).toBe(401);
+    // And a hospital token opens no user routes.
+    expect((await get('/v1/me', pumch)).status).toBe(401);
+  });
+});
