@@ -65,6 +65,7 @@ export async function benchCards(endpoint: string, accounts = 20, cardsPerAccoun
         timeoutMs: 2000,
       }),
     newId: () => Buffer.from(random.bytes(16)).toString('base64url'),
+    events: { publish: async () => undefined },
     verifier: { name: 'unused', verify: async () => 'match' },
   };
   for (let a = 0; a < accounts; a++) {

@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import { App, Aspects, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
 import { stageConfig } from '../functions/core/config';
-import { authorizerFunction, fallbackRoute, registrationWorker, routeList } from '../functions/routes';
+import {
+  authorizerFunction,
+  fallbackRoute,
+  registrationWorker,
+  routeList,
+  webhookWorker,
+} from '../functions/routes';
 import { ApiStack } from '../lib/api-stack';
 import { BackupCopyStack } from '../lib/backup-copy-stack';
 import { DataStack } from '../lib/data-stack';
@@ -59,6 +65,7 @@ export function buildApp(app: App = new App()): {
     fallback: fallbackRoute,
     authorizer: authorizerFunction,
     registrationWorker,
+    webhookWorker,
     table: data.table,
     dataKey: data.dataKey,
     storageKey: data.storageKey,

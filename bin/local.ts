@@ -12,7 +12,11 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 
 try {
-  const runtime = await startLocalRuntime({ port, dataDir: process.env.DATA_DIR ?? '.data' });
+  const runtime = await startLocalRuntime({
+    port,
+    dataDir: process.env.DATA_DIR ?? '.data',
+    printEvents: true,
+  });
   const ms = Math.round(performance.now() - started);
   process.stdout.write(
     `patient-onboarding listening on ${runtime.url} (DynamoDB Local ${runtime.dynamoEndpoint}, table ${runtime.tableName}, keys local, ready in ${ms} ms)\n`,

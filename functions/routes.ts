@@ -57,6 +57,7 @@ const cardTouches: Touches = {
   appSecret: true,
   providers: true,
   queue: true,
+  events: true,
 };
 /** Hospital routes read cards (opening them), use blind indexes, sign hospital tokens, count token requests. */
 const hospitalTouches: Touches = {
@@ -417,7 +418,15 @@ export const registrationWorker = {
     appSecret: true,
     providers: true,
     queue: true,
+    events: true,
   } satisfies Touches,
+} as const;
+
+/** Delivers card events to hospital webhooks; writes dead letters to the table. */
+export const webhookWorker = {
+  group: 'webhooks',
+  handler: 'cards/handlers/webhook-worker',
+  touches: { table: 'readwrite', providers: true } satisfies Touches,
 } as const;
 
 export const authorizerFunction = {

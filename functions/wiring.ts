@@ -1,5 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -13,9 +14,16 @@ import { KmsTokenSigner } from './auth/tokens/kms-token-signer';
 import { LocalTokenSigner } from './auth/tokens/local-token-signer';
 import { registerCard } from './cards/card-service';
 import { DynamoCardStore } from './cards/dynamo-card-store';
+import { DirectWebhookCardEvents, EventBridgeCardEvents } from './cards/event-publishers';
 import type { HisClient } from './cards/his';
-import type { CardsDeps, RegistrationQueue } from './cards/ports';
-import { InProcessRegistrationQueue, SqsRegistrationQueue } from './cards/queues';
+import type { CardsDeps, RegistrationJob } from './cards/ports';
+import { InProcessJobQueue, SqsJobQueue } from './cards/queues';
+import {
+  DynamoWebhookDeadLetters,
+  deliverWebhook,
+  type WebhookDeps,
+  type WebhookJob,
+} from './cards/webhooks';
 import { type Clock, systemClock } from './core/clock';
 import {
   isAllowedRegion,
@@ -85,6 +93,8 @@ export interface Deps {
   oauth(): Promise<OAuthDeps>;
   /** Medical cards' ports. */
   cards(): Promise<CardsDeps>;
+  /** Webhook delivery of card events to hospitals. */
+  webhooks(): Promise<WebhookDeps>;
   /** Hospital clients' token endpoint. */
   hospitalAuth(): Promise<HospitalAuthDeps>;
   /** Hospital reads of their patients. */
@@ -339,11 +349,7 @@ export function buildDeps(env: NodeJS.ProcessEnv = process.env): Deps {
       }
       return client;
     };
-    let deps: CardsDeps | undefined;
-    const queue: RegistrationQueue = env.REGISTRATION_QUEUE_URL
-      ? new SqsRegistrationQueue(new SQSClient({ region }), env.REGISTRATION_QUEUE_URL)
-      : new InProcessRegistrationQueue((job) => registerCard(deps as CardsDeps, job));
-    deps = {
+    const deps: CardsDeps = {
       config: config.cards,
       hospitals: config.hospitals,
       policyVersion: config.auth.policy.version,
@@ -352,11 +358,36 @@ export function buildDeps(env: NodeJS.ProcessEnv = process.env): Deps {
       identities: new DynamoIdentityStore(sealedTable),
       indexer: index,
       audit: new DynamoAuditLog(dynamo, tableName, cryptoRandom),
-      queue,
+      queue: env.REGISTRATION_QUEUE_URL
+        ? new SqsJobQueue<RegistrationJob>(new SQSClient({ region }), env.REGISTRATION_QUEUE_URL)
+        : new InProcessJobQueue<RegistrationJob>((job) => registerCard(deps, job)),
+      events: env.EVENT_BUS_NAME
+        ? new EventBridgeCardEvents(new EventBridgeClient({ region }), env.EVENT_BUS_NAME)
+        : new DirectWebhookCardEvents((await webhooks()).queue),
       his,
       // Only called for hospitals with verifyRelatives; built from the same provider as real-name.
       verifier: { name: 'lazy', verify: async (person) => (await identity()).provider.verify(person) },
       newId: () => Buffer.from(cryptoRandom.bytes(16)).toString('base64url'),
+    };
+    return deps;
+  });
+
+  const webhooks = once<WebhookDeps>(async () => {
+    const credentials = await providerCredentials();
+    const deps: WebhookDeps = {
+      hospitals: config.hospitals,
+      clock: systemClock,
+      queue: env.WEBHOOK_QUEUE_URL
+        ? new SqsJobQueue<WebhookJob>(new SQSClient({ region }), env.WEBHOOK_QUEUE_URL)
+        : new InProcessJobQueue<WebhookJob>((job) => deliverWebhook(deps, job)),
+      // Under npm start every hospital's webhook is the local receiver.
+      url: (hospitalId) =>
+        env.WEBHOOK_BASE
+          ? `${env.WEBHOOK_BASE}${hospitalId}`
+          : config.hospitals.find((h) => h.id === hospitalId)?.webhookUrl,
+      secret: (hospitalId) => credentials.webhooks?.[hospitalId],
+      deadLetters: new DynamoWebhookDeadLetters(dynamo, tableName, systemClock),
+      maxAttempts: 8,
     };
     return deps;
   });
@@ -405,6 +436,7 @@ export function buildDeps(env: NodeJS.ProcessEnv = process.env): Deps {
     identity,
     oauth,
     cards,
+    webhooks,
     hospitalAuth,
     hospitalReads,
   };

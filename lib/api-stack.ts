@@ -5,6 +5,8 @@ import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -26,6 +28,7 @@ export interface ApiStackProps extends StackProps {
   readonly fallback: { readonly group: string; readonly handler: string };
   readonly authorizer: { readonly handler: string; readonly touches: Touches };
   readonly registrationWorker: { readonly handler: string; readonly touches: Touches };
+  readonly webhookWorker: { readonly handler: string; readonly touches: Touches };
   readonly table: dynamodb.ITable;
   readonly dataKey: kms.IKey;
   /** Encrypts the secrets at rest; functions reach it only via Secrets Manager. */
@@ -85,6 +88,8 @@ export class ApiStack extends Stack {
   readonly #props: ApiStackProps;
   readonly #retention: logs.RetentionDays;
   #registrationQueue: sqs.Queue | undefined;
+  #webhookQueue: sqs.Queue | undefined;
+  #bus: events.EventBus | undefined;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -134,6 +139,43 @@ export class ApiStack extends Stack {
       identitySource: [],
     });
 
+    // Card events: a bus of our own, archived in-region for replay; a rule feeds the webhook queue,
+    // whose worker signs and delivers each event to its hospital (retries with backoff, DLQ).
+    this.#bus = new events.EventBus(this, 'CardEvents', { description: 'patient-onboarding card events' });
+    new events.Archive(this, 'CardEventsArchive', {
+      sourceEventBus: this.#bus,
+      eventPattern: { source: ['patient-onboarding.cards'] },
+      retention: Duration.days(30),
+      description: 'Card events (ids and codes only), kept 30 days for replay',
+    });
+    const webhookDeadLetters = new sqs.Queue(this, 'WebhookDeadLetters', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.#webhookQueue = new sqs.Queue(this, 'WebhookQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(60),
+      deadLetterQueue: { queue: webhookDeadLetters, maxReceiveCount: 5 },
+    });
+    new events.Rule(this, 'CardEventsToWebhooks', {
+      eventBus: this.#bus,
+      eventPattern: { source: ['patient-onboarding.cards'] },
+      targets: [new eventTargets.SqsQueue(this.#webhookQueue, { deadLetterQueue: webhookDeadLetters })],
+    });
+    const webhookWorkerFn = this.#function(
+      'Webhooks',
+      join(functionsDir, `${props.webhookWorker.handler}.ts`),
+      props.webhookWorker.touches,
+      this.#webhookQueue,
+    );
+    new lambda.EventSourceMapping(this, 'WebhookWorkerSource', {
+      target: webhookWorkerFn,
+      eventSourceArn: this.#webhookQueue.queueArn,
+      batchSize: 5,
+    });
+
     // HIS registrations that could not finish in the request wait here; the worker retries them
     // with backoff, and a message that keeps failing ends in the dead-letter queue.
     const deadLetters = new sqs.Queue(this, 'RegistrationDeadLetters', {
@@ -151,7 +193,7 @@ export class ApiStack extends Stack {
       'Registration',
       join(functionsDir, `${props.registrationWorker.handler}.ts`),
       props.registrationWorker.touches,
-      true,
+      this.#registrationQueue,
     );
     new lambda.EventSourceMapping(this, 'RegistrationWorkerSource', {
       target: worker,
@@ -162,6 +204,7 @@ export class ApiStack extends Stack {
     const functions = new Map<string, NodejsFunction>([
       ['authorizer', authorizerFn],
       ['registration', worker],
+      ['webhooks', webhookWorkerFn],
     ]);
     for (const group of groupRoutes(props.routes, props.fallback.group)) {
       const entry = writeGroupEntry(group, {
@@ -219,7 +262,8 @@ export class ApiStack extends Stack {
   }
 
   /** A function with its own role, log group and managed policy holding exactly what `touches` names. */
-  #function(name: string, entry: string, touches: Touches, consumesQueue = false): NodejsFunction {
+  #function(name: string, entry: string, touches: Touches, consumes?: sqs.Queue): NodejsFunction {
+    const consumesQueue = consumes !== undefined;
     const props = this.#props;
     const id = `${name}Function`;
     const logGroup = this.#logGroup(`${id}Logs`);
@@ -230,7 +274,7 @@ export class ApiStack extends Stack {
     // grants: reviewable on its own, and it names every key, secret and table action the routes declare.
     new iam.ManagedPolicy(this, `${id}Policy`, {
       roles: [role],
-      statements: this.#statements(touches, logGroup, consumesQueue),
+      statements: this.#statements(touches, logGroup, consumes),
     });
     const concurrency =
       props.config.concurrency.perFunction[name.toLowerCase()] ?? props.config.concurrency.default;
@@ -260,6 +304,8 @@ export class ApiStack extends Stack {
         ...(touches.queue && this.#registrationQueue
           ? { REGISTRATION_QUEUE_URL: this.#registrationQueue.queueUrl }
           : {}),
+        ...(touches.events && this.#bus ? { EVENT_BUS_NAME: this.#bus.eventBusName } : {}),
+        ...(consumes && consumes === this.#webhookQueue ? { WEBHOOK_QUEUE_URL: consumes.queueUrl } : {}),
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {
@@ -291,7 +337,11 @@ export class ApiStack extends Stack {
    * table's key only through DynamoDB, secrets only through Secrets Manager; CDK's grant helpers
    * would add wildcards (`kms:ReEncrypt*`) or key-policy entries in the data stack (a cycle).
    */
-  #statements(touches: Touches, logGroup: logs.ILogGroup, consumesQueue: boolean): iam.PolicyStatement[] {
+  #statements(
+    touches: Touches,
+    logGroup: logs.ILogGroup,
+    consumes: sqs.Queue | undefined,
+  ): iam.PolicyStatement[] {
     const { table, storageKey, dataKey, signingKey } = this.#props;
     const via = (service: string) => ({
       StringEquals: { 'kms:ViaService': `${service}.${this.region}.${this.urlSuffix}` },
@@ -366,22 +416,27 @@ export class ApiStack extends Stack {
       );
     }
     const queue = this.#registrationQueue;
-    if (queue && (touches.queue || consumesQueue)) {
+    if (queue && touches.queue) {
+      statements.push(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
+    }
+    if (consumes) {
       statements.push(
         new iam.PolicyStatement({
+          // Workers also send: a retry goes back on their own queue with a delay.
           actions: [
             'sqs:SendMessage',
-            ...(consumesQueue
-              ? [
-                  'sqs:ReceiveMessage',
-                  'sqs:DeleteMessage',
-                  'sqs:ChangeMessageVisibility',
-                  'sqs:GetQueueAttributes',
-                ]
-              : []),
+            'sqs:ReceiveMessage',
+            'sqs:DeleteMessage',
+            'sqs:ChangeMessageVisibility',
+            'sqs:GetQueueAttributes',
           ],
-          resources: [queue.queueArn],
+          resources: [consumes.queueArn],
         }),
+      );
+    }
+    if (touches.events && this.#bus) {
+      statements.push(
+        new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [this.#bus.eventBusArn] }),
       );
     }
     // Metrics need no permission: they are written as embedded-metric-format log lines.

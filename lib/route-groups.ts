@@ -27,7 +27,9 @@ export function mergeTouches(a: Touches, b: Touches): Touches {
   const appSecret = a.appSecret === true || b.appSecret === true;
   const providers = a.providers === true || b.providers === true;
   const queue = a.queue === true || b.queue === true;
+  const events = a.events === true || b.events === true;
   return {
+    ...(events ? { events } : {}),
     ...(queue ? { queue } : {}),
     ...(providers ? { providers } : {}),
     ...(table ? { table } : {}),

@@ -13,6 +13,7 @@ import { type HisStandin, startHisStandin } from './standins/his';
 import { startAliyunCloudauthStandin, startTencentFaceIdStandin } from './standins/identity';
 import { startOAuthStandins } from './standins/oauth-setup';
 import { startTencentCaptchaStandin } from './standins/tencent';
+import { startWebhookReceiver } from './standins/webhook-receiver';
 
 export interface LocalRuntimeOptions {
   /** 0 picks a free port. */
@@ -24,6 +25,8 @@ export interface LocalRuntimeOptions {
   /** Use an already running DynamoDB Local instead of starting one (tests share one per run). */
   readonly dynamoEndpoint?: string;
   readonly tableName?: string;
+  /** Print one line per webhook event received (npm start). */
+  readonly printEvents?: boolean;
 }
 
 export interface LocalRuntime {
@@ -35,6 +38,7 @@ export interface LocalRuntime {
   readonly captcha: { issue(ip: string): string };
   readonly oauth: Awaited<ReturnType<typeof startOAuthStandins>>;
   readonly his: HisStandin;
+  readonly webhooks: Awaited<ReturnType<typeof startWebhookReceiver>>;
   stop(): Promise<void>;
 }
 
@@ -67,6 +71,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   // WeChat, QQ and Weibo: authorize pages that approve as a test user, and their real APIs' shapes.
   const oauth = await startOAuthStandins();
   // Both hospitals' systems: FHIR for one, the signed JSON gateway for the other.
+  // Each hospital's webhook: signed card events arrive here (and are printed).
+  const webhooks = await startWebhookReceiver(
+    standinCredentials.webhooks,
+    options.printEvents ? (line) => process.stdout.write(`${line}\n`) : undefined,
+  );
   const his = await startHisStandin({
     fhirToken: standinCredentials.his['h-pumch'] as string,
     jsonClients: { 'patient-onboarding': standinCredentials.his['h-renji'] as string },
@@ -77,6 +86,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       faceid.close(),
       cloudauth.close(),
       his.close(),
+      webhooks.close(),
       ...Object.values(oauth).map((o) => o.close()),
     ]);
   const env = {
@@ -97,6 +107,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     OAUTH_QQ_BASE: oauth.qq.url,
     OAUTH_WEIBO_BASE: oauth.weibo.url,
     HIS_BASE: his.url,
+    WEBHOOK_BASE: webhooks.url,
     APP_VERSION: packageVersion(),
   };
   Object.assign(process.env, env);
@@ -127,6 +138,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     captcha,
     oauth,
     his,
+    webhooks,
     stop: async () => {
       await server.close();
       await closeStandins();

@@ -16,6 +16,7 @@ import {
   type RelationshipCode,
   relationships,
 } from './codes';
+import type { CardEvent, CardEventType } from './events';
 import { type HisPatient, HisRejectedError, HisUnavailableError } from './his';
 import type { CardRecord, CardsDeps } from './ports';
 
@@ -232,6 +233,29 @@ export async function createCard(
   return { status: current.status === 'pending' ? 202 : 201, card: cardView(current) };
 }
 
+/** Tells the card's hospital (ids and codes only); a publishing failure never undoes the change. */
+async function publish(
+  deps: CardsDeps,
+  type: CardEventType,
+  card: CardRecord,
+  status: CardEvent['status'],
+): Promise<void> {
+  const event: CardEvent = {
+    id: deps.newId(),
+    type,
+    time: deps.clock.now().toISOString(),
+    hospitalId: card.hospitalId,
+    cardId: card.cardId,
+    status,
+    relationship: card.relationship,
+  };
+  try {
+    await deps.events.publish(event);
+  } catch (error) {
+    logger.error('card event not published', error as Error);
+  }
+}
+
 /** Blind index of a hospital's patient id (scoped to the hospital: ids of two HIS may collide). */
 export function hisPatientToken(
   deps: Pick<CardsDeps, 'indexer'>,
@@ -341,6 +365,12 @@ export async function registerCard(
     },
     now(),
   );
+  await publish(
+    deps,
+    next.status === 'active' ? 'card.created' : 'card.registration_failed',
+    next,
+    next.status,
+  );
   return next;
 }
 
@@ -390,6 +420,7 @@ export async function updateCard(
   }
   if (!(await deps.store.replace(next, card.status))) throw new AppError('card_changed');
   await deps.audit.record({ event: 'card.updated', userId: who.userId, detail: { cardId } }, next.updatedAt);
+  await publish(deps, 'card.updated', next, next.status);
   return cardView(next);
 }
 
@@ -416,4 +447,5 @@ export async function unbindCard(deps: CardsDeps, who: Identity, cardId: string)
     { event: 'card.unbound', userId: who.userId, detail: { cardId } },
     deps.clock.now().getTime(),
   );
+  await publish(deps, 'card.unbound', card, 'unbound');
 }

@@ -4,7 +4,9 @@ import type { CardsConfig, HospitalConfig } from '../core/config';
 import type { BlindIndexer } from '../crypto/blind-index';
 import type { IdentityStore, VerificationProvider } from '../identity/ports';
 import type { IdTypeCode, InsuranceCode, RelationshipCode } from './codes';
+import type { CardEventPublisher } from './events';
 import type { HisClient } from './his';
+import type { JobQueue } from './queues';
 
 export type CardStatus = 'pending' | 'active' | 'failed';
 
@@ -46,9 +48,7 @@ export interface RegistrationJob {
 }
 
 /** Port: deferred HIS registrations (SQS in AWS, an in-process timer queue locally). */
-export interface RegistrationQueue {
-  enqueue(job: RegistrationJob, delaySeconds: number): Promise<void>;
-}
+export type RegistrationQueue = JobQueue<RegistrationJob>;
 
 export type CreateOutcome =
   | { readonly kind: 'created' }
@@ -98,6 +98,7 @@ export interface CardsDeps {
   readonly indexer: BlindIndexer;
   readonly audit: AuditLog;
   readonly queue: RegistrationQueue;
+  readonly events: CardEventPublisher;
   his(hospitalId: string): HisClient;
   /** The paid two-element check, for hospitals that require relatives to pass it too. */
   readonly verifier: VerificationProvider;

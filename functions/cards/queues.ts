@@ -1,9 +1,13 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { logger } from '../core/logger';
-import type { RegistrationJob, RegistrationQueue } from './ports';
 
-/** SQS in AWS: the worker function consumes it; a message that keeps failing goes to the DLQ. */
-export class SqsRegistrationQueue implements RegistrationQueue {
+/** A queue of delayed jobs: HIS registrations and webhook deliveries. */
+export interface JobQueue<T> {
+  enqueue(job: T, delaySeconds: number): Promise<void>;
+}
+
+/** SQS in AWS: a worker function consumes it; a message that keeps failing goes to the DLQ. */
+export class SqsJobQueue<T> implements JobQueue<T> {
   readonly #sqs: Pick<SQSClient, 'send'>;
   readonly #url: string;
 
@@ -12,7 +16,7 @@ export class SqsRegistrationQueue implements RegistrationQueue {
     this.#url = url;
   }
 
-  async enqueue(job: RegistrationJob, delaySeconds: number): Promise<void> {
+  async enqueue(job: T, delaySeconds: number): Promise<void> {
     await this.#sqs.send(
       new SendMessageCommand({
         QueueUrl: this.#url,
@@ -26,25 +30,19 @@ export class SqsRegistrationQueue implements RegistrationQueue {
 
 /**
  * The local runtime's queue: the same worker code, run in-process after the delay. Jobs are lost
- * when `npm start` stops; pending cards are picked up again on the next create or by a restart
- * scan in production terms, which locally is acceptable.
+ * when `npm start` stops, which is acceptable on a developer's machine.
  */
-export class InProcessRegistrationQueue implements RegistrationQueue {
-  readonly #run: (job: RegistrationJob) => Promise<unknown>;
-  readonly #timers = new Set<NodeJS.Timeout>();
+export class InProcessJobQueue<T> implements JobQueue<T> {
+  readonly #run: (job: T) => Promise<unknown>;
 
-  constructor(run: (job: RegistrationJob) => Promise<unknown>) {
+  constructor(run: (job: T) => Promise<unknown>) {
     this.#run = run;
   }
 
-  async enqueue(job: RegistrationJob, delaySeconds: number): Promise<void> {
+  async enqueue(job: T, delaySeconds: number): Promise<void> {
     const timer = setTimeout(() => {
-      this.#timers.delete(timer);
-      this.#run(job).catch((error: unknown) =>
-        logger.error('local registration worker failed', error as Error),
-      );
+      this.#run(job).catch((error: unknown) => logger.error('local worker failed', error as Error));
     }, delaySeconds * 1000);
     timer.unref();
-    this.#timers.add(timer);
   }
 }

@@ -48,6 +48,8 @@ export interface HospitalConfig {
     readonly endpoint: string;
     readonly clientId: string;
   };
+  /** Where card events are delivered (signed); its secret is `webhooks.<id>` in the provider secret. */
+  readonly webhookUrl?: string;
 }
 
 export interface HospitalClientConfig {

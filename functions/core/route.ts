@@ -20,6 +20,8 @@ export interface Touches {
   readonly providers?: boolean;
   /** Sends to the HIS registration queue. */
   readonly queue?: boolean;
+  /** Publishes card events to the event bus. */
+  readonly events?: boolean;
 }
 
 export interface RouteDefinition {

@@ -13,6 +13,8 @@ export const providerCredentialsSchema = z.object({
   oauth: z.record(z.string(), z.string().min(1)).optional(),
   /** HIS gateway secrets by hospital id. */
   his: z.record(z.string(), z.string().min(1)).optional(),
+  /** Webhook signing secrets by hospital id. */
+  webhooks: z.record(z.string(), z.string().min(1)).optional(),
 });
 
 export type ProviderCredentials = z.infer<typeof providerCredentialsSchema>;
@@ -32,6 +34,7 @@ export const standinCredentials: Required<ProviderCredentials> = {
     ),
   ),
   his: { 'h-pumch': 'local-his-pumch-secret', 'h-renji': 'local-his-renji-secret' },
+  webhooks: { 'h-pumch': 'local-webhook-pumch-secret', 'h-renji': 'local-webhook-renji-secret' },
 };
 
 export async function loadProviderCredentials(

@@ -165,3 +165,23 @@ describe('hospital API over HTTP', () => {
     expect((await get('/v1/me', pumch)).status).toBe(401);
   });
 });
+
+describe('card events over webhooks', () => {
+  it('tells each hospital about its new cards, signed, with ids and codes only', async () => {
+    const pumch = runtime.webhooks.received.filter(
+      (e) => e.hospitalId === 'h-pumch' && e.type === 'card.created',
+    );
+    expect(pumch.length).toBeGreaterThan(0);
+    const event = pumch[0]?.body as Record<string, unknown>;
+    expect(Object.keys(event).sort()).toEqual([
+      'cardId',
+      'hospitalId',
+      'id',
+      'relationship',
+      'status',
+      'time',
+      'type',
+    ]);
+    expect(JSON.stringify(runtime.webhooks.received)).not.toMatch(/周慧|44030519600101|13500001111/);
+  });
+});

@@ -129,7 +129,7 @@ describe('stateful resources', () => {
 describe('api stack', () => {
   it('has one arm64 nodejs22.x function per route group and the authorizer, with log groups that expire', () => {
     const groups = new Set(routeList.map((r) => r.group));
-    api.resourceCountIs('AWS::Lambda::Function', groups.size + 2); // + authorizer, registration worker
+    api.resourceCountIs('AWS::Lambda::Function', groups.size + 3); // + authorizer and the two workers
     api.allResourcesProperties('AWS::Lambda::Function', { Runtime: 'nodejs22.x', Architectures: ['arm64'] });
     for (const group of Object.values(api.findResources('AWS::Logs::LogGroup'))) {
       expect(group.Properties.RetentionInDays).toBe(180);
@@ -152,13 +152,27 @@ describe('api stack', () => {
     }
   });
 
+  it('publishes card events to an archived bus whose rule feeds the signed webhook delivery', () => {
+    api.resourceCountIs('AWS::Events::EventBus', 1);
+    api.hasResourceProperties('AWS::Events::Archive', { RetentionDays: 30 });
+    const rule = Object.values(api.findResources('AWS::Events::Rule'))[0];
+    expect(rule?.Properties.EventPattern).toEqual({ source: ['patient-onboarding.cards'] });
+    expect(rule?.Properties.Targets[0].DeadLetterConfig).toBeDefined();
+    const functions = api.findResources('AWS::Lambda::Function');
+    const webhooks = Object.entries(functions).find(([id]) => id.startsWith('WebhooksFunction'))?.[1];
+    expect(webhooks?.Properties.Environment.Variables).toHaveProperty('WEBHOOK_QUEUE_URL');
+    const cards = Object.entries(functions).find(([id]) => id.startsWith('CardsFunction'))?.[1];
+    expect(cards?.Properties.Environment.Variables).toHaveProperty('EVENT_BUS_NAME');
+  });
+
   it('queues HIS registrations with a dead-letter queue, over TLS only, consumed by the worker', () => {
     const queues = Object.values(api.findResources('AWS::SQS::Queue'));
-    expect(queues).toHaveLength(2);
-    const main = queues.find((q) => q.Properties.RedrivePolicy);
-    expect(main?.Properties.RedrivePolicy.maxReceiveCount).toBe(5);
+    expect(queues).toHaveLength(4);
+    for (const main of queues.filter((q) => q.Properties.RedrivePolicy)) {
+      expect(main.Properties.RedrivePolicy.maxReceiveCount).toBe(5);
+    }
     for (const q of queues) expect(q.Properties.SqsManagedSseEnabled).toBe(true);
-    api.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    api.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
     const functions = api.findResources('AWS::Lambda::Function');
     const cards = Object.entries(functions).find(([id]) => id.startsWith('CardsFunction'))?.[1];
     expect(cards?.Properties.Environment.Variables).toHaveProperty('REGISTRATION_QUEUE_URL');

@@ -13,6 +13,7 @@ import {
   updateCard,
 } from '../../../functions/cards/card-service';
 import { DynamoCardStore } from '../../../functions/cards/dynamo-card-store';
+import type { CardEvent } from '../../../functions/cards/events';
 import type { CardsDeps, RegistrationJob } from '../../../functions/cards/ports';
 import { systemClock } from '../../../functions/core/clock';
 import { stages } from '../../../functions/core/config';
@@ -32,6 +33,7 @@ let his: HisStandin;
 let h: AuthHarness;
 let deps: CardsDeps;
 let queued: { job: RegistrationJob; delay: number }[];
+let published: CardEvent[] = [];
 let n = 0;
 
 beforeAll(async () => {
@@ -66,6 +68,7 @@ beforeEach(async () => {
   h = await authHarness(client);
   his.mode = 'ok';
   queued = [];
+  published = [];
   const clients = {
     'h-pumch': new FhirHisClient({
       endpoint: `${his.url}fhir/`,
@@ -94,6 +97,7 @@ beforeEach(async () => {
     queue: { enqueue: async (job, delay) => void queued.push({ job, delay }) },
     his: (id) => clients[id as keyof typeof clients],
     newId: () => Buffer.from(cryptoRandom.bytes(16)).toString('base64url'),
+    events: { publish: async (event) => void published.push(event) },
     verifier: { name: 'test', verify: async (p) => (p.name === '假名' ? 'mismatch' : 'match') },
   };
 });
@@ -334,6 +338,7 @@ describe('createCard', () => {
     his.mode = 'reject';
     const created = await createCard(deps, await account(), card(spouse), key());
     expect(created.card).toMatchObject({ status: 'failed', reason: 'his_rejected:http_400' });
+    expect(published.map((e) => e.type)).toEqual(['card.registration_failed']);
   });
 });
 
@@ -351,6 +356,10 @@ describe('changing and unbinding', () => {
     his.mode = 'ok';
     await unbindCard(deps, who, created.card.id);
     expect(await listCards(deps, who)).toEqual([]);
+    // The hospital heard of each change, by ids and codes only.
+    const types = published.filter((e) => e.cardId === created.card.id).map((e) => e.type);
+    expect(types).toEqual(['card.created', 'card.updated', 'card.unbound']);
+    expect(JSON.stringify(published)).not.toMatch(/李梅|13900001111|11010519520101/);
     // Unbinding gave back the person's place and the count.
     await expect(
       createCard(deps, who, card(spouse, { hospitalId: 'h-renji' }), key()),

@@ -1,0 +1,100 @@
+import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { Clock } from '../core/clock';
+import type { HospitalConfig } from '../core/config';
+import { logger } from '../core/logger';
+import { type CardEvent, webhookSignature } from './events';
+import type { JobQueue } from './queues';
+
+export interface WebhookJob {
+  readonly event: CardEvent;
+  readonly attempt: number;
+}
+
+export interface WebhookDeps {
+  readonly hospitals: readonly HospitalConfig[];
+  readonly clock: Clock;
+  readonly queue: JobQueue<WebhookJob>;
+  /** The hospital's webhook URL (config, or the local receiver under `npm start`). */
+  url(hospitalId: string): string | undefined;
+  secret(hospitalId: string): string | undefined;
+  readonly deadLetters: { put(job: WebhookJob, reason: string): Promise<void> };
+  readonly maxAttempts: number;
+}
+
+/**
+ * One delivery attempt of a card event to its hospital's webhook: signed, 5 s timeout; a 2xx is
+ * done; anything else is tried again with exponential backoff (10 s doubling, at most 1 h) and,
+ * after the last attempt, kept in the dead-letter store for an operator.
+ */
+export async function deliverWebhook(
+  deps: WebhookDeps,
+  job: WebhookJob,
+): Promise<'delivered' | 'retrying' | 'dead' | 'no_webhook'> {
+  const url = deps.url(job.event.hospitalId);
+  const secret = deps.secret(job.event.hospitalId);
+  if (!url || !secret) return 'no_webhook';
+  const body = JSON.stringify(job.event);
+  const timestamp = Math.floor(deps.clock.now().getTime() / 1000);
+  let failure: string;
+  try {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-po-event': job.event.type,
+        'x-po-delivery': job.event.id,
+        'x-po-attempt': String(job.attempt),
+        'x-po-signature': webhookSignature(secret, timestamp, body),
+      },
+      body,
+      signal: AbortSignal.timeout(5000),
+    });
+    if (response.ok) return 'delivered';
+    failure = `http_${response.status}`;
+  } catch (error) {
+    failure = (error as Error).name === 'TimeoutError' ? 'timeout' : 'network';
+  }
+  if (job.attempt >= deps.maxAttempts) {
+    await deps.deadLetters.put(job, failure);
+    logger.warn('webhook dead-lettered', {
+      eventId: job.event.id,
+      hospitalId: job.event.hospitalId,
+      reason: failure,
+    });
+    return 'dead';
+  }
+  const delay = Math.min(3600, 10 * 2 ** (job.attempt - 1));
+  await deps.queue.enqueue({ event: job.event, attempt: job.attempt + 1 }, delay);
+  return 'retrying';
+}
+
+/** Dead letters in the table: `WEBHOOKDEAD#<hospital>` / `<time>#<event id>`, kept 30 days. */
+export class DynamoWebhookDeadLetters {
+  readonly #client: DynamoDBClient;
+  readonly #tableName: string;
+  readonly #clock: Clock;
+
+  constructor(client: DynamoDBClient, tableName: string, clock: Clock) {
+    this.#client = client;
+    this.#tableName = tableName;
+    this.#clock = clock;
+  }
+
+  async put(job: WebhookJob, reason: string): Promise<void> {
+    const now = this.#clock.now();
+    await this.#client.send(
+      new PutItemCommand({
+        TableName: this.#tableName,
+        Item: marshall({
+          pk: `WEBHOOKDEAD#${job.event.hospitalId}`,
+          sk: `${now.toISOString()}#${job.event.id}`,
+          event: job.event,
+          attempts: job.attempt,
+          reason,
+          ttl: Math.floor(now.getTime() / 1000) + 30 * 86_400,
+        }),
+      }),
+    );
+  }
+}
