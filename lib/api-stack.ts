@@ -322,8 +322,14 @@ export class ApiStack extends Stack {
         banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
       },
     });
-    for (const [rule, reason] of FUNCTION_ACKNOWLEDGEMENTS)
-      Validations.of(fn).acknowledge({ id: rule, reason });
+    for (const [rule, reason] of FUNCTION_ACKNOWLEDGEMENTS) {
+      const queueReason =
+        "Triggered by an SQS event source mapping: a message that keeps failing goes to the queue's own dead-letter queue; a function DLQ only serves asynchronous invocations.";
+      Validations.of(fn).acknowledge({
+        id: rule,
+        reason: consumesQueue && rule.endsWith('LambdaDLQ') ? queueReason : reason,
+      });
+    }
     return fn;
   }
 
