@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 export interface AlarmsProps {
@@ -12,6 +13,8 @@ export interface AlarmsProps {
   readonly functions: ReadonlyMap<string, lambda.IFunction>;
   readonly metricsNamespace: string;
   readonly globalDailySends: number;
+  /** Dead-letter queues: anything in them is work that gave up (HIS registrations, webhooks). */
+  readonly deadLetterQueues: ReadonlyMap<string, sqs.IQueue>;
 }
 
 /**
@@ -91,6 +94,19 @@ export class Alarms extends Construct {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         alarmDescription:
           'The authorizer failed (store or KMS unreachable): signed-in routes are refusing everyone',
+      });
+    }
+
+    for (const [name, queue] of props.deadLetterQueues) {
+      alarm(`${name}DeadLetters`, {
+        metric: queue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(5),
+          statistic: 'Maximum',
+        }),
+        threshold: 0,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        alarmDescription: `${name}: a message gave up after its retries and waits in the dead-letter queue`,
       });
     }
 

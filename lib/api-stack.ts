@@ -178,7 +178,7 @@ export class ApiStack extends Stack {
 
     // HIS registrations that could not finish in the request wait here; the worker retries them
     // with backoff, and a message that keeps failing ends in the dead-letter queue.
-    const deadLetters = new sqs.Queue(this, 'RegistrationDeadLetters', {
+    const registrationDeadLetters = new sqs.Queue(this, 'RegistrationDeadLetters', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
@@ -187,7 +187,7 @@ export class ApiStack extends Stack {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       visibilityTimeout: Duration.seconds(60),
-      deadLetterQueue: { queue: deadLetters, maxReceiveCount: 5 },
+      deadLetterQueue: { queue: registrationDeadLetters, maxReceiveCount: 5 },
     });
     const worker = this.#function(
       'Registration',
@@ -258,6 +258,10 @@ export class ApiStack extends Stack {
       functions,
       metricsNamespace: METRICS_NAMESPACE,
       globalDailySends: props.config.auth.limits.globalDailySends,
+      deadLetterQueues: new Map<string, sqs.IQueue>([
+        ['HisRegistration', registrationDeadLetters],
+        ['Webhook', webhookDeadLetters],
+      ]),
     });
   }
 

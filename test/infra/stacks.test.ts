@@ -190,6 +190,8 @@ describe('api stack', () => {
     const alarms = Object.keys(api.findResources('AWS::CloudWatch::Alarm'));
     for (const name of [
       'Api5xxRate',
+      'HisRegistrationDeadLetters',
+      'WebhookDeadLetters',
       'AuthorizerErrors',
       'SmsCeilingNear',
       'SendToVerifyConversionLow',
