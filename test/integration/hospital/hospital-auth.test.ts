@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import type { HospitalApiConfig } from '../../../functions/core/config';
+import {
+  authenticateHospital,
+  type HospitalAuthDeps,
+  issueHospitalToken,
+} from '../../../functions/hospital/hospital-auth';
+import { type AuthHarness, authHarness } from '../../helpers/auth-harness';
+import { localDynamo } from '../../helpers/dynamo';
+
+const client = localDynamo();
+afterAll(() => client.destroy());
+
+const hash = (secret: string) => createHash('sha256').update(secret).digest('base64url');
+const config: HospitalApiConfig = {
+  audience: 'hospital-api',
+  tokenTtlSeconds: 300,
+  tokenRequestsPerMinute: 5,
+  clients: [
+    // Mid-rotation: the old and the new secret both work.
+    {
+      clientId: 'his-a',
+      hospitalId: 'h-a',
+      scopes: ['patients:read', 'events:read'],
+      secretHashes: [hash('old-secret'), hash('new-secret')],
+      disabled: false,
+    },
+    {
+      clientId: 'his-off',
+      hospitalId: 'h-b',
+      scopes: ['patients:read'],
+      secretHashes: [hash('s')],
+      disabled: true,
+    },
+  ],
+};
+
+let h: AuthHarness;
+let deps: HospitalAuthDeps;
+beforeEach(async () => {
+  h = await authHarness(client);
+  deps = {
+    config,
+    issuer: 'https://issuer',
+    clock: h.clock,
+    random: h.deps.random,
+    signer: h.deps.signer,
+    limiter: h.deps.limiter,
+  };
+});
+
+const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+const token = (id: string, secret: string, scope?: string) =>
+  issueHospitalToken(deps, { authorization: basic(id, secret), grantType: 'client_credentials', scope });
+
+describe('hospital client credentials', () => {
+  it('accepts either secret during a rotation and names the hospital and scopes in the token', async () => {
+    for (const secret of ['old-secret', 'new-secret']) {
+      const issued = await token('his-a', secret, 'patients:read');
+      const caller = await authenticateHospital(deps, issued.access_token);
+      expect(caller).toEqual({ clientId: 'his-a', hospitalId: 'h-a', scopes: ['patients:read'] });
+    }
+  });
+
+  it('answers wrong secret, unknown and disabled clients alike with invalid_client', async () => {
+    for (const [id, secret] of [
+      ['his-a', 'nope'],
+      ['ghost', 'x'],
+      ['his-off', 's'],
+    ] as const) {
+      await expect(token(id, secret)).rejects.toMatchObject({ code: 'invalid_client' });
+    }
+    await expect(
+      issueHospitalToken(deps, { authorization: undefined, grantType: 'client_credentials' }),
+    ).rejects.toMatchObject({ code: 'invalid_client' });
+    await expect(
+      issueHospitalToken(deps, { authorization: basic('his-a', 'new-secret'), grantType: 'password' }),
+    ).rejects.toMatchObject({ code: 'unsupported_grant_type' });
+  });
+
+  it('limits token requests per client per minute, right secret or not', async () => {
+    for (let i = 0; i < 5; i++) await token('his-a', i % 2 ? 'new-secret' : 'wrong').catch(() => undefined);
+    await expect(token('his-a', 'new-secret')).rejects.toMatchObject({ code: 'rate_limited' });
+    h.clock.advance(60_000);
+    await expect(token('his-a', 'new-secret')).resolves.toMatchObject({ token_type: 'Bearer' });
+  });
+
+  it('expires tokens after 5 minutes and stops a client disabled after issue', async () => {
+    const issued = await token('his-a', 'new-secret');
+    h.clock.advance(306_000); // 300 s and the 5 s clock tolerance
+    await expect(authenticateHospital(deps, issued.access_token)).rejects.toMatchObject({
+      code: 'token_expired',
+    });
+    const fresh = await token('his-a', 'new-secret');
+    const disabled = {
+      ...deps,
+      config: { ...config, clients: config.clients.map((c) => ({ ...c, disabled: true })) },
+    };
+    await expect(authenticateHospital(disabled, fresh.access_token)).rejects.toMatchObject({
+      code: 'unauthorized',
+    });
+  });
+});
