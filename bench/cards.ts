@@ -6,6 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureTable } from '../bin/local/ensure-table';
 import { startHisStandin } from '../bin/local/standins/his';
 import { DynamoAuditLog } from '../functions/auth/dynamo-audit-log';
+import { DynamoRateLimiter } from '../functions/auth/dynamo-rate-limiter';
 import { createCard } from '../functions/cards/card-service';
 import { DynamoCardStore } from '../functions/cards/dynamo-card-store';
 import type { CardsDeps } from '../functions/cards/ports';
@@ -66,6 +67,8 @@ export async function benchCards(endpoint: string, accounts = 20, cardsPerAccoun
       }),
     newId: () => Buffer.from(random.bytes(16)).toString('base64url'),
     events: { publish: async () => undefined },
+    verificationLimits: stages.prod.identity.limits,
+    limiter: new DynamoRateLimiter(client, tableName),
     verifier: { name: 'unused', verify: async () => 'match' },
   };
   for (let a = 0; a < accounts; a++) {

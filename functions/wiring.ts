@@ -367,6 +367,8 @@ export function buildDeps(env: NodeJS.ProcessEnv = process.env): Deps {
       his,
       // Only called for hospitals with verifyRelatives; built from the same provider as real-name.
       verifier: { name: 'lazy', verify: async (person) => (await identity()).provider.verify(person) },
+      verificationLimits: config.identity.limits,
+      limiter: new DynamoRateLimiter(dynamo, tableName),
       newId: () => Buffer.from(cryptoRandom.bytes(16)).toString('base64url'),
     };
     return deps;

@@ -143,13 +143,31 @@ export async function createCard(
     throw new AppError('card_invalid', { extensions: { reason: 'birth_date_required' } });
   }
   const phone = requireMobile(input.phone).e164;
-  const personToken = deps.indexer.token('id-number', idNumber);
+  const personToken = personTokenFor(deps, idNumber);
 
   if (input.relationship === '01') {
     const owner = await deps.identities.verifiedOwner(personToken);
     if (owner !== who.userId) throw new AppError('self_mismatch');
   }
   if (target.verifyRelatives && input.relationship !== '01' && rule !== 'none') {
+    // The paid check has the real-name feature's cost controls: per account and per ID number.
+    for (const window of [
+      {
+        scope: 'idv-account',
+        key: who.userId,
+        seconds: 86_400,
+        max: deps.verificationLimits.perAccountDaily,
+      },
+      {
+        scope: 'idv-number',
+        key: personTokenFor(deps, idNumber),
+        seconds: 86_400,
+        max: deps.verificationLimits.perIdNumberDaily,
+      },
+    ]) {
+      const hit = await deps.limiter.hit(window, now.getTime());
+      if (!hit.allowed) throw new AppError('too_many_attempts', { retryAfter: hit.retryAfter });
+    }
     await verifyRelative(deps, { name, idNumber, idType: rule });
   }
   const minor = ageOn(birthDate as string, now) < MINOR_AGE;
@@ -228,6 +246,7 @@ export async function createCard(
     deps,
     { userId: who.userId, cardId: card.cardId, attempt: 1 },
     deps.config.registration.syncTimeoutMs,
+    card,
   );
   const current = registered ?? card;
   return { status: current.status === 'pending' ? 202 : 201, card: cardView(current) };
@@ -254,6 +273,10 @@ async function publish(
   } catch (error) {
     logger.error('card event not published', error as Error);
   }
+}
+
+function personTokenFor(deps: Pick<CardsDeps, 'indexer'>, idNumber: string): string {
+  return deps.indexer.token('id-number', idNumber);
 }
 
 /** Blind index of a hospital's patient id (scoped to the hospital: ids of two HIS may collide). */
@@ -296,8 +319,10 @@ export async function registerCard(
   deps: CardsDeps,
   job: { userId: string; cardId: string; attempt: number },
   timeoutMs?: number,
+  /** The card as just written, when the caller has it (saves a read). */
+  written?: CardRecord,
 ): Promise<CardRecord | undefined> {
-  const card = await deps.store.get(job.userId, job.cardId);
+  const card = written ?? (await deps.store.get(job.userId, job.cardId));
   if (card?.status !== 'pending') return card;
   const { registration } = deps.config;
   const now = () => deps.clock.now().getTime();

@@ -1,6 +1,6 @@
-import type { AuditLog, ConsentRecord } from '../auth/ports';
+import type { AuditLog, ConsentRecord, RateLimiter } from '../auth/ports';
 import type { Clock } from '../core/clock';
-import type { CardsConfig, HospitalConfig } from '../core/config';
+import type { CardsConfig, HospitalConfig, IdentityConfig } from '../core/config';
 import type { BlindIndexer } from '../crypto/blind-index';
 import type { IdentityStore, VerificationProvider } from '../identity/ports';
 import type { IdTypeCode, InsuranceCode, RelationshipCode } from './codes';
@@ -102,5 +102,8 @@ export interface CardsDeps {
   his(hospitalId: string): HisClient;
   /** The paid two-element check, for hospitals that require relatives to pass it too. */
   readonly verifier: VerificationProvider;
+  /** Attempt limits for that check, the same as real-name verification's. */
+  readonly verificationLimits: IdentityConfig['limits'];
+  readonly limiter: RateLimiter;
   newId(): string;
 }

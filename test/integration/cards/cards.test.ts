@@ -98,6 +98,8 @@ beforeEach(async () => {
     his: (id) => clients[id as keyof typeof clients],
     newId: () => Buffer.from(cryptoRandom.bytes(16)).toString('base64url'),
     events: { publish: async (event) => void published.push(event) },
+    verificationLimits: stages.prod.identity.limits,
+    limiter: h.deps.limiter,
     verifier: { name: 'test', verify: async (p) => (p.name === '假名' ? 'mismatch' : 'match') },
   };
 });
@@ -252,19 +254,21 @@ describe('createCard', () => {
     ).resolves.toMatchObject({ status: 201 });
   });
 
-  it('sends relatives to the paid check only where the hospital requires it', async () => {
+  it('sends relatives to the paid check only where the hospital requires it, within its attempt limits', async () => {
     const who = await account();
-    const fake = { name: '假名', idNumber: stranger().idNumber };
-    await expect(createCard(deps, who, card(fake), key())).resolves.toMatchObject({ status: 201 });
-    deps = { ...deps, hospitals: deps.hospitals.map((hp) => ({ ...hp, verifyRelatives: true })) };
     await expect(
-      createCard(
-        deps,
-        who,
-        card({ name: '假名', idNumber: stranger().idNumber }, { hospitalId: 'h-renji' }),
-        key(),
-      ),
-    ).rejects.toMatchObject({ code: 'identity_mismatch' });
+      createCard(deps, who, card({ name: '假名', idNumber: stranger().idNumber }), key()),
+    ).resolves.toMatchObject({ status: 201 });
+    deps = { ...deps, hospitals: deps.hospitals.map((hp) => ({ ...hp, verifyRelatives: true })) };
+    const suspect = { name: '假名', idNumber: stranger().idNumber };
+    for (let i = 0; i < 3; i++) {
+      await expect(
+        createCard(deps, who, card(suspect, { hospitalId: 'h-renji' }), key()),
+      ).rejects.toMatchObject({ code: 'identity_mismatch' });
+    }
+    await expect(
+      createCard(deps, who, card(suspect, { hospitalId: 'h-renji' }), key()),
+    ).rejects.toMatchObject({ code: 'too_many_attempts' });
   });
 
   it('returns the same card for the same Idempotency-Key and body, 409 for another body', async () => {
