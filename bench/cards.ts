@@ -69,6 +69,7 @@ export async function benchCards(endpoint: string, accounts = 20, cardsPerAccoun
     events: { publish: async () => undefined },
     verificationLimits: stages.prod.identity.limits,
     limiter: new DynamoRateLimiter(client, tableName),
+    consents: { current: async () => ({ accepted: true, policyVersion: stages.prod.auth.policy.version }) },
     verifier: { name: 'unused', verify: async () => 'match' },
   };
   for (let a = 0; a < accounts; a++) {

@@ -44,6 +44,7 @@ import {
   oauthOutcomeResponse,
   providerParams,
 } from './oauth/schema';
+import { consentBody, consentResponse, consentsResponse, policyResponse } from './privacy/schema';
 import { healthResponse, openApiResponse } from './system/schema';
 
 /** Login routes read and write the table, seal and open phones, use the app secret and sign tokens. */
@@ -379,6 +380,38 @@ export const routes = {
     request: { params: fhirPatientParams },
     response: { status: 200, body: fhirResourceResponse },
     touches: hospitalTouches,
+  },
+  currentPolicy: {
+    method: 'GET',
+    path: '/v1/policies/current',
+    group: 'privacy',
+    auth: 'none',
+    summary: 'The current privacy-policy version and the purposes that need separate consent',
+    handler: 'privacy/handlers/get-policy',
+    response: { status: 200, body: policyResponse },
+    touches: {},
+  },
+  recordConsent: {
+    method: 'POST',
+    path: '/v1/me/consents',
+    group: 'privacy',
+    auth: 'user',
+    summary:
+      'Give or withdraw (accepted: false) consent to a purpose under the current policy; effective at once',
+    handler: 'privacy/handlers/post-consent',
+    request: { body: consentBody },
+    response: { status: 201, body: consentResponse },
+    touches: { table: 'readwrite' },
+  },
+  listConsents: {
+    method: 'GET',
+    path: '/v1/me/consents',
+    group: 'privacy',
+    auth: 'user',
+    summary: 'The account’s consent history (append-only)',
+    handler: 'privacy/handlers/get-consents',
+    response: { status: 200, body: consentsResponse },
+    touches: { table: 'read' },
   },
   verifyIdentity: {
     method: 'POST',

@@ -46,6 +46,8 @@ import type { IdentityDeps, VerificationProvider } from './identity/ports';
 import { DynamoOAuthStore } from './oauth/dynamo-oauth-store';
 import type { OAuthDeps } from './oauth/oauth-login';
 import { OAuthProviderError } from './oauth/ports';
+import type { ConsentDeps } from './privacy/consents';
+import { DynamoConsentStore } from './privacy/dynamo-consent-store';
 import { TencentCaptchaVerifier } from './providers/captcha/tencent-captcha-verifier';
 import {
   loadProviderCredentials,
@@ -95,6 +97,8 @@ export interface Deps {
   cards(): Promise<CardsDeps>;
   /** Webhook delivery of card events to hospitals. */
   webhooks(): Promise<WebhookDeps>;
+  /** The consent ledger. */
+  consents(): Promise<ConsentDeps>;
   /** Hospital clients' token endpoint. */
   hospitalAuth(): Promise<HospitalAuthDeps>;
   /** Hospital reads of their patients. */
@@ -273,6 +277,7 @@ export function buildDeps(env: NodeJS.ProcessEnv = process.env): Deps {
       audit: new DynamoAuditLog(dynamo, tableName, cryptoRandom),
       provider,
       indexer: index,
+      consents: new DynamoConsentStore(sealedTable),
     };
   });
 
@@ -368,6 +373,7 @@ export function buildDeps(env: NodeJS.ProcessEnv = process.env): Deps {
       // Only called for hospitals with verifyRelatives; built from the same provider as real-name.
       verifier: { name: 'lazy', verify: async (person) => (await identity()).provider.verify(person) },
       verificationLimits: config.identity.limits,
+      consents: new DynamoConsentStore(sealedTable),
       limiter: new DynamoRateLimiter(dynamo, tableName),
       newId: () => Buffer.from(cryptoRandom.bytes(16)).toString('base64url'),
     };
@@ -413,6 +419,13 @@ export function buildDeps(env: NodeJS.ProcessEnv = process.env): Deps {
     };
   });
 
+  const consents = once<ConsentDeps>(async () => ({
+    config: config.privacy,
+    clock: systemClock,
+    store: new DynamoConsentStore(await table()),
+    audit: new DynamoAuditLog(dynamo, tableName, cryptoRandom),
+  }));
+
   const authenticator = once<Authenticator>(async () => ({
     config: config.auth,
     clock: systemClock,
@@ -441,6 +454,7 @@ export function buildDeps(env: NodeJS.ProcessEnv = process.env): Deps {
     webhooks,
     hospitalAuth,
     hospitalReads,
+    consents,
   };
 }
 

@@ -192,6 +192,14 @@ export class DynamoAuthStore implements AuthStore {
           ),
         )),
         await this.#table.transactPut(this.#sessionItem(session), {}, notExists),
+        // The policy version this account accepted: what re-consent and the privacy centre read.
+        await this.#table.transactPut({
+          pk: `USER#${user.userId}`,
+          sk: 'CONSENTSTATE#privacy_policy',
+          accepted: true,
+          policyVersion: consent.policyVersion,
+          at: consent.at,
+        }),
       ]);
       return 'created';
     } catch (error) {

@@ -7,6 +7,7 @@ import { maskIdNumber, maskName, maskPhone } from '../crypto/mask';
 import { ageOn, parseIdNumber } from '../identity/id-number';
 import { normalisePersonName } from '../identity/person-name';
 import { VerificationUnavailableError } from '../identity/ports';
+import { requireConsent } from '../privacy/consents';
 import {
   type IdTypeCode,
   type InsuranceCode,
@@ -99,7 +100,7 @@ function hisPatient(card: CardRecord): HisPatient {
 
 /**
  * Creates a medical card for the account holder or a relative.
- * 1. the hospital exists; the account is real-name verified;
+ * 1. the hospital exists; the account is real-name verified and consents to `medical_card`;
  * 2. name, ID number (same rules as real-name) and phone are valid; a `01 self` card is the
  *    verified person; a patient under 14 is a child or grandchild (or 97 with the guardian flag)
  *    and comes with the guardian's consent to the current policy;
@@ -119,6 +120,7 @@ export async function createCard(
   const now = deps.clock.now();
   const target = hospital(deps, input.hospitalId);
   if (!(await deps.identities.isVerified(who.userId))) throw new AppError('real_name_required');
+  await requireConsent(deps.consents, who.userId, 'medical_card');
 
   const name = normalisePersonName(input.name);
   if (name === 'length' || name === 'characters')

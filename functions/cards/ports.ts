@@ -3,6 +3,7 @@ import type { Clock } from '../core/clock';
 import type { CardsConfig, HospitalConfig, IdentityConfig } from '../core/config';
 import type { BlindIndexer } from '../crypto/blind-index';
 import type { IdentityStore, VerificationProvider } from '../identity/ports';
+import type { ConsentStore } from '../privacy/consents';
 import type { IdTypeCode, InsuranceCode, RelationshipCode } from './codes';
 import type { CardEventPublisher } from './events';
 import type { HisClient } from './his';
@@ -105,5 +106,7 @@ export interface CardsDeps {
   /** Attempt limits for that check, the same as real-name verification's. */
   readonly verificationLimits: IdentityConfig['limits'];
   readonly limiter: RateLimiter;
+  /** Cards send health-related data to a hospital: they need the `medical_card` consent. */
+  readonly consents: Pick<ConsentStore, 'current'>;
   newId(): string;
 }

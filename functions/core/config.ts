@@ -24,6 +24,7 @@ export interface StageConfig {
   readonly cards: CardsConfig;
   readonly hospitals: readonly HospitalConfig[];
   readonly hospitalApi: HospitalApiConfig;
+  readonly privacy: PrivacyConfig;
   /** Days daily backups (and their copies in the other China region) are kept. */
   readonly backupRetentionDays: number;
   /** Reserved concurrency per function (`authorizer`, route groups); also a cost ceiling. */
@@ -50,6 +51,32 @@ export interface HospitalConfig {
   };
   /** Where card events are delivered (signed); its secret is `webhooks.<id>` in the provider secret. */
   readonly webhookUrl?: string;
+}
+
+/** A published version of the privacy policy. */
+export interface PolicyVersion {
+  readonly version: string;
+  readonly publishedAt: string;
+  /** A material change needs every user's renewed consent. */
+  readonly material: boolean;
+  readonly textUrl: string;
+  /** What accepting the policy itself covers (registration). */
+  readonly purposes: readonly string[];
+}
+
+/** Purposes that need their own, separate consent (PIPL art. 29: sensitive personal information). */
+export const separatePurposes = [
+  'sensitive_identity',
+  'medical_card',
+  'location',
+  'sdk_push',
+  'cross_border',
+] as const;
+export type SeparatePurpose = (typeof separatePurposes)[number];
+
+export interface PrivacyConfig {
+  /** Oldest first; the last is current. */
+  readonly policies: readonly [PolicyVersion, ...PolicyVersion[]];
 }
 
 export interface HospitalClientConfig {
@@ -176,9 +203,22 @@ export interface AuthConfig {
 const HOUR = 3600;
 const DAY = 24 * HOUR;
 
+const privacy: PrivacyConfig = {
+  policies: [
+    {
+      version: '2026-11-01',
+      publishedAt: '2026-11-01T00:00:00+08:00',
+      material: true,
+      textUrl: 'https://app.patient-onboarding.cn/privacy/2026-11-01',
+      purposes: ['account', 'sms_login'],
+    },
+  ],
+};
+const currentPolicy = privacy.policies[privacy.policies.length - 1] as PolicyVersion;
+
 /** Production defaults; the `local` stage changes only what running on one machine needs. */
 const prodAuth: AuthConfig = {
-  policy: { version: '2026-11-01', purposes: ['account', 'sms_login'] },
+  policy: { version: currentPolicy.version, purposes: currentPolicy.purposes },
   otp: { ttlSeconds: 300, maxAttempts: 3, resendAfterSeconds: 60 },
   limits: {
     perNumber: [
@@ -311,6 +351,7 @@ const localHospitalClients: readonly HospitalClientConfig[] = [
 ];
 
 const base = {
+  privacy,
   identity,
   oauth,
   cards,

@@ -434,6 +434,22 @@ export const problemCatalog = {
     title: { 'zh-CN': '未找到患者', en: 'Patient not found' },
     detail: { 'zh-CN': '本院没有该患者。', en: 'This hospital has no such patient.' },
   },
+  consent_required: {
+    status: 403,
+    title: { 'zh-CN': '需要您的单独同意', en: 'Separate consent required' },
+    detail: {
+      'zh-CN': '该功能处理敏感个人信息，需要您对该用途单独同意（见 purpose）。',
+      en: 'This feature processes sensitive personal information and needs your separate consent to the purpose (see purpose).',
+    },
+  },
+  policy_version_outdated: {
+    status: 409,
+    title: { 'zh-CN': '隐私政策版本已更新', en: 'Policy version outdated' },
+    detail: {
+      'zh-CN': '请针对当前版本的隐私政策（见 policyVersion）作出选择。',
+      en: 'Respond to the current policy version (see policyVersion).',
+    },
+  },
   store_unavailable: {
     status: 503,
     title: { 'zh-CN': '服务暂不可用', en: 'Service unavailable' },

@@ -2,6 +2,7 @@ import type { AuditLog, RateLimiter } from '../auth/ports';
 import type { Clock } from '../core/clock';
 import type { IdentityConfig } from '../core/config';
 import type { BlindIndexer } from '../crypto/blind-index';
+import type { ConsentStore } from '../privacy/consents';
 import type { IdType } from './id-number';
 
 export type VerificationOutcome = 'match' | 'mismatch' | 'not_found' | 'invalid' | 'limited';
@@ -52,4 +53,6 @@ export interface IdentityDeps {
   readonly audit: AuditLog;
   readonly provider: VerificationProvider;
   readonly indexer: BlindIndexer;
+  /** Verification processes sensitive personal information: it needs the separate consent. */
+  readonly consents: Pick<ConsentStore, 'current'>;
 }

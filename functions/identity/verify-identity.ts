@@ -1,6 +1,7 @@
 import type { Identity } from '../auth/authenticate';
 import { AppError } from '../core/errors';
 import { maskIdNumber, maskName } from '../crypto/mask';
+import { requireConsent } from '../privacy/consents';
 import { ageOn, type IdType, parseIdNumber } from './id-number';
 import { normalisePersonName } from './person-name';
 import { type IdentityDeps, type VerificationOutcome, VerificationUnavailableError } from './ports';
@@ -20,6 +21,7 @@ export interface VerifiedView {
 
 /**
  * Real-name verification of the signed-in account (name + ID number).
+ * 0. the account has consented to `sensitive_identity` (separately, PIPL art. 29), else 403;
  * 1. check name and number locally (no provider is paid for a typo): 400 identity_invalid;
  * 2. refuse people under 14 (a guardian adds them as a family card) and accounts already verified;
  * 3. refuse an ID number already verified on another account, before paying anyone;
@@ -44,6 +46,7 @@ export async function verifyIdentity(
       now.getTime(),
     );
 
+  await requireConsent(deps.consents, who.userId, 'sensitive_identity');
   const name = normalisePersonName(input.name);
   if (name === 'length' || name === 'characters') {
     throw new AppError('identity_invalid', { extensions: { reason: `name_${name}` } });

@@ -140,6 +140,22 @@ describe('real-name verification over HTTP', () => {
       },
     });
     const token = login.body.accessToken;
+    const noConsent = await call('/v1/me/identity/verify', {
+      token,
+      body: { name: '张三', idType: 'resident', idNumber: '11010519491231002X' },
+    });
+    expect(noConsent.status).toBe(403);
+    expect(noConsent.body).toMatchObject({ code: 'consent_required', purpose: 'sensitive_identity' });
+    const policy = await call('/v1/policies/current');
+    expect(policy.body).toMatchObject({
+      version: '2026-11-01',
+      separatePurposes: expect.arrayContaining(['sensitive_identity', 'medical_card']),
+    });
+    const given = await call('/v1/me/consents', {
+      token,
+      body: { purpose: 'sensitive_identity', policyVersion: policy.body.version, accepted: true },
+    });
+    expect(given.status).toBe(201);
     const mismatch = await call('/v1/me/identity/verify', {
       token,
       body: { name: '张四', idType: 'resident', idNumber: '11010519491231002X' },
@@ -248,6 +264,16 @@ describe('medical cards over HTTP', () => {
       },
     });
     const token = login.body.accessToken;
+    for (const purpose of ['sensitive_identity', 'medical_card']) {
+      expect(
+        (
+          await call('/v1/me/consents', {
+            token,
+            body: { purpose, policyVersion: '2026-11-01', accepted: true },
+          })
+        ).status,
+      ).toBe(201);
+    }
     const hospitals = await call('/v1/hospitals', { token });
     expect(hospitals.body.hospitals.map((h: { id: string }) => h.id)).toEqual(['h-pumch', 'h-renji']);
 
@@ -332,4 +358,48 @@ describe('medical cards over HTTP', () => {
     expect((await call(`/v1/me/cards/${spouse.body.card.id}`, { token, method: 'DELETE' })).status).toBe(204);
     expect((await call('/v1/me/cards', { token })).body.cards).toHaveLength(3);
   }, 30_000);
+});
+
+describe('consents over HTTP', () => {
+  it('records consents append-only, lists the history, and a withdrawal blocks the feature at once', async () => {
+    const sent = await call('/v1/auth/sms/send', { body: { phone: '13600007777', purpose: 'login' } });
+    const login = await call('/v1/auth/sms/verify', {
+      body: {
+        challengeId: sent.body.challengeId,
+        phone: '13600007777',
+        code: lastCode('+8613600007777'),
+        acceptPolicyVersion: '2026-11-01',
+      },
+    });
+    const token = login.body.accessToken;
+    const give = (accepted: boolean) =>
+      call('/v1/me/consents', {
+        token,
+        body: { purpose: 'sensitive_identity', policyVersion: '2026-11-01', accepted },
+      });
+    expect((await give(true)).status).toBe(201);
+    expect((await give(false)).status).toBe(201);
+    const blocked = await call('/v1/me/identity/verify', {
+      token,
+      body: { name: '张三', idType: 'resident', idNumber: '11010519491231002X' },
+    });
+    expect(blocked.body.code).toBe('consent_required');
+    const stale = await call('/v1/me/consents', {
+      token,
+      body: { purpose: 'medical_card', policyVersion: '2020-01-01', accepted: true },
+    });
+    expect(stale.status).toBe(409);
+    const history = await call('/v1/me/consents', { token });
+    const purposes = history.body.consents.map(
+      (c: { purpose: string; accepted: boolean }) => `${c.purpose}:${c.accepted}`,
+    );
+    expect(purposes).toEqual(
+      expect.arrayContaining([
+        'account:true',
+        'sms_login:true',
+        'sensitive_identity:true',
+        'sensitive_identity:false',
+      ]),
+    );
+  });
 });

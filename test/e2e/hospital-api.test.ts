@@ -71,6 +71,13 @@ async function patientWithCards() {
     acceptPolicyVersion: '2026-11-01',
   });
   const token = login.body.accessToken as string;
+  for (const purpose of ['sensitive_identity', 'medical_card']) {
+    await post(
+      '/v1/me/consents',
+      { purpose, policyVersion: '2026-11-01', accepted: true },
+      { authorization: `Bearer ${token}` },
+    );
+  }
   const li = identityFixtures.find((p) => p.name === '李四') as { name: string; idNumber: string };
   await post('/v1/me/identity/verify', { ...li, idType: 'resident' }, { authorization: `Bearer ${token}` });
   const mother = { name: '周慧', idNumber: withCheck('44030519600101222') };

@@ -20,6 +20,7 @@ import { stages } from '../../../functions/core/config';
 import { DynamoIdentityStore } from '../../../functions/identity/dynamo-identity-store';
 import { checkCharacter } from '../../../functions/identity/id-number';
 import { verifyIdentity } from '../../../functions/identity/verify-identity';
+import { DynamoConsentStore } from '../../../functions/privacy/dynamo-consent-store';
 import { standinCredentials } from '../../../functions/providers/credentials';
 import { FhirHisClient } from '../../../functions/providers/his/fhir-his-client';
 import { SignedJsonHisClient } from '../../../functions/providers/his/signed-json-his-client';
@@ -100,6 +101,7 @@ beforeEach(async () => {
     events: { publish: async (event) => void published.push(event) },
     verificationLimits: stages.prod.identity.limits,
     limiter: h.deps.limiter,
+    consents: new DynamoConsentStore(h.table),
     verifier: { name: 'test', verify: async (p) => (p.name === '假名' ? 'mismatch' : 'match') },
   };
 });
@@ -122,6 +124,7 @@ async function account(verifyAs: { name: string; idNumber: string } | null = ZHA
     client: { ipPrefix: 'x', userAgent: 'y' },
   });
   const who = { userId: login.user.id, sessionId: 's', amr: ['sms'] };
+  await grant(login.user.id, 'medical_card', true);
   if (verifyAs) {
     await verifyIdentity(
       {
@@ -132,12 +135,26 @@ async function account(verifyAs: { name: string; idNumber: string } | null = ZHA
         audit: h.deps.audit,
         indexer: h.indexer,
         provider: { name: 'test', verify: async () => 'match' },
+        consents: { current: async () => ({ accepted: true, policyVersion: POLICY }) },
       },
       who,
       { ...verifyAs, idType: 'resident' },
     );
   }
   return who;
+}
+
+async function grant(userId: string, purpose: 'medical_card', accepted: boolean) {
+  await new DynamoConsentStore(h.table).record({
+    userId,
+    purpose,
+    policyVersion: POLICY,
+    accepted,
+    at: h.clock.now().getTime(),
+    ipPrefix: 'x',
+    userAgent: 'y',
+    by: 'self',
+  });
 }
 
 const card = (
@@ -187,6 +204,17 @@ describe('createCard', () => {
       idNumber: child.idNumber,
       hisPatientId: expect.stringMatching(/^P\d+$/),
       cardNo: expect.stringMatching(/^JZK/),
+    });
+  });
+
+  it('needs the medical_card consent, and stops at once when it is withdrawn', async () => {
+    const who = await account();
+    await expect(createCard(deps, who, card(stranger()), key())).resolves.toMatchObject({ status: 201 });
+    h.clock.advance(1000);
+    await grant(who.userId, 'medical_card', false);
+    await expect(createCard(deps, who, card(stranger()), key())).rejects.toMatchObject({
+      code: 'consent_required',
+      extensions: { purpose: 'medical_card' },
     });
   });
 

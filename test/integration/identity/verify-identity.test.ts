@@ -14,6 +14,7 @@ import { DynamoIdentityStore } from '../../../functions/identity/dynamo-identity
 import { checkCharacter, type IdType } from '../../../functions/identity/id-number';
 import type { IdentityDeps, VerificationProvider } from '../../../functions/identity/ports';
 import { verifyIdentity } from '../../../functions/identity/verify-identity';
+import { DynamoConsentStore } from '../../../functions/privacy/dynamo-consent-store';
 import { standinCredentials } from '../../../functions/providers/credentials';
 import { AliyunId2MetaProvider } from '../../../functions/providers/verification/aliyun-id2meta-provider';
 import { TencentFaceIdProvider } from '../../../functions/providers/verification/tencent-faceid-provider';
@@ -65,8 +66,23 @@ beforeEach(async () => {
     audit: h.deps.audit,
     provider: tencent(),
     indexer: h.indexer,
+    consents: new DynamoConsentStore(h.table),
   };
 });
+
+/** What the privacy centre records when the user ticks the separate consent. */
+async function consent(userId: string, purpose: 'sensitive_identity' | 'medical_card', accepted = true) {
+  await new DynamoConsentStore(h.table).record({
+    userId,
+    purpose,
+    policyVersion: stages.prod.auth.policy.version,
+    accepted,
+    at: h.clock.now().getTime(),
+    ipPrefix: '198.19.0.0/24',
+    userAgent: 'test',
+    by: 'self',
+  });
+}
 
 /** A registered account, as the login feature creates it. */
 async function account(): Promise<Identity> {
@@ -85,6 +101,7 @@ async function account(): Promise<Identity> {
     acceptPolicyVersion: stages.prod.auth.policy.version,
     client: { ipPrefix: '198.19.0.0/24', userAgent: 'test' },
   });
+  await consent(login.user.id, 'sensitive_identity');
   return { userId: login.user.id, sessionId: 's', amr: ['sms'] };
 }
 
@@ -106,6 +123,21 @@ describe('verifyIdentity with Tencent FaceID', () => {
     await expect(verify(who, '张三', zhang.idNumber)).rejects.toMatchObject({
       code: 'identity_already_verified',
     });
+  });
+
+  it('needs the separate sensitive_identity consent, and a withdrawal stops it at once', async () => {
+    const who = await account();
+    h.clock.advance(1000);
+    await consent(who.userId, 'sensitive_identity', false);
+    const before = faceid.calls.length;
+    await expect(verify(who, '张三', zhang.idNumber)).rejects.toMatchObject({
+      code: 'consent_required',
+      extensions: { purpose: 'sensitive_identity' },
+    });
+    expect(faceid.calls.length).toBe(before);
+    h.clock.advance(1000);
+    await consent(who.userId, 'sensitive_identity', true);
+    await expect(verify(who, '张三', zhang.idNumber)).resolves.toMatchObject({ status: 'verified' });
   });
 
   it('answers mismatch and not found with 422 codes', async () => {

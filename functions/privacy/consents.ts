@@ -1,0 +1,99 @@
+import type { Identity } from '../auth/authenticate';
+import type { AuditLog } from '../auth/ports';
+import type { Clock } from '../core/clock';
+import type { PolicyVersion, PrivacyConfig, SeparatePurpose } from '../core/config';
+import { AppError } from '../core/errors';
+
+export type ConsentPurpose = SeparatePurpose | 'privacy_policy';
+
+export interface ConsentEntry {
+  readonly userId: string;
+  readonly purpose: ConsentPurpose;
+  readonly policyVersion: string;
+  readonly accepted: boolean;
+  readonly at: number;
+  readonly ipPrefix: string;
+  readonly userAgent: string;
+  readonly by: 'self' | 'guardian';
+}
+
+/** Port: the append-only consent ledger and each purpose's current state. */
+export interface ConsentStore {
+  /** Appends the entry and sets the purpose's current state, in one transaction. */
+  record(entry: ConsentEntry): Promise<void>;
+  current(
+    userId: string,
+    purpose: ConsentPurpose,
+  ): Promise<{ accepted: boolean; policyVersion: string } | undefined>;
+  history(userId: string): Promise<ConsentEntry[]>;
+}
+
+export interface ConsentDeps {
+  readonly config: PrivacyConfig;
+  readonly clock: Clock;
+  readonly store: ConsentStore;
+  readonly audit: AuditLog;
+}
+
+export function currentPolicy(config: PrivacyConfig): PolicyVersion {
+  return config.policies[config.policies.length - 1] as PolicyVersion;
+}
+
+/**
+ * Gives or withdraws consent for one purpose under the current policy version; withdrawal
+ * (`accepted: false`) takes effect at once, since features check the current state on every use.
+ * Accepting `privacy_policy` is accepting a new policy version.
+ */
+export async function recordConsent(
+  deps: ConsentDeps,
+  who: Identity,
+  input: { purpose: ConsentPurpose; policyVersion: string; accepted: boolean },
+  client: { ipPrefix: string; userAgent: string },
+): Promise<ConsentEntry> {
+  const policy = currentPolicy(deps.config);
+  if (input.policyVersion !== policy.version) {
+    throw new AppError('policy_version_outdated', { extensions: { policyVersion: policy.version } });
+  }
+  const entry: ConsentEntry = {
+    userId: who.userId,
+    purpose: input.purpose,
+    policyVersion: policy.version,
+    accepted: input.accepted,
+    at: deps.clock.now().getTime(),
+    ipPrefix: client.ipPrefix,
+    userAgent: client.userAgent.slice(0, 256),
+    by: 'self',
+  };
+  await deps.store.record(entry);
+  await deps.audit.record(
+    {
+      event: 'consent.changed',
+      userId: who.userId,
+      detail: { purpose: entry.purpose, accepted: entry.accepted, policyVersion: entry.policyVersion },
+    },
+    entry.at,
+  );
+  return entry;
+}
+
+export function consentView(entry: ConsentEntry) {
+  return {
+    purpose: entry.purpose,
+    policyVersion: entry.policyVersion,
+    accepted: entry.accepted,
+    at: new Date(entry.at).toISOString(),
+    by: entry.by,
+    ipPrefix: entry.ipPrefix,
+    userAgent: entry.userAgent,
+  };
+}
+
+/** Features call this before using data for a purpose that needs separate consent. */
+export async function requireConsent(
+  store: Pick<ConsentStore, 'current'>,
+  userId: string,
+  purpose: SeparatePurpose,
+): Promise<void> {
+  const state = await store.current(userId, purpose);
+  if (state?.accepted !== true) throw new AppError('consent_required', { extensions: { purpose } });
+}
