@@ -135,6 +135,7 @@ export const routes = {
     path: '/v1/auth/logout',
     group: 'auth',
     auth: 'user',
+    allowsStalePolicy: true,
     summary: 'Revoke this session',
     handler: 'auth/handlers/post-logout',
     response: { status: 204 },
@@ -396,6 +397,7 @@ export const routes = {
     path: '/v1/me/consents',
     group: 'privacy',
     auth: 'user',
+    allowsStalePolicy: true,
     summary:
       'Give or withdraw (accepted: false) consent to a purpose under the current policy; effective at once',
     handler: 'privacy/handlers/post-consent',
@@ -408,6 +410,7 @@ export const routes = {
     path: '/v1/me/consents',
     group: 'privacy',
     auth: 'user',
+    allowsStalePolicy: true,
     summary: 'The account’s consent history (append-only)',
     handler: 'privacy/handlers/get-consents',
     response: { status: 200, body: consentsResponse },

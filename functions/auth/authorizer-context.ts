@@ -9,6 +9,8 @@ export type AuthorizerContext =
       readonly userId: string;
       readonly sessionId: string;
       readonly amr: string;
+      /** The privacy-policy version the person last accepted ('' when unknown). */
+      readonly policyVersion: string;
     }
   | {
       readonly ok: true;

@@ -437,6 +437,11 @@ export class DynamoAuthStore implements AuthStore {
     return sessions;
   }
 
+  async acceptedPolicyVersion(userId: string): Promise<string | undefined> {
+    const stored = await this.#table.get({ pk: `USER#${userId}`, sk: 'CONSENTSTATE#privacy_policy' });
+    return stored?.item.accepted === true ? String(stored.item.policyVersion) : undefined;
+  }
+
   async getLoginLock(phoneToken: string): Promise<number | undefined> {
     const out = await this.#client.send(
       new GetItemCommand({

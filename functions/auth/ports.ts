@@ -109,6 +109,8 @@ export interface AuthStore {
   revokeSession(userId: string, familyId: string, now: number): Promise<void>;
   listSessions(userId: string): Promise<SessionRecord[]>;
 
+  /** The privacy-policy version the account last accepted. */
+  acceptedPolicyVersion(userId: string): Promise<string | undefined>;
   /** A lock on SMS login for a number, until epoch ms, or undefined. */
   getLoginLock(phoneToken: string): Promise<number | undefined>;
   lockLogin(phoneToken: string, until: number): Promise<void>;

@@ -450,6 +450,14 @@ export const problemCatalog = {
       en: 'Respond to the current policy version (see policyVersion).',
     },
   },
+  policy_reconsent_required: {
+    status: 428,
+    title: { 'zh-CN': '隐私政策已更新，请重新阅读并同意', en: 'Please accept the updated privacy policy' },
+    detail: {
+      'zh-CN': '隐私政策有重要变更，同意新版本（见 policyVersion）后才能继续使用。',
+      en: 'The privacy policy changed materially; accept the new version (policyVersion) to continue.',
+    },
+  },
   store_unavailable: {
     status: 503,
     title: { 'zh-CN': '服务暂不可用', en: 'Service unavailable' },

@@ -32,6 +32,8 @@ export interface RouteDefinition {
   readonly group: string;
   /** `user`: an access token of a signed-in person; `hospital`: a hospital client's token with `scope`. */
   readonly auth: 'none' | 'user' | 'hospital';
+  /** Still served after a material policy change the user has not accepted (consent, export, deletion). */
+  readonly allowsStalePolicy?: boolean;
   /** For `hospital` routes: the scope the token must carry. */
   readonly scope?: 'patients:read' | 'events:read';
   readonly summary: string;

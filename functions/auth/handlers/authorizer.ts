@@ -54,6 +54,7 @@ export async function handler(
       };
     }
     const identity = await authenticate(deps, authorization);
+    const policyVersion = (await deps.store.acceptedPolicyVersion(identity.userId)) ?? '';
     return {
       isAuthorized: true,
       context: {
@@ -62,6 +63,7 @@ export async function handler(
         userId: identity.userId,
         sessionId: identity.sessionId,
         amr: identity.amr.join(','),
+        policyVersion,
       },
     };
   } catch (error) {

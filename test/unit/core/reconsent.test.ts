@@ -1,0 +1,74 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { stages } from '../../../functions/core/config';
+import { edgePipeline, requiredPolicyVersion } from '../../../functions/core/http-handler';
+import type { RouteDefinition } from '../../../functions/core/route';
+import { setDeps } from '../../../functions/wiring';
+import { localDeps } from '../../helpers/deps';
+import { apiEvent, testContext } from '../../helpers/events';
+
+const policy = (version: string, material: boolean) => ({
+  version,
+  publishedAt: `${version}T00:00:00+08:00`,
+  material,
+  textUrl: `https://example.invalid/${version}`,
+  purposes: ['account'],
+});
+
+const route = (allowsStalePolicy: boolean): RouteDefinition => ({
+  method: 'GET',
+  path: '/x',
+  group: 'test',
+  auth: 'user',
+  allowsStalePolicy,
+  summary: 'x',
+  handler: 'x',
+  response: { status: 200 },
+  touches: {},
+});
+
+/** A request as the authorizer passes it on: a signed-in person who accepted `accepted`. */
+function as(accepted: string) {
+  const event = apiEvent({ path: '/x' });
+  (event.requestContext as unknown as { authorizer: unknown }).authorizer = {
+    lambda: { ok: true, kind: 'user', userId: 'u1', sessionId: 's1', amr: 'sms', policyVersion: accepted },
+  };
+  return event;
+}
+
+function withPolicies(policies: ReturnType<typeof policy>[]) {
+  const deps = localDeps();
+  setDeps({
+    ...deps,
+    config: { ...stages.local, privacy: { policies: policies as [ReturnType<typeof policy>] } },
+  });
+}
+afterAll(() => setDeps(undefined));
+
+const served = edgePipeline('x', route(false), async () => ({ body: undefined, status: 204 }));
+const consentLike = edgePipeline('x', route(true), async () => ({ body: undefined, status: 204 }));
+
+describe('policy re-consent', () => {
+  it('answers 428 with the new version after a material change until it is accepted', async () => {
+    withPolicies([policy('2026-11-01', true), policy('2027-03-01', true)]);
+    const response = await served(as('2026-11-01'), testContext);
+    expect(response.statusCode).toBe(428);
+    expect(JSON.parse(response.body ?? '{}')).toMatchObject({
+      code: 'policy_reconsent_required',
+      policyVersion: '2027-03-01',
+    });
+    expect((await served(as('2027-03-01'), testContext)).statusCode).toBe(204);
+  });
+
+  it('keeps serving the consent routes so the user can accept', async () => {
+    withPolicies([policy('2026-11-01', true), policy('2027-03-01', true)]);
+    expect((await consentLike(as('2026-11-01'), testContext)).statusCode).toBe(204);
+  });
+
+  it('does not block for a non-material version', async () => {
+    withPolicies([policy('2026-11-01', true), policy('2027-03-01', false)]);
+    expect(requiredPolicyVersion([policy('2026-11-01', true), policy('2027-03-01', false)])).toBe(
+      '2026-11-01',
+    );
+    expect((await served(as('2026-11-01'), testContext)).statusCode).toBe(204);
+  });
+});
