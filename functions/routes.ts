@@ -44,7 +44,13 @@ import {
   oauthOutcomeResponse,
   providerParams,
 } from './oauth/schema';
-import { consentBody, consentResponse, consentsResponse, policyResponse } from './privacy/schema';
+import {
+  consentBody,
+  consentResponse,
+  consentsResponse,
+  exportResponse,
+  policyResponse,
+} from './privacy/schema';
 import { healthResponse, openApiResponse } from './system/schema';
 
 /** Login routes read and write the table, seal and open phones, use the app secret and sign tokens. */
@@ -404,6 +410,17 @@ export const routes = {
     request: { body: consentBody },
     response: { status: 201, body: consentResponse },
     touches: { table: 'readwrite' },
+  },
+  exportMyData: {
+    method: 'GET',
+    path: '/v1/me/export',
+    group: 'privacy',
+    auth: 'user',
+    allowsStalePolicy: true,
+    summary: 'Everything held about me, unmasked, with the audit trail of who read it (audited)',
+    handler: 'privacy/handlers/get-export',
+    response: { status: 200, body: exportResponse },
+    touches: { table: 'readwrite', dataKey: 'decrypt' },
   },
   listConsents: {
     method: 'GET',

@@ -48,6 +48,7 @@ import type { OAuthDeps } from './oauth/oauth-login';
 import { OAuthProviderError } from './oauth/ports';
 import type { ConsentDeps } from './privacy/consents';
 import { DynamoConsentStore } from './privacy/dynamo-consent-store';
+import type { ExportDeps } from './privacy/export-data';
 import { TencentCaptchaVerifier } from './providers/captcha/tencent-captcha-verifier';
 import {
   loadProviderCredentials,
@@ -99,6 +100,8 @@ export interface Deps {
   webhooks(): Promise<WebhookDeps>;
   /** The consent ledger. */
   consents(): Promise<ConsentDeps>;
+  /** Access and copy: the export of everything held about a person. */
+  privacyExport(): Promise<ExportDeps>;
   /** Hospital clients' token endpoint. */
   hospitalAuth(): Promise<HospitalAuthDeps>;
   /** Hospital reads of their patients. */
@@ -419,6 +422,17 @@ export function buildDeps(env: NodeJS.ProcessEnv = process.env): Deps {
     };
   });
 
+  const privacyExport = once<ExportDeps>(async () => {
+    const sealedTable = await table();
+    return {
+      clock: systemClock,
+      table: sealedTable,
+      auth: new DynamoAuthStore(sealedTable),
+      cards: new DynamoCardStore(sealedTable),
+      consents: new DynamoConsentStore(sealedTable),
+      audit: new DynamoAuditLog(dynamo, tableName, cryptoRandom),
+    };
+  });
   const consents = once<ConsentDeps>(async () => ({
     config: config.privacy,
     clock: systemClock,
@@ -455,6 +469,7 @@ export function buildDeps(env: NodeJS.ProcessEnv = process.env): Deps {
     hospitalAuth,
     hospitalReads,
     consents,
+    privacyExport,
   };
 }
 

@@ -34,6 +34,7 @@ export class DynamoAuditLog implements AuditLog {
             pk: `AUDIT#${at.slice(0, 10)}#${this.#random.int(0, SHARDS)}`,
             sk: `${at}#${id}`,
             ...entry,
+            ...(entry.userId ? { auditUser: `USER#${entry.userId}`, auditAt: `${at}#${id}` } : {}),
             at,
             ttl: Math.floor(now / 1000) + RETENTION_SECONDS,
           },

@@ -32,3 +32,16 @@ const consent = z.object({
 
 export const consentResponse = z.object({ consent }).meta({ id: 'ConsentEnvelope' });
 export const consentsResponse = z.object({ consents: z.array(consent) }).meta({ id: 'Consents' });
+
+export const exportResponse = z
+  .object({
+    exportedAt: z.iso.datetime(),
+    profile: z.record(z.string(), z.unknown()).nullable(),
+    identity: z.record(z.string(), z.unknown()).nullable(),
+    cards: z.array(z.record(z.string(), z.unknown())),
+    linkedLogins: z.array(z.record(z.string(), z.unknown())),
+    sessions: z.array(z.record(z.string(), z.unknown())),
+    consents: z.array(z.record(z.string(), z.unknown())),
+    audit: z.array(z.record(z.string(), z.unknown())),
+  })
+  .meta({ id: 'MyDataExport' });

@@ -9,7 +9,14 @@ export const tableDefinition = {
   sortKey: { name: 'sk', type: 'S' },
   /** Epoch seconds; DynamoDB deletes expired items eventually, so expiry is always checked in code too. */
   timeToLiveAttribute: 'ttl',
-  globalSecondaryIndexes: [] as ReadonlyArray<{
+  globalSecondaryIndexes: [
+    // Sparse: only audit entries about a person carry these, so the export can list who read their data.
+    {
+      indexName: 'auditByUser',
+      partitionKey: { name: 'auditUser', type: 'S' },
+      sortKey: { name: 'auditAt', type: 'S' },
+    },
+  ] as ReadonlyArray<{
     readonly indexName: string;
     readonly partitionKey: { readonly name: string; readonly type: 'S' };
     readonly sortKey?: { readonly name: string; readonly type: 'S' };

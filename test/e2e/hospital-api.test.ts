@@ -170,6 +170,26 @@ describe('hospital API over HTTP', () => {
     expect((await get(`/v1/hospital/patients/${pumchPatient}`)).status).toBe(401);
     // And a hospital token opens no user routes.
     expect((await get('/v1/me', pumch)).status).toBe(401);
+
+    // The patient's own export shows everything held, unmasked, and who read it.
+    const exported = await get('/v1/me/export', userToken);
+    expect(exported.status).toBe(200);
+    expect(exported.body.profile).toMatchObject({ phone: '+8613500001111', realNameVerified: true });
+    expect(exported.body.identity).toMatchObject({ name: '李四', idType: 'resident' });
+    expect(
+      exported.body.cards
+        .map((c: { name: string; hospitalId: string }) => `${c.name}@${c.hospitalId}`)
+        .sort(),
+    ).toEqual(['周慧@h-pumch', '周慧@h-renji']);
+    expect(exported.body.consents.map((c: { purpose: string }) => c.purpose)).toEqual(
+      expect.arrayContaining(['account', 'sms_login', 'sensitive_identity', 'medical_card']),
+    );
+    const hospitalReads = exported.body.audit.filter((a: { event: string }) => a.event === 'hospital.read');
+    expect(hospitalReads.length).toBeGreaterThanOrEqual(3);
+    expect(hospitalReads[0].detail).toMatchObject({ clientId: 'pumch-his', hospitalId: 'h-pumch' });
+    expect(exported.body.audit.map((a: { event: string }) => a.event)).toEqual(
+      expect.arrayContaining(['user.registered', 'card.created', 'identity.verification']),
+    );
   });
 });
 

@@ -1,0 +1,108 @@
+import { QueryCommand } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { Identity } from '../auth/authenticate';
+import type { AuditLog, AuthStore } from '../auth/ports';
+import { cardDetail } from '../cards/card-service';
+import type { CardStore } from '../cards/ports';
+import type { Clock } from '../core/clock';
+import type { SealedTable } from '../store/sealed-table';
+import { type ConsentStore, consentView } from './consents';
+
+export interface ExportDeps {
+  readonly clock: Clock;
+  readonly table: SealedTable;
+  readonly auth: Pick<AuthStore, 'getUser' | 'listLinks' | 'listSessions'>;
+  readonly cards: Pick<CardStore, 'list'>;
+  readonly consents: Pick<ConsentStore, 'history'>;
+  readonly audit: AuditLog;
+}
+
+const iso = (ms: unknown) => (typeof ms === 'number' ? new Date(ms).toISOString() : null);
+
+/** Audit entries about the person, newest first (the sparse `auditByUser` index). */
+async function auditAbout(table: SealedTable, userId: string) {
+  const entries: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await table.client.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        IndexName: 'auditByUser',
+        KeyConditionExpression: 'auditUser = :u',
+        ExpressionAttributeValues: marshall({ ':u': `USER#${userId}` }),
+        ScanIndexForward: false,
+        ...(start ? { ExclusiveStartKey: start as never } : {}),
+      }),
+    );
+    for (const raw of page.Items ?? []) {
+      const { event, at, detail, sessionId } = unmarshall(raw) as Record<string, unknown>;
+      entries.push({ event, at, ...(sessionId ? { sessionId } : {}), ...(detail ? { detail } : {}) });
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return entries;
+}
+
+/**
+ * PIPL art. 45 (access and copy): one document with everything held about the person, unmasked
+ * for them: profile, verified identity, cards, linked logins, sessions, consent history, and the
+ * audit trail of who did what with their data (hospitals' reads included). The export is audited.
+ */
+export async function exportMyData(deps: ExportDeps, who: Identity) {
+  const [user, identity, cards, links, sessions, consents, audit] = await Promise.all([
+    deps.auth.getUser(who.userId),
+    deps.table.get<{ name: string; idNumber: string; birthDate: string }>({
+      pk: `USER#${who.userId}`,
+      sk: 'IDENTITY',
+    }),
+    deps.cards.list(who.userId),
+    deps.auth.listLinks(who.userId),
+    deps.auth.listSessions(who.userId),
+    deps.consents.history(who.userId),
+    auditAbout(deps.table, who.userId),
+  ]);
+  const now = deps.clock.now();
+  await deps.audit.record(
+    { event: 'privacy.export', userId: who.userId, sessionId: who.sessionId },
+    now.getTime(),
+  );
+  return {
+    exportedAt: now.toISOString(),
+    profile: user
+      ? {
+          id: user.userId,
+          phone: user.phone,
+          createdAt: iso(user.createdAt),
+          realNameVerified: user.realNameVerified,
+        }
+      : null,
+    identity: identity
+      ? {
+          name: identity.sealed.name,
+          idType: identity.item.idType,
+          idNumber: identity.sealed.idNumber,
+          birthDate: identity.sealed.birthDate ?? null,
+          verifiedAt: iso(identity.item.verifiedAt),
+          provider: identity.item.provider,
+        }
+      : null,
+    cards: cards.map(cardDetail),
+    linkedLogins: links.map((l) => ({
+      provider: l.provider,
+      linkedAt: iso(l.linkedAt),
+      nickname: l.nickname ?? null,
+      avatarUrl: l.avatarUrl ?? null,
+    })),
+    sessions: sessions.map((s) => ({
+      id: s.familyId,
+      createdAt: iso(s.createdAt),
+      lastUsedAt: iso(s.lastUsedAt),
+      revokedAt: iso(s.revokedAt),
+      amr: [...s.amr],
+      ipPrefix: s.ipPrefix,
+      userAgent: s.userAgent,
+    })),
+    consents: consents.sort((a, b) => a.at - b.at).map(consentView),
+    audit,
+  };
+}
