@@ -82,6 +82,16 @@ export const meResponse = z
     phoneMasked: z.string(),
     realNameVerified: z.boolean(),
     createdAt: z.iso.datetime(),
+    policy: z
+      .object({
+        current: z.string(),
+        publishedAt: z.string(),
+        textUrl: z.string(),
+        accepted: z.string().nullable(),
+        reconsentRequired: z.boolean(),
+        newerVersionAvailable: z.boolean(),
+      })
+      .meta({ description: 'The current privacy policy and what this account last accepted' }),
   })
   .meta({ id: 'Me' });
 

@@ -5,10 +5,10 @@ import type { Identity } from '../auth/authenticate';
 import type { AuthorizerContext } from '../auth/authorizer-context';
 import { type RouteId, routes } from '../routes';
 import { type Deps, getDeps } from '../wiring';
-import type { PolicyVersion } from './config';
 import { AppError, type FieldIssue, ValidationError } from './errors';
 import { logger } from './logger';
 import { type Lang, negotiateLang } from './messages';
+import { policyStatus } from './policy-status';
 import { renderProblem } from './problem';
 import type { RouteDefinition } from './route';
 
@@ -176,27 +176,15 @@ function refusal(verdict: AuthorizerContext | undefined): AppError {
   );
 }
 
-/**
- * The newest material policy version, which every user must have accepted: a later non-material
- * version is only reported (GET /v1/me).
- */
-export function requiredPolicyVersion(policies: readonly PolicyVersion[]): string | undefined {
-  return [...policies].reverse().find((p) => p.material)?.version;
-}
-
 function requireIdentity(route: RouteDefinition) {
   const requireIdentityBefore = (request: Request): void => {
     const edge = request.event.edge as EdgeState;
     const verdict = verdictOf(request);
     if (verdict?.ok !== true || verdict.kind !== 'user') throw refusal(verdict);
     if (!route.allowsStalePolicy) {
-      const { policies } = getDeps().config.privacy;
-      const required = requiredPolicyVersion(policies);
-      const accepted = policies.findIndex((p) => p.version === verdict.policyVersion);
-      if (required !== undefined && accepted < policies.findIndex((p) => p.version === required)) {
-        throw new AppError('policy_reconsent_required', {
-          extensions: { policyVersion: (policies[policies.length - 1] as PolicyVersion).version },
-        });
+      const status = policyStatus(getDeps().config.privacy.policies, verdict.policyVersion);
+      if (status.reconsentRequired) {
+        throw new AppError('policy_reconsent_required', { extensions: { policyVersion: status.current } });
       }
     }
     edge.identity = {

@@ -83,6 +83,12 @@ describe('SMS login over HTTP', () => {
       id: login.body.user.id,
       phoneMasked: '139****5678',
       realNameVerified: false,
+      policy: {
+        current: '2026-11-01',
+        accepted: '2026-11-01',
+        reconsentRequired: false,
+        newerVersionAvailable: false,
+      },
     });
 
     const sessions = await call('/v1/me/sessions', { token: login.body.accessToken });

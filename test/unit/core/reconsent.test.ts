@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { stages } from '../../../functions/core/config';
-import { edgePipeline, requiredPolicyVersion } from '../../../functions/core/http-handler';
+import { edgePipeline } from '../../../functions/core/http-handler';
+import { policyStatus, requiredPolicyVersion } from '../../../functions/core/policy-status';
 import type { RouteDefinition } from '../../../functions/core/route';
 import { setDeps } from '../../../functions/wiring';
 import { localDeps } from '../../helpers/deps';
@@ -70,5 +71,40 @@ describe('policy re-consent', () => {
       '2026-11-01',
     );
     expect((await served(as('2026-11-01'), testContext)).statusCode).toBe(204);
+  });
+});
+
+describe('policy status (GET /v1/me)', () => {
+  const published = [
+    policy('2026-11-01', true),
+    policy('2027-01-01', false),
+    policy('2027-03-01', true),
+  ] as const;
+
+  it('reports a newer non-material version without requiring re-consent', () => {
+    expect(policyStatus([published[0], published[1]], '2026-11-01')).toMatchObject({
+      current: '2027-01-01',
+      accepted: '2026-11-01',
+      reconsentRequired: false,
+      newerVersionAvailable: true,
+    });
+  });
+
+  it('requires re-consent once a later material version is published', () => {
+    expect(policyStatus(published, '2027-01-01')).toMatchObject({
+      accepted: '2027-01-01',
+      reconsentRequired: true,
+      newerVersionAvailable: true,
+    });
+    expect(policyStatus(published, '2027-03-01')).toMatchObject({
+      reconsentRequired: false,
+      newerVersionAvailable: false,
+    });
+  });
+
+  it('treats a version never published, or none, as nothing accepted', () => {
+    for (const accepted of [undefined, '', '1999-01-01']) {
+      expect(policyStatus(published, accepted)).toMatchObject({ accepted: null, reconsentRequired: true });
+    }
   });
 });
