@@ -94,7 +94,7 @@ export async function benchAuth(endpoint: string, n = 300) {
     random,
     store: new DynamoAuthStore(table),
     limiter: new DynamoRateLimiter(client, tableName),
-    audit: new DynamoAuditLog(client, tableName, random),
+    audit: new DynamoAuditLog(client, tableName, random, keys.auditKey),
     metrics: noMetrics,
     sms: { name: 'bench', send: async (m: SmsMessage) => void outbox.set(m.phone, m.code) },
     captcha: { verify: async () => true },

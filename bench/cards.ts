@@ -57,7 +57,7 @@ export async function benchCards(endpoint: string, accounts = 20, cardsPerAccoun
     store: new DynamoCardStore(table),
     identities: new DynamoIdentityStore(table),
     indexer,
-    audit: new DynamoAuditLog(client, tableName, random),
+    audit: new DynamoAuditLog(client, tableName, random, keys.auditKey),
     queue: { enqueue: async () => undefined },
     his: () =>
       new FhirHisClient({

@@ -161,6 +161,9 @@ export function buildDeps(env: NodeJS.ProcessEnv = process.env): Deps {
   const sealer = once<Sealer>(async () => new EncryptingSealer(await keyring(), config.dataKeyCache));
   const indexer = once(async () => new BlindIndexer((await appKeys()).indexKey));
   const table = once(async () => new SealedTable({ client: dynamo, tableName, sealer: await sealer() }));
+  const auditLog = once(
+    async () => new DynamoAuditLog(dynamo, tableName, cryptoRandom, (await appKeys()).auditKey),
+  );
 
   const providerCredentials = once<ProviderCredentials>(async () =>
     keySource === 'local'
@@ -235,7 +238,7 @@ export function buildDeps(env: NodeJS.ProcessEnv = process.env): Deps {
       random: cryptoRandom,
       store: new DynamoAuthStore(sealedTable),
       limiter: new DynamoRateLimiter(dynamo, tableName),
-      audit: new DynamoAuditLog(dynamo, tableName, cryptoRandom),
+      audit: await auditLog(),
       metrics,
       // Provider credentials are read when a code is first sent, so routes that never send never ask.
       sms: { name: 'providers', send: async (message) => (await smsSender()).send(message) },
@@ -277,7 +280,7 @@ export function buildDeps(env: NodeJS.ProcessEnv = process.env): Deps {
       clock: systemClock,
       store: new DynamoIdentityStore(sealedTable),
       limiter: new DynamoRateLimiter(dynamo, tableName),
-      audit: new DynamoAuditLog(dynamo, tableName, cryptoRandom),
+      audit: await auditLog(),
       provider,
       indexer: index,
       consents: new DynamoConsentStore(sealedTable),
@@ -365,7 +368,7 @@ export function buildDeps(env: NodeJS.ProcessEnv = process.env): Deps {
       store: new DynamoCardStore(sealedTable),
       identities: new DynamoIdentityStore(sealedTable),
       indexer: index,
-      audit: new DynamoAuditLog(dynamo, tableName, cryptoRandom),
+      audit: await auditLog(),
       queue: env.REGISTRATION_QUEUE_URL
         ? new SqsJobQueue<RegistrationJob>(new SQSClient({ region }), env.REGISTRATION_QUEUE_URL)
         : new InProcessJobQueue<RegistrationJob>((job) => registerCard(deps, job)),
@@ -417,7 +420,7 @@ export function buildDeps(env: NodeJS.ProcessEnv = process.env): Deps {
       clock: systemClock,
       cards: new DynamoCardStore(sealedTable),
       indexer: index,
-      audit: new DynamoAuditLog(dynamo, tableName, cryptoRandom),
+      audit: await auditLog(),
       holderName: (userId: string) => holderNameFrom(sealedTable, userId),
     };
   });
@@ -430,14 +433,14 @@ export function buildDeps(env: NodeJS.ProcessEnv = process.env): Deps {
       auth: new DynamoAuthStore(sealedTable),
       cards: new DynamoCardStore(sealedTable),
       consents: new DynamoConsentStore(sealedTable),
-      audit: new DynamoAuditLog(dynamo, tableName, cryptoRandom),
+      audit: await auditLog(),
     };
   });
   const consents = once<ConsentDeps>(async () => ({
     config: config.privacy,
     clock: systemClock,
     store: new DynamoConsentStore(await table()),
-    audit: new DynamoAuditLog(dynamo, tableName, cryptoRandom),
+    audit: await auditLog(),
   }));
 
   const authenticator = once<Authenticator>(async () => ({

@@ -12,14 +12,22 @@ export interface KeyMaterial {
   readonly indexKey: Uint8Array;
   /** HMAC key for one-time codes, so a table dump cannot be brute-forced offline. */
   readonly otpPepper: Uint8Array;
+  /** HMAC key of the audit hash chain: without it an edited entry cannot be re-chained. */
+  readonly auditKey: Uint8Array;
 }
 
+export type AppKeys = Pick<KeyMaterial, 'indexKey' | 'otpPepper' | 'auditKey'>;
+
 /**
- * Both HMAC keys come from one application secret, separated by HKDF labels: one secret to store
- * and rotate, and a leak of one derived key says nothing about the other.
+ * The HMAC keys come from one application secret, separated by HKDF labels: one secret to store
+ * and rotate, and a leak of one derived key says nothing about the others.
  */
-export function deriveAppKeys(appSecret: string | Uint8Array): Pick<KeyMaterial, 'indexKey' | 'otpPepper'> {
+export function deriveAppKeys(appSecret: string | Uint8Array): AppKeys {
   const derive = (label: string) =>
     new Uint8Array(hkdfSync('sha256', appSecret, 'patient-onboarding', label, 32));
-  return { indexKey: derive('blind-index-v1'), otpPepper: derive('otp-pepper-v1') };
+  return {
+    indexKey: derive('blind-index-v1'),
+    otpPepper: derive('otp-pepper-v1'),
+    auditKey: derive('audit-chain-v1'),
+  };
 }

@@ -1,6 +1,6 @@
 import { KmsKeyringNode } from '@aws-crypto/client-node';
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { deriveAppKeys, type KeyMaterial } from './key-source';
+import { type AppKeys, deriveAppKeys, type KeyMaterial } from './key-source';
 
 /**
  * KMS wraps the data keys. Building the keyring calls nothing; KMS is asked when a data key is
@@ -12,10 +12,7 @@ export function kmsKeyring(dataKeyArn: string): KeyMaterial['keyring'] {
 }
 
 /** The application secret (blind-index key and OTP pepper derive from it), read once per cold start. */
-export async function loadAppKeys(
-  secrets: SecretsManagerClient,
-  appSecretArn: string,
-): Promise<Pick<KeyMaterial, 'indexKey' | 'otpPepper'>> {
+export async function loadAppKeys(secrets: SecretsManagerClient, appSecretArn: string): Promise<AppKeys> {
   const secret = await secrets.send(new GetSecretValueCommand({ SecretId: appSecretArn }));
   if (!secret.SecretString || secret.SecretString.length < 32)
     throw new Error('application secret is missing or short');

@@ -76,7 +76,7 @@ export async function authHarness(
     random: cryptoRandom,
     store,
     limiter: new DynamoRateLimiter(client, tableName),
-    audit: new DynamoAuditLog(client, tableName, cryptoRandom),
+    audit: new DynamoAuditLog(client, tableName, cryptoRandom, keys.auditKey),
     metrics: noMetrics,
     sms,
     captcha,
