@@ -7,7 +7,8 @@ import {
   UpdateItemCommand,
   type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { queryAll } from '../store/query-all';
 import type { SealedTable } from '../store/sealed-table';
 import type {
   AuthStore,
@@ -420,21 +421,11 @@ export class DynamoAuthStore implements AuthStore {
   }
 
   async listSessions(userId: string): Promise<SessionRecord[]> {
-    const sessions: SessionRecord[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.#client.send(
-        new QueryCommand({
-          TableName: this.#name,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: marshall({ ':pk': `USER#${userId}`, ':prefix': 'SESSION#' }),
-          ...(start ? { ExclusiveStartKey: start as never } : {}),
-        }),
-      );
-      for (const raw of page.Items ?? []) sessions.push(unmarshall(raw) as SessionRecord);
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return sessions;
+    return (await queryAll(this.#client, {
+      TableName: this.#name,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: marshall({ ':pk': `USER#${userId}`, ':prefix': 'SESSION#' }),
+    })) as unknown as SessionRecord[];
   }
 
   async acceptedPolicyVersion(userId: string): Promise<string | undefined> {

@@ -1,5 +1,6 @@
-import { type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { queryAll } from '../store/query-all';
 import { type ChainVerdict, verifyChain } from './audit-chain';
 import { AUDIT_SHARDS, auditPartition, HEAD_SK } from './dynamo-audit-log';
 
@@ -18,25 +19,6 @@ export function daysBetween(from: string, to: string): string[] {
   return days;
 }
 
-async function partitionItems(client: DynamoDBClient, tableName: string, pk: string) {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: marshall({ ':pk': pk }),
-        ConsistentRead: true,
-        ...(start ? { ExclusiveStartKey: start as never } : {}),
-      }),
-    );
-    items.push(...(page.Items ?? []).map((raw) => unmarshall(raw)));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items;
-}
-
 /** Verifies every audit partition of the days in range; an empty partition with no head passes. */
 export async function verifyAuditRange(
   client: DynamoDBClient,
@@ -48,7 +30,12 @@ export async function verifyAuditRange(
   for (const day of daysBetween(range.from, range.to)) {
     for (let shard = 0; shard < AUDIT_SHARDS; shard++) {
       const partition = auditPartition(day, shard);
-      const items = await partitionItems(client, tableName, partition);
+      const items = await queryAll(client, {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: marshall({ ':pk': partition }),
+        ConsistentRead: true,
+      });
       const head = items.find((i) => i.sk === HEAD_SK);
       const entries = items.filter((i) => i.sk !== HEAD_SK);
       verdicts.push({

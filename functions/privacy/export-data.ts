@@ -1,10 +1,10 @@
-import { QueryCommand } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Identity } from '../auth/authenticate';
 import type { AuditLog, AuthStore } from '../auth/ports';
 import { cardDetail } from '../cards/card-service';
 import type { CardStore } from '../cards/ports';
 import type { Clock } from '../core/clock';
+import { queryAll } from '../store/query-all';
 import type { SealedTable } from '../store/sealed-table';
 import { type ConsentStore, consentView } from './consents';
 
@@ -21,26 +21,19 @@ const iso = (ms: unknown) => (typeof ms === 'number' ? new Date(ms).toISOString(
 
 /** Audit entries about the person, newest first (the sparse `auditByUser` index). */
 async function auditAbout(table: SealedTable, userId: string) {
-  const entries: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await table.client.send(
-      new QueryCommand({
-        TableName: table.tableName,
-        IndexName: 'auditByUser',
-        KeyConditionExpression: 'auditUser = :u',
-        ExpressionAttributeValues: marshall({ ':u': `USER#${userId}` }),
-        ScanIndexForward: false,
-        ...(start ? { ExclusiveStartKey: start as never } : {}),
-      }),
-    );
-    for (const raw of page.Items ?? []) {
-      const { event, at, detail, sessionId } = unmarshall(raw) as Record<string, unknown>;
-      entries.push({ event, at, ...(sessionId ? { sessionId } : {}), ...(detail ? { detail } : {}) });
-    }
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return entries;
+  const items = await queryAll(table.client, {
+    TableName: table.tableName,
+    IndexName: 'auditByUser',
+    KeyConditionExpression: 'auditUser = :u',
+    ExpressionAttributeValues: marshall({ ':u': `USER#${userId}` }),
+    ScanIndexForward: false,
+  });
+  return items.map(({ event, at, detail, sessionId }) => ({
+    event,
+    at,
+    ...(sessionId ? { sessionId } : {}),
+    ...(detail ? { detail } : {}),
+  }));
 }
 
 /**
