@@ -44,7 +44,7 @@ export class DynamoAuditLog implements AuditLog {
     const pk = auditPartition(at.slice(0, 10), this.#random.int(0, AUDIT_SHARDS));
     const ttl = Math.floor(now / 1000) + RETENTION_SECONDS;
     for (let attempt = 1; ; attempt++) {
-      const head = await this.head(pk);
+      const head = await this.#head(pk);
       const body = {
         pk,
         sk: `${at}#${id}`,
@@ -55,6 +55,7 @@ export class DynamoAuditLog implements AuditLog {
         seq: (head?.seq ?? 0) + 1,
         prev: head?.hash ?? '',
       };
+      // Hash exactly what is stored: the JSON round trip drops undefined fields as marshall does.
       const item = JSON.parse(JSON.stringify(body)) as Record<string, unknown>;
       const hash = chainHash(this.#key, item);
       try {
@@ -95,7 +96,7 @@ export class DynamoAuditLog implements AuditLog {
     }
   }
 
-  async head(pk: string): Promise<ChainHead | undefined> {
+  async #head(pk: string): Promise<ChainHead | undefined> {
     const found = await this.#client.send(
       new GetItemCommand({
         TableName: this.#tableName,

@@ -39,6 +39,17 @@ const keys = {
 };
 
 /** `#name` placeholders for attribute names: DynamoDB reserves hundreds of words (`consumed`, ...). */
+/** The account item's plain attributes; the phone itself goes in sealed. */
+function userItem(user: UserRecord, phoneToken: string) {
+  return {
+    ...keys.user(user.userId),
+    userId: user.userId,
+    phoneToken,
+    createdAt: user.createdAt,
+    realNameVerified: user.realNameVerified,
+  };
+}
+
 function names(...attributes: string[]): Record<string, string> {
   return Object.fromEntries(attributes.map((a) => [`#${a}`, a]));
 }
@@ -172,17 +183,7 @@ export class DynamoAuthStore implements AuthStore {
           {},
           notExists,
         ),
-        await this.#table.transactPut(
-          {
-            ...keys.user(user.userId),
-            userId: user.userId,
-            phoneToken: user.phoneToken,
-            createdAt: user.createdAt,
-            realNameVerified: user.realNameVerified,
-          },
-          { phone: user.phone },
-          notExists,
-        ),
+        await this.#table.transactPut(userItem(user, user.phoneToken), { phone: user.phone }, notExists),
         ...(await Promise.all(
           consent.purposes.map((purpose) =>
             this.#table.transactPut(
@@ -328,13 +329,7 @@ export class DynamoAuthStore implements AuthStore {
           },
         },
         await this.#table.transactPut(
-          {
-            ...keys.user(user.userId),
-            userId: user.userId,
-            phoneToken: next.phoneToken,
-            createdAt: user.createdAt,
-            realNameVerified: user.realNameVerified,
-          },
+          userItem(user, next.phoneToken),
           { phone: next.phone },
           {
             expression: '#phoneToken = :old',
