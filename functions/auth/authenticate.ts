@@ -8,6 +8,8 @@ export interface Identity {
   readonly userId: string;
   readonly sessionId: string;
   readonly amr: readonly string[];
+  /** The policy version the person last accepted, as the authorizer read it for this request. */
+  readonly policyVersion?: string;
 }
 
 export type Authenticator = Pick<AuthDeps, 'config' | 'clock' | 'store' | 'signer'> & {

@@ -191,6 +191,7 @@ function requireIdentity(route: RouteDefinition) {
       userId: verdict.userId,
       sessionId: verdict.sessionId,
       amr: verdict.amr.split(',').filter(Boolean),
+      policyVersion: verdict.policyVersion,
     };
   };
   return { before: requireIdentityBefore };
