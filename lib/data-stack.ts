@@ -83,6 +83,8 @@ export class DataStack extends Stack {
         ...(gsi.sortKey
           ? { sortKey: { name: gsi.sortKey.name, type: attributeTypes[gsi.sortKey.type] } }
           : {}),
+        projectionType:
+          gsi.projection === 'KEYS_ONLY' ? dynamodb.ProjectionType.KEYS_ONLY : dynamodb.ProjectionType.ALL,
       });
     }
 

@@ -8,6 +8,7 @@ import {
   type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
+import { accessDataMark, purgeMark } from '../privacy/retention-marks';
 import { queryAll } from '../store/query-all';
 import type { SealedTable } from '../store/sealed-table';
 import type {
@@ -187,7 +188,13 @@ export class DynamoAuthStore implements AuthStore {
         ...(await Promise.all(
           consent.purposes.map((purpose) =>
             this.#table.transactPut(
-              { ...keys.consent(user.userId, purpose, consent.at), ...consent, purpose, purposes: undefined },
+              {
+                ...keys.consent(user.userId, purpose, consent.at),
+                ...consent,
+                purpose,
+                purposes: undefined,
+                ...accessDataMark(consent.at),
+              },
               {},
               notExists,
             ),
@@ -362,6 +369,8 @@ export class DynamoAuthStore implements AuthStore {
       ...s,
       amr: [...s.amr],
       ttl: seconds(s.absoluteExpiresAt + SESSION_TTL_GRACE_MS),
+      // TTL would keep a dead session's IP prefix and user agent a week past 30 days: the retention job won't.
+      ...purgeMark(s.absoluteExpiresAt),
     };
   }
 

@@ -1,6 +1,7 @@
 import { QueryCommand, TransactionCanceledException, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { ConsentRecord } from '../auth/ports';
+import { accessDataMark } from '../privacy/retention-marks';
 import type { SealedTable } from '../store/sealed-table';
 import type { CardRecord, CardStatus, CardStore, CreateOutcome, HospitalIndex } from './ports';
 
@@ -101,6 +102,7 @@ export class DynamoCardStore implements CardStore {
                 purposes: undefined,
                 purpose: 'guardian_minor',
                 cardId: card.cardId,
+                ...accessDataMark(options.consent.at),
               },
               {},
               notExists,

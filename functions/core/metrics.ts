@@ -5,7 +5,14 @@ export interface MetricsSink {
   count(name: BusinessMetric, value?: number): void;
 }
 
-export type BusinessMetric = 'SmsSent' | 'LoginSucceeded' | 'CodeVerifyFailed';
+export type BusinessMetric =
+  | 'SmsSent'
+  | 'LoginSucceeded'
+  | 'CodeVerifyFailed'
+  | 'RetentionStripped'
+  | 'RetentionDeleted'
+  | 'RightsRequestsOverdue'
+  | 'AccountsDeleted';
 
 export const noMetrics: MetricsSink = { count: () => undefined };
 

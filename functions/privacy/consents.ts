@@ -12,8 +12,9 @@ export interface ConsentEntry {
   readonly policyVersion: string;
   readonly accepted: boolean;
   readonly at: number;
-  readonly ipPrefix: string;
-  readonly userAgent: string;
+  /** Access data: removed by the retention job 30 days after `at`. */
+  readonly ipPrefix?: string;
+  readonly userAgent?: string;
   readonly by: 'self' | 'guardian';
 }
 
@@ -83,8 +84,8 @@ export function consentView(entry: ConsentEntry) {
     accepted: entry.accepted,
     at: new Date(entry.at).toISOString(),
     by: entry.by,
-    ipPrefix: entry.ipPrefix,
-    userAgent: entry.userAgent,
+    ipPrefix: entry.ipPrefix ?? null,
+    userAgent: entry.userAgent ?? null,
   };
 }
 

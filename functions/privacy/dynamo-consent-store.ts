@@ -2,6 +2,7 @@ import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { SealedTable } from '../store/sealed-table';
 import type { ConsentEntry, ConsentPurpose, ConsentStore } from './consents';
+import { accessDataMark } from './retention-marks';
 
 const keys = {
   entry: (e: ConsentEntry) => ({
@@ -25,7 +26,7 @@ export class DynamoConsentStore implements ConsentStore {
   async record(entry: ConsentEntry): Promise<void> {
     await this.#table.transactWrite([
       await this.#table.transactPut(
-        { ...keys.entry(entry), ...entry },
+        { ...keys.entry(entry), ...entry, ...accessDataMark(entry.at) },
         {},
         { expression: 'attribute_not_exists(pk)' },
       ),
@@ -55,7 +56,16 @@ export class DynamoConsentStore implements ConsentStore {
     );
     return (out.Items ?? []).map((raw) => {
       const item = unmarshall(raw) as ConsentEntry & { pk: string; sk: string };
-      const { pk: _pk, sk: _sk, ...entry } = item;
+      const {
+        pk: _pk,
+        sk: _sk,
+        purgeDay: _d,
+        purgeAt: _a,
+        ...entry
+      } = item as typeof item & {
+        purgeDay?: string;
+        purgeAt?: string;
+      };
       return entry as ConsentEntry;
     });
   }

@@ -15,11 +15,21 @@ export const tableDefinition = {
       indexName: 'auditByUser',
       partitionKey: { name: 'auditUser', type: 'S' },
       sortKey: { name: 'auditAt', type: 'S' },
+      projection: 'ALL',
+    },
+    // Sparse: items with a retention deadline TTL cannot express (access data inside a record that
+    // stays, sessions TTL would keep a week too long); the retention job reads one day at a time.
+    {
+      indexName: 'purgeByDay',
+      partitionKey: { name: 'purgeDay', type: 'S' },
+      sortKey: { name: 'purgeAt', type: 'S' },
+      projection: 'KEYS_ONLY',
     },
   ] as ReadonlyArray<{
     readonly indexName: string;
     readonly partitionKey: { readonly name: string; readonly type: 'S' };
     readonly sortKey?: { readonly name: string; readonly type: 'S' };
+    readonly projection: 'ALL' | 'KEYS_ONLY';
   }>,
 } as const;
 
@@ -55,7 +65,7 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
               { AttributeName: gsi.partitionKey.name, KeyType: 'HASH' as const },
               ...(gsi.sortKey ? [{ AttributeName: gsi.sortKey.name, KeyType: 'RANGE' as const }] : []),
             ],
-            Projection: { ProjectionType: 'ALL' as const },
+            Projection: { ProjectionType: gsi.projection },
           })),
         }
       : {}),
