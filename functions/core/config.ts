@@ -74,9 +74,29 @@ export const separatePurposes = [
 ] as const;
 export type SeparatePurpose = (typeof separatePurposes)[number];
 
+/**
+ * Mainland public holidays and the weekend days worked in their place (调休), from the State
+ * Council's yearly notice. Years not listed count weekends only; add each year when announced.
+ */
+export interface WorkingDayCalendar {
+  readonly years: readonly number[];
+  /** `YYYY-MM-DD` days off that fall on weekdays or weekends. */
+  readonly holidays: readonly string[];
+  /** `YYYY-MM-DD` weekend days that are working days. */
+  readonly workdays: readonly string[];
+}
+
 export interface PrivacyConfig {
   /** Oldest first; the last is current. */
   readonly policies: readonly [PolicyVersion, ...PolicyVersion[]];
+  /** Rights requests a person handles: answered within this many working days (GB/T 35273 8.7). */
+  readonly requestDueWorkingDays: number;
+  readonly calendar: WorkingDayCalendar;
+  /** Unauthenticated rights requests per number and per IP prefix. */
+  readonly requestLimits: {
+    readonly perNumber: readonly RateWindow[];
+    readonly perIp: readonly RateWindow[];
+  };
 }
 
 export interface HospitalClientConfig {
@@ -203,6 +223,12 @@ export interface AuthConfig {
 const HOUR = 3600;
 const DAY = 24 * HOUR;
 
+/** `count` consecutive calendar days from `first` (YYYY-MM-DD). */
+function dayRange(first: string, count: number): string[] {
+  const start = Date.parse(`${first}T00:00:00Z`);
+  return Array.from({ length: count }, (_, i) => new Date(start + i * DAY * 1000).toISOString().slice(0, 10));
+}
+
 const privacy: PrivacyConfig = {
   policies: [
     {
@@ -213,6 +239,25 @@ const privacy: PrivacyConfig = {
       purposes: ['account', 'sms_login'],
     },
   ],
+  requestDueWorkingDays: 15,
+  // 国务院办公厅关于2026年部分节假日安排的通知 (2025-11-04).
+  calendar: {
+    years: [2026],
+    holidays: [
+      ...dayRange('2026-01-01', 3),
+      ...dayRange('2026-02-15', 9),
+      ...dayRange('2026-04-04', 3),
+      ...dayRange('2026-05-01', 5),
+      ...dayRange('2026-06-19', 3),
+      ...dayRange('2026-09-25', 3),
+      ...dayRange('2026-10-01', 7),
+    ],
+    workdays: ['2026-01-04', '2026-02-14', '2026-02-28', '2026-05-09', '2026-09-20', '2026-10-10'],
+  },
+  requestLimits: {
+    perNumber: [{ seconds: DAY, max: 3 }],
+    perIp: [{ seconds: HOUR, max: 10 }],
+  },
 };
 const currentPolicy = privacy.policies[privacy.policies.length - 1] as PolicyVersion;
 
@@ -358,7 +403,8 @@ const base = {
   hospitals,
   hospitalApi,
   backupRetentionDays: 35,
-  concurrency: { default: 20, perFunction: { authorizer: 50, auth: 30, account: 30 } },
+  // One privacy-jobs run at a time: two deletion runs would release the same cards twice.
+  concurrency: { default: 20, perFunction: { authorizer: 50, auth: 30, account: 30, privacyjobs: 1 } },
   throttle: {
     rateLimit: 200,
     burstLimit: 400,
@@ -392,7 +438,7 @@ export const stages: Readonly<Record<StageName, StageConfig>> = {
     ...base,
     stage: 'dev',
     auth: { ...prodAuth, limits: { ...prodAuth.limits, globalDailySends: 500 } },
-    concurrency: { default: 5, perFunction: { authorizer: 10 } },
+    concurrency: { default: 5, perFunction: { authorizer: 10, privacyjobs: 1 } },
   },
   prod: { ...base, stage: 'prod', auth: prodAuth },
 };

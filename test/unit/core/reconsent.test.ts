@@ -40,7 +40,10 @@ function withPolicies(policies: ReturnType<typeof policy>[]) {
   const deps = localDeps();
   setDeps({
     ...deps,
-    config: { ...stages.local, privacy: { policies: policies as [ReturnType<typeof policy>] } },
+    config: {
+      ...stages.local,
+      privacy: { ...stages.local.privacy, policies: policies as [ReturnType<typeof policy>] },
+    },
   });
 }
 afterAll(() => setDeps(undefined));
