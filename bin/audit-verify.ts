@@ -1,15 +1,10 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { verifyAuditRange } from '../functions/auth/verify-audit';
-import { loadAppKeys } from '../functions/crypto/kms-key-source';
-import { loadLocalKeyMaterial } from '../functions/crypto/local-key-source';
-import { localCredentials } from './local/dynamodb-local';
+import { operatorConnection } from './operator-connection';
 
 /**
  * `npm run audit:verify -- --from 2026-11-01 [--to 2026-11-29]`: checks the audit hash chain of
  * every partition of those days and exits 1 if any entry was edited, removed or relinked.
- * Locally (no TABLE_NAME) it reads the `npm start` database: pass the DynamoDB Local endpoint that
- * `npm start` printed as DYNAMODB_ENDPOINT. In AWS, set TABLE_NAME, AWS_REGION and APP_SECRET_ARN.
+ * Where it reads from: see operator-connection.ts.
  */
 function arg(name: string): string | undefined {
   const at = process.argv.indexOf(`--${name}`);
@@ -25,23 +20,11 @@ if (!day.test(from) || !day.test(to) || from > to) {
   process.exit(2);
 }
 
-const env = process.env;
-const local = env.TABLE_NAME === undefined;
-if (local && !env.DYNAMODB_ENDPOINT) {
-  console.error('set DYNAMODB_ENDPOINT to the DynamoDB Local endpoint `npm start` printed');
-  process.exit(2);
-}
-const region = env.AWS_REGION ?? 'cn-north-1';
-const client = new DynamoDBClient({
-  region,
-  ...(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT } : {}),
-  ...(local ? { credentials: localCredentials } : {}),
-});
-const auditKey = local
-  ? loadLocalKeyMaterial(env.LOCAL_KEY_FILE ?? '.data/keys/local-keys.json').auditKey
-  : (await loadAppKeys(new SecretsManagerClient({ region }), env.APP_SECRET_ARN ?? '')).auditKey;
+const connection = operatorConnection();
+const { client, tableName } = connection;
+const { auditKey } = await connection.appKeys();
 
-const verdicts = await verifyAuditRange(client, env.TABLE_NAME ?? 'patient-onboarding-local', auditKey, {
+const verdicts = await verifyAuditRange(client, tableName, auditKey, {
   from,
   to,
 });

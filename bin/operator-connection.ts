@@ -1,0 +1,35 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { AppKeys } from '../functions/crypto/key-source';
+import { kmsKeyring, loadAppKeys } from '../functions/crypto/kms-key-source';
+import { loadLocalKeyMaterial } from '../functions/crypto/local-key-source';
+import { localCredentials } from './local/dynamodb-local';
+
+/**
+ * How operator commands reach the table and keys. Locally (DYNAMODB_ENDPOINT set to the endpoint
+ * `npm start` printed) they use its database and `.data/keys`; TABLE_NAME defaults to its table.
+ * In AWS: TABLE_NAME, AWS_REGION, APP_SECRET_ARN and (to open sealed fields) DATA_KEY_ARN.
+ */
+export function operatorConnection(env: NodeJS.ProcessEnv = process.env) {
+  const local = env.DYNAMODB_ENDPOINT !== undefined;
+  if (!local && env.TABLE_NAME === undefined) {
+    console.error(
+      'set DYNAMODB_ENDPOINT to the DynamoDB Local endpoint `npm start` printed, or TABLE_NAME in AWS',
+    );
+    process.exit(2);
+  }
+  const region = env.AWS_REGION ?? 'cn-north-1';
+  const client = new DynamoDBClient({
+    region,
+    ...(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT } : {}),
+    ...(local ? { credentials: localCredentials } : {}),
+  });
+  const localKeys = () => loadLocalKeyMaterial(env.LOCAL_KEY_FILE ?? '.data/keys/local-keys.json');
+  return {
+    client,
+    tableName: env.TABLE_NAME ?? 'patient-onboarding-local',
+    appKeys: async (): Promise<AppKeys> =>
+      local ? localKeys() : loadAppKeys(new SecretsManagerClient({ region }), env.APP_SECRET_ARN ?? ''),
+    keyring: () => (local ? localKeys().keyring : kmsKeyring(env.DATA_KEY_ARN ?? '')),
+  };
+}
