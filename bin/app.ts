@@ -5,6 +5,7 @@ import { stageConfig } from '../functions/core/config';
 import {
   authorizerFunction,
   fallbackRoute,
+  privacyJobs,
   registrationWorker,
   routeList,
   webhookWorker,
@@ -66,6 +67,7 @@ export function buildApp(app: App = new App()): {
     authorizer: authorizerFunction,
     registrationWorker,
     webhookWorker,
+    privacyJobs,
     table: data.table,
     dataKey: data.dataKey,
     storageKey: data.storageKey,

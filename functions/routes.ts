@@ -48,8 +48,14 @@ import {
   consentBody,
   consentResponse,
   consentsResponse,
+  deletionBody,
   exportResponse,
+  myRequestBody,
   policyResponse,
+  privacyRequestBody,
+  requestParams,
+  rightsRequestResponse,
+  rightsRequestsResponse,
 } from './privacy/schema';
 import { healthResponse, openApiResponse } from './system/schema';
 
@@ -433,6 +439,67 @@ export const routes = {
     response: { status: 200, body: consentsResponse },
     touches: { table: 'read' },
   },
+  requestDeletion: {
+    method: 'POST',
+    path: '/v1/me/deletion',
+    group: 'privacy',
+    auth: 'user',
+    allowsStalePolicy: true,
+    summary:
+      'Close the account and delete its data (step-up code): signs out everywhere at once, each HIS unbinds, done within minutes',
+    handler: 'privacy/handlers/post-deletion',
+    request: { body: deletionBody },
+    response: { status: 202, body: rightsRequestResponse },
+    touches: loginTouches,
+  },
+  listMyRequests: {
+    method: 'GET',
+    path: '/v1/me/requests',
+    group: 'privacy',
+    auth: 'user',
+    allowsStalePolicy: true,
+    summary: 'My rights requests, their status and due dates',
+    handler: 'privacy/handlers/get-my-requests',
+    response: { status: 200, body: rightsRequestsResponse },
+    touches: { table: 'read', dataKey: 'decrypt' },
+  },
+  submitMyRequest: {
+    method: 'POST',
+    path: '/v1/me/requests',
+    group: 'privacy',
+    auth: 'user',
+    allowsStalePolicy: true,
+    summary:
+      'A request our staff answer (an objection to a processing, anything else), due in 15 working days',
+    handler: 'privacy/handlers/post-my-request',
+    request: { body: myRequestBody },
+    response: { status: 202, body: rightsRequestResponse },
+    touches: { table: 'readwrite', dataKey: 'both', appSecret: true },
+  },
+  submitPrivacyRequest: {
+    method: 'POST',
+    path: '/v1/privacy/requests',
+    group: 'privacy',
+    auth: 'none',
+    summary:
+      'A rights request a person handles (a deceased user’s relative, a lost account): contact proven by SMS code, due in 15 working days',
+    handler: 'privacy/handlers/post-privacy-request',
+    request: { body: privacyRequestBody },
+    response: { status: 202, body: rightsRequestResponse },
+    touches: loginTouches,
+  },
+  privacyRequestStatus: {
+    method: 'GET',
+    path: '/v1/privacy/requests/{requestId}',
+    group: 'privacy',
+    auth: 'none',
+    summary:
+      'Status of a rights request by its id (no personal data): how a closed account follows its deletion',
+    handler: 'privacy/handlers/get-privacy-request',
+    request: { params: requestParams },
+    response: { status: 200, body: rightsRequestResponse },
+    touches: { table: 'read', dataKey: 'decrypt' },
+  },
   verifyIdentity: {
     method: 'POST',
     path: '/v1/me/identity/verify',
@@ -480,6 +547,22 @@ export const webhookWorker = {
   group: 'webhooks',
   handler: 'cards/handlers/webhook-worker',
   touches: { table: 'readwrite', providers: true } satisfies Touches,
+} as const;
+
+/**
+ * Scheduled privacy jobs: account deletions (each minute: release cards at the HIS, erase items)
+ * and retention (hourly: strip expired access data, delete dead sessions, report overdue requests).
+ */
+export const privacyJobs = {
+  group: 'privacy-jobs',
+  handler: 'privacy/handlers/privacy-jobs',
+  touches: {
+    table: 'readwrite',
+    dataKey: 'both',
+    appSecret: true,
+    providers: true,
+    events: true,
+  } satisfies Touches,
 } as const;
 
 export const authorizerFunction = {

@@ -46,9 +46,14 @@ import type { IdentityDeps, VerificationProvider } from './identity/ports';
 import { DynamoOAuthStore } from './oauth/dynamo-oauth-store';
 import type { OAuthDeps } from './oauth/oauth-login';
 import { OAuthProviderError } from './oauth/ports';
+import type { DeletionDeps } from './privacy/account-deletion';
 import type { ConsentDeps } from './privacy/consents';
+import { DynamoAccountEraser } from './privacy/dynamo-account-eraser';
 import { DynamoConsentStore } from './privacy/dynamo-consent-store';
+import { DynamoRightsRequestStore } from './privacy/dynamo-rights-request-store';
 import type { ExportDeps } from './privacy/export-data';
+import type { RetentionDeps } from './privacy/retention';
+import type { RightsRequestDeps } from './privacy/rights-requests';
 import { TencentCaptchaVerifier } from './providers/captcha/tencent-captcha-verifier';
 import {
   loadProviderCredentials,
@@ -102,6 +107,12 @@ export interface Deps {
   consents(): Promise<ConsentDeps>;
   /** Access and copy: the export of everything held about a person. */
   privacyExport(): Promise<ExportDeps>;
+  /** Rights requests: account deletion, requests a person handles, their status. */
+  rightsRequests(): Promise<RightsRequestDeps>;
+  /** The deletion job: cards released at each HIS, items erased. */
+  accountDeletion(): Promise<DeletionDeps>;
+  /** The retention job. */
+  retention(): Promise<RetentionDeps>;
   /** Hospital clients' token endpoint. */
   hospitalAuth(): Promise<HospitalAuthDeps>;
   /** Hospital reads of their patients. */
@@ -433,6 +444,7 @@ export function buildDeps(env: NodeJS.ProcessEnv = process.env): Deps {
       auth: new DynamoAuthStore(sealedTable),
       cards: new DynamoCardStore(sealedTable),
       consents: new DynamoConsentStore(sealedTable),
+      requests: new DynamoRightsRequestStore(sealedTable),
       audit: await auditLog(),
     };
   });
@@ -441,6 +453,45 @@ export function buildDeps(env: NodeJS.ProcessEnv = process.env): Deps {
     clock: systemClock,
     store: new DynamoConsentStore(await table()),
     audit: await auditLog(),
+  }));
+
+  const rightsRequests = once<RightsRequestDeps>(async () => {
+    const sealedTable = await table();
+    return {
+      config: config.privacy,
+      clock: systemClock,
+      requests: new DynamoRightsRequestStore(sealedTable),
+      audit: await auditLog(),
+      limiter: new DynamoRateLimiter(dynamo, tableName),
+      auth: await auth(),
+      identityClaim: async (userId) =>
+        (await sealedTable.get({ pk: `USER#${userId}`, sk: 'IDENTITY' }))?.item.idNumberToken as
+          | string
+          | undefined,
+      newId: () => Buffer.from(cryptoRandom.bytes(16)).toString('base64url'),
+    };
+  });
+  const accountDeletion = once<DeletionDeps>(async () => {
+    const [sealedTable, index, cardDeps] = await Promise.all([table(), indexer(), cards()]);
+    return {
+      clock: systemClock,
+      requests: new DynamoRightsRequestStore(sealedTable),
+      auth: new DynamoAuthStore(sealedTable),
+      identity: async (userId) =>
+        (await sealedTable.get<{ name: string; idNumber: string }>({ pk: `USER#${userId}`, sk: 'IDENTITY' }))
+          ?.sealed,
+      cards: cardDeps,
+      indexer: index,
+      eraser: new DynamoAccountEraser(sealedTable),
+      audit: await auditLog(),
+    };
+  });
+  const retention = once<RetentionDeps>(async () => ({
+    clock: systemClock,
+    client: dynamo,
+    tableName,
+    requests: new DynamoRightsRequestStore(await table()),
+    metrics,
   }));
 
   const authenticator = once<Authenticator>(async () => ({
@@ -473,6 +524,9 @@ export function buildDeps(env: NodeJS.ProcessEnv = process.env): Deps {
     hospitalReads,
     consents,
     privacyExport,
+    rightsRequests,
+    accountDeletion,
+    retention,
   };
 }
 

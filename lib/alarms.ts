@@ -97,6 +97,30 @@ export class Alarms extends Construct {
       });
     }
 
+    const privacyJobs = props.functions.get('privacy-jobs');
+    if (privacyJobs) {
+      alarm('PrivacyJobErrors', {
+        metric: privacyJobs.metricErrors({ period: Duration.minutes(15), statistic: 'Sum' }),
+        threshold: 3,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        alarmDescription: 'Privacy jobs keep failing: account deletions or retention are not being done',
+      });
+    }
+    alarm('RightsRequestsOverdue', {
+      metric: new cloudwatch.Metric({
+        namespace: props.metricsNamespace,
+        metricName: 'RightsRequestsOverdue',
+        dimensionsMap: { service: 'patient-onboarding' },
+        statistic: 'Maximum',
+        period: Duration.hours(1),
+      }),
+      threshold: 0,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      alarmDescription: 'A rights request is past its 15-working-day due date (PIPL art. 50)',
+    });
+
     for (const [name, queue] of props.deadLetterQueues) {
       alarm(`${name}DeadLetters`, {
         metric: queue.metricApproximateNumberOfMessagesVisible({

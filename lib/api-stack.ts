@@ -29,6 +29,8 @@ export interface ApiStackProps extends StackProps {
   readonly authorizer: { readonly handler: string; readonly touches: Touches };
   readonly registrationWorker: { readonly handler: string; readonly touches: Touches };
   readonly webhookWorker: { readonly handler: string; readonly touches: Touches };
+  /** Scheduled: account deletions each minute, retention hourly. */
+  readonly privacyJobs: { readonly handler: string; readonly touches: Touches };
   readonly table: dynamodb.ITable;
   readonly dataKey: kms.IKey;
   /** Encrypts the secrets at rest; functions reach it only via Secrets Manager. */
@@ -168,7 +170,7 @@ export class ApiStack extends Stack {
       'Webhooks',
       join(functionsDir, `${props.webhookWorker.handler}.ts`),
       props.webhookWorker.touches,
-      this.#webhookQueue,
+      { consumes: this.#webhookQueue },
     );
     new lambda.EventSourceMapping(this, 'WebhookWorkerSource', {
       target: webhookWorkerFn,
@@ -193,7 +195,7 @@ export class ApiStack extends Stack {
       'Registration',
       join(functionsDir, `${props.registrationWorker.handler}.ts`),
       props.registrationWorker.touches,
-      this.#registrationQueue,
+      { consumes: this.#registrationQueue },
     );
     new lambda.EventSourceMapping(this, 'RegistrationWorkerSource', {
       target: worker,
@@ -201,10 +203,46 @@ export class ApiStack extends Stack {
       batchSize: 5,
     });
 
+    // Privacy jobs on EventBridge schedules. A failed run is simply the next run's work (every step
+    // is idempotent); runs that failed all their retries, and events EventBridge could not deliver
+    // at all, land in one dead-letter queue (alarmed).
+    const jobDeadLetters = new sqs.Queue(this, 'PrivacyJobDeadLetters', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(jobDeadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'It is itself a dead-letter queue: of the privacy-jobs function and of its schedule targets.',
+    });
+    const privacyJobsFn = this.#function(
+      'PrivacyJobs',
+      join(functionsDir, `${props.privacyJobs.handler}.ts`),
+      props.privacyJobs.touches,
+      { timeout: Duration.minutes(5), deadLetterQueue: jobDeadLetters },
+    );
+    for (const [id, task, schedule] of [
+      ['AccountDeletionsSchedule', 'deletions', events.Schedule.rate(Duration.minutes(1))],
+      ['RetentionSchedule', 'retention', events.Schedule.rate(Duration.hours(1))],
+    ] as const) {
+      new events.Rule(this, id, {
+        schedule,
+        targets: [
+          new eventTargets.LambdaFunction(privacyJobsFn, {
+            event: events.RuleTargetInput.fromObject({ task }),
+            deadLetterQueue: jobDeadLetters,
+            retryAttempts: 2,
+            maxEventAge: Duration.minutes(10),
+          }),
+        ],
+      });
+    }
+
     const functions = new Map<string, NodejsFunction>([
       ['authorizer', authorizerFn],
       ['registration', worker],
       ['webhooks', webhookWorkerFn],
+      ['privacy-jobs', privacyJobsFn],
     ]);
     for (const group of groupRoutes(props.routes, props.fallback.group)) {
       const entry = writeGroupEntry(group, {
@@ -261,12 +299,25 @@ export class ApiStack extends Stack {
       deadLetterQueues: new Map<string, sqs.IQueue>([
         ['HisRegistration', registrationDeadLetters],
         ['Webhook', webhookDeadLetters],
+        ['PrivacyJob', jobDeadLetters],
       ]),
     });
   }
 
   /** A function with its own role, log group and managed policy holding exactly what `touches` names. */
-  #function(name: string, entry: string, touches: Touches, consumes?: sqs.Queue): NodejsFunction {
+  #function(
+    name: string,
+    entry: string,
+    touches: Touches,
+    options: {
+      /** The SQS queue whose messages trigger it. */
+      consumes?: sqs.Queue;
+      timeout?: Duration;
+      /** Invoked asynchronously (a schedule): where a run that failed its retries goes. */
+      deadLetterQueue?: sqs.IQueue;
+    } = {},
+  ): NodejsFunction {
+    const { consumes, timeout = Duration.seconds(10), deadLetterQueue } = options;
     const consumesQueue = consumes !== undefined;
     const props = this.#props;
     const id = `${name}Function`;
@@ -278,7 +329,7 @@ export class ApiStack extends Stack {
     // grants: reviewable on its own, and it names every key, secret and table action the routes declare.
     new iam.ManagedPolicy(this, `${id}Policy`, {
       roles: [role],
-      statements: this.#statements(touches, logGroup, consumes),
+      statements: this.#statements(touches, logGroup, consumes, deadLetterQueue),
     });
     const concurrency =
       props.config.concurrency.perFunction[name.toLowerCase()] ?? props.config.concurrency.default;
@@ -288,7 +339,7 @@ export class ApiStack extends Stack {
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 512,
-      timeout: Duration.seconds(10),
+      timeout,
       reservedConcurrentExecutions: concurrency,
       logGroup,
       role,
@@ -326,7 +377,13 @@ export class ApiStack extends Stack {
         banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
       },
     });
+    if (deadLetterQueue) {
+      // Set on the resource rather than as the `deadLetterQueue` prop, whose grant would add an
+      // inline policy; our managed policy above already allows the send.
+      (fn.node.defaultChild as lambda.CfnFunction).deadLetterConfig = { targetArn: deadLetterQueue.queueArn };
+    }
     for (const [rule, reason] of FUNCTION_ACKNOWLEDGEMENTS) {
+      if (deadLetterQueue && rule.endsWith('LambdaDLQ')) continue; // it has one
       const queueReason =
         "Triggered by an SQS event source mapping: a message that keeps failing goes to the queue's own dead-letter queue; a function DLQ only serves asynchronous invocations.";
       Validations.of(fn).acknowledge({
@@ -351,6 +408,7 @@ export class ApiStack extends Stack {
     touches: Touches,
     logGroup: logs.ILogGroup,
     consumes: sqs.Queue | undefined,
+    deadLetterQueue?: sqs.IQueue,
   ): iam.PolicyStatement[] {
     const { table, storageKey, dataKey, signingKey } = this.#props;
     const via = (service: string) => ({
@@ -442,6 +500,11 @@ export class ApiStack extends Stack {
           ],
           resources: [consumes.queueArn],
         }),
+      );
+    }
+    if (deadLetterQueue) {
+      statements.push(
+        new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [deadLetterQueue.queueArn] }),
       );
     }
     if (touches.events && this.#bus) {

@@ -4,6 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LocalTokenSigner } from '../../functions/auth/tokens/local-token-signer';
 import { stageConfig } from '../../functions/core/config';
 import { loadLocalKeyMaterial } from '../../functions/crypto/local-key-source';
+import { type PrivacyJobEvent, handler as privacyJobs } from '../../functions/privacy/handlers/privacy-jobs';
 import { standinCredentials } from '../../functions/providers/credentials';
 import { setDeps } from '../../functions/wiring';
 import { type DynamoDbLocal, localCredentials, startDynamoDbLocal } from './dynamodb-local';
@@ -27,6 +28,12 @@ export interface LocalRuntimeOptions {
   readonly tableName?: string;
   /** Print one line per webhook event received (npm start). */
   readonly printEvents?: boolean;
+  /**
+   * Run the privacy jobs on timers as EventBridge does in AWS: deletions every `deletionsMs`
+   * (default 5 s), retention every `retentionMs` (default 10 min). 0 turns a timer off (tests
+   * that run the jobs themselves).
+   */
+  readonly jobs?: { readonly deletionsMs?: number; readonly retentionMs?: number };
 }
 
 export interface LocalRuntime {
@@ -39,6 +46,8 @@ export interface LocalRuntime {
   readonly oauth: Awaited<ReturnType<typeof startOAuthStandins>>;
   readonly his: HisStandin;
   readonly webhooks: Awaited<ReturnType<typeof startWebhookReceiver>>;
+  /** Runs a scheduled privacy job now, as its timer would. */
+  runJob(task: PrivacyJobEvent['task']): Promise<unknown>;
   stop(): Promise<void>;
 }
 
@@ -130,6 +139,31 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   } finally {
     client.destroy();
   }
+  // One run at a time per job, like a scheduled Lambda with reserved concurrency 1.
+  const running = new Map<string, Promise<unknown>>();
+  const runJob = (task: PrivacyJobEvent['task']) => {
+    const current = running.get(task);
+    if (current) return current;
+    const run = privacyJobs({ task }).finally(() => running.delete(task));
+    running.set(task, run);
+    return run;
+  };
+  const timers = (
+    [
+      ['deletions', options.jobs?.deletionsMs ?? 5000],
+      ['retention', options.jobs?.retentionMs ?? 600_000],
+    ] as const
+  )
+    .filter(([, ms]) => ms > 0)
+    .map(([task, ms]) =>
+      setInterval(() => {
+        runJob(task).catch((error: unknown) =>
+          process.stderr.write(
+            `privacy job ${task} failed: ${error instanceof Error ? error.name : 'error'}\n`,
+          ),
+        );
+      }, ms).unref(),
+    );
   return {
     url: server.url,
     dynamoEndpoint: endpoint,
@@ -139,7 +173,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     oauth,
     his,
     webhooks,
+    runJob,
     stop: async () => {
+      for (const timer of timers) clearInterval(timer);
+      await Promise.allSettled(running.values());
       await server.close();
       await closeStandins();
       await dynamo?.stop();

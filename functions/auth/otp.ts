@@ -7,7 +7,7 @@ export interface Random {
   bytes(length: number): Uint8Array;
 }
 
-export type OtpPurpose = 'login' | 'bind' | 'step_up';
+export type OtpPurpose = 'login' | 'bind' | 'step_up' | 'privacy_request';
 
 /** Six digits, every value equally likely (including 000000 and 999999). */
 export function generateCode(random: Random): string {

@@ -1,14 +1,14 @@
 import type { Clock } from '../core/clock';
 import type { AuthConfig } from '../core/config';
 import type { MetricsSink } from '../core/metrics';
-import type { Random } from './otp';
+import type { OtpPurpose, Random } from './otp';
 
 /** Ports of the login feature. Adapters: DynamoDB (functions/auth/dynamo-*.ts), providers/. */
 
 export interface Challenge {
   readonly challengeId: string;
   readonly phoneToken: string;
-  readonly purpose: 'login' | 'bind' | 'step_up';
+  readonly purpose: OtpPurpose;
   readonly codeMac: string;
   /** Epoch milliseconds. */
   readonly createdAt: number;

@@ -17,7 +17,9 @@ const code = z
 export const sendSmsBody = z
   .strictObject({
     phone,
-    purpose: z.enum(['login', 'bind', 'step_up']),
+    purpose: z.enum(['login', 'bind', 'step_up', 'privacy_request']).meta({
+      description: '`privacy_request`: verifies the contact of a rights request made without logging in',
+    }),
     captchaTicket: z
       .string()
       .min(1)

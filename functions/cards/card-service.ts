@@ -383,7 +383,22 @@ export async function registerCard(
   const index = next.hisPatientId
     ? { patientToken: hisPatientToken(deps, card.hospitalId, next.hisPatientId) }
     : undefined;
-  if (!(await deps.store.replace(next, 'pending', index))) return deps.store.get(job.userId, job.cardId);
+  if (!(await deps.store.replace(next, 'pending', index))) {
+    const current = await deps.store.get(job.userId, job.cardId);
+    // Unbound or deleted with its account while the HIS was registering it: the HIS must not keep it.
+    if (!current && next.hisPatientId) {
+      await deps
+        .his(card.hospitalId)
+        .unbindPatient(next.hisPatientId)
+        .catch((error: unknown) =>
+          logger.warn('HIS unbind of a card removed during registration failed', {
+            cardId: card.cardId,
+            error: error instanceof Error ? error.name : 'unknown',
+          }),
+        );
+    }
+    return current;
+  }
   await deps.audit.record(
     {
       event: next.status === 'active' ? 'card.registered' : 'card.registration_failed',
@@ -455,13 +470,31 @@ export async function updateCard(
 export async function unbindCard(deps: CardsDeps, who: Identity, cardId: string): Promise<void> {
   const card = await deps.store.get(who.userId, cardId);
   if (!card) throw new AppError('card_not_found');
+  try {
+    await releaseCard(deps, card, { reason: 'owner' });
+  } catch (error) {
+    if (error instanceof HisUnavailableError || error instanceof HisRejectedError)
+      throw new AppError('his_unavailable', { cause: error, retryAfter: 60 });
+    throw error;
+  }
+}
+
+/**
+ * Ends a card: an active card's HIS is told to unbind the patient (its errors propagate, except a
+ * refusal when `reason` is `account_deleted`: the HIS no longer holding the patient is what we
+ * want), then the card, its per-person claim, count and hospital index go; audited and published.
+ */
+export async function releaseCard(
+  deps: CardsDeps,
+  card: CardRecord,
+  options: { reason: 'owner' | 'account_deleted' },
+): Promise<void> {
   if (card.status === 'active' && card.hisPatientId) {
     try {
       await deps.his(card.hospitalId).unbindPatient(card.hisPatientId);
     } catch (error) {
-      if (error instanceof HisUnavailableError || error instanceof HisRejectedError)
-        throw new AppError('his_unavailable', { cause: error, retryAfter: 60 });
-      throw error;
+      if (!(options.reason === 'account_deleted' && error instanceof HisRejectedError)) throw error;
+      logger.warn('HIS refused an unbind during account deletion', { cardId: card.cardId });
     }
   }
   await deps.store.remove(
@@ -471,7 +504,7 @@ export async function unbindCard(deps: CardsDeps, who: Identity, cardId: string)
       : undefined,
   );
   await deps.audit.record(
-    { event: 'card.unbound', userId: who.userId, detail: { cardId } },
+    { event: 'card.unbound', userId: card.userId, detail: { cardId: card.cardId, reason: options.reason } },
     deps.clock.now().getTime(),
   );
   await publish(deps, 'card.unbound', card, 'unbound');

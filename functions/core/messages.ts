@@ -450,6 +450,19 @@ export const problemCatalog = {
       en: 'Respond to the current policy version (see policyVersion).',
     },
   },
+  deletion_in_progress: {
+    status: 409,
+    title: { 'zh-CN': '账号正在注销', en: 'Account deletion in progress' },
+    detail: {
+      'zh-CN': '该账号的注销申请已受理，正在处理。',
+      en: 'Deletion of this account has already been requested and is under way.',
+    },
+  },
+  request_not_found: {
+    status: 404,
+    title: { 'zh-CN': '申请不存在', en: 'Request not found' },
+    detail: { 'zh-CN': '没有找到该个人信息权利申请。', en: 'No such rights request.' },
+  },
   policy_reconsent_required: {
     status: 428,
     title: { 'zh-CN': '隐私政策已更新，请重新阅读并同意', en: 'Please accept the updated privacy policy' },

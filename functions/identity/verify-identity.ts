@@ -80,7 +80,7 @@ export async function verifyIdentity(
     }
   }
 
-  const pairToken = deps.indexer.token('identity-pair', `${name}\u0000${parsed.number}`);
+  const pairToken = identityPairToken(deps.indexer, name, parsed.number);
   let provider = deps.provider.name;
   let outcome: VerificationOutcome;
   const cached = await deps.store.cachedMatch(pairToken);
@@ -131,4 +131,13 @@ export async function verifyIdentity(
   }
   await audit('verified', { cached: cached !== undefined });
   return { status: 'verified', nameMasked, idNumberMasked, verifiedAt: now.toISOString() };
+}
+
+/** Blind index of a name and ID number together: the key of a remembered provider match. */
+export function identityPairToken(
+  indexer: Pick<IdentityDeps['indexer'], 'token'>,
+  name: string,
+  idNumber: string,
+): string {
+  return indexer.token('identity-pair', `${name}\u0000${idNumber}`);
 }

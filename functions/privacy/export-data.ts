@@ -7,6 +7,7 @@ import type { Clock } from '../core/clock';
 import { queryAll } from '../store/query-all';
 import type { SealedTable } from '../store/sealed-table';
 import { type ConsentStore, consentView } from './consents';
+import { type RightsRequestStore, requestView } from './rights-requests';
 
 export interface ExportDeps {
   readonly clock: Clock;
@@ -14,6 +15,7 @@ export interface ExportDeps {
   readonly auth: Pick<AuthStore, 'getUser' | 'listLinks' | 'listSessions'>;
   readonly cards: Pick<CardStore, 'list'>;
   readonly consents: Pick<ConsentStore, 'history'>;
+  readonly requests: Pick<RightsRequestStore, 'listForUser'>;
   readonly audit: AuditLog;
 }
 
@@ -42,7 +44,7 @@ async function auditAbout(table: SealedTable, userId: string) {
  * audit trail of who did what with their data (hospitals' reads included). The export is audited.
  */
 export async function exportMyData(deps: ExportDeps, who: Identity) {
-  const [user, identity, cards, links, sessions, consents, audit] = await Promise.all([
+  const [user, identity, cards, links, sessions, consents, requests, audit] = await Promise.all([
     deps.auth.getUser(who.userId),
     deps.table.get<{ name: string; idNumber: string; birthDate: string }>({
       pk: `USER#${who.userId}`,
@@ -52,6 +54,7 @@ export async function exportMyData(deps: ExportDeps, who: Identity) {
     deps.auth.listLinks(who.userId),
     deps.auth.listSessions(who.userId),
     deps.consents.history(who.userId),
+    deps.requests.listForUser(who.userId),
     auditAbout(deps.table, who.userId),
   ]);
   const now = deps.clock.now();
@@ -96,6 +99,7 @@ export async function exportMyData(deps: ExportDeps, who: Identity) {
       userAgent: s.userAgent,
     })),
     consents: consents.sort((a, b) => a.at - b.at).map(consentView),
+    requests: requests.sort((a, b) => a.receivedAt - b.receivedAt).map(requestView),
     audit,
   };
 }

@@ -129,7 +129,7 @@ describe('stateful resources', () => {
 describe('api stack', () => {
   it('has one arm64 nodejs22.x function per route group and the authorizer, with log groups that expire', () => {
     const groups = new Set(routeList.map((r) => r.group));
-    api.resourceCountIs('AWS::Lambda::Function', groups.size + 3); // + authorizer and the two workers
+    api.resourceCountIs('AWS::Lambda::Function', groups.size + 4); // + authorizer, two workers, privacy jobs
     api.allResourcesProperties('AWS::Lambda::Function', { Runtime: 'nodejs22.x', Architectures: ['arm64'] });
     for (const group of Object.values(api.findResources('AWS::Logs::LogGroup'))) {
       expect(group.Properties.RetentionInDays).toBe(180);
@@ -167,7 +167,7 @@ describe('api stack', () => {
 
   it('queues HIS registrations with a dead-letter queue, over TLS only, consumed by the worker', () => {
     const queues = Object.values(api.findResources('AWS::SQS::Queue'));
-    expect(queues).toHaveLength(4);
+    expect(queues).toHaveLength(5); // two work queues, their dead letters, the privacy jobs' dead letters
     for (const main of queues.filter((q) => q.Properties.RedrivePolicy)) {
       expect(main.Properties.RedrivePolicy.maxReceiveCount).toBe(5);
     }
@@ -176,6 +176,35 @@ describe('api stack', () => {
     const functions = api.findResources('AWS::Lambda::Function');
     const cards = Object.entries(functions).find(([id]) => id.startsWith('CardsFunction'))?.[1];
     expect(cards?.Properties.Environment.Variables).toHaveProperty('REGISTRATION_QUEUE_URL');
+  });
+
+  it('runs account deletions every minute and retention hourly, one run at a time, failures dead-lettered', () => {
+    const functions = api.findResources('AWS::Lambda::Function');
+    const [jobsId, jobs] =
+      Object.entries(functions).find(([id]) => id.startsWith('PrivacyJobsFunction')) ?? [];
+    expect(jobs?.Properties.ReservedConcurrentExecutions).toBe(1);
+    expect(jobs?.Properties.Timeout).toBe(300);
+    expect(jobs?.Properties.DeadLetterConfig.TargetArn['Fn::GetAtt'][0]).toMatch(/^PrivacyJobDeadLetters/);
+    const rules = Object.values(api.findResources('AWS::Events::Rule')).filter(
+      (r) => r.Properties.ScheduleExpression,
+    );
+    const schedules = rules.map((r) => ({
+      schedule: r.Properties.ScheduleExpression,
+      input: JSON.parse(r.Properties.Targets[0].Input),
+      target: r.Properties.Targets[0].Arn['Fn::GetAtt'][0],
+      deadLetters: r.Properties.Targets[0].DeadLetterConfig.Arn['Fn::GetAtt'][0],
+    }));
+    expect(schedules).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ schedule: 'rate(1 minute)', input: { task: 'deletions' }, target: jobsId }),
+        expect.objectContaining({ schedule: 'rate(1 hour)', input: { task: 'retention' }, target: jobsId }),
+      ]),
+    );
+    expect(schedules.every((s) => s.deadLetters.startsWith('PrivacyJobDeadLetters'))).toBe(true);
+    const alarms = Object.keys(api.findResources('AWS::CloudWatch::Alarm'));
+    for (const name of ['PrivacyJobDeadLetters', 'PrivacyJobErrors', 'RightsRequestsOverdue']) {
+      expect(alarms.some((id) => id.includes(name))).toBe(true);
+    }
   });
 
   it('throttles the costly routes harder than the stage default', () => {

@@ -1,0 +1,32 @@
+import { logger } from '../../core/logger';
+import { getDeps } from '../../wiring';
+import { runAccountDeletions } from '../account-deletion';
+import { purgeExpiredRecords, reportOverdueRequests } from '../retention';
+
+/** What an EventBridge schedule sends: which job to run. */
+export interface PrivacyJobEvent {
+  readonly task: 'deletions' | 'retention';
+}
+
+/**
+ * Scheduled privacy jobs (EventBridge rules in AWS, timers under `npm start`). A throw makes the
+ * scheduler's retry run it again; every step is idempotent.
+ */
+export async function handler(event: PrivacyJobEvent): Promise<unknown> {
+  const deps = getDeps();
+  try {
+    if (event.task === 'deletions') {
+      const outcome = await runAccountDeletions(await deps.accountDeletion());
+      if (outcome.completed > 0) deps.metrics.count('AccountsDeleted', outcome.completed);
+      logger.info('account deletions run', outcome);
+      return outcome;
+    }
+    const retention = await deps.retention();
+    const purged = await purgeExpiredRecords(retention);
+    const overdue = await reportOverdueRequests(retention);
+    logger.info('retention run', { ...purged, overdue });
+    return { ...purged, overdue };
+  } finally {
+    deps.metrics.flush();
+  }
+}

@@ -1,0 +1,274 @@
+import type { Identity } from '../auth/authenticate';
+import { checkCode, consumeCode } from '../auth/check-code';
+import type { AuditLog, AuthDeps, RateLimiter } from '../auth/ports';
+import type { Clock } from '../core/clock';
+import type { PrivacyConfig } from '../core/config';
+import { AppError } from '../core/errors';
+import { logger } from '../core/logger';
+import { calendarCovers, dueAfterWorkingDays } from './working-days';
+
+/**
+ * `account_deletion` runs by itself; the others need a person: a deceased user's relative (PIPL
+ * art. 49), a lost account, an objection to a processing (art. 44), anything else.
+ */
+export type RequestKind = 'account_deletion' | 'deceased_relative' | 'cannot_log_in' | 'objection' | 'other';
+export type RequestStatus = 'received' | 'completed';
+
+/** Who asked and about whom: sealed, only for requests a person handles. */
+export interface RequestContact {
+  readonly phone: string;
+  readonly name: string;
+  readonly details: string;
+  readonly subjectName?: string | undefined;
+  readonly subjectPhone?: string | undefined;
+}
+
+export interface RightsRequest {
+  readonly requestId: string;
+  readonly kind: RequestKind;
+  readonly status: RequestStatus;
+  readonly receivedAt: number;
+  readonly dueAt: number;
+  readonly completedAt?: number | undefined;
+  /** The account it concerns, when it came from a signed-in person. */
+  readonly userId?: string | undefined;
+  /** Failed runs of an automated request, and the last reason (a code, never data). */
+  readonly attempts: number;
+  readonly lastError?: string | undefined;
+  readonly contact?: RequestContact | undefined;
+}
+
+/** The claims that let someone reach the account: removed the moment closure is requested. */
+export interface AccountClaims {
+  readonly userId: string;
+  readonly phoneToken: string;
+  readonly idNumberToken?: string | undefined;
+  readonly identities: readonly { readonly provider: string; readonly identityToken: string }[];
+}
+
+/** Port: rights requests, the user's list of them and the operators' queue of open ones. */
+export interface RightsRequestStore {
+  /**
+   * In one transaction: the request, the user's pointer, the queue entry, the account marked as
+   * closing (refused if it already is) and its phone, ID-number and login claims removed.
+   */
+  openAccountDeletion(request: RightsRequest, claims: AccountClaims): Promise<'opened' | 'already_closing'>;
+  /** A request a person handles: the request, its queue entry and, with a `userId`, the user's pointer. */
+  submit(request: RightsRequest): Promise<void>;
+  get(requestId: string): Promise<RightsRequest | undefined>;
+  listForUser(userId: string): Promise<RightsRequest[]>;
+  /** Open requests, earliest due first. */
+  listOpen(): Promise<RightsRequest[]>;
+  recordFailure(requestId: string, reason: string): Promise<void>;
+  /** Marks it completed and leaves the queue; the record stays storage-only until `keepUntil`. */
+  complete(requestId: string, now: number, keepUntil: number): Promise<void>;
+}
+
+export interface RightsRequestDeps {
+  readonly config: PrivacyConfig;
+  readonly clock: Clock;
+  readonly requests: RightsRequestStore;
+  readonly audit: AuditLog;
+  readonly limiter: RateLimiter;
+  /** Codes (step-up and contact verification), sessions, links. */
+  readonly auth: AuthDeps;
+  readonly identityClaim: (userId: string) => Promise<string | undefined>;
+  readonly newId: () => string;
+}
+
+export function requestView(request: RightsRequest) {
+  return {
+    requestId: request.requestId,
+    kind: request.kind,
+    status: request.status,
+    receivedAt: new Date(request.receivedAt).toISOString(),
+    dueAt: new Date(request.dueAt).toISOString(),
+    completedAt: request.completedAt === undefined ? null : new Date(request.completedAt).toISOString(),
+  };
+}
+
+function dueAt(deps: RightsRequestDeps, receivedAt: number): number {
+  const due = dueAfterWorkingDays(receivedAt, deps.config.requestDueWorkingDays, deps.config.calendar);
+  if (!calendarCovers(deps.config.calendar, receivedAt, due)) {
+    // Counted with weekends only: the holidays may make it later, so staff must not rely on it.
+    logger.warn('holiday calendar does not cover this due date: add the State Council notice', {
+      due: new Date(due).toISOString(),
+    });
+  }
+  return due;
+}
+
+/**
+ * Account closure and deletion (PIPL art. 47), proven with a step-up code to the account's number.
+ * At once, in one transaction: the request is recorded and the phone, ID-number and third-party
+ * login claims are removed, so nobody can reach the account again and the number can register
+ * afresh; then every session is revoked. The rest (each HIS told to unbind, the items deleted) is
+ * the deletion job's, within minutes.
+ */
+export async function requestAccountDeletion(
+  deps: RightsRequestDeps,
+  who: Identity,
+  input: { challengeId: string; phone: string; code: string },
+) {
+  const { auth } = deps;
+  const user = await auth.store.getUser(who.userId);
+  if (!user) throw new AppError('unauthorized');
+  const checked = await checkCode(auth, { ...input, purpose: 'step_up' });
+  if (checked.phoneToken !== user.phoneToken) throw new AppError('step_up_required');
+  await consumeCode(auth, checked);
+
+  const [links, idNumberToken] = await Promise.all([
+    auth.store.listLinks(user.userId),
+    deps.identityClaim(user.userId),
+  ]);
+  const now = deps.clock.now().getTime();
+  const request: RightsRequest = {
+    requestId: deps.newId(),
+    kind: 'account_deletion',
+    status: 'received',
+    receivedAt: now,
+    dueAt: dueAt(deps, now),
+    userId: user.userId,
+    attempts: 0,
+  };
+  const outcome = await deps.requests.openAccountDeletion(request, {
+    userId: user.userId,
+    phoneToken: user.phoneToken,
+    idNumberToken,
+    identities: links.map((l) => ({ provider: l.provider, identityToken: l.identityToken })),
+  });
+  if (outcome === 'already_closing') throw new AppError('deletion_in_progress');
+
+  const sessions = await auth.store.listSessions(user.userId);
+  await Promise.all(
+    sessions
+      .filter((s) => s.revokedAt === undefined)
+      .map((s) => auth.store.revokeSession(user.userId, s.familyId, now)),
+  );
+  await deps.audit.record(
+    {
+      event: 'privacy.deletion_requested',
+      userId: user.userId,
+      sessionId: who.sessionId,
+      detail: { requestId: request.requestId },
+    },
+    now,
+  );
+  return requestView(request);
+}
+
+/**
+ * A rights request that needs a person: a close relative of a deceased user (PIPL art. 49), a
+ * user who cannot log in, anything else. The contact number is proven by an SMS code (purpose
+ * `privacy_request`); requests per number and per IP prefix are limited.
+ */
+export async function submitRightsRequest(
+  deps: RightsRequestDeps,
+  input: {
+    kind: 'deceased_relative' | 'cannot_log_in' | 'objection' | 'other';
+    phone: string;
+    challengeId: string;
+    code: string;
+    name: string;
+    details: string;
+    subjectName?: string | undefined;
+    subjectPhone?: string | undefined;
+  },
+  client: { ipPrefix: string },
+) {
+  const now = deps.clock.now().getTime();
+  const checked = await checkCode(deps.auth, {
+    challengeId: input.challengeId,
+    phone: input.phone,
+    code: input.code,
+    purpose: 'privacy_request',
+  });
+  const { perNumber, perIp } = deps.config.requestLimits;
+  const windows = [
+    ...perNumber.map((w) => ({
+      scope: `privacy-request-number-${w.seconds}`,
+      key: checked.phoneToken,
+      ...w,
+    })),
+    ...perIp.map((w) => ({ scope: `privacy-request-ip-${w.seconds}`, key: client.ipPrefix, ...w })),
+  ];
+  for (const window of windows) {
+    const hit = await deps.limiter.hit(window, now);
+    if (!hit.allowed) throw new AppError('rate_limited', { retryAfter: hit.retryAfter });
+  }
+  await consumeCode(deps.auth, checked);
+
+  const request: RightsRequest = {
+    requestId: deps.newId(),
+    kind: input.kind,
+    status: 'received',
+    receivedAt: now,
+    dueAt: dueAt(deps, now),
+    attempts: 0,
+    contact: {
+      phone: checked.phone.e164,
+      name: input.name,
+      details: input.details,
+      subjectName: input.subjectName,
+      subjectPhone: input.subjectPhone,
+    },
+  };
+  await deps.requests.submit(request);
+  await deps.audit.record(
+    { event: 'privacy.request_received', detail: { requestId: request.requestId, kind: request.kind } },
+    now,
+  );
+  return requestView(request);
+}
+
+/**
+ * A signed-in person's request that needs a person (an objection, anything the API cannot do):
+ * the account's number is the contact, so no code is needed; shown in `GET /v1/me/requests`.
+ */
+export async function submitMyRequest(
+  deps: RightsRequestDeps,
+  who: Identity,
+  input: { kind: 'objection' | 'other'; details: string },
+) {
+  const user = await deps.auth.store.getUser(who.userId);
+  if (!user) throw new AppError('unauthorized');
+  const now = deps.clock.now().getTime();
+  const hit = await deps.limiter.hit(
+    { scope: 'privacy-request-account', key: who.userId, seconds: 86_400, max: 5 },
+    now,
+  );
+  if (!hit.allowed) throw new AppError('rate_limited', { retryAfter: hit.retryAfter });
+  const request: RightsRequest = {
+    requestId: deps.newId(),
+    kind: input.kind,
+    status: 'received',
+    receivedAt: now,
+    dueAt: dueAt(deps, now),
+    userId: who.userId,
+    attempts: 0,
+    contact: { phone: user.phone, name: '', details: input.details },
+  };
+  await deps.requests.submit(request);
+  await deps.audit.record(
+    {
+      event: 'privacy.request_received',
+      userId: who.userId,
+      sessionId: who.sessionId,
+      detail: { requestId: request.requestId, kind: request.kind },
+    },
+    now,
+  );
+  return requestView(request);
+}
+
+export async function listMyRequests(deps: Pick<RightsRequestDeps, 'requests'>, who: Identity) {
+  const requests = await deps.requests.listForUser(who.userId);
+  return { requests: requests.sort((a, b) => b.receivedAt - a.receivedAt).map(requestView) };
+}
+
+/** Status by id: the id is the 128-bit secret the requester was given, the answer holds no data. */
+export async function requestStatus(deps: Pick<RightsRequestDeps, 'requests'>, requestId: string) {
+  const request = await deps.requests.get(requestId);
+  if (!request) throw new AppError('request_not_found');
+  return requestView(request);
+}
