@@ -1,4 +1,5 @@
 import { startLocalRuntime } from './local/runtime';
+import { buildWebClient } from './local/web-build';
 
 /**
  * `npm start`: the whole API on 127.0.0.1 with DynamoDB Local (persisted under .data/), a local
@@ -12,14 +13,17 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 
 try {
+  // The reference web client is built each start (about a second), so `/` always matches web/.
+  const webDir = await buildWebClient();
   const runtime = await startLocalRuntime({
     port,
     dataDir: process.env.DATA_DIR ?? '.data',
     printEvents: true,
+    webDir,
   });
   const ms = Math.round(performance.now() - started);
   process.stdout.write(
-    `patient-onboarding listening on ${runtime.url} (DynamoDB Local ${runtime.dynamoEndpoint}, table ${runtime.tableName}, keys local, ready in ${ms} ms)\n`,
+    `patient-onboarding listening on ${runtime.url} (web client at ${runtime.url}/, DynamoDB Local ${runtime.dynamoEndpoint}, table ${runtime.tableName}, keys local, ready in ${ms} ms)\n`,
   );
   const shutdown = () => {
     runtime.stop().finally(() => process.exit(0));

@@ -34,6 +34,8 @@ export interface LocalRuntimeOptions {
    * that run the jobs themselves).
    */
   readonly jobs?: { readonly deletionsMs?: number; readonly retentionMs?: number };
+  /** The built web client to serve at `/` (see bin/local/web-build.ts); none when absent. */
+  readonly webDir?: string;
 }
 
 export interface LocalRuntime {
@@ -129,7 +131,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   let server: LocalServer;
   try {
     await ensureTable(client, tableName);
-    server = await startHttpServer(options.port);
+    server = await startHttpServer(options.port, { webDir: options.webDir });
     // Pages under the local server's own origin are allowed OAuth redirect targets (local stage).
     process.env.LOCAL_ORIGIN = server.url;
   } catch (error) {

@@ -15,6 +15,8 @@ import { routeKey } from '../../functions/core/route';
 import { matchRoute } from '../../functions/core/route-match';
 import { authorizerFunction, fallbackRoute, routeList } from '../../functions/routes';
 import { localContext, toApiGatewayEvent } from './lambda-event';
+import { webSession } from './web-session';
+import { isWebPath, serveWeb } from './web-static';
 
 type LambdaHandler = (
   event: APIGatewayProxyEventV2,
@@ -91,13 +93,29 @@ function writeResult(res: ServerResponse, result: APIGatewayProxyStructuredResul
  * Serves the route table the way API Gateway would: match the route, build the v2 event, invoke
  * the route's real handler module; anything unmatched goes to the fallback handler ($default).
  */
-async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serve(
+  req: IncomingMessage,
+  res: ServerResponse,
+  context: { apiBase: string; webDir: string | undefined },
+): Promise<void> {
   const body = await readBody(req);
   if (body === undefined) {
     writeResult(res, renderProblem(new AppError('payload_too_large'), { requestId: 'gateway', lang: 'en' }));
     return;
   }
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+  // The reference web client and its session layer share the origin with the API (no CORS).
+  if (path.startsWith('/web/auth/')) {
+    writeResult(res, await webSession(req, path, body, context.apiBase));
+    return;
+  }
+  if (context.webDir && isWebPath(req.method ?? 'GET', path)) {
+    const page = await serveWeb(context.webDir, path);
+    if (page) {
+      writeResult(res, page);
+      return;
+    }
+  }
   const match = matchRoute(routeList, req.method ?? 'GET', path);
   const target =
     match.kind === 'found'
@@ -141,9 +159,14 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-export async function startHttpServer(port: number, host = '127.0.0.1'): Promise<LocalServer> {
+export async function startHttpServer(
+  port: number,
+  options: { host?: string; webDir?: string | undefined } = {},
+): Promise<LocalServer> {
+  const host = options.host ?? '127.0.0.1';
+  let apiBase = '';
   const server = createServer((req, res) => {
-    serve(req, res).catch((error: unknown) => {
+    serve(req, res, { apiBase, webDir: options.webDir }).catch((error: unknown) => {
       // Handlers turn their own errors into problems; reaching here means the runtime itself broke.
       logger.error('local runtime failed to serve a request', error as Error);
       if (!res.headersSent)
@@ -156,6 +179,7 @@ export async function startHttpServer(port: number, host = '127.0.0.1'): Promise
     server.listen(port, host, () => resolve());
   });
   const address = server.address() as AddressInfo;
+  apiBase = `http://${host}:${address.port}`;
   return {
     url: `http://${host}:${address.port}`,
     server,

@@ -450,6 +450,14 @@ export const problemCatalog = {
       en: 'Respond to the current policy version (see policyVersion).',
     },
   },
+  web_session_header_required: {
+    status: 403,
+    title: { 'zh-CN': '请求来源无法确认', en: 'Request origin not confirmed' },
+    detail: {
+      'zh-CN': '网页会话接口只接受本站页面发出的请求（需要 X-PO-Web 请求头）。',
+      en: 'Web-session routes only accept requests made by this site’s pages (X-PO-Web header).',
+    },
+  },
   deletion_in_progress: {
     status: 409,
     title: { 'zh-CN': '账号正在注销', en: 'Account deletion in progress' },

@@ -1,0 +1,55 @@
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+};
+
+/** The web client's pages: `/`, the OAuth return page, and its hashed assets. */
+export function isWebPath(method: string, path: string): boolean {
+  return method === 'GET' && (path === '/' || path === '/oauth/callback' || path.startsWith('/assets/'));
+}
+
+/**
+ * Serves the built client (`npm start` builds it into `.build/web`). The page gets a strict
+ * content security policy: scripts and styles only from this origin, API calls only to it.
+ */
+export async function serveWeb(
+  webDir: string,
+  path: string,
+): Promise<APIGatewayProxyStructuredResultV2 | undefined> {
+  const relative =
+    path === '/' || path === '/oauth/callback' ? 'index.html' : normalize(path).replace(/^[/\\]+/, '');
+  if (relative.includes('..')) return undefined;
+  let content: Buffer;
+  try {
+    content = await readFile(join(webDir, relative));
+  } catch {
+    return undefined;
+  }
+  const html = relative === 'index.html';
+  return {
+    statusCode: 200,
+    headers: {
+      'content-type': TYPES[extname(relative)] ?? 'application/octet-stream',
+      'cache-control': html ? 'no-store' : 'public, max-age=31536000, immutable',
+      'x-content-type-options': 'nosniff',
+      ...(html
+        ? {
+            'content-security-policy':
+              "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+            'referrer-policy': 'no-referrer',
+          }
+        : {}),
+    },
+    body: content.toString('base64'),
+    isBase64Encoded: true,
+  };
+}
