@@ -1,0 +1,213 @@
+import {
+  type IdTypeCode,
+  type InsuranceCode,
+  idTypes,
+  insuranceTypes,
+  type RelationshipCode,
+  relationships,
+} from '../../../functions/cards/codes';
+import { api, get, post } from '../api';
+import { currentPolicy, show } from '../app';
+import { announce, field, fieldValue, h, input, onSubmit, select, setFieldError, showProblem } from '../dom';
+import { lang, t, tCode } from '../i18n';
+import { ageToday, birthDateOf, idNumberMessage } from '../id-rules';
+
+interface Coded {
+  readonly code: string;
+  readonly label: { readonly zh: string; readonly en: string };
+}
+interface Card {
+  readonly id: string;
+  readonly hospitalId: string;
+  readonly relationship: Coded;
+  readonly nameMasked: string;
+  readonly idNumberMasked: string;
+  readonly insuranceType: Coded;
+  readonly status: 'pending' | 'active' | 'failed';
+  readonly minor: boolean;
+}
+interface Hospital {
+  readonly id: string;
+  readonly name: string;
+}
+
+const label = (c: { zh: string; en: string }) => (lang() === 'en' ? c.en : c.zh);
+const MINOR_AGE = 14;
+
+let poll: ReturnType<typeof setTimeout> | undefined;
+
+function cardItem(card: Card, hospitals: readonly Hospital[], refresh: () => void): HTMLElement {
+  const hospital = hospitals.find((x) => x.id === card.hospitalId)?.name ?? card.hospitalId;
+  const item = h(
+    'li',
+    { class: 'card', 'data-card': card.id, 'data-status': card.status },
+    h('strong', {}, `${card.nameMasked} · ${label(card.relationship.label)}`),
+    h('span', {}, hospital),
+    h('span', {}, card.idNumberMasked),
+    h('span', {}, label(card.insuranceType.label)),
+    h('span', { class: `badge ${card.status}` }, tCode('status', card.status)),
+  );
+  item.append(
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'secondary',
+        'aria-label': `${t('unbind')} ${card.nameMasked} ${hospital}`,
+        onclick: () => {
+          if (!confirm(t('confirmUnbind'))) return;
+          api('DELETE', `/v1/me/cards/${card.id}`)
+            .then(() => {
+              announce(t('saved'));
+              refresh();
+            })
+            .catch((error: unknown) => showProblem(item, error));
+        },
+      },
+      t('unbind'),
+    ),
+  );
+  return item;
+}
+
+function addCardForm(
+  hospitals: readonly Hospital[],
+  policyVersion: string,
+  done: () => void,
+): HTMLFormElement {
+  const idType = select(
+    'idType',
+    (Object.keys(idTypes) as IdTypeCode[]).map((c) => [c, label(idTypes[c])] as const),
+    '01',
+  );
+  const idNumber = input({ name: 'idNumber', autocomplete: 'off', spellcheck: 'false', required: true });
+  const guardian = h(
+    'div',
+    { class: 'check guardian', hidden: true },
+    h('p', { id: 'minor-notice' }, t('minorNotice')),
+    h('input', {
+      type: 'checkbox',
+      name: 'guardianConsent',
+      id: 'f-guardianConsent',
+      'aria-describedby': 'minor-notice',
+    }),
+    h('label', { for: 'f-guardianConsent' }, t('guardianConsent', { version: policyVersion })),
+  );
+  const form = h(
+    'form',
+    { class: 'stack', novalidate: true, 'aria-labelledby': 'add-title' },
+    h('h2', { id: 'add-title' }, t('addCard')),
+    field(
+      t('hospital'),
+      select(
+        'hospitalId',
+        hospitals.map((x) => [x.id, x.name] as const),
+      ),
+    ),
+    field(
+      t('relationship'),
+      select(
+        'relationship',
+        (Object.keys(relationships) as RelationshipCode[]).map((c) => [c, label(relationships[c])] as const),
+      ),
+    ),
+    field(t('name'), input({ name: 'name', autocomplete: 'off', required: true })),
+    field(t('idType'), idType),
+    field(t('idNumber'), idNumber),
+    guardian,
+    field(t('patientPhone'), input({ name: 'phone', type: 'tel', inputmode: 'numeric', required: true })),
+    field(
+      t('insuranceType'),
+      select(
+        'insuranceType',
+        (Object.keys(insuranceTypes) as InsuranceCode[]).map((c) => [c, label(insuranceTypes[c])] as const),
+      ),
+    ),
+    h('button', { type: 'submit' }, t('create')),
+  );
+  const rule = () => idTypes[idType.value as IdTypeCode].rule;
+  const check = () => {
+    const r = rule();
+    const message = r === 'none' ? undefined : idNumberMessage(idNumber.value, r);
+    setFieldError(form, 'idNumber', message);
+    const birth = r === 'none' ? undefined : birthDateOf(idNumber.value, r);
+    guardian.hidden = !(birth && ageToday(birth) < MINOR_AGE);
+    return message === undefined;
+  };
+  idNumber.addEventListener('blur', check);
+  idNumber.addEventListener('input', () => {
+    if (idNumber.getAttribute('aria-invalid') || !guardian.hidden) check();
+  });
+  idType.addEventListener('change', check);
+  // One key per filled-in form: a double submit or a retry after a timeout is the same request.
+  let idempotencyKey = crypto.randomUUID();
+  onSubmit(form, async () => {
+    if (!check()) {
+      idNumber.focus();
+      return;
+    }
+    const minor = !guardian.hidden;
+    const consented = new FormData(form).get('guardianConsent') === 'on';
+    if (minor && !consented) {
+      form.querySelector<HTMLInputElement>('#f-guardianConsent')?.focus();
+      announce(t('minorNotice'));
+      return;
+    }
+    await post(
+      '/v1/me/cards',
+      {
+        hospitalId: fieldValue(form, 'hospitalId'),
+        relationship: fieldValue(form, 'relationship'),
+        name: fieldValue(form, 'name'),
+        idType: idType.value,
+        idNumber: fieldValue(form, 'idNumber'),
+        phone: fieldValue(form, 'phone'),
+        insuranceType: fieldValue(form, 'insuranceType'),
+        ...(minor ? { guardianConsent: { accepted: true, policyVersion } } : {}),
+      },
+      { headers: { 'idempotency-key': idempotencyKey } },
+    );
+    idempotencyKey = crypto.randomUUID();
+    form.reset();
+    guardian.hidden = true;
+    announce(t('saved'));
+    done();
+  });
+  return form;
+}
+
+export async function cardsView(): Promise<void> {
+  clearTimeout(poll);
+  const [{ hospitals }, policy] = await Promise.all([
+    get<{ hospitals: Hospital[] }>('/v1/hospitals'),
+    currentPolicy(),
+  ]);
+  const region = h('div', { class: 'card-list', 'aria-live': 'polite' });
+  // Only the list is redrawn (after a change, or while a card is pending), never the form being filled in.
+  const renderList = async () => {
+    clearTimeout(poll);
+    const { cards } = await get<{ cards: Card[] }>('/v1/me/cards');
+    const refresh = () => {
+      renderList().catch((error: unknown) => showProblem(region, error));
+    };
+    region.replaceChildren(
+      cards.length
+        ? h('ul', { class: 'cards' }, ...cards.map((c) => cardItem(c, hospitals, refresh)))
+        : h('p', {}, t('noCards')),
+    );
+    // A pending card turns active (or failed) once its hospital registered it: look again shortly.
+    if (cards.some((c) => c.status === 'pending')) {
+      poll = setTimeout(() => {
+        if (location.hash === '#/cards') refresh();
+      }, 1000);
+    }
+  };
+  await renderList();
+  show(
+    h('h1', {}, t('cardsTitle')),
+    region,
+    addCardForm(hospitals, policy.version, () => {
+      renderList().catch((error: unknown) => showProblem(region, error));
+    }),
+  );
+}

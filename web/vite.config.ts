@@ -1,0 +1,12 @@
+import { defineConfig } from 'vite';
+
+/**
+ * The reference web client: plain TypeScript and the DOM, bundled by Vite. `npm start` builds it
+ * into `.build/web` and the local runtime serves it at `/`.
+ */
+export default defineConfig({
+  root: import.meta.dirname,
+  base: '/',
+  logLevel: 'warn',
+  build: { outDir: '../.build/web', emptyOutDir: true, sourcemap: true, target: 'es2022' },
+});
