@@ -11,7 +11,9 @@ describe('docs/privacy-policy-map.md', () => {
   });
 
   it('names only code and tests that exist', () => {
-    const paths = [...map.matchAll(/`((?:functions|lib|bin|test)\/[\w./-]+\.ts)`/g)].map((m) => m[1] as string);
+    const paths = [...map.matchAll(/`((?:functions|lib|bin|test)\/[\w./-]+\.ts)`/g)].map(
+      (m) => m[1] as string,
+    );
     expect(paths.length).toBeGreaterThan(30);
     expect(paths.filter((p) => !existsSync(join(root, p)))).toEqual([]);
   });

@@ -1,0 +1,292 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type LocalRuntime, startLocalRuntime } from '../../bin/local/runtime';
+import { identityFixtures } from '../../bin/local/standins/identity';
+import { buildWebClient } from '../../bin/local/web-build';
+import { checkCharacter } from '../../functions/identity/id-number';
+
+/**
+ * The reference web client in a real browser (Debian's Chromium, driven by playwright-core)
+ * against the local runtime: what a person does, screen by screen, with a screenshot of each.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const shots = resolve(import.meta.dirname, 'screenshots');
+const withCheck = (first17: string) => first17 + checkCharacter(first17);
+
+let runtime: LocalRuntime;
+let dataDir: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`);
+  mkdirSync(shots, { recursive: true });
+  dataDir = mkdtempSync(join(tmpdir(), 'po-e2e-web-'));
+  const webDir = await buildWebClient();
+  runtime = await startLocalRuntime({
+    port: 0,
+    dataDir,
+    dynamoEndpoint: inject('dynamoEndpoint'),
+    tableName: `e2e-web-${Date.now()}`,
+    webDir,
+    jobs: { deletionsMs: 0, retentionMs: 0 },
+  });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await runtime?.stop();
+});
+
+function codesFor(phone: string): string[] {
+  const outbox = join(dataDir, 'outbox', 'sms.jsonl');
+  if (!existsSync(outbox)) return [];
+  return readFileSync(outbox, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { to: string; code: string })
+    .filter((m) => m.to === `+86${phone}`)
+    .map((m) => m.code);
+}
+
+/** Clicks a send button and returns the code of that SMS from the local sender's outbox. */
+async function sendAndRead(phone: string, click: () => Promise<void>): Promise<string> {
+  const before = codesFor(phone).length;
+  await click();
+  await expect.poll(() => codesFor(phone).length, { timeout: 5000 }).toBeGreaterThan(before);
+  return codesFor(phone)[before] as string;
+}
+
+async function newPage(): Promise<Page> {
+  const context = await browser.newContext({ locale: 'zh-CN', acceptDownloads: true });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  return page;
+}
+
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+
+/** Phone, code, policy and the two separate consents ticked: the login screen as a person uses it. */
+async function logIn(page: Page, phone: string, options: { consents?: boolean; screenshot?: boolean } = {}) {
+  await page.goto(`${runtime.url}/`);
+  await page.getByLabel('手机号').fill(phone);
+  const sent = await sendAndRead(phone, () => page.getByRole('button', { name: '获取验证码' }).click());
+  const code = page.getByLabel('验证码');
+  await expect.poll(() => code.isVisible()).toBe(true);
+  expect(await code.getAttribute('autocomplete')).toBe('one-time-code');
+  await code.fill(sent);
+  // Separate consents are offered unticked.
+  expect(await page.locator('#f-consent_sensitive_identity').isChecked()).toBe(false);
+  expect(await page.locator('#f-consent_medical_card').isChecked()).toBe(false);
+  await page.locator('#f-acceptPolicy').check();
+  if (options.consents !== false) {
+    await page.locator('#f-consent_sensitive_identity').check();
+    await page.locator('#f-consent_medical_card').check();
+  }
+  if (options.screenshot) await shot(page, '01-login');
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await page.getByRole('heading', { name: '我的账号' }).waitFor();
+}
+
+/** A link in the main navigation (other links on a screen may share words with it). */
+const nav = (page: Page, name: string) =>
+  page.getByRole('navigation').getByRole('link', { name, exact: true });
+
+const problemCode = (page: Page) => page.locator('.problem').first().getAttribute('data-code');
+
+describe('reference web client in Chromium', () => {
+  it('phone login to an active child card and an export, all in the browser', async () => {
+    const page = await newPage();
+    const phone = '13900001111';
+    await logIn(page, phone, { screenshot: true });
+    await shot(page, '02-home');
+    expect(await page.locator('[data-field="phone"]').textContent()).toBe('139****1111');
+
+    // Real-name: the ID number is checked in the page with the server's rules before anything is sent.
+    await nav(page, '实名认证').click();
+    const wang = identityFixtures.find((p) => p.name === '王五') as { name: string; idNumber: string };
+    await page.getByLabel('姓名').fill(wang.name);
+    const idField = page.getByLabel('证件号码');
+    const wrongCheck = wang.idNumber.slice(0, 17) + (wang.idNumber.endsWith('1') ? '2' : '1');
+    await idField.fill(wrongCheck);
+    await idField.blur();
+    expect(await idField.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#f-idNumber-error').textContent()).toContain('校验位');
+    await shot(page, '03-identity-inline-error');
+    await idField.fill(wang.idNumber);
+    await page.getByRole('button', { name: '提交认证' }).click();
+    await page.locator('.result', { hasText: '已完成实名认证' }).waitFor();
+    await shot(page, '04-identity-verified');
+
+    // A child under 14: the guardian-consent box appears from the ID number; the card starts pending
+    // while the hospital is down and turns active by itself.
+    await nav(page, '就诊卡').click();
+    await page.getByRole('heading', { name: '就诊卡' }).waitFor();
+    await page.getByLabel('医院').selectOption('h-pumch');
+    await page.getByLabel('与本人关系').selectOption('30');
+    await page.getByLabel('姓名').fill('王小妹');
+    await page.getByLabel('证件号码').fill(withCheck('31010420200101224'));
+    await page.getByLabel('证件号码').blur();
+    await page.locator('#f-guardianConsent').waitFor({ state: 'visible' });
+    await page.locator('#f-guardianConsent').check();
+    await page.getByLabel('就诊人手机号').fill(phone);
+    await page.getByLabel('医保类型').selectOption('02');
+    await shot(page, '05-card-form-minor');
+    runtime.his.mode = 'down';
+    await page.getByRole('button', { name: '提交' }).click();
+    const card = page.locator('li.card').first();
+    await expect.poll(() => card.getAttribute('data-status')).toBe('pending');
+    await shot(page, '06-card-pending');
+    runtime.his.mode = 'ok';
+    await expect.poll(() => card.getAttribute('data-status'), { timeout: 20_000 }).toBe('active');
+    expect(await card.textContent()).toContain('**妹');
+    await shot(page, '07-card-active');
+
+    // Privacy centre: download everything held.
+    await nav(page, '隐私中心').click();
+    await page.getByRole('heading', { name: '隐私中心' }).waitFor();
+    await shot(page, '08-privacy-centre');
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: '下载' }).click();
+    const file = await (await download).path();
+    const exported = JSON.parse(readFileSync(file, 'utf8')) as {
+      cards: { name: string; status: string; minor: boolean }[];
+      identity: { name: string };
+    };
+    expect(exported.identity.name).toBe('王五');
+    expect(exported.cards).toEqual([
+      expect.objectContaining({ name: '王小妹', status: 'active', minor: true }),
+    ]);
+
+    // A reload keeps the session (refresh token in the httpOnly cookie, never readable by script).
+    expect(await page.evaluate('document.cookie')).toBe('');
+    await page.reload();
+    await page.getByRole('heading', { name: '隐私中心' }).waitFor();
+    await page.context().close();
+  }, 90_000);
+
+  it('shows wrong code, rate limit, identity mismatch and withdrawn consent as readable problems with their code', async () => {
+    const page = await newPage();
+    const phone = '13900002222';
+    await page.goto(`${runtime.url}/`);
+    await page.getByLabel('手机号').fill(phone);
+    const sent = await sendAndRead(phone, () => page.getByRole('button', { name: '获取验证码' }).click());
+    await page.getByLabel('验证码').fill(sent === '000000' ? '111111' : '000000');
+    await page.locator('#f-acceptPolicy').check();
+    await page.getByRole('button', { name: '登录', exact: true }).click();
+    await page.locator('.problem').waitFor();
+    expect(await problemCode(page)).toBe('otp_invalid');
+    expect(await page.locator('.problem').textContent()).toContain('错误代码：otp_invalid');
+    await shot(page, '10-error-wrong-code');
+
+    // Asking again for the same number within the minute: 429, shown as such.
+    await page.reload();
+    await page.getByLabel('手机号').fill(phone);
+    await page.getByRole('button', { name: '获取验证码' }).click();
+    await page.locator('.problem').waitFor();
+    expect(await problemCode(page)).toBe('otp_resend_too_soon');
+    await shot(page, '11-error-rate-limit');
+
+    // Log in with a fresh number; the identity check refuses a name that does not match the number.
+    await logIn(page, '13900003333');
+    await nav(page, '实名认证').click();
+    const li = identityFixtures.find((p) => p.name === '李四') as { name: string; idNumber: string };
+    await page.getByLabel('姓名').fill('李五');
+    await page.getByLabel('证件号码').fill(li.idNumber);
+    await page.getByRole('button', { name: '提交认证' }).click();
+    await page.locator('.problem').waitFor();
+    expect(await problemCode(page)).toBe('identity_mismatch');
+    await shot(page, '12-error-identity-mismatch');
+    await page.getByLabel('姓名').fill(li.name);
+    await page.getByRole('button', { name: '提交认证' }).click();
+    await page.locator('.result', { hasText: '已完成实名认证' }).waitFor();
+
+    // Withdraw the medical-card consent: adding a card is refused at once, naming the consent.
+    await nav(page, '隐私中心').click();
+    const row = page.locator('li[data-purpose="medical_card"]');
+    await row.getByRole('button', { name: '撤回同意' }).click();
+    await expect
+      .poll(() => page.locator('li[data-purpose="medical_card"]').getAttribute('data-given'))
+      .toBe('false');
+    await nav(page, '就诊卡').click();
+    await page.getByLabel('姓名').fill('李小明');
+    await page.getByLabel('与本人关系').selectOption('10');
+    await page.getByLabel('证件号码').fill(withCheck('31010419860101222'));
+    await page.getByLabel('就诊人手机号').fill('13900003333');
+    await page.getByRole('button', { name: '提交' }).click();
+    await page.locator('.problem').waitFor();
+    expect(await problemCode(page)).toBe('consent_required');
+    await shot(page, '13-error-consent-withdrawn');
+    await page.context().close();
+  }, 90_000);
+
+  it('logs in with WeChat through the stand-in and binds a phone, switches to English, and deletes the account', async () => {
+    const page = await newPage();
+    await page.goto(`${runtime.url}/`);
+    await page.getByRole('button', { name: '微信登录' }).click();
+    await page.locator('#approve').click();
+    await page.getByRole('heading', { name: '绑定手机号' }).waitFor();
+    await shot(page, '20-oauth-bind-phone');
+    const phone = '13900004444';
+    await page.getByLabel('手机号').fill(phone);
+    const bindCode = await sendAndRead(phone, () => page.getByRole('button', { name: '获取验证码' }).click());
+    await page.getByLabel('验证码').fill(bindCode);
+    await page.locator('#f-acceptPolicy').check();
+    await page.getByRole('button', { name: '绑定并登录' }).click();
+    await page.getByRole('heading', { name: '我的账号' }).waitFor();
+
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'My account' }).waitFor();
+    expect(await page.evaluate('document.documentElement.lang')).toBe('en');
+    await shot(page, '21-home-english');
+
+    // Delete the account with a step-up code: signed out, with the request id to follow it by.
+    await nav(page, 'Privacy centre').click();
+    const danger = page.locator('section.danger');
+    await danger.getByLabel('Phone number').fill(phone);
+    const stepUp = await sendAndRead(phone, () => danger.getByRole('button', { name: 'Send code' }).click());
+    await danger.getByLabel('Code').fill(stepUp);
+    await danger.getByRole('button', { name: 'Delete my account' }).click();
+    await page.locator('#deletion-done').waitFor();
+    const text = (await page.locator('#deletion-done').textContent()) ?? '';
+    const requestId = /\(id ([\w-]{22})\)/.exec(text)?.[1];
+    expect(requestId).toBeDefined();
+    await shot(page, '22-account-deleted');
+    expect(await runtime.runJob('deletions')).toEqual({ completed: 1, failed: 0 });
+    const status = await (await fetch(`${runtime.url}/v1/privacy/requests/${requestId}`)).json();
+    expect(status).toMatchObject({ kind: 'account_deletion', status: 'completed' });
+    await page.goto(`${runtime.url}/#/home`);
+    await page.getByRole('heading', { name: 'Log in with your phone' }).waitFor();
+    await page.context().close();
+  }, 90_000);
+
+  it('refuses web-session calls without the page’s header, and never hands the refresh token to script', async () => {
+    const noHeader = await fetch(`${runtime.url}/web/auth/token/refresh`, { method: 'POST' });
+    expect(noHeader.status).toBe(403);
+    expect(((await noHeader.json()) as { code: string }).code).toBe('web_session_header_required');
+    const noCookie = await fetch(`${runtime.url}/web/auth/token/refresh`, {
+      method: 'POST',
+      headers: { 'x-po-web': '1' },
+    });
+    expect(noCookie.status).toBe(401);
+    const page = await fetch(`${runtime.url}/`);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+  });
+});
