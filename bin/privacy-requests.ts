@@ -39,7 +39,7 @@ if (command === 'list') {
   for (const r of open) {
     const late = r.dueAt < now ? '  OVERDUE' : '';
     process.stdout.write(
-      `${r.requestId}  ${r.kind.padEnd(17)} received ${iso(r.receivedAt)}  due ${iso(r.dueAt)}  attempts ${r.attempts}${late}\n`,
+      `${r.requestId}  ${r.kind.padEnd(17)} received ${iso(r.receivedAt)}  due ${iso(r.dueAt)}${late}\n`,
     );
   }
   process.stdout.write(`${open.length} open request(s)\n`);

@@ -73,7 +73,9 @@ export async function runAccountDeletions(
   const open = (await deps.requests.listOpen()).filter((r) => r.kind === 'account_deletion');
   let completed = 0;
   let failed = 0;
-  for (const request of open) {
+  for (const queued of open) {
+    const request = await deps.requests.get(queued.requestId);
+    if (!request) continue;
     try {
       await completeAccountDeletion(deps, request);
       completed++;

@@ -7,7 +7,13 @@ import {
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { queryAll } from '../store/query-all';
 import type { SealedTable } from '../store/sealed-table';
-import type { AccountClaims, RequestContact, RightsRequest, RightsRequestStore } from './rights-requests';
+import type {
+  AccountClaims,
+  QueuedRequest,
+  RequestContact,
+  RightsRequest,
+  RightsRequestStore,
+} from './rights-requests';
 
 /** The operators' queue: one partition, sorted by due date; requests this rare never make it hot. */
 const QUEUE_PK = 'REQUESTQUEUE';
@@ -48,6 +54,8 @@ export class DynamoRightsRequestStore implements RightsRequestStore {
         ...keys.queue(request),
         requestId: request.requestId,
         kind: request.kind,
+        receivedAt: request.receivedAt,
+        dueAt: request.dueAt,
       }),
     ];
   }
@@ -119,27 +127,28 @@ export class DynamoRightsRequestStore implements RightsRequestStore {
     return { ...(plain as unknown as RightsRequest), ...(hasContact ? { contact: stored.sealed } : {}) };
   }
 
-  async #many(ids: readonly string[]): Promise<RightsRequest[]> {
-    const found = await Promise.all(ids.map((id) => this.get(id)));
-    return found.filter((r): r is RightsRequest => r !== undefined);
-  }
-
   async listForUser(userId: string): Promise<RightsRequest[]> {
     const pointers = await queryAll(this.#table.client, {
       TableName: this.#table.tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: marshall({ ':pk': `USER#${userId}`, ':prefix': 'REQUEST#' }),
     });
-    return this.#many(pointers.map((p) => String(p.requestId)));
+    const found = await Promise.all(pointers.map((p) => this.get(String(p.requestId))));
+    return found.filter((r): r is RightsRequest => r !== undefined);
   }
 
-  async listOpen(): Promise<RightsRequest[]> {
+  async listOpen(): Promise<QueuedRequest[]> {
     const queued = await queryAll(this.#table.client, {
       TableName: this.#table.tableName,
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: marshall({ ':pk': QUEUE_PK }),
     });
-    return this.#many(queued.map((q) => String(q.requestId)));
+    return queued.map((q) => ({
+      requestId: String(q.requestId),
+      kind: q.kind as QueuedRequest['kind'],
+      receivedAt: Number(q.receivedAt),
+      dueAt: Number(q.dueAt),
+    }));
   }
 
   async recordFailure(requestId: string, reason: string): Promise<void> {

@@ -38,6 +38,9 @@ export interface RightsRequest {
   readonly contact?: RequestContact | undefined;
 }
 
+/** An open request as the operators' queue holds it: enough to sort, filter and count. */
+export type QueuedRequest = Pick<RightsRequest, 'requestId' | 'kind' | 'receivedAt' | 'dueAt'>;
+
 /** The claims that let someone reach the account: removed the moment closure is requested. */
 export interface AccountClaims {
   readonly userId: string;
@@ -57,8 +60,8 @@ export interface RightsRequestStore {
   submit(request: RightsRequest): Promise<void>;
   get(requestId: string): Promise<RightsRequest | undefined>;
   listForUser(userId: string): Promise<RightsRequest[]>;
-  /** Open requests, earliest due first. */
-  listOpen(): Promise<RightsRequest[]>;
+  /** Open requests, earliest due first, from the queue alone (no read of each request). */
+  listOpen(): Promise<QueuedRequest[]>;
   recordFailure(requestId: string, reason: string): Promise<void>;
   /** Marks it completed and leaves the queue; the record stays storage-only until `keepUntil`. */
   complete(requestId: string, now: number, keepUntil: number): Promise<void>;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { noMetrics } from '../../../functions/core/metrics';
 import { DynamoConsentStore } from '../../../functions/privacy/dynamo-consent-store';
 import { purgeExpiredRecords, reportOverdueRequests } from '../../../functions/privacy/retention';
-import type { RightsRequest } from '../../../functions/privacy/rights-requests';
+import type { QueuedRequest } from '../../../functions/privacy/rights-requests';
 import { authHarness } from '../../helpers/auth-harness';
 import { localDynamo } from '../../helpers/dynamo';
 
@@ -79,13 +79,11 @@ describe('retention job against DynamoDB Local', () => {
     const client = localDynamo();
     const h = await authHarness(client);
     const now = h.clock.now().getTime();
-    const request = (id: string, dueAt: number): RightsRequest => ({
+    const request = (id: string, dueAt: number): QueuedRequest => ({
       requestId: id,
       kind: 'other',
-      status: 'received',
       receivedAt: now - 30 * DAY,
       dueAt,
-      attempts: 0,
     });
     const open = [request('late', now - 1), request('fine', now + DAY)];
     const counted: number[] = [];
