@@ -8,7 +8,7 @@ import {
   type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { accessDataMark, purgeMark } from '../privacy/retention-marks';
+import { accessDataMark } from '../privacy/retention-marks';
 import { queryAll } from '../store/query-all';
 import type { SealedTable } from '../store/sealed-table';
 import type {
@@ -21,8 +21,6 @@ import type {
   WrongCodeOutcome,
 } from './ports';
 
-/** Items a week past their absolute end are cleaned up by TTL; code checks expiry itself. */
-const SESSION_TTL_GRACE_MS = 7 * 24 * 3600 * 1000;
 const seconds = (ms: number) => Math.ceil(ms / 1000);
 
 const keys = {
@@ -368,9 +366,9 @@ export class DynamoAuthStore implements AuthStore {
       ...keys.session(s.userId, s.familyId),
       ...s,
       amr: [...s.amr],
-      ttl: seconds(s.absoluteExpiresAt + SESSION_TTL_GRACE_MS),
-      // TTL would keep a dead session's IP prefix and user agent a week past 30 days: the retention job won't.
-      ...purgeMark(s.absoluteExpiresAt),
+      // A session is an access record (IP prefix, user agent): gone at its absolute end (30 days),
+      // give or take TTL's lag, which reads cover by checking expiry themselves.
+      ttl: seconds(s.absoluteExpiresAt),
     };
   }
 

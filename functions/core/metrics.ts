@@ -10,7 +10,6 @@ export type BusinessMetric =
   | 'LoginSucceeded'
   | 'CodeVerifyFailed'
   | 'RetentionStripped'
-  | 'RetentionDeleted'
   | 'RightsRequestsOverdue'
   | 'AccountsDeleted';
 

@@ -10,7 +10,7 @@ export const ACCESS_RECORD_DAYS = 30;
 export const STORAGE_ONLY_DAYS = 3 * 365;
 
 /** `purgeDay`/`purgeAt`: the retention job acts on the item at that moment. */
-export function purgeMark(at: number): { purgeDay: string; purgeAt: string } {
+function purgeMark(at: number): { purgeDay: string; purgeAt: string } {
   const iso = new Date(at).toISOString();
   return { purgeDay: iso.slice(0, 10), purgeAt: iso };
 }

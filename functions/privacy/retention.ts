@@ -1,6 +1,5 @@
 import {
   ConditionalCheckFailedException,
-  DeleteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -31,13 +30,11 @@ const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /**
  * What TTL cannot express: access data (IP prefix, user agent) inside consent records that stay,
- * removed 30 days after the consent; dead sessions deleted at their absolute expiry rather than a
- * TTL-lagged week later. Items are found through the sparse `purgeByDay` index, day by day since
- * the last run; each action is conditional on the item still carrying the mark it was found by.
+ * removed 30 days after the consent. Items are found through the sparse `purgeByDay` index, day by
+ * day since the last run; each update is conditional on the item still carrying the mark it was
+ * found by. (Whole items with a lifetime, such as sessions, simply carry a TTL.)
  */
-export async function purgeExpiredRecords(
-  deps: RetentionDeps,
-): Promise<{ stripped: number; deleted: number }> {
+export async function purgeExpiredRecords(deps: RetentionDeps): Promise<{ stripped: number }> {
   const now = deps.clock.now().getTime();
   const { client, tableName } = deps;
   const mark = await client.send(
@@ -45,7 +42,6 @@ export async function purgeExpiredRecords(
   );
   const from = mark.Item ? String(unmarshall(mark.Item).day) : day(now - FIRST_LOOKBACK_DAYS * DAY_MS);
   let stripped = 0;
-  let deleted = 0;
   for (let d = Date.parse(`${from}T00:00:00Z`); day(d) <= day(now); d += DAY_MS) {
     const due = await queryAll(client, {
       TableName: tableName,
@@ -54,26 +50,17 @@ export async function purgeExpiredRecords(
       ExpressionAttributeValues: marshall({ ':day': day(d), ':now': new Date(now).toISOString() }),
     });
     for (const item of due) {
-      const key = marshall({ pk: item.pk, sk: item.sk });
-      const stillMarked = {
-        ConditionExpression: 'purgeAt = :at',
-        ExpressionAttributeValues: marshall({ ':at': item.purgeAt }),
-      };
       try {
-        if (String(item.sk).startsWith('SESSION#')) {
-          await client.send(new DeleteItemCommand({ TableName: tableName, Key: key, ...stillMarked }));
-          deleted++;
-        } else {
-          await client.send(
-            new UpdateItemCommand({
-              TableName: tableName,
-              Key: key,
-              UpdateExpression: 'REMOVE ipPrefix, userAgent, purgeDay, purgeAt',
-              ...stillMarked,
-            }),
-          );
-          stripped++;
-        }
+        await client.send(
+          new UpdateItemCommand({
+            TableName: tableName,
+            Key: marshall({ pk: item.pk, sk: item.sk }),
+            UpdateExpression: 'REMOVE ipPrefix, userAgent, purgeDay, purgeAt',
+            ConditionExpression: 'purgeAt = :at',
+            ExpressionAttributeValues: marshall({ ':at': item.purgeAt }),
+          }),
+        );
+        stripped++;
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
       }
@@ -83,8 +70,7 @@ export async function purgeExpiredRecords(
     new PutItemCommand({ TableName: tableName, Item: marshall({ ...WATERMARK, day: day(now), at: now }) }),
   );
   deps.metrics.count('RetentionStripped', stripped);
-  deps.metrics.count('RetentionDeleted', deleted);
-  return { stripped, deleted };
+  return { stripped };
 }
 
 /** Open rights requests past their due date: counted as a metric (alarmed) and logged by id. */

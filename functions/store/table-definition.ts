@@ -18,7 +18,7 @@ export const tableDefinition = {
       projection: 'ALL',
     },
     // Sparse: items with a retention deadline TTL cannot express (access data inside a record that
-    // stays, sessions TTL would keep a week too long); the retention job reads one day at a time.
+    // stays); the retention job reads one day at a time.
     {
       indexName: 'purgeByDay',
       partitionKey: { name: 'purgeDay', type: 'S' },
