@@ -1,5 +1,5 @@
 import { startLocalRuntime } from './local/runtime';
-import { buildWebClient } from './local/web-build';
+import { buildWebClient, webOutDir } from './local/web-build';
 
 /**
  * `npm start`: the whole API on 127.0.0.1 with DynamoDB Local (persisted under .data/), a local
@@ -13,14 +13,16 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 
 try {
-  // The reference web client is built each start (about a second), so `/` always matches web/.
-  const webDir = await buildWebClient();
+  // The reference web client is built each start, so `/` always matches web/; the API does not
+  // wait for it (pages answer 404 for the second or so the build takes).
+  const web = buildWebClient();
   const runtime = await startLocalRuntime({
     port,
     dataDir: process.env.DATA_DIR ?? '.data',
     printEvents: true,
-    webDir,
+    webDir: webOutDir,
   });
+  await web;
   const ms = Math.round(performance.now() - started);
   process.stdout.write(
     `patient-onboarding listening on ${runtime.url} (web client at ${runtime.url}/, DynamoDB Local ${runtime.dynamoEndpoint}, table ${runtime.tableName}, keys local, ready in ${ms} ms)\n`,
