@@ -21,6 +21,7 @@ import { fallbackRoute, routeList } from '../functions/routes';
 import { groupRoutes, writeGroupEntry } from '../lib/route-groups';
 import { benchAuth } from './auth';
 import { benchCards } from './cards';
+import { benchPrivacy } from './privacy';
 import { round, summarise } from './stats';
 
 /**
@@ -253,6 +254,7 @@ const dynamo = await startDynamoDbLocal();
 const coldStart = await benchColdStart(bundles, dynamo);
 const auth = await benchAuth(dynamo.endpoint);
 const cards = await benchCards(dynamo.endpoint);
+const privacy = await benchPrivacy(dynamo.endpoint);
 await dynamo.stop();
 const npmStart = await benchNpmStart();
 const results = {
@@ -266,6 +268,7 @@ const results = {
   coldStart,
   auth,
   cards,
+  privacy,
   npmStartToFirstHealth200: npmStart,
 };
 const outDir = join(root, 'bench', 'results');
