@@ -141,8 +141,11 @@ function once<T>(make: () => Promise<T>): () => Promise<T> {
   };
 }
 
-export function buildDeps(env: NodeJS.ProcessEnv = process.env): Deps {
-  const config = stageConfig(env.STAGE ?? 'prod');
+/** `config` replaces the stage's own (tests that publish a new policy version, for instance). */
+export function buildDeps(
+  env: NodeJS.ProcessEnv = process.env,
+  config = stageConfig(env.STAGE ?? 'prod'),
+): Deps {
   const region = required(env, 'AWS_REGION');
   if (!isAllowedRegion(config, region)) {
     throw new StartupRefusedError(

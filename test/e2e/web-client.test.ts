@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type LocalRuntime, startLocalRuntime } from '../../bin/local/runtime';
 import { identityFixtures } from '../../bin/local/standins/identity';
 import { buildWebClient } from '../../bin/local/web-build';
+import { stages } from '../../functions/core/config';
 import { checkCharacter } from '../../functions/identity/id-number';
+import { buildDeps, setDeps } from '../../functions/wiring';
 
 /**
  * The reference web client in a real browser (Debian's Chromium, driven by playwright-core)
@@ -175,12 +177,59 @@ describe('reference web client in Chromium', () => {
       expect.objectContaining({ name: '王小妹', status: 'active', minor: true }),
     ]);
 
+    // A request our staff answer: listed with its due date.
+    await page.getByLabel('申请内容').fill('不同意将我的手机号用于就诊提醒以外的用途。');
+    await page.getByRole('button', { name: '提交', exact: true }).click();
+    await page.locator('ul.requests li').first().waitFor();
+    expect(await page.locator('ul.requests li').first().textContent()).toMatch(/^反对处理：已受理，截止 /);
+
+    // Unbind the card (after a confirmation): the hospital is told, the list is empty again.
+    await nav(page, '就诊卡').click();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.locator('li.card').first().getByRole('button', { name: /^解绑/ }).click();
+    await page.getByText('还没有就诊卡。').waitFor();
+    expect([...runtime.his.patients.values()].filter((p) => p.active)).toHaveLength(0);
+
     // A reload keeps the session (refresh token in the httpOnly cookie, never readable by script).
     expect(await page.evaluate('document.cookie')).toBe('');
     await page.reload();
-    await page.getByRole('heading', { name: '隐私中心' }).waitFor();
+    await page.getByRole('heading', { name: '就诊卡' }).waitFor();
     await page.context().close();
   }, 90_000);
+
+  it('asks for the new policy when a material version is published, records it, and carries on', async () => {
+    const page = await newPage();
+    await logIn(page, '13900005555', { consents: false });
+    // Publish a material version while the person is signed in.
+    const local = stages.local;
+    const next = {
+      ...local.privacy.policies[0],
+      version: '2027-01-01',
+      publishedAt: '2027-01-01T00:00:00+08:00',
+    };
+    setDeps(
+      buildDeps(process.env, {
+        ...local,
+        privacy: { ...local.privacy, policies: [...local.privacy.policies, next] },
+      }),
+    );
+    try {
+      // The privacy centre stays open to a stale acceptance (consents, export, deletion); cards do not.
+      await nav(page, '就诊卡').click();
+      const dialog = page.getByRole('dialog', { name: '隐私政策已更新' });
+      await dialog.waitFor();
+      expect(await dialog.textContent()).toContain('2027-01-01');
+      await shot(page, '09-reconsent-dialog');
+      await dialog.getByRole('button', { name: '同意并继续' }).click();
+      await page.getByRole('heading', { name: '就诊卡' }).waitFor();
+      expect(await page.getByRole('dialog').count()).toBe(0);
+      const me = await page.evaluate('fetch("/v1/me").then((r) => r.status)');
+      expect(me).toBe(401); // the page's token is in memory, not in the browser's cookie jar
+    } finally {
+      setDeps(undefined);
+    }
+    await page.context().close();
+  }, 60_000);
 
   it('shows wrong code, rate limit, identity mismatch and withdrawn consent as readable problems with their code', async () => {
     const page = await newPage();

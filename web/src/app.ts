@@ -9,6 +9,11 @@ export interface Policy {
 
 let policy: Policy | undefined;
 
+/** A new version was published (a 428 said so): read it again. */
+export function forgetPolicy(): void {
+  policy = undefined;
+}
+
 export async function currentPolicy(): Promise<Policy> {
   policy ??= await get<Policy>('/v1/policies/current', { auth: false });
   return policy;

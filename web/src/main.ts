@@ -1,5 +1,5 @@
 import { handleReconsent, handleSignedOut, logOut, post, refreshSession, signedIn } from './api';
-import { currentPolicy, navigate, show } from './app';
+import { currentPolicy, forgetPolicy, navigate, show } from './app';
 import { h, showProblem } from './dom';
 import { lang, setLang, t } from './i18n';
 import { cardsView } from './views/cards';
@@ -81,6 +81,7 @@ function reconsentDialog(version: string): Promise<boolean> {
       dialog.remove();
       resolve(accepted);
     };
+    forgetPolicy();
     currentPolicy().then((policy) => {
       const accept = h('button', { type: 'button' }, t('accept'));
       accept.addEventListener('click', () => {
