@@ -13,6 +13,7 @@ import { BlindIndexer } from '../../functions/crypto/blind-index';
 import { loadLocalKeyMaterial } from '../../functions/crypto/local-key-source';
 import { checkCharacter } from '../../functions/identity/id-number';
 import { dueAfterWorkingDays } from '../../functions/privacy/working-days';
+import { captureOutput } from '../helpers/capture-logs';
 import { localDynamo } from '../helpers/dynamo';
 
 const withCheck = (first17: string) => first17 + checkCharacter(first17);
@@ -197,7 +198,11 @@ describe('rights: export, account deletion, re-registration', () => {
     runtime.his.mode = 'down';
     expect(await runtime.runJob('deletions')).toEqual({ completed: 0, failed: 1 });
     runtime.his.mode = 'ok';
-    expect(await runtime.runJob('deletions')).toEqual({ completed: 1, failed: 0 });
+    const { result: run, output } = await captureOutput(() => runtime.runJob('deletions'));
+    expect(run).toEqual({ completed: 1, failed: 0 });
+    // The job logs ids and counts only (at DEBUG too): no name, number, phone or hospital id.
+    expect(output).toContain('account erased');
+    for (const secret of [zhang.name, zhang.idNumber, phone, ...hisIds]) expect(output).not.toContain(secret);
     const done = await call(`/v1/privacy/requests/${request.requestId}`);
     expect(done.body).toMatchObject({ status: 'completed', completedAt: expect.any(String) });
     expect(hisIds.every((id: string) => runtime.his.patients.get(id)?.active === false)).toBe(true);
@@ -296,8 +301,10 @@ describe('rights requests that need a person', () => {
     const invalid = await call('/v1/privacy/requests', { body: { ...body, kind: 'account_deletion' } });
     expect(invalid.status).toBe(400);
 
-    const made = await call('/v1/privacy/requests', { body });
+    const { result: made, output } = await captureOutput(() => call('/v1/privacy/requests', { body }));
     expect(made.status).toBe(202);
+    for (const secret of [body.name, body.details, body.subjectName, phone])
+      expect(output).not.toContain(secret);
     expect(made.body).toMatchObject({ kind: 'deceased_relative', status: 'received' });
     expect(Date.parse(made.body.dueAt)).toBe(
       dueAfterWorkingDays(Date.parse(made.body.receivedAt), 15, stages.local.privacy.calendar),
