@@ -326,6 +326,27 @@ describe('reference web client in Chromium', () => {
     await page.context().close();
   }, 90_000);
 
+  it.each([
+    ['QQ 登录', '13900006666'],
+    ['微博登录', '13900007777'],
+  ])('logs in with %s through the stand-in and binds a phone', async (button, phone) => {
+    const page = await newPage();
+    await page.goto(`${runtime.url}/`);
+    await page.getByRole('button', { name: button }).click();
+    await page.locator('#approve').click();
+    await page.getByRole('heading', { name: '绑定手机号' }).waitFor();
+    await page.getByLabel('手机号').fill(phone);
+    const code = await sendAndRead(phone, () => page.getByRole('button', { name: '获取验证码' }).click());
+    await page.getByLabel('验证码').fill(code);
+    await page.locator('#f-acceptPolicy').check();
+    await page.getByRole('button', { name: '绑定并登录' }).click();
+    await page.getByRole('heading', { name: '我的账号' }).waitFor();
+    expect(await page.locator('[data-field="phone"]').textContent()).toBe(
+      `${phone.slice(0, 3)}****${phone.slice(7)}`,
+    );
+    await page.context().close();
+  });
+
   it('refuses web-session calls without the page’s header, and never hands the refresh token to script', async () => {
     const noHeader = await fetch(`${runtime.url}/web/auth/token/refresh`, { method: 'POST' });
     expect(noHeader.status).toBe(403);
