@@ -23,6 +23,8 @@ import {
 } from './cards/schema';
 import type { RouteDefinition, Touches } from './core/route';
 import {
+  eventsQuery,
+  eventsResponse,
   fhirPatientParams,
   fhirResourceResponse,
   fhirSearchQuery,
@@ -369,6 +371,19 @@ export const routes = {
     request: { params: patientParams },
     response: { status: 200, body: hospitalPatientResponse },
     touches: hospitalTouches,
+  },
+  hospitalEvents: {
+    method: 'GET',
+    path: '/v1/hospital/events',
+    group: 'hospital',
+    auth: 'hospital',
+    scope: 'events:read',
+    summary:
+      "The calling hospital's card events after a cursor (ids and codes only; the webhooks' pull side, kept 7 days)",
+    handler: 'hospital/handlers/get-events',
+    request: { query: eventsQuery },
+    response: { status: 200, body: eventsResponse },
+    touches: { table: 'read' },
   },
   fhirPatientSearch: {
     method: 'GET',

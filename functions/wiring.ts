@@ -39,6 +39,7 @@ import { EncryptingSealer } from './crypto/encrypting-sealer';
 import { kmsKeyring, loadAppKeys } from './crypto/kms-key-source';
 import { loadLocalKeyMaterial } from './crypto/local-key-source';
 import type { Sealer } from './crypto/sealer';
+import { DynamoEventFeed, type EventFeedDeps } from './hospital/event-feed';
 import type { HospitalAuthDeps } from './hospital/hospital-auth';
 import { type HospitalReadDeps, holderNameFrom } from './hospital/patient-reads';
 import { DynamoIdentityStore } from './identity/dynamo-identity-store';
@@ -117,6 +118,8 @@ export interface Deps {
   hospitalAuth(): Promise<HospitalAuthDeps>;
   /** Hospital reads of their patients. */
   hospitalReads(): Promise<HospitalReadDeps>;
+  /** Hospitals' pull feed of card events. */
+  hospitalEvents(): Promise<EventFeedDeps>;
 }
 
 export const cryptoRandom: Random = {
@@ -415,6 +418,7 @@ export function buildDeps(
           : config.hospitals.find((h) => h.id === hospitalId)?.webhookUrl,
       secret: (hospitalId) => credentials.webhooks?.[hospitalId],
       deadLetters: new DynamoWebhookDeadLetters(dynamo, tableName, systemClock),
+      feed: new DynamoEventFeed(dynamo, tableName),
       maxAttempts: 8,
     };
     return deps;
@@ -438,6 +442,11 @@ export function buildDeps(
       holderName: (userId: string) => holderNameFrom(sealedTable, userId),
     };
   });
+
+  const hospitalEvents = once<EventFeedDeps>(async () => ({
+    clock: systemClock,
+    feed: new DynamoEventFeed(dynamo, tableName),
+  }));
 
   const privacyExport = once<ExportDeps>(async () => {
     const sealedTable = await table();
@@ -525,6 +534,7 @@ export function buildDeps(
     webhooks,
     hospitalAuth,
     hospitalReads,
+    hospitalEvents,
     consents,
     privacyExport,
     rightsRequests,

@@ -3,6 +3,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Clock } from '../core/clock';
 import type { HospitalConfig } from '../core/config';
 import { logger } from '../core/logger';
+import type { EventFeed } from '../hospital/event-feed';
 import { type CardEvent, webhookSignature } from './events';
 import type { JobQueue } from './queues';
 
@@ -19,6 +20,8 @@ export interface WebhookDeps {
   url(hospitalId: string): string | undefined;
   secret(hospitalId: string): string | undefined;
   readonly deadLetters: { put(job: WebhookJob, reason: string): Promise<void> };
+  /** The hospital's pull feed: every event goes there too, whether or not it has a webhook. */
+  readonly feed: Pick<EventFeed, 'append'>;
   readonly maxAttempts: number;
 }
 
@@ -31,6 +34,7 @@ export async function deliverWebhook(
   deps: WebhookDeps,
   job: WebhookJob,
 ): Promise<'delivered' | 'retrying' | 'dead' | 'no_webhook'> {
+  if (job.attempt === 1) await deps.feed.append(job.event);
   const url = deps.url(job.event.hospitalId);
   const secret = deps.secret(job.event.hospitalId);
   if (!url || !secret) return 'no_webhook';

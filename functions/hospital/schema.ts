@@ -36,3 +36,29 @@ export const hospitalPatientResponse = z
   .meta({ id: 'HospitalPatient' });
 
 export const fhirResourceResponse = z.record(z.string(), z.unknown()).meta({ id: 'FhirResource' });
+
+export const eventsQuery = z.strictObject({
+  after: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z#[\w-]{1,64}$/)
+    .optional()
+    .meta({ description: 'The `next` cursor of the previous page; omit for the oldest event kept (7 days)' }),
+  limit: z.coerce.number().int().min(1).max(100).optional(),
+});
+
+export const eventsResponse = z
+  .object({
+    events: z.array(
+      z.object({
+        id: z.string(),
+        type: z.enum(['card.created', 'card.updated', 'card.unbound', 'card.registration_failed']),
+        time: z.iso.datetime(),
+        hospitalId: z.string(),
+        cardId: z.string(),
+        status: z.enum(['pending', 'active', 'failed', 'unbound']),
+        relationship: z.string(),
+      }),
+    ),
+    next: z.string().nullable().meta({ description: 'Send as `after` next time' }),
+  })
+  .meta({ id: 'HospitalEvents' });

@@ -211,4 +211,24 @@ describe('card events over webhooks', () => {
     ]);
     expect(JSON.stringify(runtime.webhooks.received)).not.toMatch(/周慧|44030519600101|13500001111/);
   });
+
+  it('serves the same events to pull with events:read, only the caller’s own, paged by cursor', async () => {
+    const pumchDelivered = runtime.webhooks.received
+      .filter((e) => e.hospitalId === 'h-pumch')
+      .map((e) => (e.body as { id: string }).id);
+    const readOnly = await hospitalToken('pumch-his', 'local-pumch-his-secret', 'patients:read');
+    expect((await get('/v1/hospital/events', readOnly.body.access_token)).status).toBe(403);
+    const token = (await hospitalToken('pumch-his', 'local-pumch-his-secret', 'events:read')).body
+      .access_token;
+    const page = await get('/v1/hospital/events?limit=100', token);
+    expect(page.status).toBe(200);
+    const ids = page.body.events.map((e: { id: string }) => e.id);
+    // Every event the webhook received is in the feed (the feed is written first).
+    expect(pumchDelivered.length).toBeGreaterThan(0);
+    expect(ids).toEqual(expect.arrayContaining(pumchDelivered));
+    expect(page.body.events.every((e: { hospitalId: string }) => e.hospitalId === 'h-pumch')).toBe(true);
+    const after = await get(`/v1/hospital/events?after=${encodeURIComponent(page.body.next)}`, token);
+    expect(after.body).toEqual({ events: [], next: page.body.next });
+    expect((await get('/v1/hospital/events?after=nonsense', token)).status).toBe(400);
+  });
 });

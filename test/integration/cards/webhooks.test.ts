@@ -9,6 +9,7 @@ import {
 } from '../../../functions/cards/webhooks';
 import { ManualClock } from '../../../functions/core/clock';
 import { stages } from '../../../functions/core/config';
+import { DynamoEventFeed, listHospitalEvents } from '../../../functions/hospital/event-feed';
 import { freshTable, localDynamo, rawTableText } from '../../helpers/dynamo';
 
 const client = localDynamo();
@@ -44,10 +45,47 @@ async function harness(secret = secrets['h-pumch']) {
     url: (id) => `${receiver.url}${id}`,
     secret: () => secret,
     deadLetters: new DynamoWebhookDeadLetters(client, tableName, clock),
+    feed: new DynamoEventFeed(client, tableName),
     maxAttempts: 3,
   };
-  return { deps, queued, tableName };
+  return { deps, queued, tableName, clock };
 }
+
+describe('hospital event feed (the pull side)', () => {
+  it('keeps every event once, pages by cursor, serves only the caller’s hospital, and drops week-old events', async () => {
+    const { deps, tableName, clock } = await harness();
+    deps.url = () => undefined; // a hospital without a webhook still gets its feed
+    const feedDeps = { clock, feed: new DynamoEventFeed(client, tableName) };
+    const at = (minute: number) =>
+      new Date(Date.parse('2026-11-29T08:00:00.000Z') + minute * 60_000).toISOString();
+    const events = [0, 1, 2].map((i) => ({ ...event, id: `evt-${i}`, time: at(i) }));
+    for (const e of events) expect(await deliverWebhook(deps, { event: e, attempt: 1 })).toBe('no_webhook');
+    // A retry of the first attempt's job writes the same item, not a second event.
+    await deliverWebhook(deps, { event: events[0] as CardEvent, attempt: 1 });
+    await deliverWebhook(deps, {
+      event: { ...event, id: 'other', hospitalId: 'h-renji', time: at(3) },
+      attempt: 1,
+    });
+
+    clock.advance(Date.parse(at(10)) - clock.now().getTime());
+    const first = await listHospitalEvents(feedDeps, { hospitalId: 'h-pumch' }, { limit: 2 });
+    expect(first.events.map((e) => e.id)).toEqual(['evt-0', 'evt-1']);
+    const second = await listHospitalEvents(
+      feedDeps,
+      { hospitalId: 'h-pumch' },
+      { after: first.next ?? '', limit: 2 },
+    );
+    expect(second.events.map((e) => e.id)).toEqual(['evt-2']);
+    const idle = await listHospitalEvents(feedDeps, { hospitalId: 'h-pumch' }, { after: second.next ?? '' });
+    expect(idle).toEqual({ events: [], next: second.next });
+    expect(
+      (await listHospitalEvents(feedDeps, { hospitalId: 'h-renji' }, {})).events.map((e) => e.id),
+    ).toEqual(['other']);
+
+    clock.advance(7 * 24 * 3600 * 1000);
+    expect((await listHospitalEvents(feedDeps, { hospitalId: 'h-pumch' }, {})).events).toEqual([]);
+  });
+});
 
 describe('deliverWebhook', () => {
   it('delivers a signed event the hospital can verify', async () => {
