@@ -1,5 +1,6 @@
-import type { OAuthClient, OAuthProviderConfig } from '../../core/config';
-import { type OAuthProfile, type OAuthProvider, OAuthProviderError } from '../../oauth/ports';
+import type { OAuthClient } from '../../core/config';
+import { type OAuthProfile, OAuthProviderError } from '../../oauth/ports';
+import { ConfiguredOAuthProvider } from './configured-provider';
 import { parseJsonOrJsonp, providerFetch } from './http';
 
 /** QQ error codes that mean the authorization code is bad. */
@@ -10,18 +11,11 @@ const CODE_ERRORS = new Set([100019, 100020, 100030]);
  * with `fmt=json`, but both are parsed), `oauth2.0/me` answers JSONP (`unionid=1` for the
  * unionid), `user/get_user_info` reports errors as `ret != 0`. No shape crashes the parser.
  */
-export class QqOAuth implements OAuthProvider {
+export class QqOAuth extends ConfiguredOAuthProvider {
   readonly name = 'qq';
-  readonly #config: OAuthProviderConfig;
-  readonly #secret: (client: OAuthClient) => string;
-
-  constructor(config: OAuthProviderConfig, secret: (client: OAuthClient) => string) {
-    this.#config = config;
-    this.#secret = secret;
-  }
 
   authorizeUrl(input: { client: OAuthClient; redirectUri: string; state: string }): string | undefined {
-    const appId = this.#config.appIds[input.client];
+    const appId = this.config.appIds[input.client];
     if (!appId || input.client !== 'web') return undefined;
     const query = new URLSearchParams({
       response_type: 'code',
@@ -30,7 +24,7 @@ export class QqOAuth implements OAuthProvider {
       state: input.state,
       scope: 'get_user_info',
     });
-    return `${this.#config.authorizeUrl}?${query}`;
+    return `${this.config.authorizeUrl}?${query}`;
   }
 
   async exchange(input: {
@@ -38,13 +32,13 @@ export class QqOAuth implements OAuthProvider {
     code: string;
     redirectUri?: string | undefined;
   }): Promise<OAuthProfile> {
-    const appId = this.#config.appIds[input.client];
+    const appId = this.config.appIds[input.client];
     if (!appId) throw new OAuthProviderError(this.name, 'provider_error', 'no_app_for_client');
-    const redirectUri = input.redirectUri ?? this.#config.appRedirectUri ?? '';
+    const redirectUri = input.redirectUri ?? this.config.appRedirectUri ?? '';
     const tokenText = await this.#get('oauth2.0/token', {
       grant_type: 'authorization_code',
       client_id: appId,
-      client_secret: this.#secret(input.client),
+      client_secret: this.secret(input.client),
       code: input.code,
       redirect_uri: redirectUri,
       fmt: 'json',
@@ -83,7 +77,7 @@ export class QqOAuth implements OAuthProvider {
   }
 
   async #get(path: string, query: Record<string, string>): Promise<string> {
-    return (await providerFetch(this.name, `${this.#config.apiBase}${path}?${new URLSearchParams(query)}`))
+    return (await providerFetch(this.name, `${this.config.apiBase}${path}?${new URLSearchParams(query)}`))
       .text;
   }
 }

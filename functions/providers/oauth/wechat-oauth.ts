@@ -1,5 +1,6 @@
-import type { OAuthClient, OAuthProviderConfig } from '../../core/config';
-import { type OAuthProfile, type OAuthProvider, OAuthProviderError } from '../../oauth/ports';
+import type { OAuthClient } from '../../core/config';
+import { type OAuthProfile, OAuthProviderError } from '../../oauth/ports';
+import { ConfiguredOAuthProvider } from './configured-provider';
 import { parseJsonOrJsonp, providerFetch } from './http';
 
 /** Codes that mean the authorization code itself is bad (expired, used, wrong app). */
@@ -10,21 +11,14 @@ const CODE_ERRORS = new Set([40029, 40163, 41008]);
  * browser, `SendAuth` codes from the app. `sns/oauth2/access_token` then `sns/userinfo`; errors
  * come as `{errcode, errmsg}` with HTTP 200. `unionid` identifies the person across our apps.
  */
-export class WeChatOAuth implements OAuthProvider {
+export class WeChatOAuth extends ConfiguredOAuthProvider {
   readonly name = 'wechat';
-  readonly #config: OAuthProviderConfig;
-  readonly #secret: (client: OAuthClient) => string;
-
-  constructor(config: OAuthProviderConfig, secret: (client: OAuthClient) => string) {
-    this.#config = config;
-    this.#secret = secret;
-  }
 
   authorizeUrl(input: { client: OAuthClient; redirectUri: string; state: string }): string | undefined {
-    const appId = this.#config.appIds[input.client];
+    const appId = this.config.appIds[input.client];
     if (!appId || input.client === 'app') return undefined;
     const browser = input.client === 'wechat_browser';
-    const base = browser ? this.#config.browserAuthorizeUrl : this.#config.authorizeUrl;
+    const base = browser ? this.config.browserAuthorizeUrl : this.config.authorizeUrl;
     const query = new URLSearchParams({
       appid: appId,
       redirect_uri: input.redirectUri,
@@ -36,11 +30,11 @@ export class WeChatOAuth implements OAuthProvider {
   }
 
   async exchange(input: { client: OAuthClient; code: string }): Promise<OAuthProfile> {
-    const appId = this.#config.appIds[input.client];
+    const appId = this.config.appIds[input.client];
     if (!appId) throw new OAuthProviderError(this.name, 'provider_error', 'no_app_for_client');
     const token = await this.#get('sns/oauth2/access_token', {
       appid: appId,
-      secret: this.#secret(input.client),
+      secret: this.secret(input.client),
       code: input.code,
       grant_type: 'authorization_code',
     });
@@ -66,7 +60,7 @@ export class WeChatOAuth implements OAuthProvider {
   async #get(path: string, query: Record<string, string>): Promise<Record<string, unknown>> {
     const { text } = await providerFetch(
       this.name,
-      `${this.#config.apiBase}${path}?${new URLSearchParams(query)}`,
+      `${this.config.apiBase}${path}?${new URLSearchParams(query)}`,
     );
     const body = parseJsonOrJsonp(this.name, text);
     const errcode = Number(body.errcode ?? 0);

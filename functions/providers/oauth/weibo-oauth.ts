@@ -1,5 +1,6 @@
-import type { OAuthClient, OAuthProviderConfig } from '../../core/config';
-import { type OAuthProfile, type OAuthProvider, OAuthProviderError } from '../../oauth/ports';
+import type { OAuthClient } from '../../core/config';
+import { type OAuthProfile, OAuthProviderError } from '../../oauth/ports';
+import { ConfiguredOAuthProvider } from './configured-provider';
 import { parseJsonOrJsonp, providerFetch } from './http';
 
 /** Weibo errors that mean the authorization code is bad (21325: expired or used). */
@@ -10,18 +11,11 @@ const CODE_ERRORS = new Set([21325, 21323, 21327]);
  * the profile; the id is `idstr` (the numeric `id` overflows). The uid travels through this call
  * only, never through shared state, so concurrent logins cannot mix people up.
  */
-export class WeiboOAuth implements OAuthProvider {
+export class WeiboOAuth extends ConfiguredOAuthProvider {
   readonly name = 'weibo';
-  readonly #config: OAuthProviderConfig;
-  readonly #secret: (client: OAuthClient) => string;
-
-  constructor(config: OAuthProviderConfig, secret: (client: OAuthClient) => string) {
-    this.#config = config;
-    this.#secret = secret;
-  }
 
   authorizeUrl(input: { client: OAuthClient; redirectUri: string; state: string }): string | undefined {
-    const appId = this.#config.appIds[input.client];
+    const appId = this.config.appIds[input.client];
     if (!appId || input.client !== 'web') return undefined;
     const query = new URLSearchParams({
       client_id: appId,
@@ -29,7 +23,7 @@ export class WeiboOAuth implements OAuthProvider {
       state: input.state,
       response_type: 'code',
     });
-    return `${this.#config.authorizeUrl}?${query}`;
+    return `${this.config.authorizeUrl}?${query}`;
   }
 
   async exchange(input: {
@@ -37,17 +31,17 @@ export class WeiboOAuth implements OAuthProvider {
     code: string;
     redirectUri?: string | undefined;
   }): Promise<OAuthProfile> {
-    const appId = this.#config.appIds[input.client];
+    const appId = this.config.appIds[input.client];
     if (!appId) throw new OAuthProviderError(this.name, 'provider_error', 'no_app_for_client');
-    const { text } = await providerFetch(this.name, `${this.#config.apiBase}oauth2/access_token`, {
+    const { text } = await providerFetch(this.name, `${this.config.apiBase}oauth2/access_token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({
         client_id: appId,
-        client_secret: this.#secret(input.client),
+        client_secret: this.secret(input.client),
         grant_type: 'authorization_code',
         code: input.code,
-        redirect_uri: input.redirectUri ?? this.#config.appRedirectUri ?? '',
+        redirect_uri: input.redirectUri ?? this.config.appRedirectUri ?? '',
       }).toString(),
     });
     const token = parseJsonOrJsonp(this.name, text);
@@ -55,7 +49,7 @@ export class WeiboOAuth implements OAuthProvider {
     const uid = String(token.uid ?? '');
     const show = await providerFetch(
       this.name,
-      `${this.#config.apiBase}2/users/show.json?${new URLSearchParams({ access_token: String(token.access_token), uid })}`,
+      `${this.config.apiBase}2/users/show.json?${new URLSearchParams({ access_token: String(token.access_token), uid })}`,
     );
     const user = parseJsonOrJsonp(this.name, show.text);
     if (user.error_code !== undefined) throw errorFrom(user);
