@@ -344,6 +344,23 @@ describe('reference web client in Chromium', () => {
     expect(await page.locator('[data-field="phone"]').textContent()).toBe(
       `${phone.slice(0, 3)}****${phone.slice(7)}`,
     );
+    expect(await page.locator('ul.sessions li').count()).toBe(1);
+
+    // A second device logs straight in with the same provider account; the first signs it out.
+    const other = await newPage();
+    await other.goto(`${runtime.url}/`);
+    await other.getByRole('button', { name: button }).click();
+    await other.locator('#approve').click();
+    await other.getByRole('heading', { name: '我的账号' }).waitFor();
+    await page.reload();
+    await expect.poll(() => page.locator('ul.sessions li').count()).toBe(2);
+    await shot(page, `23-sessions-${phone}`);
+    await page.getByRole('button', { name: '退出该设备' }).click();
+    await expect.poll(() => page.locator('ul.sessions li').count()).toBe(1);
+    await nav(other, '就诊卡').click();
+    await other.getByRole('heading', { name: '手机号登录' }).waitFor();
+    expect(await other.locator('.problem').count()).toBe(0);
+    await other.context().close();
     await page.context().close();
   });
 

@@ -1,4 +1,4 @@
-import { handleReconsent, handleSignedOut, logOut, post, refreshSession, signedIn } from './api';
+import { ApiError, handleReconsent, handleSignedOut, logOut, post, refreshSession, signedIn } from './api';
 import { currentPolicy, forgetPolicy, navigate, show } from './app';
 import { h, showProblem } from './dom';
 import { lang, setLang, t } from './i18n';
@@ -66,6 +66,8 @@ async function render(): Promise<void> {
   try {
     await routes[route]?.();
   } catch (error) {
+    // The session ended (signed out elsewhere): the login screen is already on its way.
+    if (error instanceof ApiError && error.problem.status === 401 && !signedIn()) return;
     const box = h('div', {});
     show(h('h1', {}, t('brand')), box);
     showProblem(box, error);

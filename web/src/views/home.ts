@@ -1,7 +1,7 @@
-import { get } from '../api';
+import { api, get } from '../api';
 import { show } from '../app';
-import { h } from '../dom';
-import { t } from '../i18n';
+import { announce, h, showProblem } from '../dom';
+import { lang, t } from '../i18n';
 
 interface Me {
   readonly id: string;
@@ -14,8 +14,66 @@ interface Me {
   };
 }
 
+interface Session {
+  readonly id: string;
+  readonly current: boolean;
+  readonly lastUsedAt: string;
+  readonly ipPrefix: string;
+  readonly userAgent: string;
+}
+
+/** Where this account is signed in; any other device can be signed out from here. */
+async function sessionsSection(): Promise<HTMLElement> {
+  const { sessions } = await get<{ sessions: Session[] }>('/v1/me/sessions');
+  const section = h(
+    'section',
+    { 'aria-labelledby': 'sessions-title' },
+    h('h2', { id: 'sessions-title' }, t('sessionsTitle')),
+  );
+  const list = h('ul', { class: 'consent-list sessions' });
+  for (const s of sessions) {
+    const row = h(
+      'li',
+      { 'data-session': s.id },
+      h(
+        'span',
+        {},
+        t('sessionLine', {
+          ua: s.userAgent.slice(0, 60) || '—',
+          ip: s.ipPrefix,
+          when: new Date(s.lastUsedAt).toLocaleString(lang()),
+        }),
+      ),
+      s.current ? h('span', { class: 'badge active' }, t('thisDevice')) : null,
+    );
+    if (!s.current) {
+      row.append(
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'secondary',
+            onclick: () => {
+              api('DELETE', `/v1/me/sessions/${s.id}`)
+                .then(async () => {
+                  announce(t('saved'));
+                  section.replaceWith(await sessionsSection());
+                })
+                .catch((error: unknown) => showProblem(row, error));
+            },
+          },
+          t('signOutSession'),
+        ),
+      );
+    }
+    list.append(row);
+  }
+  section.append(list);
+  return section;
+}
+
 export async function homeView(): Promise<void> {
-  const me = await get<Me>('/v1/me');
+  const [me, sessions] = await Promise.all([get<Me>('/v1/me'), sessionsSection()]);
   show(
     h('h1', {}, t('homeTitle')),
     h(
@@ -32,5 +90,6 @@ export async function homeView(): Promise<void> {
       me.realNameVerified ? null : h('a', { class: 'button', href: '#/identity' }, t('goVerify')),
       h('a', { class: 'button secondary', href: '#/cards' }, t('goCards')),
     ),
+    sessions,
   );
 }
