@@ -349,6 +349,29 @@ describe('createCard', () => {
     expect(his.patients.size).toBe(before + 1);
   });
 
+  it('unbinds at the HIS a patient it registered for a card unbound meanwhile', async () => {
+    const who = await account();
+    his.mode = 'down';
+    const pending = await createCard(deps, who, card(stranger()), key());
+    his.mode = 'ok';
+    const record = await deps.store.get(who.userId, pending.card.id);
+    // The owner unbinds the pending card while the worker is already talking to the HIS with it.
+    await unbindCard(deps, who, pending.card.id);
+    const before = new Set(his.patients.keys());
+    expect(
+      await registerCard(
+        deps,
+        { userId: who.userId, cardId: pending.card.id, attempt: 2 },
+        undefined,
+        record,
+      ),
+    ).toBe(undefined);
+    const created = [...his.patients.entries()].filter(([id]) => !before.has(id));
+    expect(created).toHaveLength(1);
+    expect(created[0]?.[1].active).toBe(false);
+    queued.length = 0;
+  });
+
   it('never makes a second patient when a registration is retried after the HIS answered too slowly', async () => {
     const who = await account();
     his.mode = 'slow';
