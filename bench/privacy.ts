@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { lastMessage } from '../bin/local/outbox';
 import { startLocalRuntime } from '../bin/local/runtime';
 import { identityFixtures } from '../bin/local/standins/identity';
 import { buildWebClient } from '../bin/local/web-build';
@@ -40,13 +41,7 @@ export async function benchPrivacy(endpoint: string, accounts = 4) {
     if (!response.ok) throw new Error(`${path}: ${response.status} ${json?.code}`);
     return json;
   };
-  const code = (phone: string) =>
-    readFileSync(join(dataDir, 'outbox', 'sms.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as { to: string; code: string })
-      .reverse()
-      .find((m) => m.to === `+86${phone}`)?.code as string;
+  const code = (phone: string) => lastMessage(dataDir, `+86${phone}`).code;
   const meter = meterDynamo(getDeps().dynamo);
   const request = { calls: 0, capacityUnits: 0 };
   const job = { calls: 0, capacityUnits: 0 };

@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { lastMessage } from '../../bin/local/outbox';
 import { type LocalRuntime, startLocalRuntime } from '../../bin/local/runtime';
 import { identityFixtures } from '../../bin/local/standins/identity';
 import { checkCharacter } from '../../functions/identity/id-number';
@@ -41,14 +42,7 @@ async function call(path: string, init: { method?: string; body?: unknown; token
 
 /** The local SMS sender's outbox: what `npm start` users read their codes from. */
 function lastCode(phone: string): string {
-  const lines = readFileSync(join(dataDir, 'outbox', 'sms.jsonl'), 'utf8')
-    .trim()
-    .split('\n');
-  const entry = lines
-    .map((l) => JSON.parse(l) as { to: string; code: string; text: string })
-    .reverse()
-    .find((m) => m.to === phone);
-  if (!entry) throw new Error('no code in outbox');
+  const entry = lastMessage(dataDir, phone);
   expect(entry.text).toContain(`@127.0.0.1 #${entry.code}`);
   return entry.code;
 }

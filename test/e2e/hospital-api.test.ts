@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import JSONSchemaValidator from '@asymmetrik/fhir-json-schema-validator';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { lastMessage } from '../../bin/local/outbox';
 import { type LocalRuntime, startLocalRuntime } from '../../bin/local/runtime';
 import { identityFixtures } from '../../bin/local/standins/identity';
 import { checkCharacter } from '../../functions/identity/id-number';
@@ -38,17 +39,7 @@ const post = (path: string, body: unknown, headers: Record<string, string> = {})
     body: JSON.stringify(body),
   }).then(json);
 
-function lastCode(phone: string): string {
-  const lines = readFileSync(join(dataDir, 'outbox', 'sms.jsonl'), 'utf8')
-    .trim()
-    .split('\n');
-  return (
-    lines
-      .map((l) => JSON.parse(l) as { to: string; code: string })
-      .reverse()
-      .find((m) => m.to === phone) as { code: string }
-  ).code;
-}
+const lastCode = (phone: string) => lastMessage(dataDir, phone).code;
 
 async function hospitalToken(clientId: string, secret: string, scope?: string) {
   return fetch(`${runtime.url}/v1/hospital/oauth/token`, {

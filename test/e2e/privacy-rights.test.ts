@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { lastMessage } from '../../bin/local/outbox';
 import { type LocalRuntime, startLocalRuntime } from '../../bin/local/runtime';
 import { identityFixtures } from '../../bin/local/standins/identity';
 import { stages } from '../../functions/core/config';
@@ -53,17 +54,7 @@ async function call(
   return { status: response.status, body: (text ? JSON.parse(text) : undefined) as any };
 }
 
-function lastCode(phone: string): string {
-  const lines = readFileSync(join(dataDir, 'outbox', 'sms.jsonl'), 'utf8')
-    .trim()
-    .split('\n');
-  const entry = lines
-    .map((l) => JSON.parse(l) as { to: string; code: string })
-    .reverse()
-    .find((m) => m.to === `+86${phone}`);
-  if (!entry) throw new Error('no code in outbox');
-  return entry.code;
-}
+const lastCode = (phone: string) => lastMessage(dataDir, `+86${phone}`).code;
 
 async function sendCode(phone: string, purpose: string) {
   const sent = await call('/v1/auth/sms/send', { body: { phone, purpose } });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { outboxMessages } from '../../bin/local/outbox';
 import { type LocalRuntime, startLocalRuntime } from '../../bin/local/runtime';
 import { identityFixtures } from '../../bin/local/standins/identity';
 import { buildWebClient } from '../../bin/local/web-build';
@@ -56,16 +57,7 @@ afterAll(async () => {
   await runtime?.stop();
 });
 
-function codesFor(phone: string): string[] {
-  const outbox = join(dataDir, 'outbox', 'sms.jsonl');
-  if (!existsSync(outbox)) return [];
-  return readFileSync(outbox, 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as { to: string; code: string })
-    .filter((m) => m.to === `+86${phone}`)
-    .map((m) => m.code);
-}
+const codesFor = (phone: string) => outboxMessages(dataDir, `+86${phone}`).map((m) => m.code);
 
 /** Clicks a send button and returns the code of that SMS from the local sender's outbox. */
 async function sendAndRead(phone: string, click: () => Promise<void>): Promise<string> {
