@@ -8,6 +8,7 @@ import type { Authenticator } from './auth/authenticate';
 import { DynamoAuditLog } from './auth/dynamo-audit-log';
 import { DynamoAuthStore } from './auth/dynamo-auth-store';
 import { DynamoRateLimiter } from './auth/dynamo-rate-limiter';
+import { newId } from './auth/ids';
 import type { Random } from './auth/otp';
 import type { AuthDeps, CaptchaVerifier, SmsSender, TokenSigner } from './auth/ports';
 import { KmsTokenSigner } from './auth/tokens/kms-token-signer';
@@ -398,7 +399,7 @@ export function buildDeps(
       verificationLimits: config.identity.limits,
       consents: new DynamoConsentStore(sealedTable),
       limiter: new DynamoRateLimiter(dynamo, tableName),
-      newId: () => Buffer.from(cryptoRandom.bytes(16)).toString('base64url'),
+      newId: () => newId(cryptoRandom),
     };
     return deps;
   });
@@ -477,10 +478,8 @@ export function buildDeps(
       limiter: new DynamoRateLimiter(dynamo, tableName),
       auth: await auth(),
       identityClaim: async (userId) =>
-        (await sealedTable.get({ pk: `USER#${userId}`, sk: 'IDENTITY' }))?.item.idNumberToken as
-          | string
-          | undefined,
-      newId: () => Buffer.from(cryptoRandom.bytes(16)).toString('base64url'),
+        (await new DynamoIdentityStore(sealedTable).verifiedIdentity(userId))?.idNumberToken,
+      newId: () => newId(cryptoRandom),
     };
   });
   const accountDeletion = once<DeletionDeps>(async () => {
@@ -489,9 +488,7 @@ export function buildDeps(
       clock: systemClock,
       requests: new DynamoRightsRequestStore(sealedTable),
       auth: new DynamoAuthStore(sealedTable),
-      identity: async (userId) =>
-        (await sealedTable.get<{ name: string; idNumber: string }>({ pk: `USER#${userId}`, sk: 'IDENTITY' }))
-          ?.sealed,
+      identity: (userId) => new DynamoIdentityStore(sealedTable).verifiedIdentity(userId),
       cards: cardDeps,
       indexer: index,
       eraser: new DynamoAccountEraser(sealedTable),

@@ -33,6 +33,19 @@ export class DynamoIdentityStore implements IdentityStore {
     return (await this.#table.get(keys.idNumber(idToken)))?.item.userId as string | undefined;
   }
 
+  /** The account's verified identity: the ID-number claim it holds, and the opened name and number. */
+  async verifiedIdentity(
+    userId: string,
+  ): Promise<{ idNumberToken: string; name: string; idNumber: string } | undefined> {
+    const stored = await this.#table.get<{ name: string; idNumber: string }>(keys.identity(userId));
+    if (!stored) return undefined;
+    return {
+      idNumberToken: stored.item.idNumberToken as string,
+      name: stored.sealed.name,
+      idNumber: stored.sealed.idNumber,
+    };
+  }
+
   async isVerified(userId: string): Promise<boolean> {
     return (await this.#table.get(keys.profile(userId)))?.item.realNameVerified === true;
   }
