@@ -96,6 +96,8 @@ export interface PrivacyConfig {
   readonly requestLimits: {
     readonly perNumber: readonly RateWindow[];
     readonly perIp: readonly RateWindow[];
+    /** Requests a signed-in account makes (`POST /v1/me/requests`). */
+    readonly perAccount: readonly RateWindow[];
   };
 }
 
@@ -257,6 +259,7 @@ const privacy: PrivacyConfig = {
   requestLimits: {
     perNumber: [{ seconds: DAY, max: 3 }],
     perIp: [{ seconds: HOUR, max: 10 }],
+    perAccount: [{ seconds: DAY, max: 5 }],
   },
 };
 const currentPolicy = privacy.policies[privacy.policies.length - 1] as PolicyVersion;

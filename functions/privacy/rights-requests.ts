@@ -2,7 +2,7 @@ import type { Identity } from '../auth/authenticate';
 import { checkCode, consumeCode } from '../auth/check-code';
 import type { AuditLog, AuthDeps, RateLimiter } from '../auth/ports';
 import type { Clock } from '../core/clock';
-import type { PrivacyConfig } from '../core/config';
+import type { PrivacyConfig, RateWindow } from '../core/config';
 import { AppError } from '../core/errors';
 import { logger } from '../core/logger';
 import { calendarCovers, dueAfterWorkingDays } from './working-days';
@@ -88,6 +88,25 @@ export function requestView(request: RightsRequest) {
     dueAt: new Date(request.dueAt).toISOString(),
     completedAt: request.completedAt === undefined ? null : new Date(request.completedAt).toISOString(),
   };
+}
+
+/** The rate-limit scope of one window of a request limit (the eraser deletes the account's ones). */
+export function requestLimitScope(by: 'number' | 'ip' | 'account', window: RateWindow): string {
+  return `privacy-request-${by}-${window.seconds}`;
+}
+
+/** Counts a request in each window of a limit (conditional counters); 429 when one is full. */
+async function countRequest(
+  deps: Pick<RightsRequestDeps, 'limiter'>,
+  by: 'number' | 'ip' | 'account',
+  key: string,
+  windows: readonly RateWindow[],
+  now: number,
+): Promise<void> {
+  for (const w of windows) {
+    const hit = await deps.limiter.hit({ scope: requestLimitScope(by, w), key, ...w }, now);
+    if (!hit.allowed) throw new AppError('rate_limited', { retryAfter: hit.retryAfter });
+  }
 }
 
 function dueAt(deps: RightsRequestDeps, receivedAt: number): number {
@@ -187,18 +206,8 @@ export async function submitRightsRequest(
     purpose: 'privacy_request',
   });
   const { perNumber, perIp } = deps.config.requestLimits;
-  const windows = [
-    ...perNumber.map((w) => ({
-      scope: `privacy-request-number-${w.seconds}`,
-      key: checked.phoneToken,
-      ...w,
-    })),
-    ...perIp.map((w) => ({ scope: `privacy-request-ip-${w.seconds}`, key: client.ipPrefix, ...w })),
-  ];
-  for (const window of windows) {
-    const hit = await deps.limiter.hit(window, now);
-    if (!hit.allowed) throw new AppError('rate_limited', { retryAfter: hit.retryAfter });
-  }
+  await countRequest(deps, 'number', checked.phoneToken, perNumber, now);
+  await countRequest(deps, 'ip', client.ipPrefix, perIp, now);
   await consumeCode(deps.auth, checked);
 
   const request: RightsRequest = {
@@ -236,11 +245,7 @@ export async function submitMyRequest(
   const user = await deps.auth.store.getUser(who.userId);
   if (!user) throw new AppError('unauthorized');
   const now = deps.clock.now().getTime();
-  const hit = await deps.limiter.hit(
-    { scope: 'privacy-request-account', key: who.userId, seconds: 86_400, max: 5 },
-    now,
-  );
-  if (!hit.allowed) throw new AppError('rate_limited', { retryAfter: hit.retryAfter });
+  await countRequest(deps, 'account', who.userId, deps.config.requestLimits.perAccount, now);
   const request: RightsRequest = {
     requestId: deps.newId(),
     kind: input.kind,
