@@ -55,7 +55,7 @@ import { DynamoConsentStore } from './privacy/dynamo-consent-store';
 import { DynamoRightsRequestStore } from './privacy/dynamo-rights-request-store';
 import type { ExportDeps } from './privacy/export-data';
 import type { RetentionDeps } from './privacy/retention';
-import type { RightsRequestDeps } from './privacy/rights-requests';
+import { type RightsRequestDeps, requestLimitScope } from './privacy/rights-requests';
 import { TencentCaptchaVerifier } from './providers/captcha/tencent-captcha-verifier';
 import {
   loadProviderCredentials,
@@ -491,7 +491,10 @@ export function buildDeps(
       identity: (userId) => new DynamoIdentityStore(sealedTable).verifiedIdentity(userId),
       cards: cardDeps,
       indexer: index,
-      eraser: new DynamoAccountEraser(sealedTable),
+      eraser: new DynamoAccountEraser(sealedTable, [
+        'idv-account',
+        ...config.privacy.requestLimits.perAccount.map((w) => requestLimitScope('account', w)),
+      ]),
       audit: await auditLog(),
     };
   });

@@ -44,6 +44,18 @@ export async function completeAccountDeletion(deps: DeletionDeps, request: Right
     for (const card of await deps.cards.store.list(userId)) {
       await releaseCard(deps.cards, card, { reason: 'account_deleted' });
     }
+    // Other open requests of the account are answered by its deletion (an objection to a
+    // processing that no longer happens); completing them leaves them storage-only too.
+    const others = (await deps.requests.listForUser(userId)).filter(
+      (r) => r.status !== 'completed' && r.requestId !== request.requestId,
+    );
+    for (const other of others) {
+      await deps.requests.complete(
+        other.requestId,
+        deps.clock.now().getTime(),
+        storageOnlyUntil(deps.clock.now().getTime()),
+      );
+    }
     const identity = await deps.identity(userId);
     const outcome = await deps.eraser.erase(
       {

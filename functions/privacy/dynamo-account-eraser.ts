@@ -16,9 +16,12 @@ const BATCH = 25;
  */
 export class DynamoAccountEraser implements AccountEraser {
   readonly #table: SealedTable;
+  readonly #accountCounterScopes: readonly string[];
 
-  constructor(table: SealedTable) {
+  /** `accountCounterScopes`: rate-limit scopes keyed by the account id (`RATE#<scope>#<userId>`). */
+  constructor(table: SealedTable, accountCounterScopes: readonly string[]) {
     this.#table = table;
+    this.#accountCounterScopes = accountCounterScopes;
   }
 
   async #keysOf(pk: string) {
@@ -74,7 +77,11 @@ export class DynamoAccountEraser implements AccountEraser {
       ...(await this.#keysOf(`IDEMPOTENCY#${account.userId}`)),
       // Counters keyed by the account are no use once it is gone; those keyed by a number or an
       // ID number stay until their TTL, or deleting an account would reset them.
-      ...(await this.#keysOf(`RATE#idv-account#${account.userId}`)),
+      ...(
+        await Promise.all(
+          this.#accountCounterScopes.map((scope) => this.#keysOf(`RATE#${scope}#${account.userId}`)),
+        )
+      ).flat(),
       ...OTP_PURPOSES.map((purpose) => ({ pk: `OTP#${account.phoneToken}`, sk: purpose })),
       // The 60-second resend gates go too, so the number can register again at once; the hourly
       // and daily send counters stay until their TTL, since they guard against SMS pumping.

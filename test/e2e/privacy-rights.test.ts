@@ -159,6 +159,13 @@ describe('rights: export, account deletion, re-registration', () => {
     const hisIds = exported.body.cards.map((c: { hisPatientId: string }) => c.hisPatientId);
     expect(hisIds.every((id: string) => runtime.his.patients.get(id)?.active === true)).toBe(true);
 
+    // An open request of the account: answered by the deletion, then kept storage-only.
+    const objection = await call('/v1/me/requests', {
+      token,
+      body: { kind: 'objection', details: '不同意用于营销。' },
+    });
+    expect(objection.status).toBe(202);
+
     // Step-up: a wrong code is refused; the same right code sent twice at once closes the account once.
     const stepUp = await sendCode(phone, 'step_up');
     const wrong = await call('/v1/me/deletion', {
@@ -196,6 +203,7 @@ describe('rights: export, account deletion, re-registration', () => {
     for (const secret of [zhang.name, zhang.idNumber, phone, ...hisIds]) expect(output).not.toContain(secret);
     const done = await call(`/v1/privacy/requests/${request.requestId}`);
     expect(done.body).toMatchObject({ status: 'completed', completedAt: expect.any(String) });
+    expect((await call(`/v1/privacy/requests/${objection.body.requestId}`)).body.status).toBe('completed');
     expect(hisIds.every((id: string) => runtime.his.patients.get(id)?.active === false)).toBe(true);
 
     // What is left of the account: audit entries (security log) and records marked storage-only.
