@@ -10,6 +10,7 @@ import { DynamoAuthStore } from './auth/dynamo-auth-store';
 import { DynamoRateLimiter } from './auth/dynamo-rate-limiter';
 import { newId } from './auth/ids';
 import type { Random } from './auth/otp';
+import type { PhoneRecoveryDeps } from './auth/phone-recovery';
 import type { AuthDeps, CaptchaVerifier, SmsSender, TokenSigner } from './auth/ports';
 import { KmsTokenSigner } from './auth/tokens/kms-token-signer';
 import { LocalTokenSigner } from './auth/tokens/local-token-signer';
@@ -45,6 +46,7 @@ import type { HospitalAuthDeps } from './hospital/hospital-auth';
 import { type HospitalReadDeps, holderNameFrom } from './hospital/patient-reads';
 import { DynamoIdentityStore } from './identity/dynamo-identity-store';
 import type { IdentityDeps, VerificationProvider } from './identity/ports';
+import { VERIFICATION_ACCOUNT_SCOPE, VERIFICATION_NUMBER_SCOPE } from './identity/verify-identity';
 import { DynamoOAuthStore } from './oauth/dynamo-oauth-store';
 import type { OAuthDeps } from './oauth/oauth-login';
 import { OAuthProviderError } from './oauth/ports';
@@ -95,6 +97,8 @@ export interface Deps {
   table(): Promise<SealedTable>;
   /** The login feature's ports, built on first use. */
   auth(): Promise<AuthDeps>;
+  /** A move to a new number for someone who lost the old one. */
+  phoneRecovery(): Promise<PhoneRecoveryDeps>;
   /** Just what checking a bearer token needs: no app secret, no providers (the authorizer's grants). */
   authenticator(): Promise<Authenticator>;
   /** The real-name feature's ports. */
@@ -216,6 +220,7 @@ export function buildDeps(
             endpoint: env.ALIYUN_SMS_ENDPOINT ?? sms.aliyun.endpoint,
             signName: sms.signName,
             templateCode: sms.aliyun.templateCode,
+            noticeTemplates: sms.aliyun.noticeTemplates,
           },
           systemClock,
           cryptoRandom,
@@ -264,6 +269,20 @@ export function buildDeps(
       signer: await signer(),
       phoneToken: (e164: string) => index.token('phone', e164),
       otpPepper: material.otpPepper,
+    };
+  });
+
+  const phoneRecovery = once<PhoneRecoveryDeps>(async () => {
+    const [authDeps, index, sealedTable] = await Promise.all([auth(), indexer(), table()]);
+    const identities = new DynamoIdentityStore(sealedTable);
+    return {
+      auth: authDeps,
+      verifiedIdentity: async (userId) => {
+        const found = await identities.verifiedIdentity(userId);
+        return found ? { idNumberToken: found.idNumberToken, name: found.name } : undefined;
+      },
+      idNumberToken: (idNumber) => index.token('id-number', idNumber),
+      attemptsPerDay: config.identity.limits.perAccountDaily,
     };
   });
 
@@ -492,7 +511,8 @@ export function buildDeps(
       cards: cardDeps,
       indexer: index,
       eraser: new DynamoAccountEraser(sealedTable, [
-        'idv-account',
+        VERIFICATION_ACCOUNT_SCOPE,
+        VERIFICATION_NUMBER_SCOPE,
         ...config.privacy.requestLimits.perAccount.map((w) => requestLimitScope('account', w)),
       ]),
       audit: await auditLog(),
@@ -527,6 +547,7 @@ export function buildDeps(
     indexer,
     table,
     auth,
+    phoneRecovery,
     authenticator,
     identity,
     oauth,

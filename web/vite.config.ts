@@ -8,5 +8,6 @@ export default defineConfig({
   root: import.meta.dirname,
   base: '/',
   logLevel: 'warn',
-  build: { outDir: '../.build/web', emptyOutDir: true, sourcemap: true, target: 'es2022' },
+  // No source maps: served to anyone, they would hand out the client's source with comments.
+  build: { outDir: '../.build/web', emptyOutDir: true, sourcemap: false, target: 'es2022' },
 });

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 /** One SMS the local sender wrote (functions/providers/sms/local-sms-sender.ts). */
 export interface OutboxMessage {
   readonly to: string;
+  /** A one-time code; notices carry `notice` instead. */
   readonly code: string;
+  readonly notice?: string;
   readonly text: string;
 }
 
@@ -20,9 +22,11 @@ export function outboxMessages(dataDir: string, to: string): OutboxMessage[] {
     .filter((m) => m.to === to);
 }
 
-/** The newest SMS to `to`; throws when there is none. */
+/** The newest SMS with a code to `to`; throws when there is none. */
 export function lastMessage(dataDir: string, to: string): OutboxMessage {
-  const message = outboxMessages(dataDir, to).at(-1);
+  const message = outboxMessages(dataDir, to)
+    .filter((m) => m.notice === undefined)
+    .at(-1);
   if (!message) throw new Error(`no SMS to ${to} in the outbox`);
   return message;
 }

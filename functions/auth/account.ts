@@ -1,59 +1,81 @@
 import { AppError } from '../core/errors';
 import { maskPhone } from '../crypto/mask';
 import type { Identity } from './authenticate';
-import { checkCode, consumeCode } from './check-code';
-import type { AuthDeps } from './ports';
+import { type CodeCaller, checkCode, consumeCode } from './check-code';
+import type { AuthDeps, UserRecord } from './ports';
 import { isSessionLive } from './sessions';
 
 export async function getMe(deps: AuthDeps, identity: Identity) {
-  const user = await deps.store.getUser(identity.userId);
+  const [user, recovery] = await Promise.all([
+    deps.store.getUser(identity.userId),
+    deps.store.getPhoneRecovery(identity.userId),
+  ]);
   if (!user) throw new AppError('unauthorized');
   return {
     id: user.userId,
     phoneMasked: maskPhone(user.phone),
     realNameVerified: user.realNameVerified,
     createdAt: new Date(user.createdAt).toISOString(),
+    // Every session sees a pending move to another number, so the owner can cancel one they did not ask for.
+    phoneRecovery: recovery
+      ? { dueAt: new Date(recovery.dueAt).toISOString(), phoneMasked: maskPhone(recovery.phone) }
+      : null,
   };
 }
 
+export interface ChangePhoneInput {
+  /** A step-up code sent to the account's current number: proof of holding it. */
+  readonly currentPhone: { readonly challengeId: string; readonly code: string };
+  /** A step-up code sent to the new number: proof of holding that one. */
+  readonly newPhone: { readonly challengeId: string; readonly phone: string; readonly code: string };
+}
+
 /**
- * Moves the account to a new number, proven with a step-up code sent to that number.
- * 1. check the code for the new number (purpose step_up) and use it up;
- * 2. move the phone claim in one transaction (409 if the number has another account);
- * 3. revoke every other session: whoever held the old number's sessions is signed out.
+ * Moves the account to a new number. An access token alone is not enough (a stolen one would take
+ * the account for good): both numbers prove themselves with a step-up code.
+ * 1. check the current number's code, then the new number's (both purpose step_up);
+ * 2. use both codes up;
+ * 3. move the phone claim in one transaction (409 if the number has another account);
+ * 4. revoke every other session and audit the change.
  */
 export async function changePhone(
   deps: AuthDeps,
   identity: Identity,
-  input: { challengeId: string; phone: string; code: string },
+  input: ChangePhoneInput,
+  caller: CodeCaller,
 ) {
   const user = await deps.store.getUser(identity.userId);
   if (!user) throw new AppError('unauthorized');
-  const checked = await checkCode(deps, { ...input, purpose: 'step_up' });
-  if (checked.phoneToken === user.phoneToken) {
-    await consumeCode(deps, checked);
-    return { phoneMasked: maskPhone(user.phone), sessionsRevoked: 0 };
-  }
-  await consumeCode(deps, checked);
-  const outcome = await deps.store.changePhone(user, {
-    phoneToken: checked.phoneToken,
-    phone: checked.phone.e164,
-  });
-  if (outcome === 'phone_taken') throw new AppError('phone_taken');
-
-  const now = deps.clock.now().getTime();
-  const others = (await deps.store.listSessions(user.userId)).filter(
-    (s) => s.familyId !== identity.sessionId && isSessionLive(deps, s, now),
+  const current = await checkCode(
+    deps,
+    { ...input.currentPhone, phone: user.phone, purpose: 'step_up' },
+    caller,
   );
-  await Promise.all(others.map((s) => deps.store.revokeSession(user.userId, s.familyId, now)));
+  const next = await checkCode(deps, { ...input.newPhone, purpose: 'step_up' }, caller);
+  if (next.phoneToken === user.phoneToken) throw new AppError('phone_unchanged');
+  await consumeCode(deps, current);
+  await consumeCode(deps, next);
+  const outcome = await deps.store.changePhone(user, { phoneToken: next.phoneToken, phone: next.phone.e164 });
+  if (outcome !== 'changed') throw new AppError('phone_taken');
+  const revoked = await revokeOtherSessions(deps, user, identity.sessionId);
   await deps.audit.record(
     {
       event: 'user.phone_changed',
       userId: user.userId,
       sessionId: identity.sessionId,
-      detail: { sessionsRevoked: others.length },
+      detail: { sessionsRevoked: revoked, proof: 'both_numbers' },
     },
-    now,
+    deps.clock.now().getTime(),
   );
-  return { phoneMasked: maskPhone(checked.phone.e164), sessionsRevoked: others.length };
+  return { phoneMasked: maskPhone(next.phone.e164), sessionsRevoked: revoked };
+}
+
+/** Signs out every live session of the account but `keep`; returns how many. */
+export async function revokeOtherSessions(deps: AuthDeps, user: UserRecord, keep: string): Promise<number> {
+  const now = deps.clock.now().getTime();
+  const others = (await deps.store.listSessions(user.userId)).filter(
+    (s) => s.familyId !== keep && isSessionLive(deps, s, now),
+  );
+  await Promise.all(others.map((s) => deps.store.revokeSession(user.userId, s.familyId, now)));
+  return others.length;
 }

@@ -1,5 +1,6 @@
 import {
   ConditionalCheckFailedException,
+  DeleteItemCommand,
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
@@ -16,6 +17,8 @@ import type {
   Challenge,
   ConsentRecord,
   LinkRecord,
+  LockKind,
+  PhoneRecovery,
   SessionRecord,
   UserRecord,
   WrongCodeOutcome,
@@ -32,9 +35,10 @@ const keys = {
     pk: `USER#${userId}`,
     sk: `CONSENT#${purpose}#${new Date(at).toISOString()}`,
   }),
-  lock: (phoneToken: string) => ({ pk: `LOCK#sms-login#${phoneToken}`, sk: 'LOCK' }),
+  lock: (kind: LockKind, key: string) => ({ pk: `LOCK#${kind}#${key}`, sk: 'LOCK' }),
   idp: (provider: string, identityToken: string) => ({ pk: `IDP#${provider}#${identityToken}`, sk: 'USER' }),
   userIdp: (userId: string, provider: string) => ({ pk: `USER#${userId}`, sk: `IDP#${provider}` }),
+  phoneRecovery: (userId: string) => ({ pk: `USER#${userId}`, sk: 'PHONERECOVERY' }),
 };
 
 /** `#name` placeholders for attribute names: DynamoDB reserves hundreds of words (`consumed`, ...). */
@@ -316,7 +320,21 @@ export class DynamoAuthStore implements AuthStore {
   async changePhone(
     user: UserRecord,
     next: { phoneToken: string; phone: string },
-  ): Promise<'changed' | 'phone_taken'> {
+    recovery?: { recoveryId: string; now: number },
+  ): Promise<'changed' | 'phone_taken' | 'recovery_gone'> {
+    const recoveryItems = recovery
+      ? [
+          {
+            Delete: {
+              TableName: this.#name,
+              Key: marshall(keys.phoneRecovery(user.userId)),
+              ConditionExpression: '#recoveryId = :rid AND #dueAt <= :now',
+              ExpressionAttributeNames: names('recoveryId', 'dueAt'),
+              ExpressionAttributeValues: marshall({ ':rid': recovery.recoveryId, ':now': recovery.now }),
+            },
+          },
+        ]
+      : [];
     try {
       await this.#table.transactWrite([
         await this.#table.transactPut(
@@ -333,8 +351,10 @@ export class DynamoAuthStore implements AuthStore {
             ExpressionAttributeValues: marshall({ ':uid': user.userId }),
           },
         },
-        await this.#table.transactPut(
-          userItem(user, next.phoneToken),
+        // An update, not a put: the profile keeps every other attribute (verification time, ...).
+        await this.#table.transactUpdate(
+          keys.user(user.userId),
+          { phoneToken: next.phoneToken },
           { phone: next.phone },
           {
             expression: '#phoneToken = :old',
@@ -342,10 +362,59 @@ export class DynamoAuthStore implements AuthStore {
             values: { ':old': user.phoneToken },
           },
         ),
+        ...recoveryItems,
       ]);
       return 'changed';
     } catch (error) {
-      if (isConditionFailure(error)) return 'phone_taken';
+      if (!isConditionFailure(error)) throw error;
+      const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
+      return recovery && reasons[3]?.Code === 'ConditionalCheckFailed' ? 'recovery_gone' : 'phone_taken';
+    }
+  }
+
+  async getPhoneRecovery(userId: string): Promise<PhoneRecovery | undefined> {
+    const stored = await this.#table.get<{ phone: string }>(keys.phoneRecovery(userId));
+    if (!stored) return undefined;
+    const { item, sealed } = stored;
+    return {
+      userId,
+      recoveryId: item.recoveryId as string,
+      phoneToken: item.phoneToken as string,
+      phone: sealed.phone,
+      sessionId: item.sessionId as string,
+      startedAt: item.startedAt as number,
+      dueAt: item.dueAt as number,
+    };
+  }
+
+  async startPhoneRecovery(recovery: PhoneRecovery): Promise<'started' | 'pending'> {
+    const { phone, ...plain } = recovery;
+    try {
+      await this.#table.put(
+        // Gone by TTL a week after it fell due, if nobody completed or cancelled it.
+        { ...keys.phoneRecovery(recovery.userId), ...plain, ttl: seconds(recovery.dueAt) + 7 * 86_400 },
+        { phone },
+        { expression: 'attribute_not_exists(pk)' },
+      );
+      return 'started';
+    } catch (error) {
+      if (isConditionFailure(error)) return 'pending';
+      throw error;
+    }
+  }
+
+  async cancelPhoneRecovery(userId: string): Promise<boolean> {
+    try {
+      await this.#client.send(
+        new DeleteItemCommand({
+          TableName: this.#name,
+          Key: marshall(keys.phoneRecovery(userId)),
+          ConditionExpression: 'attribute_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }
@@ -435,22 +504,22 @@ export class DynamoAuthStore implements AuthStore {
     return stored?.item.accepted === true ? String(stored.item.policyVersion) : undefined;
   }
 
-  async getLoginLock(phoneToken: string): Promise<number | undefined> {
+  async getLock(kind: LockKind, key: string): Promise<number | undefined> {
     const out = await this.#client.send(
       new GetItemCommand({
         TableName: this.#name,
-        Key: marshall(keys.lock(phoneToken)),
+        Key: marshall(keys.lock(kind, key)),
         ConsistentRead: true,
       }),
     );
     return out.Item ? Number(out.Item.until?.N) : undefined;
   }
 
-  async lockLogin(phoneToken: string, until: number): Promise<void> {
+  async lock(kind: LockKind, key: string, until: number): Promise<void> {
     await this.#client.send(
       new PutItemCommand({
         TableName: this.#name,
-        Item: marshall({ ...keys.lock(phoneToken), until, ttl: seconds(until) + 3600 }),
+        Item: marshall({ ...keys.lock(kind, key), until, ttl: seconds(until) + 3600 }),
       }),
     );
   }

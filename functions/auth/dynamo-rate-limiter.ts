@@ -2,6 +2,7 @@ import {
   ConditionalCheckFailedException,
   DeleteItemCommand,
   type DynamoDBClient,
+  GetItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
@@ -21,9 +22,10 @@ export class DynamoRateLimiter implements RateLimiter {
     this.#tableName = tableName;
   }
 
-  #key(window: Pick<RateWindowKey, 'scope' | 'key' | 'seconds'>, now: number) {
+  #key(window: Pick<RateWindowKey, 'scope' | 'key' | 'subKey' | 'seconds'>, now: number) {
     const start = Math.floor(now / 1000 / window.seconds) * window.seconds;
-    return { start, key: { pk: `RATE#${window.scope}#${window.key}`, sk: String(start) } };
+    const sk = window.subKey === undefined ? String(start) : `${window.subKey}#${start}`;
+    return { start, key: { pk: `RATE#${window.scope}#${window.key}`, sk } };
   }
 
   async hit(window: RateWindowKey, now: number): Promise<HitOutcome> {
@@ -51,6 +53,17 @@ export class DynamoRateLimiter implements RateLimiter {
       }
       throw error;
     }
+  }
+
+  async peek(window: RateWindowKey, now: number): Promise<HitOutcome> {
+    const { start, key } = this.#key(window, now);
+    const out = await this.#client.send(
+      new GetItemCommand({ TableName: this.#tableName, Key: marshall(key), ConsistentRead: true }),
+    );
+    const count = Number(out.Item?.count?.N ?? 0);
+    return count < window.max
+      ? { allowed: true, count }
+      : { allowed: false, retryAfter: Math.max(1, start + window.seconds - Math.floor(now / 1000)) };
   }
 
   async undo(window: RateWindowKey, now: number): Promise<void> {

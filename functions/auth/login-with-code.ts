@@ -24,7 +24,7 @@ export type LoginResult = TokenPair & { user: ReturnType<typeof userView> };
  * 5. audit the login and return the token pair.
  */
 export async function loginWithCode(deps: AuthDeps, input: LoginInput): Promise<LoginResult> {
-  const checked = await checkCode(deps, { ...input, purpose: 'login' });
+  const checked = await checkCode(deps, { ...input, purpose: 'login' }, input.client);
   const { policy } = deps.config;
   let userId = await deps.store.findUserIdByPhone(checked.phoneToken);
   if (userId === undefined && input.acceptPolicyVersion !== policy.version) {

@@ -64,6 +64,24 @@ export interface LinkRecord {
   readonly avatarUrl?: string | undefined;
 }
 
+/**
+ * A move to a new number for someone who lost the old one: it waits (`dueAt`) while the old
+ * number is told, and any session of the account may cancel it.
+ */
+export interface PhoneRecovery {
+  readonly userId: string;
+  readonly recoveryId: string;
+  readonly phoneToken: string;
+  /** E.164, sealed. */
+  readonly phone: string;
+  /** The session that asked; only it may complete the move. */
+  readonly sessionId: string;
+  readonly startedAt: number;
+  readonly dueAt: number;
+}
+
+export type LockKind = 'sms-login' | 'verify-ip';
+
 export type WrongCodeOutcome = { readonly attemptsLeft: number } | 'burned';
 
 export interface AuthStore {
@@ -92,11 +110,22 @@ export interface AuthStore {
   findLinkedUser(provider: string, identityToken: string): Promise<string | undefined>;
   listLinks(userId: string): Promise<LinkRecord[]>;
   unlink(userId: string, provider: string): Promise<boolean>;
-  /** Moves the account to another number; `phone_taken` if that number has an account. */
+  /**
+   * Moves the account to another number; `phone_taken` if that number has an account. With a
+   * recovery, it must still be pending (not cancelled) and due at `now`, and it is used up.
+   */
   changePhone(
     user: UserRecord,
     next: { phoneToken: string; phone: string },
-  ): Promise<'changed' | 'phone_taken'>;
+    recovery?: { recoveryId: string; now: number },
+  ): Promise<'changed' | 'phone_taken' | 'recovery_gone'>;
+
+  /** The account's pending move to a new number after a lost one, if any. */
+  getPhoneRecovery(userId: string): Promise<PhoneRecovery | undefined>;
+  /** Records a recovery; `pending` when the account already has one. */
+  startPhoneRecovery(recovery: PhoneRecovery): Promise<'started' | 'pending'>;
+  /** Removes a pending recovery; false when there was none. */
+  cancelPhoneRecovery(userId: string): Promise<boolean>;
 
   putSession(session: SessionRecord): Promise<void>;
   getSession(userId: string, familyId: string): Promise<SessionRecord | undefined>;
@@ -111,15 +140,23 @@ export interface AuthStore {
 
   /** The privacy-policy version the account last accepted. */
   acceptedPolicyVersion(userId: string): Promise<string | undefined>;
-  /** A lock on SMS login for a number, until epoch ms, or undefined. */
-  getLoginLock(phoneToken: string): Promise<number | undefined>;
-  lockLogin(phoneToken: string, until: number): Promise<void>;
+  /**
+   * A lock until epoch ms, or undefined: `sms-login` on a number's code login, `verify-ip` on
+   * verifying codes from an IP prefix.
+   */
+  getLock(kind: LockKind, key: string): Promise<number | undefined>;
+  lock(kind: LockKind, key: string, until: number): Promise<void>;
 }
 
 export interface RateWindowKey {
   /** e.g. `number-3600`, `ip-600`, `global-86400`. */
   readonly scope: string;
   readonly key: string;
+  /**
+   * Counts apart under one key: a per-(ID number, account) window is keyed by the account with
+   * the number as `subKey`, so everything counted for an account lives in its own partition.
+   */
+  readonly subKey?: string;
   readonly seconds: number;
   readonly max: number;
 }
@@ -131,6 +168,8 @@ export type HitOutcome =
 /** Fixed-window counters kept in the table and updated atomically (shared by every instance). */
 export interface RateLimiter {
   hit(window: RateWindowKey, now: number): Promise<HitOutcome>;
+  /** Whether a window is already full, without counting (a read). */
+  peek(window: RateWindowKey, now: number): Promise<HitOutcome>;
   /** Gives back one hit (a later limit refused the request). */
   undo(window: RateWindowKey, now: number): Promise<void>;
   /** Passes at most once per `seconds` for a key (resend gate). */
@@ -138,12 +177,26 @@ export interface RateLimiter {
   releaseGate(scope: string, key: string): Promise<void>;
 }
 
-export interface SmsMessage {
+/** A one-time code. */
+export interface CodeSms {
+  readonly kind?: 'code';
   /** E.164. */
   readonly phone: string;
   readonly code: string;
   readonly ttlMinutes: number;
 }
+
+/** A security notice (no code): its own registered template at each provider. */
+export interface NoticeSms {
+  readonly kind: 'notice';
+  /** E.164. */
+  readonly phone: string;
+  /** `phone_recovery`: someone asked to move the account off this number, effective in `hours`. */
+  readonly notice: 'phone_recovery';
+  readonly hours: number;
+}
+
+export type SmsMessage = CodeSms | NoticeSms;
 
 export interface SmsSender {
   readonly name: string;

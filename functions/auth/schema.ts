@@ -84,6 +84,10 @@ export const meResponse = z
     phoneMasked: z.string(),
     realNameVerified: z.boolean(),
     createdAt: z.iso.datetime(),
+    phoneRecovery: z
+      .object({ dueAt: z.iso.datetime(), phoneMasked: z.string() })
+      .nullable()
+      .meta({ description: 'A pending move to another number (any session may cancel it)' }),
     policy: z
       .object({
         current: z.string(),
@@ -115,9 +119,31 @@ export const sessionsResponse = z
 
 export const sessionParams = z.strictObject({ sessionId: z.string().regex(/^[\w-]{22}$/) });
 
-export const changePhoneBody = z
+const newPhone = z
   .strictObject({ challengeId, phone, code })
+  .meta({ description: 'A step-up code sent to the new number (POST /v1/auth/sms/send, purpose step_up)' });
+
+export const changePhoneBody = z
+  .strictObject({
+    currentPhone: z
+      .strictObject({ challengeId, code })
+      .meta({ description: "A step-up code sent to the account's current number" }),
+    newPhone,
+  })
   .meta({ id: 'ChangePhoneRequest' });
+
+export const phoneRecoveryBody = z
+  .strictObject({
+    name: z.string().min(1).max(64).meta({ description: 'The verified name, as on the ID document' }),
+    idType: z.enum(['resident', 'hk_mo_tw_permit', 'foreign_permanent']),
+    idNumber: z.string().min(15).max(24),
+    newPhone,
+  })
+  .meta({ id: 'PhoneRecoveryRequest' });
+
+export const phoneRecoveryResponse = z
+  .object({ recoveryId: z.string(), dueAt: z.iso.datetime(), phoneMasked: z.string() })
+  .meta({ id: 'PhoneRecovery' });
 
 export const changePhoneResponse = z
   .object({ phoneMasked: z.string(), sessionsRevoked: z.number().int() })

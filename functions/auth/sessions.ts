@@ -11,6 +11,8 @@ export interface TokenPair {
 }
 
 export interface ClientInfo {
+  /** For limits only; sessions and consents keep the prefix, never the address. */
+  readonly sourceIp: string;
   readonly ipPrefix: string;
   readonly userAgent: string;
 }

@@ -1,12 +1,19 @@
 import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
 import type { Identity } from '../auth/authenticate';
 import { requireMobile } from '../auth/check-code';
 import { AppError } from '../core/errors';
 import { logger } from '../core/logger';
 import { maskIdNumber, maskName, maskPhone } from '../crypto/mask';
-import { ageOn, parseIdNumber } from '../identity/id-number';
-import { normalisePersonName } from '../identity/person-name';
-import { VerificationUnavailableError } from '../identity/ports';
+import { isDocumentKind, parseDocumentNumber } from '../identity/document-number';
+import { ageOn } from '../identity/id-number';
+import {
+  checkPerson,
+  countVerificationAttempt,
+  outcomeError,
+  parseName,
+  parsePerson,
+} from '../identity/verify-identity';
 import { requireConsent } from '../privacy/consents';
 import {
   type IdTypeCode,
@@ -70,16 +77,31 @@ export function cardDetail(card: CardRecord) {
   };
 }
 
+/** `YYYY-MM-DD`, a real date, not in the future. */
+function isPastDate(value: string, now: Date): boolean {
+  const at = Date.parse(`${value}T00:00:00Z`);
+  return (
+    /^\d{4}-\d{2}-\d{2}$/.test(value) &&
+    !Number.isNaN(at) &&
+    new Date(at).toISOString().slice(0, 10) === value &&
+    at <= now.getTime()
+  );
+}
+
 function hospital(deps: CardsDeps, hospitalId: string) {
   const found = deps.hospitals.find((h) => h.id === hospitalId);
   if (!found) throw new AppError('hospital_not_found');
   return found;
 }
 
-/** Canonical JSON of the request, so the same body in another key order is the same request. */
-function bodyHash(input: CreateCardInput): string {
-  const canonical = JSON.stringify(input, Object.keys(input).sort());
-  return createHash('sha256').update(canonical).digest('base64url');
+/**
+ * The request's fingerprint: SHA-256 of its RFC 8785 canonical JSON, nested objects included, so
+ * the same body in another key order is the same request and any changed field is another.
+ */
+export function bodyHash(input: CreateCardInput): string {
+  return createHash('sha256')
+    .update(canonicalize(input) ?? '')
+    .digest('base64url');
 }
 
 function hisPatient(card: CardRecord): HisPatient {
@@ -122,27 +144,29 @@ export async function createCard(
   if (!(await deps.identities.isVerified(who.userId))) throw new AppError('real_name_required');
   await requireConsent(deps.consents, who.userId, 'medical_card');
 
-  const name = normalisePersonName(input.name);
-  if (name === 'length' || name === 'characters')
-    throw new AppError('card_invalid', { extensions: { reason: `name_${name}` } });
+  // The same local rules as real-name verification (a typo costs nothing and reaches no HIS).
   const rule = idTypes[input.idType].rule;
-  let idNumber = input.idNumber.normalize('NFKC').replace(/\s/g, '').toUpperCase();
-  let birthDate = input.birthDate;
+  let name: string;
+  let idNumber: string;
+  let birthDate: string;
   let sex: 'male' | 'female' | undefined;
-  if (rule !== 'none') {
-    const parsed = parseIdNumber(idNumber, rule, { upgradeLegacy: true, today: now });
-    if (typeof parsed === 'string')
-      throw new AppError('card_invalid', { extensions: { reason: `id_${parsed}` } });
-    idNumber = parsed.number;
-    birthDate = parsed.birthDate;
-    sex = parsed.sex;
-  } else if (
-    !birthDate ||
-    !/^\d{4}-\d{2}-\d{2}$/.test(birthDate) ||
-    Number.isNaN(Date.parse(birthDate)) ||
-    Date.parse(birthDate) > now.getTime()
-  ) {
-    throw new AppError('card_invalid', { extensions: { reason: 'birth_date_required' } });
+  if (!isDocumentKind(rule)) {
+    const person = parsePerson(
+      { ...input, idType: rule },
+      { upgradeLegacy: true, today: now },
+      'card_invalid',
+    );
+    ({ name, idNumber, birthDate, sex } = person);
+  } else {
+    name = parseName(input.name, 'card_invalid');
+    const parsed = parseDocumentNumber(rule, input.idNumber);
+    if (parsed === 'format') throw new AppError('card_invalid', { extensions: { reason: 'id_format' } });
+    idNumber = parsed;
+    const given = input.birthDate;
+    if (!given || !isPastDate(given, now)) {
+      throw new AppError('card_invalid', { extensions: { reason: 'birth_date_required' } });
+    }
+    birthDate = given;
   }
   const phone = requireMobile(input.phone).e164;
   const personToken = personTokenFor(deps, idNumber);
@@ -151,28 +175,22 @@ export async function createCard(
     const owner = await deps.identities.verifiedOwner(personToken);
     if (owner !== who.userId) throw new AppError('self_mismatch');
   }
-  if (target.verifyRelatives && input.relationship !== '01' && rule !== 'none') {
-    // The paid check has the real-name feature's cost controls: per account and per ID number.
-    for (const window of [
-      {
-        scope: 'idv-account',
-        key: who.userId,
-        seconds: 86_400,
-        max: deps.verificationLimits.perAccountDaily,
-      },
-      {
-        scope: 'idv-number',
-        key: personTokenFor(deps, idNumber),
-        seconds: 86_400,
-        max: deps.verificationLimits.perIdNumberDaily,
-      },
-    ]) {
-      const hit = await deps.limiter.hit(window, now.getTime());
-      if (!hit.allowed) throw new AppError('too_many_attempts', { retryAfter: hit.retryAfter });
-    }
-    await verifyRelative(deps, { name, idNumber, idType: rule });
+  if (target.verifyRelatives && input.relationship !== '01' && !isDocumentKind(rule)) {
+    // The paid check, with real-name verification's cost controls and outcome answers.
+    await countVerificationAttempt(
+      deps.limiter,
+      deps.verificationLimits,
+      who.userId,
+      personToken,
+      now.getTime(),
+    );
+    const checked = await checkPerson(
+      { store: deps.identities, provider: deps.verifier, indexer: deps.indexer, clock: deps.clock },
+      { name, idNumber, idType: rule },
+    );
+    if (checked.outcome !== 'match') throw outcomeError(checked.outcome);
   }
-  const minor = ageOn(birthDate as string, now) < MINOR_AGE;
+  const minor = ageOn(birthDate, now) < MINOR_AGE;
   if (minor) {
     const allowed =
       minorRelationships.has(input.relationship) && (input.relationship !== '97' || input.guardian === true);
@@ -288,29 +306,6 @@ export function hisPatientToken(
   hisPatientId: string,
 ): string {
   return deps.indexer.token('his-patient', `${hospitalId}|${hisPatientId}`);
-}
-
-/** A hospital that requires it has relatives checked by the two-element provider too. */
-async function verifyRelative(
-  deps: CardsDeps,
-  person: { name: string; idNumber: string; idType: 'resident' | 'hk_mo_tw_permit' | 'foreign_permanent' },
-): Promise<void> {
-  let outcome: string;
-  try {
-    outcome = await deps.verifier.verify(person);
-  } catch (error) {
-    if (error instanceof VerificationUnavailableError)
-      throw new AppError('verification_unavailable', { cause: error, retryAfter: 60 });
-    throw error;
-  }
-  if (outcome === 'match') return;
-  const code = {
-    mismatch: 'identity_mismatch',
-    not_found: 'identity_not_found',
-    invalid: 'card_invalid',
-    limited: 'too_many_attempts',
-  }[outcome];
-  throw new AppError(code ?? 'identity_mismatch');
 }
 
 /**

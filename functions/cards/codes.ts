@@ -4,6 +4,9 @@
  * insurance type (CV02.01.204, mapped to the National Healthcare Security Administration's
  * `insutype` for HIS payloads).
  */
+import type { DocumentKind } from '../identity/document-number';
+import type { IdType } from '../identity/id-number';
+
 interface Coded {
   readonly zh: string;
   readonly en: string;
@@ -37,17 +40,18 @@ export const minorRelationships: ReadonlySet<RelationshipCode> = new Set(['20', 
 export const idTypes = {
   '01': { zh: '居民身份证', en: 'Resident identity card', rule: 'resident' },
   '02': { zh: '居民户口簿', en: 'Household register', rule: 'resident' },
-  '03': { zh: '护照', en: 'Passport', rule: 'none' },
-  '06': { zh: '港澳居民来往内地通行证', en: 'Mainland travel permit (HK/Macao)', rule: 'none' },
-  '07': { zh: '台湾居民来往大陆通行证', en: 'Mainland travel permit (Taiwan)', rule: 'none' },
-  '99': { zh: '其他法定有效证件', en: 'Other valid document', rule: 'none' },
+  '03': { zh: '护照', en: 'Passport', rule: 'passport' },
+  '06': {
+    zh: '港澳居民来往内地通行证',
+    en: 'Mainland travel permit (HK/Macao)',
+    rule: 'hk_mo_travel_permit',
+  },
+  '07': { zh: '台湾居民来往大陆通行证', en: 'Mainland travel permit (Taiwan)', rule: 'tw_travel_permit' },
+  '99': { zh: '其他法定有效证件', en: 'Other valid document', rule: 'other_document' },
   // Local codes for the two cards that carry an 18-character number with a check character.
   L1: { zh: '港澳台居民居住证', en: 'HK/Macao/Taiwan residence permit', rule: 'hk_mo_tw_permit' },
   L2: { zh: '外国人永久居留身份证', en: 'Foreign permanent residence ID card', rule: 'foreign_permanent' },
-} as const satisfies Record<
-  string,
-  Coded & { rule: 'resident' | 'hk_mo_tw_permit' | 'foreign_permanent' | 'none' }
->;
+} as const satisfies Record<string, Coded & { rule: IdType | DocumentKind }>;
 
 export type IdTypeCode = keyof typeof idTypes;
 

@@ -113,8 +113,13 @@ export interface HospitalClientConfig {
 export interface HospitalApiConfig {
   readonly audience: string;
   readonly tokenTtlSeconds: number;
-  /** Token requests per client per minute (right or wrong secret). */
+  /** Token requests per client per minute with the right secret. */
   readonly tokenRequestsPerMinute: number;
+  /**
+   * Failed token requests per (client id, caller's IP prefix): a prefix over it is refused before
+   * its secret is checked. Kept apart from the client's own count, so strangers cannot lock it out.
+   */
+  readonly failedTokenRequests: RateWindow;
   readonly clients: readonly HospitalClientConfig[];
 }
 
@@ -152,6 +157,8 @@ export interface OAuthConfig {
   readonly allowLocalOrigin: boolean;
   readonly stateTtlSeconds: number;
   readonly bindTokenTtlSeconds: number;
+  /** Logins started (state items written) per IP prefix. */
+  readonly authorizePerIp: readonly RateWindow[];
   readonly providers: Readonly<Record<OAuthProviderName, OAuthProviderConfig>>;
 }
 
@@ -185,8 +192,10 @@ export interface AuthConfig {
     /** Virtual-operator numbers (162, 165, 167, 170, 171) are abused more: stricter, and always captcha. */
     readonly perVirtualNumber: readonly RateWindow[];
     readonly perIp: readonly RateWindow[];
-    /** Failed verifies per number before SMS login is locked for that number. */
+    /** Failed verifies against a number's real challenges before its code login is locked. */
     readonly failedVerifies: RateWindow & { readonly lockSeconds: number };
+    /** Failed verifies from one IP prefix (any number, made-up challenges too) before it is locked. */
+    readonly failedVerifiesPerIp: RateWindow & { readonly lockSeconds: number };
     /** All sends per UTC day; reaching it opens the circuit breaker until the next day. */
     readonly globalDailySends: number;
     /** A captcha ticket is required once a number or IP window has this many sends left or fewer. */
@@ -194,6 +203,8 @@ export interface AuthConfig {
   };
   /** `npm start` only: loopback clients skip the per-IP limits and the captcha. */
   readonly exemptLoopback: boolean;
+  /** A move to a new number without the old one waits this long, while the old number is told. */
+  readonly phoneRecovery: { readonly waitSeconds: number };
   readonly tokens: {
     readonly issuer: string;
     readonly audience: string;
@@ -211,12 +222,17 @@ export interface AuthConfig {
     /** Origin-bound one-time code line `@<host> #<code>` (WebOTP), when set. */
     readonly webOtpHost?: string;
     readonly signName: string;
-    readonly aliyun: { readonly endpoint: string; readonly templateCode: string };
+    readonly aliyun: {
+      readonly endpoint: string;
+      readonly templateCode: string;
+      readonly noticeTemplates: Readonly<Record<'phone_recovery', string>>;
+    };
     readonly tencent: {
       readonly endpoint: string;
       readonly region: string;
       readonly sdkAppId: string;
       readonly templateId: string;
+      readonly noticeTemplates: Readonly<Record<'phone_recovery', string>>;
     };
   };
   readonly captcha: { readonly endpoint: string; readonly appId: number };
@@ -282,10 +298,12 @@ const prodAuth: AuthConfig = {
       { seconds: DAY, max: 20 },
     ],
     failedVerifies: { seconds: DAY, max: 10, lockSeconds: HOUR },
+    failedVerifiesPerIp: { seconds: HOUR, max: 30, lockSeconds: HOUR },
     globalDailySends: 50_000,
     captchaWhenRemaining: 2,
   },
   exemptLoopback: false,
+  phoneRecovery: { waitSeconds: DAY },
   tokens: {
     issuer: 'https://api.patient-onboarding.cn',
     audience: 'patient-onboarding-app',
@@ -297,12 +315,17 @@ const prodAuth: AuthConfig = {
   sms: {
     providers: ['aliyun', 'tencent'],
     signName: '患者服务',
-    aliyun: { endpoint: 'https://dysmsapi.aliyuncs.com/', templateCode: 'SMS_000000001' },
+    aliyun: {
+      endpoint: 'https://dysmsapi.aliyuncs.com/',
+      templateCode: 'SMS_000000001',
+      noticeTemplates: { phone_recovery: 'SMS_000000002' },
+    },
     tencent: {
       endpoint: 'https://sms.tencentcloudapi.com/',
       region: 'ap-guangzhou',
       sdkAppId: '1400000001',
       templateId: '1000001',
+      noticeTemplates: { phone_recovery: '1000002' },
     },
   },
   captcha: { endpoint: 'https://captcha.tencentcloudapi.com/', appId: 190000001 },
@@ -322,6 +345,10 @@ const oauth: OAuthConfig = {
   allowLocalOrigin: false,
   stateTtlSeconds: 600,
   bindTokenTtlSeconds: 600,
+  authorizePerIp: [
+    { seconds: 600, max: 30 },
+    { seconds: DAY, max: 200 },
+  ],
   providers: {
     wechat: {
       appIds: { web: 'wx0000000000000001', wechat_browser: 'wx0000000000000002', app: 'wx0000000000000003' },
@@ -375,6 +402,7 @@ const hospitalApi: HospitalApiConfig = {
   audience: 'patient-onboarding-hospital-api',
   tokenTtlSeconds: 300,
   tokenRequestsPerMinute: 30,
+  failedTokenRequests: { seconds: 600, max: 10 },
   clients: [],
 };
 

@@ -11,6 +11,7 @@ import { type Lang, negotiateLang } from './messages';
 import { policyStatus } from './policy-status';
 import { renderProblem } from './problem';
 import type { RouteDefinition } from './route';
+import { unsafeStringPaths, withoutUnsafeCharacters } from './text';
 
 /** What the edge middlewares learn about a request; handlers see it as `HttpRequest`. */
 interface EdgeState {
@@ -99,7 +100,8 @@ export function httpHandler<Id extends RouteId>(
       lang: edge.lang,
       headers: event.headers ?? {},
       sourceIp: event.requestContext.http.sourceIp,
-      userAgent: event.requestContext.http.userAgent ?? '',
+      // Shown back as a session label: nothing that could disguise it.
+      userAgent: withoutUnsafeCharacters(event.requestContext.http.userAgent ?? '').slice(0, 256),
       ...(edge.identity ? { identity: edge.identity } : {}),
       ...(edge.hospital ? { hospital: edge.hospital } : {}),
     };
@@ -272,6 +274,12 @@ function validateRequest(route: RouteDefinition) {
     const issues: FieldIssue[] = [];
     const check = (part: 'body' | 'query' | 'params', schema: z.ZodType | undefined, input: unknown) => {
       if (!schema) return undefined;
+      // Before any schema: control, bidi and zero-width characters are refused in every string.
+      const unsafe = unsafeStringPaths(input, part);
+      if (unsafe.length > 0) {
+        for (const path of unsafe) issues.push({ path, issue: 'unsafe_characters' });
+        return undefined;
+      }
       const result = schema.safeParse(input);
       if (result.success) return result.data;
       // Paths and issue kinds only: the offending values may be a phone or an ID number.

@@ -157,6 +157,55 @@ export const problemCatalog = {
     title: { 'zh-CN': '手机号已被使用', en: 'Phone number in use' },
     detail: { 'zh-CN': '该手机号已绑定其他账号。', en: 'This number belongs to another account.' },
   },
+  phone_unchanged: {
+    status: 409,
+    title: { 'zh-CN': '新号码与当前号码相同', en: 'Same number' },
+    detail: {
+      'zh-CN': '新手机号与账号当前绑定的号码相同。',
+      en: 'The new number is the one the account already has.',
+    },
+  },
+  phone_recovery_unavailable: {
+    status: 409,
+    title: { 'zh-CN': '无法通过实名信息找回', en: 'Recovery needs real-name verification' },
+    detail: {
+      'zh-CN':
+        '账号未完成实名认证，无法凭身份信息更换手机号。请提交“无法登录”的个人信息权利申请，由人工处理。',
+      en: 'The account is not real-name verified, so nothing proves who you are. Submit a “cannot log in” rights request and our staff will help.',
+    },
+  },
+  phone_recovery_pending: {
+    status: 409,
+    title: { 'zh-CN': '已有待生效的换号申请', en: 'A number change is pending' },
+    detail: {
+      'zh-CN': '账号已有一个等待生效的换号申请，请先取消或等待其完成。',
+      en: 'The account already has a pending move to another number; cancel it or wait for it.',
+    },
+  },
+  phone_recovery_not_found: {
+    status: 404,
+    title: { 'zh-CN': '没有待生效的换号申请', en: 'No pending number change' },
+    detail: {
+      'zh-CN': '账号没有等待生效的换号申请，它可能已被取消。',
+      en: 'The account has no pending move to another number; it may have been cancelled.',
+    },
+  },
+  phone_recovery_not_due: {
+    status: 409,
+    title: { 'zh-CN': '换号申请尚未到生效时间', en: 'Not yet due' },
+    detail: {
+      'zh-CN': '为保护账号安全，换号申请需等待期满后才能完成，请在 retryAfter 秒后再试。',
+      en: 'To protect the account, the move completes only after the waiting period; try again after retryAfter seconds.',
+    },
+  },
+  phone_recovery_other_session: {
+    status: 403,
+    title: { 'zh-CN': '请在发起申请的设备上完成', en: 'Complete it where you started it' },
+    detail: {
+      'zh-CN': '换号申请只能由发起它的登录会话完成。',
+      en: 'Only the session that started the move can complete it.',
+    },
+  },
   session_not_found: {
     status: 404,
     title: { 'zh-CN': '会话不存在', en: 'Session not found' },

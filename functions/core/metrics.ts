@@ -9,6 +9,7 @@ export type BusinessMetric =
   | 'SmsSent'
   | 'LoginSucceeded'
   | 'CodeVerifyFailed'
+  | 'VerifyIpLocked'
   | 'RetentionStripped'
   | 'RightsRequestsOverdue'
   | 'AccountsDeleted';

@@ -28,7 +28,18 @@ export function buildOpenApiDocument(
           }
         : {}),
       ...(route.request?.body
-        ? { requestBody: { required: true, content: { 'application/json': { schema: route.request.body } } } }
+        ? {
+            requestBody: {
+              required: true,
+              content: {
+                [route.request.bodyFormat === 'form'
+                  ? 'application/x-www-form-urlencoded'
+                  : 'application/json']: {
+                  schema: route.request.body,
+                },
+              },
+            },
+          }
         : {}),
       responses: {
         [String(route.response.status)]: {

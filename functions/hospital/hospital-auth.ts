@@ -35,41 +35,72 @@ function secretMatches(client: HospitalClientConfig, secret: string): boolean {
   return match;
 }
 
+/** `client_secret_basic`: both halves are form-urlencoded (RFC 6749 2.3.1); anything malformed is no client. */
+export function parseBasicCredentials(
+  authorization: string | undefined,
+): { clientId: string; secret: string } | undefined {
+  const basic = /^Basic ([A-Za-z0-9+/]+={0,2})$/.exec(authorization?.trim() ?? '');
+  if (!basic?.[1]) return undefined;
+  const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
+  const split = decoded.indexOf(':');
+  if (split <= 0) return undefined;
+  const decode = (part: string) => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      return undefined; // broken percent-encoding (`%zz`, a truncated sequence)
+    }
+  };
+  const clientId = decode(decoded.slice(0, split));
+  const secret = decode(decoded.slice(split + 1));
+  if (!clientId || secret === undefined) return undefined;
+  return { clientId: clientId.slice(0, 64), secret };
+}
+
+const invalidClient = () =>
+  new AppError('invalid_client', { headers: { 'www-authenticate': 'Basic realm="hospital-api"' } });
+
 /**
  * OAuth 2.0 client credentials (`client_secret_basic`) for hospital systems.
- * 1. every request counts against the client's per-minute limit, right secret or not;
- * 2. unknown client, wrong secret (any of the accepted ones during a rotation) or a disabled
- *    client: 401 `invalid_client`, the same answer for each;
- * 3. the scopes asked for must be the client's; none asked means all of them;
- * 4. a 5-minute ES256 JWT for the hospital API audience, naming the hospital.
+ * 1. malformed credentials, unknown client, wrong secret (any of the accepted ones during a
+ *    rotation) or a disabled client: 401 `invalid_client`, the same answer for each;
+ * 2. failures are counted per (client id, caller's IP prefix), and a prefix with too many is
+ *    refused before its secret is looked at: a stranger's wrong guesses never lock the real
+ *    client out, since they count against the stranger's network only;
+ * 3. a right secret counts against the client's own per-minute limit;
+ * 4. the scopes asked for must be the client's; none asked means all of them;
+ * 5. a 5-minute ES256 JWT for the hospital API audience, naming the hospital.
  */
 export async function issueHospitalToken(
   deps: HospitalAuthDeps,
-  input: { authorization: string | undefined; grantType: string; scope?: string | undefined },
+  input: {
+    authorization: string | undefined;
+    grantType: string;
+    scope?: string | undefined;
+    ipPrefix: string;
+  },
 ) {
   if (input.grantType !== 'client_credentials') throw new AppError('unsupported_grant_type');
-  const basic = /^Basic ([A-Za-z0-9+/=]+)$/.exec(input.authorization?.trim() ?? '');
-  const decoded = basic?.[1] ? Buffer.from(basic[1], 'base64').toString('utf8') : '';
-  const split = decoded.indexOf(':');
-  const clientId = split > 0 ? decodeURIComponent(decoded.slice(0, split)) : '';
-  const secret = split > 0 ? decodeURIComponent(decoded.slice(split + 1)) : '';
+  const credentials = parseBasicCredentials(input.authorization);
+  if (!credentials) throw invalidClient();
   const now = deps.clock.now().getTime();
-  if (clientId) {
-    const hit = await deps.limiter.hit(
-      {
-        scope: 'hospital-token',
-        key: clientId.slice(0, 64),
-        seconds: 60,
-        max: deps.config.tokenRequestsPerMinute,
-      },
-      now,
-    );
-    if (!hit.allowed) throw new AppError('rate_limited', { retryAfter: hit.retryAfter });
+  const failures = {
+    scope: 'hospital-token-fail',
+    key: `${credentials.clientId}|${input.ipPrefix}`,
+    ...deps.config.failedTokenRequests,
+  };
+  const locked = await deps.limiter.peek(failures, now);
+  if (!locked.allowed) throw new AppError('rate_limited', { retryAfter: locked.retryAfter });
+  const client = deps.config.clients.find((c) => c.clientId === credentials.clientId);
+  if (!client || client.disabled || !secretMatches(client, credentials.secret)) {
+    await deps.limiter.hit(failures, now);
+    throw invalidClient();
   }
-  const client = deps.config.clients.find((c) => c.clientId === clientId);
-  if (!client || client.disabled || !secretMatches(client, secret)) {
-    throw new AppError('invalid_client', { headers: { 'www-authenticate': 'Basic realm="hospital-api"' } });
-  }
+  const hit = await deps.limiter.hit(
+    { scope: 'hospital-token', key: client.clientId, seconds: 60, max: deps.config.tokenRequestsPerMinute },
+    now,
+  );
+  if (!hit.allowed) throw new AppError('rate_limited', { retryAfter: hit.retryAfter });
   const requested = (input.scope ?? '').split(' ').filter(Boolean);
   if (requested.some((s) => !client.scopes.includes(s as HospitalScope))) throw new AppError('invalid_scope');
   const scopes = requested.length > 0 ? requested : [...client.scopes];

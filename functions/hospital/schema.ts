@@ -2,7 +2,10 @@ import { z } from 'zod';
 
 export const tokenForm = z
   .object({
-    grant_type: z.string().max(64),
+    grant_type: z
+      .string()
+      .max(64)
+      .meta({ description: 'Only `client_credentials`', example: 'client_credentials' }),
     scope: z.string().max(256).optional(),
   })
   .meta({ id: 'HospitalTokenRequest' });

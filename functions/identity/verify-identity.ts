@@ -24,9 +24,12 @@ export interface VerifiedView {
  * 0. the account has consented to `sensitive_identity` (separately, PIPL art. 29), else 403;
  * 1. check name and number locally (no provider is paid for a typo): 400 identity_invalid;
  * 2. refuse people under 14 (a guardian adds them as a family card) and accounts already verified;
- * 3. refuse an ID number already verified on another account, before paying anyone;
- * 4. count the attempt: 5 per account and 3 per ID number (all accounts) per day;
- * 5. use a remembered match for this exact (name, number), else ask the provider;
+ * 3. count the attempt before anything that depends on our records of the number: 5 per account
+ *    and 3 per (ID number, account) per day, so a stranger cannot spend a person's quota;
+ * 4. use a remembered match for this exact (name, number), else ask the provider;
+ * 5. only a match may learn that the number is verified on another account (identity_taken):
+ *    whether a person uses this app is their personal information, so a wrong name gets the
+ *    mismatch answer whoever holds the number;
  * 6. on a match, claim the number and mark the profile verified in one transaction;
  * 7. audit every outcome (ids and result codes only).
  */
@@ -47,81 +50,50 @@ export async function verifyIdentity(
     );
 
   await requireConsent(deps.consents, who.userId, 'sensitive_identity');
-  const name = normalisePersonName(input.name);
-  if (name === 'length' || name === 'characters') {
-    throw new AppError('identity_invalid', { extensions: { reason: `name_${name}` } });
-  }
-  const parsed = parseIdNumber(input.idNumber, input.idType, {
-    upgradeLegacy: deps.config.upgradeLegacy,
-    today: now,
-  });
-  if (typeof parsed === 'string')
-    throw new AppError('identity_invalid', { extensions: { reason: `id_${parsed}` } });
-  if (ageOn(parsed.birthDate, now) < deps.config.minAge) {
+  const person = parsePerson(input, { upgradeLegacy: deps.config.upgradeLegacy, today: now });
+  if (ageOn(person.birthDate, now) < deps.config.minAge) {
     throw new AppError('identity_minor', { extensions: { minAge: deps.config.minAge } });
   }
   if (await deps.store.isVerified(who.userId)) throw new AppError('identity_already_verified');
 
-  const idToken = deps.indexer.token('id-number', parsed.number);
+  const idToken = deps.indexer.token('id-number', person.idNumber);
+  try {
+    await countVerificationAttempt(deps.limiter, deps.config.limits, who.userId, idToken, now.getTime());
+  } catch (error) {
+    await audit('limited');
+    throw error;
+  }
+
+  let checked: Awaited<ReturnType<typeof checkPerson>>;
+  try {
+    checked = await checkPerson(deps, person);
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'verification_unavailable') await audit('unavailable');
+    throw error;
+  }
+  if (checked.outcome !== 'match') {
+    await audit(checked.outcome);
+    throw outcomeError(checked.outcome);
+  }
   const owner = await deps.store.verifiedOwner(idToken);
   if (owner !== undefined && owner !== who.userId) {
     await audit('taken');
     throw new AppError('identity_taken');
   }
 
-  for (const window of [
-    { scope: 'idv-account', key: who.userId, seconds: 86_400, max: deps.config.limits.perAccountDaily },
-    { scope: 'idv-number', key: idToken, seconds: 86_400, max: deps.config.limits.perIdNumberDaily },
-  ]) {
-    const hit = await deps.limiter.hit(window, now.getTime());
-    if (!hit.allowed) {
-      await audit('limited');
-      throw new AppError('too_many_attempts', { retryAfter: hit.retryAfter });
-    }
-  }
-
-  const pairToken = identityPairToken(deps.indexer, name, parsed.number);
-  let provider = deps.provider.name;
-  let outcome: VerificationOutcome;
-  const cached = await deps.store.cachedMatch(pairToken);
-  if (cached) {
-    outcome = 'match';
-    provider = cached.provider;
-  } else {
-    try {
-      outcome = await deps.provider.verify({ name, idNumber: parsed.number, idType: parsed.idType });
-    } catch (error) {
-      if (!(error instanceof VerificationUnavailableError)) throw error;
-      await audit('unavailable');
-      throw new AppError('verification_unavailable', { cause: error, retryAfter: 60 });
-    }
-  }
-
-  if (outcome !== 'match') {
-    await audit(outcome);
-    const code = {
-      mismatch: 'identity_mismatch',
-      not_found: 'identity_not_found',
-      invalid: 'identity_invalid',
-      limited: 'too_many_attempts',
-    }[outcome];
-    throw new AppError(code, outcome === 'limited' ? { retryAfter: 86_400 } : {});
-  }
-  if (!cached) await deps.store.rememberMatch(pairToken, provider, now.getTime());
-
-  const nameMasked = maskName(name);
-  const idNumberMasked = maskIdNumber(parsed.number);
+  const nameMasked = maskName(person.name);
+  const idNumberMasked = maskIdNumber(person.idNumber);
   const recorded = await deps.store.recordVerified({
     userId: who.userId,
     idToken,
-    idType: parsed.idType,
-    name,
-    idNumber: parsed.number,
+    idType: person.idType,
+    name: person.name,
+    idNumber: person.idNumber,
     nameMasked,
     idNumberMasked,
-    birthDate: parsed.birthDate,
+    birthDate: person.birthDate,
     verifiedAt: now.getTime(),
-    provider,
+    provider: checked.provider,
   });
   if (recorded === 'taken') {
     await audit('taken');
@@ -129,8 +101,114 @@ export async function verifyIdentity(
       (await deps.store.isVerified(who.userId)) ? 'identity_already_verified' : 'identity_taken',
     );
   }
-  await audit('verified', { cached: cached !== undefined });
+  await audit('verified', { cached: checked.cached });
   return { status: 'verified', nameMasked, idNumberMasked, verifiedAt: now.toISOString() };
+}
+
+/** A person as the real-name check sees them: normalised name, parsed number. */
+export interface CheckedPerson {
+  readonly name: string;
+  readonly idNumber: string;
+  readonly idType: IdType;
+  readonly birthDate: string;
+  readonly sex: 'male' | 'female';
+}
+
+/**
+ * The local rules of real-name verification, shared by everything that takes a name and an ID
+ * number: the name's characters and length, the number's check character, date and region. A
+ * problem is 400 `problemCode` with a `reason` (`name_length`, `id_check_character`, ...).
+ */
+export function parsePerson(
+  input: { name: string; idNumber: string; idType: IdType },
+  rules: { upgradeLegacy: boolean; today: Date },
+  problemCode: 'identity_invalid' | 'card_invalid' = 'identity_invalid',
+): CheckedPerson {
+  const name = parseName(input.name, problemCode);
+  const parsed = parseIdNumber(input.idNumber, input.idType, rules);
+  if (typeof parsed === 'string') throw new AppError(problemCode, { extensions: { reason: `id_${parsed}` } });
+  return {
+    name,
+    idNumber: parsed.number,
+    idType: parsed.idType,
+    birthDate: parsed.birthDate,
+    sex: parsed.sex,
+  };
+}
+
+/** A person's name by the real-name rules (see person-name.ts), or 400 `problemCode`. */
+export function parseName(input: string, problemCode: 'identity_invalid' | 'card_invalid'): string {
+  const name = normalisePersonName(input);
+  if (name === 'length' || name === 'characters') {
+    throw new AppError(problemCode, { extensions: { reason: `name_${name}` } });
+  }
+  return name;
+}
+
+/**
+ * Counts one paid check against the daily limits: per account, and per (ID number, account) so
+ * that a stranger's attempts never spend the number's owner's quota. 429 when a window is full.
+ */
+export async function countVerificationAttempt(
+  limiter: IdentityDeps['limiter'],
+  limits: IdentityDeps['config']['limits'],
+  userId: string,
+  idToken: string,
+  now: number,
+): Promise<void> {
+  const { perAccountDaily, perIdNumberDaily } = limits;
+  for (const window of [
+    { scope: VERIFICATION_ACCOUNT_SCOPE, key: userId, seconds: 86_400, max: perAccountDaily },
+    {
+      scope: VERIFICATION_NUMBER_SCOPE,
+      key: userId,
+      subKey: idToken,
+      seconds: 86_400,
+      max: perIdNumberDaily,
+    },
+  ]) {
+    const hit = await limiter.hit(window, now);
+    if (!hit.allowed) throw new AppError('too_many_attempts', { retryAfter: hit.retryAfter });
+  }
+}
+
+/** The rate-limit scopes keyed by the account: erased with it. */
+export const VERIFICATION_ACCOUNT_SCOPE = 'idv-account';
+export const VERIFICATION_NUMBER_SCOPE = 'idv-number';
+
+/**
+ * Asks whether name and number belong together: a remembered match for this exact pair is free,
+ * otherwise the provider is paid and a match is remembered. A provider outage is 503.
+ */
+export async function checkPerson(
+  deps: Pick<IdentityDeps, 'store' | 'provider' | 'indexer' | 'clock'>,
+  person: Pick<CheckedPerson, 'name' | 'idNumber' | 'idType'>,
+): Promise<{ outcome: VerificationOutcome; provider: string; cached: boolean }> {
+  const pairToken = identityPairToken(deps.indexer, person.name, person.idNumber);
+  const cached = await deps.store.cachedMatch(pairToken);
+  if (cached) return { outcome: 'match', provider: cached.provider, cached: true };
+  let outcome: VerificationOutcome;
+  try {
+    outcome = await deps.provider.verify(person);
+  } catch (error) {
+    if (!(error instanceof VerificationUnavailableError)) throw error;
+    throw new AppError('verification_unavailable', { cause: error, retryAfter: 60 });
+  }
+  if (outcome === 'match') {
+    await deps.store.rememberMatch(pairToken, deps.provider.name, deps.clock.now().getTime());
+  }
+  return { outcome, provider: deps.provider.name, cached: false };
+}
+
+/** The problem a non-matching outcome answers. */
+export function outcomeError(outcome: Exclude<VerificationOutcome, 'match'>): AppError {
+  const code = {
+    mismatch: 'identity_mismatch',
+    not_found: 'identity_not_found',
+    invalid: 'identity_invalid',
+    limited: 'too_many_attempts',
+  }[outcome];
+  return new AppError(code, outcome === 'limited' ? { retryAfter: 86_400 } : {});
 }
 
 /** Blind index of a name and ID number together: the key of a remembered provider match. */

@@ -1,11 +1,13 @@
 import type { Identity } from '../auth/authenticate';
-import { checkCode, consumeCode } from '../auth/check-code';
+import { type CodeCaller, checkCode, consumeCode } from '../auth/check-code';
 import { sha256 } from '../auth/ids';
+import { isLoopback } from '../auth/ip';
 import type { LoginResult } from '../auth/login-with-code';
 import type { AuthDeps, LinkRecord, UserRecord } from '../auth/ports';
 import { type ClientInfo, newAccount, newSession, tokenPair, userView } from '../auth/sessions';
 import type { OAuthClient, OAuthConfig, OAuthProviderName } from '../core/config';
 import { AppError } from '../core/errors';
+import { withoutUnsafeCharacters } from '../core/text';
 import type { BlindIndexer } from '../crypto/blind-index';
 import type { DynamoOAuthStore } from './dynamo-oauth-store';
 import { type OAuthProfile, type OAuthProvider, OAuthProviderError } from './ports';
@@ -51,7 +53,9 @@ function provider(deps: OAuthDeps, name: OAuthProviderName): OAuthProvider {
 /**
  * Starts a web login.
  * 1. the redirect URI must be on the allow-list exactly (or under `npm start`'s own origin);
- * 2. a one-time 128-bit state is stored hashed for 10 minutes with the provider, client,
+ * 2. each start stores an item, so starts are counted per IP prefix (loopback exempt only where
+ *    the stage says so, as for sending codes);
+ * 3. a one-time 128-bit state is stored hashed for 10 minutes with the provider, client,
  *    redirect URI and a hash of the nonce the client keeps and must echo at the callback.
  */
 export async function startAuthorize(
@@ -62,8 +66,19 @@ export async function startAuthorize(
     client: 'web' | 'wechat_browser';
     nonce: string;
   },
+  caller: { sourceIp: string; ipPrefix: string },
 ): Promise<{ authorizeUrl: string; state: string }> {
   if (!redirectAllowed(deps, input.redirectUri)) throw new AppError('redirect_uri_not_allowed');
+  if (!(deps.auth.config.exemptLoopback && isLoopback(caller.sourceIp))) {
+    const now = deps.auth.clock.now().getTime();
+    for (const window of deps.config.authorizePerIp) {
+      const hit = await deps.auth.limiter.hit(
+        { scope: `oauth-start-${window.seconds}`, key: caller.ipPrefix, ...window },
+        now,
+      );
+      if (!hit.allowed) throw new AppError('rate_limited', { retryAfter: hit.retryAfter });
+    }
+  }
   const state = newState(deps.auth);
   const authorizeUrl = provider(deps, input.provider).authorizeUrl({
     client: input.client,
@@ -87,7 +102,12 @@ async function exchange(
   input: { client: OAuthClient; code: string; redirectUri?: string },
 ) {
   try {
-    return await provider(deps, name).exchange(input);
+    const profile = await provider(deps, name).exchange(input);
+    // A nickname is shown back as a label: nothing in it may disguise the text around it.
+    return {
+      ...profile,
+      ...(profile.nickname === undefined ? {} : { nickname: withoutUnsafeCharacters(profile.nickname) }),
+    };
   } catch (error) {
     if (!(error instanceof OAuthProviderError)) throw error;
     const code = {
@@ -199,7 +219,7 @@ export async function bindPhone(
   },
 ): Promise<LoginResult> {
   const bind = await requireBindToken(deps, input.bindToken);
-  const checked = await checkCode(deps.auth, { ...input, purpose: 'bind' });
+  const checked = await checkCode(deps.auth, { ...input, purpose: 'bind' }, input.client);
   const { policy } = deps.auth.config;
   const existing = await deps.auth.store.findUserIdByPhone(checked.phoneToken);
   if (existing === undefined && input.acceptPolicyVersion !== policy.version) {
@@ -302,15 +322,15 @@ export async function linkFromSettings(
     phone: string;
     otp: string;
   },
+  client: CodeCaller,
 ) {
   const user = await deps.auth.store.getUser(who.userId);
   if (!user) throw new AppError('unauthorized');
-  const checked = await checkCode(deps.auth, {
-    challengeId: input.challengeId,
-    phone: input.phone,
-    code: input.otp,
-    purpose: 'step_up',
-  });
+  const checked = await checkCode(
+    deps.auth,
+    { challengeId: input.challengeId, phone: input.phone, code: input.otp, purpose: 'step_up' },
+    client,
+  );
   if (checked.phoneToken !== user.phoneToken) throw new AppError('step_up_required');
   const state = await deps.store.consumeState(sha256(input.state), {
     provider: input.provider,

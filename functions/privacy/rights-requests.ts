@@ -1,5 +1,5 @@
 import type { Identity } from '../auth/authenticate';
-import { checkCode, consumeCode } from '../auth/check-code';
+import { type CodeCaller, checkCode, consumeCode } from '../auth/check-code';
 import type { AuditLog, AuthDeps, RateLimiter } from '../auth/ports';
 import type { Clock } from '../core/clock';
 import type { PrivacyConfig, RateWindow } from '../core/config';
@@ -131,11 +131,12 @@ export async function requestAccountDeletion(
   deps: RightsRequestDeps,
   who: Identity,
   input: { challengeId: string; phone: string; code: string },
+  client: CodeCaller,
 ) {
   const { auth } = deps;
   const user = await auth.store.getUser(who.userId);
   if (!user) throw new AppError('unauthorized');
-  const checked = await checkCode(auth, { ...input, purpose: 'step_up' });
+  const checked = await checkCode(auth, { ...input, purpose: 'step_up' }, client);
   if (checked.phoneToken !== user.phoneToken) throw new AppError('step_up_required');
   await consumeCode(auth, checked);
 
@@ -196,15 +197,14 @@ export async function submitRightsRequest(
     subjectName?: string | undefined;
     subjectPhone?: string | undefined;
   },
-  client: { ipPrefix: string },
+  client: CodeCaller,
 ) {
   const now = deps.clock.now().getTime();
-  const checked = await checkCode(deps.auth, {
-    challengeId: input.challengeId,
-    phone: input.phone,
-    code: input.code,
-    purpose: 'privacy_request',
-  });
+  const checked = await checkCode(
+    deps.auth,
+    { challengeId: input.challengeId, phone: input.phone, code: input.code, purpose: 'privacy_request' },
+    client,
+  );
   const { perNumber, perIp } = deps.config.requestLimits;
   await countRequest(deps, 'number', checked.phoneToken, perNumber, now);
   await countRequest(deps, 'ip', client.ipPrefix, perIp, now);

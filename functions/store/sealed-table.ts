@@ -128,6 +128,46 @@ export class SealedTable {
     };
   }
 
+  /**
+   * An `Update` for `TransactWriteItems` that sets plain attributes and replaces the item's sealed
+   * blob (`sealed` must hold every sensitive field of the item: the blob is rewritten whole). The
+   * blob is bound to the item's key only, so the rest of the item is left as it is.
+   */
+  async transactUpdate(
+    key: ItemKey,
+    set: Readonly<Record<string, NativeAttributeValue>>,
+    sealed: SealedFields | undefined,
+    condition?: Condition,
+  ): Promise<TransactWriteItem> {
+    for (const name of Object.keys(set)) {
+      if (name === SEALED_ATTRIBUTE || isSensitiveKey(name) || name === 'pk' || name === 'sk') {
+        throw new Error(`attribute "${name}" cannot be set in plain`);
+      }
+    }
+    const values: Record<string, NativeAttributeValue> = {};
+    const names: Record<string, string> = {};
+    const assignments = Object.entries(set).map(([name, value], i) => {
+      names[`#u${i}`] = name;
+      values[`:u${i}`] = value;
+      return `#u${i} = :u${i}`;
+    });
+    if (sealed !== undefined) {
+      names['#sealedBlob'] = SEALED_ATTRIBUTE;
+      values[':sealedBlob'] = await this.#sealer.seal(this.#binding(key), sealed);
+      assignments.push('#sealedBlob = :sealedBlob');
+    }
+    return {
+      Update: {
+        TableName: this.#tableName,
+        Key: marshall({ pk: key.pk, sk: key.sk }),
+        UpdateExpression: `SET ${assignments.join(', ')}`,
+        ...(condition ? { ConditionExpression: condition.expression } : {}),
+        ExpressionAttributeNames: { ...names, ...condition?.names },
+        ExpressionAttributeValues: marshall({ ...values, ...condition?.values }),
+      },
+    };
+  }
+
   async transactWrite(items: readonly TransactWriteItem[], clientRequestToken?: string): Promise<void> {
     await this.#client.send(
       new TransactWriteItemsCommand({

@@ -8,6 +8,7 @@ export const handler = httpHandler('getHealth', async (_request, deps) => {
     stage: deps.config.stage,
     version: deps.version,
     keySource: deps.keySource,
+    showDetails: deps.config.stage === 'local',
     probeStore: () => probeTable(deps.dynamo, deps.tableName),
   });
   return { status: health.status === 'ok' ? 200 : 503, body: health };

@@ -6,7 +6,6 @@ import { promisify } from 'node:util';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { lastMessage } from '../../bin/local/outbox';
 import { type LocalRuntime, startLocalRuntime } from '../../bin/local/runtime';
 import { identityFixtures } from '../../bin/local/standins/identity';
 import { stages } from '../../functions/core/config';
@@ -14,6 +13,7 @@ import { BlindIndexer } from '../../functions/crypto/blind-index';
 import { loadLocalKeyMaterial } from '../../functions/crypto/local-key-source';
 import { checkCharacter } from '../../functions/identity/id-number';
 import { dueAfterWorkingDays } from '../../functions/privacy/working-days';
+import { apiClient } from '../helpers/api-client';
 import { captureOutput } from '../helpers/capture-logs';
 import { localDynamo } from '../helpers/dynamo';
 
@@ -36,40 +36,10 @@ beforeAll(async () => {
 });
 afterAll(() => runtime?.stop());
 
-async function call(
-  path: string,
-  init: { method?: string; body?: unknown; token?: string; headers?: Record<string, string> } = {},
-) {
-  const response = await fetch(`${runtime.url}${path}`, {
-    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-    headers: {
-      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-      ...init.headers,
-    },
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-  });
-  const text = await response.text();
-  // biome-ignore lint/suspicious/noExplicitAny: response bodies of many shapes, asserted field by field
-  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as any };
-}
-
-const lastCode = (phone: string) => lastMessage(dataDir, `+86${phone}`).code;
-
-async function sendCode(phone: string, purpose: string) {
-  const sent = await call('/v1/auth/sms/send', { body: { phone, purpose } });
-  expect(sent.status).toBe(202);
-  return { challengeId: sent.body.challengeId as string, code: lastCode(phone) };
-}
-
-async function login(phone: string) {
-  const { challengeId, code } = await sendCode(phone, 'login');
-  const response = await call('/v1/auth/sms/verify', {
-    body: { challengeId, phone, code, acceptPolicyVersion: '2026-11-01' },
-  });
-  expect(response.status).toBe(200);
-  return response.body as { accessToken: string; refreshToken: string; user: { id: string; isNew: boolean } };
-}
+const { call, sendCode, login } = apiClient(
+  () => runtime.url,
+  () => dataDir,
+);
 
 async function scanAll(): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -106,6 +106,15 @@ const nav = (page: Page, name: string) =>
 const problemCode = (page: Page) => page.locator('.problem').first().getAttribute('data-code');
 
 describe('reference web client in Chromium', () => {
+  it('is served without source maps: nobody gets the client source with its comments', async () => {
+    const assets = readdirSync(join(resolve(import.meta.dirname, '..', '..'), '.build', 'web', 'assets'));
+    expect(assets.filter((f) => f.endsWith('.map'))).toEqual([]);
+    const script = assets.find((f) => f.endsWith('.js')) as string;
+    const code = await (await fetch(`${runtime.url}/assets/${script}`)).text();
+    expect(code).not.toContain('sourceMappingURL');
+    expect((await fetch(`${runtime.url}/assets/${script}.map`)).status).toBe(404);
+  });
+
   it('phone login to an active child card and an export, all in the browser', async () => {
     const page = await newPage();
     const phone = '13900001111';

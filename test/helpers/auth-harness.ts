@@ -25,8 +25,8 @@ export class CapturingSmsSender implements SmsSender {
     this.sent.push(message);
   }
   lastCodeFor(phone: string): string {
-    const message = [...this.sent].reverse().find((m) => m.phone === phone);
-    if (!message) throw new Error(`no SMS to ${phone}`);
+    const message = [...this.sent].reverse().find((m) => m.phone === phone && m.kind !== 'notice');
+    if (!message || message.kind === 'notice') throw new Error(`no SMS with a code to ${phone}`);
     return message.code;
   }
 }

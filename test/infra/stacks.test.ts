@@ -286,12 +286,13 @@ describe('api stack', () => {
       write: false,
       scan: false,
     });
+    // The account group sends the phone-recovery notice by SMS: it reads the provider credentials.
     expect(resourcesOf(idOf('AccountFunction'))).toEqual({
       dataKey: true,
       signing: true,
       sign: true,
       appSecret: true,
-      providers: false,
+      providers: true,
       write: true,
       scan: false,
     });

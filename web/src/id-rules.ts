@@ -1,3 +1,8 @@
+import {
+  type DocumentKind,
+  isDocumentKind,
+  parseDocumentNumber,
+} from '../../functions/identity/document-number';
 import { type IdNumberProblem, type IdType, parseIdNumber } from '../../functions/identity/id-number';
 import { type MessageKey, t } from './i18n';
 
@@ -5,8 +10,11 @@ import { type MessageKey, t } from './i18n';
  * Inline ID-number checks with the server's own rules (functions/identity/id-number.ts, bundled,
  * not copied): the person sees a wrong check character before anything is sent.
  */
-export function idNumberMessage(value: string, idType: IdType): string | undefined {
+export function idNumberMessage(value: string, idType: IdType | DocumentKind): string | undefined {
   if (!value.trim()) return undefined;
+  if (isDocumentKind(idType)) {
+    return parseDocumentNumber(idType, value) === 'format' ? t('id_format') : undefined;
+  }
   const parsed = parseIdNumber(value, idType, { upgradeLegacy: true, today: new Date() });
   return typeof parsed === 'string' ? t(`id_${parsed satisfies IdNumberProblem}` as MessageKey) : undefined;
 }

@@ -3,5 +3,5 @@ import { ipPrefix } from '../ip';
 import type { ClientInfo } from '../sessions';
 
 export function clientInfo(request: HttpRequest): ClientInfo {
-  return { ipPrefix: ipPrefix(request.sourceIp), userAgent: request.userAgent };
+  return { sourceIp: request.sourceIp, ipPrefix: ipPrefix(request.sourceIp), userAgent: request.userAgent };
 }

@@ -1,3 +1,4 @@
+import { ipPrefix } from '../../auth/ip';
 import { httpHandler } from '../../core/http-handler';
 import { issueHospitalToken } from '../hospital-auth';
 
@@ -6,5 +7,6 @@ export const handler = httpHandler('hospitalToken', async (request, deps) => ({
     authorization: request.headers.authorization,
     grantType: request.body.grant_type,
     scope: request.body.scope,
+    ipPrefix: ipPrefix(request.sourceIp),
   }),
 }));

@@ -10,6 +10,8 @@ export interface AliyunSmsOptions {
   readonly accessKeySecret: string;
   readonly signName: string;
   readonly templateCode: string;
+  /** Registered templates of the notices, by notice. */
+  readonly noticeTemplates: Readonly<Record<'phone_recovery', string>>;
   readonly timeoutMs?: number;
 }
 
@@ -38,8 +40,15 @@ export class AliyunSmsSender implements SmsSender {
         params: {
           PhoneNumbers: message.phone.replace(/^\+86/, ''),
           SignName: this.#options.signName,
-          TemplateCode: this.#options.templateCode,
-          TemplateParam: JSON.stringify({ code: message.code }),
+          ...(message.kind === 'notice'
+            ? {
+                TemplateCode: this.#options.noticeTemplates[message.notice],
+                TemplateParam: JSON.stringify({ hours: String(message.hours) }),
+              }
+            : {
+                TemplateCode: this.#options.templateCode,
+                TemplateParam: JSON.stringify({ code: message.code }),
+              }),
         },
         clock: this.#clock,
         random: this.#random,

@@ -1,4 +1,4 @@
-import { appendFile, mkdir } from 'node:fs/promises';
+import { appendFile, chmod, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { SmsMessage, SmsSender } from '../../auth/ports';
 import type { Clock } from '../../core/clock';
@@ -27,11 +27,20 @@ export class LocalSmsSender implements SmsSender {
 
   async send(message: SmsMessage): Promise<void> {
     const text = renderSmsText(this.#text, message);
-    await mkdir(dirname(this.#outbox), { recursive: true });
+    // Codes in plain: readable by this user only, like the local keys.
+    await mkdir(dirname(this.#outbox), { recursive: true, mode: 0o700 });
     await appendFile(
       this.#outbox,
-      `${JSON.stringify({ at: this.#clock.now().toISOString(), to: message.phone, code: message.code, text })}\n`,
+      `${JSON.stringify({
+        at: this.#clock.now().toISOString(),
+        to: message.phone,
+        ...(message.kind === 'notice' ? { notice: message.notice } : { code: message.code }),
+        text,
+      })}\n`,
+      { mode: 0o600 },
     );
+    // `mode` only applies when the file is created; an outbox from an older checkout is narrowed too.
+    await chmod(this.#outbox, 0o600);
     this.#print(`SMS to ${message.phone}: ${text.replaceAll('\n', ' | ')}`);
   }
 }

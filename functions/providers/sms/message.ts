@@ -12,6 +12,9 @@ export interface SmsTextOptions {
  * Retriever hash, and an origin-bound `@host #code` line (WebOTP).
  */
 export function renderSmsText(options: SmsTextOptions, message: SmsMessage): string {
+  if (message.kind === 'notice') {
+    return `【${options.signName}】您的账号正在申请将绑定手机号更换为其他号码，${message.hours} 小时后生效。如非本人操作，请立即登录取消。`;
+  }
   const lines = [
     `【${options.signName}】您的验证码是 ${message.code}，${message.ttlMinutes} 分钟内有效。请勿告诉他人。`,
   ];

@@ -11,6 +11,8 @@ export interface TencentSmsOptions {
   readonly sdkAppId: string;
   readonly signName: string;
   readonly templateId: string;
+  /** Registered templates of the notices, by notice. */
+  readonly noticeTemplates: Readonly<Record<'phone_recovery', string>>;
   readonly timeoutMs?: number;
 }
 
@@ -46,8 +48,15 @@ export class TencentSmsSender implements SmsSender {
           PhoneNumberSet: [message.phone],
           SmsSdkAppId: this.#options.sdkAppId,
           SignName: this.#options.signName,
-          TemplateId: this.#options.templateId,
-          TemplateParamSet: [message.code, String(message.ttlMinutes)],
+          ...(message.kind === 'notice'
+            ? {
+                TemplateId: this.#options.noticeTemplates[message.notice],
+                TemplateParamSet: [String(message.hours)],
+              }
+            : {
+                TemplateId: this.#options.templateId,
+                TemplateParamSet: [message.code, String(message.ttlMinutes)],
+              }),
         },
       });
     } catch (cause) {

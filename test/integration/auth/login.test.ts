@@ -18,14 +18,26 @@ beforeEach(async () => {
 });
 
 const POLICY = '2026-11-01';
-const client1 = { ipPrefix: '203.0.113.0/24', userAgent: 'test-agent/1.0' };
+const client1 = { sourceIp: '203.0.113.5', ipPrefix: '203.0.113.0/24', userAgent: 'test-agent/1.0' };
 let ipCounter = 0;
+let live3 = { challengeId: '', code: '' };
 
-/** Sends a code (each from a fresh IP, so per-IP windows stay out of the way) and returns it. */
+/**
+ * Sends a code (each from a fresh IP, so per-IP windows stay out of the way, with a solved captcha,
+ * so a number's third send in an hour goes through) and returns it.
+ */
 async function codeFor(phone: string, purpose: 'login' | 'step_up' = 'login') {
   ipCounter++;
   const ip = `198.51.${ipCounter % 250}.${ipCounter % 200}`;
-  const { challengeId } = await sendCode(h.deps, { phone, purpose, sourceIp: ip, ipPrefix: `${ip}/32` });
+  const captchaTicket = `ticket-${ipCounter}`;
+  h.captcha.valid.add(captchaTicket);
+  const { challengeId } = await sendCode(h.deps, {
+    phone,
+    purpose,
+    sourceIp: ip,
+    ipPrefix: `${ip}/32`,
+    captchaTicket,
+  });
   const e164 = `+86${phone.replace(/\D/g, '').slice(-11)}`;
   return { challengeId, code: h.sms.lastCodeFor(e164) };
 }
@@ -122,7 +134,12 @@ describe('loginWithCode', () => {
     const identity = await authenticate(h.deps, `Bearer ${accessToken}`);
     // A login code is not a step-up code for the same number.
     await expect(
-      changePhone(h.deps, identity, { challengeId, phone: '13912345678', code }),
+      changePhone(
+        h.deps,
+        identity,
+        { currentPhone: { challengeId, code }, newPhone: { challengeId, phone: '13912345679', code } },
+        client1,
+      ),
     ).rejects.toMatchObject({ code: 'otp_invalid' });
     expect(user.id).toBe(identity.userId);
   });
@@ -135,28 +152,53 @@ describe('loginWithCode', () => {
     });
   });
 
-  it('locks code login for an hour after 10 failed verifies in a day', async () => {
+  it('locks code login for an hour after 10 failed verifies of real codes in a day', async () => {
+    const wrongFor = (code: string) => (code === '000000' ? '111111' : '000000');
     for (let i = 0; i < 10; i++) {
+      if (i % 3 === 0) h.clock.advance(61_000); // a fresh code: three wrong ones burn each
+      const live = i % 3 === 0 ? await codeFor('13912345678') : live3;
+      live3 = live;
       await expect(
-        login({ challengeId: 'AAAAAAAAAAAAAAAAAAAAAA', phone: '13912345678', code: '123456' }),
-      ).rejects.toMatchObject({ code: 'otp_invalid' });
+        login({ challengeId: live.challengeId, phone: '13912345678', code: wrongFor(live.code) }),
+      ).rejects.toMatchObject({ code: expect.stringMatching(/^otp_(invalid|exhausted)$/) });
     }
+    h.clock.advance(61_000);
     const { challengeId, code } = await codeFor('13912345678');
     await expect(
       login({ challengeId, phone: '13912345678', code, acceptPolicyVersion: POLICY }),
-    ).rejects.toMatchObject({
-      code: 'login_locked',
-      retryAfter: 3600,
-    });
+    ).rejects.toMatchObject({ code: 'login_locked' });
     h.clock.advance(3600_000);
-    await expect(
-      login({ challengeId: 'AAAAAAAAAAAAAAAAAAAAAA', phone: '13912345678', code: '1' }),
-    ).rejects.toMatchObject({ code: 'otp_invalid' });
     const fresh = await codeFor('13912345678');
-    // The 24 h window still holds 11 failures: the next wrong code would lock again, a right one passes.
     await expect(
       login({ ...fresh, phone: '13912345678', acceptPolicyVersion: POLICY }),
-    ).rejects.toMatchObject({ code: 'login_locked' });
+    ).resolves.toMatchObject({ user: { isNew: true } });
+  });
+
+  it("never locks a number for strangers' made-up challenges: those count against their network", async () => {
+    const stranger = { sourceIp: '192.0.2.66', ipPrefix: '192.0.2.0/24', userAgent: 'attacker' };
+    const guess = () =>
+      loginWithCode(h.deps, {
+        challengeId: 'AAAAAAAAAAAAAAAAAAAAAA',
+        phone: '13912345678',
+        code: '123456',
+        client: stranger,
+      });
+    for (let i = 0; i < 30; i++) await expect(guess()).rejects.toMatchObject({ code: 'otp_invalid' });
+    // The stranger's network is locked out of verifying for an hour...
+    await expect(guess()).rejects.toMatchObject({ code: 'rate_limited', retryAfter: 3600 });
+    // ...and the number's owner, elsewhere, logs in as usual.
+    const { challengeId, code } = await codeFor('13912345678');
+    await expect(
+      login({ challengeId, phone: '13912345678', code, acceptPolicyVersion: POLICY }),
+    ).resolves.toMatchObject({ user: { isNew: true } });
+    // Even a right code from the locked network waits: guesses there are refused unread.
+    h.clock.advance(61_000);
+    const again = await codeFor('13912345678');
+    await expect(
+      loginWithCode(h.deps, { ...again, phone: '13912345678', client: stranger }),
+    ).rejects.toMatchObject({ code: 'rate_limited' });
+    h.clock.advance(3600_000);
+    await expect(guess()).rejects.toMatchObject({ code: 'otp_invalid' });
   });
 });
 
@@ -310,15 +352,51 @@ describe('sessions and tokens', () => {
     });
   });
 
-  it('changes the phone with a step-up code to the new number and signs out every other session', async () => {
+  it('refuses a phone change proven by the new number alone: a stolen access token cannot take the account', async () => {
+    const owner = await register('13912345678');
+    const stolen = await authenticate(h.deps, `Bearer ${owner.accessToken}`);
+    // The thief has the access token and their own number, never a code sent to the owner's.
+    const theirs = await codeFor('13700137000', 'step_up');
+    await expect(
+      changePhone(
+        h.deps,
+        stolen,
+        {
+          currentPhone: { challengeId: theirs.challengeId, code: theirs.code },
+          newPhone: { ...theirs, phone: '13700137000' },
+        },
+        client1,
+      ),
+    ).rejects.toMatchObject({ code: 'otp_invalid' });
+    await expect(
+      changePhone(
+        h.deps,
+        stolen,
+        {
+          currentPhone: { challengeId: 'AAAAAAAAAAAAAAAAAAAAAA', code: '000000' },
+          newPhone: { ...theirs, phone: '13700137000' },
+        },
+        client1,
+      ),
+    ).rejects.toMatchObject({ code: 'otp_invalid' });
+    expect((await getMe(h.deps, stolen)).phoneMasked).toBe('139****5678');
+  });
+
+  it('changes the phone with step-up codes to both numbers and signs out every other session', async () => {
     const a = await register('13912345678');
     h.clock.advance(61_000);
     const again = await codeFor('13912345678');
     const b = await login({ ...again, phone: '13912345678' });
     const identity = await authenticate(h.deps, `Bearer ${a.accessToken}`);
 
+    const current = await codeFor('13912345678', 'step_up');
     const step = await codeFor('13800138000', 'step_up');
-    const changed = await changePhone(h.deps, identity, { ...step, phone: '13800138000' });
+    const changed = await changePhone(
+      h.deps,
+      identity,
+      { currentPhone: current, newPhone: { ...step, phone: '13800138000' } },
+      client1,
+    );
     expect(changed).toEqual({ phoneMasked: '138****8000', sessionsRevoked: 1 });
     expect((await getMe(h.deps, identity)).phoneMasked).toBe('138****8000');
     await expect(authenticate(h.deps, `Bearer ${b.accessToken}`)).rejects.toMatchObject({
@@ -331,9 +409,15 @@ describe('sessions and tokens', () => {
     expect(other.user.isNew).toBe(true);
     const otherIdentity = await authenticate(h.deps, `Bearer ${other.accessToken}`);
     h.clock.advance(61_000);
+    const own = await codeFor('13912345678', 'step_up');
     const taken = await codeFor('13800138000', 'step_up');
     await expect(
-      changePhone(h.deps, otherIdentity, { ...taken, phone: '13800138000' }),
+      changePhone(
+        h.deps,
+        otherIdentity,
+        { currentPhone: own, newPhone: { ...taken, phone: '13800138000' } },
+        client1,
+      ),
     ).rejects.toMatchObject({ code: 'phone_taken' });
   });
 });

@@ -121,7 +121,7 @@ async function account(verifyAs: { name: string; idNumber: string } | null = ZHA
     phone,
     code: h.sms.lastCodeFor(`+86${phone}`),
     acceptPolicyVersion: POLICY,
-    client: { ipPrefix: 'x', userAgent: 'y' },
+    client: { sourceIp: '198.18.0.1', ipPrefix: '198.18.0.0/24', userAgent: 'y' },
   });
   const who = { userId: login.user.id, sessionId: 's', amr: ['sms'] };
   await grant(login.user.id, 'medical_card', true);
@@ -282,6 +282,39 @@ describe('createCard', () => {
     ).resolves.toMatchObject({ status: 201 });
   });
 
+  it('takes passport and travel-permit numbers only in their published shapes, never control or bidi characters', async () => {
+    const who = await account();
+    const doc = (idType: '03' | '06' | '07' | '99', idNumber: string, name = 'John Smith') =>
+      createCard(deps, who, card({ name, idNumber }, { idType, birthDate: '1980-05-01' }), key());
+    for (const [idType, idNumber] of [
+      ['03', 'E1234\u202e5678'],
+      ['03', 'E1234\u00005678'],
+      ['03', 'E12345678\u200b'],
+      ['03', 'E1-2345678'],
+      ['03', 'AB1'],
+      ['06', 'X12345678'],
+      ['06', 'H1234567'],
+      ['07', '1234567'],
+      ['99', '<script>'],
+    ] as const) {
+      await expect(doc(idType, idNumber)).rejects.toMatchObject({
+        code: 'card_invalid',
+        extensions: { reason: 'id_format' },
+      });
+    }
+    await expect(doc('03', 'John\u202eSmith' as string, 'John\u202eSmith')).rejects.toMatchObject({
+      code: 'card_invalid',
+    });
+    // Full-width and lower-case input is normalised to what the HIS expects.
+    const created = await doc('06', 'ｈ12345678', '陈大文');
+    const full = await readCard(deps, who, created.card.id);
+    expect(full.idNumber).toBe('H12345678');
+    await expect(doc('07', '12345678', '林美玲')).resolves.toMatchObject({ status: 201 });
+    // Nothing that reached a HIS holds a control or format character.
+    const received = JSON.stringify([...his.patients.values()].map((p) => p.resource));
+    expect(received).not.toMatch(/[\p{Cc}\p{Cf}]/u);
+  });
+
   it('sends relatives to the paid check only where the hospital requires it, within its attempt limits', async () => {
     const who = await account();
     await expect(
@@ -309,6 +342,21 @@ describe('createCard', () => {
       code: 'idempotency_key_reused',
     });
     expect(await listCards(deps, who)).toHaveLength(1);
+  });
+
+  it('fingerprints nested fields: a changed guardianConsent under the same key is 409, not a replay', async () => {
+    const who = await account();
+    const k = key();
+    const consent = { accepted: true, policyVersion: POLICY };
+    await createCard(deps, who, card(spouse, { guardianConsent: consent }), k);
+    // For an adult the consent is not checked, so only the fingerprint can tell the bodies apart.
+    await expect(
+      createCard(deps, who, card(spouse, { guardianConsent: { ...consent, accepted: false } }), k),
+    ).rejects.toMatchObject({ code: 'idempotency_key_reused' });
+    // The same body with its nested keys in another order is the same request.
+    await expect(
+      createCard(deps, who, card(spouse, { guardianConsent: { policyVersion: POLICY, accepted: true } }), k),
+    ).resolves.toMatchObject({ status: 200 });
   });
 
   it('holds one card per person and the hospital limit under 12 parallel requests', async () => {

@@ -17,6 +17,7 @@ const config: HospitalApiConfig = {
   audience: 'hospital-api',
   tokenTtlSeconds: 300,
   tokenRequestsPerMinute: 5,
+  failedTokenRequests: { seconds: 600, max: 3 },
   clients: [
     // Mid-rotation: the old and the new secret both work.
     {
@@ -51,8 +52,14 @@ beforeEach(async () => {
 });
 
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
-const token = (id: string, secret: string, scope?: string) =>
-  issueHospitalToken(deps, { authorization: basic(id, secret), grantType: 'client_credentials', scope });
+const HOSPITAL_NET = '198.51.100.0/24';
+const token = (id: string, secret: string, scope?: string, ipPrefix = HOSPITAL_NET) =>
+  issueHospitalToken(deps, {
+    authorization: basic(id, secret),
+    grantType: 'client_credentials',
+    scope,
+    ipPrefix,
+  });
 
 describe('hospital client credentials', () => {
   it('accepts either secret during a rotation and names the hospital and scopes in the token', async () => {
@@ -72,15 +79,60 @@ describe('hospital client credentials', () => {
       await expect(token(id, secret)).rejects.toMatchObject({ code: 'invalid_client' });
     }
     await expect(
-      issueHospitalToken(deps, { authorization: undefined, grantType: 'client_credentials' }),
+      issueHospitalToken(deps, {
+        authorization: undefined,
+        grantType: 'client_credentials',
+        ipPrefix: HOSPITAL_NET,
+      }),
     ).rejects.toMatchObject({ code: 'invalid_client' });
     await expect(
-      issueHospitalToken(deps, { authorization: basic('his-a', 'new-secret'), grantType: 'password' }),
+      issueHospitalToken(deps, {
+        authorization: basic('his-a', 'new-secret'),
+        grantType: 'password',
+        ipPrefix: HOSPITAL_NET,
+      }),
     ).rejects.toMatchObject({ code: 'unsupported_grant_type' });
   });
 
-  it('limits token requests per client per minute, right secret or not', async () => {
-    for (let i = 0; i < 5; i++) await token('his-a', i % 2 ? 'new-secret' : 'wrong').catch(() => undefined);
+  it('answers malformed credentials (broken percent-encoding, no colon, bad base64) with invalid_client', async () => {
+    const raw = (text: string) => `Basic ${Buffer.from(text).toString('base64')}`;
+    for (const authorization of [
+      raw('his-a:%zz'),
+      raw('%E0%A4%A:new-secret'),
+      raw('his-a:%'),
+      raw('no-colon-here'),
+      raw(':secret-without-id'),
+      'Basic !!!',
+      'Bearer abc',
+      `Basic ${'A'.repeat(10)}===`,
+    ]) {
+      await expect(
+        issueHospitalToken(deps, { authorization, grantType: 'client_credentials', ipPrefix: HOSPITAL_NET }),
+      ).rejects.toMatchObject({ code: 'invalid_client' });
+    }
+  });
+
+  it("counts a stranger's wrong secrets against the stranger's network, never against the real client", async () => {
+    const stranger = '203.0.113.0/24';
+    for (let i = 0; i < 10; i++) {
+      await token('his-a', `guess-${i}`, undefined, stranger).catch(() => undefined);
+    }
+    await expect(token('his-a', 'guess-x', undefined, stranger)).rejects.toMatchObject({
+      code: 'rate_limited',
+    });
+    // Even the right secret from the locked-out network waits: guesses there are refused unread.
+    await expect(token('his-a', 'new-secret', undefined, stranger)).rejects.toMatchObject({
+      code: 'rate_limited',
+    });
+    await expect(token('his-a', 'new-secret')).resolves.toMatchObject({ token_type: 'Bearer' });
+    h.clock.advance(600_000);
+    await expect(token('his-a', 'guess-y', undefined, stranger)).rejects.toMatchObject({
+      code: 'invalid_client',
+    });
+  });
+
+  it('limits a client with the right secret to its own requests per minute', async () => {
+    for (let i = 0; i < 5; i++) await token('his-a', 'new-secret');
     await expect(token('his-a', 'new-secret')).rejects.toMatchObject({ code: 'rate_limited' });
     h.clock.advance(60_000);
     await expect(token('his-a', 'new-secret')).resolves.toMatchObject({ token_type: 'Bearer' });

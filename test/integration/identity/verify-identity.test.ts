@@ -99,7 +99,7 @@ async function account(): Promise<Identity> {
     phone,
     code: h.sms.lastCodeFor(`+86${phone}`),
     acceptPolicyVersion: stages.prod.auth.policy.version,
-    client: { ipPrefix: '198.19.0.0/24', userAgent: 'test' },
+    client: { sourceIp: '198.19.0.1', ipPrefix: '198.19.0.0/24', userAgent: 'test' },
   });
   await consent(login.user.id, 'sensitive_identity');
   return { userId: login.user.id, sessionId: 's', amr: ['sms'] };
@@ -202,7 +202,7 @@ describe('verifyIdentity with Tencent FaceID', () => {
     ).resolves.toMatchObject({ status: 'verified' });
   });
 
-  it('keeps one account per verified ID number, refusing the second before paying', async () => {
+  it('keeps one account per verified ID number, refusing the second without paying again', async () => {
     await verify(await account(), '张三', zhang.idNumber);
     const before = faceid.calls.length;
     await expect(verify(await account(), '张三', zhang.idNumber)).rejects.toMatchObject({
@@ -238,14 +238,30 @@ describe('verifyIdentity with Tencent FaceID', () => {
     await expect(verify(who, '张三', zhang.idNumber)).resolves.toMatchObject({ status: 'verified' });
   });
 
-  it('allows 3 attempts per ID number per day across all accounts', async () => {
-    const accounts = await Promise.all(Array.from({ length: 6 }, () => account()));
+  it("counts 3 attempts per (ID number, account) a day: strangers' attempts never spend another account's", async () => {
+    const strangers = await Promise.all(Array.from({ length: 6 }, () => account()));
     const results = await Promise.allSettled(
-      accounts.map((who, i) => verify(who, `错名${'一二三四五六'[i]}`, li.idNumber)),
+      strangers.map((who, i) => verify(who, `错名${'一二三四五六'[i]}`, li.idNumber)),
     );
     const codes = results.map((r) => (r.status === 'rejected' ? (r.reason as { code: string }).code : 'ok'));
-    expect(codes.filter((c) => c === 'identity_mismatch')).toHaveLength(3);
-    expect(codes.filter((c) => c === 'too_many_attempts')).toHaveLength(3);
+    expect(codes).toEqual(Array(6).fill('identity_mismatch'));
+    const one = strangers[0] as Identity;
+    for (const name of ['错名七', '错名八']) {
+      await expect(verify(one, name, li.idNumber)).rejects.toMatchObject({ code: 'identity_mismatch' });
+    }
+    await expect(verify(one, '李四', li.idNumber)).rejects.toMatchObject({ code: 'too_many_attempts' });
+    // The number's owner still has a full quota.
+    await expect(verify(await account(), '李四', li.idNumber)).resolves.toMatchObject({ status: 'verified' });
+  });
+
+  it('never tells a stranger that an ID number has an account here: a wrong name is a mismatch', async () => {
+    await verify(await account(), '张三', zhang.idNumber);
+    const stranger = await account();
+    // Only the provider's (or a remembered) match of name and number may learn it is taken.
+    await expect(verify(stranger, '张四', zhang.idNumber)).rejects.toMatchObject({
+      code: 'identity_mismatch',
+    });
+    await expect(verify(stranger, '张三', zhang.idNumber)).rejects.toMatchObject({ code: 'identity_taken' });
   });
 
   it('remembers a match so the same person re-verifying costs nothing', async () => {

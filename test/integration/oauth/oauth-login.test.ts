@@ -40,12 +40,18 @@ beforeEach(async () => {
   }
 });
 
-const web = { ipPrefix: '198.51.100.0/24', userAgent: 'browser' };
+const web = { sourceIp: '198.51.100.8', ipPrefix: '198.51.100.0/24', userAgent: 'browser' };
+/** Where a test's logins start from, when the network does not matter. */
+const someone = { sourceIp: '198.51.100.10', ipPrefix: '198.51.100.0/24' };
 const POLICY = stages.prod.auth.policy.version;
 
 async function webLogin(provider: OAuthProviderName, clientKind: 'web' | 'wechat_browser' = 'web') {
   const nonce = `nonce-${++n}-abcdefghijkl`;
-  const started = await startAuthorize(deps, { provider, redirectUri: REDIRECT, client: clientKind, nonce });
+  const started = await startAuthorize(
+    deps,
+    { provider, redirectUri: REDIRECT, client: clientKind, nonce },
+    { sourceIp: `198.51.${n % 250}.9`, ipPrefix: `198.51.${n % 250}.0/24` },
+  );
   const approved = await approve(started.authorizeUrl);
   expect(approved.state).toBe(started.state);
   return { ...approved, nonce, authorizeUrl: started.authorizeUrl };
@@ -154,48 +160,82 @@ describe('state (CSRF)', () => {
   });
 
   it('issues 22-character alphanumeric states, stored only hashed', async () => {
-    const { state } = await startAuthorize(deps, {
-      provider: 'qq',
-      redirectUri: REDIRECT,
-      client: 'web',
-      nonce: 'nonce-aaaaaaaaaaaaaaaa',
-    });
+    const { state } = await startAuthorize(
+      deps,
+      { provider: 'qq', redirectUri: REDIRECT, client: 'web', nonce: 'nonce-aaaaaaaaaaaaaaaa' },
+      { sourceIp: '198.51.100.9', ipPrefix: '198.51.100.0/24' },
+    );
     expect(state).toMatch(/^[A-Za-z0-9]{22}$/);
     expect(await rawTableText(client, h.tableName)).not.toContain(state);
   });
 
+  it('limits logins started per IP prefix, since each one stores a state', async () => {
+    const start = () =>
+      startAuthorize(
+        deps,
+        { provider: 'weibo', redirectUri: REDIRECT, client: 'web', nonce: 'nonce-bbbbbbbbbbbbbbbb' },
+        { sourceIp: '192.0.2.77', ipPrefix: '192.0.2.0/24' },
+      );
+    for (let i = 0; i < 30; i++) await start();
+    await expect(start()).rejects.toMatchObject({ code: 'rate_limited' });
+    // Another network is not affected.
+    await expect(
+      startAuthorize(
+        deps,
+        { provider: 'weibo', redirectUri: REDIRECT, client: 'web', nonce: 'nonce-cccccccccccccccc' },
+        { sourceIp: '192.0.3.77', ipPrefix: '192.0.3.0/24' },
+      ),
+    ).resolves.toMatchObject({ state: expect.any(String) });
+  });
+
   it('refuses redirect URIs off the allow-list and clients a provider lacks', async () => {
     await expect(
-      startAuthorize(deps, {
-        provider: 'wechat',
-        redirectUri: `${REDIRECT}/../evil`,
-        client: 'web',
-        nonce: 'nonce-aaaaaaaaaaaaaaaa',
-      }),
+      startAuthorize(
+        deps,
+        {
+          provider: 'wechat',
+          redirectUri: `${REDIRECT}/../evil`,
+          client: 'web',
+          nonce: 'nonce-aaaaaaaaaaaaaaaa',
+        },
+        someone,
+      ),
     ).rejects.toMatchObject({ code: 'redirect_uri_not_allowed' });
     await expect(
-      startAuthorize(deps, {
-        provider: 'qq',
-        redirectUri: REDIRECT,
-        client: 'wechat_browser',
-        nonce: 'nonce-aaaaaaaaaaaaaaaa',
-      }),
+      startAuthorize(
+        deps,
+        {
+          provider: 'qq',
+          redirectUri: REDIRECT,
+          client: 'wechat_browser',
+          nonce: 'nonce-aaaaaaaaaaaaaaaa',
+        },
+        someone,
+      ),
     ).rejects.toMatchObject({ code: 'oauth_client_unsupported' });
   });
 
   it('uses snsapi_userinfo in the WeChat browser and snsapi_login for QR', async () => {
-    const qr = await startAuthorize(deps, {
-      provider: 'wechat',
-      redirectUri: REDIRECT,
-      client: 'web',
-      nonce: 'nonce-aaaaaaaaaaaaaaaa',
-    });
-    const inApp = await startAuthorize(deps, {
-      provider: 'wechat',
-      redirectUri: REDIRECT,
-      client: 'wechat_browser',
-      nonce: 'nonce-aaaaaaaaaaaaaaaa',
-    });
+    const qr = await startAuthorize(
+      deps,
+      {
+        provider: 'wechat',
+        redirectUri: REDIRECT,
+        client: 'web',
+        nonce: 'nonce-aaaaaaaaaaaaaaaa',
+      },
+      someone,
+    );
+    const inApp = await startAuthorize(
+      deps,
+      {
+        provider: 'wechat',
+        redirectUri: REDIRECT,
+        client: 'wechat_browser',
+        nonce: 'nonce-aaaaaaaaaaaaaaaa',
+      },
+      someone,
+    );
     expect(qr.authorizeUrl).toContain('/connect/qrconnect?');
     expect(qr.authorizeUrl).toContain('scope=snsapi_login');
     expect(inApp.authorizeUrl).toContain('/connect/oauth2/authorize?');
@@ -341,13 +381,18 @@ describe('phone binding and linking', () => {
     });
     const qq = await webLogin('qq');
     await expect(
-      linkFromSettings(deps, who, {
-        provider: 'qq',
-        ...qq,
-        challengeId: other.challengeId,
-        phone: '13966668888',
-        otp: h.sms.lastCodeFor('+8613966668888'),
-      }),
+      linkFromSettings(
+        deps,
+        who,
+        {
+          provider: 'qq',
+          ...qq,
+          challengeId: other.challengeId,
+          phone: '13966668888',
+          otp: h.sms.lastCodeFor('+8613966668888'),
+        },
+        web,
+      ),
     ).rejects.toMatchObject({ code: 'step_up_required' });
 
     const own = await sendCode(h.deps, {
@@ -356,13 +401,12 @@ describe('phone binding and linking', () => {
       sourceIp: '198.18.3.1',
       ipPrefix: '198.18.3.0/24',
     });
-    const linked = await linkFromSettings(deps, who, {
-      provider: 'qq',
-      ...qq,
-      challengeId: own.challengeId,
-      phone,
-      otp: h.sms.lastCodeFor(`+86${phone}`),
-    });
+    const linked = await linkFromSettings(
+      deps,
+      who,
+      { provider: 'qq', ...qq, challengeId: own.challengeId, phone, otp: h.sms.lastCodeFor(`+86${phone}`) },
+      web,
+    );
     expect(linked).toMatchObject({ provider: 'qq', nickname: '小红' });
     expect(
       (await completeCallback(deps, { provider: 'qq', ...(await webLogin('qq')), client: web })) as {

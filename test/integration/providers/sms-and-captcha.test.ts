@@ -26,6 +26,7 @@ const aliyunSender = (secret = standinCredentials.aliyunSms.accessKeySecret) =>
       endpoint: aliyun.url,
       signName: sms.signName,
       templateCode: sms.aliyun.templateCode,
+      noticeTemplates: sms.aliyun.noticeTemplates,
     },
     systemClock,
     cryptoRandom,
@@ -64,6 +65,20 @@ describe('AliyunSmsSender against the dysmsapi stand-in', () => {
     });
   });
 
+  it('sends a notice with its own registered template and no code', async () => {
+    await aliyunSender().send({
+      kind: 'notice',
+      notice: 'phone_recovery',
+      phone: '+8613912345678',
+      hours: 24,
+    });
+    expect(aliyun.received.at(-1)).toEqual({
+      phone: '13912345678',
+      templateCode: sms.aliyun.noticeTemplates.phone_recovery,
+      params: { hours: '24' },
+    });
+  });
+
   it('signs values that need RFC 3986 escaping (Chinese sign name, JSON, spaces)', async () => {
     const sender = new AliyunSmsSender(
       {
@@ -71,6 +86,7 @@ describe('AliyunSmsSender against the dysmsapi stand-in', () => {
         endpoint: aliyun.url,
         signName: "患者 服务(测试)*!'",
         templateCode: 'SMS_1',
+        noticeTemplates: { phone_recovery: 'SMS_2' },
       },
       systemClock,
       cryptoRandom,
@@ -92,6 +108,20 @@ describe('AliyunSmsSender against the dysmsapi stand-in', () => {
 });
 
 describe('TencentSmsSender against the SMS 2021-01-11 stand-in', () => {
+  it('sends a notice with its own registered template and no code', async () => {
+    await tencentSender().send({
+      kind: 'notice',
+      notice: 'phone_recovery',
+      phone: '+8613912345678',
+      hours: 24,
+    });
+    expect(tencent.received.at(-1)).toEqual({
+      phone: '+8613912345678',
+      templateId: sms.tencent.noticeTemplates.phone_recovery,
+      params: ['24'],
+    });
+  });
+
   it('sends a TC3-signed SendSms with the code and lifetime as template parameters', async () => {
     await tencentSender().send(message);
     expect(tencent.received.at(-1)).toEqual({

@@ -19,4 +19,14 @@ describe('renderSmsText', () => {
     expect(lines.at(-1)).toBe('@app.example.cn #042917');
     expect(lines).toContain('FA+9qCX9VSu');
   });
+
+  it('renders a notice without any code or one-time-code lines', () => {
+    const text = renderSmsText(
+      { signName: '患者服务', webOtpHost: 'app.example.cn' },
+      { kind: 'notice', notice: 'phone_recovery', phone: '+8613912345678', hours: 24 },
+    );
+    expect(text).toBe(
+      '【患者服务】您的账号正在申请将绑定手机号更换为其他号码，24 小时后生效。如非本人操作，请立即登录取消。',
+    );
+  });
 });

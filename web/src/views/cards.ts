@@ -6,6 +6,7 @@ import {
   type RelationshipCode,
   relationships,
 } from '../../../functions/cards/codes';
+import { isDocumentKind } from '../../../functions/identity/document-number';
 import { api, get, post } from '../api';
 import { currentPolicy, show } from '../app';
 import { announce, field, fieldValue, h, input, onSubmit, select, setFieldError, showProblem } from '../dom';
@@ -128,9 +129,9 @@ function addCardForm(
   const rule = () => idTypes[idType.value as IdTypeCode].rule;
   const check = () => {
     const r = rule();
-    const message = r === 'none' ? undefined : idNumberMessage(idNumber.value, r);
+    const message = idNumberMessage(idNumber.value, r);
     setFieldError(form, 'idNumber', message);
-    const birth = r === 'none' ? undefined : birthDateOf(idNumber.value, r);
+    const birth = isDocumentKind(r) ? undefined : birthDateOf(idNumber.value, r);
     guardian.hidden = !(birth && ageToday(birth) < MINOR_AGE);
     return message === undefined;
   };

@@ -1,0 +1,168 @@
+import { AppError } from '../core/errors';
+import { maskPhone } from '../crypto/mask';
+import { type IdType, parseIdNumber } from '../identity/id-number';
+import { normalisePersonName } from '../identity/person-name';
+import { revokeOtherSessions } from './account';
+import type { Identity } from './authenticate';
+import { type CodeCaller, checkCode, consumeCode } from './check-code';
+import { newId } from './ids';
+import type { AuthDeps } from './ports';
+
+export interface PhoneRecoveryDeps {
+  readonly auth: AuthDeps;
+  /** The account's verified identity: its ID-number claim (blind index) and the verified name. */
+  verifiedIdentity(userId: string): Promise<{ idNumberToken: string; name: string } | undefined>;
+  /** Blind index of a normalised ID number, as the verified identity's claim holds it. */
+  idNumberToken(idNumber: string): string;
+  /** Real-name attempts per account per day: a recovery attempt is one. */
+  readonly attemptsPerDay: number;
+}
+
+export interface StartRecoveryInput {
+  readonly name: string;
+  readonly idType: IdType;
+  readonly idNumber: string;
+  /** A step-up code sent to the new number. */
+  readonly newPhone: { readonly challengeId: string; readonly phone: string; readonly code: string };
+}
+
+/**
+ * For someone who lost the account's number: a move to a new number that waits.
+ * 1. the account must be real-name verified (without it, nothing proves who the person is: a
+ *    rights request `cannot_log_in` reaches our staff instead);
+ * 2. the attempt counts against the account's daily real-name attempts, before anything is compared;
+ * 3. the name and ID number must be the verified identity's (the provider already matched exactly
+ *    this pair; a mismatch answers as real-name verification does);
+ * 4. the new number proves itself with a step-up code;
+ * 5. the move is recorded to complete after the waiting period (24 h), one at a time; the old
+ *    number is told by SMS, and every session of the account sees it (GET /v1/me) and may cancel;
+ * 6. audited.
+ */
+export async function startPhoneRecovery(
+  deps: PhoneRecoveryDeps,
+  who: Identity,
+  input: StartRecoveryInput,
+  caller: CodeCaller,
+) {
+  const { auth } = deps;
+  const user = await auth.store.getUser(who.userId);
+  if (!user) throw new AppError('unauthorized');
+  const verified = await deps.verifiedIdentity(who.userId);
+  if (!verified) throw new AppError('phone_recovery_unavailable');
+  const now = auth.clock.now().getTime();
+  const hit = await auth.limiter.hit(
+    { scope: 'idv-account', key: who.userId, seconds: 86_400, max: deps.attemptsPerDay },
+    now,
+  );
+  if (!hit.allowed) throw new AppError('too_many_attempts', { retryAfter: hit.retryAfter });
+
+  const name = normalisePersonName(input.name);
+  const parsed = parseIdNumber(input.idNumber, input.idType, { upgradeLegacy: true, today: new Date(now) });
+  const matches =
+    typeof name === 'string' &&
+    name !== 'length' &&
+    name !== 'characters' &&
+    typeof parsed !== 'string' &&
+    name === verified.name &&
+    deps.idNumberToken(parsed.number) === verified.idNumberToken;
+  if (!matches) {
+    await auth.audit.record(
+      { event: 'user.phone_recovery_refused', userId: user.userId, sessionId: who.sessionId },
+      now,
+    );
+    throw new AppError('identity_mismatch');
+  }
+
+  const next = await checkCode(auth, { ...input.newPhone, purpose: 'step_up' }, caller);
+  if (next.phoneToken === user.phoneToken) throw new AppError('phone_unchanged');
+  await consumeCode(auth, next);
+  const recovery = {
+    userId: user.userId,
+    recoveryId: newId(auth.random),
+    phoneToken: next.phoneToken,
+    phone: next.phone.e164,
+    sessionId: who.sessionId,
+    startedAt: now,
+    dueAt: now + auth.config.phoneRecovery.waitSeconds * 1000,
+  };
+  if ((await auth.store.startPhoneRecovery(recovery)) === 'pending') {
+    throw new AppError('phone_recovery_pending');
+  }
+  const hours = Math.round(auth.config.phoneRecovery.waitSeconds / 3600);
+  try {
+    await auth.sms.send({ kind: 'notice', notice: 'phone_recovery', phone: user.phone, hours });
+  } catch {
+    // Without the notice the wait protects nobody: take the request back and say so.
+    await auth.store.cancelPhoneRecovery(user.userId);
+    throw new AppError('sms_unavailable', { retryAfter: 30 });
+  }
+  await auth.audit.record(
+    {
+      event: 'user.phone_recovery_started',
+      userId: user.userId,
+      sessionId: who.sessionId,
+      detail: { recoveryId: recovery.recoveryId, dueAt: new Date(recovery.dueAt).toISOString() },
+    },
+    now,
+  );
+  return {
+    recoveryId: recovery.recoveryId,
+    dueAt: new Date(recovery.dueAt).toISOString(),
+    phoneMasked: maskPhone(recovery.phone),
+  };
+}
+
+/** Any session of the account may cancel a pending recovery (the owner who did not ask for it). */
+export async function cancelPhoneRecovery(deps: Pick<PhoneRecoveryDeps, 'auth'>, who: Identity) {
+  const recovery = await deps.auth.store.getPhoneRecovery(who.userId);
+  if (!recovery || !(await deps.auth.store.cancelPhoneRecovery(who.userId))) {
+    throw new AppError('phone_recovery_not_found');
+  }
+  await deps.auth.audit.record(
+    {
+      event: 'user.phone_recovery_cancelled',
+      userId: who.userId,
+      sessionId: who.sessionId,
+      detail: { recoveryId: recovery.recoveryId },
+    },
+    deps.auth.clock.now().getTime(),
+  );
+}
+
+/**
+ * Completes a recovery once its wait is over, from the session that asked for it: the phone claim
+ * moves (in the same transaction the recovery is used up, so a cancellation in between wins), and
+ * every other session is signed out.
+ */
+export async function completePhoneRecovery(deps: Pick<PhoneRecoveryDeps, 'auth'>, who: Identity) {
+  const { auth } = deps;
+  const [user, recovery] = await Promise.all([
+    auth.store.getUser(who.userId),
+    auth.store.getPhoneRecovery(who.userId),
+  ]);
+  if (!user) throw new AppError('unauthorized');
+  if (!recovery) throw new AppError('phone_recovery_not_found');
+  if (recovery.sessionId !== who.sessionId) throw new AppError('phone_recovery_other_session');
+  const now = auth.clock.now().getTime();
+  if (now < recovery.dueAt) {
+    throw new AppError('phone_recovery_not_due', { retryAfter: Math.ceil((recovery.dueAt - now) / 1000) });
+  }
+  const outcome = await auth.store.changePhone(
+    user,
+    { phoneToken: recovery.phoneToken, phone: recovery.phone },
+    { recoveryId: recovery.recoveryId, now },
+  );
+  if (outcome === 'recovery_gone') throw new AppError('phone_recovery_not_found');
+  if (outcome === 'phone_taken') throw new AppError('phone_taken');
+  const revoked = await revokeOtherSessions(auth, user, who.sessionId);
+  await auth.audit.record(
+    {
+      event: 'user.phone_changed',
+      userId: user.userId,
+      sessionId: who.sessionId,
+      detail: { sessionsRevoked: revoked, proof: 'recovery', recoveryId: recovery.recoveryId },
+    },
+    now,
+  );
+  return { phoneMasked: maskPhone(recovery.phone), sessionsRevoked: revoked };
+}
