@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { ensureTable } from '../bin/local/ensure-table';
-import { DynamoAuditLog } from '../functions/auth/dynamo-audit-log';
-import { DynamoAuthStore } from '../functions/auth/dynamo-auth-store';
+import { DynamoAuditLog } from '../functions/audit/dynamo-audit-log';
+import { assembleAuthDeps } from '../functions/auth/deps';
 import { DynamoRateLimiter } from '../functions/auth/dynamo-rate-limiter';
 import type { Random } from '../functions/auth/otp';
-import type { AuthDeps, SmsMessage, TokenSigner } from '../functions/auth/ports';
+import type { SmsMessage, TokenSigner } from '../functions/auth/ports';
 import { LocalTokenSigner } from '../functions/auth/tokens/local-token-signer';
 import { ManualClock } from '../functions/core/clock';
 import { stages } from '../functions/core/config';
@@ -19,9 +19,10 @@ import { BlindIndexer } from '../functions/crypto/blind-index';
 import { CountingKeyring } from '../functions/crypto/counting-keyring';
 import { EncryptingSealer } from '../functions/crypto/encrypting-sealer';
 import { loadLocalKeyMaterial } from '../functions/crypto/local-key-source';
+import { DynamoOAuthStore } from '../functions/oauth/dynamo-oauth-store';
+import { overrideRuntime } from '../functions/platform/runtime';
 import { meterDynamo } from '../functions/store/call-meter';
 import { SealedTable } from '../functions/store/sealed-table';
-import { buildDeps, setDeps } from '../functions/wiring';
 import { round, summarise } from './stats';
 
 type Handler = (
@@ -88,13 +89,13 @@ export async function benchAuth(endpoint: string, n = 300) {
   const random: Random = { int: randomInt, bytes: (k) => new Uint8Array(randomBytes(k)) };
   const clock = new ManualClock('2026-11-29T08:00:00Z');
   const outbox = new Map<string, string>();
-  const auth: AuthDeps = {
+  const auth = assembleAuthDeps({
+    table,
     config: stages.prod.auth,
     clock,
     random,
-    store: new DynamoAuthStore(table),
-    limiter: new DynamoRateLimiter(client, tableName),
-    audit: new DynamoAuditLog(client, tableName, random, keys.auditKey),
+    limiter: new DynamoRateLimiter(table),
+    audit: new DynamoAuditLog(table, random, keys.auditKey),
     metrics: noMetrics,
     sms: {
       name: 'bench',
@@ -104,16 +105,14 @@ export async function benchAuth(endpoint: string, n = 300) {
     },
     captcha: { verify: async () => true },
     signer,
-    phoneToken: (e164) => indexer.token('phone', e164),
+    indexer,
     otpPepper: keys.otpPepper,
-  };
-  const base = buildDeps({
-    STAGE: 'prod',
-    AWS_REGION: 'cn-north-1',
-    TABLE_NAME: tableName,
-    KEY_SOURCE: 'kms',
   });
-  setDeps({ ...base, auth: async () => auth });
+  // The real handlers, on this metered graph: the login feature's deps are given whole.
+  overrideRuntime({
+    env: { STAGE: 'prod', AWS_REGION: 'cn-north-1', TABLE_NAME: tableName, KEY_SOURCE: 'kms' },
+    parts: { authDeps: Promise.resolve(auth), oauthStore: Promise.resolve(new DynamoOAuthStore(table)) },
+  });
   logger.setLogLevel('SILENT');
 
   const send = (await import('../functions/auth/handlers/post-sms-send')).handler as unknown as Handler;
@@ -208,7 +207,7 @@ export async function benchAuth(endpoint: string, n = 300) {
       ),
     200,
   );
-  setDeps(undefined);
+  overrideRuntime(undefined);
   client.destroy();
   return {
     requests: n,

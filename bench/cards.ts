@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureTable } from '../bin/local/ensure-table';
 import { startHisStandin } from '../bin/local/standins/his';
-import { DynamoAuditLog } from '../functions/auth/dynamo-audit-log';
+import { DynamoAuditLog } from '../functions/audit/dynamo-audit-log';
 import { DynamoRateLimiter } from '../functions/auth/dynamo-rate-limiter';
 import { createCard } from '../functions/cards/card-service';
 import { DynamoCardStore } from '../functions/cards/dynamo-card-store';
@@ -17,9 +17,11 @@ import { EncryptingSealer } from '../functions/crypto/encrypting-sealer';
 import { loadLocalKeyMaterial } from '../functions/crypto/local-key-source';
 import { DynamoIdentityStore } from '../functions/identity/dynamo-identity-store';
 import { checkCharacter } from '../functions/identity/id-number';
+import { DynamoConsentStore } from '../functions/privacy/dynamo-consent-store';
 import { standinCredentials } from '../functions/providers/credentials';
 import { FhirHisClient } from '../functions/providers/his/fhir-his-client';
 import { meterDynamo } from '../functions/store/call-meter';
+import { keys as tableKeys } from '../functions/store/keys';
 import { SealedTable } from '../functions/store/sealed-table';
 import { round, summarise } from './stats';
 
@@ -54,10 +56,10 @@ export async function benchCards(endpoint: string, accounts = 20, cardsPerAccoun
     hospitals: stages.prod.hospitals,
     policyVersion: stages.prod.auth.policy.version,
     clock: new ManualClock('2026-11-29T08:00:00Z'),
-    store: new DynamoCardStore(table),
+    store: new DynamoCardStore(table, (entry) => new DynamoConsentStore(table).entryWrite(entry)),
     identities: new DynamoIdentityStore(table),
     indexer,
-    audit: new DynamoAuditLog(client, tableName, random, keys.auditKey),
+    audit: new DynamoAuditLog(table, random, keys.auditKey),
     queue: { enqueue: async () => undefined },
     his: () =>
       new FhirHisClient({
@@ -68,14 +70,17 @@ export async function benchCards(endpoint: string, accounts = 20, cardsPerAccoun
     newId: () => Buffer.from(random.bytes(16)).toString('base64url'),
     events: { publish: async () => undefined },
     verificationLimits: stages.prod.identity.limits,
-    limiter: new DynamoRateLimiter(client, tableName),
+    limiter: new DynamoRateLimiter(table),
     consents: { current: async () => ({ accepted: true, policyVersion: stages.prod.auth.policy.version }) },
     verifier: { name: 'unused', verify: async () => 'match' },
   };
   for (let a = 0; a < accounts; a++) {
-    await table.put(
-      { pk: `USER#bench${a}`, sk: 'PROFILE', userId: `bench${a}`, realNameVerified: true, createdAt: 0 },
-      { phone: '+8613800138000' },
+    await table.commit(
+      await table.put(
+        'profile',
+        { ...tableKeys.profile(`bench${a}`), userId: `bench${a}`, realNameVerified: true, createdAt: 0 },
+        { phone: '+8613800138000' },
+      ),
     );
   }
   const meter = meterDynamo(client);

@@ -7,8 +7,8 @@ import { startLocalRuntime } from '../bin/local/runtime';
 import { identityFixtures } from '../bin/local/standins/identity';
 import { buildWebClient } from '../bin/local/web-build';
 import { checkCharacter } from '../functions/identity/id-number';
+import { platform } from '../functions/platform/parts';
 import { meterDynamo } from '../functions/store/call-meter';
-import { getDeps } from '../functions/wiring';
 import { round } from './stats';
 
 /**
@@ -42,7 +42,7 @@ export async function benchPrivacy(endpoint: string, accounts = 4) {
     return json;
   };
   const code = (phone: string) => lastMessage(dataDir, `+86${phone}`).code;
-  const meter = meterDynamo(getDeps().dynamo);
+  const meter = meterDynamo(platform().dynamo);
   const request = { calls: 0, capacityUnits: 0 };
   const job = { calls: 0, capacityUnits: 0 };
   // Adults with resident ID numbers (the fixtures also hold permits and a child).

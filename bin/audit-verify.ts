@@ -1,4 +1,7 @@
-import { verifyAuditRange } from '../functions/auth/verify-audit';
+import { randomBytes, randomInt } from 'node:crypto';
+import { DynamoAuditLog } from '../functions/audit/dynamo-audit-log';
+import { verifyAuditRange } from '../functions/audit/verify-audit';
+import { SealedTable } from '../functions/store/sealed-table';
 import { operatorConnection } from './operator-connection';
 
 /**
@@ -24,10 +27,12 @@ const connection = operatorConnection();
 const { client, tableName } = connection;
 const { auditKey } = await connection.appKeys();
 
-const verdicts = await verifyAuditRange(client, tableName, auditKey, {
-  from,
-  to,
-});
+const trail = new DynamoAuditLog(
+  new SealedTable({ client, tableName }),
+  { int: randomInt, bytes: (n) => new Uint8Array(randomBytes(n)) },
+  auditKey,
+);
+const verdicts = await verifyAuditRange(trail, auditKey, { from, to });
 let entries = 0;
 let broken = 0;
 for (const { partition, verdict } of verdicts) {

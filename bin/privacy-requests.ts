@@ -1,5 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { DynamoAuditLog } from '../functions/auth/dynamo-audit-log';
+import { DynamoAuditLog } from '../functions/audit/dynamo-audit-log';
 import { stageConfig } from '../functions/core/config';
 import { EncryptingSealer } from '../functions/crypto/encrypting-sealer';
 import { DynamoRightsRequestStore } from '../functions/privacy/dynamo-rights-request-store';
@@ -25,12 +25,7 @@ const sealer = new EncryptingSealer(connection.keyring(), stageConfig('prod').da
 const table = new SealedTable({ client: connection.client, tableName: connection.tableName, sealer });
 const store = new DynamoRightsRequestStore(table);
 const random = { int: randomInt, bytes: (n: number) => new Uint8Array(randomBytes(n)) };
-const audit = new DynamoAuditLog(
-  connection.client,
-  connection.tableName,
-  random,
-  (await connection.appKeys()).auditKey,
-);
+const audit = new DynamoAuditLog(table, random, (await connection.appKeys()).auditKey);
 const now = Date.now();
 const iso = (ms: number) => new Date(ms).toISOString();
 

@@ -4,9 +4,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LocalTokenSigner } from '../../functions/auth/tokens/local-token-signer';
 import { stageConfig } from '../../functions/core/config';
 import { loadLocalKeyMaterial } from '../../functions/crypto/local-key-source';
+import { overrideRuntime } from '../../functions/platform/runtime';
 import { type PrivacyJobEvent, handler as privacyJobs } from '../../functions/privacy/handlers/privacy-jobs';
 import { standinCredentials } from '../../functions/providers/credentials';
-import { setDeps } from '../../functions/wiring';
 import { type DynamoDbLocal, localCredentials, startDynamoDbLocal } from './dynamodb-local';
 import { ensureTable } from './ensure-table';
 import { type LocalServer, startHttpServer } from './server';
@@ -122,7 +122,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     APP_VERSION: packageVersion(),
   };
   Object.assign(process.env, env);
-  setDeps(undefined);
+  overrideRuntime(undefined);
   // Create the local keys now (first start) rather than on first use, and fail fast if unreadable.
   loadLocalKeyMaterial(env.LOCAL_KEY_FILE);
   await LocalTokenSigner.fromFile(env.LOCAL_SIGNING_KEY_FILE);

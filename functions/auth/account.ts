@@ -7,8 +7,8 @@ import { isSessionLive } from './sessions';
 
 export async function getMe(deps: AuthDeps, identity: Identity) {
   const [user, recovery] = await Promise.all([
-    deps.store.getUser(identity.userId),
-    deps.store.getPhoneRecovery(identity.userId),
+    deps.accounts.getUser(identity.userId),
+    deps.accounts.getPhoneRecovery(identity.userId),
   ]);
   if (!user) throw new AppError('unauthorized');
   return {
@@ -44,7 +44,7 @@ export async function changePhone(
   input: ChangePhoneInput,
   caller: CodeCaller,
 ) {
-  const user = await deps.store.getUser(identity.userId);
+  const user = await deps.accounts.getUser(identity.userId);
   if (!user) throw new AppError('unauthorized');
   const current = await checkCode(
     deps,
@@ -55,7 +55,10 @@ export async function changePhone(
   if (next.phoneToken === user.phoneToken) throw new AppError('phone_unchanged');
   await consumeCode(deps, current);
   await consumeCode(deps, next);
-  const outcome = await deps.store.changePhone(user, { phoneToken: next.phoneToken, phone: next.phone.e164 });
+  const outcome = await deps.accounts.changePhone(user, {
+    phoneToken: next.phoneToken,
+    phone: next.phone.e164,
+  });
   if (outcome !== 'changed') throw new AppError('phone_taken');
   const revoked = await revokeOtherSessions(deps, user, identity.sessionId);
   await deps.audit.record(
@@ -73,9 +76,9 @@ export async function changePhone(
 /** Signs out every live session of the account but `keep`; returns how many. */
 export async function revokeOtherSessions(deps: AuthDeps, user: UserRecord, keep: string): Promise<number> {
   const now = deps.clock.now().getTime();
-  const others = (await deps.store.listSessions(user.userId)).filter(
+  const others = (await deps.sessions.listSessions(user.userId)).filter(
     (s) => s.familyId !== keep && isSessionLive(deps, s, now),
   );
-  await Promise.all(others.map((s) => deps.store.revokeSession(user.userId, s.familyId, now)));
+  await Promise.all(others.map((s) => deps.sessions.revokeSession(user.userId, s.familyId, now)));
   return others.length;
 }

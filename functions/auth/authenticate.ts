@@ -12,7 +12,10 @@ export interface Identity {
   readonly policyVersion?: string;
 }
 
-export type Authenticator = Pick<AuthDeps, 'config' | 'clock' | 'store' | 'signer'> & {
+export type Authenticator = Pick<
+  AuthDeps,
+  'config' | 'clock' | 'sessions' | 'signer' | 'acceptedPolicyVersion'
+> & {
   readonly hospitalApi: HospitalApiConfig;
 };
 
@@ -22,7 +25,7 @@ export type Authenticator = Pick<AuthDeps, 'config' | 'clock' | 'store' | 'signe
  * take effect at once rather than when the 15-minute token runs out.
  */
 export async function authenticate(
-  deps: Pick<AuthDeps, 'config' | 'clock' | 'store' | 'signer'>,
+  deps: Pick<AuthDeps, 'config' | 'clock' | 'sessions' | 'signer'>,
   authorization: string | undefined,
 ): Promise<Identity> {
   const match = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(authorization?.trim() ?? '');
@@ -44,7 +47,7 @@ export async function authenticate(
   }
   const userId = String(payload.sub);
   const sessionId = String(payload.sid);
-  const session = await deps.store.getSession(userId, sessionId);
+  const session = await deps.sessions.getSession(userId, sessionId);
   if (!session || !isSessionLive(deps, session, deps.clock.now().getTime())) {
     throw new AppError('unauthorized');
   }

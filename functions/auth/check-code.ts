@@ -1,4 +1,5 @@
 import { AppError } from '../core/errors';
+import { rateScopes } from '../store/keys';
 import { isLoopback } from './ip';
 import { codeMac, macsEqual, type OtpPurpose } from './otp';
 import { type MainlandMobile, parseMainlandMobile } from './phone-rules';
@@ -48,9 +49,9 @@ export async function checkCode(
   const ipKey = deps.config.exemptLoopback && isLoopback(caller.sourceIp) ? undefined : caller.ipPrefix;
 
   const [numberLock, ipLock, challenge] = await Promise.all([
-    deps.store.getLock('sms-login', phoneToken),
-    ipKey === undefined ? undefined : deps.store.getLock('verify-ip', ipKey),
-    deps.store.getChallenge(phoneToken, input.purpose),
+    deps.challenges.getLock('sms-login', phoneToken),
+    ipKey === undefined ? undefined : deps.challenges.getLock('verify-ip', ipKey),
+    deps.challenges.getChallenge(phoneToken, input.purpose),
   ]);
   if (ipLock !== undefined && ipLock > now) {
     throw new AppError('rate_limited', { retryAfter: Math.ceil((ipLock - now) / 1000) });
@@ -87,7 +88,7 @@ export async function checkCode(
   }
 
   if (!macsEqual(mac, challenge.codeMac)) {
-    const outcome = await deps.store.recordWrongCode(challenge, otp.maxAttempts);
+    const outcome = await deps.challenges.recordWrongCode(challenge, otp.maxAttempts);
     await failed({ number: true });
     if (outcome === 'burned' || outcome.attemptsLeft === 0) throw new AppError('otp_exhausted');
     throw new AppError('otp_invalid', { extensions: { attemptsLeft: outcome.attemptsLeft } });
@@ -97,7 +98,7 @@ export async function checkCode(
 
 /** Uses the checked code up; false when another request used it first. */
 export async function consumeCode(deps: AuthDeps, checked: CheckedCode): Promise<void> {
-  const used = await deps.store.consumeChallenge(
+  const used = await deps.challenges.consumeChallenge(
     checked.challenge,
     deps.config.otp.maxAttempts,
     deps.clock.now().getTime(),
@@ -117,11 +118,11 @@ async function countFailure(
     phoneToken === undefined
       ? undefined
       : (async () => {
-          const window = { scope: 'verify-fail', key: phoneToken, ...failedVerifies };
+          const window = { scope: rateScopes.verifyFailNumber, key: phoneToken, ...failedVerifies };
           const hit = await deps.limiter.hit(window, now);
           await deps.audit.record({ event: 'login.code_failed', detail: { phoneToken } }, now);
           if (!hit.allowed || hit.count >= failedVerifies.max) {
-            await deps.store.lock('sms-login', phoneToken, now + failedVerifies.lockSeconds * 1000);
+            await deps.challenges.lock('sms-login', phoneToken, now + failedVerifies.lockSeconds * 1000);
             await deps.audit.record(
               { event: 'login.locked', detail: { phoneToken, lockSeconds: failedVerifies.lockSeconds } },
               now,
@@ -131,11 +132,11 @@ async function countFailure(
     ipKey === undefined
       ? undefined
       : (async () => {
-          const window = { scope: 'verify-fail-ip', key: ipKey, ...failedVerifiesPerIp };
+          const window = { scope: rateScopes.verifyFailIp, key: ipKey, ...failedVerifiesPerIp };
           const hit = await deps.limiter.hit(window, now);
           if (!hit.allowed || hit.count >= failedVerifiesPerIp.max) {
             // No audit entry names the prefix: it is access data, kept 30 days at most.
-            await deps.store.lock('verify-ip', ipKey, now + failedVerifiesPerIp.lockSeconds * 1000);
+            await deps.challenges.lock('verify-ip', ipKey, now + failedVerifiesPerIp.lockSeconds * 1000);
             deps.metrics.count('VerifyIpLocked');
           }
         })(),

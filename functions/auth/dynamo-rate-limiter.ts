@@ -1,11 +1,5 @@
-import {
-  ConditionalCheckFailedException,
-  DeleteItemCommand,
-  type DynamoDBClient,
-  GetItemCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
+import { keys } from '../store/keys';
+import type { SealedTable } from '../store/sealed-table';
 import type { HitOutcome, RateLimiter, RateWindowKey } from './ports';
 
 /**
@@ -14,105 +8,80 @@ import type { HitOutcome, RateLimiter, RateWindowKey } from './ports';
  * Items expire by TTL a window after they close.
  */
 export class DynamoRateLimiter implements RateLimiter {
-  readonly #client: DynamoDBClient;
-  readonly #tableName: string;
+  readonly #table: SealedTable;
 
-  constructor(client: DynamoDBClient, tableName: string) {
-    this.#client = client;
-    this.#tableName = tableName;
+  constructor(table: SealedTable) {
+    this.#table = table;
   }
 
-  #key(window: Pick<RateWindowKey, 'scope' | 'key' | 'subKey' | 'seconds'>, now: number) {
+  #window(window: RateWindowKey, now: number) {
     const start = Math.floor(now / 1000 / window.seconds) * window.seconds;
-    const sk = window.subKey === undefined ? String(start) : `${window.subKey}#${start}`;
-    return { start, key: { pk: `RATE#${window.scope}#${window.key}`, sk } };
+    const retryAfter = Math.max(1, start + window.seconds - Math.floor(now / 1000));
+    return {
+      start,
+      retryAfter,
+      key: keys.rateWindow(window.scope, window.key, window.seconds, start, window.subKey),
+    };
   }
 
   async hit(window: RateWindowKey, now: number): Promise<HitOutcome> {
-    const { start, key } = this.#key(window, now);
-    try {
-      const out = await this.#client.send(
-        new UpdateItemCommand({
-          TableName: this.#tableName,
-          Key: marshall(key),
-          UpdateExpression: 'ADD #count :one SET #ttl = :ttl',
-          ConditionExpression: 'attribute_not_exists(#count) OR #count < :max',
-          ExpressionAttributeNames: { '#count': 'count', '#ttl': 'ttl' },
-          ExpressionAttributeValues: marshall({
-            ':one': 1,
-            ':max': window.max,
-            ':ttl': start + 2 * window.seconds,
-          }),
-          ReturnValues: 'UPDATED_NEW',
-        }),
-      );
-      return { allowed: true, count: Number(out.Attributes?.count?.N ?? 1) };
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
-        return { allowed: false, retryAfter: Math.max(1, start + window.seconds - Math.floor(now / 1000)) };
-      }
-      throw error;
-    }
+    const { start, retryAfter, key } = this.#window(window, now);
+    const outcome = await this.#table.commit(
+      await this.#table.update(
+        'hit',
+        key,
+        { add: { count: 1 }, set: { ttl: start + 2 * window.seconds } },
+        {
+          condition: {
+            expression: 'attribute_not_exists(#c) OR #c < :max',
+            names: { '#c': 'count' },
+            values: { ':max': window.max },
+          },
+        },
+      ),
+      { returns: 'updated' },
+    );
+    if (!outcome.ok) return { allowed: false, retryAfter };
+    return { allowed: true, count: Number(outcome.attributes?.count ?? 1) };
   }
 
   async peek(window: RateWindowKey, now: number): Promise<HitOutcome> {
-    const { start, key } = this.#key(window, now);
-    const out = await this.#client.send(
-      new GetItemCommand({ TableName: this.#tableName, Key: marshall(key), ConsistentRead: true }),
-    );
-    const count = Number(out.Item?.count?.N ?? 0);
-    return count < window.max
-      ? { allowed: true, count }
-      : { allowed: false, retryAfter: Math.max(1, start + window.seconds - Math.floor(now / 1000)) };
+    const { retryAfter, key } = this.#window(window, now);
+    const count = Number((await this.#table.get(key))?.item.count ?? 0);
+    return count < window.max ? { allowed: true, count } : { allowed: false, retryAfter };
   }
 
   async undo(window: RateWindowKey, now: number): Promise<void> {
-    const { key } = this.#key(window, now);
-    try {
-      await this.#client.send(
-        new UpdateItemCommand({
-          TableName: this.#tableName,
-          Key: marshall(key),
-          UpdateExpression: 'ADD #count :minus',
-          ConditionExpression: '#count > :zero',
-          ExpressionAttributeNames: { '#count': 'count' },
-          ExpressionAttributeValues: marshall({ ':minus': -1, ':zero': 0 }),
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
-  }
-
-  async gate(scope: string, key: string, seconds: number, now: number): Promise<HitOutcome> {
-    try {
-      await this.#client.send(
-        new UpdateItemCommand({
-          TableName: this.#tableName,
-          Key: marshall({ pk: `GATE#${scope}#${key}`, sk: 'LAST' }),
-          UpdateExpression: 'SET #at = :now, #ttl = :ttl',
-          ConditionExpression: 'attribute_not_exists(#at) OR #at <= :earliest',
-          ExpressionAttributeNames: { '#at': 'at', '#ttl': 'ttl' },
-          ExpressionAttributeValues: marshall({
-            ':now': now,
-            ':earliest': now - seconds * 1000,
-            ':ttl': Math.ceil(now / 1000) + seconds + 3600,
-          }),
-        }),
-      );
-      return { allowed: true, count: 1 };
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return { allowed: false, retryAfter: seconds };
-      throw error;
-    }
-  }
-
-  async releaseGate(scope: string, key: string): Promise<void> {
-    await this.#client.send(
-      new DeleteItemCommand({
-        TableName: this.#tableName,
-        Key: marshall({ pk: `GATE#${scope}#${key}`, sk: 'LAST' }),
-      }),
+    const { key } = this.#window(window, now);
+    await this.#table.commit(
+      await this.#table.update(
+        'undo',
+        key,
+        { add: { count: -1 } },
+        { condition: { expression: '#c > :zero', names: { '#c': 'count' }, values: { ':zero': 0 } } },
+      ),
     );
+  }
+
+  async resendGate(phoneToken: string, purpose: string, seconds: number, now: number): Promise<HitOutcome> {
+    const outcome = await this.#table.commit(
+      await this.#table.update(
+        'gate',
+        keys.resendGate(phoneToken, purpose),
+        { set: { at: now, ttl: Math.ceil(now / 1000) + seconds + 3600 } },
+        {
+          condition: {
+            expression: 'attribute_not_exists(#at) OR #at <= :earliest',
+            names: { '#at': 'at' },
+            values: { ':earliest': now - seconds * 1000 },
+          },
+        },
+      ),
+    );
+    return outcome.ok ? { allowed: true, count: 1 } : { allowed: false, retryAfter: seconds };
+  }
+
+  async releaseResendGate(phoneToken: string, purpose: string): Promise<void> {
+    await this.#table.commit(this.#table.delete('gate', keys.resendGate(phoneToken, purpose)));
   }
 }

@@ -26,7 +26,7 @@ export type LoginResult = TokenPair & { user: ReturnType<typeof userView> };
 export async function loginWithCode(deps: AuthDeps, input: LoginInput): Promise<LoginResult> {
   const checked = await checkCode(deps, { ...input, purpose: 'login' }, input.client);
   const { policy } = deps.config;
-  let userId = await deps.store.findUserIdByPhone(checked.phoneToken);
+  let userId = await deps.accounts.findUserIdByPhone(checked.phoneToken);
   if (userId === undefined && input.acceptPolicyVersion !== policy.version) {
     throw new AppError('policy_acceptance_required', { extensions: { policyVersion: policy.version } });
   }
@@ -41,7 +41,7 @@ export async function loginWithCode(deps: AuthDeps, input: LoginInput): Promise<
       input.client,
     );
     const { user: candidate, session, refreshToken } = account;
-    const created = await deps.store.createUser(candidate, account.consent, session);
+    const created = await deps.accounts.createUser(candidate, account.acceptance, session);
     if (created === 'created') {
       deps.metrics.count('LoginSucceeded');
       await deps.audit.record(
@@ -50,13 +50,13 @@ export async function loginWithCode(deps: AuthDeps, input: LoginInput): Promise<
       );
       return { ...(await tokenPair(deps, session, refreshToken)), user: userView(candidate, true) };
     }
-    userId = await deps.store.findUserIdByPhone(checked.phoneToken);
+    userId = await deps.accounts.findUserIdByPhone(checked.phoneToken);
   }
-  const user = userId === undefined ? undefined : await deps.store.getUser(userId);
+  const user = userId === undefined ? undefined : await deps.accounts.getUser(userId);
   if (!user) throw new Error('phone claim points at a missing user');
 
   const { session, refreshToken } = newSession(deps, user.userId, ['sms'], input.client);
-  await deps.store.putSession(session);
+  await deps.sessions.putSession(session);
   deps.metrics.count('LoginSucceeded');
   await deps.audit.record(
     { event: 'login.succeeded', userId: user.userId, sessionId: session.familyId, detail: { amr: 'sms' } },

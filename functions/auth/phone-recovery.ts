@@ -2,6 +2,7 @@ import { AppError } from '../core/errors';
 import { maskPhone } from '../crypto/mask';
 import { type IdType, parseIdNumber } from '../identity/id-number';
 import { normalisePersonName } from '../identity/person-name';
+import { rateScopes } from '../store/keys';
 import { revokeOtherSessions } from './account';
 import type { Identity } from './authenticate';
 import { type CodeCaller, checkCode, consumeCode } from './check-code';
@@ -45,13 +46,13 @@ export async function startPhoneRecovery(
   caller: CodeCaller,
 ) {
   const { auth } = deps;
-  const user = await auth.store.getUser(who.userId);
+  const user = await auth.accounts.getUser(who.userId);
   if (!user) throw new AppError('unauthorized');
   const verified = await deps.verifiedIdentity(who.userId);
   if (!verified) throw new AppError('phone_recovery_unavailable');
   const now = auth.clock.now().getTime();
   const hit = await auth.limiter.hit(
-    { scope: 'idv-account', key: who.userId, seconds: 86_400, max: deps.attemptsPerDay },
+    { scope: rateScopes.verificationAccount, key: who.userId, seconds: 86_400, max: deps.attemptsPerDay },
     now,
   );
   if (!hit.allowed) throw new AppError('too_many_attempts', { retryAfter: hit.retryAfter });
@@ -85,7 +86,7 @@ export async function startPhoneRecovery(
     startedAt: now,
     dueAt: now + auth.config.phoneRecovery.waitSeconds * 1000,
   };
-  if ((await auth.store.startPhoneRecovery(recovery)) === 'pending') {
+  if ((await auth.accounts.startPhoneRecovery(recovery)) === 'pending') {
     throw new AppError('phone_recovery_pending');
   }
   const hours = Math.round(auth.config.phoneRecovery.waitSeconds / 3600);
@@ -93,7 +94,7 @@ export async function startPhoneRecovery(
     await auth.sms.send({ kind: 'notice', notice: 'phone_recovery', phone: user.phone, hours });
   } catch {
     // Without the notice the wait protects nobody: take the request back and say so.
-    await auth.store.cancelPhoneRecovery(user.userId);
+    await auth.accounts.cancelPhoneRecovery(user.userId);
     throw new AppError('sms_unavailable', { retryAfter: 30 });
   }
   await auth.audit.record(
@@ -114,8 +115,8 @@ export async function startPhoneRecovery(
 
 /** Any session of the account may cancel a pending recovery (the owner who did not ask for it). */
 export async function cancelPhoneRecovery(deps: Pick<PhoneRecoveryDeps, 'auth'>, who: Identity) {
-  const recovery = await deps.auth.store.getPhoneRecovery(who.userId);
-  if (!recovery || !(await deps.auth.store.cancelPhoneRecovery(who.userId))) {
+  const recovery = await deps.auth.accounts.getPhoneRecovery(who.userId);
+  if (!recovery || !(await deps.auth.accounts.cancelPhoneRecovery(who.userId))) {
     throw new AppError('phone_recovery_not_found');
   }
   await deps.auth.audit.record(
@@ -137,8 +138,8 @@ export async function cancelPhoneRecovery(deps: Pick<PhoneRecoveryDeps, 'auth'>,
 export async function completePhoneRecovery(deps: Pick<PhoneRecoveryDeps, 'auth'>, who: Identity) {
   const { auth } = deps;
   const [user, recovery] = await Promise.all([
-    auth.store.getUser(who.userId),
-    auth.store.getPhoneRecovery(who.userId),
+    auth.accounts.getUser(who.userId),
+    auth.accounts.getPhoneRecovery(who.userId),
   ]);
   if (!user) throw new AppError('unauthorized');
   if (!recovery) throw new AppError('phone_recovery_not_found');
@@ -147,7 +148,7 @@ export async function completePhoneRecovery(deps: Pick<PhoneRecoveryDeps, 'auth'
   if (now < recovery.dueAt) {
     throw new AppError('phone_recovery_not_due', { retryAfter: Math.ceil((recovery.dueAt - now) / 1000) });
   }
-  const outcome = await auth.store.changePhone(
+  const outcome = await auth.accounts.changePhone(
     user,
     { phoneToken: recovery.phoneToken, phone: recovery.phone },
     { recoveryId: recovery.recoveryId, now },

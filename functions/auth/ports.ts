@@ -1,3 +1,4 @@
+import type { AuditLog } from '../audit/ports';
 import type { Clock } from '../core/clock';
 import type { AuthConfig } from '../core/config';
 import type { MetricsSink } from '../core/metrics';
@@ -41,29 +42,6 @@ export interface SessionRecord {
   readonly userAgent: string;
 }
 
-export interface ConsentRecord {
-  readonly userId: string;
-  readonly policyVersion: string;
-  readonly purposes: readonly string[];
-  readonly accepted: boolean;
-  readonly at: number;
-  readonly ipPrefix: string;
-  readonly userAgent: string;
-  readonly by: 'self' | 'guardian';
-}
-
-/** A third-party login (WeChat, QQ, Weibo) linked to an account. */
-export interface LinkRecord {
-  readonly userId: string;
-  readonly provider: string;
-  /** Blind index of the provider identity key (unionid, else app id and openid). */
-  readonly identityToken: string;
-  readonly appId: string;
-  readonly linkedAt: number;
-  readonly nickname?: string | undefined;
-  readonly avatarUrl?: string | undefined;
-}
-
 /**
  * A move to a new number for someone who lost the old one: it waits (`dueAt`) while the old
  * number is told, and any session of the account may cancel it.
@@ -84,7 +62,8 @@ export type LockKind = 'sms-login' | 'verify-ip';
 
 export type WrongCodeOutcome = { readonly attemptsLeft: number } | 'burned';
 
-export interface AuthStore {
+/** Port: one-time-code challenges and the locks that stop guessing. */
+export interface ChallengeStore {
   /** Stores the number's live challenge for a purpose, replacing any earlier one. */
   putChallenge(challenge: Challenge): Promise<void>;
   getChallenge(phoneToken: string, purpose: Challenge['purpose']): Promise<Challenge | undefined>;
@@ -92,24 +71,49 @@ export interface AuthStore {
   recordWrongCode(challenge: Challenge, maxAttempts: number): Promise<WrongCodeOutcome>;
   /** Marks the challenge used if it is still unused, unexpired, unburned and holds this MAC. */
   consumeChallenge(challenge: Challenge, maxAttempts: number, now: number): Promise<boolean>;
+  /**
+   * A lock until epoch ms, or undefined: `sms-login` on a number's code login, `verify-ip` on
+   * verifying codes from an IP prefix.
+   */
+  getLock(kind: LockKind, key: string): Promise<number | undefined>;
+  lock(kind: LockKind, key: string, until: number): Promise<void>;
+}
 
+/** What accepting the privacy policy at registration records. */
+export interface PolicyAcceptance {
+  readonly policyVersion: string;
+  /** What the policy itself covers (registration): one consent record each. */
+  readonly purposes: readonly string[];
+  readonly at: number;
+  readonly ipPrefix: string;
+  readonly userAgent: string;
+}
+
+/** A third-party identity to link in the same transaction as the account (oauth's port builds it). */
+export interface NewLink {
+  readonly userId: string;
+  readonly provider: string;
+  readonly identityToken: string;
+  readonly appId: string;
+  readonly linkedAt: number;
+  readonly nickname?: string | undefined;
+  readonly avatarUrl?: string | undefined;
+}
+
+/** Port: accounts, the phone claim that names each, and moves to another number. */
+export interface AccountStore {
   findUserIdByPhone(phoneToken: string): Promise<string | undefined>;
   getUser(userId: string): Promise<UserRecord | undefined>;
   /**
-   * Creates user, phone claim, consent, first session (and a provider link) at once; says which
-   * uniqueness failed when the number, or the provider identity, already has an account.
+   * Creates user, phone claim, policy acceptance, first session (and a provider link) at once;
+   * says which uniqueness failed when the number, or the provider identity, already has an account.
    */
   createUser(
     user: UserRecord,
-    consent: ConsentRecord,
+    acceptance: PolicyAcceptance,
     session: SessionRecord,
-    link?: LinkRecord,
+    link?: NewLink,
   ): Promise<'created' | 'phone_taken' | 'identity_taken'>;
-  /** Links a provider identity; refused when it belongs to someone or the account has that provider. */
-  linkIdentity(link: LinkRecord): Promise<'linked' | 'identity_taken' | 'provider_taken'>;
-  findLinkedUser(provider: string, identityToken: string): Promise<string | undefined>;
-  listLinks(userId: string): Promise<LinkRecord[]>;
-  unlink(userId: string, provider: string): Promise<boolean>;
   /**
    * Moves the account to another number; `phone_taken` if that number has an account. With a
    * recovery, it must still be pending (not cancelled) and due at `now`, and it is used up.
@@ -119,14 +123,16 @@ export interface AuthStore {
     next: { phoneToken: string; phone: string },
     recovery?: { recoveryId: string; now: number },
   ): Promise<'changed' | 'phone_taken' | 'recovery_gone'>;
-
   /** The account's pending move to a new number after a lost one, if any. */
   getPhoneRecovery(userId: string): Promise<PhoneRecovery | undefined>;
   /** Records a recovery; `pending` when the account already has one. */
   startPhoneRecovery(recovery: PhoneRecovery): Promise<'started' | 'pending'>;
   /** Removes a pending recovery; false when there was none. */
   cancelPhoneRecovery(userId: string): Promise<boolean>;
+}
 
+/** Port: sessions (refresh-token families). */
+export interface SessionStore {
   putSession(session: SessionRecord): Promise<void>;
   getSession(userId: string, familyId: string): Promise<SessionRecord | undefined>;
   /** Replaces the current refresh hash if it is still `expectedHash` and the session is live. */
@@ -137,15 +143,6 @@ export interface AuthStore {
   ): Promise<boolean>;
   revokeSession(userId: string, familyId: string, now: number): Promise<void>;
   listSessions(userId: string): Promise<SessionRecord[]>;
-
-  /** The privacy-policy version the account last accepted. */
-  acceptedPolicyVersion(userId: string): Promise<string | undefined>;
-  /**
-   * A lock until epoch ms, or undefined: `sms-login` on a number's code login, `verify-ip` on
-   * verifying codes from an IP prefix.
-   */
-  getLock(kind: LockKind, key: string): Promise<number | undefined>;
-  lock(kind: LockKind, key: string, until: number): Promise<void>;
 }
 
 export interface RateWindowKey {
@@ -172,9 +169,9 @@ export interface RateLimiter {
   peek(window: RateWindowKey, now: number): Promise<HitOutcome>;
   /** Gives back one hit (a later limit refused the request). */
   undo(window: RateWindowKey, now: number): Promise<void>;
-  /** Passes at most once per `seconds` for a key (resend gate). */
-  gate(scope: string, key: string, seconds: number, now: number): Promise<HitOutcome>;
-  releaseGate(scope: string, key: string): Promise<void>;
+  /** Passes at most once per `seconds` for a number and purpose (the resend gate). */
+  resendGate(phoneToken: string, purpose: string, seconds: number, now: number): Promise<HitOutcome>;
+  releaseResendGate(phoneToken: string, purpose: string): Promise<void>;
 }
 
 /** A one-time code. */
@@ -221,23 +218,15 @@ export interface TokenSigner {
   jwks(): Promise<{ keys: Record<string, unknown>[] }>;
 }
 
-export interface AuditEntry {
-  readonly event: string;
-  readonly userId?: string;
-  readonly sessionId?: string;
-  /** Non-sensitive detail: codes, counts, a blind-index token at most. */
-  readonly detail?: Readonly<Record<string, string | number | boolean>>;
-}
-
-export interface AuditLog {
-  record(entry: AuditEntry, now: number): Promise<void>;
-}
-
 export interface AuthDeps {
   readonly config: AuthConfig;
   readonly clock: Clock;
   readonly random: Random;
-  readonly store: AuthStore;
+  readonly challenges: ChallengeStore;
+  readonly accounts: AccountStore;
+  readonly sessions: SessionStore;
+  /** The privacy-policy version an account last accepted (the consent store's state). */
+  acceptedPolicyVersion(userId: string): Promise<string | undefined>;
   readonly limiter: RateLimiter;
   readonly sms: SmsSender;
   readonly captcha: CaptchaVerifier;

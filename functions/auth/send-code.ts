@@ -1,5 +1,6 @@
 import { AppError } from '../core/errors';
 import { logger } from '../core/logger';
+import { rateScopes } from '../store/keys';
 import { requireMobile } from './check-code';
 import { newId } from './ids';
 import { isLoopback } from './ip';
@@ -45,28 +46,28 @@ export async function sendCode(deps: AuthDeps, input: SendCodeInput): Promise<Se
   }
   if (phone.virtualOperator && !captchaPassed) throw new AppError('captcha_required');
 
-  const gate = await deps.limiter.gate(
-    'resend',
-    `${phoneToken}#${input.purpose}`,
-    otp.resendAfterSeconds,
-    now,
-  );
+  const gate = await deps.limiter.resendGate(phoneToken, input.purpose, otp.resendAfterSeconds, now);
   if (!gate.allowed) throw new AppError('otp_resend_too_soon', { retryAfter: gate.retryAfter });
 
   const numberWindows = (phone.virtualOperator ? limits.perVirtualNumber : limits.perNumber).map((w) => ({
-    scope: `number-${w.seconds}`,
+    scope: rateScopes.smsNumber,
     key: phoneToken,
     ...w,
   }));
   const ipWindows = exempt
     ? []
-    : limits.perIp.map((w) => ({ scope: `ip-${w.seconds}`, key: input.ipPrefix, ...w }));
-  const globalWindow = { scope: 'global-86400', key: 'all', seconds: 86_400, max: limits.globalDailySends };
+    : limits.perIp.map((w) => ({ scope: rateScopes.smsIp, key: input.ipPrefix, ...w }));
+  const globalWindow = {
+    scope: rateScopes.smsGlobal,
+    key: 'all',
+    seconds: 86_400,
+    max: limits.globalDailySends,
+  };
 
   const taken: RateWindowKey[] = [];
   const giveBack = async () => {
     await Promise.all(taken.map((w) => deps.limiter.undo(w, now)));
-    await deps.limiter.releaseGate('resend', `${phoneToken}#${input.purpose}`);
+    await deps.limiter.releaseResendGate(phoneToken, input.purpose);
   };
   let nearLimit = false;
   for (const window of [...numberWindows, ...ipWindows, globalWindow]) {
@@ -89,7 +90,7 @@ export async function sendCode(deps: AuthDeps, input: SendCodeInput): Promise<Se
 
   const challengeId = newId(deps.random);
   const code = generateCode(deps.random);
-  await deps.store.putChallenge({
+  await deps.challenges.putChallenge({
     challengeId,
     phoneToken,
     purpose: input.purpose,
@@ -103,7 +104,7 @@ export async function sendCode(deps: AuthDeps, input: SendCodeInput): Promise<Se
     await deps.sms.send({ phone: phone.e164, code, ttlMinutes: Math.round(otp.ttlSeconds / 60) });
   } catch (cause) {
     // The number may ask again at once; the counts stay, since a provider may have tried to deliver.
-    await deps.limiter.releaseGate('resend', `${phoneToken}#${input.purpose}`);
+    await deps.limiter.releaseResendGate(phoneToken, input.purpose);
     throw new AppError('sms_unavailable', { cause, retryAfter: 30 });
   }
   deps.metrics.count('SmsSent');

@@ -1,7 +1,7 @@
 import { AppError } from '../core/errors';
 import { maskPhone } from '../crypto/mask';
 import { newId, sha256 } from './ids';
-import type { AuthDeps, ConsentRecord, SessionRecord, UserRecord } from './ports';
+import type { AuthDeps, PolicyAcceptance, SessionRecord, UserRecord } from './ports';
 
 export interface TokenPair {
   readonly accessToken: string;
@@ -67,7 +67,7 @@ export function newAccount(
   phone: { phoneToken: string; e164: string },
   amr: readonly string[],
   client: ClientInfo,
-): { user: UserRecord; consent: ConsentRecord; session: SessionRecord; refreshToken: string } {
+): { user: UserRecord; acceptance: PolicyAcceptance; session: SessionRecord; refreshToken: string } {
   const now = deps.clock.now().getTime();
   const { policy } = deps.config;
   const user: UserRecord = {
@@ -77,17 +77,14 @@ export function newAccount(
     createdAt: now,
     realNameVerified: false,
   };
-  const consent: ConsentRecord = {
-    userId: user.userId,
+  const acceptance: PolicyAcceptance = {
     policyVersion: policy.version,
     purposes: policy.purposes,
-    accepted: true,
     at: now,
     ipPrefix: client.ipPrefix,
     userAgent: client.userAgent.slice(0, 256),
-    by: 'self',
   };
-  return { user, consent, ...newSession(deps, user.userId, amr, client) };
+  return { user, acceptance, ...newSession(deps, user.userId, amr, client) };
 }
 
 /** Signs the access token for a session: ES256, 15 minutes, `kid` in the header. */
@@ -143,13 +140,13 @@ export async function refreshSession(deps: AuthDeps, refreshToken: string): Prom
   const presented = sha256(refreshToken);
 
   for (let attempt = 0; attempt < 3; attempt++) {
-    const session = await deps.store.getSession(ids.userId, ids.familyId);
+    const session = await deps.sessions.getSession(ids.userId, ids.familyId);
     if (!session || !isLive(deps, session, now)) throw new AppError('refresh_token_invalid');
 
     const next = newRefreshToken(deps, ids.userId, ids.familyId);
     let rotated: boolean;
     if (presented === session.currentHash) {
-      rotated = await deps.store.rotateSession(session, presented, {
+      rotated = await deps.sessions.rotateSession(session, presented, {
         hash: sha256(next),
         now,
         keepPrevious: true,
@@ -158,13 +155,13 @@ export async function refreshSession(deps: AuthDeps, refreshToken: string): Prom
       presented === session.previousHash &&
       now - session.rotatedAt <= deps.config.tokens.reuseGraceSeconds * 1000
     ) {
-      rotated = await deps.store.rotateSession(session, session.currentHash, {
+      rotated = await deps.sessions.rotateSession(session, session.currentHash, {
         hash: sha256(next),
         now,
         keepPrevious: false,
       });
     } else {
-      await deps.store.revokeSession(ids.userId, ids.familyId, now);
+      await deps.sessions.revokeSession(ids.userId, ids.familyId, now);
       await deps.audit.record(
         { event: 'session.reuse_revoked', userId: ids.userId, sessionId: ids.familyId },
         now,
@@ -184,15 +181,15 @@ export async function revokeSession(
   reason: 'logout' | 'user' | 'phone_changed',
 ): Promise<void> {
   const now = deps.clock.now().getTime();
-  const session = await deps.store.getSession(userId, familyId);
+  const session = await deps.sessions.getSession(userId, familyId);
   if (!session || session.revokedAt !== undefined) throw new AppError('session_not_found');
-  await deps.store.revokeSession(userId, familyId, now);
+  await deps.sessions.revokeSession(userId, familyId, now);
   await deps.audit.record({ event: 'session.revoked', userId, sessionId: familyId, detail: { reason } }, now);
 }
 
 export async function listSessions(deps: AuthDeps, userId: string, currentSessionId: string) {
   const now = deps.clock.now().getTime();
-  const sessions = await deps.store.listSessions(userId);
+  const sessions = await deps.sessions.listSessions(userId);
   return sessions
     .filter((s) => isLive(deps, s, now))
     .sort((a, b) => b.lastUsedAt - a.lastUsedAt)

@@ -138,7 +138,7 @@ export async function createCard(
   who: Identity,
   input: CreateCardInput,
   idempotencyKey: string,
-): Promise<{ status: 201 | 202 | 200; card: ReturnType<typeof cardView> }> {
+): Promise<{ outcome: 'registered' | 'pending' | 'replayed'; card: ReturnType<typeof cardView> }> {
   const now = deps.clock.now();
   const target = hospital(deps, input.hospitalId);
   if (!(await deps.identities.isVerified(who.userId))) throw new AppError('real_name_required');
@@ -233,12 +233,10 @@ export async function createCard(
       ? {
           consent: {
             userId: who.userId,
+            purpose: 'guardian_minor',
             policyVersion: deps.policyVersion,
-            purposes: ['guardian_minor'],
             accepted: true,
             at: now.getTime(),
-            ipPrefix: '',
-            userAgent: '',
             by: 'guardian',
           },
         }
@@ -251,7 +249,7 @@ export async function createCard(
     if (!outcome.sameBody) throw new AppError('idempotency_key_reused');
     const existing = await deps.store.get(who.userId, outcome.cardId);
     if (!existing) throw new AppError('idempotency_key_reused');
-    return { status: 200, card: cardView(existing) };
+    return { outcome: 'replayed', card: cardView(existing) };
   }
   await deps.audit.record(
     {
@@ -269,7 +267,7 @@ export async function createCard(
     card,
   );
   const current = registered ?? card;
-  return { status: current.status === 'pending' ? 202 : 201, card: cardView(current) };
+  return { outcome: current.status === 'pending' ? 'pending' : 'registered', card: cardView(current) };
 }
 
 /** Tells the card's hospital (ids and codes only); a publishing failure never undoes the change. */

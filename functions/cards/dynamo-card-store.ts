@@ -1,31 +1,7 @@
-import { QueryCommand, TransactionCanceledException, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
-import type { ConsentRecord } from '../auth/ports';
-import { accessDataMark } from '../privacy/retention-marks';
-import type { SealedTable } from '../store/sealed-table';
+import type { ConsentEntry } from '../privacy/consents';
+import { keys } from '../store/keys';
+import { conditions, type SealedTable, type StoredItem, type Write } from '../store/sealed-table';
 import type { CardRecord, CardStatus, CardStore, CreateOutcome, HospitalIndex } from './ports';
-
-const keys = {
-  card: (userId: string, cardId: string) => ({ pk: `USER#${userId}`, sk: `CARD#${cardId}` }),
-  person: (userId: string, hospitalId: string, personToken: string) => ({
-    pk: `CARDPERSON#${userId}#${hospitalId}`,
-    sk: personToken,
-  }),
-  count: (userId: string, hospitalId: string) => ({ pk: `USER#${userId}`, sk: `CARDCOUNT#${hospitalId}` }),
-  idempotency: (userId: string, key: string) => ({ pk: `IDEMPOTENCY#${userId}`, sk: key }),
-  hospitalPatient: (hospitalId: string, patientToken: string) => ({
-    pk: `HOSPITAL#${hospitalId}`,
-    sk: `PATIENT#${patientToken}`,
-  }),
-  hospitalIdNumber: (hospitalId: string, personToken: string, cardId: string) => ({
-    pk: `HOSPITAL#${hospitalId}`,
-    sk: `IDNUM#${personToken}#${cardId}`,
-  }),
-  consent: (userId: string, at: number, cardId: string) => ({
-    pk: `USER#${userId}`,
-    sk: `CONSENT#guardian_minor#${new Date(at).toISOString()}#${cardId}`,
-  }),
-};
 
 function split(card: CardRecord) {
   // Birth date and sex come from the ID number: personal information, sealed with it.
@@ -38,16 +14,25 @@ function split(card: CardRecord) {
   return { plain: { ...keys.card(card.userId, card.cardId), ...plain }, sealed };
 }
 
+function toCard(stored: StoredItem): CardRecord {
+  const { pk: _pk, sk: _sk, ...plain } = stored.item;
+  return { ...plain, ...stored.sealed } as unknown as CardRecord;
+}
+
 /**
- * Medical cards: `USER#<id>/CARD#<cardId>` (sealed name, ID number, phone, hospital ids), a
- * per-person claim per account and hospital, a card count per account and hospital, and the
- * Idempotency-Key record, all written in one transaction.
+ * Medical cards: `USER#<id>/CARD#<cardId>` (sealed name, ID number, phone, hospital ids), the
+ * per-person claim and the card count per hospital (`CARDPERSON#`, `CARDCOUNT#`) and the
+ * Idempotency-Key record, all in the account's partition and written in one transaction; the
+ * hospital's indexes (`HOSPITAL#<id>`) once the HIS knows the patient.
  */
 export class DynamoCardStore implements CardStore {
   readonly #table: SealedTable;
+  readonly #consentWrite: (entry: ConsentEntry) => Promise<Write>;
 
-  constructor(table: SealedTable) {
+  /** `consentWrite`: the consent store's record of a guardian's consent, composed into creation. */
+  constructor(table: SealedTable, consentWrite: (entry: ConsentEntry) => Promise<Write>) {
     this.#table = table;
+    this.#consentWrite = consentWrite;
   }
 
   async create(
@@ -55,32 +40,36 @@ export class DynamoCardStore implements CardStore {
     options: {
       limit: number;
       idempotency: { key: string; bodyHash: string; expiresAt: number };
-      consent?: ConsentRecord;
+      consent?: ConsentEntry;
     },
   ): Promise<CreateOutcome> {
     const t = this.#table;
-    const notExists = { expression: 'attribute_not_exists(pk)' };
     const { plain, sealed } = split(card);
-    const items: TransactWriteItem[] = [
-      await t.transactPut(plain, sealed, notExists),
-      await t.transactPut(
-        { ...keys.person(card.userId, card.hospitalId, card.personToken), cardId: card.cardId },
+    const idempotencyKey = keys.idempotency(card.userId, options.idempotency.key);
+    const outcome = await t.commit([
+      await t.put('card', plain, sealed, conditions.absent),
+      await t.put(
+        'person',
+        { ...keys.cardPerson(card.userId, card.hospitalId, card.personToken), cardId: card.cardId },
         {},
-        notExists,
+        conditions.absent,
       ),
-      {
-        Update: {
-          TableName: t.tableName,
-          Key: marshall(keys.count(card.userId, card.hospitalId)),
-          UpdateExpression: 'ADD #count :one',
-          ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
-          ExpressionAttributeNames: { '#count': 'count' },
-          ExpressionAttributeValues: marshall({ ':one': 1, ':limit': options.limit }),
-        },
-      },
-      await t.transactPut(
+      await t.update(
+        'count',
+        keys.cardCount(card.userId, card.hospitalId),
+        { add: { count: 1 } },
         {
-          ...keys.idempotency(card.userId, options.idempotency.key),
+          condition: {
+            expression: 'attribute_not_exists(#c) OR #c < :limit',
+            names: { '#c': 'count' },
+            values: { ':limit': options.limit },
+          },
+        },
+      ),
+      await t.put(
+        'idempotency',
+        {
+          ...idempotencyKey,
           bodyHash: options.idempotency.bodyHash,
           cardId: card.cardId,
           ttl: Math.ceil(options.idempotency.expiresAt / 1000),
@@ -93,69 +82,32 @@ export class DynamoCardStore implements CardStore {
           values: { ':now': card.createdAt },
         },
       ),
-      ...(options.consent
-        ? [
-            await t.transactPut(
-              {
-                ...keys.consent(card.userId, options.consent.at, card.cardId),
-                ...options.consent,
-                purposes: undefined,
-                purpose: 'guardian_minor',
-                cardId: card.cardId,
-                ...accessDataMark(options.consent.at),
-              },
-              {},
-              notExists,
-            ),
-          ]
-        : []),
-    ];
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await t.transactWrite(items);
-        return { kind: 'created' };
-      } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const codes = (error.CancellationReasons ?? []).map((r) => r.Code);
-        if (codes[3] === 'ConditionalCheckFailed') {
-          const record = await t.get(keys.idempotency(card.userId, options.idempotency.key));
-          return {
-            kind: 'replayed',
-            cardId: record?.item.cardId as string,
-            sameBody: record?.item.bodyHash === options.idempotency.bodyHash,
-          };
-        }
-        if (codes[1] === 'ConditionalCheckFailed') return { kind: 'person_exists' };
-        if (codes[2] === 'ConditionalCheckFailed') return { kind: 'limit_reached' };
-        // Parallel requests on the same count item conflict; DynamoDB asks us to try again.
-        if (codes.includes('TransactionConflict') && attempt < 5) {
-          await new Promise((r) => setTimeout(r, 20 * 2 ** attempt + Math.random() * 20));
-          continue;
-        }
-        throw error;
-      }
+      ...(options.consent ? [await this.#consentWrite({ ...options.consent, cardId: card.cardId })] : []),
+    ]);
+    if (outcome.ok) return { kind: 'created' };
+    if (outcome.refused.includes('idempotency')) {
+      const record = await t.get(idempotencyKey);
+      return {
+        kind: 'replayed',
+        cardId: record?.item.cardId as string,
+        sameBody: record?.item.bodyHash === options.idempotency.bodyHash,
+      };
     }
+    if (outcome.refused.includes('person')) return { kind: 'person_exists' };
+    return { kind: 'limit_reached' };
   }
 
   async get(userId: string, cardId: string): Promise<CardRecord | undefined> {
     const stored = await this.#table.get(keys.card(userId, cardId));
-    return stored ? ({ ...stored.item, ...stored.sealed } as unknown as CardRecord) : undefined;
+    return stored ? toCard(stored) : undefined;
   }
 
   async list(userId: string): Promise<CardRecord[]> {
-    const out = await this.#table.client.send(
-      new QueryCommand({
-        TableName: this.#table.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: marshall({ ':pk': `USER#${userId}`, ':prefix': 'CARD#' }),
-      }),
-    );
-    const cards: CardRecord[] = [];
-    for (const raw of out.Items ?? []) {
-      const { item, sealed } = await this.#table.fromStorage(raw);
-      cards.push({ ...item, ...sealed } as unknown as CardRecord);
-    }
-    return cards;
+    const stored = await this.#table.queryAll({
+      pk: keys.accountPartition(userId),
+      skPrefix: keys.cardPrefix,
+    });
+    return stored.map(toCard);
   }
 
   async replace(
@@ -163,35 +115,29 @@ export class DynamoCardStore implements CardStore {
     expectedStatus: CardStatus,
     hospitalIndex?: HospitalIndex,
   ): Promise<boolean> {
+    const t = this.#table;
     const { plain, sealed } = split(card);
-    const condition = {
-      expression: '#status = :expected',
-      names: { '#status': 'status' },
-      values: { ':expected': expectedStatus },
-    };
-    try {
-      if (!hospitalIndex) {
-        await this.#table.put(plain, sealed, condition);
-        return true;
-      }
-      const ref = { userId: card.userId, cardId: card.cardId };
-      await this.#table.transactWrite([
-        await this.#table.transactPut(plain, sealed, condition),
-        await this.#table.transactPut({
-          ...keys.hospitalPatient(card.hospitalId, hospitalIndex.patientToken),
-          ...ref,
-        }),
-        await this.#table.transactPut({
-          ...keys.hospitalIdNumber(card.hospitalId, card.personToken, card.cardId),
-          ...ref,
-        }),
-      ]);
-      return true;
-    } catch (error) {
-      const name = (error as Error).name;
-      if (name === 'ConditionalCheckFailedException' || name === 'TransactionCanceledException') return false;
-      throw error;
-    }
+    const ref = { userId: card.userId, cardId: card.cardId };
+    const outcome = await t.commit([
+      await t.put('card', plain, sealed, {
+        expression: '#status = :expected',
+        names: { '#status': 'status' },
+        values: { ':expected': expectedStatus },
+      }),
+      ...(hospitalIndex
+        ? [
+            await t.put('patientIndex', {
+              ...keys.hospitalPatient(card.hospitalId, hospitalIndex.patientToken),
+              ...ref,
+            }),
+            await t.put('idNumberIndex', {
+              ...keys.hospitalIdNumber(card.hospitalId, card.personToken, card.cardId),
+              ...ref,
+            }),
+          ]
+        : []),
+    ]);
+    return outcome.ok;
   }
 
   async findByHospitalPatient(hospitalId: string, patientToken: string) {
@@ -202,64 +148,31 @@ export class DynamoCardStore implements CardStore {
   }
 
   async findByHospitalIdNumber(hospitalId: string, personToken: string) {
-    const out = await this.#table.client.send(
-      new QueryCommand({
-        TableName: this.#table.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: marshall({
-          ':pk': `HOSPITAL#${hospitalId}`,
-          ':prefix': `IDNUM#${personToken}#`,
-        }),
-      }),
-    );
-    return (out.Items ?? []).map((raw) => ({
-      userId: raw.userId?.S as string,
-      cardId: raw.cardId?.S as string,
-    }));
+    const stored = await this.#table.queryAll({
+      pk: keys.hospitalPartition(hospitalId),
+      skPrefix: keys.hospitalIdNumberPrefix(personToken),
+    });
+    return stored.map(({ item }) => ({ userId: item.userId as string, cardId: item.cardId as string }));
   }
 
   async remove(card: CardRecord, hospitalIndex?: HospitalIndex): Promise<void> {
-    const table = this.#table.tableName;
-    await this.#table.transactWrite([
+    const t = this.#table;
+    const outcome = await t.commit([
       ...(hospitalIndex
         ? [
-            {
-              Delete: {
-                TableName: table,
-                Key: marshall(keys.hospitalPatient(card.hospitalId, hospitalIndex.patientToken)),
-              },
-            },
-            {
-              Delete: {
-                TableName: table,
-                Key: marshall(keys.hospitalIdNumber(card.hospitalId, card.personToken, card.cardId)),
-              },
-            },
+            t.delete('patientIndex', keys.hospitalPatient(card.hospitalId, hospitalIndex.patientToken)),
+            t.delete('idNumberIndex', keys.hospitalIdNumber(card.hospitalId, card.personToken, card.cardId)),
           ]
         : []),
-      {
-        Delete: {
-          TableName: this.#table.tableName,
-          Key: marshall(keys.card(card.userId, card.cardId)),
-          ConditionExpression: 'attribute_exists(pk)',
-        },
-      },
-      {
-        Delete: {
-          TableName: this.#table.tableName,
-          Key: marshall(keys.person(card.userId, card.hospitalId, card.personToken)),
-        },
-      },
-      {
-        Update: {
-          TableName: this.#table.tableName,
-          Key: marshall(keys.count(card.userId, card.hospitalId)),
-          UpdateExpression: 'ADD #count :minus',
-          ConditionExpression: '#count > :zero',
-          ExpressionAttributeNames: { '#count': 'count' },
-          ExpressionAttributeValues: marshall({ ':minus': -1, ':zero': 0 }),
-        },
-      },
+      t.delete('card', keys.card(card.userId, card.cardId), conditions.present),
+      t.delete('person', keys.cardPerson(card.userId, card.hospitalId, card.personToken)),
+      await t.update(
+        'count',
+        keys.cardCount(card.userId, card.hospitalId),
+        { add: { count: -1 } },
+        { condition: { expression: '#c > :zero', names: { '#c': 'count' }, values: { ':zero': 0 } } },
+      ),
     ]);
+    if (!outcome.ok) throw new Error(`card not removed: ${outcome.refused.join(', ')}`);
   }
 }

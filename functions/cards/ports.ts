@@ -1,9 +1,10 @@
-import type { AuditLog, ConsentRecord, RateLimiter } from '../auth/ports';
+import type { AuditLog } from '../audit/ports';
+import type { RateLimiter } from '../auth/ports';
 import type { Clock } from '../core/clock';
 import type { CardsConfig, HospitalConfig, IdentityConfig } from '../core/config';
 import type { BlindIndexer } from '../crypto/blind-index';
 import type { IdentityStore, VerificationProvider } from '../identity/ports';
-import type { ConsentStore } from '../privacy/consents';
+import type { ConsentEntry, ConsentStore } from '../privacy/consents';
 import type { IdTypeCode, InsuranceCode, RelationshipCode } from './codes';
 import type { CardEventPublisher } from './events';
 import type { HisClient } from './his';
@@ -64,7 +65,7 @@ export interface CardStore {
     options: {
       limit: number;
       idempotency: { key: string; bodyHash: string; expiresAt: number };
-      consent?: ConsentRecord;
+      consent?: ConsentEntry;
     },
   ): Promise<CreateOutcome>;
   get(userId: string, cardId: string): Promise<CardRecord | undefined>;

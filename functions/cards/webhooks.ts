@@ -1,5 +1,3 @@
-import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Clock } from '../core/clock';
 import type { HospitalConfig } from '../core/config';
 import { logger } from '../core/logger';
@@ -12,6 +10,11 @@ export interface WebhookJob {
   readonly attempt: number;
 }
 
+/** Port: events no attempt delivered, kept for an operator. */
+export interface WebhookDeadLetters {
+  put(job: WebhookJob, reason: string): Promise<void>;
+}
+
 export interface WebhookDeps {
   readonly hospitals: readonly HospitalConfig[];
   readonly clock: Clock;
@@ -19,7 +22,7 @@ export interface WebhookDeps {
   /** The hospital's webhook URL (config, or the local receiver under `npm start`). */
   url(hospitalId: string): string | undefined;
   secret(hospitalId: string): string | undefined;
-  readonly deadLetters: { put(job: WebhookJob, reason: string): Promise<void> };
+  readonly deadLetters: WebhookDeadLetters;
   /** The hospital's pull feed: every event goes there too, whether or not it has a webhook. */
   readonly feed: Pick<EventFeed, 'append'>;
   readonly maxAttempts: number;
@@ -71,34 +74,4 @@ export async function deliverWebhook(
   const delay = Math.min(3600, 10 * 2 ** (job.attempt - 1));
   await deps.queue.enqueue({ event: job.event, attempt: job.attempt + 1 }, delay);
   return 'retrying';
-}
-
-/** Dead letters in the table: `WEBHOOKDEAD#<hospital>` / `<time>#<event id>`, kept 30 days. */
-export class DynamoWebhookDeadLetters {
-  readonly #client: DynamoDBClient;
-  readonly #tableName: string;
-  readonly #clock: Clock;
-
-  constructor(client: DynamoDBClient, tableName: string, clock: Clock) {
-    this.#client = client;
-    this.#tableName = tableName;
-    this.#clock = clock;
-  }
-
-  async put(job: WebhookJob, reason: string): Promise<void> {
-    const now = this.#clock.now();
-    await this.#client.send(
-      new PutItemCommand({
-        TableName: this.#tableName,
-        Item: marshall({
-          pk: `WEBHOOKDEAD#${job.event.hospitalId}`,
-          sk: `${now.toISOString()}#${job.event.id}`,
-          event: job.event,
-          attempts: job.attempt,
-          reason,
-          ttl: Math.floor(now.getTime() / 1000) + 30 * 86_400,
-        }),
-      }),
-    );
-  }
 }

@@ -3,21 +3,28 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type { z } from 'zod';
 import type { Identity } from '../auth/authenticate';
 import type { AuthorizerContext } from '../auth/authorizer-context';
-import { type RouteId, routes } from '../routes';
-import { type Deps, getDeps } from '../wiring';
+import type { StageConfig } from './config';
 import { AppError, type FieldIssue, ValidationError } from './errors';
 import { logger } from './logger';
 import { type Lang, negotiateLang } from './messages';
+import type { MetricsSink } from './metrics';
 import { policyStatus } from './policy-status';
 import { renderProblem } from './problem';
-import type { RouteDefinition } from './route';
+import { type RouteDefinition, routeProblems } from './route';
 import { unsafeStringPaths, withoutUnsafeCharacters } from './text';
+
+/** What the edge itself needs of a group's composition root. */
+export interface EdgeDeps {
+  readonly config: StageConfig;
+  readonly metrics: MetricsSink & { flush(): void };
+}
 
 /** What the edge middlewares learn about a request; handlers see it as `HttpRequest`. */
 interface EdgeState {
   requestId: string;
   lang: Lang;
   startedAt: number;
+  deps?: { readonly edge: EdgeDeps };
   identity?: Identity;
   hospital?: HospitalCallerView;
   body?: unknown;
@@ -28,22 +35,23 @@ interface EdgeState {
 export type EdgeEvent = APIGatewayProxyEventV2 & { edge?: EdgeState };
 type Request = middy.Request<
   EdgeEvent,
-  APIGatewayProxyStructuredResultV2 | HttpResult<unknown>,
+  APIGatewayProxyStructuredResultV2 | HttpResult<number, unknown>,
   Error,
   Context
 >;
 
 type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
-type RouteOf<Id extends RouteId> = (typeof routes)[Id];
-type RequestPart<Id extends RouteId, K extends 'body' | 'query' | 'params'> =
-  RouteOf<Id> extends {
-    request: { [P in K]: infer S };
-  }
-    ? Infer<S>
-    : undefined;
-type ResponseBody<Id extends RouteId> = RouteOf<Id>['response'] extends { body: infer S }
-  ? z.input<S>
+type RequestPart<R, K extends 'body' | 'query' | 'params'> = R extends {
+  request: { [P in K]: infer S };
+}
+  ? Infer<S>
   : undefined;
+type Responses<R> = R extends { responses: infer S } ? S : never;
+/** The statuses a route declares. */
+export type SuccessStatus<R> = keyof Responses<R> & number;
+type BodyOf<X> = X extends { body: infer B } ? (B extends z.ZodType ? z.input<B> : undefined) : undefined;
+/** The body of any of a route's successes. */
+export type SuccessBody<R> = { [K in SuccessStatus<R>]: BodyOf<Responses<R>[K]> }[SuccessStatus<R>];
 
 export interface HttpRequest<B = unknown, Q = unknown, P = unknown> {
   readonly body: B;
@@ -66,31 +74,40 @@ export interface HospitalCallerView {
   readonly scopes: readonly string[];
 }
 
-export interface HttpResult<T> {
-  readonly status?: number;
+export interface HttpResult<S extends number, T> {
+  /** One of the route's declared successes; the only one when it declares one. */
+  readonly status?: S;
   readonly body?: T;
   readonly headers?: Record<string, string>;
 }
 
-export type RouteRequest<Id extends RouteId> = HttpRequest<
-  RequestPart<Id, 'body'>,
-  RequestPart<Id, 'query'>,
-  RequestPart<Id, 'params'>
+export type RouteRequest<R extends RouteDefinition> = HttpRequest<
+  RequestPart<R, 'body'>,
+  RequestPart<R, 'query'>,
+  RequestPart<R, 'params'>
 > &
-  (RouteOf<Id>['auth'] extends 'user' ? { readonly identity: Identity } : unknown) &
-  (RouteOf<Id>['auth'] extends 'hospital' ? { readonly hospital: HospitalCallerView } : unknown);
+  (R['auth'] extends 'user' ? { readonly identity: Identity } : unknown) &
+  (R['auth'] extends 'hospital' ? { readonly hospital: HospitalCallerView } : unknown);
+
+export type LambdaHandler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
 
 /**
- * Wraps a route's use-case call in the edge pipeline: request context and language, JSON body
- * checks, zod validation of body, query and path, response validation, and problem+json for every
- * error. The same function runs in Lambda and under the local server.
+ * Wraps a route's use-case call in the edge pipeline: the group's dependencies (built once per
+ * cold start by its composition root), request context and language, JSON body checks, zod
+ * validation of body, query and path, validation of the answer against the route's declared
+ * success, and problem+json for every error. The same function runs in Lambda and under the
+ * local server. A handler module imports only its route, its group's deps factory and its use
+ * cases, so its Lambda bundle holds its own group alone.
  */
-export function httpHandler<Id extends RouteId>(
-  id: Id,
-  handle: (request: RouteRequest<Id>, deps: Deps) => Promise<HttpResult<ResponseBody<Id>>>,
-) {
-  const route: RouteDefinition = routes[id];
-  return edgePipeline(id, route, async (event) => {
+export function httpHandler<const R extends RouteDefinition, D extends { readonly edge: EdgeDeps }>(
+  route: R,
+  deps: () => D | Promise<D>,
+  handle: (request: RouteRequest<R>, deps: D) => Promise<HttpResult<SuccessStatus<R>, SuccessBody<R>>>,
+): LambdaHandler {
+  return edgePipeline(`${route.method} ${route.path}`, route, deps, async (event) => {
     const edge = event.edge as EdgeState;
     const request: HttpRequest<unknown, unknown, unknown> = {
       body: edge.body,
@@ -105,7 +122,7 @@ export function httpHandler<Id extends RouteId>(
       ...(edge.identity ? { identity: edge.identity } : {}),
       ...(edge.hospital ? { hospital: edge.hospital } : {}),
     };
-    return handle(request as RouteRequest<Id>, getDeps());
+    return handle(request as RouteRequest<R>, edge.deps as D);
   });
 }
 
@@ -113,22 +130,34 @@ export function httpHandler<Id extends RouteId>(
 export function edgePipeline(
   name: string,
   route: RouteDefinition | undefined,
-  base: (event: EdgeEvent) => Promise<HttpResult<unknown>>,
-) {
-  const pipeline = middy<EdgeEvent, APIGatewayProxyStructuredResultV2 | HttpResult<unknown>, Error, Context>(
-    base,
-  )
+  deps: () => { readonly edge: EdgeDeps } | Promise<{ readonly edge: EdgeDeps }>,
+  base: (event: EdgeEvent) => Promise<HttpResult<number, unknown>>,
+): LambdaHandler {
+  const pipeline = middy<
+    EdgeEvent,
+    APIGatewayProxyStructuredResultV2 | HttpResult<number, unknown>,
+    Error,
+    Context
+  >(base)
     .use(accessLog(name))
     .use(edgeContext(name))
-    .use(problemErrors())
+    .use(groupDeps(deps))
+    .use(problemErrors(route))
     .use(serializeResponse(route));
   if (route?.auth === 'user') pipeline.use(requireIdentity(route));
   if (route?.auth === 'hospital') pipeline.use(requireHospital(route.scope));
   if (route?.request) pipeline.use(jsonBody(route)).use(validateRequest(route));
-  return pipeline as unknown as (
-    event: APIGatewayProxyEventV2,
-    context: Context,
-  ) => Promise<APIGatewayProxyStructuredResultV2>;
+  return pipeline as unknown as LambdaHandler;
+}
+
+const depsOf = (request: Request) => (request.event.edge as EdgeState).deps?.edge;
+
+/** Resolves the group's dependencies once per request (they are built once per cold start). */
+function groupDeps(deps: () => { readonly edge: EdgeDeps } | Promise<{ readonly edge: EdgeDeps }>) {
+  const groupDepsBefore = async (request: Request): Promise<void> => {
+    (request.event.edge as EdgeState).deps = await deps();
+  };
+  return { before: groupDepsBefore };
 }
 
 function edgeContext(routeName: string) {
@@ -150,7 +179,7 @@ function edgeContext(routeName: string) {
 /** One line per request: route, status, duration. Never headers, query or body. */
 function accessLog(routeName: string) {
   const write = (request: Request): void => {
-    flushMetrics();
+    flushMetrics(depsOf(request));
     const response = request.response as APIGatewayProxyStructuredResultV2 | undefined;
     const started = request.event.edge?.startedAt ?? performance.now();
     logger.info('request', {
@@ -184,7 +213,10 @@ function requireIdentity(route: RouteDefinition) {
     const verdict = verdictOf(request);
     if (verdict?.ok !== true || verdict.kind !== 'user') throw refusal(verdict);
     if (!route.allowsStalePolicy) {
-      const status = policyStatus(getDeps().config.privacy.policies, verdict.policyVersion);
+      const status = policyStatus(
+        (depsOf(request) as EdgeDeps).config.privacy.policies,
+        verdict.policyVersion,
+      );
       if (status.reconsentRequired) {
         throw new AppError('policy_reconsent_required', { extensions: { policyVersion: status.current } });
       }
@@ -213,20 +245,31 @@ function requireHospital(scope: string | undefined) {
 }
 
 /** Metrics are best effort: a failure to write them must never change the response. */
-function flushMetrics(): void {
+function flushMetrics(deps: EdgeDeps | undefined): void {
   try {
-    getDeps().metrics.flush();
+    deps?.metrics.flush();
   } catch (error) {
     logger.warn('metrics not flushed', { errorName: (error as Error).name });
   }
 }
 
-function problemErrors() {
+/**
+ * Every error becomes a problem. A problem the route does not declare is answered as it is in
+ * production (and logged); in the local and dev stages it is a 500, so tests find the gap between
+ * what a route says it answers and what it does.
+ */
+function problemErrors(route: RouteDefinition | undefined) {
+  const declared = route ? new Set<string>(routeProblems(route)) : undefined;
   const problemErrorsOnError = (request: Request): void => {
-    const { error } = request;
+    let { error } = request;
     const edge = request.event.edge ?? { requestId: request.context.awsRequestId, lang: 'zh-CN' as const };
     if (error instanceof AppError) {
-      logger.info('request refused', { problemCode: error.code });
+      if (declared && !declared.has(error.code)) {
+        logger.error('problem not declared by its route', { problemCode: error.code });
+        if (depsOf(request)?.config.stage !== 'prod') error = new Error(`undeclared problem ${error.code}`);
+      } else {
+        logger.info('request refused', { problemCode: error.code });
+      }
     } else {
       logger.error('request failed', error as Error);
     }
@@ -246,7 +289,7 @@ function jsonBody(route: RouteDefinition) {
     const raw =
       event.body === undefined ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64') : event.body;
     const size = typeof raw === 'string' ? Buffer.byteLength(raw) : raw.byteLength;
-    if (size > getDeps().config.maxBodyBytes) throw new AppError('payload_too_large');
+    if (size > (depsOf(request) as EdgeDeps).config.maxBodyBytes) throw new AppError('payload_too_large');
     if (size === 0) {
       edge.body = undefined;
       return;
@@ -296,13 +339,16 @@ function validateRequest(route: RouteDefinition) {
 }
 
 function serializeResponse(route: RouteDefinition | undefined) {
+  const statuses = route ? (Object.keys(route.responses).map(Number) as number[]) : [];
   const serializeResponseAfter = (request: Request): void => {
-    const result = (request.response ?? {}) as HttpResult<unknown>;
-    const status = result.status ?? route?.response.status ?? 200;
+    const result = (request.response ?? {}) as HttpResult<number, unknown>;
+    const status = result.status ?? (statuses.length === 1 ? (statuses[0] as number) : 200);
     let body = result.body;
-    if (route?.response.body && status === route.response.status) {
-      // A response that breaks its own contract is our bug: fail loudly (500) rather than leak it.
-      body = route.response.body.parse(result.body);
+    if (route) {
+      // An answer that breaks its own contract is our bug: fail loudly (500) rather than leak it.
+      const declared = (route.responses as Record<number, { body?: z.ZodType } | undefined>)[status];
+      if (!declared) throw new Error(`status ${status} is not declared by its route`);
+      body = declared.body ? declared.body.parse(result.body) : undefined;
     }
     request.response = {
       statusCode: status,

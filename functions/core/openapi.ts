@@ -1,24 +1,88 @@
 import { createDocument } from 'zod-openapi';
+import { type ProblemCode, problemSpec } from './messages';
 import { problemSchema } from './problem';
-import type { RouteDefinition } from './route';
+import { type RouteDefinition, routeProblems } from './route';
 
 type ZodOpenApiDocument = Parameters<typeof createDocument>[0];
 type Operation = NonNullable<NonNullable<ZodOpenApiDocument['paths']>[string]['get']>;
+type Responses = Operation['responses'];
 
 const problemContent = { 'application/problem+json': { schema: problemSchema } };
 
-/** The OpenAPI 3.1 document for a route table: one operation per entry, problems for every error. */
+/** What each group of routes is for: the document's tags. */
+const GROUPS: Readonly<Record<string, string>> = {
+  system: 'Health and this description',
+  auth: 'SMS login, tokens and sessions',
+  account: 'The signed-in account: sessions, phone change and recovery',
+  oauth: 'WeChat, QQ and Weibo login and linking',
+  cards: 'Medical cards (就诊卡) and their registration with each HIS',
+  hospital: 'The API for hospital systems: client credentials, patients as JSON and FHIR R4, events',
+  privacy: 'Consent, access and copy, rights requests and account deletion (PIPL)',
+  identity: 'Real-name verification',
+};
+
+const retryAfter = {
+  'Retry-After': {
+    description: 'Seconds to wait before trying again',
+    schema: { type: 'integer' as const, format: 'int32', minimum: 1, maximum: 86_400 },
+  },
+};
+
+/**
+ * The problems a route can answer, by status, each described with its codes. 429 is on every
+ * operation (API Gateway throttles any of them) and 500 too.
+ */
+function problemResponses(route: RouteDefinition): Responses {
+  const byStatus = new Map<number, ProblemCode[]>();
+  for (const code of routeProblems(route)) {
+    const status = problemSpec(code).status;
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  if (!byStatus.has(429)) byStatus.set(429, []);
+  const responses: Responses = {};
+  for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
+    const named = codes.map((c) => `\`${c}\``).join(', ');
+    responses[String(status) as '400'] = {
+      description:
+        status === 429 && codes.length === 0
+          ? 'Throttled by the gateway: retry after the time given'
+          : status === 500
+            ? 'Our failure: a bare problem with the request id'
+            : `Problem: ${named}`,
+      ...(status === 429 ? { headers: retryAfter } : {}),
+      content: problemContent,
+    };
+  }
+  return responses;
+}
+
+/** The OpenAPI 3.1 document for a route table: one operation per entry, every answer it gives. */
 export function buildOpenApiDocument(
   routes: ReadonlyArray<RouteDefinition & { id: string }>,
   version: string,
 ) {
   const paths: NonNullable<ZodOpenApiDocument['paths']> = {};
   for (const route of routes) {
+    const successes: Responses = {};
+    for (const [status, success] of Object.entries(route.responses)) {
+      successes[status as '200'] = {
+        description: success?.description ?? route.summary,
+        ...(success?.body ? { content: { 'application/json': { schema: success.body } } } : {}),
+      };
+    }
     const operation: Operation = {
       operationId: route.id,
       summary: route.summary,
+      description: route.summary,
       tags: [route.group],
-      ...(route.auth === 'user' ? { security: [{ bearerAuth: [] }] } : { security: [] }),
+      security:
+        route.auth === 'user'
+          ? [{ bearerAuth: [] }]
+          : route.auth === 'hospital'
+            ? [{ hospitalBearer: [] }]
+            : route.id === 'hospitalToken'
+              ? [{ clientBasic: [] }]
+              : [],
       ...(route.request?.query || route.request?.params
         ? {
             requestParams: {
@@ -41,20 +105,12 @@ export function buildOpenApiDocument(
             },
           }
         : {}),
-      responses: {
-        [String(route.response.status)]: {
-          description: route.summary,
-          ...(route.response.body
-            ? { content: { 'application/json': { schema: route.response.body } } }
-            : {}),
-        },
-        '4XX': { description: 'Problem (RFC 9457) with a stable code', content: problemContent },
-        '5XX': { description: 'Problem with a request id only', content: problemContent },
-      },
+      responses: { ...successes, ...problemResponses(route) },
     };
     const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
     paths[route.path] = { ...paths[route.path], [method]: operation };
   }
+  const groups = [...new Set(routes.map((r) => r.group))];
   return createDocument({
     openapi: '3.1.0',
     info: {
@@ -62,9 +118,26 @@ export function buildOpenApiDocument(
       version,
       description:
         'Patient onboarding for hospitals in mainland China: login, real-name verification, medical cards.',
+      license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
     },
+    servers: [{ url: '/', description: "This API's own origin" }],
+    tags: groups.map((name) => ({ name, description: GROUPS[name] ?? name })),
     components: {
-      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      securitySchemes: {
+        bearerAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: "A person's access token",
+        },
+        hospitalBearer: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: "A hospital client's token (POST /v1/hospital/oauth/token)",
+        },
+        clientBasic: { type: 'http', scheme: 'basic', description: 'A hospital client id and secret' },
+      },
     },
     paths,
   });

@@ -1,8 +1,9 @@
 import type { z } from 'zod';
+import type { ProblemCode } from './messages';
 
 /**
  * The shape of one route-table entry. Entries are data: CDK, the local server and the OpenAPI
- * generator read them; handlers look up their own entry by id for schemas.
+ * generator read them; each handler names its own entry.
  */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -22,6 +23,12 @@ export interface Touches {
   readonly queue?: boolean;
   /** Publishes card events to the event bus. */
   readonly events?: boolean;
+}
+
+/** One success a route answers: its status's body (none for 204) and what it means. */
+export interface SuccessResponse {
+  readonly body?: z.ZodType;
+  readonly description?: string;
 }
 
 export interface RouteDefinition {
@@ -46,11 +53,37 @@ export interface RouteDefinition {
     readonly query?: z.ZodObject;
     readonly params?: z.ZodObject;
   };
-  /** Success status and schema; errors are always problem+json. */
-  readonly response: { readonly status: number; readonly body?: z.ZodType };
+  /** Every success the route answers, by status; each body is validated before it leaves. */
+  readonly responses: Readonly<Partial<Record<200 | 201 | 202 | 204 | 503, SuccessResponse>>>;
+  /**
+   * The problems the route's own logic answers (the edge adds those of its kind: validation,
+   * authentication, re-consent, 500). Outside the local and dev stages an undeclared one is still
+   * answered; there it is our bug and answers 500, so the tests find it.
+   */
+  readonly problems: readonly ProblemCode[];
   readonly touches: Touches;
 }
 
 export function routeKey(route: Pick<RouteDefinition, 'method' | 'path'>): string {
   return `${route.method} ${route.path}`;
+}
+
+/** Problems every route of a kind may answer, whatever its own logic: what the edge itself says. */
+export function edgeProblems(route: RouteDefinition | undefined): ProblemCode[] {
+  if (!route) return ['not_found', 'method_not_allowed', 'internal_error'];
+  const codes: ProblemCode[] = ['internal_error'];
+  if (route.request?.body)
+    codes.push('invalid_request', 'malformed_json', 'unsupported_media_type', 'payload_too_large');
+  else if (route.request) codes.push('invalid_request');
+  if (route.auth === 'user') {
+    codes.push('unauthorized', 'token_expired');
+    if (!route.allowsStalePolicy) codes.push('policy_reconsent_required');
+  }
+  if (route.auth === 'hospital') codes.push('unauthorized', 'token_expired', 'insufficient_scope');
+  return codes;
+}
+
+/** Every problem a route can answer: its own and its kind's. */
+export function routeProblems(route: RouteDefinition): ProblemCode[] {
+  return [...new Set([...edgeProblems(route), ...route.problems])];
 }

@@ -6,6 +6,7 @@ import type { RateLimiter, TokenSigner } from '../auth/ports';
 import type { Clock } from '../core/clock';
 import type { HospitalApiConfig, HospitalClientConfig } from '../core/config';
 import { AppError } from '../core/errors';
+import { rateScopes } from '../store/keys';
 
 export type HospitalScope = 'patients:read' | 'events:read';
 
@@ -85,7 +86,7 @@ export async function issueHospitalToken(
   if (!credentials) throw invalidClient();
   const now = deps.clock.now().getTime();
   const failures = {
-    scope: 'hospital-token-fail',
+    scope: rateScopes.hospitalTokenFailures,
     key: `${credentials.clientId}|${input.ipPrefix}`,
     ...deps.config.failedTokenRequests,
   };
@@ -97,7 +98,12 @@ export async function issueHospitalToken(
     throw invalidClient();
   }
   const hit = await deps.limiter.hit(
-    { scope: 'hospital-token', key: client.clientId, seconds: 60, max: deps.config.tokenRequestsPerMinute },
+    {
+      scope: rateScopes.hospitalToken,
+      key: client.clientId,
+      seconds: 60,
+      max: deps.config.tokenRequestsPerMinute,
+    },
     now,
   );
   if (!hit.allowed) throw new AppError('rate_limited', { retryAfter: hit.retryAfter });

@@ -1,4 +1,4 @@
-import type { AuditLog } from '../auth/ports';
+import type { AuditLog } from '../audit/ports';
 import { hisPatientToken } from '../cards/card-service';
 import { insuranceTypes, relationships } from '../cards/codes';
 import type { CardRecord, CardStore } from '../cards/ports';
@@ -6,7 +6,6 @@ import type { Clock } from '../core/clock';
 import { AppError } from '../core/errors';
 import type { BlindIndexer } from '../crypto/blind-index';
 import { normaliseIdNumber } from '../crypto/normalise';
-import type { SealedTable } from '../store/sealed-table';
 import { toFhirCoverage, toFhirPatient, toFhirRelatedPerson } from './fhir';
 import type { HospitalCaller } from './hospital-auth';
 
@@ -124,10 +123,4 @@ export async function searchFhirPatients(deps: HospitalReadDeps, caller: Caller,
     total: entries.filter((e) => e.search.mode === 'match').length,
     entry: entries,
   };
-}
-
-/** The account holder's verified name from their sealed identity item. */
-export async function holderNameFrom(table: SealedTable, userId: string): Promise<string | undefined> {
-  const identity = await table.get<{ name: string }>({ pk: `USER#${userId}`, sk: 'IDENTITY' });
-  return identity?.sealed.name;
 }

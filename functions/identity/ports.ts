@@ -1,4 +1,5 @@
-import type { AuditLog, RateLimiter } from '../auth/ports';
+import type { AuditLog } from '../audit/ports';
+import type { RateLimiter } from '../auth/ports';
 import type { Clock } from '../core/clock';
 import type { IdentityConfig } from '../core/config';
 import type { BlindIndexer } from '../crypto/blind-index';
@@ -34,9 +35,22 @@ export interface VerifiedIdentity {
   readonly provider: string;
 }
 
+/** The verified identity as stored: the claim it holds and the opened name, number and birth date. */
+export interface StoredIdentity {
+  readonly idNumberToken: string;
+  readonly idType: IdType;
+  readonly name: string;
+  readonly idNumber: string;
+  readonly birthDate: string | undefined;
+  readonly verifiedAt: number;
+  readonly provider: string;
+}
+
 export interface IdentityStore {
   /** The account an ID number is verified on, if any. */
   verifiedOwner(idToken: string): Promise<string | undefined>;
+  /** The account's verified identity, opened (its owner's export, recovery, deletion). */
+  verifiedIdentity(userId: string): Promise<StoredIdentity | undefined>;
   isVerified(userId: string): Promise<boolean>;
   /** A provider `match` remembered for this (name, ID) pair, so the same person does not cost twice. */
   cachedMatch(pairToken: string): Promise<{ provider: string } | undefined>;

@@ -2,6 +2,7 @@ import type { Identity } from '../auth/authenticate';
 import { AppError } from '../core/errors';
 import { maskIdNumber, maskName } from '../crypto/mask';
 import { requireConsent } from '../privacy/consents';
+import { rateScopes } from '../store/keys';
 import { ageOn, type IdType, parseIdNumber } from './id-number';
 import { normalisePersonName } from './person-name';
 import { type IdentityDeps, type VerificationOutcome, VerificationUnavailableError } from './ports';
@@ -158,9 +159,9 @@ export async function countVerificationAttempt(
 ): Promise<void> {
   const { perAccountDaily, perIdNumberDaily } = limits;
   for (const window of [
-    { scope: VERIFICATION_ACCOUNT_SCOPE, key: userId, seconds: 86_400, max: perAccountDaily },
+    { scope: rateScopes.verificationAccount, key: userId, seconds: 86_400, max: perAccountDaily },
     {
-      scope: VERIFICATION_NUMBER_SCOPE,
+      scope: rateScopes.verificationNumber,
       key: userId,
       subKey: idToken,
       seconds: 86_400,
@@ -171,10 +172,6 @@ export async function countVerificationAttempt(
     if (!hit.allowed) throw new AppError('too_many_attempts', { retryAfter: hit.retryAfter });
   }
 }
-
-/** The rate-limit scopes keyed by the account: erased with it. */
-export const VERIFICATION_ACCOUNT_SCOPE = 'idv-account';
-export const VERIFICATION_NUMBER_SCOPE = 'idv-number';
 
 /**
  * Asks whether name and number belong together: a remembered match for this exact pair is free,

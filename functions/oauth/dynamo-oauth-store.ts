@@ -1,34 +1,16 @@
-import { ConditionalCheckFailedException, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import type { OAuthClient, OAuthProviderName } from '../core/config';
-import type { SealedTable } from '../store/sealed-table';
-import type { OAuthProfile } from './ports';
-
-export interface StateRecord {
-  readonly provider: OAuthProviderName;
-  readonly client: OAuthClient;
-  readonly redirectUri: string;
-  readonly nonceHash: string;
-  readonly expiresAt: number;
-}
-
-export interface BindRecord {
-  readonly provider: OAuthProviderName;
-  readonly identityToken: string;
-  readonly expiresAt: number;
-  readonly profile: OAuthProfile;
-}
-
-const keys = {
-  state: (stateHash: string) => ({ pk: `OAUTHSTATE#${stateHash}`, sk: 'STATE' }),
-  bind: (tokenHash: string) => ({ pk: `BIND#${tokenHash}`, sk: 'BIND' }),
-};
+import type { NewLink } from '../auth/ports';
+import type { OAuthProviderName } from '../core/config';
+import { keys } from '../store/keys';
+import { conditions, type SealedTable, type Write } from '../store/sealed-table';
+import type { BindRecord, LinkRecord, OAuthProfile, OAuthStore, StateRecord } from './ports';
 
 /**
- * OAuth `state` values and phone-binding tokens, stored only as hashes, used once through
- * conditional updates, and cleaned up by TTL an hour after they expire.
+ * Third-party logins: OAuth `state` values and phone-binding tokens (stored only as hashes, used
+ * once through conditional updates, gone by TTL an hour after they expire), and the links between
+ * a provider identity (`IDP#<provider>#<token>`, one account each) and an account
+ * (`USER#<id>/IDP#<provider>`, one per provider, nickname and avatar sealed).
  */
-export class DynamoOAuthStore {
+export class DynamoOAuthStore implements OAuthStore {
   readonly #table: SealedTable;
 
   constructor(table: SealedTable) {
@@ -36,15 +18,18 @@ export class DynamoOAuthStore {
   }
 
   async putState(stateHash: string, record: StateRecord): Promise<void> {
-    await this.#table.put(
-      {
-        ...keys.state(stateHash),
-        ...record,
-        consumed: false,
-        ttl: Math.ceil(record.expiresAt / 1000) + 3600,
-      },
-      {},
-      { expression: 'attribute_not_exists(pk)' },
+    await this.#table.commit(
+      await this.#table.put(
+        'state',
+        {
+          ...keys.oauthState(stateHash),
+          ...record,
+          consumed: false,
+          ttl: Math.ceil(record.expiresAt / 1000) + 3600,
+        },
+        {},
+        conditions.absent,
+      ),
     );
   }
 
@@ -53,25 +38,36 @@ export class DynamoOAuthStore {
     stateHash: string,
     expect: { provider: string; nonceHash: string; now: number },
   ): Promise<StateRecord | undefined> {
-    return this.#consume(keys.state(stateHash), expect.now, {
-      condition: '#provider = :provider AND #nonceHash = :nonceHash',
+    const used = await this.#consume(keys.oauthState(stateHash), expect.now, {
+      expression: '#provider = :provider AND #nonceHash = :nonceHash',
       names: { '#provider': 'provider', '#nonceHash': 'nonceHash' },
       values: { ':provider': expect.provider, ':nonceHash': expect.nonceHash },
-    }) as Promise<StateRecord | undefined>;
+    });
+    if (!used) return undefined;
+    const { provider, client, redirectUri, nonceHash, expiresAt } = used;
+    return { provider, client, redirectUri, nonceHash, expiresAt } as StateRecord;
   }
 
   async putBind(tokenHash: string, record: BindRecord): Promise<void> {
     const { profile, ...plain } = record;
-    await this.#table.put(
-      { ...keys.bind(tokenHash), ...plain, consumed: false, ttl: Math.ceil(record.expiresAt / 1000) + 3600 },
-      // The profile (openid, unionid, nickname, avatar) is personal information: sealed.
-      { profile: JSON.stringify(profile) },
-      { expression: 'attribute_not_exists(pk)' },
+    await this.#table.commit(
+      await this.#table.put(
+        'bind',
+        {
+          ...keys.bindToken(tokenHash),
+          ...plain,
+          consumed: false,
+          ttl: Math.ceil(record.expiresAt / 1000) + 3600,
+        },
+        // The profile (openid, unionid, nickname, avatar) is personal information: sealed.
+        { profile: JSON.stringify(profile) },
+        conditions.absent,
+      ),
     );
   }
 
   async getBind(tokenHash: string): Promise<(BindRecord & { consumed: boolean }) | undefined> {
-    const stored = await this.#table.get<{ profile: string }>(keys.bind(tokenHash));
+    const stored = await this.#table.get<{ profile: string }>(keys.bindToken(tokenHash));
     if (!stored) return undefined;
     return {
       provider: stored.item.provider as OAuthProviderName,
@@ -83,35 +79,106 @@ export class DynamoOAuthStore {
   }
 
   async consumeBind(tokenHash: string, now: number): Promise<boolean> {
-    return (await this.#consume(keys.bind(tokenHash), now)) !== undefined;
+    return (await this.#consume(keys.bindToken(tokenHash), now)) !== undefined;
   }
 
   async #consume(
     key: { pk: string; sk: string },
     now: number,
-    extra?: { condition: string; names: Record<string, string>; values: Record<string, string> },
+    extra?: { expression: string; names: Record<string, string>; values: Record<string, string> },
   ): Promise<Record<string, unknown> | undefined> {
-    try {
-      const out = await this.#table.client.send(
-        new UpdateItemCommand({
-          TableName: this.#table.tableName,
-          Key: marshall(key),
-          UpdateExpression: 'SET #consumed = :true',
-          ConditionExpression: `attribute_exists(pk) AND #consumed = :false AND #expiresAt > :now${extra ? ` AND ${extra.condition}` : ''}`,
-          ExpressionAttributeNames: { '#consumed': 'consumed', '#expiresAt': 'expiresAt', ...extra?.names },
-          ExpressionAttributeValues: marshall({
-            ':true': true,
-            ':false': false,
-            ':now': now,
-            ...extra?.values,
-          }),
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return out.Attributes ? unmarshall(out.Attributes) : undefined;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return undefined;
-      throw error;
-    }
+    const outcome = await this.#table.commit(
+      await this.#table.update(
+        'consume',
+        key,
+        { set: { consumed: true } },
+        {
+          condition: {
+            expression: `attribute_exists(pk) AND #consumed = :false AND #expiresAt > :now${extra ? ` AND ${extra.expression}` : ''}`,
+            names: { '#consumed': 'consumed', '#expiresAt': 'expiresAt', ...extra?.names },
+            values: { ':false': false, ':now': now, ...extra?.values },
+          },
+        },
+      ),
+      { returns: 'all' },
+    );
+    return outcome.ok ? (outcome.attributes ?? {}) : undefined;
+  }
+
+  /** The identity's claim and the account's entry, for a transaction (registration composes them). */
+  async linkWrites(link: NewLink): Promise<Write[]> {
+    const t = this.#table;
+    const sealed = {
+      ...(link.nickname ? { nickname: link.nickname } : {}),
+      ...(link.avatarUrl ? { avatarUrl: link.avatarUrl } : {}),
+    };
+    return [
+      await t.put(
+        'identityClaim',
+        {
+          ...keys.identityClaim(link.provider, link.identityToken),
+          userId: link.userId,
+          appId: link.appId,
+          linkedAt: link.linkedAt,
+        },
+        {},
+        conditions.absent,
+      ),
+      await t.put(
+        'accountLink',
+        {
+          ...keys.link(link.userId, link.provider),
+          userId: link.userId,
+          provider: link.provider,
+          identityToken: link.identityToken,
+          appId: link.appId,
+          linkedAt: link.linkedAt,
+        },
+        sealed,
+        conditions.absent,
+      ),
+    ];
+  }
+
+  async linkIdentity(link: NewLink): Promise<'linked' | 'identity_taken' | 'provider_taken'> {
+    const outcome = await this.#table.commit(await this.linkWrites(link));
+    if (outcome.ok) return 'linked';
+    return outcome.refused.includes('identityClaim') ? 'identity_taken' : 'provider_taken';
+  }
+
+  async findLinkedUser(provider: string, identityToken: string): Promise<string | undefined> {
+    return (await this.#table.get(keys.identityClaim(provider, identityToken)))?.item.userId as
+      | string
+      | undefined;
+  }
+
+  async listLinks(userId: string): Promise<LinkRecord[]> {
+    const stored = await this.#table.queryAll<{ nickname?: string; avatarUrl?: string }>({
+      pk: keys.accountPartition(userId),
+      skPrefix: keys.linkPrefix,
+    });
+    return stored.map(({ item, sealed }) => ({
+      userId,
+      provider: item.provider as string,
+      identityToken: item.identityToken as string,
+      appId: item.appId as string,
+      linkedAt: item.linkedAt as number,
+      nickname: sealed.nickname,
+      avatarUrl: sealed.avatarUrl,
+    }));
+  }
+
+  async unlink(userId: string, provider: string): Promise<boolean> {
+    const entry = await this.#table.get(keys.link(userId, provider));
+    if (!entry) return false;
+    const outcome = await this.#table.commit([
+      this.#table.delete('accountLink', keys.link(userId, provider)),
+      this.#table.delete(
+        'identityClaim',
+        keys.identityClaim(provider, entry.item.identityToken as string),
+        conditions.ownedBy(userId),
+      ),
+    ]);
+    return outcome.ok;
   }
 }

@@ -3,20 +3,27 @@ import { type CodeCaller, checkCode, consumeCode } from '../auth/check-code';
 import { sha256 } from '../auth/ids';
 import { isLoopback } from '../auth/ip';
 import type { LoginResult } from '../auth/login-with-code';
-import type { AuthDeps, LinkRecord, UserRecord } from '../auth/ports';
+import type { AuthDeps, UserRecord } from '../auth/ports';
 import { type ClientInfo, newAccount, newSession, tokenPair, userView } from '../auth/sessions';
 import type { OAuthClient, OAuthConfig, OAuthProviderName } from '../core/config';
 import { AppError } from '../core/errors';
 import { withoutUnsafeCharacters } from '../core/text';
 import type { BlindIndexer } from '../crypto/blind-index';
-import type { DynamoOAuthStore } from './dynamo-oauth-store';
-import { type OAuthProfile, type OAuthProvider, OAuthProviderError } from './ports';
+import { rateScopes } from '../store/keys';
+import { requireBindToken } from './bind-tokens';
+import {
+  type LinkRecord,
+  type OAuthProfile,
+  type OAuthProvider,
+  OAuthProviderError,
+  type OAuthStore,
+} from './ports';
 
 export interface OAuthDeps {
   readonly auth: AuthDeps;
   readonly config: OAuthConfig;
   readonly providers: Readonly<Record<OAuthProviderName, OAuthProvider>>;
-  readonly store: DynamoOAuthStore;
+  readonly store: OAuthStore;
   readonly indexer: BlindIndexer;
   /** The local server's origin (`npm start` only), whose pages may be redirect targets. */
   readonly localOrigin?: string | undefined;
@@ -73,7 +80,7 @@ export async function startAuthorize(
     const now = deps.auth.clock.now().getTime();
     for (const window of deps.config.authorizePerIp) {
       const hit = await deps.auth.limiter.hit(
-        { scope: `oauth-start-${window.seconds}`, key: caller.ipPrefix, ...window },
+        { scope: rateScopes.oauthStartIp, key: caller.ipPrefix, ...window },
         now,
       );
       if (!hit.allowed) throw new AppError('rate_limited', { retryAfter: hit.retryAfter });
@@ -130,12 +137,12 @@ async function loginOrBind(
 ): Promise<OAuthOutcome> {
   const now = deps.auth.clock.now().getTime();
   const token = identityToken(deps.indexer, profile);
-  const userId = await deps.auth.store.findLinkedUser(profile.provider, token);
+  const userId = await deps.store.findLinkedUser(profile.provider, token);
   if (userId) {
-    const user = await deps.auth.store.getUser(userId);
+    const user = await deps.auth.accounts.getUser(userId);
     if (!user) throw new Error('link points at a missing user');
     const { session, refreshToken } = newSession(deps.auth, userId, [profile.provider], client);
-    await deps.auth.store.putSession(session);
+    await deps.auth.sessions.putSession(session);
     await deps.auth.audit.record(
       { event: 'login.succeeded', userId, sessionId: session.familyId, detail: { amr: profile.provider } },
       now,
@@ -188,16 +195,6 @@ export async function completeApp(
   return loginOrBind(deps, profile, input.client);
 }
 
-/** A bind token that is still usable, or 401. */
-export async function requireBindToken(deps: OAuthDeps, bindToken: string | undefined) {
-  if (!bindToken) throw new AppError('bind_token_invalid');
-  const record = await deps.store.getBind(sha256(bindToken));
-  if (!record || record.consumed || record.expiresAt <= deps.auth.clock.now().getTime()) {
-    throw new AppError('bind_token_invalid');
-  }
-  return record;
-}
-
 /**
  * Binds a phone to a new provider identity with a `bind` code sent to that phone.
  * 1. the bind token must be live; the code must be right (it proves the phone is theirs);
@@ -218,10 +215,10 @@ export async function bindPhone(
     client: ClientInfo;
   },
 ): Promise<LoginResult> {
-  const bind = await requireBindToken(deps, input.bindToken);
+  const bind = await requireBindToken(deps.store, deps.auth.clock, input.bindToken);
   const checked = await checkCode(deps.auth, { ...input, purpose: 'bind' }, input.client);
   const { policy } = deps.auth.config;
-  const existing = await deps.auth.store.findUserIdByPhone(checked.phoneToken);
+  const existing = await deps.auth.accounts.findUserIdByPhone(checked.phoneToken);
   if (existing === undefined && input.acceptPolicyVersion !== policy.version) {
     throw new AppError('policy_acceptance_required', { extensions: { policyVersion: policy.version } });
   }
@@ -253,9 +250,9 @@ export async function bindPhone(
     );
     const candidate = account.user;
     sessionPair = { session: account.session, refreshToken: account.refreshToken };
-    const created = await deps.auth.store.createUser(
+    const created = await deps.auth.accounts.createUser(
       candidate,
-      account.consent,
+      account.acceptance,
       account.session,
       link(candidate.userId),
     );
@@ -270,13 +267,13 @@ export async function bindPhone(
     }
   }
   if (!user) {
-    const userId = existing ?? (await deps.auth.store.findUserIdByPhone(checked.phoneToken));
-    user = userId === undefined ? undefined : await deps.auth.store.getUser(userId);
+    const userId = existing ?? (await deps.auth.accounts.findUserIdByPhone(checked.phoneToken));
+    user = userId === undefined ? undefined : await deps.auth.accounts.getUser(userId);
     if (!user) throw new Error('phone claim points at a missing user');
-    const linked = await deps.auth.store.linkIdentity(link(user.userId));
+    const linked = await deps.store.linkIdentity(link(user.userId));
     if (
       linked !== 'linked' &&
-      (await deps.auth.store.findLinkedUser(bind.provider, bind.identityToken)) !== user.userId
+      (await deps.store.findLinkedUser(bind.provider, bind.identityToken)) !== user.userId
     ) {
       throw new AppError(
         linked === 'identity_taken' ? 'identity_linked_elsewhere' : 'provider_already_linked',
@@ -287,7 +284,7 @@ export async function bindPhone(
       now,
     );
     sessionPair = newSession(deps.auth, user.userId, amr, input.client);
-    await deps.auth.store.putSession(sessionPair.session);
+    await deps.auth.sessions.putSession(sessionPair.session);
   }
   if (!sessionPair) throw new Error('no session');
   deps.auth.metrics.count('LoginSucceeded');
@@ -298,7 +295,7 @@ export async function bindPhone(
 }
 
 export async function listIdentities(deps: OAuthDeps, who: Identity) {
-  const links = await deps.auth.store.listLinks(who.userId);
+  const links = await deps.store.listLinks(who.userId);
   return links.map((l) => ({
     provider: l.provider,
     linkedAt: new Date(l.linkedAt).toISOString(),
@@ -324,7 +321,7 @@ export async function linkFromSettings(
   },
   client: CodeCaller,
 ) {
-  const user = await deps.auth.store.getUser(who.userId);
+  const user = await deps.auth.accounts.getUser(who.userId);
   if (!user) throw new AppError('unauthorized');
   const checked = await checkCode(
     deps.auth,
@@ -345,7 +342,7 @@ export async function linkFromSettings(
     redirectUri: state.redirectUri,
   });
   const now = deps.auth.clock.now().getTime();
-  const outcome = await deps.auth.store.linkIdentity({
+  const outcome = await deps.store.linkIdentity({
     userId: user.userId,
     provider: input.provider,
     identityToken: identityToken(deps.indexer, profile),
@@ -373,7 +370,7 @@ export async function unlinkIdentity(
   who: Identity,
   providerName: OAuthProviderName,
 ): Promise<void> {
-  if (!(await deps.auth.store.unlink(who.userId, providerName))) throw new AppError('link_not_found');
+  if (!(await deps.store.unlink(who.userId, providerName))) throw new AppError('link_not_found');
   await deps.auth.audit.record(
     { event: 'identity.unlinked', userId: who.userId, detail: { provider: providerName } },
     deps.auth.clock.now().getTime(),

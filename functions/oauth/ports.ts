@@ -1,3 +1,4 @@
+import type { NewLink } from '../auth/ports';
 import type { OAuthClient, OAuthProviderName } from '../core/config';
 
 /** Who the provider says the person is. */
@@ -36,4 +37,39 @@ export interface OAuthProvider {
     code: string;
     redirectUri?: string | undefined;
   }): Promise<OAuthProfile>;
+}
+
+export interface StateRecord {
+  readonly provider: OAuthProviderName;
+  readonly client: OAuthClient;
+  readonly redirectUri: string;
+  readonly nonceHash: string;
+  readonly expiresAt: number;
+}
+
+export interface BindRecord {
+  readonly provider: OAuthProviderName;
+  readonly identityToken: string;
+  readonly expiresAt: number;
+  readonly profile: OAuthProfile;
+}
+
+/** A third-party login (WeChat, QQ, Weibo) linked to an account. */
+export type LinkRecord = NewLink;
+
+/** Port: OAuth states and bind tokens (single use), and the links between identities and accounts. */
+export interface OAuthStore {
+  putState(stateHash: string, record: StateRecord): Promise<void>;
+  consumeState(
+    stateHash: string,
+    expect: { provider: string; nonceHash: string; now: number },
+  ): Promise<StateRecord | undefined>;
+  putBind(tokenHash: string, record: BindRecord): Promise<void>;
+  getBind(tokenHash: string): Promise<(BindRecord & { consumed: boolean }) | undefined>;
+  consumeBind(tokenHash: string, now: number): Promise<boolean>;
+  /** Links a provider identity; refused when it belongs to someone or the account has that provider. */
+  linkIdentity(link: NewLink): Promise<'linked' | 'identity_taken' | 'provider_taken'>;
+  findLinkedUser(provider: string, identityToken: string): Promise<string | undefined>;
+  listLinks(userId: string): Promise<LinkRecord[]>;
+  unlink(userId: string, provider: string): Promise<boolean>;
 }

@@ -1,19 +1,17 @@
-import type { AuditLog, AuthStore } from '../auth/ports';
+import type { AuditLog } from '../audit/ports';
+import type { AccountStore } from '../auth/ports';
 import { releaseCard } from '../cards/card-service';
 import type { CardsDeps } from '../cards/ports';
 import type { Clock } from '../core/clock';
 import { logger } from '../core/logger';
 import type { BlindIndexer } from '../crypto/blind-index';
 import { identityPairToken } from '../identity/verify-identity';
+import type { AccountFacts } from '../store/keys';
 import { storageOnlyUntil } from './retention-marks';
 import type { RightsRequest, RightsRequestStore } from './rights-requests';
 
-export interface ErasedAccount {
-  readonly userId: string;
-  readonly phoneToken: string;
-  /** The remembered provider match of the verified name and ID number, if any. */
-  readonly pairToken?: string | undefined;
-}
+/** What the eraser needs to find every item of an account. */
+export type ErasedAccount = AccountFacts;
 
 /** Port: removes what is left of an account once its cards are gone. */
 export interface AccountEraser {
@@ -23,7 +21,7 @@ export interface AccountEraser {
 export interface DeletionDeps {
   readonly clock: Clock;
   readonly requests: RightsRequestStore;
-  readonly auth: Pick<AuthStore, 'getUser'>;
+  readonly accounts: Pick<AccountStore, 'getUser'>;
   readonly identity: (userId: string) => Promise<{ name: string; idNumber: string } | undefined>;
   readonly cards: CardsDeps;
   readonly indexer: BlindIndexer;
@@ -39,7 +37,7 @@ export interface DeletionDeps {
 export async function completeAccountDeletion(deps: DeletionDeps, request: RightsRequest): Promise<void> {
   const userId = request.userId;
   if (!userId) throw new Error('an account-deletion request names no account');
-  const user = await deps.auth.getUser(userId);
+  const user = await deps.accounts.getUser(userId);
   if (user) {
     for (const card of await deps.cards.store.list(userId)) {
       await releaseCard(deps.cards, card, { reason: 'account_deleted' });

@@ -1,14 +1,16 @@
+import type { AuditLog } from '../audit/ports';
 import type { Identity } from '../auth/authenticate';
-import type { AuditLog } from '../auth/ports';
 import type { Clock } from '../core/clock';
 import type { PolicyVersion, PrivacyConfig, SeparatePurpose } from '../core/config';
 import { AppError } from '../core/errors';
 
+/** What a person consents to on its own: a separate purpose, or the policy itself. */
 export type ConsentPurpose = SeparatePurpose | 'privacy_policy';
 
 export interface ConsentEntry {
   readonly userId: string;
-  readonly purpose: ConsentPurpose;
+  /** A consent purpose, a purpose the policy covers (`account`), or `guardian_minor`. */
+  readonly purpose: string;
   readonly policyVersion: string;
   readonly accepted: boolean;
   readonly at: number;
@@ -16,6 +18,8 @@ export interface ConsentEntry {
   readonly ipPrefix?: string;
   readonly userAgent?: string;
   readonly by: 'self' | 'guardian';
+  /** A guardian's consent names the card of the child it was given for. */
+  readonly cardId?: string;
 }
 
 /** Port: the append-only consent ledger and each purpose's current state. */

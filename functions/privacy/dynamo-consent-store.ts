@@ -1,20 +1,14 @@
-import { QueryCommand } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import type { SealedTable } from '../store/sealed-table';
+import type { PolicyAcceptance } from '../auth/ports';
+import { keys } from '../store/keys';
+import { conditions, type SealedTable, type Write } from '../store/sealed-table';
 import type { ConsentEntry, ConsentPurpose, ConsentStore } from './consents';
 import { accessDataMark } from './retention-marks';
 
-const keys = {
-  entry: (e: ConsentEntry) => ({
-    pk: `USER#${e.userId}`,
-    sk: `CONSENT#${e.purpose}#${new Date(e.at).toISOString()}`,
-  }),
-  state: (userId: string, purpose: string) => ({ pk: `USER#${userId}`, sk: `CONSENTSTATE#${purpose}` }),
-};
-
 /**
- * `USER#<id>/CONSENT#<purpose>#<time>` entries are only ever added (a conditional put); the
- * purpose's `CONSENTSTATE#<purpose>` item, written in the same transaction, is what features read.
+ * The only writer of consent: `USER#<id>/CONSENT#<purpose>#<time>` entries are only ever added (a
+ * conditional put), and the purpose's `CONSENTSTATE#<purpose>` item, written in the same
+ * transaction, is what features read. Registration and guardian consent compose these writes into
+ * their own transactions.
  */
 export class DynamoConsentStore implements ConsentStore {
   readonly #table: SealedTable;
@@ -23,50 +17,89 @@ export class DynamoConsentStore implements ConsentStore {
     this.#table = table;
   }
 
-  async record(entry: ConsentEntry): Promise<void> {
-    await this.#table.transactWrite([
-      await this.#table.transactPut(
-        { ...keys.entry(entry), ...entry, ...accessDataMark(entry.at) },
-        {},
-        { expression: 'attribute_not_exists(pk)' },
+  /** The append-only record of one entry (a guardian's names the card it was given for). */
+  async entryWrite(entry: ConsentEntry): Promise<Write> {
+    return this.#table.put(
+      `consent:${entry.purpose}`,
+      {
+        ...keys.consent(entry.userId, entry.purpose, entry.at, entry.cardId),
+        ...entry,
+        // Access data goes 30 days after the consent (the retention job, by this mark).
+        ...(entry.ipPrefix || entry.userAgent ? accessDataMark(entry.at) : {}),
+      },
+      {},
+      conditions.absent,
+    );
+  }
+
+  async #stateWrite(
+    userId: string,
+    purpose: string,
+    state: { accepted: boolean; policyVersion: string; at: number },
+  ) {
+    return this.#table.put(`state:${purpose}`, { ...keys.consentState(userId, purpose), ...state });
+  }
+
+  /** Registration: a record per purpose the policy covers, and the accepted policy version. */
+  async policyAcceptanceWrites(userId: string, acceptance: PolicyAcceptance): Promise<Write[]> {
+    const entries = await Promise.all(
+      acceptance.purposes.map((purpose) =>
+        this.entryWrite({
+          userId,
+          purpose,
+          policyVersion: acceptance.policyVersion,
+          accepted: true,
+          at: acceptance.at,
+          ipPrefix: acceptance.ipPrefix,
+          userAgent: acceptance.userAgent,
+          by: 'self',
+        }),
       ),
-      await this.#table.transactPut({
-        ...keys.state(entry.userId, entry.purpose),
+    );
+    return [
+      ...entries,
+      await this.#stateWrite(userId, 'privacy_policy', {
+        accepted: true,
+        policyVersion: acceptance.policyVersion,
+        at: acceptance.at,
+      }),
+    ];
+  }
+
+  async record(entry: ConsentEntry): Promise<void> {
+    const outcome = await this.#table.commit([
+      await this.entryWrite(entry),
+      await this.#stateWrite(entry.userId, entry.purpose, {
         accepted: entry.accepted,
         policyVersion: entry.policyVersion,
         at: entry.at,
       }),
     ]);
+    if (!outcome.ok) throw new Error('consent record already exists for this instant');
   }
 
   async current(userId: string, purpose: ConsentPurpose) {
-    const stored = await this.#table.get(keys.state(userId, purpose));
+    const stored = await this.#table.get(keys.consentState(userId, purpose));
     return stored
       ? { accepted: stored.item.accepted === true, policyVersion: String(stored.item.policyVersion) }
       : undefined;
   }
 
   async history(userId: string): Promise<ConsentEntry[]> {
-    const out = await this.#table.client.send(
-      new QueryCommand({
-        TableName: this.#table.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: marshall({ ':pk': `USER#${userId}`, ':prefix': 'CONSENT#' }),
-      }),
-    );
-    return (out.Items ?? []).map((raw) => {
-      const item = unmarshall(raw) as ConsentEntry & { pk: string; sk: string };
-      const {
-        pk: _pk,
-        sk: _sk,
-        purgeDay: _d,
-        purgeAt: _a,
-        ...entry
-      } = item as typeof item & {
-        purgeDay?: string;
-        purgeAt?: string;
-      };
-      return entry as ConsentEntry;
+    const stored = await this.#table.queryAll({
+      pk: keys.accountPartition(userId),
+      skPrefix: keys.consentPrefix,
     });
+    return stored.map(({ item }) => ({
+      userId: String(item.userId),
+      purpose: String(item.purpose),
+      policyVersion: String(item.policyVersion),
+      accepted: item.accepted === true,
+      at: Number(item.at),
+      ...(item.ipPrefix === undefined ? {} : { ipPrefix: String(item.ipPrefix) }),
+      ...(item.userAgent === undefined ? {} : { userAgent: String(item.userAgent) }),
+      by: item.by as ConsentEntry['by'],
+      ...(item.cardId === undefined ? {} : { cardId: String(item.cardId) }),
+    }));
   }
 }

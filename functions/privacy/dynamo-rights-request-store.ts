@@ -1,12 +1,5 @@
-import {
-  ConditionalCheckFailedException,
-  TransactionCanceledException,
-  type TransactWriteItem,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
-import { queryAll } from '../store/query-all';
-import type { SealedTable } from '../store/sealed-table';
+import { keys } from '../store/keys';
+import { conditions, type SealedTable, type Write } from '../store/sealed-table';
 import type {
   AccountClaims,
   QueuedRequest,
@@ -15,26 +8,11 @@ import type {
   RightsRequestStore,
 } from './rights-requests';
 
-/** The operators' queue: one partition, sorted by due date; requests this rare never make it hot. */
-const QUEUE_PK = 'REQUESTQUEUE';
-
-const keys = {
-  request: (requestId: string) => ({ pk: `REQUEST#${requestId}`, sk: 'REQUEST' }),
-  pointer: (userId: string, requestId: string) => ({ pk: `USER#${userId}`, sk: `REQUEST#${requestId}` }),
-  queue: (r: Pick<RightsRequest, 'dueAt' | 'requestId'>) => ({
-    pk: QUEUE_PK,
-    sk: `${new Date(r.dueAt).toISOString()}#${r.requestId}`,
-  }),
-  profile: (userId: string) => ({ pk: `USER#${userId}`, sk: 'PROFILE' }),
-  phone: (phoneToken: string) => ({ pk: `PHONE#${phoneToken}`, sk: 'USER' }),
-  idNumber: (idToken: string) => ({ pk: `IDNUM#${idToken}`, sk: 'VERIFIED' }),
-  idp: (provider: string, identityToken: string) => ({ pk: `IDP#${provider}#${identityToken}`, sk: 'USER' }),
-};
-
 /**
  * Rights requests: `REQUEST#<id>` (contact details sealed), the user's `USER#<id>/REQUEST#<id>`
- * pointer, and `REQUESTQUEUE/<due>#<id>` while open. Account closure removes the account's claims
- * in the same transaction, each only if it still names this account.
+ * pointer, and `REQUESTQUEUE/<due>#<id>` while open (one partition: requests this rare never
+ * make it hot). Account closure removes the account's claims in the same transaction, each only
+ * if it still names this account.
  */
 export class DynamoRightsRequestStore implements RightsRequestStore {
   readonly #table: SealedTable;
@@ -43,84 +21,72 @@ export class DynamoRightsRequestStore implements RightsRequestStore {
     this.#table = table;
   }
 
-  async #requestItems(request: RightsRequest): Promise<TransactWriteItem[]> {
+  async #requestWrites(request: RightsRequest): Promise<Write[]> {
     const t = this.#table;
     const { contact, ...plain } = request;
     return [
-      await t.transactPut({ ...keys.request(request.requestId), ...plain }, contact ? { ...contact } : {}, {
-        expression: 'attribute_not_exists(pk)',
-      }),
-      await t.transactPut({
-        ...keys.queue(request),
+      await t.put(
+        'request',
+        { ...keys.rightsRequest(request.requestId), ...plain },
+        contact ? { ...contact } : {},
+        conditions.absent,
+      ),
+      await t.put('queue', {
+        ...keys.requestQueue(request.dueAt, request.requestId),
         requestId: request.requestId,
         kind: request.kind,
         receivedAt: request.receivedAt,
         dueAt: request.dueAt,
       }),
+      ...(request.userId
+        ? [
+            await t.put('pointer', {
+              ...keys.requestPointer(request.userId, request.requestId),
+              requestId: request.requestId,
+              kind: request.kind,
+            }),
+          ]
+        : []),
     ];
   }
 
   async openAccountDeletion(request: RightsRequest, claims: AccountClaims) {
     const t = this.#table;
     const { userId } = claims;
-    const ifMine = {
-      ConditionExpression: 'attribute_not_exists(pk) OR #userId = :uid',
-      ExpressionAttributeNames: { '#userId': 'userId' },
-      ExpressionAttributeValues: marshall({ ':uid': userId }),
-    };
     const claimKeys = [
-      keys.phone(claims.phoneToken),
-      ...(claims.idNumberToken ? [keys.idNumber(claims.idNumberToken)] : []),
-      ...claims.identities.map((i) => keys.idp(i.provider, i.identityToken)),
+      keys.phoneClaim(claims.phoneToken),
+      ...(claims.idNumberToken ? [keys.idNumberClaim(claims.idNumberToken)] : []),
+      ...claims.identities.map((i) => keys.identityClaim(i.provider, i.identityToken)),
     ];
-    try {
-      await t.transactWrite([
+    const outcome = await t.commit([
+      await t.update(
+        'closing',
+        keys.profile(userId),
+        { set: { closingRequestId: request.requestId } },
         {
-          Update: {
-            TableName: t.tableName,
-            Key: marshall(keys.profile(userId)),
-            UpdateExpression: 'SET #closing = :requestId',
-            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#closing)',
-            ExpressionAttributeNames: { '#closing': 'closingRequestId' },
-            ExpressionAttributeValues: marshall({ ':requestId': request.requestId }),
+          condition: {
+            expression: 'attribute_exists(pk) AND attribute_not_exists(#closing)',
+            names: { '#closing': 'closingRequestId' },
           },
         },
-        ...(await this.#requestItems(request)),
-        await t.transactPut({
-          ...keys.pointer(userId, request.requestId),
-          requestId: request.requestId,
-          kind: request.kind,
-        }),
-        ...claimKeys.map((key) => ({ Delete: { TableName: t.tableName, Key: marshall(key), ...ifMine } })),
-      ]);
-      return 'opened' as const;
-    } catch (error) {
-      if (
-        error instanceof TransactionCanceledException &&
-        error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
-      )
-        return 'already_closing' as const;
-      throw error;
-    }
+      ),
+      ...(await this.#requestWrites({ ...request, userId })),
+      ...claimKeys.map((key, i) => t.delete(`claim${i}`, key, conditions.absentOrOwnedBy(userId))),
+    ]);
+    if (outcome.ok) return 'opened' as const;
+    if (outcome.refused.includes('closing')) return 'already_closing' as const;
+    throw new Error(`account closure refused: ${outcome.refused.join(', ')}`);
   }
 
   async submit(request: RightsRequest): Promise<void> {
-    await this.#table.transactWrite([
-      ...(await this.#requestItems(request)),
-      ...(request.userId
-        ? [
-            await this.#table.transactPut({
-              ...keys.pointer(request.userId, request.requestId),
-              requestId: request.requestId,
-              kind: request.kind,
-            }),
-          ]
-        : []),
-    ]);
+    const outcome = await this.#table.commit(await this.#requestWrites(request));
+    if (!outcome.ok) throw new Error('request id collision');
   }
 
   async get(requestId: string): Promise<RightsRequest | undefined> {
-    const stored = await this.#table.get<RequestContact & Record<string, string>>(keys.request(requestId));
+    const stored = await this.#table.get<RequestContact & Record<string, string>>(
+      keys.rightsRequest(requestId),
+    );
     if (!stored) return undefined;
     const { pk: _pk, sk: _sk, ttl: _ttl, storageOnly: _so, ...plain } = stored.item;
     const hasContact = Object.keys(stored.sealed).length > 0;
@@ -128,73 +94,56 @@ export class DynamoRightsRequestStore implements RightsRequestStore {
   }
 
   async listForUser(userId: string): Promise<RightsRequest[]> {
-    const pointers = await queryAll(this.#table.client, {
-      TableName: this.#table.tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: marshall({ ':pk': `USER#${userId}`, ':prefix': 'REQUEST#' }),
+    const pointers = await this.#table.queryAll({
+      pk: keys.accountPartition(userId),
+      skPrefix: keys.requestPointerPrefix,
     });
-    const found = await Promise.all(pointers.map((p) => this.get(String(p.requestId))));
+    const found = await Promise.all(pointers.map((p) => this.get(String(p.item.requestId))));
     return found.filter((r): r is RightsRequest => r !== undefined);
   }
 
   async listOpen(): Promise<QueuedRequest[]> {
-    const queued = await queryAll(this.#table.client, {
-      TableName: this.#table.tableName,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: marshall({ ':pk': QUEUE_PK }),
-    });
-    return queued.map((q) => ({
-      requestId: String(q.requestId),
-      kind: q.kind as QueuedRequest['kind'],
-      receivedAt: Number(q.receivedAt),
-      dueAt: Number(q.dueAt),
+    const queued = await this.#table.queryAll({ pk: keys.requestQueuePartition });
+    return queued.map(({ item }) => ({
+      requestId: String(item.requestId),
+      kind: item.kind as QueuedRequest['kind'],
+      receivedAt: Number(item.receivedAt),
+      dueAt: Number(item.dueAt),
     }));
   }
 
   async recordFailure(requestId: string, reason: string): Promise<void> {
-    try {
-      await this.#table.client.send(
-        new UpdateItemCommand({
-          TableName: this.#table.tableName,
-          Key: marshall(keys.request(requestId)),
-          UpdateExpression: 'ADD #attempts :one SET #lastError = :reason',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: { '#attempts': 'attempts', '#lastError': 'lastError' },
-          ExpressionAttributeValues: marshall({ ':one': 1, ':reason': reason }),
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+    await this.#table.commit(
+      await this.#table.update(
+        'failure',
+        keys.rightsRequest(requestId),
+        { add: { attempts: 1 }, set: { lastError: reason } },
+        { condition: conditions.present },
+      ),
+    );
   }
 
   async complete(requestId: string, now: number, keepUntil: number): Promise<void> {
     const request = await this.get(requestId);
     if (!request || request.status === 'completed') return;
     const t = this.#table;
-    await t.transactWrite([
-      {
-        Update: {
-          TableName: t.tableName,
-          Key: marshall(keys.request(requestId)),
-          // Kept because the law asks for proof the request was carried out, and nothing else.
-          UpdateExpression: 'SET #status = :done, #completedAt = :now, #storageOnly = :true, #ttl = :ttl',
-          ConditionExpression: '#status <> :done',
-          ExpressionAttributeNames: {
-            '#status': 'status',
-            '#completedAt': 'completedAt',
-            '#storageOnly': 'storageOnly',
-            '#ttl': 'ttl',
-          },
-          ExpressionAttributeValues: marshall({
-            ':done': 'completed',
-            ':now': now,
-            ':true': true,
-            ':ttl': Math.ceil(keepUntil / 1000),
-          }),
+    await t.commit([
+      // Kept because the law asks for proof the request was carried out, and nothing else.
+      await t.update(
+        'request',
+        keys.rightsRequest(requestId),
+        {
+          set: { status: 'completed', completedAt: now, storageOnly: true, ttl: Math.ceil(keepUntil / 1000) },
         },
-      },
-      { Delete: { TableName: t.tableName, Key: marshall(keys.queue(request)) } },
+        {
+          condition: {
+            expression: '#status <> :done',
+            names: { '#status': 'status' },
+            values: { ':done': 'completed' },
+          },
+        },
+      ),
+      t.delete('queue', keys.requestQueue(request.dueAt, requestId)),
     ]);
   }
 }

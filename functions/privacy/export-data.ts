@@ -1,42 +1,27 @@
-import { marshall } from '@aws-sdk/util-dynamodb';
+import type { AuditLog, AuditReader } from '../audit/ports';
 import type { Identity } from '../auth/authenticate';
-import type { AuditLog, AuthStore } from '../auth/ports';
+import type { AccountStore, SessionStore } from '../auth/ports';
 import { cardDetail } from '../cards/card-service';
 import type { CardStore } from '../cards/ports';
 import type { Clock } from '../core/clock';
-import { queryAll } from '../store/query-all';
-import type { SealedTable } from '../store/sealed-table';
+import type { IdentityStore } from '../identity/ports';
+import type { OAuthStore } from '../oauth/ports';
 import { type ConsentStore, consentView } from './consents';
 import { type RightsRequestStore, requestView } from './rights-requests';
 
 export interface ExportDeps {
   readonly clock: Clock;
-  readonly table: SealedTable;
-  readonly auth: Pick<AuthStore, 'getUser' | 'listLinks' | 'listSessions'>;
+  readonly accounts: Pick<AccountStore, 'getUser'>;
+  readonly identities: Pick<IdentityStore, 'verifiedIdentity'>;
+  readonly links: Pick<OAuthStore, 'listLinks'>;
+  readonly sessions: Pick<SessionStore, 'listSessions'>;
   readonly cards: Pick<CardStore, 'list'>;
   readonly consents: Pick<ConsentStore, 'history'>;
   readonly requests: Pick<RightsRequestStore, 'listForUser'>;
-  readonly audit: AuditLog;
+  readonly audit: AuditLog & AuditReader;
 }
 
 const iso = (ms: unknown) => (typeof ms === 'number' ? new Date(ms).toISOString() : null);
-
-/** Audit entries about the person, newest first (the sparse `auditByUser` index). */
-async function auditAbout(table: SealedTable, userId: string) {
-  const items = await queryAll(table.client, {
-    TableName: table.tableName,
-    IndexName: 'auditByUser',
-    KeyConditionExpression: 'auditUser = :u',
-    ExpressionAttributeValues: marshall({ ':u': `USER#${userId}` }),
-    ScanIndexForward: false,
-  });
-  return items.map(({ event, at, detail, sessionId }) => ({
-    event,
-    at,
-    ...(sessionId ? { sessionId } : {}),
-    ...(detail ? { detail } : {}),
-  }));
-}
 
 /**
  * PIPL art. 45 (access and copy): one document with everything held about the person, unmasked
@@ -45,17 +30,14 @@ async function auditAbout(table: SealedTable, userId: string) {
  */
 export async function exportMyData(deps: ExportDeps, who: Identity) {
   const [user, identity, cards, links, sessions, consents, requests, audit] = await Promise.all([
-    deps.auth.getUser(who.userId),
-    deps.table.get<{ name: string; idNumber: string; birthDate: string }>({
-      pk: `USER#${who.userId}`,
-      sk: 'IDENTITY',
-    }),
+    deps.accounts.getUser(who.userId),
+    deps.identities.verifiedIdentity(who.userId),
     deps.cards.list(who.userId),
-    deps.auth.listLinks(who.userId),
-    deps.auth.listSessions(who.userId),
+    deps.links.listLinks(who.userId),
+    deps.sessions.listSessions(who.userId),
     deps.consents.history(who.userId),
     deps.requests.listForUser(who.userId),
-    auditAbout(deps.table, who.userId),
+    deps.audit.about(who.userId),
   ]);
   const now = deps.clock.now();
   await deps.audit.record(
@@ -74,12 +56,12 @@ export async function exportMyData(deps: ExportDeps, who: Identity) {
       : null,
     identity: identity
       ? {
-          name: identity.sealed.name,
-          idType: identity.item.idType,
-          idNumber: identity.sealed.idNumber,
-          birthDate: identity.sealed.birthDate ?? null,
-          verifiedAt: iso(identity.item.verifiedAt),
-          provider: identity.item.provider,
+          name: identity.name,
+          idType: identity.idType,
+          idNumber: identity.idNumber,
+          birthDate: identity.birthDate ?? null,
+          verifiedAt: iso(identity.verifiedAt),
+          provider: identity.provider,
         }
       : null,
     cards: cards.map(cardDetail),

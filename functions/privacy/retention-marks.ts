@@ -1,3 +1,5 @@
+import { kinds } from '../store/keys';
+
 /**
  * Retention periods fixed by law rather than by stage, and the attributes that put an item on
  * the retention job's list (the sparse `purgeByDay` index).
@@ -6,8 +8,6 @@ const DAY_MS = 24 * 3600 * 1000;
 
 /** Browsing and access records (IP prefix, user agent, when used) are kept at most 30 days. */
 export const ACCESS_RECORD_DAYS = 30;
-/** After deletion, consent proof is kept storage-only for the three-year limitation period (Civil Code art. 188). */
-export const STORAGE_ONLY_DAYS = 3 * 365;
 
 /** `purgeDay`/`purgeAt`: the retention job acts on the item at that moment. */
 function purgeMark(at: number): { purgeDay: string; purgeAt: string } {
@@ -20,6 +20,7 @@ export function accessDataMark(at: number) {
   return purgeMark(at + ACCESS_RECORD_DAYS * DAY_MS);
 }
 
+/** Until when a record kept after deletion (consent proof, a completed request) stays, storage-only. */
 export function storageOnlyUntil(now: number): number {
-  return now + STORAGE_ONLY_DAYS * DAY_MS;
+  return now + kinds.consent.onAccountDeletion.keepDays * DAY_MS;
 }

@@ -1,27 +1,33 @@
-import {
-  ConditionalCheckFailedException,
-  type DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Clock } from '../core/clock';
 import { logger } from '../core/logger';
 import type { MetricsSink } from '../core/metrics';
-import { queryAll } from '../store/query-all';
 import type { RightsRequestStore } from './rights-requests';
 
 const DAY_MS = 24 * 3600 * 1000;
-/** Where the last run got to, so a job that did not run for a while still catches up. */
-const WATERMARK = { pk: 'JOB#retention', sk: 'WATERMARK' };
 /** The first run (or a lost watermark) looks back this far. */
 const FIRST_LOOKBACK_DAYS = 40;
 
+/** An item whose access data falls due for removal, as the sparse `purgeByDay` index lists it. */
+export interface DueItem {
+  readonly key: { readonly pk: string; readonly sk: string };
+  /** The mark it was found by: the removal applies only if it still carries it. */
+  readonly purgeAt: string;
+}
+
+/** Port: what the retention job reads and changes. */
+export interface RetentionStore {
+  /** The last day a run finished, if any. */
+  watermark(): Promise<string | undefined>;
+  setWatermark(day: string, at: number): Promise<void>;
+  /** Items marked for `day` whose moment has come by `now`. */
+  dueOn(day: string, now: number): Promise<DueItem[]>;
+  /** Removes the access data and the mark, if the item still carries `purgeAt`; false otherwise. */
+  stripAccessData(item: DueItem): Promise<boolean>;
+}
+
 export interface RetentionDeps {
   readonly clock: Clock;
-  readonly client: DynamoDBClient;
-  readonly tableName: string;
+  readonly store: RetentionStore;
   readonly requests: Pick<RightsRequestStore, 'listOpen'>;
   readonly metrics: MetricsSink;
 }
@@ -30,45 +36,23 @@ const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /**
  * What TTL cannot express: access data (IP prefix, user agent) inside consent records that stay,
- * removed 30 days after the consent. Items are found through the sparse `purgeByDay` index, day by
- * day since the last run; each update is conditional on the item still carrying the mark it was
- * found by. (Whole items with a lifetime, such as sessions, simply carry a TTL.)
+ * removed 30 days after the consent.
+ * 1. start from the day the last run finished (or 40 days back);
+ * 2. day by day to today, take the items whose moment has come and strip each, if it still
+ *    carries the mark it was found by;
+ * 3. move the watermark to today, so a missed run catches up.
+ * (Whole items with a lifetime, such as sessions, simply carry a TTL.)
  */
 export async function purgeExpiredRecords(deps: RetentionDeps): Promise<{ stripped: number }> {
   const now = deps.clock.now().getTime();
-  const { client, tableName } = deps;
-  const mark = await client.send(
-    new GetItemCommand({ TableName: tableName, Key: marshall(WATERMARK), ConsistentRead: true }),
-  );
-  const from = mark.Item ? String(unmarshall(mark.Item).day) : day(now - FIRST_LOOKBACK_DAYS * DAY_MS);
+  const from = (await deps.store.watermark()) ?? day(now - FIRST_LOOKBACK_DAYS * DAY_MS);
   let stripped = 0;
   for (let d = Date.parse(`${from}T00:00:00Z`); day(d) <= day(now); d += DAY_MS) {
-    const due = await queryAll(client, {
-      TableName: tableName,
-      IndexName: 'purgeByDay',
-      KeyConditionExpression: 'purgeDay = :day AND purgeAt <= :now',
-      ExpressionAttributeValues: marshall({ ':day': day(d), ':now': new Date(now).toISOString() }),
-    });
-    for (const item of due) {
-      try {
-        await client.send(
-          new UpdateItemCommand({
-            TableName: tableName,
-            Key: marshall({ pk: item.pk, sk: item.sk }),
-            UpdateExpression: 'REMOVE ipPrefix, userAgent, purgeDay, purgeAt',
-            ConditionExpression: 'purgeAt = :at',
-            ExpressionAttributeValues: marshall({ ':at': item.purgeAt }),
-          }),
-        );
-        stripped++;
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
+    for (const item of await deps.store.dueOn(day(d), now)) {
+      if (await deps.store.stripAccessData(item)) stripped++;
     }
   }
-  await client.send(
-    new PutItemCommand({ TableName: tableName, Item: marshall({ ...WATERMARK, day: day(now), at: now }) }),
-  );
+  await deps.store.setWatermark(day(now), now);
   deps.metrics.count('RetentionStripped', stripped);
   return { stripped };
 }

@@ -1,10 +1,13 @@
+import type { AuditLog } from '../audit/ports';
 import type { Identity } from '../auth/authenticate';
 import { type CodeCaller, checkCode, consumeCode } from '../auth/check-code';
-import type { AuditLog, AuthDeps, RateLimiter } from '../auth/ports';
+import type { AuthDeps, RateLimiter } from '../auth/ports';
 import type { Clock } from '../core/clock';
 import type { PrivacyConfig, RateWindow } from '../core/config';
 import { AppError } from '../core/errors';
 import { logger } from '../core/logger';
+import type { OAuthStore } from '../oauth/ports';
+import { rateScopes } from '../store/keys';
 import { calendarCovers, dueAfterWorkingDays } from './working-days';
 
 /**
@@ -76,6 +79,8 @@ export interface RightsRequestDeps {
   /** Codes (step-up and contact verification), sessions, links. */
   readonly auth: AuthDeps;
   readonly identityClaim: (userId: string) => Promise<string | undefined>;
+  /** The account's third-party logins, whose claims closure removes. */
+  readonly links: Pick<OAuthStore, 'listLinks'>;
   readonly newId: () => string;
 }
 
@@ -90,10 +95,11 @@ export function requestView(request: RightsRequest) {
   };
 }
 
-/** The rate-limit scope of one window of a request limit (the eraser deletes the account's ones). */
-export function requestLimitScope(by: 'number' | 'ip' | 'account', window: RateWindow): string {
-  return `privacy-request-${by}-${window.seconds}`;
-}
+const REQUEST_SCOPES = {
+  number: rateScopes.privacyRequestNumber,
+  ip: rateScopes.privacyRequestIp,
+  account: rateScopes.privacyRequestAccount,
+} as const;
 
 /** Counts a request in each window of a limit (conditional counters); 429 when one is full. */
 async function countRequest(
@@ -104,7 +110,7 @@ async function countRequest(
   now: number,
 ): Promise<void> {
   for (const w of windows) {
-    const hit = await deps.limiter.hit({ scope: requestLimitScope(by, w), key, ...w }, now);
+    const hit = await deps.limiter.hit({ scope: REQUEST_SCOPES[by], key, ...w }, now);
     if (!hit.allowed) throw new AppError('rate_limited', { retryAfter: hit.retryAfter });
   }
 }
@@ -134,14 +140,14 @@ export async function requestAccountDeletion(
   client: CodeCaller,
 ) {
   const { auth } = deps;
-  const user = await auth.store.getUser(who.userId);
+  const user = await auth.accounts.getUser(who.userId);
   if (!user) throw new AppError('unauthorized');
   const checked = await checkCode(auth, { ...input, purpose: 'step_up' }, client);
   if (checked.phoneToken !== user.phoneToken) throw new AppError('step_up_required');
   await consumeCode(auth, checked);
 
   const [links, idNumberToken] = await Promise.all([
-    auth.store.listLinks(user.userId),
+    deps.links.listLinks(user.userId),
     deps.identityClaim(user.userId),
   ]);
   const now = deps.clock.now().getTime();
@@ -162,11 +168,11 @@ export async function requestAccountDeletion(
   });
   if (outcome === 'already_closing') throw new AppError('deletion_in_progress');
 
-  const sessions = await auth.store.listSessions(user.userId);
+  const sessions = await auth.sessions.listSessions(user.userId);
   await Promise.all(
     sessions
       .filter((s) => s.revokedAt === undefined)
-      .map((s) => auth.store.revokeSession(user.userId, s.familyId, now)),
+      .map((s) => auth.sessions.revokeSession(user.userId, s.familyId, now)),
   );
   await deps.audit.record(
     {
@@ -242,7 +248,7 @@ export async function submitMyRequest(
   who: Identity,
   input: { kind: 'objection' | 'other'; details: string },
 ) {
-  const user = await deps.auth.store.getUser(who.userId);
+  const user = await deps.auth.accounts.getUser(who.userId);
   if (!user) throw new AppError('unauthorized');
   const now = deps.clock.now().getTime();
   await countRequest(deps, 'account', who.userId, deps.config.requestLimits.perAccount, now);

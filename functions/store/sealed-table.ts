@@ -1,26 +1,34 @@
 import {
   type AttributeValue,
+  BatchGetItemCommand,
+  BatchWriteItemCommand,
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactionCanceledException,
   type TransactWriteItem,
   TransactWriteItemsCommand,
+  UpdateItemCommand,
+  type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, type NativeAttributeValue, unmarshall } from '@aws-sdk/util-dynamodb';
 import { isSensitiveKey } from '../core/redact';
 import type { SealedFields, Sealer } from '../crypto/sealer';
+import type { ItemKey } from './item-key';
+import { keys } from './keys';
 import { SEALED_ATTRIBUTE } from './table-definition';
+
+export type { ItemKey } from './item-key';
 
 /**
  * The table's identity inside sealed blobs. Logical rather than the physical name: a point-in-time
  * restore or a backup copy lands in a table with another name, and its items must still open.
  */
 export const SEALING_TABLE_ID = 'patient-onboarding/main';
-
-export interface ItemKey {
-  readonly pk: string;
-  readonly sk: string;
-}
 
 /** Plain (non-sensitive) attributes of an item: ids, blind-index tokens, codes, times. */
 export type PlainAttributes = ItemKey & Readonly<Record<string, NativeAttributeValue>>;
@@ -37,18 +45,87 @@ export interface Condition {
   readonly values?: Record<string, NativeAttributeValue>;
 }
 
+/** The usual conditions, so adapters do not spell them again. */
+export const conditions = {
+  absent: { expression: 'attribute_not_exists(pk)' } as Condition,
+  present: { expression: 'attribute_exists(pk)' } as Condition,
+  /** The item names this account (a claim), or is absent. */
+  absentOrOwnedBy: (userId: string): Condition => ({
+    expression: 'attribute_not_exists(pk) OR #owner = :owner',
+    names: { '#owner': 'userId' },
+    values: { ':owner': userId },
+  }),
+  ownedBy: (userId: string): Condition => ({
+    expression: '#owner = :owner',
+    names: { '#owner': 'userId' },
+    values: { ':owner': userId },
+  }),
+};
+
 /**
- * Repository helper for the single table: seals an item's sensitive fields into one binary
- * attribute before it is written, and opens them after it is read. Plain attributes whose names
- * mean sensitive data (phone, name, idNumber, ...) are refused, so plaintext cannot slip in beside
- * the sealed blob by accident.
+ * One write, alone or in a transaction, with a name: a refused condition is reported by the
+ * names of the writes it refused, so adapters never decode cancellation reasons by position.
+ */
+export interface Write {
+  readonly name: string;
+  readonly op: TransactWriteItem;
+}
+
+export type CommitOutcome =
+  | { readonly ok: true; readonly attributes?: Record<string, NativeAttributeValue> }
+  | { readonly ok: false; readonly refused: readonly string[] };
+
+export interface UpdateSpec {
+  /** `SET name = value` for each entry. */
+  readonly set?: Readonly<Record<string, NativeAttributeValue>>;
+  /** `ADD name value`: numbers added atomically (counters). */
+  readonly add?: Readonly<Record<string, number>>;
+  readonly remove?: readonly string[];
+}
+
+export interface QuerySpec {
+  readonly pk: string;
+  readonly skPrefix?: string;
+  /** Sort keys up to and including this one. */
+  readonly skAtMost?: string;
+  /** A sparse index by name; `pk` is then that index's partition-key value. */
+  readonly index?: { readonly name: string; readonly pk: string; readonly sk?: string };
+  readonly consistent?: boolean;
+  readonly newestFirst?: boolean;
+  readonly limit?: number;
+  /** Continue after this item (its primary key; with an index, its index key too). */
+  readonly after?: Readonly<Record<string, NativeAttributeValue>>;
+  /** Only items whose numeric attribute is above the value (e.g. not yet expired). */
+  readonly above?: { readonly attribute: string; readonly value: number };
+  /** Keys only: no item is opened (the eraser). */
+  readonly keysOnly?: boolean;
+}
+
+export interface QueryPage<F extends SealedFields> {
+  readonly items: StoredItem<F>[];
+  /** Where the next page starts, when there may be one. */
+  readonly next?: Record<string, NativeAttributeValue>;
+}
+
+/** Conflicting transactions (another request on the same item) are tried again this often. */
+const CONFLICT_ATTEMPTS = 6;
+const BATCH_WRITE = 25;
+const BATCH_GET = 100;
+
+/**
+ * The one way to the single table: seals an item's sensitive fields into one binary attribute
+ * before it is written and opens them after it is read, builds named writes and commits them
+ * alone or as one transaction. Plain attributes whose names mean sensitive data (phone, name,
+ * idNumber, ...) are refused, so plaintext cannot slip in beside the sealed blob by accident. The
+ * client stays inside: adapters say what to read and write, never how DynamoDB is called.
  */
 export class SealedTable {
   readonly #client: DynamoDBClient;
   readonly #tableName: string;
-  readonly #sealer: Sealer;
+  readonly #sealer: Sealer | undefined;
 
-  constructor(deps: { client: DynamoDBClient; tableName: string; sealer: Sealer }) {
+  /** Without a sealer the table serves items that hold nothing sealed (the authorizer, health). */
+  constructor(deps: { client: DynamoDBClient; tableName: string; sealer?: Sealer }) {
     this.#client = deps.client;
     this.#tableName = deps.tableName;
     this.#sealer = deps.sealer;
@@ -58,9 +135,10 @@ export class SealedTable {
     return this.#tableName;
   }
 
-  /** The raw client, for conditional updates of items that hold nothing sealed. */
-  get client(): DynamoDBClient {
-    return this.#client;
+  #requireSealer(): Sealer {
+    if (!this.#sealer)
+      throw new Error('this table was built without a sealer; sealed items are out of reach');
+    return this.#sealer;
   }
 
   /** Builds the marshalled item, sealing `sealed` when it holds anything. */
@@ -72,7 +150,7 @@ export class SealedTable {
     }
     const attributes: Record<string, NativeAttributeValue> = { ...item };
     if (Object.keys(sealed).length > 0) {
-      attributes[SEALED_ATTRIBUTE] = await this.#sealer.seal(this.#binding(item), sealed);
+      attributes[SEALED_ATTRIBUTE] = await this.#requireSealer().seal(this.#binding(item), sealed);
     }
     return marshall(attributes, { removeUndefinedValues: true });
   }
@@ -85,19 +163,11 @@ export class SealedTable {
       sealed?: Uint8Array;
     };
     const item = plain as PlainAttributes;
-    const sealed = blob === undefined ? {} : await this.#sealer.open(this.#binding(item), blob);
+    const sealed = blob === undefined ? {} : await this.#requireSealer().open(this.#binding(item), blob);
     return { item, sealed: sealed as F };
   }
 
-  async put(item: PlainAttributes, sealed: SealedFields = {}, condition?: Condition): Promise<void> {
-    await this.#client.send(
-      new PutItemCommand({
-        TableName: this.#tableName,
-        Item: await this.toStorage(item, sealed),
-        ...conditionParams(condition),
-      }),
-    );
-  }
+  // Reads
 
   async get<F extends SealedFields = SealedFields>(
     key: ItemKey,
@@ -113,68 +183,302 @@ export class SealedTable {
     return out.Item ? this.fromStorage<F>(out.Item) : undefined;
   }
 
-  /** A `Put` for `TransactWriteItems`, sealed the same way as `put`. */
-  async transactPut(
+  /** Several items in one round trip (BatchGetItem), in the order asked; absent ones undefined. */
+  async getMany<F extends SealedFields = SealedFields>(
+    itemKeys: readonly ItemKey[],
+    options: { consistent?: boolean } = {},
+  ): Promise<Array<StoredItem<F> | undefined>> {
+    const found = new Map<string, Record<string, AttributeValue>>();
+    const id = (k: { pk: unknown; sk: unknown }) => `${String(k.pk)}\u0000${String(k.sk)}`;
+    const unique = [...new Map(itemKeys.map((k) => [id(k), k])).values()];
+    for (let i = 0; i < unique.length; i += BATCH_GET) {
+      let pending: Record<string, AttributeValue>[] = unique
+        .slice(i, i + BATCH_GET)
+        .map((k) => marshall({ pk: k.pk, sk: k.sk }));
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > 0) await backoff(attempt);
+        const out = await this.#client.send(
+          new BatchGetItemCommand({
+            RequestItems: {
+              [this.#tableName]: { Keys: pending, ConsistentRead: options.consistent ?? true },
+            },
+          }),
+        );
+        for (const raw of out.Responses?.[this.#tableName] ?? [])
+          found.set(id(unmarshall(raw) as ItemKey), raw);
+        pending = out.UnprocessedKeys?.[this.#tableName]?.Keys ?? [];
+      }
+    }
+    return Promise.all(
+      itemKeys.map(async (k) => {
+        const raw = found.get(id(k));
+        return raw ? this.fromStorage<F>(raw) : undefined;
+      }),
+    );
+  }
+
+  /** One page of a query. */
+  async query<F extends SealedFields = SealedFields>(spec: QuerySpec): Promise<QueryPage<F>> {
+    const out = await this.#client.send(new QueryCommand(this.#queryInput(spec)));
+    const items = spec.keysOnly
+      ? (out.Items ?? []).map((raw) => ({ item: unmarshall(raw) as PlainAttributes, sealed: {} as F }))
+      : await Promise.all((out.Items ?? []).map((raw) => this.fromStorage<F>(raw)));
+    return { items, ...(out.LastEvaluatedKey ? { next: unmarshall(out.LastEvaluatedKey) } : {}) };
+  }
+
+  /** Every item a query matches, across pages. */
+  async queryAll<F extends SealedFields = SealedFields>(
+    spec: Omit<QuerySpec, 'limit'>,
+  ): Promise<StoredItem<F>[]> {
+    const items: StoredItem<F>[] = [];
+    let after = spec.after;
+    do {
+      const page: QueryPage<F> = await this.query<F>({ ...spec, ...(after ? { after } : {}) });
+      items.push(...page.items);
+      after = page.next;
+    } while (after);
+    return items;
+  }
+
+  #queryInput(spec: QuerySpec): QueryCommandInput {
+    const names: Record<string, string> = {};
+    const values: Record<string, NativeAttributeValue> = {};
+    const pkName = spec.index?.pk ?? 'pk';
+    const skName = spec.index ? spec.index.sk : 'sk';
+    names['#p'] = pkName;
+    values[':p'] = spec.pk;
+    let keyCondition = '#p = :p';
+    if (spec.skPrefix !== undefined && skName) {
+      names['#s'] = skName;
+      values[':s'] = spec.skPrefix;
+      keyCondition += ' AND begins_with(#s, :s)';
+    } else if (spec.skAtMost !== undefined && skName) {
+      names['#s'] = skName;
+      values[':s'] = spec.skAtMost;
+      keyCondition += ' AND #s <= :s';
+    }
+    if (spec.above) {
+      names['#f'] = spec.above.attribute;
+      values[':f'] = spec.above.value;
+    }
+    return {
+      TableName: this.#tableName,
+      ...(spec.index ? { IndexName: spec.index.name } : {}),
+      KeyConditionExpression: keyCondition,
+      ...(spec.above ? { FilterExpression: '#f > :f' } : {}),
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: marshall(values),
+      ...(spec.index ? {} : { ConsistentRead: spec.consistent ?? true }),
+      ...(spec.newestFirst ? { ScanIndexForward: false } : {}),
+      ...(spec.limit ? { Limit: spec.limit } : {}),
+      ...(spec.after ? { ExclusiveStartKey: marshall(spec.after) } : {}),
+      ...(spec.keysOnly ? { ProjectionExpression: 'pk, sk' } : {}),
+    };
+  }
+
+  // Writes
+
+  /** A put, sealed; `condition` as DynamoDB takes it. */
+  async put(
+    name: string,
     item: PlainAttributes,
     sealed: SealedFields = {},
     condition?: Condition,
-  ): Promise<TransactWriteItem> {
+  ): Promise<Write> {
     return {
-      Put: {
-        TableName: this.#tableName,
-        Item: await this.toStorage(item, sealed),
-        ...conditionParams(condition),
+      name,
+      op: {
+        Put: {
+          TableName: this.#tableName,
+          Item: await this.toStorage(item, sealed),
+          ...conditionParams(condition),
+        },
       },
     };
   }
 
   /**
-   * An `Update` for `TransactWriteItems` that sets plain attributes and replaces the item's sealed
-   * blob (`sealed` must hold every sensitive field of the item: the blob is rewritten whole). The
-   * blob is bound to the item's key only, so the rest of the item is left as it is.
+   * An update. With `sealed`, the item's sealed blob is rewritten whole (it must hold every
+   * sensitive field of the item); the blob is bound to the key only, so the rest stays as it is.
    */
-  async transactUpdate(
+  async update(
+    name: string,
     key: ItemKey,
-    set: Readonly<Record<string, NativeAttributeValue>>,
-    sealed: SealedFields | undefined,
-    condition?: Condition,
-  ): Promise<TransactWriteItem> {
-    for (const name of Object.keys(set)) {
-      if (name === SEALED_ATTRIBUTE || isSensitiveKey(name) || name === 'pk' || name === 'sk') {
-        throw new Error(`attribute "${name}" cannot be set in plain`);
-      }
-    }
-    const values: Record<string, NativeAttributeValue> = {};
+    spec: UpdateSpec,
+    options: { sealed?: SealedFields; condition?: Condition } = {},
+  ): Promise<Write> {
     const names: Record<string, string> = {};
-    const assignments = Object.entries(set).map(([name, value], i) => {
-      names[`#u${i}`] = name;
-      values[`:u${i}`] = value;
-      return `#u${i} = :u${i}`;
+    const values: Record<string, NativeAttributeValue> = {};
+    const placeholder = (attribute: string, i: string) => {
+      if (
+        attribute === SEALED_ATTRIBUTE ||
+        isSensitiveKey(attribute) ||
+        attribute === 'pk' ||
+        attribute === 'sk'
+      ) {
+        throw new Error(`attribute "${attribute}" cannot be written in plain`);
+      }
+      names[`#${i}`] = attribute;
+      return `#${i}`;
+    };
+    const set = Object.entries(spec.set ?? {}).map(([attribute, value], i) => {
+      values[`:s${i}`] = value;
+      return `${placeholder(attribute, `s${i}`)} = :s${i}`;
     });
-    if (sealed !== undefined) {
+    if (options.sealed !== undefined) {
       names['#sealedBlob'] = SEALED_ATTRIBUTE;
-      values[':sealedBlob'] = await this.#sealer.seal(this.#binding(key), sealed);
-      assignments.push('#sealedBlob = :sealedBlob');
+      values[':sealedBlob'] = await this.#requireSealer().seal(this.#binding(key), options.sealed);
+      set.push('#sealedBlob = :sealedBlob');
     }
+    const add = Object.entries(spec.add ?? {}).map(([attribute, value], i) => {
+      values[`:a${i}`] = value;
+      return `${placeholder(attribute, `a${i}`)} :a${i}`;
+    });
+    const remove = (spec.remove ?? []).map((attribute, i) => placeholder(attribute, `r${i}`));
+    const expression = [
+      set.length > 0 ? `SET ${set.join(', ')}` : '',
+      add.length > 0 ? `ADD ${add.join(', ')}` : '',
+      remove.length > 0 ? `REMOVE ${remove.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
+    const allNames = { ...names, ...options.condition?.names };
+    const allValues = { ...values, ...options.condition?.values };
     return {
-      Update: {
-        TableName: this.#tableName,
-        Key: marshall({ pk: key.pk, sk: key.sk }),
-        UpdateExpression: `SET ${assignments.join(', ')}`,
-        ...(condition ? { ConditionExpression: condition.expression } : {}),
-        ExpressionAttributeNames: { ...names, ...condition?.names },
-        ExpressionAttributeValues: marshall({ ...values, ...condition?.values }),
+      name,
+      op: {
+        Update: {
+          TableName: this.#tableName,
+          Key: marshall({ pk: key.pk, sk: key.sk }),
+          UpdateExpression: expression,
+          ...(options.condition ? { ConditionExpression: options.condition.expression } : {}),
+          ...(Object.keys(allNames).length > 0 ? { ExpressionAttributeNames: allNames } : {}),
+          ...(Object.keys(allValues).length > 0 ? { ExpressionAttributeValues: marshall(allValues) } : {}),
+        },
       },
     };
   }
 
-  async transactWrite(items: readonly TransactWriteItem[], clientRequestToken?: string): Promise<void> {
-    await this.#client.send(
-      new TransactWriteItemsCommand({
-        TransactItems: [...items],
-        ...(clientRequestToken ? { ClientRequestToken: clientRequestToken } : {}),
-      }),
-    );
+  delete(name: string, key: ItemKey, condition?: Condition): Write {
+    return {
+      name,
+      op: {
+        Delete: {
+          TableName: this.#tableName,
+          Key: marshall({ pk: key.pk, sk: key.sk }),
+          ...conditionParams(condition),
+        },
+      },
+    };
+  }
+
+  /** A condition on an item the transaction does not write. */
+  check(name: string, key: ItemKey, condition: Condition): Write {
+    return {
+      name,
+      op: {
+        ConditionCheck: {
+          TableName: this.#tableName,
+          Key: marshall({ pk: key.pk, sk: key.sk }),
+          ...(conditionParams(condition) as { ConditionExpression: string }),
+        },
+      },
+    };
+  }
+
+  /**
+   * Carries writes out: one alone as its own call, several as one transaction (all or none).
+   * A refused condition is an outcome, not an error: the names of the refused writes. Conflicts
+   * with concurrent transactions are tried again with jittered backoff.
+   * A single update answers with the attributes it changed (`returns: 'updated'`) or the whole
+   * item after it (`'all'`; plain attributes only, never the sealed blob).
+   */
+  async commit(
+    writes: Write | readonly Write[],
+    options: { returns?: 'updated' | 'all' } = {},
+  ): Promise<CommitOutcome> {
+    const list = Array.isArray(writes) ? (writes as readonly Write[]) : [writes as Write];
+    if (list.length === 0) return { ok: true };
+    if (list.length === 1) return this.#single(list[0] as Write, options.returns);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.#client.send(new TransactWriteItemsCommand({ TransactItems: list.map((w) => w.op) }));
+        return { ok: true };
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reasons = error.CancellationReasons ?? [];
+        const refused = list
+          .filter((_, i) => reasons[i]?.Code === 'ConditionalCheckFailed')
+          .map((w) => w.name);
+        if (refused.length > 0) return { ok: false, refused };
+        const conflict = reasons.some((r) => r.Code === 'TransactionConflict');
+        if (!conflict || attempt >= CONFLICT_ATTEMPTS) throw error;
+        await backoff(attempt);
+      }
+    }
+  }
+
+  async #single(write: Write, returns: 'updated' | 'all' | undefined): Promise<CommitOutcome> {
+    const { Put, Update, Delete, ConditionCheck } = write.op;
+    try {
+      if (Put) await this.#client.send(new PutItemCommand(Put));
+      else if (Delete) await this.#client.send(new DeleteItemCommand(Delete));
+      else if (Update) {
+        const out = await this.#client.send(
+          new UpdateItemCommand({
+            ...Update,
+            ...(returns ? { ReturnValues: returns === 'all' ? 'ALL_NEW' : 'UPDATED_NEW' } : {}),
+          }),
+        );
+        if (!out.Attributes) return { ok: true };
+        const { [SEALED_ATTRIBUTE]: _sealed, ...attributes } = unmarshall(out.Attributes);
+        return { ok: true, attributes };
+      } else if (ConditionCheck) {
+        // Alone, a check is a transaction of one.
+        await this.#client.send(new TransactWriteItemsCommand({ TransactItems: [write.op] }));
+      }
+      return { ok: true };
+    } catch (error) {
+      if (
+        error instanceof ConditionalCheckFailedException ||
+        (error instanceof TransactionCanceledException &&
+          error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed')
+      ) {
+        return { ok: false, refused: [write.name] };
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Is the table reachable? An eventually consistent read of a key that never exists: the
+   * cheapest call that proves credentials, network and table (0.5 RCU).
+   */
+  async reachable(timeoutMs = 2000): Promise<boolean> {
+    try {
+      await this.#client.send(new GetItemCommand({ TableName: this.#tableName, Key: marshall(keys.probe) }), {
+        abortSignal: AbortSignal.timeout(timeoutMs),
+      });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Deletes items by key, 25 a call (BatchWriteItem), again for what throttling handed back. */
+  async deleteMany(itemKeys: readonly ItemKey[]): Promise<void> {
+    for (let i = 0; i < itemKeys.length; i += BATCH_WRITE) {
+      let pending: WriteRequest[] = itemKeys
+        .slice(i, i + BATCH_WRITE)
+        .map((key) => ({ DeleteRequest: { Key: marshall({ pk: key.pk, sk: key.sk }) } }));
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > 0) await backoff(attempt);
+        const out = await this.#client.send(
+          new BatchWriteItemCommand({ RequestItems: { [this.#tableName]: pending } }),
+        );
+        pending = out.UnprocessedItems?.[this.#tableName] ?? [];
+      }
+    }
   }
 
   #binding(key: ItemKey) {
@@ -189,4 +493,10 @@ function conditionParams(condition: Condition | undefined) {
     ...(condition.names ? { ExpressionAttributeNames: condition.names } : {}),
     ...(condition.values ? { ExpressionAttributeValues: marshall(condition.values) } : {}),
   };
+}
+
+/** Jittered exponential backoff: 20 ms, 40 ms, ... capped at about 1 s. */
+function backoff(attempt: number): Promise<void> {
+  const ms = Math.min(1000, 20 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

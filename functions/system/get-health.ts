@@ -1,15 +1,16 @@
 import { httpHandler } from '../core/http-handler';
-import { probeTable } from '../store/probe';
+import { systemDeps } from './deps';
+import { systemRoutes } from './routes';
 import { describeHealth } from './service';
 
-export const handler = httpHandler('getHealth', async (_request, deps) => {
+export const handler = httpHandler(systemRoutes.getHealth, systemDeps, async (_request, deps) => {
   const health = await describeHealth({
     region: deps.region,
-    stage: deps.config.stage,
+    stage: deps.stage,
     version: deps.version,
     keySource: deps.keySource,
-    showDetails: deps.config.stage === 'local',
-    probeStore: () => probeTable(deps.dynamo, deps.tableName),
+    showDetails: deps.stage === 'local',
+    probeStore: () => deps.table.reachable(),
   });
-  return { status: health.status === 'ok' ? 200 : 503, body: health };
+  return { status: health.status === 'ok' ? (200 as const) : (503 as const), body: health };
 });

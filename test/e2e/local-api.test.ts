@@ -63,15 +63,16 @@ describe('local API over HTTP', () => {
   });
 
   it('answers 503 degraded when the store cannot be reached', async () => {
-    const { setDeps } = await import('../../functions/wiring');
-    const { localDeps } = await import('../helpers/deps');
-    setDeps(localDeps({ endpoint: 'http://127.0.0.1:9', tableName: 'none' }));
+    const { useRuntime } = await import('../helpers/deps');
+    const changed = useRuntime({
+      env: { ...runtime.env, DYNAMODB_ENDPOINT: 'http://127.0.0.1:9', TABLE_NAME: 'none' },
+    });
     try {
       const response = await call('/health');
       expect(response.status).toBe(503);
       expect(await response.json()).toMatchObject({ status: 'degraded', store: { reachable: false } });
     } finally {
-      setDeps(undefined);
+      changed.restore();
     }
   });
 });

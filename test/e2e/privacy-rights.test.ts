@@ -67,8 +67,11 @@ const sectionOf = (sk: string) =>
             ['CONSENT#', 'consents'],
             ['IDP#', 'linkedLogins'],
             ['REQUEST#', 'requests'],
-            // Derived state of what is listed: per-hospital card counts, each purpose's current answer.
+            // Derived state of what is listed: per-hospital card counts and per-person claims, card
+            // creation's Idempotency-Keys, each purpose's current answer.
             ['CARDCOUNT#', 'cards'],
+            ['CARDPERSON#', 'cards'],
+            ['IDEMPOTENCY#', 'cards'],
             ['CONSENTSTATE#', 'consents'],
           ] as const
         ).find(([prefix]) => sk.startsWith(prefix))?.[1];

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type LocalRuntime, startLocalRuntime } from '../../bin/local/runtime';
-import { type StageConfig, stageConfig } from '../../functions/core/config';
-import { buildDeps, setDeps } from '../../functions/wiring';
+import type { StageConfig } from '../../functions/core/config';
+import { overrideRuntime } from '../../functions/platform/runtime';
 import { apiClient } from '../helpers/api-client';
+import { useRuntime } from '../helpers/deps';
 
 /**
  * What an adversarial test of the local runtime found, each tried again over HTTP as the attacker
@@ -25,7 +26,7 @@ beforeAll(async () => {
   });
 });
 afterAll(() => runtime?.stop());
-afterEach(() => setDeps(undefined));
+afterEach(() => overrideRuntime(undefined));
 
 const { call, sendCode, login } = apiClient(
   () => runtime.url,
@@ -34,7 +35,7 @@ const { call, sendCode, login } = apiClient(
 
 /** Runs the API with another configuration (the runtime's environment, changed config). */
 function withConfig(change: (local: StageConfig) => StageConfig) {
-  setDeps(buildDeps({ ...process.env, ...runtime.env }, change(stageConfig('local'))));
+  useRuntime({ env: runtime.env, config: change });
 }
 
 const expectProblem = (response: { status: number; type: string | null; text: string }, status: number) => {

@@ -9,7 +9,7 @@ import { identityFixtures } from '../../bin/local/standins/identity';
 import { buildWebClient } from '../../bin/local/web-build';
 import { stages } from '../../functions/core/config';
 import { checkCharacter } from '../../functions/identity/id-number';
-import { buildDeps, setDeps } from '../../functions/wiring';
+import { useRuntime } from '../helpers/deps';
 
 /**
  * The reference web client in a real browser (Debian's Chromium, driven by playwright-core)
@@ -208,12 +208,13 @@ describe('reference web client in Chromium', () => {
       version: '2027-01-01',
       publishedAt: '2027-01-01T00:00:00+08:00',
     };
-    setDeps(
-      buildDeps(process.env, {
+    const published = useRuntime({
+      env: runtime.env,
+      config: () => ({
         ...local,
         privacy: { ...local.privacy, policies: [...local.privacy.policies, next] },
       }),
-    );
+    });
     try {
       // The privacy centre stays open to a stale acceptance (consents, export, deletion); cards do not.
       await nav(page, '就诊卡').click();
@@ -227,7 +228,7 @@ describe('reference web client in Chromium', () => {
       const me = await page.evaluate('fetch("/v1/me").then((r) => r.status)');
       expect(me).toBe(401); // the page's token is in memory, not in the browser's cookie jar
     } finally {
-      setDeps(undefined);
+      published.restore();
     }
     await page.context().close();
   }, 60_000);

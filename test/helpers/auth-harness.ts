@@ -1,8 +1,10 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoAuditLog } from '../../functions/auth/dynamo-audit-log';
-import { DynamoAuthStore } from '../../functions/auth/dynamo-auth-store';
+import { DynamoAuditLog } from '../../functions/audit/dynamo-audit-log';
+import { assembleAuthDeps } from '../../functions/auth/deps';
+import type { DynamoAccountStore } from '../../functions/auth/dynamo-account-store';
 import { DynamoRateLimiter } from '../../functions/auth/dynamo-rate-limiter';
+import type { DynamoSessionStore } from '../../functions/auth/dynamo-session-store';
 import type { Random } from '../../functions/auth/otp';
 import type { AuthDeps, CaptchaVerifier, SmsMessage, SmsSender } from '../../functions/auth/ports';
 import { LocalTokenSigner } from '../../functions/auth/tokens/local-token-signer';
@@ -47,7 +49,8 @@ export interface AuthHarness {
   readonly sms: CapturingSmsSender;
   readonly captcha: ListCaptcha;
   readonly tableName: string;
-  readonly store: DynamoAuthStore;
+  readonly accounts: DynamoAccountStore;
+  readonly sessions: DynamoSessionStore;
   /** The sealed table and blind indexer the login feature uses, for features built on it. */
   readonly table: SealedTable;
   readonly indexer: BlindIndexer;
@@ -69,20 +72,29 @@ export async function authHarness(
   const indexer = new BlindIndexer(keys.indexKey);
   const sms = new CapturingSmsSender();
   const captcha = new ListCaptcha();
-  const store = new DynamoAuthStore(table);
-  const deps: AuthDeps = {
+  const deps = assembleAuthDeps({
+    table,
     config: { ...stages.prod.auth, ...overrides },
     clock,
     random: cryptoRandom,
-    store,
-    limiter: new DynamoRateLimiter(client, tableName),
-    audit: new DynamoAuditLog(client, tableName, cryptoRandom, keys.auditKey),
+    limiter: new DynamoRateLimiter(table),
+    audit: new DynamoAuditLog(table, cryptoRandom, keys.auditKey),
     metrics: noMetrics,
     sms,
     captcha,
     signer: await LocalTokenSigner.fromFile(tempKeyFile().replace('local-keys.json', 'signing.jwk.json'), {}),
-    phoneToken: (e164) => indexer.token('phone', e164),
+    indexer,
     otpPepper: keys.otpPepper,
+  });
+  return {
+    deps,
+    clock,
+    sms,
+    captcha,
+    tableName,
+    accounts: deps.accounts as DynamoAccountStore,
+    sessions: deps.sessions as DynamoSessionStore,
+    table,
+    indexer,
   };
-  return { deps, clock, sms, captcha, tableName, store, table, indexer };
 }

@@ -1,17 +1,26 @@
-import { buildDeps, type Deps } from '../../functions/wiring';
+import { type StageConfig, stageConfig } from '../../functions/core/config';
+import { overrideRuntime } from '../../functions/platform/runtime';
 import { tempKeyFile } from './keys';
 
-/** The real dependency graph with local values, as the local runtime builds it. */
-export function localDeps(options: { tableName?: string; endpoint?: string } = {}): Deps {
-  return buildDeps({
-    STAGE: 'local',
-    AWS_REGION: 'cn-north-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    TABLE_NAME: options.tableName ?? 'unused',
-    ...(options.endpoint ? { DYNAMODB_ENDPOINT: options.endpoint } : {}),
-    KEY_SOURCE: 'local',
-    LOCAL_KEY_FILE: tempKeyFile(),
-    APP_VERSION: '9.9.9-test',
+/**
+ * Runs the functions' composition roots with local values (as the local runtime sets them), or
+ * with a local runtime's environment and a changed configuration; `restore()` goes back.
+ */
+export function useRuntime(options: {
+  env?: Record<string, string>;
+  config?: (local: StageConfig) => StageConfig;
+}): { restore(): void } {
+  overrideRuntime({
+    env: {
+      STAGE: 'local',
+      AWS_REGION: 'cn-north-1',
+      KEY_SOURCE: 'local',
+      LOCAL_KEY_FILE: tempKeyFile(),
+      APP_VERSION: '9.9.9-test',
+      TABLE_NAME: 'unused',
+      ...options.env,
+    },
+    ...(options.config ? { config: options.config(stageConfig('local')) } : {}),
   });
+  return { restore: () => overrideRuntime(undefined) };
 }

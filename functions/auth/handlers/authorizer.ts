@@ -6,9 +6,9 @@ import { decodeJwt } from 'jose';
 import { AppError } from '../../core/errors';
 import { logger } from '../../core/logger';
 import { authenticateHospital } from '../../hospital/hospital-auth';
-import { getDeps } from '../../wiring';
 import { authenticate } from '../authenticate';
 import type { AuthorizerContext } from '../authorizer-context';
+import { authorizerDeps } from '../authorizer-deps';
 
 /**
  * The HTTP API Lambda authorizer (simple responses, no caching, so revocation is immediate). It
@@ -28,7 +28,7 @@ export async function handler(
   event: APIGatewayRequestAuthorizerEventV2,
 ): Promise<APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext>> {
   try {
-    const deps = await getDeps().authenticator();
+    const deps = await authorizerDeps();
     const authorization = event.headers?.authorization;
     const bearer = /^Bearer (\S+)$/.exec(authorization?.trim() ?? '')?.[1];
     // The audience says which kind of caller this is; each verifier then checks it for real.
@@ -54,7 +54,7 @@ export async function handler(
       };
     }
     const identity = await authenticate(deps, authorization);
-    const policyVersion = (await deps.store.acceptedPolicyVersion(identity.userId)) ?? '';
+    const policyVersion = (await deps.acceptedPolicyVersion(identity.userId)) ?? '';
     return {
       isAuthorized: true,
       context: {

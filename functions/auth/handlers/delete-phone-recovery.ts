@@ -1,7 +1,9 @@
 import { httpHandler } from '../../core/http-handler';
+import { accountDeps } from '../deps';
 import { cancelPhoneRecovery } from '../phone-recovery';
+import { authRoutes } from '../routes';
 
-export const handler = httpHandler('cancelPhoneRecovery', async (request, deps) => {
-  await cancelPhoneRecovery({ auth: await deps.auth() }, request.identity);
-  return { status: 204 };
+export const handler = httpHandler(authRoutes.cancelPhoneRecovery, accountDeps, async (request, deps) => {
+  await cancelPhoneRecovery({ auth: deps.auth }, request.identity);
+  return {};
 });

@@ -1,7 +1,9 @@
 import { httpHandler } from '../../core/http-handler';
+import { accountDeps } from '../deps';
+import { authRoutes } from '../routes';
 import { revokeSession } from '../sessions';
 
-export const handler = httpHandler('deleteSession', async (request, deps) => {
-  await revokeSession(await deps.auth(), request.identity.userId, request.params.sessionId, 'user');
-  return { status: 204 };
+export const handler = httpHandler(authRoutes.deleteSession, accountDeps, async (request, deps) => {
+  await revokeSession(deps.auth, request.identity.userId, request.params.sessionId, 'user');
+  return {};
 });

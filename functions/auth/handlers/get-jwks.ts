@@ -1,6 +1,7 @@
 import { httpHandler } from '../../core/http-handler';
+import { jwksDeps } from '../deps';
+import { authRoutes } from '../routes';
 
-export const handler = httpHandler('getJwks', async (_request, deps) => ({
-  body: await (await deps.auth()).signer.jwks(),
-  headers: { 'cache-control': 'public, max-age=300' },
+export const handler = httpHandler(authRoutes.getJwks, jwksDeps, async (_request, deps) => ({
+  body: await deps.signer.jwks(),
 }));

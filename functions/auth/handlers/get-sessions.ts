@@ -1,8 +1,8 @@
 import { httpHandler } from '../../core/http-handler';
+import { accountDeps } from '../deps';
+import { authRoutes } from '../routes';
 import { listSessions } from '../sessions';
 
-export const handler = httpHandler('listSessions', async (request, deps) => ({
-  body: {
-    sessions: await listSessions(await deps.auth(), request.identity.userId, request.identity.sessionId),
-  },
+export const handler = httpHandler(authRoutes.listSessions, accountDeps, async (request, deps) => ({
+  body: { sessions: await listSessions(deps.auth, request.identity.userId, request.identity.sessionId) },
 }));

@@ -1,7 +1,9 @@
 import { httpHandler } from '../../core/http-handler';
+import { loginDeps } from '../deps';
+import { authRoutes } from '../routes';
 import { revokeSession } from '../sessions';
 
-export const handler = httpHandler('logout', async (request, deps) => {
-  await revokeSession(await deps.auth(), request.identity.userId, request.identity.sessionId, 'logout');
-  return { status: 204 };
+export const handler = httpHandler(authRoutes.logout, loginDeps, async (request, deps) => {
+  await revokeSession(deps.auth, request.identity.userId, request.identity.sessionId, 'logout');
+  return {};
 });

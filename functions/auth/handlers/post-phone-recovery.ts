@@ -1,13 +1,9 @@
 import { httpHandler } from '../../core/http-handler';
+import { recoveryDeps } from '../deps';
 import { startPhoneRecovery } from '../phone-recovery';
+import { authRoutes } from '../routes';
 import { clientInfo } from './client-info';
 
-export const handler = httpHandler('startPhoneRecovery', async (request, deps) => ({
-  status: 202,
-  body: await startPhoneRecovery(
-    await deps.phoneRecovery(),
-    request.identity,
-    request.body,
-    clientInfo(request),
-  ),
+export const handler = httpHandler(authRoutes.startPhoneRecovery, recoveryDeps, async (request, deps) => ({
+  body: await startPhoneRecovery(deps.recovery, request.identity, request.body, clientInfo(request)),
 }));

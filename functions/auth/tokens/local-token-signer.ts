@@ -2,7 +2,7 @@ import type { webcrypto } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
-import { assertNotInLambda } from '../../crypto/local-key-source';
+import { assertNotInLambda } from '../../crypto/local-key-file';
 import type { TokenSigner } from '../ports';
 
 /**

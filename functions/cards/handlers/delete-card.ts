@@ -1,7 +1,9 @@
 import { httpHandler } from '../../core/http-handler';
 import { unbindCard } from '../card-service';
+import { cardsGroupDeps } from '../deps';
+import { cardRoutes } from '../routes';
 
-export const handler = httpHandler('unbindCard', async (request, deps) => {
-  await unbindCard(await deps.cards(), request.identity, request.params.cardId);
-  return { status: 204 };
+export const handler = httpHandler(cardRoutes.unbindCard, cardsGroupDeps, async (request, deps) => {
+  await unbindCard(deps.cards, request.identity, request.params.cardId);
+  return {};
 });

@@ -1,6 +1,8 @@
 import { httpHandler } from '../../core/http-handler';
 import { listCards } from '../card-service';
+import { cardsGroupDeps } from '../deps';
+import { cardRoutes } from '../routes';
 
-export const handler = httpHandler('listCards', async (request, deps) => ({
-  body: { cards: await listCards(await deps.cards(), request.identity) },
+export const handler = httpHandler(cardRoutes.listCards, cardsGroupDeps, async (request, deps) => ({
+  body: { cards: await listCards(deps.cards, request.identity) },
 }));

@@ -1,5 +1,9 @@
 import { httpHandler } from '../../core/http-handler';
+import { cardsGroupDeps } from '../deps';
+import { cardRoutes } from '../routes';
 
-export const handler = httpHandler('listHospitals', async (_request, deps) => ({
-  body: { hospitals: deps.config.hospitals.map((h) => ({ id: h.id, name: h.name, cardLimit: h.cardLimit })) },
+export const handler = httpHandler(cardRoutes.listHospitals, cardsGroupDeps, async (_request, deps) => ({
+  body: {
+    hospitals: deps.edge.config.hospitals.map((h) => ({ id: h.id, name: h.name, cardLimit: h.cardLimit })),
+  },
 }));

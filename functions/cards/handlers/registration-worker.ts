@@ -1,6 +1,6 @@
 import type { SQSEvent } from 'aws-lambda';
-import { getDeps } from '../../wiring';
 import { registerCard } from '../card-service';
+import { cardsDeps } from '../deps';
 import type { RegistrationJob } from '../ports';
 
 /**
@@ -9,7 +9,7 @@ import type { RegistrationJob } from '../ports';
  * unexpected, and SQS redelivers it and finally dead-letters it.
  */
 export async function handler(event: SQSEvent): Promise<void> {
-  const deps = await getDeps().cards();
+  const deps = await cardsDeps();
   for (const record of event.Records) {
     await registerCard(deps, JSON.parse(record.body) as RegistrationJob);
   }

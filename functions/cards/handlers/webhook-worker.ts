@@ -1,5 +1,5 @@
 import type { SQSEvent } from 'aws-lambda';
-import { getDeps } from '../../wiring';
+import { webhookDeps } from '../deps';
 import type { CardEvent } from '../events';
 import { deliverWebhook, type WebhookJob } from '../webhooks';
 
@@ -8,7 +8,7 @@ import { deliverWebhook, type WebhookJob } from '../webhooks';
  * rule (an event envelope: first attempt) or from our own retries (`{event, attempt}`).
  */
 export async function handler(event: SQSEvent): Promise<void> {
-  const deps = await getDeps().webhooks();
+  const deps = await webhookDeps();
   for (const record of event.Records) {
     const body = JSON.parse(record.body) as { detail?: CardEvent } & Partial<WebhookJob>;
     const job: WebhookJob = body.detail ? { event: body.detail, attempt: 1 } : (body as WebhookJob);

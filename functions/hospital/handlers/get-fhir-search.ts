@@ -1,7 +1,9 @@
 import { httpHandler } from '../../core/http-handler';
+import { readDeps } from '../deps';
 import { searchFhirPatients } from '../patient-reads';
+import { hospitalRoutes } from '../routes';
 
-export const handler = httpHandler('fhirPatientSearch', async (request, deps) => ({
-  body: await searchFhirPatients(await deps.hospitalReads(), request.hospital, request.query.identifier),
+export const handler = httpHandler(hospitalRoutes.fhirPatientSearch, readDeps, async (request, deps) => ({
+  body: await searchFhirPatients(deps.hospitalReads, request.hospital, request.query.identifier),
   headers: { 'content-type': 'application/fhir+json; charset=utf-8' },
 }));

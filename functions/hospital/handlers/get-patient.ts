@@ -1,6 +1,8 @@
 import { httpHandler } from '../../core/http-handler';
+import { readDeps } from '../deps';
 import { readPatientJson } from '../patient-reads';
+import { hospitalRoutes } from '../routes';
 
-export const handler = httpHandler('hospitalPatient', async (request, deps) => ({
-  body: await readPatientJson(await deps.hospitalReads(), request.hospital, request.params.hisPatientId),
+export const handler = httpHandler(hospitalRoutes.hospitalPatient, readDeps, async (request, deps) => ({
+  body: await readPatientJson(deps.hospitalReads, request.hospital, request.params.hisPatientId),
 }));

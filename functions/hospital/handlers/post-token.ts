@@ -1,9 +1,11 @@
 import { ipPrefix } from '../../auth/ip';
 import { httpHandler } from '../../core/http-handler';
+import { tokenDeps } from '../deps';
 import { issueHospitalToken } from '../hospital-auth';
+import { hospitalRoutes } from '../routes';
 
-export const handler = httpHandler('hospitalToken', async (request, deps) => ({
-  body: await issueHospitalToken(await deps.hospitalAuth(), {
+export const handler = httpHandler(hospitalRoutes.hospitalToken, tokenDeps, async (request, deps) => ({
+  body: await issueHospitalToken(deps.hospitalAuth, {
     authorization: request.headers.authorization,
     grantType: request.body.grant_type,
     scope: request.body.scope,

@@ -1,6 +1,12 @@
 import { httpHandler } from '../../core/http-handler';
+import { identityGroupDeps } from '../deps';
+import { identityRoutes } from '../routes';
 import { verifyIdentity } from '../verify-identity';
 
-export const handler = httpHandler('verifyIdentity', async (request, deps) => ({
-  body: await verifyIdentity(await deps.identity(), request.identity, request.body),
-}));
+export const handler = httpHandler(
+  identityRoutes.verifyIdentity,
+  identityGroupDeps,
+  async (request, deps) => ({
+    body: await verifyIdentity(deps.identity, request.identity, request.body),
+  }),
+);

@@ -1,7 +1,9 @@
 import { httpHandler } from '../../core/http-handler';
+import { oauthGroupDeps } from '../deps';
 import { unlinkIdentity } from '../oauth-login';
+import { oauthRoutes } from '../routes';
 
-export const handler = httpHandler('unlinkIdentity', async (request, deps) => {
-  await unlinkIdentity(await deps.oauth(), request.identity, request.params.provider);
-  return { status: 204 };
+export const handler = httpHandler(oauthRoutes.unlinkIdentity, oauthGroupDeps, async (request, deps) => {
+  await unlinkIdentity(deps.oauth, request.identity, request.params.provider);
+  return {};
 });

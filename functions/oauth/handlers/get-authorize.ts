@@ -1,10 +1,12 @@
 import { ipPrefix } from '../../auth/ip';
 import { httpHandler } from '../../core/http-handler';
+import { oauthGroupDeps } from '../deps';
 import { startAuthorize } from '../oauth-login';
+import { oauthRoutes } from '../routes';
 
-export const handler = httpHandler('oauthAuthorize', async (request, deps) => ({
+export const handler = httpHandler(oauthRoutes.oauthAuthorize, oauthGroupDeps, async (request, deps) => ({
   body: await startAuthorize(
-    await deps.oauth(),
+    deps.oauth,
     { provider: request.params.provider, ...request.query },
     { sourceIp: request.sourceIp, ipPrefix: ipPrefix(request.sourceIp) },
   ),

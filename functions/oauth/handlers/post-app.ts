@@ -1,9 +1,11 @@
 import { clientInfo } from '../../auth/handlers/client-info';
 import { httpHandler } from '../../core/http-handler';
+import { oauthGroupDeps } from '../deps';
 import { completeApp } from '../oauth-login';
+import { oauthRoutes } from '../routes';
 
-export const handler = httpHandler('oauthApp', async (request, deps) => ({
-  body: await completeApp(await deps.oauth(), {
+export const handler = httpHandler(oauthRoutes.oauthApp, oauthGroupDeps, async (request, deps) => ({
+  body: await completeApp(deps.oauth, {
     provider: request.params.provider,
     code: request.body.code,
     client: clientInfo(request),

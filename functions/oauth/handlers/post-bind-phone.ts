@@ -1,7 +1,9 @@
 import { clientInfo } from '../../auth/handlers/client-info';
 import { httpHandler } from '../../core/http-handler';
+import { oauthGroupDeps } from '../deps';
 import { bindPhone } from '../oauth-login';
+import { oauthRoutes } from '../routes';
 
-export const handler = httpHandler('oauthBindPhone', async (request, deps) => ({
-  body: await bindPhone(await deps.oauth(), { ...request.body, client: clientInfo(request) }),
+export const handler = httpHandler(oauthRoutes.oauthBindPhone, oauthGroupDeps, async (request, deps) => ({
+  body: await bindPhone(deps.oauth, { ...request.body, client: clientInfo(request) }),
 }));

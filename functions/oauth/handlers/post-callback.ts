@@ -1,9 +1,11 @@
 import { clientInfo } from '../../auth/handlers/client-info';
 import { httpHandler } from '../../core/http-handler';
+import { oauthGroupDeps } from '../deps';
 import { completeCallback } from '../oauth-login';
+import { oauthRoutes } from '../routes';
 
-export const handler = httpHandler('oauthCallback', async (request, deps) => ({
-  body: await completeCallback(await deps.oauth(), {
+export const handler = httpHandler(oauthRoutes.oauthCallback, oauthGroupDeps, async (request, deps) => ({
+  body: await completeCallback(deps.oauth, {
     provider: request.params.provider,
     ...request.body,
     client: clientInfo(request),

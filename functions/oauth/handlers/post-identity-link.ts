@@ -1,11 +1,12 @@
 import { clientInfo } from '../../auth/handlers/client-info';
 import { httpHandler } from '../../core/http-handler';
+import { oauthGroupDeps } from '../deps';
 import { linkFromSettings } from '../oauth-login';
+import { oauthRoutes } from '../routes';
 
-export const handler = httpHandler('linkIdentity', async (request, deps) => ({
-  status: 201,
+export const handler = httpHandler(oauthRoutes.linkIdentity, oauthGroupDeps, async (request, deps) => ({
   body: await linkFromSettings(
-    await deps.oauth(),
+    deps.oauth,
     request.identity,
     { provider: request.params.provider, ...request.body },
     clientInfo(request),

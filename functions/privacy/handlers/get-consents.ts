@@ -1,7 +1,9 @@
 import { httpHandler } from '../../core/http-handler';
 import { consentView } from '../consents';
+import { consentDeps } from '../deps';
+import { privacyRoutes } from '../routes';
 
-export const handler = httpHandler('listConsents', async (request, deps) => {
-  const history = await (await deps.consents()).store.history(request.identity.userId);
+export const handler = httpHandler(privacyRoutes.listConsents, consentDeps, async (request, deps) => {
+  const history = await deps.consents.store.history(request.identity.userId);
   return { body: { consents: history.sort((a, b) => a.at - b.at).map(consentView) } };
 });

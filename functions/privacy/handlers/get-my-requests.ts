@@ -1,6 +1,8 @@
 import { httpHandler } from '../../core/http-handler';
+import { requestsDeps } from '../deps';
 import { listMyRequests } from '../rights-requests';
+import { privacyRoutes } from '../routes';
 
-export const handler = httpHandler('listMyRequests', async (request, deps) => ({
-  body: await listMyRequests(await deps.rightsRequests(), request.identity),
+export const handler = httpHandler(privacyRoutes.listMyRequests, requestsDeps, async (request, deps) => ({
+  body: await listMyRequests(deps.rightsRequests, request.identity),
 }));

@@ -1,6 +1,12 @@
 import { httpHandler } from '../../core/http-handler';
+import { requestsDeps } from '../deps';
 import { requestStatus } from '../rights-requests';
+import { privacyRoutes } from '../routes';
 
-export const handler = httpHandler('privacyRequestStatus', async (request, deps) => ({
-  body: await requestStatus(await deps.rightsRequests(), request.params.requestId),
-}));
+export const handler = httpHandler(
+  privacyRoutes.privacyRequestStatus,
+  requestsDeps,
+  async (request, deps) => ({
+    body: await requestStatus(deps.rightsRequests, request.params.requestId),
+  }),
+);

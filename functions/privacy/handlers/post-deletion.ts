@@ -1,11 +1,12 @@
 import { clientInfo } from '../../auth/handlers/client-info';
 import { httpHandler } from '../../core/http-handler';
+import { requestsDeps } from '../deps';
 import { requestAccountDeletion } from '../rights-requests';
+import { privacyRoutes } from '../routes';
 
-export const handler = httpHandler('requestDeletion', async (request, deps) => ({
-  status: 202,
+export const handler = httpHandler(privacyRoutes.requestDeletion, requestsDeps, async (request, deps) => ({
   body: await requestAccountDeletion(
-    await deps.rightsRequests(),
+    deps.rightsRequests,
     request.identity,
     request.body,
     clientInfo(request),

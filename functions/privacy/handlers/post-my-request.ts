@@ -1,7 +1,8 @@
 import { httpHandler } from '../../core/http-handler';
+import { requestsDeps } from '../deps';
 import { submitMyRequest } from '../rights-requests';
+import { privacyRoutes } from '../routes';
 
-export const handler = httpHandler('submitMyRequest', async (request, deps) => ({
-  status: 202,
-  body: await submitMyRequest(await deps.rightsRequests(), request.identity, request.body),
+export const handler = httpHandler(privacyRoutes.submitMyRequest, requestsDeps, async (request, deps) => ({
+  body: await submitMyRequest(deps.rightsRequests, request.identity, request.body),
 }));

@@ -1,8 +1,13 @@
 import { clientInfo } from '../../auth/handlers/client-info';
 import { httpHandler } from '../../core/http-handler';
+import { requestsDeps } from '../deps';
 import { submitRightsRequest } from '../rights-requests';
+import { privacyRoutes } from '../routes';
 
-export const handler = httpHandler('submitPrivacyRequest', async (request, deps) => ({
-  status: 202,
-  body: await submitRightsRequest(await deps.rightsRequests(), request.body, clientInfo(request)),
-}));
+export const handler = httpHandler(
+  privacyRoutes.submitPrivacyRequest,
+  requestsDeps,
+  async (request, deps) => ({
+    body: await submitRightsRequest(deps.rightsRequests, request.body, clientInfo(request)),
+  }),
+);

@@ -1,6 +1,6 @@
 import { logger } from '../../core/logger';
-import { getDeps } from '../../wiring';
 import { runAccountDeletions } from '../account-deletion';
+import { deletionDeps, jobMetrics, retentionDeps } from '../jobs-deps';
 import { purgeExpiredRecords, reportOverdueRequests } from '../retention';
 
 /** What an EventBridge schedule sends: which job to run. */
@@ -13,20 +13,20 @@ export interface PrivacyJobEvent {
  * scheduler's retry run it again; every step is idempotent.
  */
 export async function handler(event: PrivacyJobEvent): Promise<unknown> {
-  const deps = getDeps();
+  const metrics = jobMetrics();
   try {
     if (event.task === 'deletions') {
-      const outcome = await runAccountDeletions(await deps.accountDeletion());
-      if (outcome.completed > 0) deps.metrics.count('AccountsDeleted', outcome.completed);
+      const outcome = await runAccountDeletions(await deletionDeps());
+      if (outcome.completed > 0) metrics.count('AccountsDeleted', outcome.completed);
       logger.info('account deletions run', outcome);
       return outcome;
     }
-    const retention = await deps.retention();
+    const retention = await retentionDeps();
     const purged = await purgeExpiredRecords(retention);
     const overdue = await reportOverdueRequests(retention);
     logger.info('retention run', { ...purged, overdue });
     return { ...purged, overdue };
   } finally {
-    deps.metrics.flush();
+    metrics.flush();
   }
 }

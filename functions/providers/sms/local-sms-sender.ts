@@ -2,7 +2,7 @@ import { appendFile, chmod, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { SmsMessage, SmsSender } from '../../auth/ports';
 import type { Clock } from '../../core/clock';
-import { assertNotInLambda } from '../../crypto/local-key-source';
+import { assertNotInLambda } from '../../crypto/local-key-file';
 import { renderSmsText, type SmsTextOptions } from './message';
 
 /**

@@ -114,8 +114,8 @@ describe('phone recovery after a lost number', () => {
       phoneMasked: '137****7000',
       sessionsRevoked: 1,
     });
-    expect((await h.store.getSession(other.userId, other.sessionId))?.revokedAt).toBeDefined();
-    expect((await h.store.getSession(starter.userId, starter.sessionId))?.revokedAt).toBeUndefined();
+    expect((await h.sessions.getSession(other.userId, other.sessionId))?.revokedAt).toBeDefined();
+    expect((await h.sessions.getSession(starter.userId, starter.sessionId))?.revokedAt).toBeUndefined();
     expect((await getMe(h.deps, starter)).phoneMasked).toBe('137****7000');
     // The new number now logs in to the same account; the old one registers afresh.
     const viaNew = await session('13700137000');

@@ -91,7 +91,7 @@ beforeEach(async () => {
     hospitals: stages.prod.hospitals,
     policyVersion: POLICY,
     clock: h.clock,
-    store: new DynamoCardStore(h.table),
+    store: new DynamoCardStore(h.table, (entry) => new DynamoConsentStore(h.table).entryWrite(entry)),
     identities: new DynamoIdentityStore(h.table),
     indexer: h.indexer,
     audit: h.deps.audit,
@@ -178,7 +178,7 @@ describe('createCard', () => {
     const self = await createCard(deps, who, card(ZHANG, { relationship: '01' }), key());
     h.clock.advance(1000);
     expect(self).toMatchObject({
-      status: 201,
+      outcome: 'registered',
       card: {
         status: 'active',
         relationship: { code: '01' },
@@ -209,7 +209,9 @@ describe('createCard', () => {
 
   it('needs the medical_card consent, and stops at once when it is withdrawn', async () => {
     const who = await account();
-    await expect(createCard(deps, who, card(stranger()), key())).resolves.toMatchObject({ status: 201 });
+    await expect(createCard(deps, who, card(stranger()), key())).resolves.toMatchObject({
+      outcome: 'registered',
+    });
     h.clock.advance(1000);
     await grant(who.userId, 'medical_card', false);
     await expect(createCard(deps, who, card(stranger()), key())).rejects.toMatchObject({
@@ -260,7 +262,7 @@ describe('createCard', () => {
         }),
         key(),
       ),
-    ).resolves.toMatchObject({ status: 201 });
+    ).resolves.toMatchObject({ outcome: 'registered' });
     expect(await rawTableText(client, h.tableName)).toContain('CONSENT#guardian_minor#');
   });
 
@@ -279,7 +281,7 @@ describe('createCard', () => {
         card({ name: 'John Smith', idNumber: 'E12345678' }, { idType: '03', birthDate: '1980-05-01' }),
         key(),
       ),
-    ).resolves.toMatchObject({ status: 201 });
+    ).resolves.toMatchObject({ outcome: 'registered' });
   });
 
   it('takes passport and travel-permit numbers only in their published shapes, never control or bidi characters', async () => {
@@ -309,7 +311,7 @@ describe('createCard', () => {
     const created = await doc('06', 'ｈ12345678', '陈大文');
     const full = await readCard(deps, who, created.card.id);
     expect(full.idNumber).toBe('H12345678');
-    await expect(doc('07', '12345678', '林美玲')).resolves.toMatchObject({ status: 201 });
+    await expect(doc('07', '12345678', '林美玲')).resolves.toMatchObject({ outcome: 'registered' });
     // Nothing that reached a HIS holds a control or format character.
     const received = JSON.stringify([...his.patients.values()].map((p) => p.resource));
     expect(received).not.toMatch(/[\p{Cc}\p{Cf}]/u);
@@ -319,7 +321,7 @@ describe('createCard', () => {
     const who = await account();
     await expect(
       createCard(deps, who, card({ name: '假名', idNumber: stranger().idNumber }), key()),
-    ).resolves.toMatchObject({ status: 201 });
+    ).resolves.toMatchObject({ outcome: 'registered' });
     deps = { ...deps, hospitals: deps.hospitals.map((hp) => ({ ...hp, verifyRelatives: true })) };
     const suspect = { name: '假名', idNumber: stranger().idNumber };
     for (let i = 0; i < 3; i++) {
@@ -356,7 +358,7 @@ describe('createCard', () => {
     // The same body with its nested keys in another order is the same request.
     await expect(
       createCard(deps, who, card(spouse, { guardianConsent: { policyVersion: POLICY, accepted: true } }), k),
-    ).resolves.toMatchObject({ status: 200 });
+    ).resolves.toMatchObject({ outcome: 'replayed' });
   });
 
   it('holds one card per person and the hospital limit under 12 parallel requests', async () => {
@@ -383,7 +385,7 @@ describe('createCard', () => {
     his.mode = 'down';
     const before = his.patients.size;
     const pending = await createCard(deps, who, card(stranger()), key());
-    expect(pending).toMatchObject({ status: 202, card: { status: 'pending' } });
+    expect(pending).toMatchObject({ outcome: 'pending', card: { status: 'pending' } });
     expect(queued).toEqual([{ job: { userId: who.userId, cardId: pending.card.id, attempt: 2 }, delay: 5 }]);
     // Still down at the second attempt: the next one waits twice as long.
     await registerCard(deps, queued.shift()?.job as RegistrationJob);
@@ -466,7 +468,7 @@ describe('changing and unbinding', () => {
     // Unbinding gave back the person's place and the count.
     await expect(
       createCard(deps, who, card(spouse, { hospitalId: 'h-renji' }), key()),
-    ).resolves.toMatchObject({ status: 201 });
+    ).resolves.toMatchObject({ outcome: 'registered' });
   });
 });
 

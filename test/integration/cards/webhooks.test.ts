@@ -1,15 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebhookReceiver } from '../../../bin/local/standins/webhook-receiver';
+import { DynamoWebhookDeadLetters } from '../../../functions/cards/dynamo-webhook-dead-letters';
 import type { CardEvent } from '../../../functions/cards/events';
-import {
-  DynamoWebhookDeadLetters,
-  deliverWebhook,
-  type WebhookDeps,
-  type WebhookJob,
-} from '../../../functions/cards/webhooks';
+import { deliverWebhook, type WebhookDeps, type WebhookJob } from '../../../functions/cards/webhooks';
 import { ManualClock } from '../../../functions/core/clock';
 import { stages } from '../../../functions/core/config';
-import { DynamoEventFeed, listHospitalEvents } from '../../../functions/hospital/event-feed';
+import { DynamoEventFeed } from '../../../functions/hospital/dynamo-event-feed';
+import { listHospitalEvents } from '../../../functions/hospital/event-feed';
+import { SealedTable } from '../../../functions/store/sealed-table';
 import { freshTable, localDynamo, rawTableText } from '../../helpers/dynamo';
 
 const client = localDynamo();
@@ -44,8 +42,8 @@ async function harness(secret = secrets['h-pumch']) {
     queue: { enqueue: async (job, delay) => void queued.push({ job, delay }) },
     url: (id) => `${receiver.url}${id}`,
     secret: () => secret,
-    deadLetters: new DynamoWebhookDeadLetters(client, tableName, clock),
-    feed: new DynamoEventFeed(client, tableName),
+    deadLetters: new DynamoWebhookDeadLetters(new SealedTable({ client, tableName }), clock),
+    feed: new DynamoEventFeed(new SealedTable({ client, tableName })),
     maxAttempts: 3,
   };
   return { deps, queued, tableName, clock };
@@ -55,7 +53,7 @@ describe('hospital event feed (the pull side)', () => {
   it('keeps every event once, pages by cursor, serves only the caller’s hospital, and drops week-old events', async () => {
     const { deps, tableName, clock } = await harness();
     deps.url = () => undefined; // a hospital without a webhook still gets its feed
-    const feedDeps = { clock, feed: new DynamoEventFeed(client, tableName) };
+    const feedDeps = { clock, feed: new DynamoEventFeed(new SealedTable({ client, tableName })) };
     const at = (minute: number) =>
       new Date(Date.parse('2026-11-29T08:00:00.000Z') + minute * 60_000).toISOString();
     const events = [0, 1, 2].map((i) => ({ ...event, id: `evt-${i}`, time: at(i) }));

@@ -3,6 +3,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { noMetrics } from '../../../functions/core/metrics';
 import { DynamoConsentStore } from '../../../functions/privacy/dynamo-consent-store';
+import { DynamoRetentionStore } from '../../../functions/privacy/dynamo-retention-store';
 import { purgeExpiredRecords, reportOverdueRequests } from '../../../functions/privacy/retention';
 import type { QueuedRequest } from '../../../functions/privacy/rights-requests';
 import { authHarness } from '../../helpers/auth-harness';
@@ -40,11 +41,10 @@ describe('retention job against DynamoDB Local', () => {
       ipPrefix: '203.0.113.0/24',
       userAgent: 'Mozilla/5.0 (test)',
     };
-    await h.store.putSession(session);
+    await h.sessions.putSession(session);
     const deps = {
       clock: h.clock,
-      client,
-      tableName: h.tableName,
+      store: new DynamoRetentionStore(h.table),
       requests: { listOpen: async () => [] },
       metrics: noMetrics,
     };
@@ -96,8 +96,7 @@ describe('retention job against DynamoDB Local', () => {
     const counted: number[] = [];
     const overdue = await reportOverdueRequests({
       clock: h.clock,
-      client,
-      tableName: h.tableName,
+      store: new DynamoRetentionStore(h.table),
       requests: { listOpen: async () => open },
       metrics: { count: (_name, value = 1) => void counted.push(value) },
     });

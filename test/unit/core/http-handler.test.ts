@@ -1,12 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { stages } from '../../../functions/core/config';
 import { AppError } from '../../../functions/core/errors';
 import { edgePipeline } from '../../../functions/core/http-handler';
 import { logger } from '../../../functions/core/logger';
+import { noMetrics } from '../../../functions/core/metrics';
 import type { RouteDefinition } from '../../../functions/core/route';
-import { setDeps } from '../../../functions/wiring';
 import { captureOutput } from '../../helpers/capture-logs';
-import { localDeps } from '../../helpers/deps';
 import { apiEvent, testContext } from '../../helpers/events';
 
 /** A route with a body, like the ones later features add; the pipeline is the same for all. */
@@ -20,14 +20,17 @@ const echoRoute: RouteDefinition = {
   request: {
     body: z.strictObject({ phone: z.string().regex(/^1\d{10}$/), idNumber: z.string().length(18) }),
   },
-  response: { status: 201, body: z.object({ ok: z.literal(true) }) },
+  responses: { 201: { body: z.object({ ok: z.literal(true) }) } },
+  problems: [],
   touches: {},
 };
 
 const phone = '13912345678';
 const idNumber = '11010519491231002X';
 
-const echo = edgePipeline('echo', echoRoute, async (event) => {
+const deps = () => ({ edge: { config: stages.local, metrics: { ...noMetrics, flush: () => undefined } } });
+
+const echo = edgePipeline('echo', echoRoute, deps, async (event) => {
   const body = event.edge?.body as { phone: string };
   // A careless log line, as a feature might write one: the logger must mask it anyway.
   logger.info(`received ${body.phone}`, { body, idNumber });
@@ -46,9 +49,6 @@ const post = (
   );
 
 const parse = (response: { body?: string }) => JSON.parse(response.body ?? '{}');
-
-beforeAll(() => setDeps(localDeps()));
-afterAll(() => setDeps(undefined));
 
 describe('edge pipeline', () => {
   it('passes a valid body to the handler and answers with the route status', async () => {
@@ -146,7 +146,7 @@ describe('edge pipeline', () => {
   });
 
   it('keeps domain error codes in the log without user data', async () => {
-    const failing = edgePipeline('refuse', undefined, async () => {
+    const failing = edgePipeline('refuse', undefined, deps, async () => {
       throw new AppError('store_unavailable', { retryAfter: 5 });
     });
     const { result, output } = await captureOutput(() => failing(apiEvent(), testContext));

@@ -1,10 +1,9 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stages } from '../../../functions/core/config';
 import { edgePipeline } from '../../../functions/core/http-handler';
+import { noMetrics } from '../../../functions/core/metrics';
 import { policyStatus, requiredPolicyVersion } from '../../../functions/core/policy-status';
 import type { RouteDefinition } from '../../../functions/core/route';
-import { setDeps } from '../../../functions/wiring';
-import { localDeps } from '../../helpers/deps';
 import { apiEvent, testContext } from '../../helpers/events';
 
 const policy = (version: string, material: boolean) => ({
@@ -23,7 +22,8 @@ const route = (allowsStalePolicy: boolean): RouteDefinition => ({
   allowsStalePolicy,
   summary: 'x',
   handler: 'x',
-  response: { status: 200 },
+  responses: { 204: {} },
+  problems: [],
   touches: {},
 });
 
@@ -36,20 +36,17 @@ function as(accepted: string) {
   return event;
 }
 
+let config = stages.local;
 function withPolicies(policies: ReturnType<typeof policy>[]) {
-  const deps = localDeps();
-  setDeps({
-    ...deps,
-    config: {
-      ...stages.local,
-      privacy: { ...stages.local.privacy, policies: policies as [ReturnType<typeof policy>] },
-    },
-  });
+  config = {
+    ...stages.local,
+    privacy: { ...stages.local.privacy, policies: policies as [ReturnType<typeof policy>] },
+  };
 }
-afterAll(() => setDeps(undefined));
+const deps = () => ({ edge: { config, metrics: { ...noMetrics, flush: () => undefined } } });
 
-const served = edgePipeline('x', route(false), async () => ({ body: undefined, status: 204 }));
-const consentLike = edgePipeline('x', route(true), async () => ({ body: undefined, status: 204 }));
+const served = edgePipeline('x', route(false), deps, async () => ({ body: undefined, status: 204 }));
+const consentLike = edgePipeline('x', route(true), deps, async () => ({ body: undefined, status: 204 }));
 
 describe('policy re-consent', () => {
   it('answers 428 with the new version after a material change until it is accepted', async () => {

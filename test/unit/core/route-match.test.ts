@@ -9,7 +9,8 @@ const route = (method: RouteDefinition['method'], path: string): RouteDefinition
   auth: 'none',
   summary: '',
   handler: 'x',
-  response: { status: 200 },
+  responses: { 200: {} },
+  problems: [],
   touches: {},
 });
 const table = [

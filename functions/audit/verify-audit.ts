@@ -1,8 +1,5 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
-import { queryAll } from '../store/query-all';
 import { type ChainVerdict, verifyChain } from './audit-chain';
-import { AUDIT_SHARDS, auditPartition, HEAD_SK } from './dynamo-audit-log';
+import { AUDIT_SHARDS, type DynamoAuditLog } from './dynamo-audit-log';
 
 export interface PartitionVerdict {
   readonly partition: string;
@@ -21,31 +18,15 @@ export function daysBetween(from: string, to: string): string[] {
 
 /** Verifies every audit partition of the days in range; an empty partition with no head passes. */
 export async function verifyAuditRange(
-  client: DynamoDBClient,
-  tableName: string,
+  trail: Pick<DynamoAuditLog, 'partition'>,
   chainKey: Uint8Array,
   range: { from: string; to: string },
 ): Promise<PartitionVerdict[]> {
   const verdicts: PartitionVerdict[] = [];
   for (const day of daysBetween(range.from, range.to)) {
     for (let shard = 0; shard < AUDIT_SHARDS; shard++) {
-      const partition = auditPartition(day, shard);
-      const items = await queryAll(client, {
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: marshall({ ':pk': partition }),
-        ConsistentRead: true,
-      });
-      const head = items.find((i) => i.sk === HEAD_SK);
-      const entries = items.filter((i) => i.sk !== HEAD_SK);
-      verdicts.push({
-        partition,
-        verdict: verifyChain(
-          chainKey,
-          entries,
-          head ? { seq: Number(head.seq), hash: String(head.hash) } : undefined,
-        ),
-      });
+      const { partition, entries, head } = await trail.partition(day, shard);
+      verdicts.push({ partition, verdict: verifyChain(chainKey, entries, head) });
     }
   }
   return verdicts;

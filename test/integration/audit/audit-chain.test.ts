@@ -6,10 +6,12 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { chainHash } from '../../../functions/auth/audit-chain';
-import { AUDIT_SHARDS, auditPartition, DynamoAuditLog } from '../../../functions/auth/dynamo-audit-log';
+import { chainHash } from '../../../functions/audit/audit-chain';
+import { AUDIT_SHARDS, DynamoAuditLog } from '../../../functions/audit/dynamo-audit-log';
+import { verifyAuditRange } from '../../../functions/audit/verify-audit';
 import type { Random } from '../../../functions/auth/otp';
-import { verifyAuditRange } from '../../../functions/auth/verify-audit';
+import { keys } from '../../../functions/store/keys';
+import { SealedTable } from '../../../functions/store/sealed-table';
 import { freshTable, localDynamo } from '../../helpers/dynamo';
 
 const client: DynamoDBClient = localDynamo();
@@ -33,13 +35,13 @@ function oneShard(): Random {
 
 let tableName: string;
 let log: DynamoAuditLog;
-const partition = auditPartition(day, 0);
+const partition = keys.auditPartition(day, 0);
 const verify = async (chainKey = key) =>
-  (await verifyAuditRange(client, tableName, chainKey, { from: day, to: day })).filter((v) => !v.verdict.ok);
+  (await verifyAuditRange(log, chainKey, { from: day, to: day })).filter((v) => !v.verdict.ok);
 
 beforeEach(async () => {
   tableName = await freshTable(client, 'audit');
-  log = new DynamoAuditLog(client, tableName, oneShard(), key);
+  log = new DynamoAuditLog(new SealedTable({ client, tableName }), oneShard(), key);
 });
 
 async function recordSome(count: number) {
@@ -51,7 +53,7 @@ async function recordSome(count: number) {
 describe('audit hash chain', () => {
   it('verifies an untouched range, every shard of every day', async () => {
     await recordSome(4);
-    const verdicts = await verifyAuditRange(client, tableName, key, { from: '2026-11-28', to: day });
+    const verdicts = await verifyAuditRange(log, key, { from: '2026-11-28', to: day });
     expect(verdicts).toHaveLength(2 * AUDIT_SHARDS);
     expect(verdicts.every((v) => v.verdict.ok)).toBe(true);
     expect(verdicts.find((v) => v.partition === partition)?.verdict.entries).toBe(4);
@@ -61,7 +63,7 @@ describe('audit hash chain', () => {
     await Promise.all(
       Array.from({ length: 6 }, (_, i) => log.record({ event: 'card.read', userId: `p${i}` }, at + i)),
     );
-    const [verdict] = await verifyAuditRange(client, tableName, key, { from: day, to: day });
+    const [verdict] = await verifyAuditRange(log, key, { from: day, to: day });
     expect(verdict?.verdict).toEqual({ ok: true, entries: 6 });
   });
 
@@ -87,7 +89,7 @@ describe('audit hash chain', () => {
     expect(await verify()).toMatchObject([{ verdict: { problem: 'missing', seq: 2 } }]);
 
     tableName = await freshTable(client, 'audit');
-    log = new DynamoAuditLog(client, tableName, oneShard(), key);
+    log = new DynamoAuditLog(new SealedTable({ client, tableName }), oneShard(), key);
     await recordSome(3);
     const newest = (await entries()).at(-1);
     await remove(String(newest?.sk));

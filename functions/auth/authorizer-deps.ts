@@ -1,0 +1,28 @@
+import { plainTable, platform, tokenSigner } from '../platform/parts';
+import { once } from '../platform/runtime';
+import { DynamoConsentStore } from '../privacy/dynamo-consent-store';
+import type { Authenticator } from './authenticate';
+import { DynamoSessionStore } from './dynamo-session-store';
+
+/**
+ * The authorizer's composition root: sessions and the accepted policy version (plain items, no
+ * sealing) and the token signer's public keys. Nothing else: its role may read, not write.
+ */
+export function authorizerDeps(): Promise<Authenticator> {
+  return once<Promise<Authenticator>>('authorizerDeps', async () => {
+    const { config, clock } = platform();
+    const table = plainTable();
+    const consents = new DynamoConsentStore(table);
+    return {
+      config: config.auth,
+      clock,
+      sessions: new DynamoSessionStore(table),
+      signer: await tokenSigner(),
+      acceptedPolicyVersion: async (userId) => {
+        const state = await consents.current(userId, 'privacy_policy');
+        return state?.accepted ? state.policyVersion : undefined;
+      },
+      hospitalApi: config.hospitalApi,
+    };
+  });
+}

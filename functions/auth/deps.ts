@@ -1,0 +1,237 @@
+import type { AuditLog } from '../audit/ports';
+import type { Clock } from '../core/clock';
+import type { AuthConfig } from '../core/config';
+import { StartupRefusedError } from '../core/errors';
+import type { EdgeDeps } from '../core/http-handler';
+import type { MetricsSink } from '../core/metrics';
+import type { BlindIndexer } from '../crypto/blind-index';
+import { DynamoIdentityStore } from '../identity/dynamo-identity-store';
+import { DynamoOAuthStore } from '../oauth/dynamo-oauth-store';
+import {
+  appKeys,
+  auditLog,
+  edge,
+  indexer,
+  platform,
+  providerCredentials,
+  rateLimiter,
+  required,
+  sealedTable,
+  tokenSigner,
+} from '../platform/parts';
+import { once } from '../platform/runtime';
+import { DynamoConsentStore } from '../privacy/dynamo-consent-store';
+import { TencentCaptchaVerifier } from '../providers/captcha/tencent-captcha-verifier';
+import { AliyunSmsSender } from '../providers/sms/aliyun-sms-sender';
+import { FailoverSmsSender } from '../providers/sms/failover-sms-sender';
+import { LocalSmsSender } from '../providers/sms/local-sms-sender';
+import { TencentSmsSender } from '../providers/sms/tencent-sms-sender';
+import type { SealedTable } from '../store/sealed-table';
+import { DynamoAccountStore } from './dynamo-account-store';
+import { DynamoChallengeStore } from './dynamo-challenge-store';
+import { DynamoSessionStore } from './dynamo-session-store';
+import type { Random } from './otp';
+import type { PhoneRecoveryDeps } from './phone-recovery';
+import type { AuthDeps, CaptchaVerifier, RateLimiter, SmsSender, TokenSigner } from './ports';
+
+/**
+ * The login feature's composition root (groups `auth` and `account`): its stores, the SMS and
+ * captcha providers and the token signer, built once per cold start from the platform's parts.
+ */
+export function smsSender(): Promise<SmsSender> {
+  return once('smsSender', async () => {
+    const { env, config, clock, random } = platform();
+    const { sms } = config.auth;
+    const credentials = await providerCredentials();
+    const senders = sms.providers.map((name): SmsSender => {
+      if (name === 'local') {
+        return new LocalSmsSender(required(env, 'LOCAL_SMS_OUTBOX'), sms, clock, (line) =>
+          process.stdout.write(`${line}\n`),
+        );
+      }
+      if (name === 'aliyun') {
+        if (!credentials.aliyunSms) throw new StartupRefusedError('Aliyun SMS credentials are missing');
+        return new AliyunSmsSender(
+          {
+            ...credentials.aliyunSms,
+            endpoint: env.ALIYUN_SMS_ENDPOINT ?? sms.aliyun.endpoint,
+            signName: sms.signName,
+            templateCode: sms.aliyun.templateCode,
+            noticeTemplates: sms.aliyun.noticeTemplates,
+          },
+          clock,
+          random,
+        );
+      }
+      if (!credentials.tencent) throw new StartupRefusedError('Tencent SMS credentials are missing');
+      return new TencentSmsSender(
+        {
+          ...credentials.tencent,
+          ...sms.tencent,
+          endpoint: env.TENCENT_SMS_ENDPOINT ?? sms.tencent.endpoint,
+          signName: sms.signName,
+        },
+        clock,
+      );
+    });
+    return new FailoverSmsSender(senders);
+  });
+}
+
+function captchaVerifier(): Promise<CaptchaVerifier> {
+  return once('captchaVerifier', async () => {
+    const { env, config, clock } = platform();
+    const credentials = await providerCredentials();
+    if (!credentials.tencent || !credentials.tencentCaptcha) return { verify: async () => false };
+    return new TencentCaptchaVerifier(
+      {
+        endpoint: env.TENCENT_CAPTCHA_ENDPOINT ?? config.auth.captcha.endpoint,
+        ...credentials.tencent,
+        captchaAppId: config.auth.captcha.appId,
+        appSecretKey: credentials.tencentCaptcha.appSecretKey,
+      },
+      clock,
+    );
+  });
+}
+
+/** The OAuth store: registration links an identity in its own transaction. */
+export function oauthStore(): Promise<DynamoOAuthStore> {
+  return once('oauthStore', async () => new DynamoOAuthStore(await sealedTable()));
+}
+
+/**
+ * The login feature's stores over one table: challenges, sessions, the consent and OAuth-link
+ * writes that registration composes, and accounts. One place builds them, for Lambda, the local
+ * runtime, the tests and the bench.
+ */
+export function authStores(table: SealedTable) {
+  const sessions = new DynamoSessionStore(table);
+  const consents = new DynamoConsentStore(table);
+  const links = new DynamoOAuthStore(table);
+  const accounts = new DynamoAccountStore(table, {
+    session: (s) => sessions.createWrite(s),
+    policyAcceptance: (userId, acceptance) => consents.policyAcceptanceWrites(userId, acceptance),
+    link: (link) => links.linkWrites(link),
+  });
+  return { challenges: new DynamoChallengeStore(table), sessions, consents, links, accounts };
+}
+
+/** The parts AuthDeps is assembled from, whatever built them. */
+export interface AuthParts {
+  readonly table: SealedTable;
+  readonly config: AuthConfig;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly limiter: RateLimiter;
+  readonly audit: AuditLog;
+  readonly metrics: MetricsSink;
+  readonly sms: SmsSender;
+  readonly captcha: CaptchaVerifier;
+  readonly signer: TokenSigner;
+  readonly indexer: Pick<BlindIndexer, 'token'>;
+  readonly otpPepper: Uint8Array;
+}
+
+export function assembleAuthDeps(parts: AuthParts): AuthDeps {
+  const { challenges, accounts, sessions, consents } = authStores(parts.table);
+  return {
+    config: parts.config,
+    clock: parts.clock,
+    random: parts.random,
+    challenges,
+    accounts,
+    sessions,
+    acceptedPolicyVersion: async (userId) => {
+      const state = await consents.current(userId, 'privacy_policy');
+      return state?.accepted ? state.policyVersion : undefined;
+    },
+    limiter: parts.limiter,
+    audit: parts.audit,
+    metrics: parts.metrics,
+    sms: parts.sms,
+    captcha: parts.captcha,
+    signer: parts.signer,
+    phoneToken: (e164: string) => parts.indexer.token('phone', e164),
+    otpPepper: parts.otpPepper,
+  };
+}
+
+/** Accounts, as the deletion job and the export read them. */
+export function accountStore(): Promise<DynamoAccountStore> {
+  return once('accountStore', async () => authStores(await sealedTable()).accounts);
+}
+
+export function authDeps(): Promise<AuthDeps> {
+  return once<Promise<AuthDeps>>('authDeps', async () => {
+    const { config, clock, random, metrics } = platform();
+    const [keys, index, table, signer, audit] = await Promise.all([
+      appKeys(),
+      indexer(),
+      sealedTable(),
+      tokenSigner(),
+      auditLog(),
+    ]);
+    return assembleAuthDeps({
+      table,
+      config: config.auth,
+      clock,
+      random,
+      limiter: rateLimiter(),
+      audit,
+      metrics,
+      // Provider credentials are read when a message is first sent, so routes that never send never ask.
+      sms: { name: 'providers', send: async (message) => (await smsSender()).send(message) },
+      captcha: { verify: async (ticket, ip) => (await captchaVerifier()).verify(ticket, ip) },
+      signer,
+      indexer: index,
+      otpPepper: keys.otpPepper,
+    });
+  });
+}
+
+/** Login routes. */
+export async function loginDeps(): Promise<{ edge: EdgeDeps; auth: AuthDeps }> {
+  return { edge: edge(), auth: await authDeps() };
+}
+
+/** Sending a code: a `bind` code is for someone in the middle of a third-party login. */
+export async function sendDeps(): Promise<{
+  edge: EdgeDeps;
+  auth: AuthDeps;
+  binds: Pick<DynamoOAuthStore, 'getBind'>;
+}> {
+  const [auth, binds] = await Promise.all([authDeps(), oauthStore()]);
+  return { edge: edge(), auth, binds };
+}
+
+export function phoneRecoveryDeps(): Promise<PhoneRecoveryDeps> {
+  return once<Promise<PhoneRecoveryDeps>>('phoneRecoveryDeps', async () => {
+    const [auth, index, table] = await Promise.all([authDeps(), indexer(), sealedTable()]);
+    const identities = new DynamoIdentityStore(table);
+    return {
+      auth,
+      verifiedIdentity: async (userId) => {
+        const found = await identities.verifiedIdentity(userId);
+        return found ? { idNumberToken: found.idNumberToken, name: found.name } : undefined;
+      },
+      idNumberToken: (idNumber) => index.token('id-number', idNumber),
+      attemptsPerDay: platform().config.identity.limits.perAccountDaily,
+    };
+  });
+}
+
+/** The signed-in account's routes. */
+export async function accountDeps(): Promise<{ edge: EdgeDeps; auth: AuthDeps }> {
+  return { edge: edge(), auth: await authDeps() };
+}
+
+/** Starting a phone recovery also checks the verified identity. */
+export async function recoveryDeps(): Promise<{ edge: EdgeDeps; recovery: PhoneRecoveryDeps }> {
+  return { edge: edge(), recovery: await phoneRecoveryDeps() };
+}
+
+/** The public keys of access tokens only: no table, no keys. */
+export async function jwksDeps() {
+  return { edge: edge(), signer: await tokenSigner() };
+}

@@ -1,0 +1,164 @@
+import { keys } from '../store/keys';
+import { conditions, type SealedTable, type Write } from '../store/sealed-table';
+import type {
+  AccountStore,
+  NewLink,
+  PhoneRecovery,
+  PolicyAcceptance,
+  SessionRecord,
+  UserRecord,
+} from './ports';
+
+const seconds = (ms: number) => Math.ceil(ms / 1000);
+
+/** The writes other stores own, composed into registration's one transaction. */
+export interface RegistrationParts {
+  readonly session: (session: SessionRecord) => Promise<Write>;
+  readonly policyAcceptance: (userId: string, acceptance: PolicyAcceptance) => Promise<Write[]>;
+  /** Third-party login: the identity's claim and the account's side of the link. */
+  readonly link?: (link: NewLink) => Promise<Write[]>;
+}
+
+/**
+ * Accounts: the profile (`USER#<id>/PROFILE`, phone sealed), the phone claim that makes one
+ * account per number (`PHONE#<token>`), and a pending move to another number. Uniqueness comes
+ * from conditional writes in one transaction, never from a read followed by a write.
+ */
+export class DynamoAccountStore implements AccountStore {
+  readonly #table: SealedTable;
+  readonly #parts: RegistrationParts;
+
+  constructor(table: SealedTable, parts: RegistrationParts) {
+    this.#table = table;
+    this.#parts = parts;
+  }
+
+  async findUserIdByPhone(phoneToken: string): Promise<string | undefined> {
+    return (await this.#table.get(keys.phoneClaim(phoneToken)))?.item.userId as string | undefined;
+  }
+
+  async getUser(userId: string): Promise<UserRecord | undefined> {
+    const stored = await this.#table.get<{ phone: string }>(keys.profile(userId));
+    if (!stored) return undefined;
+    const { item, sealed } = stored;
+    return {
+      userId: item.userId as string,
+      phoneToken: item.phoneToken as string,
+      phone: sealed.phone,
+      createdAt: item.createdAt as number,
+      realNameVerified: item.realNameVerified === true,
+    };
+  }
+
+  async createUser(
+    user: UserRecord,
+    acceptance: PolicyAcceptance,
+    session: SessionRecord,
+    link?: NewLink,
+  ): Promise<'created' | 'phone_taken' | 'identity_taken'> {
+    if (link && !this.#parts.link) throw new Error('this account store cannot link identities');
+    const t = this.#table;
+    const outcome = await t.commit([
+      ...(link && this.#parts.link ? await this.#parts.link(link) : []),
+      await t.put(
+        'phoneClaim',
+        { ...keys.phoneClaim(user.phoneToken), userId: user.userId, createdAt: user.createdAt },
+        {},
+        conditions.absent,
+      ),
+      await t.put(
+        'profile',
+        {
+          ...keys.profile(user.userId),
+          userId: user.userId,
+          phoneToken: user.phoneToken,
+          createdAt: user.createdAt,
+          realNameVerified: user.realNameVerified,
+        },
+        { phone: user.phone },
+        conditions.absent,
+      ),
+      ...(await this.#parts.policyAcceptance(user.userId, acceptance)),
+      await this.#parts.session(session),
+    ]);
+    if (outcome.ok) return 'created';
+    return outcome.refused.includes('identityClaim') ? 'identity_taken' : 'phone_taken';
+  }
+
+  async changePhone(
+    user: UserRecord,
+    next: { phoneToken: string; phone: string },
+    recovery?: { recoveryId: string; now: number },
+  ): Promise<'changed' | 'phone_taken' | 'recovery_gone'> {
+    const t = this.#table;
+    const outcome = await t.commit([
+      await t.put(
+        'newClaim',
+        { ...keys.phoneClaim(next.phoneToken), userId: user.userId },
+        {},
+        conditions.absent,
+      ),
+      t.delete('oldClaim', keys.phoneClaim(user.phoneToken), conditions.ownedBy(user.userId)),
+      // An update, not a put: the profile keeps every other attribute (verification time, ...).
+      await t.update(
+        'profile',
+        keys.profile(user.userId),
+        { set: { phoneToken: next.phoneToken } },
+        {
+          sealed: { phone: next.phone },
+          condition: {
+            expression: '#t = :old',
+            names: { '#t': 'phoneToken' },
+            values: { ':old': user.phoneToken },
+          },
+        },
+      ),
+      ...(recovery
+        ? [
+            t.delete('recovery', keys.phoneRecovery(user.userId), {
+              expression: '#rid = :rid AND #due <= :now',
+              names: { '#rid': 'recoveryId', '#due': 'dueAt' },
+              values: { ':rid': recovery.recoveryId, ':now': recovery.now },
+            }),
+          ]
+        : []),
+    ]);
+    if (outcome.ok) return 'changed';
+    return outcome.refused.includes('recovery') ? 'recovery_gone' : 'phone_taken';
+  }
+
+  async getPhoneRecovery(userId: string): Promise<PhoneRecovery | undefined> {
+    const stored = await this.#table.get<{ phone: string }>(keys.phoneRecovery(userId));
+    if (!stored) return undefined;
+    const { item, sealed } = stored;
+    return {
+      userId,
+      recoveryId: item.recoveryId as string,
+      phoneToken: item.phoneToken as string,
+      phone: sealed.phone,
+      sessionId: item.sessionId as string,
+      startedAt: item.startedAt as number,
+      dueAt: item.dueAt as number,
+    };
+  }
+
+  async startPhoneRecovery(recovery: PhoneRecovery): Promise<'started' | 'pending'> {
+    const { phone, ...plain } = recovery;
+    const outcome = await this.#table.commit(
+      await this.#table.put(
+        'recovery',
+        // Gone by TTL a week after it fell due, if nobody completed or cancelled it.
+        { ...keys.phoneRecovery(recovery.userId), ...plain, ttl: seconds(recovery.dueAt) + 7 * 86_400 },
+        { phone },
+        conditions.absent,
+      ),
+    );
+    return outcome.ok ? 'started' : 'pending';
+  }
+
+  async cancelPhoneRecovery(userId: string): Promise<boolean> {
+    return (
+      await this.#table.commit(this.#table.delete('recovery', keys.phoneRecovery(userId), conditions.present))
+    ).ok;
+  }
+}

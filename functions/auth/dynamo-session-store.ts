@@ -1,0 +1,111 @@
+import { keys } from '../store/keys';
+import { conditions, type SealedTable, type Write } from '../store/sealed-table';
+import type { SessionRecord, SessionStore } from './ports';
+
+const seconds = (ms: number) => Math.ceil(ms / 1000);
+
+/**
+ * Sessions: `USER#<id>` / `SESSION#<family>`, holding only hashes of refresh tokens. Rotation and
+ * revocation are conditional updates, so two refreshes of one token cannot both win.
+ */
+export class DynamoSessionStore implements SessionStore {
+  readonly #table: SealedTable;
+
+  constructor(table: SealedTable) {
+    this.#table = table;
+  }
+
+  /** The write that stores a new session (for the account store's registration transaction). */
+  async createWrite(s: SessionRecord): Promise<Write> {
+    return this.#table.put(
+      'session',
+      {
+        ...keys.session(s.userId, s.familyId),
+        ...s,
+        amr: [...s.amr],
+        // A session is an access record (IP prefix, user agent): gone at its absolute end (30 days),
+        // give or take TTL's lag, which reads cover by checking expiry themselves.
+        ttl: seconds(s.absoluteExpiresAt),
+      },
+      {},
+      conditions.absent,
+    );
+  }
+
+  async putSession(session: SessionRecord): Promise<void> {
+    const outcome = await this.#table.commit(await this.createWrite(session));
+    if (!outcome.ok) throw new Error('session id collision');
+  }
+
+  async getSession(userId: string, familyId: string): Promise<SessionRecord | undefined> {
+    const stored = await this.#table.get(keys.session(userId, familyId));
+    return stored ? toSession(stored.item) : undefined;
+  }
+
+  async rotateSession(
+    session: SessionRecord,
+    expectedHash: string,
+    next: { hash: string; now: number; keepPrevious: boolean },
+  ): Promise<boolean> {
+    const set = next.keepPrevious
+      ? { currentHash: next.hash, previousHash: expectedHash, rotatedAt: next.now, lastUsedAt: next.now }
+      : { currentHash: next.hash, lastUsedAt: next.now };
+    const outcome = await this.#table.commit(
+      await this.#table.update(
+        'rotate',
+        keys.session(session.userId, session.familyId),
+        { set },
+        {
+          condition: {
+            expression: '#current = :expected AND attribute_not_exists(#revoked) AND #absolute > :now',
+            names: { '#current': 'currentHash', '#revoked': 'revokedAt', '#absolute': 'absoluteExpiresAt' },
+            values: { ':expected': expectedHash, ':now': next.now },
+          },
+        },
+      ),
+    );
+    return outcome.ok;
+  }
+
+  async revokeSession(userId: string, familyId: string, now: number): Promise<void> {
+    // Refused only when already revoked or gone: either way the session is over.
+    await this.#table.commit(
+      await this.#table.update(
+        'revoke',
+        keys.session(userId, familyId),
+        { set: { revokedAt: now } },
+        {
+          condition: {
+            expression: 'attribute_exists(pk) AND attribute_not_exists(#revoked)',
+            names: { '#revoked': 'revokedAt' },
+          },
+        },
+      ),
+    );
+  }
+
+  async listSessions(userId: string): Promise<SessionRecord[]> {
+    const stored = await this.#table.queryAll({
+      pk: keys.accountPartition(userId),
+      skPrefix: keys.sessionPrefix,
+    });
+    return stored.map((s) => toSession(s.item));
+  }
+}
+
+function toSession(item: Record<string, unknown>): SessionRecord {
+  return {
+    userId: String(item.userId),
+    familyId: String(item.familyId),
+    currentHash: String(item.currentHash),
+    ...(item.previousHash === undefined ? {} : { previousHash: String(item.previousHash) }),
+    rotatedAt: Number(item.rotatedAt),
+    createdAt: Number(item.createdAt),
+    lastUsedAt: Number(item.lastUsedAt),
+    absoluteExpiresAt: Number(item.absoluteExpiresAt),
+    ...(item.revokedAt === undefined ? {} : { revokedAt: Number(item.revokedAt) }),
+    amr: Array.isArray(item.amr) ? item.amr.map(String) : [],
+    ipPrefix: String(item.ipPrefix ?? ''),
+    userAgent: String(item.userAgent ?? ''),
+  };
+}

@@ -1,0 +1,42 @@
+import type { ProblemCode } from './messages';
+import type { Touches } from './route';
+
+/** What route functions touch, by kind of work (CDK turns a group's union into its IAM grants). */
+
+/** Login routes read and write the table, seal and open phones, use the app secret and sign tokens. */
+export const loginTouches: Touches = {
+  table: 'readwrite',
+  dataKey: 'both',
+  appSecret: true,
+  signingKey: 'sign',
+};
+/** Routes that send SMS (codes, notices) also read the SMS and captcha provider credentials. */
+export const sendingTouches: Touches = { ...loginTouches, providers: true };
+/** Third-party login also reads the OAuth app secrets (provider credentials). */
+export const oauthTouches: Touches = { ...loginTouches, providers: true };
+/** Cards seal and open patient data, use blind indexes, call the HIS (its secret) and queue retries. */
+export const cardTouches: Touches = {
+  table: 'readwrite',
+  dataKey: 'both',
+  appSecret: true,
+  providers: true,
+  queue: true,
+  events: true,
+};
+/** Hospital routes read cards (opening them), use blind indexes, sign hospital tokens, count token requests. */
+export const hospitalTouches: Touches = {
+  table: 'readwrite',
+  dataKey: 'decrypt',
+  appSecret: true,
+  signingKey: 'sign',
+};
+
+/** What presenting a one-time code can answer (checkCode). */
+export const codeProblems = [
+  'phone_invalid',
+  'rate_limited',
+  'login_locked',
+  'otp_invalid',
+  'otp_expired',
+  'otp_exhausted',
+] as const satisfies readonly ProblemCode[];

@@ -1,0 +1,56 @@
+import { DynamoCardStore } from '../cards/dynamo-card-store';
+import { DynamoIdentityStore } from '../identity/dynamo-identity-store';
+import {
+  auditLog,
+  cryptoRandom,
+  edge,
+  indexer,
+  plainTable,
+  platform,
+  rateLimiter,
+  sealedTable,
+  tokenSigner,
+} from '../platform/parts';
+import { once } from '../platform/runtime';
+import { DynamoConsentStore } from '../privacy/dynamo-consent-store';
+import { DynamoEventFeed } from './dynamo-event-feed';
+
+/** The hospital API's composition root (group `hospital`): one factory per kind of route. */
+export async function tokenDeps() {
+  const { config, clock } = platform();
+  return {
+    edge: edge(),
+    hospitalAuth: {
+      config: config.hospitalApi,
+      issuer: config.auth.tokens.issuer,
+      clock,
+      random: cryptoRandom,
+      signer: await tokenSigner(),
+      limiter: rateLimiter(),
+    },
+  };
+}
+
+export async function readDeps() {
+  const hospitalReads = await once('hospitalReads', async () => {
+    const [index, table, audit] = await Promise.all([indexer(), sealedTable(), auditLog()]);
+    const identities = new DynamoIdentityStore(table);
+    const consents = new DynamoConsentStore(plainTable());
+    return {
+      clock: platform().clock,
+      // Reads only: the guardian-consent write of card creation never happens here.
+      cards: new DynamoCardStore(table, (entry) => consents.entryWrite(entry)),
+      indexer: index,
+      audit,
+      holderName: async (userId: string) => (await identities.verifiedIdentity(userId))?.name,
+    };
+  });
+  return { edge: edge(), hospitalReads };
+}
+
+export async function eventsDeps() {
+  return {
+    edge: edge(),
+    hospitalEvents: { clock: platform().clock, feed: new DynamoEventFeed(plainTable()) },
+  };
+}

@@ -1,0 +1,179 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoAuditLog } from '../audit/dynamo-audit-log';
+import { DynamoRateLimiter } from '../auth/dynamo-rate-limiter';
+import type { Random } from '../auth/otp';
+import type { TokenSigner } from '../auth/ports';
+import { type Clock, systemClock } from '../core/clock';
+import { isAllowedRegion, type StageConfig } from '../core/config';
+import { StartupRefusedError } from '../core/errors';
+import type { EdgeDeps } from '../core/http-handler';
+import { EmfMetricsSink } from '../core/metrics';
+import { BlindIndexer } from '../crypto/blind-index';
+import { type AppKeys, deriveAppKeys } from '../crypto/key-source';
+import { readLocalKeyFile } from '../crypto/local-key-file';
+import type { ProviderCredentials } from '../providers/credentials';
+import { SealedTable } from '../store/sealed-table';
+import { type Environment, environment, once, runtimeConfig } from './runtime';
+
+/**
+ * The parts every composition root builds from: the region check, the DynamoDB client and table,
+ * keys, the token signer, provider credentials, metrics and the audit trail, each built once per
+ * cold start and only when a group asks for it. Heavy and rarely needed modules (the Encryption SDK,
+ * KMS, Secrets Manager) are imported on first use, so a group that never seals, or runs locally,
+ * does not pay for loading them.
+ */
+export const cryptoRandom: Random = {
+  int: (min, max) => randomInt(min, max),
+  bytes: (length) => new Uint8Array(randomBytes(length)),
+};
+
+export function required(env: Environment, name: string): string {
+  const value = env[name];
+  if (!value) throw new StartupRefusedError(`environment variable ${name} is not set`);
+  return value;
+}
+
+export interface Platform {
+  readonly env: Environment;
+  readonly config: StageConfig;
+  readonly region: string;
+  readonly version: string;
+  readonly keySource: 'kms' | 'local';
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly metrics: EmfMetricsSink;
+  readonly dynamo: DynamoDBClient;
+  readonly tableName: string;
+}
+
+/** Refuses to start outside the allowed regions (PIPL: data stays in mainland China). */
+export function platform(): Platform {
+  return once('platform', () => {
+    const env = environment();
+    const config = runtimeConfig();
+    const region = required(env, 'AWS_REGION');
+    if (!isAllowedRegion(config, region)) {
+      throw new StartupRefusedError(
+        `region ${region} is outside the allowed regions ${config.allowedRegions.join(', ')}`,
+      );
+    }
+    return {
+      env,
+      config,
+      region,
+      version: env.APP_VERSION ?? '0.0.0',
+      keySource: env.KEY_SOURCE === 'local' ? 'local' : 'kms',
+      clock: systemClock,
+      random: cryptoRandom,
+      metrics: new EmfMetricsSink(
+        env.POWERTOOLS_METRICS_NAMESPACE ?? 'PatientOnboarding',
+        'patient-onboarding',
+      ),
+      dynamo: new DynamoDBClient({
+        region,
+        ...(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT } : {}),
+        maxAttempts: 3,
+      }),
+      tableName: required(env, 'TABLE_NAME'),
+    };
+  });
+}
+
+/** What the edge pipeline needs of every group. */
+export function edge(): EdgeDeps {
+  const { config, metrics } = platform();
+  return { config, metrics };
+}
+
+/** The table for items with nothing sealed (sessions, counters, claims, the audit trail). */
+export function plainTable(): SealedTable {
+  return once('plainTable', () => {
+    const { dynamo, tableName } = platform();
+    return new SealedTable({ client: dynamo, tableName });
+  });
+}
+
+/** The table that seals and opens: envelope encryption with KMS data keys (a local key locally). */
+export function sealedTable(): Promise<SealedTable> {
+  return once('sealedTable', async () => {
+    const { env, config, keySource, dynamo, tableName } = platform();
+    const [{ EncryptingSealer }, keyring] = await Promise.all([
+      import('../crypto/encrypting-sealer'),
+      keySource === 'local'
+        ? import('../crypto/local-key-source').then((m) =>
+            m.localKeyring(readLocalKeyFile(required(env, 'LOCAL_KEY_FILE'), env).wrappingKey),
+          )
+        : import('../crypto/kms-key-source').then((m) => m.kmsKeyring(required(env, 'DATA_KEY_ARN'))),
+    ]);
+    return new SealedTable({
+      client: dynamo,
+      tableName,
+      sealer: new EncryptingSealer(keyring, config.dataKeyCache),
+    });
+  });
+}
+
+async function secretsManager() {
+  const { SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
+  return once('secretsManager', () => new SecretsManagerClient({ region: platform().region }));
+}
+
+/** The blind-index key, OTP pepper and audit key, from the application secret. */
+export function appKeys(): Promise<AppKeys> {
+  return once('appKeys', async () => {
+    const { env, keySource } = platform();
+    if (keySource === 'local') {
+      return deriveAppKeys(
+        Buffer.from(readLocalKeyFile(required(env, 'LOCAL_KEY_FILE'), env).appSecret, 'base64'),
+      );
+    }
+    const { loadAppKeys } = await import('../crypto/kms-key-source');
+    return loadAppKeys(await secretsManager(), required(env, 'APP_SECRET_ARN'));
+  });
+}
+
+export function indexer(): Promise<BlindIndexer> {
+  return once('indexer', async () => new BlindIndexer((await appKeys()).indexKey));
+}
+
+/** Signs and publishes the keys of access tokens: KMS in AWS, a local key file under `npm start`. */
+export function tokenSigner(): Promise<TokenSigner> {
+  return once('tokenSigner', async () => {
+    const { env, keySource, region } = platform();
+    if (keySource === 'local') {
+      const { LocalTokenSigner } = await import('../auth/tokens/local-token-signer');
+      return LocalTokenSigner.fromFile(required(env, 'LOCAL_SIGNING_KEY_FILE'), env);
+    }
+    const [{ KmsTokenSigner }, { KMSClient }] = await Promise.all([
+      import('../auth/tokens/kms-token-signer'),
+      import('@aws-sdk/client-kms'),
+    ]);
+    return new KmsTokenSigner(
+      new KMSClient({ region }),
+      required(env, 'SIGNING_KEY_ARN'),
+      (env.TRUSTED_SIGNING_KEY_ARNS ?? '').split(',').filter(Boolean),
+    );
+  });
+}
+
+/** SMS, captcha, OAuth, HIS and webhook secrets: the stand-ins' locally. */
+export function providerCredentials(): Promise<ProviderCredentials> {
+  return once('providerCredentials', async () => {
+    const { env, keySource } = platform();
+    const { loadProviderCredentials, standinCredentials } = await import('../providers/credentials');
+    if (keySource === 'local') return standinCredentials;
+    return loadProviderCredentials(await secretsManager(), required(env, 'PROVIDER_SECRET_ARN'));
+  });
+}
+
+export function auditLog(): Promise<DynamoAuditLog> {
+  return once(
+    'auditLog',
+    async () => new DynamoAuditLog(plainTable(), cryptoRandom, (await appKeys()).auditKey),
+  );
+}
+
+export function rateLimiter(): DynamoRateLimiter {
+  return once('rateLimiter', () => new DynamoRateLimiter(plainTable()));
+}

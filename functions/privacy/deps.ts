@@ -1,0 +1,82 @@
+import { accountStore, authDeps, oauthStore } from '../auth/deps';
+import { DynamoSessionStore } from '../auth/dynamo-session-store';
+import { newId } from '../auth/ids';
+import { DynamoCardStore } from '../cards/dynamo-card-store';
+import { DynamoIdentityStore } from '../identity/dynamo-identity-store';
+import { auditLog, edge, plainTable, platform, rateLimiter, sealedTable } from '../platform/parts';
+import { once } from '../platform/runtime';
+import type { ConsentDeps } from './consents';
+import { DynamoConsentStore } from './dynamo-consent-store';
+import { DynamoRightsRequestStore } from './dynamo-rights-request-store';
+import type { ExportDeps } from './export-data';
+import type { RightsRequestDeps } from './rights-requests';
+
+/** The privacy feature's composition root (group `privacy`): consent, export, rights requests. */
+export async function policyDeps() {
+  return { edge: edge() };
+}
+
+export async function consentDeps(): Promise<{ edge: ReturnType<typeof edge>; consents: ConsentDeps }> {
+  const consents = await once<Promise<ConsentDeps>>('consentDeps', async () => ({
+    config: platform().config.privacy,
+    clock: platform().clock,
+    store: new DynamoConsentStore(plainTable()),
+    audit: await auditLog(),
+  }));
+  return { edge: edge(), consents };
+}
+
+export async function exportDeps(): Promise<{ edge: ReturnType<typeof edge>; privacyExport: ExportDeps }> {
+  const privacyExport = await once<Promise<ExportDeps>>('exportDeps', async () => {
+    const [table, audit, links, accounts] = await Promise.all([
+      sealedTable(),
+      auditLog(),
+      oauthStore(),
+      accountStore(),
+    ]);
+    const consents = new DynamoConsentStore(plainTable());
+    return {
+      clock: platform().clock,
+      accounts,
+      identities: new DynamoIdentityStore(table),
+      links,
+      sessions: new DynamoSessionStore(plainTable()),
+      cards: new DynamoCardStore(table, (entry) => consents.entryWrite(entry)),
+      consents,
+      requests: new DynamoRightsRequestStore(table),
+      audit,
+    };
+  });
+  return { edge: edge(), privacyExport };
+}
+
+export function rightsRequestDeps(): Promise<RightsRequestDeps> {
+  return once<Promise<RightsRequestDeps>>('rightsRequestDeps', async () => {
+    const { config, clock, random } = platform();
+    const [table, audit, auth, links] = await Promise.all([
+      sealedTable(),
+      auditLog(),
+      authDeps(),
+      oauthStore(),
+    ]);
+    const identities = new DynamoIdentityStore(table);
+    return {
+      config: config.privacy,
+      clock,
+      requests: new DynamoRightsRequestStore(table),
+      audit,
+      limiter: rateLimiter(),
+      auth,
+      links,
+      identityClaim: async (userId) => (await identities.verifiedIdentity(userId))?.idNumberToken,
+      newId: () => newId(random),
+    };
+  });
+}
+
+export async function requestsDeps(): Promise<{
+  edge: ReturnType<typeof edge>;
+  rightsRequests: RightsRequestDeps;
+}> {
+  return { edge: edge(), rightsRequests: await rightsRequestDeps() };
+}

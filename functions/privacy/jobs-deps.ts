@@ -1,0 +1,47 @@
+import { accountStore } from '../auth/deps';
+import { cardsDeps } from '../cards/deps';
+import { DynamoIdentityStore } from '../identity/dynamo-identity-store';
+import { auditLog, indexer, plainTable, platform, sealedTable } from '../platform/parts';
+import { once } from '../platform/runtime';
+import type { DeletionDeps } from './account-deletion';
+import { DynamoAccountEraser } from './dynamo-account-eraser';
+import { DynamoRetentionStore } from './dynamo-retention-store';
+import { DynamoRightsRequestStore } from './dynamo-rights-request-store';
+import type { RetentionDeps } from './retention';
+
+/** The scheduled privacy jobs' composition root: account deletions and retention. */
+export function deletionDeps(): Promise<DeletionDeps> {
+  return once<Promise<DeletionDeps>>('deletionDeps', async () => {
+    const [table, index, cards, audit, accounts] = await Promise.all([
+      sealedTable(),
+      indexer(),
+      cardsDeps(),
+      auditLog(),
+      accountStore(),
+    ]);
+    const identities = new DynamoIdentityStore(table);
+    return {
+      clock: platform().clock,
+      requests: new DynamoRightsRequestStore(table),
+      accounts,
+      identity: (userId) => identities.verifiedIdentity(userId),
+      cards,
+      indexer: index,
+      eraser: new DynamoAccountEraser(table),
+      audit,
+    };
+  });
+}
+
+export function retentionDeps(): Promise<RetentionDeps> {
+  return once<Promise<RetentionDeps>>('retentionDeps', async () => ({
+    clock: platform().clock,
+    store: new DynamoRetentionStore(plainTable()),
+    requests: new DynamoRightsRequestStore(await sealedTable()),
+    metrics: platform().metrics,
+  }));
+}
+
+export function jobMetrics() {
+  return platform().metrics;
+}

@@ -1,0 +1,483 @@
+/**
+ * THE key registry: every kind of item the table holds, how its key is built, which of its
+ * fields are sealed, which indexes it feeds, and what becomes of it when its account is deleted.
+ * Adapters build keys only here (a test fails on a key prefix written anywhere else), and the
+ * account eraser is driven by the fates below, so deleting an account follows this file rather
+ * than anyone's memory.
+ */
+import type { ItemKey } from './item-key';
+
+/** What happens to an item of a kind when the account it belongs to is deleted. */
+export type Fate =
+  /** Deleted by the deletion job. */
+  | { readonly kind: 'erase' }
+  /**
+   * Kept for proof the law asks for, with these attributes removed, until `keepDays` later;
+   * marked `storageOnly` (PIPL art. 47: stored, not otherwise processed).
+   */
+  | {
+      readonly kind: 'storage_only';
+      readonly keepDays: number;
+      readonly strip: readonly string[];
+      readonly why: string;
+    }
+  /** Removed before the job runs, by the step named (the closure transaction, a card's release). */
+  | { readonly kind: 'released'; readonly by: string }
+  /** Goes by TTL soon and names no account, or not in a way anyone can follow back. */
+  | { readonly kind: 'expires'; readonly within: string }
+  /** Stays as it is: it is the security log or holds nothing about a person. */
+  | { readonly kind: 'kept'; readonly why: string };
+
+/** Where the deletion job finds an account's items of a kind. */
+export type Locator =
+  /** In the account's own partition, `USER#<id>`, under the kind's sort-key prefix. */
+  | 'account_partition'
+  /** Under a partition key built from the account id (the kind's `accountPartition`). */
+  | 'account_key'
+  /** At keys built from the account's phone token. */
+  | 'phone'
+  /** At the key built from the blind index of the verified name and ID number together. */
+  | 'identity_pair'
+  | 'none';
+
+export interface ItemKind {
+  readonly description: string;
+  /** The partition-key prefix (up to and including the first `#`, or the whole key) ... */
+  readonly pk: string;
+  /** ... and, for kinds sharing a partition, the sort-key prefix that tells them apart. */
+  readonly sk?: string;
+  readonly sealed: readonly string[];
+  readonly indexes?: readonly string[];
+  readonly locate: Locator;
+  readonly onAccountDeletion: Fate;
+}
+
+const USER = 'USER#';
+const iso = (at: number) => new Date(at).toISOString();
+/** Consent proof is kept storage-only for the three-year limitation period (Civil Code art. 188). */
+export const STORAGE_ONLY_DAYS = 3 * 365;
+
+export const kinds = {
+  profile: {
+    description: 'The account: its phone token, real-name flag, closing request; the phone sealed',
+    pk: USER,
+    sk: 'PROFILE',
+    sealed: ['phone'],
+    locate: 'account_partition',
+    onAccountDeletion: { kind: 'erase' },
+  },
+  session: {
+    description: 'A refresh-token family: hashes, times, amr, IP prefix and user agent (access data)',
+    pk: USER,
+    sk: 'SESSION#',
+    sealed: [],
+    locate: 'account_partition',
+    onAccountDeletion: { kind: 'erase' },
+  },
+  consent: {
+    description: 'An append-only consent record (self or guardian): purpose, version, time, access data',
+    pk: USER,
+    sk: 'CONSENT#',
+    sealed: [],
+    indexes: ['purgeByDay'],
+    locate: 'account_partition',
+    onAccountDeletion: {
+      kind: 'storage_only',
+      keepDays: STORAGE_ONLY_DAYS,
+      strip: ['ipPrefix', 'userAgent', 'purgeDay', 'purgeAt'],
+      why: 'Proof of consent for the limitation period (Civil Code art. 188)',
+    },
+  },
+  consentState: {
+    description: "A purpose's current consent state, read by every feature that needs it",
+    pk: USER,
+    sk: 'CONSENTSTATE#',
+    sealed: [],
+    locate: 'account_partition',
+    onAccountDeletion: { kind: 'erase' },
+  },
+  identity: {
+    description: 'The verified identity: masked forms and provider; name, number and birth date sealed',
+    pk: USER,
+    sk: 'IDENTITY',
+    sealed: ['name', 'idNumber', 'birthDate'],
+    locate: 'account_partition',
+    onAccountDeletion: { kind: 'erase' },
+  },
+  link: {
+    description:
+      "The account's side of a third-party login: provider, blind index; nickname and avatar sealed",
+    pk: USER,
+    sk: 'IDP#',
+    sealed: ['nickname', 'avatarUrl'],
+    locate: 'account_partition',
+    onAccountDeletion: { kind: 'erase' },
+  },
+  phoneRecovery: {
+    description: 'A pending move to a new number after a lost one; the new number sealed',
+    pk: USER,
+    sk: 'PHONERECOVERY',
+    sealed: ['phone'],
+    locate: 'account_partition',
+    onAccountDeletion: { kind: 'erase' },
+  },
+  card: {
+    description: 'A medical card: codes and status; name, ID number, phone, birth date, sex, HIS ids sealed',
+    pk: USER,
+    sk: 'CARD#',
+    sealed: ['name', 'idNumber', 'phone', 'birthDate', 'sex', 'hisPatientId', 'cardNo'],
+    locate: 'account_partition',
+    onAccountDeletion: {
+      kind: 'released',
+      by: "releaseCard (the HIS is told first), then the eraser's sweep",
+    },
+  },
+  cardPerson: {
+    description: 'One card per person per account and hospital: the blind index of the ID number',
+    pk: USER,
+    sk: 'CARDPERSON#',
+    sealed: [],
+    locate: 'account_partition',
+    onAccountDeletion: { kind: 'released', by: 'releaseCard, with its card' },
+  },
+  cardCount: {
+    description: "The account's card count at a hospital (its limit)",
+    pk: USER,
+    sk: 'CARDCOUNT#',
+    sealed: [],
+    locate: 'account_partition',
+    onAccountDeletion: { kind: 'erase' },
+  },
+  idempotency: {
+    description: 'An Idempotency-Key of card creation: body fingerprint and the card it made (24 h)',
+    pk: USER,
+    sk: 'IDEMPOTENCY#',
+    sealed: [],
+    locate: 'account_partition',
+    onAccountDeletion: { kind: 'erase' },
+  },
+  requestPointer: {
+    description: "The account's pointer to a rights request it made",
+    pk: USER,
+    sk: 'REQUEST#',
+    sealed: [],
+    locate: 'account_partition',
+    onAccountDeletion: { kind: 'erase' },
+  },
+  phoneClaim: {
+    description: 'One account per phone number: the blind index names the account',
+    pk: 'PHONE#',
+    sealed: [],
+    locate: 'none',
+    onAccountDeletion: {
+      kind: 'released',
+      by: 'the closure transaction (the number may register again at once)',
+    },
+  },
+  idNumberClaim: {
+    description: 'One account per verified ID number',
+    pk: 'IDNUM#',
+    sealed: [],
+    locate: 'none',
+    onAccountDeletion: { kind: 'released', by: 'the closure transaction' },
+  },
+  identityClaim: {
+    description: 'One account per third-party identity (unionid, else app id and openid; blind index)',
+    pk: 'IDP#',
+    sealed: [],
+    locate: 'none',
+    onAccountDeletion: { kind: 'released', by: 'the closure transaction' },
+  },
+  challenge: {
+    description: "A number's live one-time code for a purpose: only its HMAC",
+    pk: 'OTP#',
+    sealed: [],
+    locate: 'phone',
+    onAccountDeletion: { kind: 'erase' },
+  },
+  resendGate: {
+    description: 'One send per number and purpose per 60 s',
+    pk: 'GATE#',
+    sealed: [],
+    locate: 'phone',
+    onAccountDeletion: { kind: 'erase' },
+  },
+  lock: {
+    description: "A lock on a number's code login, or on verifying from an IP prefix (an hour)",
+    pk: 'LOCK#',
+    sealed: [],
+    locate: 'none',
+    onAccountDeletion: { kind: 'expires', within: 'two hours' },
+  },
+  rateWindow: {
+    description: 'A fixed-window counter; those keyed by an account are erased with it',
+    pk: 'RATE#',
+    sealed: [],
+    locate: 'account_key',
+    onAccountDeletion: { kind: 'erase' },
+  },
+  identityMatch: {
+    description: 'A remembered provider match for a (name, ID number) pair (blind index; a year)',
+    pk: 'IDMATCH#',
+    sealed: [],
+    locate: 'identity_pair',
+    onAccountDeletion: { kind: 'erase' },
+  },
+  hospitalPatient: {
+    description: "A hospital's index of its patients by HIS patient id and by ID number (blind indexes)",
+    pk: 'HOSPITAL#',
+    sk: 'PATIENT#',
+    sealed: [],
+    locate: 'none',
+    onAccountDeletion: { kind: 'released', by: 'releaseCard, with its card' },
+  },
+  hospitalIdNumber: {
+    description: "A hospital's index of its patients by the blind index of their ID number",
+    pk: 'HOSPITAL#',
+    sk: 'IDNUM#',
+    sealed: [],
+    locate: 'none',
+    onAccountDeletion: { kind: 'released', by: 'releaseCard, with its card' },
+  },
+  hospitalEvent: {
+    description: "A card event in the hospital's pull feed: ids and codes only (7 days)",
+    pk: 'HOSPITAL#',
+    sk: 'EVENT#',
+    sealed: [],
+    locate: 'none',
+    onAccountDeletion: { kind: 'expires', within: 'seven days' },
+  },
+  webhookDeadLetter: {
+    description: 'A card event no webhook attempt delivered: ids and codes only (30 days)',
+    pk: 'WEBHOOKDEAD#',
+    sealed: [],
+    locate: 'none',
+    onAccountDeletion: { kind: 'expires', within: 'thirty days' },
+  },
+  oauthState: {
+    description: 'A one-time OAuth state, hashed (10 minutes)',
+    pk: 'OAUTHSTATE#',
+    sealed: [],
+    locate: 'none',
+    onAccountDeletion: { kind: 'expires', within: 'an hour' },
+  },
+  bindToken: {
+    description: "A phone-binding token, hashed, with the provider's profile sealed (10 minutes)",
+    pk: 'BIND#',
+    sealed: ['profile'],
+    locate: 'none',
+    onAccountDeletion: { kind: 'expires', within: 'an hour' },
+  },
+  rightsRequest: {
+    description: 'A rights request: kind, status, due date; its contact sealed',
+    pk: 'REQUEST#',
+    sealed: ['phone', 'name', 'details', 'subjectName', 'subjectPhone'],
+    locate: 'none',
+    onAccountDeletion: {
+      kind: 'kept',
+      why: 'Proof the request was carried out: storage-only with a TTL once completed',
+    },
+  },
+  requestQueue: {
+    description: "The operators' queue of open rights requests, by due date (ids and kinds only)",
+    pk: 'REQUESTQUEUE',
+    sealed: [],
+    locate: 'none',
+    onAccountDeletion: { kind: 'released', by: 'the request completing' },
+  },
+  auditEntry: {
+    description: 'An audit entry: event, ids, codes, its keyed MAC (3 years)',
+    pk: 'AUDIT#',
+    sealed: [],
+    indexes: ['auditByUser'],
+    locate: 'none',
+    onAccountDeletion: { kind: 'kept', why: 'The security log (Cybersecurity Law art. 21, PIPL art. 54)' },
+  },
+  auditHead: {
+    description: "The head of an audit partition's hash chain",
+    pk: 'AUDIT#',
+    sk: 'HEAD',
+    sealed: [],
+    locate: 'none',
+    onAccountDeletion: { kind: 'kept', why: 'Part of the security log' },
+  },
+  jobWatermark: {
+    description: 'Where a scheduled job got to',
+    pk: 'JOB#',
+    sealed: [],
+    locate: 'none',
+    onAccountDeletion: { kind: 'kept', why: 'Holds nothing about a person' },
+  },
+} as const satisfies Record<string, ItemKind>;
+
+export type KindName = keyof typeof kinds;
+
+/** The kind an item belongs to, by its key (the most specific prefix wins), or undefined. */
+export function kindOf(key: ItemKey): KindName | undefined {
+  let best: { name: KindName; score: number } | undefined;
+  for (const [name, kind] of Object.entries(kinds) as [KindName, ItemKind][]) {
+    const pkMatches = kind.pk.endsWith('#') ? key.pk.startsWith(kind.pk) : key.pk === kind.pk;
+    if (!pkMatches) continue;
+    if (kind.sk !== undefined && !key.sk.startsWith(kind.sk)) continue;
+    const score = kind.pk.length + (kind.sk?.length ?? 0);
+    if (!best || score > best.score) best = { name, score };
+  }
+  return best?.name;
+}
+
+/** Every purpose a one-time code is sent for: a number's live challenges are found by these. */
+export const OTP_PURPOSES = ['login', 'bind', 'step_up', 'privacy_request'] as const;
+
+/**
+ * Rate-limit scopes (`RATE#<scope>#<key>`): one partition per scope and key, each window length
+ * apart by its sort key.
+ */
+export const rateScopes = {
+  smsNumber: 'sms-number',
+  smsIp: 'sms-ip',
+  smsGlobal: 'sms-global',
+  verifyFailNumber: 'verify-fail',
+  verifyFailIp: 'verify-fail-ip',
+  oauthStartIp: 'oauth-start',
+  /** Real-name checks per account, and per (ID number, account): keyed by the account. */
+  verificationAccount: 'idv-account',
+  verificationNumber: 'idv-number',
+  privacyRequestNumber: 'privacy-request-number',
+  privacyRequestIp: 'privacy-request-ip',
+  privacyRequestAccount: 'privacy-request-account',
+  hospitalToken: 'hospital-token',
+  hospitalTokenFailures: 'hospital-token-fail',
+} as const;
+
+/** Rate-limit scopes keyed by the account id: the eraser deletes their counters. */
+export const ACCOUNT_RATE_SCOPES = [
+  rateScopes.verificationAccount,
+  rateScopes.verificationNumber,
+  rateScopes.privacyRequestAccount,
+] as const;
+
+/** What the deletion job knows of an account: enough to find every item of it. */
+export interface AccountFacts {
+  readonly userId: string;
+  readonly phoneToken: string;
+  /** The blind index of the verified name and ID number together, if verified. */
+  readonly pairToken?: string | undefined;
+}
+
+/**
+ * For each kind found outside the account's partition (`locate` other than
+ * `account_partition` or `none`): the keys, or whole partitions, that hold an account's items.
+ */
+export const accountItemsElsewhere: Readonly<
+  Partial<Record<KindName, (account: AccountFacts) => { keys?: ItemKey[]; partitions?: string[] }>>
+> = {
+  challenge: (a) => ({ keys: OTP_PURPOSES.map((purpose) => keys.challenge(a.phoneToken, purpose)) }),
+  resendGate: (a) => ({ keys: OTP_PURPOSES.map((purpose) => keys.resendGate(a.phoneToken, purpose)) }),
+  identityMatch: (a) => ({ keys: a.pairToken ? [keys.identityMatch(a.pairToken)] : [] }),
+  // Counters keyed by the account only: those keyed by a number or an ID number stay until their
+  // TTL, or deleting an account would reset the limits that guard against SMS pumping.
+  rateWindow: (a) => ({
+    partitions: ACCOUNT_RATE_SCOPES.map((scope) => keys.ratePartition(scope, a.userId)),
+  }),
+};
+
+/** Key builders, one per kind: the only place keys are written. */
+export const keys = {
+  accountPartition: (userId: string) => `${USER}${userId}`,
+  profile: (userId: string): ItemKey => ({ pk: `${USER}${userId}`, sk: 'PROFILE' }),
+  session: (userId: string, familyId: string): ItemKey => ({
+    pk: `${USER}${userId}`,
+    sk: `SESSION#${familyId}`,
+  }),
+  sessionPrefix: 'SESSION#',
+  consent: (userId: string, purpose: string, at: number, qualifier?: string): ItemKey => ({
+    pk: `${USER}${userId}`,
+    sk: `CONSENT#${purpose}#${iso(at)}${qualifier ? `#${qualifier}` : ''}`,
+  }),
+  consentPrefix: 'CONSENT#',
+  consentState: (userId: string, purpose: string): ItemKey => ({
+    pk: `${USER}${userId}`,
+    sk: `CONSENTSTATE#${purpose}`,
+  }),
+  identity: (userId: string): ItemKey => ({ pk: `${USER}${userId}`, sk: 'IDENTITY' }),
+  link: (userId: string, provider: string): ItemKey => ({ pk: `${USER}${userId}`, sk: `IDP#${provider}` }),
+  linkPrefix: 'IDP#',
+  phoneRecovery: (userId: string): ItemKey => ({ pk: `${USER}${userId}`, sk: 'PHONERECOVERY' }),
+  card: (userId: string, cardId: string): ItemKey => ({ pk: `${USER}${userId}`, sk: `CARD#${cardId}` }),
+  cardPrefix: 'CARD#',
+  cardPerson: (userId: string, hospitalId: string, personToken: string): ItemKey => ({
+    pk: `${USER}${userId}`,
+    sk: `CARDPERSON#${hospitalId}#${personToken}`,
+  }),
+  cardCount: (userId: string, hospitalId: string): ItemKey => ({
+    pk: `${USER}${userId}`,
+    sk: `CARDCOUNT#${hospitalId}`,
+  }),
+  idempotency: (userId: string, key: string): ItemKey => ({
+    pk: `${USER}${userId}`,
+    sk: `IDEMPOTENCY#${key}`,
+  }),
+  requestPointer: (userId: string, requestId: string): ItemKey => ({
+    pk: `${USER}${userId}`,
+    sk: `REQUEST#${requestId}`,
+  }),
+  requestPointerPrefix: 'REQUEST#',
+  phoneClaim: (phoneToken: string): ItemKey => ({ pk: `PHONE#${phoneToken}`, sk: 'USER' }),
+  idNumberClaim: (idToken: string): ItemKey => ({ pk: `IDNUM#${idToken}`, sk: 'VERIFIED' }),
+  identityClaim: (provider: string, identityToken: string): ItemKey => ({
+    pk: `IDP#${provider}#${identityToken}`,
+    sk: 'USER',
+  }),
+  challenge: (phoneToken: string, purpose: string): ItemKey => ({ pk: `OTP#${phoneToken}`, sk: purpose }),
+  resendGate: (phoneToken: string, purpose: string): ItemKey => ({
+    pk: `GATE#resend#${phoneToken}#${purpose}`,
+    sk: 'LAST',
+  }),
+  lock: (kind: string, key: string): ItemKey => ({ pk: `LOCK#${kind}#${key}`, sk: 'LOCK' }),
+  /** `subKey` and the window length share the partition of (scope, key), apart from each other. */
+  rateWindow: (scope: string, key: string, seconds: number, start: number, subKey?: string): ItemKey => ({
+    pk: `RATE#${scope}#${key}`,
+    sk: `${subKey === undefined ? '' : `${subKey}#`}${seconds}#${start}`,
+  }),
+  ratePartition: (scope: string, key: string) => `RATE#${scope}#${key}`,
+  identityMatch: (pairToken: string): ItemKey => ({ pk: `IDMATCH#${pairToken}`, sk: 'MATCH' }),
+  hospitalPatient: (hospitalId: string, patientToken: string): ItemKey => ({
+    pk: `HOSPITAL#${hospitalId}`,
+    sk: `PATIENT#${patientToken}`,
+  }),
+  hospitalIdNumber: (hospitalId: string, personToken: string, cardId: string): ItemKey => ({
+    pk: `HOSPITAL#${hospitalId}`,
+    sk: `IDNUM#${personToken}#${cardId}`,
+  }),
+  hospitalIdNumberPrefix: (personToken: string) => `IDNUM#${personToken}#`,
+  hospitalPartition: (hospitalId: string) => `HOSPITAL#${hospitalId}`,
+  hospitalEvent: (hospitalId: string, cursor: string): ItemKey => ({
+    pk: `HOSPITAL#${hospitalId}`,
+    sk: `EVENT#${cursor}`,
+  }),
+  hospitalEventPrefix: 'EVENT#',
+  webhookDeadLetter: (hospitalId: string, at: number, eventId: string): ItemKey => ({
+    pk: `WEBHOOKDEAD#${hospitalId}`,
+    sk: `${iso(at)}#${eventId}`,
+  }),
+  oauthState: (stateHash: string): ItemKey => ({ pk: `OAUTHSTATE#${stateHash}`, sk: 'STATE' }),
+  bindToken: (tokenHash: string): ItemKey => ({ pk: `BIND#${tokenHash}`, sk: 'BIND' }),
+  rightsRequest: (requestId: string): ItemKey => ({ pk: `REQUEST#${requestId}`, sk: 'REQUEST' }),
+  requestQueue: (dueAt: number, requestId: string): ItemKey => ({
+    pk: 'REQUESTQUEUE',
+    sk: `${iso(dueAt)}#${requestId}`,
+  }),
+  requestQueuePartition: 'REQUESTQUEUE',
+  auditPartition: (day: string, shard: number) => `AUDIT#${day}#${shard}`,
+  auditEntry: (day: string, shard: number, at: number, id: string): ItemKey => ({
+    pk: `AUDIT#${day}#${shard}`,
+    sk: `${iso(at)}#${id}`,
+  }),
+  auditHead: (day: string, shard: number): ItemKey => ({ pk: `AUDIT#${day}#${shard}`, sk: 'HEAD' }),
+  auditHeadSk: 'HEAD',
+  /** The sparse `auditByUser` index's partition for an account. */
+  auditUser: (userId: string) => `${USER}${userId}`,
+  jobWatermark: (job: string): ItemKey => ({ pk: `JOB#${job}`, sk: 'WATERMARK' }),
+  /** A key no item ever has: the health probe reads it. */
+  probe: { pk: 'JOB#health', sk: 'PROBE' } as ItemKey,
+} as const;
