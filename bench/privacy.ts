@@ -7,7 +7,7 @@ import { startLocalRuntime } from '../bin/local/runtime';
 import { identityFixtures } from '../bin/local/standins/identity';
 import { buildWebClient } from '../bin/local/web-build';
 import { checkCharacter } from '../functions/identity/id-number';
-import { platform } from '../functions/platform/parts';
+import { platform } from '../functions/platform/deps';
 import { meterDynamo } from '../functions/store/call-meter';
 import { round } from './stats';
 

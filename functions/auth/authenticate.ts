@@ -1,16 +1,11 @@
 import { createLocalJWKSet, errors, type JWTPayload, jwtVerify } from 'jose';
+import type { Identity } from '../core/authorizer-context';
 import type { HospitalApiConfig } from '../core/config';
 import { AppError } from '../core/errors';
 import type { AuthDeps } from './ports';
 import { isSessionLive } from './sessions';
 
-export interface Identity {
-  readonly userId: string;
-  readonly sessionId: string;
-  readonly amr: readonly string[];
-  /** The policy version the person last accepted, as the authorizer read it for this request. */
-  readonly policyVersion?: string;
-}
+export type { Identity } from '../core/authorizer-context';
 
 export type Authenticator = Pick<
   AuthDeps,

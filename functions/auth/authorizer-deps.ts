@@ -1,4 +1,4 @@
-import { plainTable, platform, tokenSigner } from '../platform/parts';
+import { plainTable, platform, tokenSigner } from '../platform/deps';
 import { once } from '../platform/runtime';
 import { DynamoConsentStore } from '../privacy/dynamo-consent-store';
 import type { Authenticator } from './authenticate';

@@ -18,7 +18,7 @@ import {
   required,
   sealedTable,
   tokenSigner,
-} from '../platform/parts';
+} from '../platform/deps';
 import { once } from '../platform/runtime';
 import { DynamoConsentStore } from '../privacy/dynamo-consent-store';
 import { TencentCaptchaVerifier } from '../providers/captcha/tencent-captcha-verifier';

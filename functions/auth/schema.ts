@@ -1,18 +1,23 @@
 import { z } from 'zod';
+import {
+  id22,
+  int32,
+  isoTime,
+  jsonObject,
+  list,
+  masked,
+  policyVersion,
+  sixDigits,
+  text,
+} from '../core/schema-parts';
 
-const challengeId = z
-  .string()
-  .regex(/^[\w-]{22}$/)
-  .meta({ description: 'From POST /v1/auth/sms/send' });
+const challengeId = id22().meta({ description: 'From POST /v1/auth/sms/send' });
 const phone = z
   .string()
   .min(11)
   .max(24)
   .meta({ description: 'Mainland mobile number, any common spelling', example: '138 0013 8000' });
-const code = z
-  .string()
-  .regex(/^\d{6}$/)
-  .meta({ description: 'The six-digit code from the SMS' });
+const code = sixDigits().meta({ description: 'The six-digit code from the SMS' });
 
 export const sendSmsBody = z
   .strictObject({
@@ -36,7 +41,7 @@ export const sendSmsBody = z
   .meta({ id: 'SendSmsRequest' });
 
 export const sendSmsResponse = z
-  .object({ challengeId: z.string(), expiresIn: z.number().int(), resendAfter: z.number().int() })
+  .object({ challengeId: id22(), expiresIn: int32(1, 3600), resendAfter: int32(0, 3600) })
   .meta({ id: 'SendSmsResponse' });
 
 export const verifySmsBody = z
@@ -44,20 +49,17 @@ export const verifySmsBody = z
     challengeId,
     phone,
     code,
-    acceptPolicyVersion: z
-      .string()
-      .min(1)
-      .max(32)
+    acceptPolicyVersion: policyVersion()
       .optional()
       .meta({ description: 'Required to register a new number' }),
   })
   .meta({ id: 'VerifySmsRequest' });
 
 const tokenFields = {
-  accessToken: z.string(),
-  refreshToken: z.string(),
+  accessToken: text(4096).regex(/^[\w-]+\.[\w-]+\.[\w-]+$/),
+  refreshToken: text(256).regex(/^[\w-]+\.[\w-]+\.[\w-]+$/),
   tokenType: z.literal('Bearer'),
-  expiresIn: z.number().int(),
+  expiresIn: int32(1, 86_400),
 };
 
 export const tokenResponse = z.object(tokenFields).meta({ id: 'TokenPair' });
@@ -66,9 +68,9 @@ export const loginResponse = z
   .object({
     ...tokenFields,
     user: z.object({
-      id: z.string(),
+      id: id22(),
       isNew: z.boolean(),
-      phoneMasked: z.string(),
+      phoneMasked: masked(),
       realNameVerified: z.boolean(),
     }),
   })
@@ -80,20 +82,20 @@ export const refreshBody = z
 
 export const meResponse = z
   .object({
-    id: z.string(),
-    phoneMasked: z.string(),
+    id: id22(),
+    phoneMasked: masked(),
     realNameVerified: z.boolean(),
-    createdAt: z.iso.datetime(),
+    createdAt: isoTime(),
     phoneRecovery: z
-      .object({ dueAt: z.iso.datetime(), phoneMasked: z.string() })
+      .object({ dueAt: isoTime(), phoneMasked: masked() })
       .nullable()
       .meta({ description: 'A pending move to another number (any session may cancel it)' }),
     policy: z
       .object({
-        current: z.string(),
-        publishedAt: z.string(),
-        textUrl: z.string(),
-        accepted: z.string().nullable(),
+        current: policyVersion(),
+        publishedAt: text(32),
+        textUrl: z.url().max(512),
+        accepted: policyVersion().nullable(),
         reconsentRequired: z.boolean(),
         newerVersionAvailable: z.boolean(),
       })
@@ -103,21 +105,22 @@ export const meResponse = z
 
 export const sessionsResponse = z
   .object({
-    sessions: z.array(
+    sessions: list(
       z.object({
-        id: z.string(),
+        id: id22(),
         current: z.boolean(),
-        createdAt: z.iso.datetime(),
-        lastUsedAt: z.iso.datetime(),
-        amr: z.array(z.string()),
-        ipPrefix: z.string(),
-        userAgent: z.string(),
+        createdAt: isoTime(),
+        lastUsedAt: isoTime(),
+        amr: list(text(32).regex(/^[a-z_]+$/), 8),
+        ipPrefix: text(64).meta({ description: 'The /24 (IPv4) or /64 (IPv6) the session signed in from' }),
+        userAgent: text(256),
       }),
+      1000,
     ),
   })
   .meta({ id: 'Sessions' });
 
-export const sessionParams = z.strictObject({ sessionId: z.string().regex(/^[\w-]{22}$/) });
+export const sessionParams = z.strictObject({ sessionId: id22() });
 
 const newPhone = z
   .strictObject({ challengeId, phone, code })
@@ -142,13 +145,11 @@ export const phoneRecoveryBody = z
   .meta({ id: 'PhoneRecoveryRequest' });
 
 export const phoneRecoveryResponse = z
-  .object({ recoveryId: z.string(), dueAt: z.iso.datetime(), phoneMasked: z.string() })
+  .object({ recoveryId: id22(), dueAt: isoTime(), phoneMasked: masked() })
   .meta({ id: 'PhoneRecovery' });
 
 export const changePhoneResponse = z
-  .object({ phoneMasked: z.string(), sessionsRevoked: z.number().int() })
+  .object({ phoneMasked: masked(), sessionsRevoked: int32(0, 10_000) })
   .meta({ id: 'ChangePhoneResponse' });
 
-export const jwksResponse = z
-  .object({ keys: z.array(z.record(z.string(), z.unknown())) })
-  .meta({ id: 'JsonWebKeySet' });
+export const jwksResponse = z.object({ keys: list(jsonObject(), 10) }).meta({ id: 'JsonWebKeySet' });

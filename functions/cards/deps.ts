@@ -12,7 +12,7 @@ import {
   providerCredentials,
   rateLimiter,
   sealedTable,
-} from '../platform/parts';
+} from '../platform/deps';
 import { once } from '../platform/runtime';
 import { DynamoConsentStore } from '../privacy/dynamo-consent-store';
 import { FhirHisClient } from '../providers/his/fhir-his-client';
@@ -34,7 +34,7 @@ import { deliverWebhook, type WebhookDeps, type WebhookJob } from './webhooks';
  */
 async function sqsQueue<T>(url: string): Promise<JobQueue<T>> {
   const [{ SqsJobQueue }, { SQSClient }] = await Promise.all([
-    import('./sqs-job-queue'),
+    import('../providers/aws/sqs-job-queue'),
     import('@aws-sdk/client-sqs'),
   ]);
   const sqs = once('sqsClient', () => new SQSClient({ region: platform().region }));
@@ -107,7 +107,7 @@ async function cardEvents(): Promise<CardEventPublisher> {
   const { env, region } = platform();
   if (!env.EVENT_BUS_NAME) return new DirectWebhookCardEvents((await webhookDeps()).queue);
   const [{ EventBridgeCardEvents }, { EventBridgeClient }] = await Promise.all([
-    import('./eventbridge-card-events'),
+    import('../providers/aws/eventbridge-card-events'),
     import('@aws-sdk/client-eventbridge'),
   ]);
   return new EventBridgeCardEvents(new EventBridgeClient({ region }), env.EVENT_BUS_NAME);

@@ -1,8 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import type { Identity } from '../auth/authenticate';
-import type { AuthorizerContext } from '../auth/authorizer-context';
+import type { AuthorizerContext, Identity } from './authorizer-context';
 import type { StageConfig } from './config';
 import { AppError, type FieldIssue, ValidationError } from './errors';
 import { logger } from './logger';

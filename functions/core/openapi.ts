@@ -119,8 +119,10 @@ export function buildOpenApiDocument(
       description:
         'Patient onboarding for hospitals in mainland China: login, real-name verification, medical cards.',
       license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
+      contact: { name: 'patient-onboarding', url: 'https://app.patient-onboarding.cn/' },
     },
-    servers: [{ url: '/', description: "This API's own origin" }],
+    // Production and the local runtime alike serve at their own origin.
+    servers: [{ url: '/', description: "Production: this API's own origin", 'x-internal': false }],
     tags: groups.map((name) => ({ name, description: GROUPS[name] ?? name })),
     components: {
       securitySchemes: {
@@ -128,15 +130,22 @@ export function buildOpenApiDocument(
           type: 'http',
           scheme: 'bearer',
           bearerFormat: 'JWT',
-          description: "A person's access token",
+          description:
+            "A person's access token: a JWS (ES256 only, never `none`), 15 minutes, issuer and audience checked, conforming to RFC8725",
         },
         hospitalBearer: {
           type: 'http',
           scheme: 'bearer',
           bearerFormat: 'JWT',
-          description: "A hospital client's token (POST /v1/hospital/oauth/token)",
+          description:
+            "A hospital client's token (POST /v1/hospital/oauth/token): a JWS (ES256 only), 5 minutes, conforming to RFC8725",
         },
-        clientBasic: { type: 'http', scheme: 'basic', description: 'A hospital client id and secret' },
+        clientBasic: {
+          type: 'http',
+          scheme: 'basic',
+          description:
+            'OAuth 2.0 client authentication (client_secret_basic, RFC 6749 2.3.1) at the token endpoint only',
+        },
       },
     },
     paths,

@@ -1,20 +1,21 @@
 import { z } from 'zod';
 import { AppError } from './errors';
 import { type Lang, problemSpec } from './messages';
+import { int32, list, text } from './schema-parts';
 
 /** RFC 9457 problem document, as every error response carries it. */
 export const problemSchema = z
   .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    code: z.string(),
-    detail: z.string(),
-    requestId: z.string(),
-    retryAfter: z.number().int().optional(),
-    errors: z.array(z.object({ path: z.string(), issue: z.string() })).optional(),
+    type: text(128).regex(/^urn:patient-onboarding:problem:[a-z_]+$/),
+    title: text(256),
+    status: int32(400, 599),
+    code: text(64).regex(/^[a-z_]+$/),
+    detail: text(1024),
+    requestId: text(128).regex(/^[\w-]+$/),
+    retryAfter: int32(1, 86_400).optional(),
+    errors: list(z.object({ path: text(256), issue: text(64).regex(/^[a-z_]+$/) }), 100).optional(),
   })
-  .catchall(z.union([z.string(), z.number(), z.boolean()]))
+  .catchall(z.union([text(256), z.number(), z.boolean()]))
   .meta({ id: 'Problem' });
 
 export type Problem = z.infer<typeof problemSchema>;

@@ -10,7 +10,7 @@ import {
   rateLimiter,
   sealedTable,
   tokenSigner,
-} from '../platform/parts';
+} from '../platform/deps';
 import { once } from '../platform/runtime';
 import { DynamoConsentStore } from '../privacy/dynamo-consent-store';
 import { DynamoEventFeed } from './dynamo-event-feed';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { id22, int32, isoDate, isoTime, jsonObject, list, text } from '../core/schema-parts';
 
 export const tokenForm = z
   .object({
@@ -6,62 +7,70 @@ export const tokenForm = z
       .string()
       .max(64)
       .meta({ description: 'Only `client_credentials`', example: 'client_credentials' }),
-    scope: z.string().max(256).optional(),
+    scope: text(256).optional(),
   })
   .meta({ id: 'HospitalTokenRequest' });
 
 export const tokenResponse = z
   .object({
-    access_token: z.string(),
+    access_token: text(4096).regex(/^[\w-]+\.[\w-]+\.[\w-]+$/),
     token_type: z.literal('Bearer'),
-    expires_in: z.number().int(),
-    scope: z.string(),
+    expires_in: int32(1, 3600),
+    scope: text(256).regex(/^[a-z:_ ]*$/),
   })
   .meta({ id: 'HospitalToken' });
 
-export const patientParams = z.strictObject({ hisPatientId: z.string().regex(/^[\w.-]{1,64}$/) });
-export const fhirPatientParams = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9.-]{1,64}$/) });
-export const fhirSearchQuery = z.strictObject({ identifier: z.string().min(3).max(128) });
+export const patientParams = z.strictObject({ hisPatientId: text(64).regex(/^[\w.-]{1,64}$/) });
+export const fhirPatientParams = z.strictObject({ id: text(64).regex(/^[A-Za-z0-9.-]{1,64}$/) });
+export const fhirSearchQuery = z.strictObject({
+  identifier: text(128)
+    .regex(/^\S+\|\S+$/)
+    .meta({ description: '`urn:oid:2.16.156.10011.1.3|<ID number>`' }),
+});
 
 export const hospitalPatientResponse = z
   .object({
-    hisPatientId: z.string(),
-    cardNo: z.string().nullable(),
-    name: z.string(),
+    hisPatientId: text(64),
+    cardNo: text(64).nullable(),
+    name: text(64),
     sex: z.enum(['male', 'female']).nullable(),
-    birthDate: z.string().nullable(),
-    idType: z.string(),
-    idNumber: z.string(),
-    phone: z.string(),
-    insuranceType: z.object({ code: z.string(), insutype: z.string().nullable(), label: z.string() }),
-    relationship: z.object({ code: z.string(), label: z.string() }),
+    birthDate: isoDate().nullable(),
+    idType: text(8).regex(/^[\w]+$/),
+    idNumber: text(32).regex(/^[A-Z0-9]+$/),
+    phone: text(16).regex(/^\+86\d{11}$/),
+    insuranceType: z.object({
+      code: text(16).regex(/^\w+$/),
+      insutype: text(8).regex(/^\d+$/).nullable(),
+      label: text(64),
+    }),
+    relationship: z.object({ code: text(4).regex(/^\d{2}$/), label: text(64) }),
   })
   .meta({ id: 'HospitalPatient' });
 
-export const fhirResourceResponse = z.record(z.string(), z.unknown()).meta({ id: 'FhirResource' });
+export const fhirResourceResponse = jsonObject().meta({ id: 'FhirResource' });
 
 export const eventsQuery = z.strictObject({
-  after: z
-    .string()
+  after: text(128)
     .regex(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z#[\w-]{1,64}$/)
     .optional()
     .meta({ description: 'The `next` cursor of the previous page; omit for the oldest event kept (7 days)' }),
-  limit: z.coerce.number().int().min(1).max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(100).optional().meta({ format: 'int32' }),
 });
 
 export const eventsResponse = z
   .object({
-    events: z.array(
+    events: list(
       z.object({
-        id: z.string(),
+        id: id22(),
         type: z.enum(['card.created', 'card.updated', 'card.unbound', 'card.registration_failed']),
-        time: z.iso.datetime(),
-        hospitalId: z.string(),
-        cardId: z.string(),
+        time: isoTime(),
+        hospitalId: text(64).regex(/^[\w-]+$/),
+        cardId: id22(),
         status: z.enum(['pending', 'active', 'failed', 'unbound']),
-        relationship: z.string(),
+        relationship: text(4).regex(/^\d{2}$/),
       }),
+      100,
     ),
-    next: z.string().nullable().meta({ description: 'Send as `after` next time' }),
+    next: text(128).regex(/^\S+$/).nullable().meta({ description: 'Send as `after` next time' }),
   })
   .meta({ id: 'HospitalEvents' });

@@ -9,7 +9,7 @@ import {
   providerCredentials,
   rateLimiter,
   sealedTable,
-} from '../platform/parts';
+} from '../platform/deps';
 import { once } from '../platform/runtime';
 import { DynamoConsentStore } from '../privacy/dynamo-consent-store';
 import { AliyunId2MetaProvider } from '../providers/verification/aliyun-id2meta-provider';

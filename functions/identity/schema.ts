@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoTime, masked } from '../core/schema-parts';
 
 export const verifyIdentityBody = z
   .strictObject({
@@ -15,8 +16,8 @@ export const verifyIdentityBody = z
 export const verifiedIdentityResponse = z
   .object({
     status: z.literal('verified'),
-    nameMasked: z.string(),
-    idNumberMasked: z.string(),
-    verifiedAt: z.iso.datetime(),
+    nameMasked: masked(),
+    idNumberMasked: masked(),
+    verifiedAt: isoTime(),
   })
   .meta({ id: 'VerifiedIdentity' });

@@ -1,7 +1,7 @@
 import { authDeps, oauthStore } from '../auth/deps';
 import type { OAuthProviderConfig, OAuthProviderName } from '../core/config';
 import type { EdgeDeps } from '../core/http-handler';
-import { edge, indexer, platform, providerCredentials } from '../platform/parts';
+import { edge, indexer, platform, providerCredentials } from '../platform/deps';
 import { once } from '../platform/runtime';
 import { QqOAuth } from '../providers/oauth/qq-oauth';
 import { WeChatOAuth } from '../providers/oauth/wechat-oauth';

@@ -1,9 +1,12 @@
 import { z } from 'zod';
+import { id22, int32, isoTime, list, masked, policyVersion, sixDigits, text } from '../core/schema-parts';
 
-export const providerParams = z.strictObject({ provider: z.enum(['wechat', 'qq', 'weibo']) });
+const provider = z.enum(['wechat', 'qq', 'weibo']);
+export const providerParams = z.strictObject({ provider });
+/** A linked login's provider, as answered (more kinds may be linked than can start a web login). */
+const providerName = text(32).regex(/^[a-z_]+$/);
 
-const nonce = z
-  .string()
+const nonce = text(128)
   .regex(/^[\w-]{16,128}$/)
   .meta({ description: 'Client-generated, kept by the client, echoed at the callback' });
 
@@ -14,11 +17,11 @@ export const authorizeQuery = z.strictObject({
 });
 
 export const authorizeResponse = z
-  .object({ authorizeUrl: z.string(), state: z.string() })
+  .object({ authorizeUrl: z.url().max(2048), state: text(128).regex(/^[A-Za-z0-9]+$/) })
   .meta({ id: 'OAuthAuthorize' });
 
 const providerCode = z.string().min(1).max(512);
-const state = z.string().regex(/^[A-Za-z0-9]{16,128}$/);
+const state = text(128).regex(/^[A-Za-z0-9]{16,128}$/);
 
 export const callbackBody = z
   .strictObject({ code: providerCode, state, nonce })
@@ -28,34 +31,38 @@ export const appBody = z.strictObject({ code: providerCode }).meta({ id: 'OAuthA
 export const bindPhoneBody = z
   .strictObject({
     bindToken: z.string().min(20).max(128),
-    challengeId: z.string().regex(/^[\w-]{22}$/),
+    challengeId: id22(),
     phone: z.string().min(11).max(24),
-    code: z.string().regex(/^\d{6}$/),
-    acceptPolicyVersion: z.string().min(1).max(32).optional(),
+    code: sixDigits(),
+    acceptPolicyVersion: policyVersion().optional(),
   })
   .meta({ id: 'BindPhoneRequest' });
 
 const tokenFields = {
-  accessToken: z.string(),
-  refreshToken: z.string(),
+  accessToken: text(4096).regex(/^[\w-]+\.[\w-]+\.[\w-]+$/),
+  refreshToken: text(256).regex(/^[\w-]+\.[\w-]+\.[\w-]+$/),
   tokenType: z.literal('Bearer'),
-  expiresIn: z.number().int(),
+  expiresIn: int32(1, 86_400),
   user: z.object({
-    id: z.string(),
+    id: id22(),
     isNew: z.boolean(),
-    phoneMasked: z.string(),
+    phoneMasked: masked(),
     realNameVerified: z.boolean(),
   }),
 };
 
 export const oauthOutcomeResponse = z
-  .union([z.object(tokenFields), z.object({ next: z.literal('bind_phone'), bindToken: z.string() })])
+  .union([
+    z.object(tokenFields),
+    z.object({ next: z.literal('bind_phone'), bindToken: text(64).regex(/^[\w-]{43}$/) }),
+  ])
   .meta({ id: 'OAuthOutcome' });
 
 export const identitiesResponse = z
   .object({
-    identities: z.array(
-      z.object({ provider: z.string(), linkedAt: z.iso.datetime(), nickname: z.string().nullable() }),
+    identities: list(
+      z.object({ provider: providerName, linkedAt: isoTime(), nickname: text(128).nullable() }),
+      10,
     ),
   })
   .meta({ id: 'LinkedIdentities' });
@@ -65,12 +72,12 @@ export const linkBody = z
     code: providerCode,
     state,
     nonce,
-    challengeId: z.string().regex(/^[\w-]{22}$/),
+    challengeId: id22(),
     phone: z.string().min(11).max(24),
-    otp: z.string().regex(/^\d{6}$/),
+    otp: sixDigits(),
   })
   .meta({ id: 'LinkIdentityRequest' });
 
 export const linkedResponse = z
-  .object({ provider: z.string(), linkedAt: z.iso.datetime(), nickname: z.string().nullable() })
+  .object({ provider: providerName, linkedAt: isoTime(), nickname: text(128).nullable() })
   .meta({ id: 'LinkedIdentity' });

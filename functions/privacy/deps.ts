@@ -3,7 +3,7 @@ import { DynamoSessionStore } from '../auth/dynamo-session-store';
 import { newId } from '../auth/ids';
 import { DynamoCardStore } from '../cards/dynamo-card-store';
 import { DynamoIdentityStore } from '../identity/dynamo-identity-store';
-import { auditLog, edge, plainTable, platform, rateLimiter, sealedTable } from '../platform/parts';
+import { auditLog, edge, plainTable, platform, rateLimiter, sealedTable } from '../platform/deps';
 import { once } from '../platform/runtime';
 import type { ConsentDeps } from './consents';
 import { DynamoConsentStore } from './dynamo-consent-store';

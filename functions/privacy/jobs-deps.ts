@@ -1,7 +1,7 @@
 import { accountStore } from '../auth/deps';
 import { cardsDeps } from '../cards/deps';
 import { DynamoIdentityStore } from '../identity/dynamo-identity-store';
-import { auditLog, indexer, plainTable, platform, sealedTable } from '../platform/parts';
+import { auditLog, indexer, plainTable, platform, sealedTable } from '../platform/deps';
 import { once } from '../platform/runtime';
 import type { DeletionDeps } from './account-deletion';
 import { DynamoAccountEraser } from './dynamo-account-eraser';

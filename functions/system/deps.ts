@@ -1,4 +1,4 @@
-import { edge, plainTable, platform } from '../platform/parts';
+import { edge, plainTable, platform } from '../platform/deps';
 
 /** Health and the API description (group `system`): the platform, and a read of the table. */
 export async function systemDeps() {

@@ -1,6 +1,6 @@
 export interface HealthPorts {
   readonly region: string;
-  readonly stage: string;
+  readonly stage: 'local' | 'dev' | 'prod';
   readonly version: string;
   readonly keySource: 'kms' | 'local';
   /** Region, stage, key source and version are shown only where that helps a developer. */
@@ -11,7 +11,7 @@ export interface HealthPorts {
 export interface Health {
   readonly status: 'ok' | 'degraded';
   readonly region?: string;
-  readonly stage?: string;
+  readonly stage?: 'local' | 'dev' | 'prod';
   readonly store?: { readonly reachable: boolean };
   readonly keySource?: 'kms' | 'local';
   readonly version?: string;

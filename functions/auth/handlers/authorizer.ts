@@ -3,11 +3,11 @@ import type {
   APIGatewaySimpleAuthorizerWithContextResult,
 } from 'aws-lambda';
 import { decodeJwt } from 'jose';
+import type { AuthorizerContext } from '../../core/authorizer-context';
 import { AppError } from '../../core/errors';
 import { logger } from '../../core/logger';
 import { authenticateHospital } from '../../hospital/hospital-auth';
 import { authenticate } from '../authenticate';
-import type { AuthorizerContext } from '../authorizer-context';
 import { authorizerDeps } from '../authorizer-deps';
 
 /**

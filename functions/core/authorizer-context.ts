@@ -1,3 +1,12 @@
+/** A signed-in person, as the authorizer verified them for this request. */
+export interface Identity {
+  readonly userId: string;
+  readonly sessionId: string;
+  readonly amr: readonly string[];
+  /** The policy version the person last accepted, as the authorizer read it for this request. */
+  readonly policyVersion?: string;
+}
+
 /**
  * What the authorizer passes to routes (API Gateway simple-response context: flat strings and
  * booleans). `ok: false` carries the refusal's code so the route answers it as problem+json.
