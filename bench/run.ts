@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import {
   AlgorithmSuiteIdentifier,
   buildClient,
@@ -10,16 +9,14 @@ import {
   getLocalCryptographicMaterialsCache,
   NodeCachingMaterialsManager,
 } from '@aws-crypto/client-node';
-import { build } from 'esbuild';
 import { startDynamoDbLocal } from '../bin/local/dynamodb-local';
 import { ensureTable } from '../bin/local/ensure-table';
 import { stages } from '../functions/core/config';
 import { CountingKeyring } from '../functions/crypto/counting-keyring';
 import { EncryptingSealer } from '../functions/crypto/encrypting-sealer';
 import { loadLocalKeyMaterial } from '../functions/crypto/local-key-source';
-import { fallbackRoute, routeList } from '../functions/routes';
-import { groupRoutes, writeGroupEntry } from '../lib/route-groups';
 import { benchAuth } from './auth';
+import { benchBundles } from './bundles';
 import { benchCards } from './cards';
 import { benchPrivacy } from './privacy';
 import { round, summarise } from './stats';
@@ -28,7 +25,9 @@ import { round, summarise } from './stats';
  * `npm run bench`: what costs money or latency on AWS, measured on this machine.
  * - sealing: seal/open rate and latency; keyring (= KMS) calls per 1000 seals, with our stable
  *   encryption context and, for comparison, with pk/sk in the context (what the cache cannot reuse);
- * - bundles: size of each route-group function as CDK builds it (esbuild, minified ESM);
+ * - bundles: size and import time of each function as CDK builds it (esbuild, minified ESM),
+ *   beside the floor of its own third-party imports, and the login path against a baseline commit
+ *   (`--baseline <ref>`) in the same run;
  * - cold start: a fresh Node 22 process importing a bundle and serving its first request;
  * - npm start: process start to the first 200 on /health, with a fresh data directory.
  */
@@ -92,50 +91,6 @@ async function benchSealing() {
   };
 }
 
-async function benchBundles() {
-  // Under .build/ (git-ignored), beside the entries CDK generates.
-  const entriesDir = join(root, '.build', 'bench', 'entries');
-  const outDir = join(root, '.build', 'bench', 'bundles');
-  const result: Record<
-    string,
-    { file: string; bytes: number; gzipBytes: number; probe: { method: string; path: string } }
-  > = {};
-  for (const group of groupRoutes(routeList, fallbackRoute.group)) {
-    const entry = writeGroupEntry(group, {
-      functionsDir: join(root, 'functions'),
-      outDir: entriesDir,
-      fallbackHandler: fallbackRoute.handler,
-    });
-    const outfile = join(outDir, `${group.name}.mjs`);
-    // The options lib/api-stack.ts gives NodejsFunction.
-    await build({
-      entryPoints: [entry],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node22',
-      minify: true,
-      mainFields: ['module', 'main'],
-      banner: {
-        js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-      },
-      logLevel: 'silent',
-    });
-    const { readFileSync } = await import('node:fs');
-    const code = readFileSync(outfile);
-    // Cold start is probed with the group's first GET route (else its first route).
-    const probe = group.routes.find((r) => r.method === 'GET') ?? group.routes[0];
-    result[group.name] = {
-      file: outfile,
-      bytes: code.length,
-      gzipBytes: gzipSync(code).length,
-      probe: { method: probe?.method ?? 'GET', path: probe?.path ?? '/' },
-    };
-  }
-  return result;
-}
-
 function runNode(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -147,8 +102,9 @@ function runNode(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   });
 }
 
+/** First invoke of each route group's bundle (its first GET route, else its first route). */
 async function benchColdStart(
-  bundles: Awaited<ReturnType<typeof benchBundles>>,
+  bundles: Record<string, { file: string; probe?: { method: string; path: string } }>,
   dynamo: { endpoint: string },
 ) {
   const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
@@ -191,6 +147,7 @@ console.log(JSON.stringify({ status: res.statusCode, importMs: t1 - t0, firstInv
   };
   const result: Record<string, unknown> = {};
   for (const [group, bundle] of Object.entries(bundles)) {
+    if (!bundle.probe) continue;
     const runs: Array<Record<string, number>> = [];
     for (let i = 0; i < 5; i++) {
       runs.push(JSON.parse(await runNode([probe, bundle.file, bundle.probe.method, bundle.probe.path], env)));
@@ -249,9 +206,14 @@ async function benchNpmStart() {
 
 const startedAt = new Date().toISOString();
 const sealing = await benchSealing();
-const bundles = await benchBundles();
+const baselineRef = (() => {
+  const at = process.argv.indexOf('--baseline');
+  // The last commit before the restructure of issue 18: the login path's "today".
+  return at >= 0 ? (process.argv[at + 1] as string) : '5c8347c';
+})();
+const bundles = await benchBundles({ baselineRef });
 const dynamo = await startDynamoDbLocal();
-const coldStart = await benchColdStart(bundles, dynamo);
+const coldStart = await benchColdStart(bundles.files, dynamo);
 const auth = await benchAuth(dynamo.endpoint);
 const cards = await benchCards(dynamo.endpoint);
 const privacy = await benchPrivacy(dynamo.endpoint);
@@ -262,9 +224,8 @@ const results = {
   node: process.version,
   machine: { cpus: (await import('node:os')).cpus().length, arch: process.arch },
   sealing,
-  bundles: Object.fromEntries(
-    Object.entries(bundles).map(([g, b]) => [g, { bytes: b.bytes, gzipBytes: b.gzipBytes }]),
-  ),
+  bundles: bundles.perFunction,
+  loginPathImport: bundles.loginPath,
   coldStart,
   auth,
   cards,

@@ -10,7 +10,6 @@ import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -19,6 +18,7 @@ import type { StageConfig } from '../functions/core/config';
 import { type RouteDefinition, routeKey, type Touches } from '../functions/core/route';
 import { tableDefinition } from '../functions/store/table-definition';
 import { Alarms } from './alarms';
+import { functionCode } from './function-code';
 import { groupRoutes, writeGroupEntry } from './route-groups';
 
 export interface ApiStackProps extends StackProps {
@@ -86,7 +86,7 @@ const retentionByDays = new Map<number, logs.RetentionDays>([
  */
 export class ApiStack extends Stack {
   readonly api: apigw.HttpApi;
-  readonly functions: ReadonlyMap<string, NodejsFunction>;
+  readonly functions: ReadonlyMap<string, lambda.Function>;
   readonly #props: ApiStackProps;
   readonly #retention: logs.RetentionDays;
   #registrationQueue: sqs.Queue | undefined;
@@ -238,7 +238,7 @@ export class ApiStack extends Stack {
       });
     }
 
-    const functions = new Map<string, NodejsFunction>([
+    const functions = new Map<string, lambda.Function>([
       ['authorizer', authorizerFn],
       ['registration', worker],
       ['webhooks', webhookWorkerFn],
@@ -316,7 +316,7 @@ export class ApiStack extends Stack {
       /** Invoked asynchronously (a schedule): where a run that failed its retries goes. */
       deadLetterQueue?: sqs.IQueue;
     } = {},
-  ): NodejsFunction {
+  ): lambda.Function {
     const { consumes, timeout = Duration.seconds(10), deadLetterQueue } = options;
     const consumesQueue = consumes !== undefined;
     const props = this.#props;
@@ -333,9 +333,9 @@ export class ApiStack extends Stack {
     });
     const concurrency =
       props.config.concurrency.perFunction[name.toLowerCase()] ?? props.config.concurrency.default;
-    const fn = new NodejsFunction(this, id, {
-      entry,
-      handler: 'handler',
+    const fn = new lambda.Function(this, id, {
+      code: functionCode(entry, projectRoot),
+      handler: 'index.handler',
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 512,
@@ -344,8 +344,6 @@ export class ApiStack extends Stack {
       logGroup,
       role,
       loggingFormat: lambda.LoggingFormat.JSON,
-      depsLockFilePath: join(projectRoot, 'package-lock.json'),
-      projectRoot,
       environment: {
         STAGE: props.config.stage,
         TABLE_NAME: props.table.tableName,
@@ -362,19 +360,6 @@ export class ApiStack extends Stack {
         ...(touches.events && this.#bus ? { EVENT_BUS_NAME: this.#bus.eventBusName } : {}),
         ...(consumes && consumes === this.#webhookQueue ? { WEBHOOK_QUEUE_URL: consumes.queueUrl } : {}),
         NODE_OPTIONS: '--enable-source-maps',
-      },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        mainFields: ['module', 'main'],
-        // Bundle our pinned AWS SDK instead of the runtime's copy (CDK's default): one minified
-        // file imports faster than the runtime's node_modules tree (bench: 217 ms vs 322 ms to
-        // import the system group), and the SDK version is the one the tests ran.
-        externalModules: [],
-        // Some dependencies are CommonJS and call require(); give the ESM bundle one.
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
       },
     });
     if (deadLetterQueue) {

@@ -1,5 +1,16 @@
-import { z } from 'zod';
-import { id22, int32, isoDate, isoTime, list, masked, policyVersion, text } from '../core/schema-parts';
+import * as z from 'zod/mini';
+import {
+  id22,
+  int32,
+  isoDate,
+  isoTime,
+  list,
+  masked,
+  meta,
+  phoneInput,
+  policyVersion,
+  text,
+} from '../core/schema-parts';
 import { idTypeCodes, insuranceCodes, relationshipCodes } from './codes';
 
 const label = z.object({ zh: text(64), en: text(64) });
@@ -7,41 +18,42 @@ const label = z.object({ zh: text(64), en: text(64) });
 export const hospitalsResponse = z
   .object({
     hospitals: list(
-      z.object({ id: text(64).regex(/^[\w-]+$/), name: text(128), cardLimit: int32(0, 100) }),
+      z.object({ id: text(64, { pattern: /^[\w-]+$/ }), name: text(128), cardLimit: int32(0, 100) }),
       100,
     ),
   })
-  .meta({ id: 'Hospitals' });
+  .check(meta({ id: 'Hospitals' }));
 
 export const createCardBody = z
   .strictObject({
-    hospitalId: z.string().min(1).max(64),
+    hospitalId: text(64, { min: 1 }),
     relationship: z
       .enum(relationshipCodes)
-      .meta({ description: 'GB/T 4761 family relationship to the account holder' }),
-    name: z.string().min(1).max(64),
+      .check(meta({ description: 'GB/T 4761 family relationship to the account holder' })),
+    name: text(64, { min: 1 }),
     idType: z
       .enum(idTypeCodes)
-      .meta({ description: 'CV02.01.101 document type; L1/L2 local codes for the residence permits' }),
-    idNumber: z.string().min(5).max(32),
-    phone: z.string().min(11).max(24),
-    insuranceType: z.enum(insuranceCodes).meta({ description: 'CV02.01.204 insurance type, or self_pay' }),
-    birthDate: isoDate()
-      .optional()
-      .meta({ description: 'Required for documents without one (passport, travel permits)' }),
-    guardian: z
-      .boolean()
-      .optional()
-      .meta({ description: 'With 97: the holder is the legal guardian of the child' }),
-    guardianConsent: z.strictObject({ accepted: z.boolean(), policyVersion: policyVersion() }).optional(),
+      .check(meta({ description: 'CV02.01.101 document type; L1/L2 local codes for the residence permits' })),
+    idNumber: text(32, { min: 5 }),
+    phone: phoneInput(),
+    insuranceType: z
+      .enum(insuranceCodes)
+      .check(meta({ description: 'CV02.01.204 insurance type, or self_pay' })),
+    birthDate: z.optional(
+      isoDate().check(meta({ description: 'Required for documents without one (passport, travel permits)' })),
+    ),
+    guardian: z.optional(
+      z.boolean().check(meta({ description: 'With 97: the holder is the legal guardian of the child' })),
+    ),
+    guardianConsent: z.optional(z.strictObject({ accepted: z.boolean(), policyVersion: policyVersion() })),
   })
-  .meta({ id: 'CreateCardRequest' });
+  .check(meta({ id: 'CreateCardRequest' }));
 
-export const idempotencyHeader = z.string().regex(/^[\w-]{8,128}$/);
+export const idempotencyHeader = text(128, { pattern: /^[\w-]{8,128}$/ });
 
 const cardFields = {
   id: id22(),
-  hospitalId: text(64).regex(/^[\w-]+$/),
+  hospitalId: text(64, { pattern: /^[\w-]+$/ }),
   relationship: z.object({ code: z.enum(relationshipCodes), label }),
   nameMasked: masked(),
   idType: z.object({ code: z.enum(idTypeCodes), label }),
@@ -49,36 +61,36 @@ const cardFields = {
   phoneMasked: masked(),
   insuranceType: z.object({ code: z.enum(insuranceCodes), label }),
   status: z.enum(['pending', 'active', 'failed']),
-  reason: text(64)
-    .regex(/^[\w:]+$/)
-    .optional(),
+  reason: z.optional(text(64, { pattern: /^[\w:]+$/ })),
   minor: z.boolean(),
   createdAt: isoTime(),
 };
 
-export const cardSchema = z.object(cardFields).meta({ id: 'Card' });
-export const cardResponse = z.object({ card: cardSchema }).meta({ id: 'CardEnvelope' });
-export const cardsResponse = z.object({ cards: list(cardSchema, 100) }).meta({ id: 'Cards' });
+export const cardSchema = z.object(cardFields).check(meta({ id: 'Card' }));
+export const cardResponse = z.object({ card: cardSchema }).check(meta({ id: 'CardEnvelope' }));
+export const cardsResponse = z.object({ cards: list(cardSchema, 100) }).check(meta({ id: 'Cards' }));
 export const cardDetailResponse = z
   .object({
     card: z.object({
       ...cardFields,
       name: text(64),
-      idNumber: text(32).regex(/^[A-Z0-9]+$/),
-      phone: text(16).regex(/^\+86\d{11}$/),
-      birthDate: isoDate().nullable(),
-      hisPatientId: text(64).nullable(),
-      cardNo: text(64).nullable(),
+      idNumber: text(32, { pattern: /^[A-Z0-9]+$/ }),
+      phone: text(16, { pattern: /^\+86\d{11}$/ }),
+      birthDate: z.nullable(isoDate()),
+      hisPatientId: z.nullable(text(64)),
+      cardNo: z.nullable(text(64)),
     }),
   })
-  .meta({ id: 'CardDetail' });
+  .check(meta({ id: 'CardDetail' }));
 
 export const cardParams = z.strictObject({ cardId: id22() });
 
 export const updateCardBody = z
   .strictObject({
-    phone: z.string().min(11).max(24).optional(),
-    insuranceType: z.enum(insuranceCodes).optional(),
+    phone: z.optional(phoneInput()),
+    insuranceType: z.optional(z.enum(insuranceCodes)),
   })
-  .refine((b) => b.phone !== undefined || b.insuranceType !== undefined, { message: 'nothing to change' })
-  .meta({ id: 'UpdateCardRequest' });
+  .check(
+    z.refine((b) => b.phone !== undefined || b.insuranceType !== undefined, { message: 'nothing to change' }),
+    meta({ id: 'UpdateCardRequest' }),
+  );

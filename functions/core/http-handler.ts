@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import { parse, safeParse } from 'zod/mini';
+import type { $ZodType, input as InputOf, output as OutputOf } from 'zod/v4/core';
 import type { AuthorizerContext, Identity } from './authorizer-context';
 import type { StageConfig } from './config';
 import { AppError, type FieldIssue, ValidationError } from './errors';
@@ -39,7 +40,7 @@ type Request = middy.Request<
   Context
 >;
 
-type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
+type Infer<S> = S extends $ZodType ? OutputOf<S> : undefined;
 type RequestPart<R, K extends 'body' | 'query' | 'params'> = R extends {
   request: { [P in K]: infer S };
 }
@@ -48,7 +49,7 @@ type RequestPart<R, K extends 'body' | 'query' | 'params'> = R extends {
 type Responses<R> = R extends { responses: infer S } ? S : never;
 /** The statuses a route declares. */
 export type SuccessStatus<R> = keyof Responses<R> & number;
-type BodyOf<X> = X extends { body: infer B } ? (B extends z.ZodType ? z.input<B> : undefined) : undefined;
+type BodyOf<X> = X extends { body: infer B } ? (B extends $ZodType ? InputOf<B> : undefined) : undefined;
 /** The body of any of a route's successes. */
 export type SuccessBody<R> = { [K in SuccessStatus<R>]: BodyOf<Responses<R>[K]> }[SuccessStatus<R>];
 
@@ -314,7 +315,7 @@ function validateRequest(route: RouteDefinition) {
     const { event } = request;
     const edge = event.edge as EdgeState;
     const issues: FieldIssue[] = [];
-    const check = (part: 'body' | 'query' | 'params', schema: z.ZodType | undefined, input: unknown) => {
+    const check = (part: 'body' | 'query' | 'params', schema: $ZodType | undefined, input: unknown) => {
       if (!schema) return undefined;
       // Before any schema: control, bidi and zero-width characters are refused in every string.
       const unsafe = unsafeStringPaths(input, part);
@@ -322,7 +323,7 @@ function validateRequest(route: RouteDefinition) {
         for (const path of unsafe) issues.push({ path, issue: 'unsafe_characters' });
         return undefined;
       }
-      const result = schema.safeParse(input);
+      const result = safeParse(schema, input);
       if (result.success) return result.data;
       // Paths and issue kinds only: the offending values may be a phone or an ID number.
       for (const issue of result.error.issues)
@@ -345,9 +346,9 @@ function serializeResponse(route: RouteDefinition | undefined) {
     let body = result.body;
     if (route) {
       // An answer that breaks its own contract is our bug: fail loudly (500) rather than leak it.
-      const declared = (route.responses as Record<number, { body?: z.ZodType } | undefined>)[status];
+      const declared = (route.responses as Record<number, { body?: $ZodType } | undefined>)[status];
       if (!declared) throw new Error(`status ${status} is not declared by its route`);
-      body = declared.body ? declared.body.parse(result.body) : undefined;
+      body = declared.body ? parse(declared.body, result.body) : undefined;
     }
     request.response = {
       statusCode: status,

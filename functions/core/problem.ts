@@ -1,22 +1,24 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { AppError } from './errors';
 import { type Lang, problemSpec } from './messages';
-import { int32, list, text } from './schema-parts';
+import { int32, list, meta, text } from './schema-parts';
 
 /** RFC 9457 problem document, as every error response carries it. */
 export const problemSchema = z
-  .object({
-    type: text(128).regex(/^urn:patient-onboarding:problem:[a-z_]+$/),
-    title: text(256),
-    status: int32(400, 599),
-    code: text(64).regex(/^[a-z_]+$/),
-    detail: text(1024),
-    requestId: text(128).regex(/^[\w-]+$/),
-    retryAfter: int32(1, 86_400).optional(),
-    errors: list(z.object({ path: text(256), issue: text(64).regex(/^[a-z_]+$/) }), 100).optional(),
-  })
-  .catchall(z.union([text(256), z.number(), z.boolean()]))
-  .meta({ id: 'Problem' });
+  .catchall(
+    z.object({
+      type: text(128, { pattern: /^urn:patient-onboarding:problem:[a-z_]+$/ }),
+      title: text(256),
+      status: int32(400, 599),
+      code: text(64, { pattern: /^[a-z_]+$/ }),
+      detail: text(1024),
+      requestId: text(128, { pattern: /^[\w-]+$/ }),
+      retryAfter: z.optional(int32(1, 86_400)),
+      errors: z.optional(list(z.object({ path: text(256), issue: text(64, { pattern: /^[a-z_]+$/ }) }), 100)),
+    }),
+    z.union([text(256), z.number(), z.boolean()]),
+  )
+  .check(meta({ id: 'Problem' }));
 
 export type Problem = z.infer<typeof problemSchema>;
 

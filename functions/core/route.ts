@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { $ZodObject, $ZodType } from 'zod/v4/core';
 import type { ProblemCode } from './messages';
 
 /**
@@ -27,7 +27,7 @@ export interface Touches {
 
 /** One success a route answers: its status's body (none for 204) and what it means. */
 export interface SuccessResponse {
-  readonly body?: z.ZodType;
+  readonly body?: $ZodType;
   readonly description?: string;
 }
 
@@ -47,11 +47,11 @@ export interface RouteDefinition {
   /** Module under functions/ (no extension) exporting `handler`. */
   readonly handler: string;
   readonly request?: {
-    readonly body?: z.ZodType;
+    readonly body?: $ZodType;
     /** `form` for application/x-www-form-urlencoded (the OAuth token endpoint); JSON otherwise. */
     readonly bodyFormat?: 'json' | 'form';
-    readonly query?: z.ZodObject;
-    readonly params?: z.ZodObject;
+    readonly query?: $ZodObject;
+    readonly params?: $ZodObject;
   };
   /** Every success the route answers, by status; each body is validated before it leaves. */
   readonly responses: Readonly<Partial<Record<200 | 201 | 202 | 204 | 503, SuccessResponse>>>;

@@ -1,60 +1,74 @@
-import { z } from 'zod';
-import { id22, int32, isoDate, isoTime, jsonObject, list, text } from '../core/schema-parts';
+import * as z from 'zod/mini';
+import {
+  id22,
+  int32,
+  isoDate,
+  isoTime,
+  jsonObject,
+  list,
+  meta,
+  text,
+  threeParts,
+} from '../core/schema-parts';
 
 export const tokenForm = z
   .object({
-    grant_type: z
-      .string()
-      .max(64)
-      .meta({ description: 'Only `client_credentials`', example: 'client_credentials' }),
-    scope: text(256).optional(),
+    grant_type: text(64).check(
+      meta({ description: 'Only `client_credentials`', example: 'client_credentials' }),
+    ),
+    scope: z.optional(text(256)),
   })
-  .meta({ id: 'HospitalTokenRequest' });
+  .check(meta({ id: 'HospitalTokenRequest' }));
 
 export const tokenResponse = z
   .object({
-    access_token: text(4096).regex(/^[\w-]+\.[\w-]+\.[\w-]+$/),
+    access_token: threeParts(4096),
     token_type: z.literal('Bearer'),
     expires_in: int32(1, 3600),
-    scope: text(256).regex(/^[a-z:_ ]*$/),
+    scope: text(256, { pattern: /^[a-z:_ ]*$/ }),
   })
-  .meta({ id: 'HospitalToken' });
+  .check(meta({ id: 'HospitalToken' }));
 
-export const patientParams = z.strictObject({ hisPatientId: text(64).regex(/^[\w.-]{1,64}$/) });
-export const fhirPatientParams = z.strictObject({ id: text(64).regex(/^[A-Za-z0-9.-]{1,64}$/) });
+export const patientParams = z.strictObject({ hisPatientId: text(64, { pattern: /^[\w.-]{1,64}$/ }) });
+export const fhirPatientParams = z.strictObject({ id: text(64, { pattern: /^[A-Za-z0-9.-]{1,64}$/ }) });
 export const fhirSearchQuery = z.strictObject({
-  identifier: text(128)
-    .regex(/^\S+\|\S+$/)
-    .meta({ description: '`urn:oid:2.16.156.10011.1.3|<ID number>`' }),
+  identifier: text(128, { pattern: /^\S+\|\S+$/ }).check(
+    meta({ description: '`urn:oid:2.16.156.10011.1.3|<ID number>`' }),
+  ),
 });
 
 export const hospitalPatientResponse = z
   .object({
     hisPatientId: text(64),
-    cardNo: text(64).nullable(),
+    cardNo: z.nullable(text(64)),
     name: text(64),
-    sex: z.enum(['male', 'female']).nullable(),
-    birthDate: isoDate().nullable(),
-    idType: text(8).regex(/^[\w]+$/),
-    idNumber: text(32).regex(/^[A-Z0-9]+$/),
-    phone: text(16).regex(/^\+86\d{11}$/),
+    sex: z.nullable(z.enum(['male', 'female'])),
+    birthDate: z.nullable(isoDate()),
+    idType: text(8, { pattern: /^\w+$/ }),
+    idNumber: text(32, { pattern: /^[A-Z0-9]+$/ }),
+    phone: text(16, { pattern: /^\+86\d{11}$/ }),
     insuranceType: z.object({
-      code: text(16).regex(/^\w+$/),
-      insutype: text(8).regex(/^\d+$/).nullable(),
+      code: text(16, { pattern: /^\w+$/ }),
+      insutype: z.nullable(text(8, { pattern: /^\d+$/ })),
       label: text(64),
     }),
-    relationship: z.object({ code: text(4).regex(/^\d{2}$/), label: text(64) }),
+    relationship: z.object({ code: text(4, { pattern: /^\d{2}$/ }), label: text(64) }),
   })
-  .meta({ id: 'HospitalPatient' });
+  .check(meta({ id: 'HospitalPatient' }));
 
-export const fhirResourceResponse = jsonObject().meta({ id: 'FhirResource' });
+export const fhirResourceResponse = jsonObject().check(meta({ id: 'FhirResource' }));
 
 export const eventsQuery = z.strictObject({
-  after: text(128)
-    .regex(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z#[\w-]{1,64}$/)
-    .optional()
-    .meta({ description: 'The `next` cursor of the previous page; omit for the oldest event kept (7 days)' }),
-  limit: z.coerce.number().int().min(1).max(100).optional().meta({ format: 'int32' }),
+  after: z.optional(
+    text(128, { pattern: /^\d{4}-\d{2}-\d{2}T[\d:.]+Z#[\w-]{1,64}$/ }).check(
+      meta({
+        description: 'The `next` cursor of the previous page; omit for the oldest event kept (7 days)',
+      }),
+    ),
+  ),
+  limit: z.optional(
+    z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100), meta({ format: 'int32' })),
+  ),
 });
 
 export const eventsResponse = z
@@ -64,13 +78,15 @@ export const eventsResponse = z
         id: id22(),
         type: z.enum(['card.created', 'card.updated', 'card.unbound', 'card.registration_failed']),
         time: isoTime(),
-        hospitalId: text(64).regex(/^[\w-]+$/),
+        hospitalId: text(64, { pattern: /^[\w-]+$/ }),
         cardId: id22(),
         status: z.enum(['pending', 'active', 'failed', 'unbound']),
-        relationship: text(4).regex(/^\d{2}$/),
+        relationship: text(4, { pattern: /^\d{2}$/ }),
       }),
       100,
     ),
-    next: text(128).regex(/^\S+$/).nullable().meta({ description: 'Send as `after` next time' }),
+    next: z
+      .nullable(text(128, { pattern: /^\S+$/ }))
+      .check(meta({ description: 'Send as `after` next time' })),
   })
-  .meta({ id: 'HospitalEvents' });
+  .check(meta({ id: 'HospitalEvents' }));

@@ -1,17 +1,15 @@
-import { z } from 'zod';
-import { isoTime, masked } from '../core/schema-parts';
+import * as z from 'zod/mini';
+import { isoTime, masked, meta, text } from '../core/schema-parts';
 
 export const verifyIdentityBody = z
   .strictObject({
-    name: z.string().min(1).max(64).meta({ description: 'As on the ID document', example: '张三' }),
+    name: text(64, { min: 1 }).check(meta({ description: 'As on the ID document', example: '张三' })),
     idType: z.enum(['resident', 'hk_mo_tw_permit', 'foreign_permanent']),
-    idNumber: z
-      .string()
-      .min(15)
-      .max(24)
-      .meta({ description: '18 characters (15-digit resident numbers are upgraded)' }),
+    idNumber: text(24, { min: 15 }).check(
+      meta({ description: '18 characters (15-digit resident numbers are upgraded)' }),
+    ),
   })
-  .meta({ id: 'VerifyIdentityRequest' });
+  .check(meta({ id: 'VerifyIdentityRequest' }));
 
 export const verifiedIdentityResponse = z
   .object({
@@ -20,4 +18,4 @@ export const verifiedIdentityResponse = z
     idNumberMasked: masked(),
     verifiedAt: isoTime(),
   })
-  .meta({ id: 'VerifiedIdentity' });
+  .check(meta({ id: 'VerifiedIdentity' }));

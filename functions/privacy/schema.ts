@@ -1,19 +1,30 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { separatePurposes } from '../core/config';
-import { id22, isoTime, jsonObject, list, policyVersion, sixDigits, text } from '../core/schema-parts';
+import {
+  id22,
+  isoTime,
+  jsonObject,
+  list,
+  meta,
+  phoneInput,
+  policyVersion,
+  sixDigits,
+  text,
+  url,
+} from '../core/schema-parts';
 
-const purposeName = text(64).regex(/^[a-z_]+$/);
+const purposeName = text(64, { pattern: /^[a-z_]+$/ });
 
 export const policyResponse = z
   .object({
     version: policyVersion(),
     publishedAt: text(32),
     material: z.boolean(),
-    textUrl: z.url().max(512),
+    textUrl: url(512),
     purposes: list(purposeName, 20),
     separatePurposes: list(purposeName, 20),
   })
-  .meta({ id: 'Policy' });
+  .check(meta({ id: 'Policy' }));
 
 export const consentBody = z
   .strictObject({
@@ -21,7 +32,7 @@ export const consentBody = z
     policyVersion: policyVersion(),
     accepted: z.boolean(),
   })
-  .meta({ id: 'ConsentRequest' });
+  .check(meta({ id: 'ConsentRequest' }));
 
 const consent = z.object({
   purpose: purposeName,
@@ -29,18 +40,20 @@ const consent = z.object({
   accepted: z.boolean(),
   at: isoTime(),
   by: z.enum(['self', 'guardian']),
-  ipPrefix: text(64).nullable().meta({ description: 'Removed 30 days after the consent was given' }),
-  userAgent: text(256).nullable().meta({ description: 'Removed 30 days after the consent was given' }),
+  ipPrefix: z.nullable(text(64)).check(meta({ description: 'Removed 30 days after the consent was given' })),
+  userAgent: z
+    .nullable(text(256))
+    .check(meta({ description: 'Removed 30 days after the consent was given' })),
 });
 
-export const consentResponse = z.object({ consent }).meta({ id: 'ConsentEnvelope' });
-export const consentsResponse = z.object({ consents: list(consent, 1000) }).meta({ id: 'Consents' });
+export const consentResponse = z.object({ consent }).check(meta({ id: 'ConsentEnvelope' }));
+export const consentsResponse = z.object({ consents: list(consent, 1000) }).check(meta({ id: 'Consents' }));
 
 export const exportResponse = z
   .object({
     exportedAt: isoTime(),
-    profile: jsonObject().nullable(),
-    identity: jsonObject().nullable(),
+    profile: z.nullable(jsonObject()),
+    identity: z.nullable(jsonObject()),
     cards: list(jsonObject(), 100),
     linkedLogins: list(jsonObject(), 10),
     sessions: list(jsonObject(), 1000),
@@ -48,7 +61,7 @@ export const exportResponse = z
     requests: list(jsonObject(), 1000),
     audit: list(jsonObject(), 100_000),
   })
-  .meta({ id: 'MyDataExport' });
+  .check(meta({ id: 'MyDataExport' }));
 
 const rightsRequest = z
   .object({
@@ -56,47 +69,51 @@ const rightsRequest = z
     kind: z.enum(['account_deletion', 'deceased_relative', 'cannot_log_in', 'objection', 'other']),
     status: z.enum(['received', 'completed']),
     receivedAt: isoTime(),
-    dueAt: isoTime().meta({ description: 'Answered by then at the latest: 15 working days' }),
-    completedAt: isoTime().nullable(),
+    dueAt: isoTime().check(meta({ description: 'Answered by then at the latest: 15 working days' })),
+    completedAt: z.nullable(isoTime()),
   })
-  .meta({ id: 'RightsRequest' });
+  .check(meta({ id: 'RightsRequest' }));
 
 export const rightsRequestResponse = rightsRequest;
 export const rightsRequestsResponse = z
   .object({ requests: list(rightsRequest, 1000) })
-  .meta({ id: 'RightsRequests' });
+  .check(meta({ id: 'RightsRequests' }));
 
 export const deletionBody = z
   .strictObject({
     challengeId: id22(),
-    phone: z.string().min(11).max(24).meta({ description: 'The account’s own number' }),
-    code: sixDigits().meta({ description: 'Step-up code sent to that number' }),
+    phone: phoneInput().check(meta({ description: 'The account’s own number' })),
+    code: sixDigits().check(meta({ description: 'Step-up code sent to that number' })),
   })
-  .meta({ id: 'AccountDeletionRequest' });
+  .check(meta({ id: 'AccountDeletionRequest' }));
 
 /** Free text for our operators (the edge refuses control, bidi and zero-width characters in it). */
-const freeText = (max: number) => z.string().trim().min(1).max(max);
+const freeText = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 
 export const privacyRequestBody = z
   .strictObject({
     kind: z.enum(['deceased_relative', 'cannot_log_in', 'objection', 'other']),
-    phone: z.string().min(11).max(24).meta({ description: 'The requester’s number, proven by the code' }),
+    phone: phoneInput().check(meta({ description: 'The requester’s number, proven by the code' })),
     challengeId: id22(),
-    code: sixDigits().meta({ description: 'Code sent with purpose `privacy_request`' }),
-    name: freeText(64).meta({ description: 'The requester’s name' }),
-    details: freeText(2000).meta({ description: 'What is asked, and for a deceased user the relationship' }),
-    subjectName: freeText(64).optional().meta({ description: 'Whose data it is, if not the requester’s' }),
-    subjectPhone: z.string().min(11).max(24).optional(),
+    code: sixDigits().check(meta({ description: 'Code sent with purpose `privacy_request`' })),
+    name: freeText(64).check(meta({ description: 'The requester’s name' })),
+    details: freeText(2000).check(
+      meta({ description: 'What is asked, and for a deceased user the relationship' }),
+    ),
+    subjectName: z.optional(
+      freeText(64).check(meta({ description: 'Whose data it is, if not the requester’s' })),
+    ),
+    subjectPhone: z.optional(phoneInput()),
   })
-  .meta({ id: 'PrivacyRequest' });
+  .check(meta({ id: 'PrivacyRequest' }));
 
 export const myRequestBody = z
   .strictObject({
     kind: z.enum(['objection', 'other']),
-    details: freeText(2000).meta({
-      description: 'What is asked: the processing objected to, or the request',
-    }),
+    details: freeText(2000).check(
+      meta({ description: 'What is asked: the processing objected to, or the request' }),
+    ),
   })
-  .meta({ id: 'MyPrivacyRequest' });
+  .check(meta({ id: 'MyPrivacyRequest' }));
 
 export const requestParams = z.strictObject({ requestId: id22() });

@@ -1,20 +1,19 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** Provider credentials, kept as one JSON secret in Secrets Manager in AWS. */
+const secret = () => z.string().check(z.minLength(1));
 export const providerCredentialsSchema = z.object({
-  aliyunSms: z.object({ accessKeyId: z.string().min(1), accessKeySecret: z.string().min(1) }).optional(),
-  tencent: z.object({ secretId: z.string().min(1), secretKey: z.string().min(1) }).optional(),
-  tencentCaptcha: z.object({ appSecretKey: z.string().min(1) }).optional(),
-  aliyunCloudauth: z
-    .object({ accessKeyId: z.string().min(1), accessKeySecret: z.string().min(1) })
-    .optional(),
+  aliyunSms: z.optional(z.object({ accessKeyId: secret(), accessKeySecret: secret() })),
+  tencent: z.optional(z.object({ secretId: secret(), secretKey: secret() })),
+  tencentCaptcha: z.optional(z.object({ appSecretKey: secret() })),
+  aliyunCloudauth: z.optional(z.object({ accessKeyId: secret(), accessKeySecret: secret() })),
   /** OAuth app secrets by `<provider>:<client>`, e.g. `wechat:web`. */
-  oauth: z.record(z.string(), z.string().min(1)).optional(),
+  oauth: z.optional(z.record(z.string(), secret())),
   /** HIS gateway secrets by hospital id. */
-  his: z.record(z.string(), z.string().min(1)).optional(),
+  his: z.optional(z.record(z.string(), secret())),
   /** Webhook signing secrets by hospital id. */
-  webhooks: z.record(z.string(), z.string().min(1)).optional(),
+  webhooks: z.optional(z.record(z.string(), secret())),
 });
 
 export type ProviderCredentials = z.infer<typeof providerCredentialsSchema>;

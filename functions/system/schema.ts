@@ -1,20 +1,15 @@
-import { z } from 'zod';
-import { jsonObject, text } from '../core/schema-parts';
+import * as z from 'zod/mini';
+import { jsonObject, meta, text } from '../core/schema-parts';
 
 export const healthResponse = z
   .object({
     status: z.enum(['ok', 'degraded']),
-    region: text(32)
-      .regex(/^[a-z0-9-]+$/)
-      .optional(),
-    stage: z.enum(['local', 'dev', 'prod']).optional(),
-    store: z.object({ reachable: z.boolean() }).optional(),
-    keySource: z.enum(['kms', 'local']).optional(),
-    version: text(64)
-      .regex(/^[\w.+-]+$/)
-      .optional(),
+    region: z.optional(text(32, { pattern: /^[a-z0-9-]+$/ })),
+    stage: z.optional(z.enum(['local', 'dev', 'prod'])),
+    store: z.optional(z.object({ reachable: z.boolean() })),
+    keySource: z.optional(z.enum(['kms', 'local'])),
+    version: z.optional(text(64, { pattern: /^[\w.+-]+$/ })),
   })
-  .meta({ description: 'Details beyond `status` are shown in the local stage only' })
-  .meta({ id: 'Health' });
+  .check(meta({ id: 'Health', description: 'Details beyond `status` are shown in the local stage only' }));
 
-export const openApiResponse = jsonObject().meta({ id: 'OpenApiDocument' });
+export const openApiResponse = jsonObject().check(meta({ id: 'OpenApiDocument' }));

@@ -70,7 +70,8 @@ async function sendAndRead(phone: string, click: () => Promise<void>): Promise<s
 async function newPage(): Promise<Page> {
   const context = await browser.newContext({ locale: 'zh-CN', acceptDownloads: true });
   const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
+  // Generous: on a 2-core CI machine this file may share the CPU with the fuzz suite and DynamoDB Local.
+  page.setDefaultTimeout(30_000);
   return page;
 }
 

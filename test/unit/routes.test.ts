@@ -25,7 +25,7 @@ describe('route table', () => {
   it('declares path parameters exactly as the path names them', () => {
     for (const route of routeList) {
       const inPath = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
-      const declared = Object.keys(route.request?.params?.shape ?? {}).sort();
+      const declared = Object.keys(route.request?.params?._zod.def.shape ?? {}).sort();
       expect(declared, route.id).toEqual(inPath);
     }
   });
