@@ -6,7 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { ensureTable } from '../bin/local/ensure-table';
 import { DynamoAuditLog } from '../functions/audit/dynamo-audit-log';
-import { assembleAuthDeps } from '../functions/auth/deps';
+import { assembleAuthDeps, authStores } from '../functions/auth/deps';
 import { DynamoRateLimiter } from '../functions/auth/dynamo-rate-limiter';
 import type { Random } from '../functions/auth/otp';
 import type { SmsMessage, TokenSigner } from '../functions/auth/ports';
@@ -19,7 +19,6 @@ import { BlindIndexer } from '../functions/crypto/blind-index';
 import { CountingKeyring } from '../functions/crypto/counting-keyring';
 import { EncryptingSealer } from '../functions/crypto/encrypting-sealer';
 import { loadLocalKeyMaterial } from '../functions/crypto/local-key-source';
-import { DynamoOAuthStore } from '../functions/oauth/dynamo-oauth-store';
 import { overrideRuntime } from '../functions/platform/runtime';
 import { meterDynamo } from '../functions/store/call-meter';
 import { SealedTable } from '../functions/store/sealed-table';
@@ -89,13 +88,14 @@ export async function benchAuth(endpoint: string, n = 300) {
   const random: Random = { int: randomInt, bytes: (k) => new Uint8Array(randomBytes(k)) };
   const clock = new ManualClock('2026-11-29T08:00:00Z');
   const outbox = new Map<string, string>();
+  const audit = new DynamoAuditLog(table, random, keys.auditKey);
   const auth = assembleAuthDeps({
     table,
     config: stages.prod.auth,
     clock,
     random,
     limiter: new DynamoRateLimiter(table),
-    audit: new DynamoAuditLog(table, random, keys.auditKey),
+    audit,
     metrics: noMetrics,
     sms: {
       name: 'bench',
@@ -111,7 +111,7 @@ export async function benchAuth(endpoint: string, n = 300) {
   // The real handlers, on this metered graph: the login feature's deps are given whole.
   overrideRuntime({
     env: { STAGE: 'prod', AWS_REGION: 'cn-north-1', TABLE_NAME: tableName, KEY_SOURCE: 'kms' },
-    parts: { authDeps: Promise.resolve(auth), oauthStore: Promise.resolve(new DynamoOAuthStore(table)) },
+    parts: { authDeps: Promise.resolve(auth), oauthStore: Promise.resolve(authStores(table, audit).links) },
   });
   logger.setLogLevel('SILENT');
 

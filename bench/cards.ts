@@ -51,15 +51,19 @@ export async function benchCards(endpoint: string, accounts = 20, cardsPerAccoun
     jsonClients: {},
   });
   const random = { int: randomInt, bytes: (k: number) => new Uint8Array(randomBytes(k)) };
+  const audit = new DynamoAuditLog(table, random, keys.auditKey);
   const deps: CardsDeps = {
     config: stages.prod.cards,
     hospitals: stages.prod.hospitals,
     policyVersion: stages.prod.auth.policy.version,
     clock: new ManualClock('2026-11-29T08:00:00Z'),
-    store: new DynamoCardStore(table, (entry) => new DynamoConsentStore(table).entryWrite(entry)),
-    identities: new DynamoIdentityStore(table),
+    store: new DynamoCardStore(table, {
+      consent: (entry) => new DynamoConsentStore(table, audit).entryWrite(entry),
+      audit,
+    }),
+    identities: new DynamoIdentityStore(table, audit),
     indexer,
-    audit: new DynamoAuditLog(table, random, keys.auditKey),
+    audit,
     queue: { enqueue: async () => undefined },
     his: () =>
       new FhirHisClient({
@@ -67,8 +71,7 @@ export async function benchCards(endpoint: string, accounts = 20, cardsPerAccoun
         token: standinCredentials.his['h-pumch'] as string,
         timeoutMs: 2000,
       }),
-    newId: () => Buffer.from(random.bytes(16)).toString('base64url'),
-    events: { publish: async () => undefined },
+    cardIdFor: (userId, key) => indexer.token('card-id', `${userId}|${key}`).slice(0, 22),
     verificationLimits: stages.prod.identity.limits,
     limiter: new DynamoRateLimiter(table),
     consents: { current: async () => ({ accepted: true, policyVersion: stages.prod.auth.policy.version }) },

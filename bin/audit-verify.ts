@@ -1,13 +1,13 @@
-import { randomBytes, randomInt } from 'node:crypto';
-import { DynamoAuditLog } from '../functions/audit/dynamo-audit-log';
-import { verifyAuditRange } from '../functions/audit/verify-audit';
+import { DynamoAuditChain } from '../functions/audit/dynamo-audit-chain';
+import { verifyAudit } from '../functions/audit/verify-audit';
 import { SealedTable } from '../functions/store/sealed-table';
 import { operatorConnection } from './operator-connection';
 
 /**
- * `npm run audit:verify -- --from 2026-11-01 [--to 2026-11-29]`: checks the audit hash chain of
- * every partition of those days and exits 1 if any entry was edited, removed or relinked.
- * Where it reads from: see operator-connection.ts.
+ * `npm run audit:verify -- --from 2026-11-01 [--to 2026-11-29] [--max-unchained-seconds 300]`:
+ * checks every audit entry of those days against its own MAC and the chain that names it, the
+ * chain itself, and entries the chain has not reached within the allowed lag. Exits 1 on any
+ * problem. Where it reads from: see operator-connection.ts.
  */
 function arg(name: string): string | undefined {
   const at = process.argv.indexOf(`--${name}`);
@@ -18,33 +18,25 @@ const day = /^\d{4}-\d{2}-\d{2}$/;
 const today = new Date().toISOString().slice(0, 10);
 const from = arg('from') ?? today;
 const to = arg('to') ?? from;
-if (!day.test(from) || !day.test(to) || from > to) {
-  console.error('usage: npm run audit:verify -- --from YYYY-MM-DD [--to YYYY-MM-DD]');
+const maxUnchainedSeconds = Number(arg('max-unchained-seconds') ?? 300);
+if (!day.test(from) || !day.test(to) || from > to || !Number.isInteger(maxUnchainedSeconds)) {
+  console.error(
+    'usage: npm run audit:verify -- --from YYYY-MM-DD [--to YYYY-MM-DD] [--max-unchained-seconds N]',
+  );
   process.exit(2);
 }
 
 const connection = operatorConnection();
 const { client, tableName } = connection;
 const { auditKey } = await connection.appKeys();
-
-const trail = new DynamoAuditLog(
-  new SealedTable({ client, tableName }),
-  { int: randomInt, bytes: (n) => new Uint8Array(randomBytes(n)) },
-  auditKey,
+const report = await verifyAudit(
+  { chain: new DynamoAuditChain(new SealedTable({ client, tableName })), auditKey },
+  { from, to, now: Date.now(), maxUnchainedSeconds },
 );
-const verdicts = await verifyAuditRange(trail, auditKey, { from, to });
-let entries = 0;
-let broken = 0;
-for (const { partition, verdict } of verdicts) {
-  entries += verdict.entries;
-  if (!verdict.ok) {
-    broken++;
-    process.stdout.write(
-      `${partition}: ${verdict.problem} at seq ${verdict.seq} (${verdict.entries} entries)\n`,
-    );
-  }
-}
+for (const problem of report.problems) process.stdout.write(`${JSON.stringify(problem)}\n`);
 process.stdout.write(
-  `${from}..${to}: ${verdicts.length} partitions, ${entries} entries, ${broken === 0 ? 'chain intact' : `${broken} broken`}\n`,
+  `${from}..${to}: ${report.entries} entries, ${report.blocks} blocks, ${report.pending} not yet chained, ${
+    report.problems.length === 0 ? 'chain intact' : `${report.problems.length} problem(s)`
+  }\n`,
 );
-process.exit(broken === 0 ? 0 : 1);
+process.exit(report.problems.length === 0 ? 0 : 1);

@@ -2,7 +2,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { DynamoAuditLog } from '../functions/audit/dynamo-audit-log';
 import { stageConfig } from '../functions/core/config';
 import { EncryptingSealer } from '../functions/crypto/encrypting-sealer';
-import { DynamoRightsRequestStore } from '../functions/privacy/dynamo-rights-request-store';
+import { requestStore } from '../functions/privacy/deps';
 import { storageOnlyUntil } from '../functions/privacy/retention-marks';
 import { SealedTable } from '../functions/store/sealed-table';
 import { operatorConnection } from './operator-connection';
@@ -23,9 +23,9 @@ if (!['list', 'show', 'complete'].includes(command) || (command !== 'list' && !r
 const connection = operatorConnection();
 const sealer = new EncryptingSealer(connection.keyring(), stageConfig('prod').dataKeyCache);
 const table = new SealedTable({ client: connection.client, tableName: connection.tableName, sealer });
-const store = new DynamoRightsRequestStore(table);
 const random = { int: randomInt, bytes: (n: number) => new Uint8Array(randomBytes(n)) };
 const audit = new DynamoAuditLog(table, random, (await connection.appKeys()).auditKey);
+const store = requestStore(table, audit);
 const now = Date.now();
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -45,19 +45,20 @@ if (command === 'list') {
     process.exit(1);
   }
   if (command === 'show') {
-    await audit.record(
-      { event: 'privacy.request_opened', detail: { requestId: request.requestId, by: 'operator' } },
-      now,
-    );
+    await audit.record({
+      event: 'privacy.request_opened',
+      detail: { requestId: request.requestId, by: 'operator' },
+      at: now,
+    });
     process.stdout.write(
       `${JSON.stringify({ ...request, receivedAt: iso(request.receivedAt), dueAt: iso(request.dueAt) }, null, 2)}\n`,
     );
   } else {
-    await store.complete(request.requestId, now, storageOnlyUntil(now));
-    await audit.record(
-      { event: 'privacy.request_completed', detail: { requestId: request.requestId, by: 'operator' } },
-      now,
-    );
+    await store.complete(request.requestId, now, storageOnlyUntil(now), {
+      event: 'privacy.request_completed',
+      detail: { requestId: request.requestId, by: 'operator' },
+      at: now,
+    });
     process.stdout.write(`${request.requestId} completed\n`);
   }
 }

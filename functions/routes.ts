@@ -1,5 +1,7 @@
+import { auditEntryInserts } from './audit/stream-filter';
 import { authRoutes } from './auth/routes';
 import { cardRoutes } from './cards/routes';
+import { cardChanges } from './cards/stream-filter';
 import type { RouteDefinition, Touches } from './core/route';
 import { hospitalRoutes } from './hospital/routes';
 import { identityRoutes } from './identity/routes';
@@ -46,8 +48,26 @@ export const registrationWorker = {
     appSecret: true,
     providers: true,
     queue: true,
-    events: true,
   } satisfies Touches,
+} as const;
+
+/**
+ * Links new audit entries into the chain: the table's stream, filtered to audit entries, one
+ * ordered batch at a time per shard, split and retried on error, its position dead-lettered last.
+ */
+export const auditChainWorker = {
+  group: 'audit-chain',
+  handler: 'audit/handlers/chain-worker',
+  stream: auditEntryInserts,
+  touches: { table: 'readwrite', appSecret: true } satisfies Touches,
+} as const;
+
+/** Follows committed card changes (the table's stream): registration jobs and card events. */
+export const cardChangesWorker = {
+  group: 'card-changes',
+  handler: 'cards/handlers/card-changes',
+  stream: cardChanges,
+  touches: { queue: true, events: true } satisfies Touches,
 } as const;
 
 /** Delivers card events to hospital webhooks; writes dead letters to the table. */
@@ -69,7 +89,6 @@ export const privacyJobs = {
     dataKey: 'both',
     appSecret: true,
     providers: true,
-    events: true,
   } satisfies Touches,
 } as const;
 

@@ -10,20 +10,27 @@ import {
 import { createTableInput, tableDefinition } from '../../functions/store/table-definition';
 
 /**
- * Creates the table from the shared definition when it does not exist, and adds indexes the
- * definition gained since (a `.data/` database from an older checkout). DynamoDB Local only: in
+ * Creates the table from the shared definition when it does not exist, and adds the stream and
+ * indexes the definition gained since (a `.data/` database from an older checkout). DynamoDB Local only: in
  * AWS the table is CDK's. Idempotent, so `npm start` runs it on every start.
  */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
   let existing: Set<string> | undefined;
+  let streaming = false;
   try {
     const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
     existing = new Set((described.Table?.GlobalSecondaryIndexes ?? []).map((g) => g.IndexName ?? ''));
+    streaming = described.Table?.StreamSpecification?.StreamEnabled === true;
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
   }
   const input = createTableInput(tableName);
   if (existing) {
+    if (!streaming) {
+      await client.send(
+        new UpdateTableCommand({ TableName: tableName, StreamSpecification: input.StreamSpecification }),
+      );
+    }
     for (const gsi of input.GlobalSecondaryIndexes ?? []) {
       if (existing.has(gsi.IndexName ?? '')) continue;
       await client.send(

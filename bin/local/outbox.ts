@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** One SMS the local sender wrote (functions/providers/sms/local-sms-sender.ts). */
+/** One SMS the local sender wrote (functions/providers/local/local-sms-sender.ts). */
 export interface OutboxMessage {
   readonly to: string;
   /** A one-time code; notices carry `notice` instead. */

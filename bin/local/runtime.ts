@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { handler as chainWorker } from '../../functions/audit/handlers/chain-worker';
+import { auditEntryInserts } from '../../functions/audit/stream-filter';
 import { LocalTokenSigner } from '../../functions/auth/tokens/local-token-signer';
+import { handler as cardChangesWorker } from '../../functions/cards/handlers/card-changes';
+import { handler as registrationWorker } from '../../functions/cards/handlers/registration-worker';
+import { handler as webhookWorker } from '../../functions/cards/handlers/webhook-worker';
+import { cardChanges } from '../../functions/cards/stream-filter';
 import { stageConfig } from '../../functions/core/config';
 import { loadLocalKeyMaterial } from '../../functions/crypto/local-key-source';
 import { overrideRuntime } from '../../functions/platform/runtime';
@@ -9,12 +15,14 @@ import { type PrivacyJobEvent, handler as privacyJobs } from '../../functions/pr
 import { standinCredentials } from '../../functions/providers/credentials';
 import { type DynamoDbLocal, localCredentials, startDynamoDbLocal } from './dynamodb-local';
 import { ensureTable } from './ensure-table';
+import { type QueueRunner, startQueueRunner } from './queue-runner';
 import { type LocalServer, startHttpServer } from './server';
 import { type HisStandin, startHisStandin } from './standins/his';
 import { startAliyunCloudauthStandin, startTencentFaceIdStandin } from './standins/identity';
 import { startOAuthStandins } from './standins/oauth-setup';
 import { startTencentCaptchaStandin } from './standins/tencent';
 import { startWebhookReceiver } from './standins/webhook-receiver';
+import { type StreamConsumer, startStreamConsumer } from './stream-consumer';
 
 export interface LocalRuntimeOptions {
   /** 0 picks a free port. */
@@ -50,6 +58,11 @@ export interface LocalRuntime {
   readonly webhooks: Awaited<ReturnType<typeof startWebhookReceiver>>;
   /** Runs a scheduled privacy job now, as its timer would. */
   runJob(task: PrivacyJobEvent['task']): Promise<unknown>;
+  /**
+   * Waits until what follows committed changes has run: the stream's consumers (audit chain,
+   * card changes) have caught up and no queued job is due (those due later are left waiting).
+   */
+  settle(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -111,6 +124,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     LOCAL_KEY_FILE: join(dataDir, 'keys', 'local-keys.json'),
     LOCAL_SIGNING_KEY_FILE: join(dataDir, 'keys', 'token-signing-key.jwk.json'),
     LOCAL_SMS_OUTBOX: join(dataDir, 'outbox', 'sms.jsonl'),
+    LOCAL_QUEUE_DIR: join(dataDir, 'queues'),
     TENCENT_CAPTCHA_ENDPOINT: captcha.url,
     TENCENT_FACEID_ENDPOINT: faceid.url,
     ALIYUN_CLOUDAUTH_ENDPOINT: cloudauth.url,
@@ -128,18 +142,54 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   await LocalTokenSigner.fromFile(env.LOCAL_SIGNING_KEY_FILE);
 
   const client = new DynamoDBClient({ endpoint, region: env.AWS_REGION, credentials: localCredentials });
+  const report = (what: string) => (error: unknown) =>
+    process.stderr.write(
+      `${what} failed: ${error instanceof Error ? `${error.name}: ${error.message}` : 'error'}\n`,
+    );
   let server: LocalServer;
+  let consumers: StreamConsumer[] = [];
+  let queues: QueueRunner[] = [];
   try {
     await ensureTable(client, tableName);
+    // The table's stream and the job queues, run as their event source mappings run them in AWS.
+    const consumer = (name: string, filter: typeof cardChanges, handler: (e: never) => Promise<unknown>) =>
+      startStreamConsumer({
+        name,
+        client,
+        endpoint,
+        region: env.AWS_REGION,
+        credentials: localCredentials,
+        tableName,
+        filter,
+        handler: handler as never,
+        checkpointFile: join(dataDir, 'streams', `${tableName}-${name}.json`),
+        onError: report(name),
+      });
+    consumers = await Promise.all([
+      consumer('audit-chain', auditEntryInserts, chainWorker as never),
+      consumer('card-changes', cardChanges, cardChangesWorker as never),
+    ]);
+    queues = [
+      startQueueRunner({
+        dir: join(env.LOCAL_QUEUE_DIR, 'registration'),
+        handler: registrationWorker,
+        onError: report('registration job'),
+      }),
+      startQueueRunner({
+        dir: join(env.LOCAL_QUEUE_DIR, 'webhooks'),
+        handler: webhookWorker,
+        onError: report('webhook job'),
+      }),
+    ];
     server = await startHttpServer(options.port, { webDir: options.webDir });
     // Pages under the local server's own origin are allowed OAuth redirect targets (local stage).
     process.env.LOCAL_ORIGIN = server.url;
   } catch (error) {
+    await Promise.all([...consumers, ...queues].map((c) => c.stop()));
+    client.destroy();
     await dynamo?.stop();
     await closeStandins();
     throw error;
-  } finally {
-    client.destroy();
   }
   // One run at a time per job, like a scheduled Lambda with reserved concurrency 1.
   const running = new Map<string, Promise<unknown>>();
@@ -176,10 +226,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     his,
     webhooks,
     runJob,
+    settle: async () => {
+      // Stream, then the jobs it queued, then the changes those made (a registration's event).
+      for (let round = 0; round < 3; round++) {
+        await Promise.all(consumers.map((c) => c.settled()));
+        await Promise.all(queues.map((q) => q.settled()));
+      }
+    },
     stop: async () => {
       for (const timer of timers) clearInterval(timer);
       await Promise.allSettled(running.values());
       await server.close();
+      await Promise.all([...queues, ...consumers].map((c) => c.stop()));
+      client.destroy();
       await closeStandins();
       await dynamo?.stop();
     },

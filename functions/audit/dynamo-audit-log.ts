@@ -1,75 +1,64 @@
 import type { Random } from '../auth/otp';
 import { keys } from '../store/keys';
-import { conditions, type SealedTable } from '../store/sealed-table';
-import { type ChainHead, chainHash } from './audit-chain';
-import type { AuditEntry, AuditLog, AuditReader, AuditView } from './ports';
+import { conditions, type SealedTable, type Write } from '../store/sealed-table';
+import { AUDIT_RETENTION_SECONDS, AUDIT_SHARDS, type AuditEvent, dayOf, entryMac } from './audit-entry';
+import type { AuditLog, AuditReader, AuditView } from './ports';
 
-/** Audit entries are kept three years (PIPL art. 54 audits; Cybersecurity Law logs >= 6 months). */
-const RETENTION_SECONDS = 3 * 365 * 24 * 3600;
-/** Spreads one day's entries over partitions so a busy day never makes a hot key or a long chain race. */
-export const AUDIT_SHARDS = 8;
-/** Appends racing for one partition's head: each loser re-reads the head and tries again. */
-const MAX_ATTEMPTS = 8;
+/** What stores need of the audit trail: the entry as one more write of their transaction. */
+export interface AuditWriter {
+  write(event: AuditEvent): Promise<Write>;
+}
+
+/** For stores built to read only (the authorizer's sessions): any audited write is a bug. */
+export const readOnly: AuditWriter = {
+  write: async () => {
+    throw new Error('this store was built to read only: it has no audit trail to write to');
+  },
+};
 
 /**
- * Append-only audit trail: `AUDIT#<day>#<shard>` / `<time>#<id>`, hash-chained per partition
- * (see audit-chain.ts). Each append moves the partition's head item in the same transaction, so
- * two concurrent appends cannot both take one `seq`. Entries hold ids, event names and codes only;
+ * Audit entries: `AUDIT#<day>#<shard>` / `<time>#<id>`, the shard drawn at random so no partition
+ * takes more than its share, each with its own keyed MAC (audit-entry.ts). Entries about a person
+ * also carry the sparse `auditByUser` index's keys. Entries hold ids, event names and codes only;
  * a test scans for plaintext.
  */
-export class DynamoAuditLog implements AuditLog, AuditReader {
+export class DynamoAuditLog implements AuditLog, AuditReader, AuditWriter {
   readonly #table: SealedTable;
   readonly #random: Random;
   readonly #key: Uint8Array;
 
-  constructor(table: SealedTable, random: Random, chainKey: Uint8Array) {
+  constructor(table: SealedTable, random: Random, auditKey: Uint8Array) {
     this.#table = table;
     this.#random = random;
-    this.#key = chainKey;
+    this.#key = auditKey;
   }
 
-  async record(entry: AuditEntry, now: number): Promise<void> {
-    const at = new Date(now).toISOString();
+  /** The entry's item, MAC included: exactly what is stored (undefined fields dropped as marshall does). */
+  item(event: AuditEvent): Record<string, unknown> & { pk: string; sk: string } {
     const id = Buffer.from(this.#random.bytes(8)).toString('hex');
-    const day = at.slice(0, 10);
-    const shard = this.#random.int(0, AUDIT_SHARDS);
-    const key = keys.auditEntry(day, shard, now, id);
-    const headKey = keys.auditHead(day, shard);
-    const ttl = Math.floor(now / 1000) + RETENTION_SECONDS;
-    for (let attempt = 1; ; attempt++) {
-      const head = await this.#head(headKey);
-      const body = {
+    const key = keys.auditEntry(dayOf(event.at), this.#random.int(0, AUDIT_SHARDS), event.at, id);
+    const body = JSON.parse(
+      JSON.stringify({
         ...key,
-        ...entry,
-        ...(entry.userId ? { auditUser: keys.auditUser(entry.userId), auditAt: key.sk } : {}),
-        at,
-        ttl,
-        seq: (head?.seq ?? 0) + 1,
-        prev: head?.hash ?? '',
-      };
-      // Hash exactly what is stored: the JSON round trip drops undefined fields as marshall does.
-      const item = JSON.parse(JSON.stringify(body)) as Record<string, unknown> & typeof key;
-      const hash = chainHash(this.#key, item);
-      const outcome = await this.#table.commit([
-        await this.#table.put('entry', { ...item, hash }, {}, conditions.absent),
-        await this.#table.put(
-          'head',
-          { ...headKey, seq: item.seq as number, hash, ttl },
-          {},
-          head
-            ? { expression: '#seq = :seq', names: { '#seq': 'seq' }, values: { ':seq': head.seq } }
-            : conditions.absent,
-        ),
-      ]);
-      if (outcome.ok) return;
-      if (attempt >= MAX_ATTEMPTS) throw new Error('audit append lost the race for its partition head');
-    }
+        event: event.event,
+        userId: event.userId,
+        sessionId: event.sessionId,
+        detail: event.detail,
+        ...(event.userId ? { auditUser: keys.auditUser(event.userId), auditAt: key.sk } : {}),
+        at: new Date(event.at).toISOString(),
+        ttl: Math.floor(event.at / 1000) + AUDIT_RETENTION_SECONDS,
+      }),
+    ) as Record<string, unknown> & typeof key;
+    return { ...body, mac: entryMac(this.#key, body) };
   }
 
-  async #head(key: { pk: string; sk: string }): Promise<ChainHead | undefined> {
-    const found = await this.#table.get(key);
-    if (!found) return undefined;
-    return { seq: Number(found.item.seq), hash: String(found.item.hash) };
+  async write(event: AuditEvent): Promise<Write> {
+    return this.#table.put(`audit:${event.event}`, this.item(event), {}, conditions.absent);
+  }
+
+  async record(event: AuditEvent): Promise<void> {
+    const outcome = await this.#table.commit(await this.write(event));
+    if (!outcome.ok) throw new Error('audit entry id collision');
   }
 
   async about(userId: string): Promise<AuditView[]> {
@@ -84,17 +73,5 @@ export class DynamoAuditLog implements AuditLog, AuditReader {
       ...(item.sessionId ? { sessionId: String(item.sessionId) } : {}),
       ...(item.detail ? { detail: item.detail as AuditView['detail'] } : {}),
     }));
-  }
-
-  /** One partition's entries and head, as stored (for verification). */
-  async partition(day: string, shard: number) {
-    const items = await this.#table.queryAll({ pk: keys.auditPartition(day, shard) });
-    const plain = items.map((i) => i.item as Record<string, unknown>);
-    const head = plain.find((i) => i.sk === keys.auditHeadSk);
-    return {
-      partition: keys.auditPartition(day, shard),
-      entries: plain.filter((i) => i.sk !== keys.auditHeadSk),
-      head: head ? { seq: Number(head.seq), hash: String(head.hash) } : undefined,
-    };
   }
 }

@@ -1,7 +1,7 @@
 import { AppError } from '../core/errors';
 import { maskPhone } from '../crypto/mask';
 import type { Identity } from './authenticate';
-import { type CodeCaller, checkCode, consumeCode } from './check-code';
+import { type CodeCaller, checkCode, codeUse } from './check-code';
 import type { AuthDeps, UserRecord } from './ports';
 import { isSessionLive } from './sessions';
 
@@ -34,9 +34,9 @@ export interface ChangePhoneInput {
  * Moves the account to a new number. An access token alone is not enough (a stolen one would take
  * the account for good): both numbers prove themselves with a step-up code.
  * 1. check the current number's code, then the new number's (both purpose step_up);
- * 2. use both codes up;
- * 3. move the phone claim in one transaction (409 if the number has another account);
- * 4. revoke every other session and audit the change.
+ * 2. move the phone claim, use both codes up and audit, in one transaction (409 if the number
+ *    has another account);
+ * 3. revoke every other session (each with its own audit entry).
  */
 export async function changePhone(
   deps: AuthDeps,
@@ -53,32 +53,47 @@ export async function changePhone(
   );
   const next = await checkCode(deps, { ...input.newPhone, purpose: 'step_up' }, caller);
   if (next.phoneToken === user.phoneToken) throw new AppError('phone_unchanged');
-  await consumeCode(deps, current);
-  await consumeCode(deps, next);
-  const outcome = await deps.accounts.changePhone(user, {
-    phoneToken: next.phoneToken,
-    phone: next.phone.e164,
-  });
+  const outcome = await deps.accounts.changePhone(
+    user,
+    { phoneToken: next.phoneToken, phone: next.phone.e164 },
+    {
+      codes: [codeUse(deps, current), codeUse(deps, next)],
+      audit: {
+        event: 'user.phone_changed',
+        userId: user.userId,
+        sessionId: identity.sessionId,
+        detail: { proof: 'both_numbers' },
+        at: deps.clock.now().getTime(),
+      },
+    },
+  );
+  if (outcome === 'code_used') throw new AppError('otp_invalid');
   if (outcome !== 'changed') throw new AppError('phone_taken');
   const revoked = await revokeOtherSessions(deps, user, identity.sessionId);
-  await deps.audit.record(
-    {
-      event: 'user.phone_changed',
-      userId: user.userId,
-      sessionId: identity.sessionId,
-      detail: { sessionsRevoked: revoked, proof: 'both_numbers' },
-    },
-    deps.clock.now().getTime(),
-  );
   return { phoneMasked: maskPhone(next.phone.e164), sessionsRevoked: revoked };
 }
 
-/** Signs out every live session of the account but `keep`; returns how many. */
-export async function revokeOtherSessions(deps: AuthDeps, user: UserRecord, keep: string): Promise<number> {
+/** Signs out every live session of the account but `keep`, each audited; returns how many. */
+export async function revokeOtherSessions(
+  deps: AuthDeps,
+  user: UserRecord,
+  keep: string,
+  reason: 'phone_changed' | 'privacy_request' = 'phone_changed',
+): Promise<number> {
   const now = deps.clock.now().getTime();
   const others = (await deps.sessions.listSessions(user.userId)).filter(
     (s) => s.familyId !== keep && isSessionLive(deps, s, now),
   );
-  await Promise.all(others.map((s) => deps.sessions.revokeSession(user.userId, s.familyId, now)));
+  await Promise.all(
+    others.map((s) =>
+      deps.sessions.revokeSession(user.userId, s.familyId, {
+        event: 'session.revoked',
+        userId: user.userId,
+        sessionId: s.familyId,
+        detail: { reason },
+        at: now,
+      }),
+    ),
+  );
   return others.length;
 }

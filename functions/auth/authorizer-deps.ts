@@ -1,3 +1,4 @@
+import { readOnly } from '../audit/dynamo-audit-log';
 import { plainTable, platform, tokenSigner } from '../platform/deps';
 import { once } from '../platform/runtime';
 import { DynamoConsentStore } from '../privacy/dynamo-consent-store';
@@ -12,7 +13,7 @@ export function authorizerDeps(): Promise<Authenticator> {
   return once<Promise<Authenticator>>('authorizerDeps', async () => {
     const { config, clock } = platform();
     const table = plainTable();
-    const consents = new DynamoConsentStore(table);
+    const consents = new DynamoConsentStore(table, readOnly);
     return {
       config: config.auth,
       clock,

@@ -3,12 +3,14 @@ import { rateScopes } from '../store/keys';
 import { isLoopback } from './ip';
 import { codeMac, macsEqual, type OtpPurpose } from './otp';
 import { type MainlandMobile, parseMainlandMobile } from './phone-rules';
-import type { AuthDeps, Challenge } from './ports';
+import type { AuthDeps, Challenge, CodeUse, WrongCodeOutcome } from './ports';
 
 export interface CheckedCode {
   readonly phone: MainlandMobile;
   readonly phoneToken: string;
   readonly challenge: Challenge;
+  /** The account the number belongs to, as read with the challenge. */
+  readonly accountId: string | undefined;
 }
 
 /** Who presents a code: failures count against their network. */
@@ -25,12 +27,13 @@ export function requireMobile(input: string): MainlandMobile {
 
 /**
  * Checks a code against the number's live challenge without using it up, so a caller can still
- * refuse (policy not accepted) and leave the code valid for the retry.
- * 1. refuse while code login is locked for the number, or verifying for the caller's IP prefix
- *    (loopback exempt only where the stage says so, as for sending);
- * 2. find the live challenge for the number and purpose; it must carry this challengeId. A
- *    made-up or stale challenge says nothing about the number: it counts against the caller's
- *    IP prefix only, so strangers cannot lock someone's number without ever receiving a code;
+ * refuse (policy not accepted) and leave the code valid for the retry; the change the code allows
+ * uses it up in its own transaction (`use`).
+ * 1. read, at once, the number's partition (its account, challenge and lock) and the caller's IP
+ *    prefix lock; refuse while either is locked (loopback exempt only where the stage says so);
+ * 2. the live challenge must carry this challengeId. A made-up or stale challenge says nothing
+ *    about the number: it counts against the caller's IP prefix only, so strangers cannot lock
+ *    someone's number without ever receiving a code;
  * 3. refuse used, expired or exhausted challenges (expiry is checked here, not left to TTL);
  * 4. compare MACs in constant time; a wrong code counts against the challenge (3 burn it);
  *    every failure against a real challenge counts against the number (10 in 24 h lock its code
@@ -48,20 +51,20 @@ export async function checkCode(
   const { otp } = deps.config;
   const ipKey = deps.config.exemptLoopback && isLoopback(caller.sourceIp) ? undefined : caller.ipPrefix;
 
-  const [numberLock, ipLock, challenge] = await Promise.all([
-    deps.challenges.getLock('sms-login', phoneToken),
-    ipKey === undefined ? undefined : deps.challenges.getLock('verify-ip', ipKey),
-    deps.challenges.getChallenge(phoneToken, input.purpose),
+  const [number, ipLock] = await Promise.all([
+    deps.challenges.numberState(phoneToken, input.purpose),
+    ipKey === undefined ? undefined : deps.challenges.ipLock(ipKey),
   ]);
   if (ipLock !== undefined && ipLock > now) {
     throw new AppError('rate_limited', { retryAfter: Math.ceil((ipLock - now) / 1000) });
   }
-  if (numberLock !== undefined && numberLock > now) {
-    throw new AppError('login_locked', { retryAfter: Math.ceil((numberLock - now) / 1000) });
+  if (number.lockedUntil !== undefined && number.lockedUntil > now) {
+    throw new AppError('login_locked', { retryAfter: Math.ceil((number.lockedUntil - now) / 1000) });
   }
 
-  const failed = (counted: { number: boolean }) =>
-    countFailure(deps, { phoneToken: counted.number ? phoneToken : undefined, ipKey }, now);
+  const { challenge } = number;
+  const failed = (counted: { number: boolean }, wrongCode?: Challenge) =>
+    countFailure(deps, { phoneToken: counted.number ? phoneToken : undefined, ipKey, wrongCode }, now);
   if (!challenge || challenge.challengeId !== input.challengeId) {
     await failed({ number: false });
     throw new AppError('otp_invalid');
@@ -88,45 +91,64 @@ export async function checkCode(
   }
 
   if (!macsEqual(mac, challenge.codeMac)) {
-    const outcome = await deps.challenges.recordWrongCode(challenge, otp.maxAttempts);
-    await failed({ number: true });
-    if (outcome === 'burned' || outcome.attemptsLeft === 0) throw new AppError('otp_exhausted');
-    throw new AppError('otp_invalid', { extensions: { attemptsLeft: outcome.attemptsLeft } });
+    const outcome = await failed({ number: true }, challenge);
+    if (outcome === 'burned' || outcome?.attemptsLeft === 0) throw new AppError('otp_exhausted');
+    throw new AppError('otp_invalid', {
+      extensions: { attemptsLeft: outcome?.attemptsLeft ?? 0 },
+    });
   }
-  return { phone, phoneToken, challenge };
+  return { phone, phoneToken, challenge, accountId: number.accountId };
 }
 
-/** Uses the checked code up; false when another request used it first. */
+/** The use of a checked code, for the transaction of the change it allows. */
+export function codeUse(deps: Pick<AuthDeps, 'config' | 'clock'>, checked: CheckedCode): CodeUse {
+  return {
+    challenge: checked.challenge,
+    maxAttempts: deps.config.otp.maxAttempts,
+    now: deps.clock.now().getTime(),
+  };
+}
+
+/** Uses the checked code up on its own (flows whose change is not a store write of this feature). */
 export async function consumeCode(deps: AuthDeps, checked: CheckedCode): Promise<void> {
-  const used = await deps.challenges.consumeChallenge(
-    checked.challenge,
-    deps.config.otp.maxAttempts,
-    deps.clock.now().getTime(),
-  );
-  if (!used) throw new AppError('otp_invalid');
+  if (!(await deps.challenges.consumeChallenge(codeUse(deps, checked)))) throw new AppError('otp_invalid');
 }
 
+/**
+ * Counts a failed verify: against the challenge (a wrong code), the number and the caller's IP
+ * prefix, in parallel. The wrong code and its audit entry commit together; a number or prefix
+ * past its limit is locked (the number's lock with its own audit entry).
+ */
 async function countFailure(
   deps: AuthDeps,
-  against: { phoneToken: string | undefined; ipKey: string | undefined },
+  against: { phoneToken: string | undefined; ipKey: string | undefined; wrongCode?: Challenge | undefined },
   now: number,
-): Promise<void> {
+): Promise<WrongCodeOutcome | undefined> {
   deps.metrics.count('CodeVerifyFailed');
   const { failedVerifies, failedVerifiesPerIp } = deps.config.limits;
-  const { phoneToken, ipKey } = against;
-  await Promise.all([
+  const { phoneToken, ipKey, wrongCode } = against;
+  const [outcome] = await Promise.all([
+    wrongCode === undefined || phoneToken === undefined
+      ? undefined
+      : deps.challenges.recordWrongCode(wrongCode, deps.config.otp.maxAttempts, {
+          event: 'login.code_failed',
+          detail: { phoneToken },
+          at: now,
+        }),
     phoneToken === undefined
       ? undefined
       : (async () => {
           const window = { scope: rateScopes.verifyFailNumber, key: phoneToken, ...failedVerifies };
           const hit = await deps.limiter.hit(window, now);
-          await deps.audit.record({ event: 'login.code_failed', detail: { phoneToken } }, now);
+          if (wrongCode === undefined) {
+            await deps.audit.record({ event: 'login.code_failed', detail: { phoneToken }, at: now });
+          }
           if (!hit.allowed || hit.count >= failedVerifies.max) {
-            await deps.challenges.lock('sms-login', phoneToken, now + failedVerifies.lockSeconds * 1000);
-            await deps.audit.record(
-              { event: 'login.locked', detail: { phoneToken, lockSeconds: failedVerifies.lockSeconds } },
-              now,
-            );
+            await deps.challenges.lockNumber(phoneToken, now + failedVerifies.lockSeconds * 1000, {
+              event: 'login.locked',
+              detail: { phoneToken, lockSeconds: failedVerifies.lockSeconds },
+              at: now,
+            });
           }
         })(),
     ipKey === undefined
@@ -136,9 +158,10 @@ async function countFailure(
           const hit = await deps.limiter.hit(window, now);
           if (!hit.allowed || hit.count >= failedVerifiesPerIp.max) {
             // No audit entry names the prefix: it is access data, kept 30 days at most.
-            await deps.challenges.lock('verify-ip', ipKey, now + failedVerifiesPerIp.lockSeconds * 1000);
+            await deps.challenges.lockIp(ipKey, now + failedVerifiesPerIp.lockSeconds * 1000);
             deps.metrics.count('VerifyIpLocked');
           }
         })(),
   ]);
+  return outcome;
 }

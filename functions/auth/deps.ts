@@ -1,3 +1,4 @@
+import { type AuditWriter, readOnly } from '../audit/dynamo-audit-log';
 import type { AuditLog } from '../audit/ports';
 import type { Clock } from '../core/clock';
 import type { AuthConfig } from '../core/config';
@@ -22,9 +23,9 @@ import {
 import { once } from '../platform/runtime';
 import { DynamoConsentStore } from '../privacy/dynamo-consent-store';
 import { TencentCaptchaVerifier } from '../providers/captcha/tencent-captcha-verifier';
+import { LocalSmsSender } from '../providers/local/local-sms-sender';
 import { AliyunSmsSender } from '../providers/sms/aliyun-sms-sender';
 import { FailoverSmsSender } from '../providers/sms/failover-sms-sender';
-import { LocalSmsSender } from '../providers/sms/local-sms-sender';
 import { TencentSmsSender } from '../providers/sms/tencent-sms-sender';
 import type { SealedTable } from '../store/sealed-table';
 import { DynamoAccountStore } from './dynamo-account-store';
@@ -32,7 +33,7 @@ import { DynamoChallengeStore } from './dynamo-challenge-store';
 import { DynamoSessionStore } from './dynamo-session-store';
 import type { Random } from './otp';
 import type { PhoneRecoveryDeps } from './phone-recovery';
-import type { AuthDeps, CaptchaVerifier, RateLimiter, SmsSender, TokenSigner } from './ports';
+import type { AuthDeps, CaptchaVerifier, CodeUse, RateLimiter, SmsSender, TokenSigner } from './ports';
 
 /**
  * The login feature's composition root (groups `auth` and `account`): its stores, the SMS and
@@ -97,24 +98,32 @@ function captchaVerifier(): Promise<CaptchaVerifier> {
 
 /** The OAuth store: registration links an identity in its own transaction. */
 export function oauthStore(): Promise<DynamoOAuthStore> {
-  return once('oauthStore', async () => new DynamoOAuthStore(await sealedTable()));
+  return once('oauthStore', async () => {
+    const [table, audit] = await Promise.all([sealedTable(), auditLog()]);
+    return authStores(table, audit).links;
+  });
 }
 
 /**
  * The login feature's stores over one table: challenges, sessions, the consent and OAuth-link
- * writes that registration composes, and accounts. One place builds them, for Lambda, the local
- * runtime, the tests and the bench.
+ * writes that registration composes, and accounts, each writing its audit entries into its own
+ * transactions. One place builds them, for Lambda, the local runtime, the tests and the bench.
  */
-export function authStores(table: SealedTable) {
-  const sessions = new DynamoSessionStore(table);
-  const consents = new DynamoConsentStore(table);
-  const links = new DynamoOAuthStore(table);
+export function authStores(table: SealedTable, audit: AuditWriter) {
+  const challenges = new DynamoChallengeStore(table, audit);
+  const code = (use: CodeUse) => challenges.consumeWrite(use);
+  const sessions = new DynamoSessionStore(table, { audit, code });
+  const consents = new DynamoConsentStore(table, audit);
+  const links = new DynamoOAuthStore(table, { audit, code });
   const accounts = new DynamoAccountStore(table, {
     session: (s) => sessions.createWrite(s),
-    policyAcceptance: (userId, acceptance) => consents.policyAcceptanceWrites(userId, acceptance),
+    policyAcceptance: (userId, acceptance, sessionId) =>
+      consents.policyAcceptanceWrites(userId, acceptance, sessionId),
     link: (link) => links.linkWrites(link),
+    code,
+    audit,
   });
-  return { challenges: new DynamoChallengeStore(table), sessions, consents, links, accounts };
+  return { challenges, sessions, consents, links, accounts };
 }
 
 /** The parts AuthDeps is assembled from, whatever built them. */
@@ -124,7 +133,7 @@ export interface AuthParts {
   readonly clock: Clock;
   readonly random: Random;
   readonly limiter: RateLimiter;
-  readonly audit: AuditLog;
+  readonly audit: AuditLog & AuditWriter;
   readonly metrics: MetricsSink;
   readonly sms: SmsSender;
   readonly captcha: CaptchaVerifier;
@@ -134,7 +143,7 @@ export interface AuthParts {
 }
 
 export function assembleAuthDeps(parts: AuthParts): AuthDeps {
-  const { challenges, accounts, sessions, consents } = authStores(parts.table);
+  const { challenges, accounts, sessions, consents } = authStores(parts.table, parts.audit);
   return {
     config: parts.config,
     clock: parts.clock,
@@ -159,7 +168,10 @@ export function assembleAuthDeps(parts: AuthParts): AuthDeps {
 
 /** Accounts, as the deletion job and the export read them. */
 export function accountStore(): Promise<DynamoAccountStore> {
-  return once('accountStore', async () => authStores(await sealedTable()).accounts);
+  return once('accountStore', async () => {
+    const [table, audit] = await Promise.all([sealedTable(), auditLog()]);
+    return authStores(table, audit).accounts;
+  });
 }
 
 export function authDeps(): Promise<AuthDeps> {
@@ -208,7 +220,7 @@ export async function sendDeps(): Promise<{
 export function phoneRecoveryDeps(): Promise<PhoneRecoveryDeps> {
   return once<Promise<PhoneRecoveryDeps>>('phoneRecoveryDeps', async () => {
     const [auth, index, table] = await Promise.all([authDeps(), indexer(), sealedTable()]);
-    const identities = new DynamoIdentityStore(table);
+    const identities = new DynamoIdentityStore(table, readOnly);
     return {
       auth,
       verifiedIdentity: async (userId) => {

@@ -1,7 +1,10 @@
+import type { AuditWriter } from '../audit/dynamo-audit-log';
+import type { AuditEvent } from '../audit/ports';
 import { keys } from '../store/keys';
 import { conditions, type SealedTable, type Write } from '../store/sealed-table';
 import type {
   AccountStore,
+  CodeUse,
   NewLink,
   PhoneRecovery,
   PolicyAcceptance,
@@ -14,9 +17,16 @@ const seconds = (ms: number) => Math.ceil(ms / 1000);
 /** The writes other stores own, composed into registration's one transaction. */
 export interface RegistrationParts {
   readonly session: (session: SessionRecord) => Promise<Write>;
-  readonly policyAcceptance: (userId: string, acceptance: PolicyAcceptance) => Promise<Write[]>;
+  readonly policyAcceptance: (
+    userId: string,
+    acceptance: PolicyAcceptance,
+    sessionId: string,
+  ) => Promise<Write[]>;
   /** Third-party login: the identity's claim and the account's side of the link. */
   readonly link?: (link: NewLink) => Promise<Write[]>;
+  /** The use of the code that proved the number. */
+  readonly code: (use: CodeUse) => Promise<Write>;
+  readonly audit: AuditWriter;
 }
 
 /**
@@ -33,12 +43,10 @@ export class DynamoAccountStore implements AccountStore {
     this.#parts = parts;
   }
 
-  async findUserIdByPhone(phoneToken: string): Promise<string | undefined> {
-    return (await this.#table.get(keys.phoneClaim(phoneToken)))?.item.userId as string | undefined;
-  }
-
-  async getUser(userId: string): Promise<UserRecord | undefined> {
-    const stored = await this.#table.get<{ phone: string }>(keys.profile(userId));
+  async getUser(userId: string, options: { eventual?: boolean } = {}): Promise<UserRecord | undefined> {
+    const stored = await this.#table.get<{ phone: string }>(keys.profile(userId), {
+      consistent: options.eventual !== true,
+    });
     if (!stored) return undefined;
     const { item, sealed } = stored;
     return {
@@ -54,12 +62,14 @@ export class DynamoAccountStore implements AccountStore {
     user: UserRecord,
     acceptance: PolicyAcceptance,
     session: SessionRecord,
-    link?: NewLink,
-  ): Promise<'created' | 'phone_taken' | 'identity_taken'> {
+    also: { readonly audit: AuditEvent; readonly link?: NewLink; readonly code?: CodeUse },
+  ): Promise<'created' | 'phone_taken' | 'identity_taken' | 'code_used'> {
+    const { link, code } = also;
     if (link && !this.#parts.link) throw new Error('this account store cannot link identities');
     const t = this.#table;
     const outcome = await t.commit([
       ...(link && this.#parts.link ? await this.#parts.link(link) : []),
+      ...(code ? [await this.#parts.code(code)] : []),
       await t.put(
         'phoneClaim',
         { ...keys.phoneClaim(user.phoneToken), userId: user.userId, createdAt: user.createdAt },
@@ -78,18 +88,25 @@ export class DynamoAccountStore implements AccountStore {
         { phone: user.phone },
         conditions.absent,
       ),
-      ...(await this.#parts.policyAcceptance(user.userId, acceptance)),
+      ...(await this.#parts.policyAcceptance(user.userId, acceptance, session.familyId)),
       await this.#parts.session(session),
+      await this.#parts.audit.write(also.audit),
     ]);
     if (outcome.ok) return 'created';
+    if (outcome.refused.includes('code')) return 'code_used';
     return outcome.refused.includes('identityClaim') ? 'identity_taken' : 'phone_taken';
   }
 
   async changePhone(
     user: UserRecord,
     next: { phoneToken: string; phone: string },
-    recovery?: { recoveryId: string; now: number },
-  ): Promise<'changed' | 'phone_taken' | 'recovery_gone'> {
+    also: {
+      readonly audit: AuditEvent;
+      readonly recovery?: { recoveryId: string; now: number };
+      readonly codes?: readonly CodeUse[];
+    },
+  ): Promise<'changed' | 'phone_taken' | 'recovery_gone' | 'code_used'> {
+    const { recovery } = also;
     const t = this.#table;
     const outcome = await t.commit([
       await t.put(
@@ -122,8 +139,11 @@ export class DynamoAccountStore implements AccountStore {
             }),
           ]
         : []),
+      ...(await Promise.all((also.codes ?? []).map((use) => this.#parts.code(use)))),
+      await this.#parts.audit.write(also.audit),
     ]);
     if (outcome.ok) return 'changed';
+    if (outcome.refused.includes('code')) return 'code_used';
     return outcome.refused.includes('recovery') ? 'recovery_gone' : 'phone_taken';
   }
 
@@ -142,9 +162,9 @@ export class DynamoAccountStore implements AccountStore {
     };
   }
 
-  async startPhoneRecovery(recovery: PhoneRecovery): Promise<'started' | 'pending'> {
+  async startPhoneRecovery(recovery: PhoneRecovery, audit: AuditEvent): Promise<'started' | 'pending'> {
     const { phone, ...plain } = recovery;
-    const outcome = await this.#table.commit(
+    const outcome = await this.#table.commit([
       await this.#table.put(
         'recovery',
         // Gone by TTL a week after it fell due, if nobody completed or cancelled it.
@@ -152,13 +172,16 @@ export class DynamoAccountStore implements AccountStore {
         { phone },
         conditions.absent,
       ),
-    );
+      await this.#parts.audit.write(audit),
+    ]);
     return outcome.ok ? 'started' : 'pending';
   }
 
-  async cancelPhoneRecovery(userId: string): Promise<boolean> {
-    return (
-      await this.#table.commit(this.#table.delete('recovery', keys.phoneRecovery(userId), conditions.present))
-    ).ok;
+  async cancelPhoneRecovery(userId: string, audit: AuditEvent): Promise<boolean> {
+    const outcome = await this.#table.commit([
+      this.#table.delete('recovery', keys.phoneRecovery(userId), conditions.present),
+      await this.#parts.audit.write(audit),
+    ]);
+    return outcome.ok;
   }
 }

@@ -1,38 +1,80 @@
+import type { AuditWriter } from '../audit/dynamo-audit-log';
+import type { AuditEvent } from '../audit/ports';
 import { keys } from '../store/keys';
-import type { SealedTable } from '../store/sealed-table';
-import type { Challenge, ChallengeStore, LockKind, WrongCodeOutcome } from './ports';
+import type { SealedTable, Write } from '../store/sealed-table';
+import type { Challenge, ChallengeStore, CodeUse, NumberState, WrongCodeOutcome } from './ports';
 
 const seconds = (ms: number) => Math.ceil(ms / 1000);
+const NUMBER_LOCK = 'sms-login';
+const IP_LOCK = 'verify-ip';
 
 /**
- * One-time-code challenges (`OTP#<phone token>` / purpose, only the code's HMAC) and locks. Single
- * use and the attempt count are conditional updates, never a read followed by a write.
+ * One-time-code challenges and the locks that stop guessing. A number's challenges and its lock
+ * live in the number's own partition, beside its claim (`PHONE#<token>`: `USER`, `OTP#<purpose>`,
+ * `LOCK#sms-login`), so the login path learns all it needs in one query of a few hundred bytes.
+ * The claim belongs to the account store; it is only read here. The resend gate is the
+ * challenge's own creation time. Single use and the attempt count are conditional updates.
  */
 export class DynamoChallengeStore implements ChallengeStore {
   readonly #table: SealedTable;
+  readonly #audit: AuditWriter;
 
-  constructor(table: SealedTable) {
+  constructor(table: SealedTable, audit: AuditWriter) {
     this.#table = table;
+    this.#audit = audit;
   }
 
-  async putChallenge(c: Challenge): Promise<void> {
+  async numberState(phoneToken: string, purpose: Challenge['purpose']): Promise<NumberState> {
+    const { items } = await this.#table.query({ pk: keys.phonePartition(phoneToken) });
+    const found = new Map(items.map(({ item }) => [String(item.sk), item]));
+    const claim = found.get(keys.phoneClaim(phoneToken).sk);
+    const challenge = found.get(keys.challenge(phoneToken, purpose).sk);
+    const lock = found.get(keys.numberLock(phoneToken, NUMBER_LOCK).sk);
+    return {
+      accountId: claim ? String(claim.userId) : undefined,
+      challenge: challenge ? toChallenge(challenge) : undefined,
+      lockedUntil: lock ? Number(lock.until) : undefined,
+    };
+  }
+
+  async putChallenge(c: Challenge, resendAfterMs: number): Promise<{ previous?: Challenge } | false> {
+    const outcome = await this.#table.commit(
+      await this.#table.put(
+        'challenge',
+        this.#item(c),
+        {},
+        {
+          expression: 'attribute_not_exists(pk) OR #created <= :earliest',
+          names: { '#created': 'createdAt' },
+          values: { ':earliest': c.createdAt - resendAfterMs },
+        },
+      ),
+      { returns: 'old' },
+    );
+    if (!outcome.ok) return false;
+    return outcome.attributes ? { previous: toChallenge(outcome.attributes) } : {};
+  }
+
+  async withdrawChallenge(c: Challenge, previous?: Challenge): Promise<void> {
+    const ours = {
+      expression: '#id = :id',
+      names: { '#id': 'challengeId' },
+      values: { ':id': c.challengeId },
+    };
     await this.#table.commit(
-      await this.#table.put('challenge', {
-        ...keys.challenge(c.phoneToken, c.purpose),
-        ...c,
-        ttl: seconds(c.expiresAt) + 3600,
-      }),
+      previous
+        ? await this.#table.put('challenge', this.#item(previous), {}, ours)
+        : this.#table.delete('challenge', keys.challenge(c.phoneToken, c.purpose), ours),
     );
   }
 
-  async getChallenge(phoneToken: string, purpose: Challenge['purpose']): Promise<Challenge | undefined> {
-    const stored = await this.#table.get(keys.challenge(phoneToken, purpose));
-    return stored?.item as unknown as Challenge | undefined;
+  #item(c: Challenge) {
+    return { ...keys.challenge(c.phoneToken, c.purpose), ...c, ttl: seconds(c.expiresAt) + 3600 };
   }
 
-  async recordWrongCode(c: Challenge, maxAttempts: number): Promise<WrongCodeOutcome> {
-    const outcome = await this.#table.commit(
-      await this.#table.update(
+  async recordWrongCode(c: Challenge, maxAttempts: number, audit: AuditEvent): Promise<WrongCodeOutcome> {
+    const [attempt, entry] = await Promise.all([
+      this.#table.update(
         'attempt',
         keys.challenge(c.phoneToken, c.purpose),
         { add: { attempts: 1 } },
@@ -44,51 +86,81 @@ export class DynamoChallengeStore implements ChallengeStore {
           },
         },
       ),
-      { returns: 'updated' },
-    );
+      this.#audit.write(audit),
+    ]);
+    const outcome = await this.#table.commit([attempt, entry]);
     if (!outcome.ok) return 'burned';
-    const attempts = Number(outcome.attributes?.attempts ?? maxAttempts);
-    return { attemptsLeft: Math.max(0, maxAttempts - attempts) };
+    // A transaction answers no values: read what is left now (parallel guesses may have used more).
+    const now = await this.#table.get(keys.challenge(c.phoneToken, c.purpose));
+    return { attemptsLeft: Math.max(0, maxAttempts - Number(now?.item.attempts ?? maxAttempts)) };
   }
 
-  async consumeChallenge(c: Challenge, maxAttempts: number, now: number): Promise<boolean> {
-    const outcome = await this.#table.commit(
-      await this.#table.update(
-        'consume',
-        keys.challenge(c.phoneToken, c.purpose),
-        { set: { consumed: true, consumedAt: now } },
-        {
-          condition: {
-            expression: '#id = :id AND #mac = :mac AND #used = :false AND #n < :max AND #exp > :now',
-            names: {
-              '#id': 'challengeId',
-              '#mac': 'codeMac',
-              '#used': 'consumed',
-              '#n': 'attempts',
-              '#exp': 'expiresAt',
-            },
-            values: {
-              ':id': c.challengeId,
-              ':mac': c.codeMac,
-              ':false': false,
-              ':max': maxAttempts,
-              ':now': now,
-            },
-          },
-        },
-      ),
-    );
-    return outcome.ok;
+  /**
+   * The write that uses a checked code up, for the transaction of the change it allows: marked
+   * consumed (a second send of the right code is then told apart from a guess), or with `remove`
+   * deleted outright (a closing account's number keeps nothing).
+   */
+  consumeWrite(use: CodeUse, options: { remove?: boolean } = {}): Promise<Write> {
+    const c = use.challenge;
+    const key = keys.challenge(c.phoneToken, c.purpose);
+    const condition = {
+      expression: '#id = :id AND #mac = :mac AND #used = :false AND #n < :max AND #exp > :now',
+      names: {
+        '#id': 'challengeId',
+        '#mac': 'codeMac',
+        '#used': 'consumed',
+        '#n': 'attempts',
+        '#exp': 'expiresAt',
+      },
+      values: {
+        ':id': c.challengeId,
+        ':mac': c.codeMac,
+        ':false': false,
+        ':max': use.maxAttempts,
+        ':now': use.now,
+      },
+    };
+    if (options.remove) return Promise.resolve(this.#table.delete('code', key, condition));
+    return this.#table.update('code', key, { set: { consumed: true, consumedAt: use.now } }, { condition });
   }
 
-  async getLock(kind: LockKind, key: string): Promise<number | undefined> {
-    const stored = await this.#table.get(keys.lock(kind, key));
+  async consumeChallenge(use: CodeUse): Promise<boolean> {
+    return (await this.#table.commit(await this.consumeWrite(use))).ok;
+  }
+
+  async lockNumber(phoneToken: string, until: number, audit: AuditEvent): Promise<void> {
+    await this.#table.commit([
+      await this.#table.put('lock', {
+        ...keys.numberLock(phoneToken, NUMBER_LOCK),
+        until,
+        ttl: seconds(until) + 3600,
+      }),
+      await this.#audit.write(audit),
+    ]);
+  }
+
+  async ipLock(ipPrefix: string): Promise<number | undefined> {
+    // Eventually consistent (half the price): a lock set this second may be missed once.
+    const stored = await this.#table.get(keys.lock(IP_LOCK, ipPrefix), { consistent: false });
     return stored ? Number(stored.item.until) : undefined;
   }
 
-  async lock(kind: LockKind, key: string, until: number): Promise<void> {
+  async lockIp(ipPrefix: string, until: number): Promise<void> {
     await this.#table.commit(
-      await this.#table.put('lock', { ...keys.lock(kind, key), until, ttl: seconds(until) + 3600 }),
+      await this.#table.put('lock', { ...keys.lock(IP_LOCK, ipPrefix), until, ttl: seconds(until) + 3600 }),
     );
   }
+}
+
+function toChallenge(item: Record<string, unknown>): Challenge {
+  return {
+    challengeId: String(item.challengeId),
+    phoneToken: String(item.phoneToken),
+    purpose: item.purpose as Challenge['purpose'],
+    codeMac: String(item.codeMac),
+    createdAt: Number(item.createdAt),
+    expiresAt: Number(item.expiresAt),
+    attempts: Number(item.attempts),
+    consumed: item.consumed === true,
+  };
 }

@@ -62,26 +62,4 @@ export class DynamoRateLimiter implements RateLimiter {
       ),
     );
   }
-
-  async resendGate(phoneToken: string, purpose: string, seconds: number, now: number): Promise<HitOutcome> {
-    const outcome = await this.#table.commit(
-      await this.#table.update(
-        'gate',
-        keys.resendGate(phoneToken, purpose),
-        { set: { at: now, ttl: Math.ceil(now / 1000) + seconds + 3600 } },
-        {
-          condition: {
-            expression: 'attribute_not_exists(#at) OR #at <= :earliest',
-            names: { '#at': 'at' },
-            values: { ':earliest': now - seconds * 1000 },
-          },
-        },
-      ),
-    );
-    return outcome.ok ? { allowed: true, count: 1 } : { allowed: false, retryAfter: seconds };
-  }
-
-  async releaseResendGate(phoneToken: string, purpose: string): Promise<void> {
-    await this.#table.commit(this.#table.delete('gate', keys.resendGate(phoneToken, purpose)));
-  }
 }

@@ -1,6 +1,8 @@
+import { type AuditWriter, readOnly } from '../audit/dynamo-audit-log';
+import type { AuditEvent } from '../audit/ports';
 import { keys } from '../store/keys';
 import { conditions, type SealedTable, type Write } from '../store/sealed-table';
-import type { SessionRecord, SessionStore } from './ports';
+import type { CodeUse, SessionRecord, SessionStore } from './ports';
 
 const seconds = (ms: number) => Math.ceil(ms / 1000);
 
@@ -10,9 +12,18 @@ const seconds = (ms: number) => Math.ceil(ms / 1000);
  */
 export class DynamoSessionStore implements SessionStore {
   readonly #table: SealedTable;
+  readonly #parts: { readonly audit: AuditWriter; readonly code: (use: CodeUse) => Promise<Write> };
 
-  constructor(table: SealedTable) {
+  /** Without `parts` the store reads only (the authorizer, the export). */
+  constructor(
+    table: SealedTable,
+    parts: { readonly audit: AuditWriter; readonly code: (use: CodeUse) => Promise<Write> } = {
+      audit: readOnly,
+      code: () => readOnly.write({ event: 'code', at: 0 }),
+    },
+  ) {
     this.#table = table;
+    this.#parts = parts;
   }
 
   /** The write that stores a new session (for the account store's registration transaction). */
@@ -32,9 +43,18 @@ export class DynamoSessionStore implements SessionStore {
     );
   }
 
-  async putSession(session: SessionRecord): Promise<void> {
-    const outcome = await this.#table.commit(await this.createWrite(session));
-    if (!outcome.ok) throw new Error('session id collision');
+  async putSession(
+    session: SessionRecord,
+    also: { readonly audit: AuditEvent; readonly code?: CodeUse },
+  ): Promise<'created' | 'code_used'> {
+    const outcome = await this.#table.commit([
+      await this.createWrite(session),
+      await this.#parts.audit.write(also.audit),
+      ...(also.code ? [await this.#parts.code(also.code)] : []),
+    ]);
+    if (outcome.ok) return 'created';
+    if (outcome.refused.includes('code')) return 'code_used';
+    throw new Error('session id collision');
   }
 
   async getSession(userId: string, familyId: string): Promise<SessionRecord | undefined> {
@@ -67,13 +87,13 @@ export class DynamoSessionStore implements SessionStore {
     return outcome.ok;
   }
 
-  async revokeSession(userId: string, familyId: string, now: number): Promise<void> {
+  async revokeSession(userId: string, familyId: string, audit: AuditEvent): Promise<boolean> {
     // Refused only when already revoked or gone: either way the session is over.
-    await this.#table.commit(
+    const outcome = await this.#table.commit([
       await this.#table.update(
         'revoke',
         keys.session(userId, familyId),
-        { set: { revokedAt: now } },
+        { set: { revokedAt: audit.at } },
         {
           condition: {
             expression: 'attribute_exists(pk) AND attribute_not_exists(#revoked)',
@@ -81,7 +101,9 @@ export class DynamoSessionStore implements SessionStore {
           },
         },
       ),
-    );
+      await this.#parts.audit.write(audit),
+    ]);
+    return outcome.ok;
   }
 
   async listSessions(userId: string): Promise<SessionRecord[]> {

@@ -35,9 +35,9 @@ export interface StartRecoveryInput {
  * 3. the name and ID number must be the verified identity's (the provider already matched exactly
  *    this pair; a mismatch answers as real-name verification does);
  * 4. the new number proves itself with a step-up code;
- * 5. the move is recorded to complete after the waiting period (24 h), one at a time; the old
- *    number is told by SMS, and every session of the account sees it (GET /v1/me) and may cancel;
- * 6. audited.
+ * 5. the move is recorded (with its audit entry) to complete after the waiting period (24 h),
+ *    one at a time; the old number is told by SMS, and every session of the account sees it
+ *    (GET /v1/me) and may cancel.
  */
 export async function startPhoneRecovery(
   deps: PhoneRecoveryDeps,
@@ -67,10 +67,12 @@ export async function startPhoneRecovery(
     name === verified.name &&
     deps.idNumberToken(parsed.number) === verified.idNumberToken;
   if (!matches) {
-    await auth.audit.record(
-      { event: 'user.phone_recovery_refused', userId: user.userId, sessionId: who.sessionId },
-      now,
-    );
+    await auth.audit.record({
+      event: 'user.phone_recovery_refused',
+      userId: user.userId,
+      sessionId: who.sessionId,
+      at: now,
+    });
     throw new AppError('identity_mismatch');
   }
 
@@ -86,26 +88,28 @@ export async function startPhoneRecovery(
     startedAt: now,
     dueAt: now + auth.config.phoneRecovery.waitSeconds * 1000,
   };
-  if ((await auth.accounts.startPhoneRecovery(recovery)) === 'pending') {
-    throw new AppError('phone_recovery_pending');
-  }
+  const started = await auth.accounts.startPhoneRecovery(recovery, {
+    event: 'user.phone_recovery_started',
+    userId: user.userId,
+    sessionId: who.sessionId,
+    detail: { recoveryId: recovery.recoveryId, dueAt: new Date(recovery.dueAt).toISOString() },
+    at: now,
+  });
+  if (started === 'pending') throw new AppError('phone_recovery_pending');
   const hours = Math.round(auth.config.phoneRecovery.waitSeconds / 3600);
   try {
     await auth.sms.send({ kind: 'notice', notice: 'phone_recovery', phone: user.phone, hours });
   } catch {
     // Without the notice the wait protects nobody: take the request back and say so.
-    await auth.accounts.cancelPhoneRecovery(user.userId);
-    throw new AppError('sms_unavailable', { retryAfter: 30 });
-  }
-  await auth.audit.record(
-    {
-      event: 'user.phone_recovery_started',
+    await auth.accounts.cancelPhoneRecovery(user.userId, {
+      event: 'user.phone_recovery_cancelled',
       userId: user.userId,
       sessionId: who.sessionId,
-      detail: { recoveryId: recovery.recoveryId, dueAt: new Date(recovery.dueAt).toISOString() },
-    },
-    now,
-  );
+      detail: { recoveryId: recovery.recoveryId, reason: 'notice_not_sent' },
+      at: auth.clock.now().getTime(),
+    });
+    throw new AppError('sms_unavailable', { retryAfter: 30 });
+  }
   return {
     recoveryId: recovery.recoveryId,
     dueAt: new Date(recovery.dueAt).toISOString(),
@@ -116,18 +120,16 @@ export async function startPhoneRecovery(
 /** Any session of the account may cancel a pending recovery (the owner who did not ask for it). */
 export async function cancelPhoneRecovery(deps: Pick<PhoneRecoveryDeps, 'auth'>, who: Identity) {
   const recovery = await deps.auth.accounts.getPhoneRecovery(who.userId);
-  if (!recovery || !(await deps.auth.accounts.cancelPhoneRecovery(who.userId))) {
-    throw new AppError('phone_recovery_not_found');
-  }
-  await deps.auth.audit.record(
-    {
+  const cancelled =
+    recovery !== undefined &&
+    (await deps.auth.accounts.cancelPhoneRecovery(who.userId, {
       event: 'user.phone_recovery_cancelled',
       userId: who.userId,
       sessionId: who.sessionId,
       detail: { recoveryId: recovery.recoveryId },
-    },
-    deps.auth.clock.now().getTime(),
-  );
+      at: deps.auth.clock.now().getTime(),
+    }));
+  if (!cancelled) throw new AppError('phone_recovery_not_found');
 }
 
 /**
@@ -151,19 +153,19 @@ export async function completePhoneRecovery(deps: Pick<PhoneRecoveryDeps, 'auth'
   const outcome = await auth.accounts.changePhone(
     user,
     { phoneToken: recovery.phoneToken, phone: recovery.phone },
-    { recoveryId: recovery.recoveryId, now },
+    {
+      recovery: { recoveryId: recovery.recoveryId, now },
+      audit: {
+        event: 'user.phone_changed',
+        userId: user.userId,
+        sessionId: who.sessionId,
+        detail: { proof: 'recovery', recoveryId: recovery.recoveryId },
+        at: now,
+      },
+    },
   );
   if (outcome === 'recovery_gone') throw new AppError('phone_recovery_not_found');
-  if (outcome === 'phone_taken') throw new AppError('phone_taken');
+  if (outcome !== 'changed') throw new AppError('phone_taken');
   const revoked = await revokeOtherSessions(auth, user, who.sessionId);
-  await auth.audit.record(
-    {
-      event: 'user.phone_changed',
-      userId: user.userId,
-      sessionId: who.sessionId,
-      detail: { sessionsRevoked: revoked, proof: 'recovery', recoveryId: recovery.recoveryId },
-    },
-    now,
-  );
   return { phoneMasked: maskPhone(recovery.phone), sessionsRevoked: revoked };
 }

@@ -1,4 +1,4 @@
-import type { AuditLog } from '../audit/ports';
+import type { AuditEvent, AuditLog } from '../audit/ports';
 import type { Clock } from '../core/clock';
 import type { AuthConfig } from '../core/config';
 import type { MetricsSink } from '../core/metrics';
@@ -58,25 +58,47 @@ export interface PhoneRecovery {
   readonly dueAt: number;
 }
 
-export type LockKind = 'sms-login' | 'verify-ip';
-
 export type WrongCodeOutcome = { readonly attemptsLeft: number } | 'burned';
+
+/** What the login path needs to know about a number, read at once from the number's partition. */
+export interface NumberState {
+  /** The account the number belongs to (its claim), if it has one. */
+  readonly accountId?: string | undefined;
+  /** The number's live challenge for the purpose asked. */
+  readonly challenge?: Challenge | undefined;
+  /** Code login locked until (epoch ms), after too many wrong codes. */
+  readonly lockedUntil?: number | undefined;
+}
+
+/** A checked code, to be used up in the same transaction as the change it allows. */
+export interface CodeUse {
+  readonly challenge: Challenge;
+  readonly maxAttempts: number;
+  readonly now: number;
+}
 
 /** Port: one-time-code challenges and the locks that stop guessing. */
 export interface ChallengeStore {
-  /** Stores the number's live challenge for a purpose, replacing any earlier one. */
-  putChallenge(challenge: Challenge): Promise<void>;
-  getChallenge(phoneToken: string, purpose: Challenge['purpose']): Promise<Challenge | undefined>;
-  /** Counts a wrong code with a conditional update; never lets more than maxAttempts count. */
-  recordWrongCode(challenge: Challenge, maxAttempts: number): Promise<WrongCodeOutcome>;
-  /** Marks the challenge used if it is still unused, unexpired, unburned and holds this MAC. */
-  consumeChallenge(challenge: Challenge, maxAttempts: number, now: number): Promise<boolean>;
+  numberState(phoneToken: string, purpose: Challenge['purpose']): Promise<NumberState>;
   /**
-   * A lock until epoch ms, or undefined: `sms-login` on a number's code login, `verify-ip` on
-   * verifying codes from an IP prefix.
+   * Stores the number's challenge for a purpose, replacing the earlier one (given back), unless
+   * that one was created less than `resendAfterMs` ago (the resend gate): false then.
    */
-  getLock(kind: LockKind, key: string): Promise<number | undefined>;
-  lock(kind: LockKind, key: string, until: number): Promise<void>;
+  putChallenge(challenge: Challenge, resendAfterMs: number): Promise<{ previous?: Challenge } | false>;
+  /**
+   * Takes back a challenge whose code was not sent, if it is still the number's: the one it
+   * replaced comes back (its code still works), or with none the number may ask again at once.
+   */
+  withdrawChallenge(challenge: Challenge, previous?: Challenge): Promise<void>;
+  /** Counts a wrong code (never past maxAttempts) with its audit entry, in one transaction. */
+  recordWrongCode(challenge: Challenge, maxAttempts: number, audit: AuditEvent): Promise<WrongCodeOutcome>;
+  /** Uses the code up if it is still unused, unexpired, unburned and holds this MAC. */
+  consumeChallenge(use: CodeUse): Promise<boolean>;
+  /** Locks a number's code login until epoch ms, with its audit entry. */
+  lockNumber(phoneToken: string, until: number, audit: AuditEvent): Promise<void>;
+  /** Verifying codes from an IP prefix: locked until (epoch ms), or undefined. */
+  ipLock(ipPrefix: string): Promise<number | undefined>;
+  lockIp(ipPrefix: string, until: number): Promise<void>;
 }
 
 /** What accepting the privacy policy at registration records. */
@@ -102,18 +124,19 @@ export interface NewLink {
 
 /** Port: accounts, the phone claim that names each, and moves to another number. */
 export interface AccountStore {
-  findUserIdByPhone(phoneToken: string): Promise<string | undefined>;
-  getUser(userId: string): Promise<UserRecord | undefined>;
+  /** The profile; `eventual` reads are half the price and may miss the last second's changes. */
+  getUser(userId: string, options?: { eventual?: boolean }): Promise<UserRecord | undefined>;
   /**
-   * Creates user, phone claim, policy acceptance, first session (and a provider link) at once;
-   * says which uniqueness failed when the number, or the provider identity, already has an account.
+   * Creates user, phone claim, policy acceptance, first session, audit entry (and a provider
+   * link, and the use of the code that proved the number) at once; says which condition failed:
+   * the number or the provider identity already has an account, or the code was used meanwhile.
    */
   createUser(
     user: UserRecord,
     acceptance: PolicyAcceptance,
     session: SessionRecord,
-    link?: NewLink,
-  ): Promise<'created' | 'phone_taken' | 'identity_taken'>;
+    also: { readonly audit: AuditEvent; readonly link?: NewLink; readonly code?: CodeUse },
+  ): Promise<'created' | 'phone_taken' | 'identity_taken' | 'code_used'>;
   /**
    * Moves the account to another number; `phone_taken` if that number has an account. With a
    * recovery, it must still be pending (not cancelled) and due at `now`, and it is used up.
@@ -121,19 +144,31 @@ export interface AccountStore {
   changePhone(
     user: UserRecord,
     next: { phoneToken: string; phone: string },
-    recovery?: { recoveryId: string; now: number },
-  ): Promise<'changed' | 'phone_taken' | 'recovery_gone'>;
+    also: {
+      readonly audit: AuditEvent;
+      readonly recovery?: { recoveryId: string; now: number };
+      /** The step-up codes that proved the numbers, used up with the move. */
+      readonly codes?: readonly CodeUse[];
+    },
+  ): Promise<'changed' | 'phone_taken' | 'recovery_gone' | 'code_used'>;
   /** The account's pending move to a new number after a lost one, if any. */
   getPhoneRecovery(userId: string): Promise<PhoneRecovery | undefined>;
-  /** Records a recovery; `pending` when the account already has one. */
-  startPhoneRecovery(recovery: PhoneRecovery): Promise<'started' | 'pending'>;
-  /** Removes a pending recovery; false when there was none. */
-  cancelPhoneRecovery(userId: string): Promise<boolean>;
+  /** Records a recovery and its audit entry; `pending` when the account already has one. */
+  startPhoneRecovery(recovery: PhoneRecovery, audit: AuditEvent): Promise<'started' | 'pending'>;
+  /** Removes a pending recovery with its audit entry; false when there was none. */
+  cancelPhoneRecovery(userId: string, audit: AuditEvent): Promise<boolean>;
 }
 
 /** Port: sessions (refresh-token families). */
 export interface SessionStore {
-  putSession(session: SessionRecord): Promise<void>;
+  /**
+   * Stores a new session with its audit entry (and the use of the code that allowed it, in the
+   * same transaction): `code_used` when another request used the code first.
+   */
+  putSession(
+    session: SessionRecord,
+    also: { readonly audit: AuditEvent; readonly code?: CodeUse },
+  ): Promise<'created' | 'code_used'>;
   getSession(userId: string, familyId: string): Promise<SessionRecord | undefined>;
   /** Replaces the current refresh hash if it is still `expectedHash` and the session is live. */
   rotateSession(
@@ -141,7 +176,8 @@ export interface SessionStore {
     expectedHash: string,
     next: { hash: string; now: number; keepPrevious: boolean },
   ): Promise<boolean>;
-  revokeSession(userId: string, familyId: string, now: number): Promise<void>;
+  /** Revokes a live session, with its audit entry; false when it was already revoked or gone. */
+  revokeSession(userId: string, familyId: string, audit: AuditEvent): Promise<boolean>;
   listSessions(userId: string): Promise<SessionRecord[]>;
 }
 
@@ -169,9 +205,6 @@ export interface RateLimiter {
   peek(window: RateWindowKey, now: number): Promise<HitOutcome>;
   /** Gives back one hit (a later limit refused the request). */
   undo(window: RateWindowKey, now: number): Promise<void>;
-  /** Passes at most once per `seconds` for a number and purpose (the resend gate). */
-  resendGate(phoneToken: string, purpose: string, seconds: number, now: number): Promise<HitOutcome>;
-  releaseResendGate(phoneToken: string, purpose: string): Promise<void>;
 }
 
 /** A one-time code. */

@@ -5,7 +5,7 @@ import { requireMobile } from './check-code';
 import { newId } from './ids';
 import { isLoopback } from './ip';
 import { codeMac, generateCode, type OtpPurpose } from './otp';
-import type { AuthDeps, RateWindowKey } from './ports';
+import type { AuthDeps, HitOutcome } from './ports';
 
 export interface SendCodeInput {
   readonly phone: string;
@@ -25,11 +25,14 @@ export interface SendCodeResult {
  * Sends a one-time code. The answer is the same whether or not the number has an account.
  * 1. validate the number (mainland mobile, allocated prefix);
  * 2. verify a captcha ticket if one came; virtual-operator numbers always need one;
- * 3. take the resend gate (one send per number per 60 s), then count the send in every window
- *    (number, IP prefix, global day) with conditional updates; a refused window gives back what
- *    this request took and answers 429 (or 503 when the global ceiling trips);
- * 4. when a number or IP window is nearly used up, require a captcha (and give back the counts);
- * 5. store the challenge (code only as an HMAC) and send the SMS, failing over between providers.
+ * 3. store the challenge (code only as an HMAC) unless the number's last one for this purpose is
+ *    younger than the resend gate (429): of parallel sends for a number one gets past here;
+ * 4. count the send in every window (number, IP prefix, one of the day's global counters) with
+ *    conditional updates, all at once; a refused window gives back what the others took and the
+ *    number's previous challenge, and answers 429 (or 503 when the global ceiling trips);
+ * 5. when a number or IP window is nearly used up, require a captcha (and give back the same);
+ * 6. send the SMS, failing over between providers; if none takes it, withdraw the challenge.
+ * Two round trips to the table whatever the number of windows.
  */
 export async function sendCode(deps: AuthDeps, input: SendCodeInput): Promise<SendCodeResult> {
   const phone = requireMobile(input.phone);
@@ -46,9 +49,6 @@ export async function sendCode(deps: AuthDeps, input: SendCodeInput): Promise<Se
   }
   if (phone.virtualOperator && !captchaPassed) throw new AppError('captcha_required');
 
-  const gate = await deps.limiter.resendGate(phoneToken, input.purpose, otp.resendAfterSeconds, now);
-  if (!gate.allowed) throw new AppError('otp_resend_too_soon', { retryAfter: gate.retryAfter });
-
   const numberWindows = (phone.virtualOperator ? limits.perVirtualNumber : limits.perNumber).map((w) => ({
     scope: rateScopes.smsNumber,
     key: phoneToken,
@@ -59,38 +59,14 @@ export async function sendCode(deps: AuthDeps, input: SendCodeInput): Promise<Se
     : limits.perIp.map((w) => ({ scope: rateScopes.smsIp, key: input.ipPrefix, ...w }));
   const globalWindow = {
     scope: rateScopes.smsGlobal,
-    key: 'all',
+    key: String(deps.random.int(0, limits.globalCounterShards)),
     seconds: 86_400,
-    max: limits.globalDailySends,
+    max: Math.ceil(limits.globalDailySends / limits.globalCounterShards),
   };
-
-  const taken: RateWindowKey[] = [];
-  const giveBack = async () => {
-    await Promise.all(taken.map((w) => deps.limiter.undo(w, now)));
-    await deps.limiter.releaseResendGate(phoneToken, input.purpose);
-  };
-  let nearLimit = false;
-  for (const window of [...numberWindows, ...ipWindows, globalWindow]) {
-    const hit = await deps.limiter.hit(window, now);
-    if (!hit.allowed) {
-      await giveBack();
-      if (window === globalWindow) {
-        logger.warn('global SMS ceiling reached', { ceiling: limits.globalDailySends });
-        throw new AppError('sms_unavailable', { retryAfter: hit.retryAfter });
-      }
-      throw new AppError('rate_limited', { retryAfter: hit.retryAfter });
-    }
-    taken.push(window);
-    if (window !== globalWindow && window.max - hit.count < limits.captchaWhenRemaining) nearLimit = true;
-  }
-  if (nearLimit && !captchaPassed) {
-    await giveBack();
-    throw new AppError('captcha_required');
-  }
 
   const challengeId = newId(deps.random);
   const code = generateCode(deps.random);
-  await deps.challenges.putChallenge({
+  const challenge = {
     challengeId,
     phoneToken,
     purpose: input.purpose,
@@ -99,12 +75,43 @@ export async function sendCode(deps: AuthDeps, input: SendCodeInput): Promise<Se
     expiresAt: now + otp.ttlSeconds * 1000,
     attempts: 0,
     consumed: false,
-  });
+  };
+  const stored = await deps.challenges.putChallenge(challenge, otp.resendAfterSeconds * 1000);
+  if (!stored) throw new AppError('otp_resend_too_soon', { retryAfter: otp.resendAfterSeconds });
+
+  const windows = [...numberWindows, ...ipWindows, globalWindow];
+  const hits = await Promise.all(windows.map((window) => deps.limiter.hit(window, now)));
+  const giveBack = () =>
+    Promise.all([
+      ...windows.filter((_, i) => hits[i]?.allowed).map((window) => deps.limiter.undo(window, now)),
+      deps.challenges.withdrawChallenge(challenge, stored.previous),
+    ]);
+  const refused = windows.findIndex((_, i) => !hits[i]?.allowed);
+  if (refused >= 0) {
+    await giveBack();
+    const hit = hits[refused] as Extract<HitOutcome, { allowed: false }>;
+    if (windows[refused] === globalWindow) {
+      logger.warn('global SMS ceiling reached', { ceiling: limits.globalDailySends });
+      throw new AppError('sms_unavailable', { retryAfter: hit.retryAfter });
+    }
+    throw new AppError('rate_limited', { retryAfter: hit.retryAfter });
+  }
+  const nearLimit = windows.some(
+    (window, i) =>
+      window !== globalWindow &&
+      window.max - (hits[i] as Extract<HitOutcome, { allowed: true }>).count < limits.captchaWhenRemaining,
+  );
+  if (nearLimit && !captchaPassed) {
+    await giveBack();
+    throw new AppError('captcha_required');
+  }
+
   try {
     await deps.sms.send({ phone: phone.e164, code, ttlMinutes: Math.round(otp.ttlSeconds / 60) });
   } catch (cause) {
-    // The number may ask again at once; the counts stay, since a provider may have tried to deliver.
-    await deps.limiter.releaseResendGate(phoneToken, input.purpose);
+    // The number may ask again at once (its earlier code, if any, works again); the counts stay,
+    // since a provider may have tried to deliver.
+    await deps.challenges.withdrawChallenge(challenge, stored.previous);
     throw new AppError('sms_unavailable', { cause, retryAfter: 30 });
   }
   deps.metrics.count('SmsSent');

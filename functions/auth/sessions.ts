@@ -161,11 +161,12 @@ export async function refreshSession(deps: AuthDeps, refreshToken: string): Prom
         keepPrevious: false,
       });
     } else {
-      await deps.sessions.revokeSession(ids.userId, ids.familyId, now);
-      await deps.audit.record(
-        { event: 'session.reuse_revoked', userId: ids.userId, sessionId: ids.familyId },
-        now,
-      );
+      await deps.sessions.revokeSession(ids.userId, ids.familyId, {
+        event: 'session.reuse_revoked',
+        userId: ids.userId,
+        sessionId: ids.familyId,
+        at: now,
+      });
       throw new AppError('refresh_token_reused');
     }
     if (rotated) return tokenPair(deps, { ...session, amr: session.amr }, next);
@@ -183,8 +184,14 @@ export async function revokeSession(
   const now = deps.clock.now().getTime();
   const session = await deps.sessions.getSession(userId, familyId);
   if (!session || session.revokedAt !== undefined) throw new AppError('session_not_found');
-  await deps.sessions.revokeSession(userId, familyId, now);
-  await deps.audit.record({ event: 'session.revoked', userId, sessionId: familyId, detail: { reason } }, now);
+  const revoked = await deps.sessions.revokeSession(userId, familyId, {
+    event: 'session.revoked',
+    userId,
+    sessionId: familyId,
+    detail: { reason },
+    at: now,
+  });
+  if (!revoked) throw new AppError('session_not_found');
 }
 
 export async function listSessions(deps: AuthDeps, userId: string, currentSessionId: string) {

@@ -24,7 +24,6 @@ import {
   type RelationshipCode,
   relationships,
 } from './codes';
-import type { CardEvent, CardEventType } from './events';
 import { type HisPatient, HisRejectedError, HisUnavailableError } from './his';
 import type { CardRecord, CardsDeps } from './ports';
 
@@ -122,16 +121,18 @@ function hisPatient(card: CardRecord): HisPatient {
 
 /**
  * Creates a medical card for the account holder or a relative.
- * 1. the hospital exists; the account is real-name verified and consents to `medical_card`;
+ * 1. the hospital exists; the account is real-name verified and consents to `medical_card`
+ *    (both read at once);
  * 2. name, ID number (same rules as real-name) and phone are valid; a `01 self` card is the
  *    verified person; a patient under 14 is a child or grandchild (or 97 with the guardian flag)
  *    and comes with the guardian's consent to the current policy;
- * 3. card, person claim (once per account and hospital), count (cardLimit) and Idempotency-Key
- *    are written in one transaction: parallel requests cannot pass the limits; the same key and
- *    body gives back the same card, another body with that key is 409;
- * 4. the HIS is asked at once; if it does not answer in time the card stays `pending` (202) and a
- *    worker retries with backoff; the HIS deduplicates on our card id, so retries never make a
- *    second patient.
+ * 3. the card (its id derived from the account and the Idempotency-Key), the account's count and
+ *    people at the hospital and the audit entry are written in one transaction: parallel requests
+ *    cannot pass the limits; the same key and body gives back the same card, another body with
+ *    that key is 409;
+ * 4. the HIS is asked at once; if it does not answer in time the card stays `pending` (202) and
+ *    the job the card's creation started (the table's stream) retries with backoff; the HIS
+ *    deduplicates on our card id, so retries never make a second patient.
  */
 export async function createCard(
   deps: CardsDeps,
@@ -141,8 +142,11 @@ export async function createCard(
 ): Promise<{ outcome: 'registered' | 'pending' | 'replayed'; card: ReturnType<typeof cardView> }> {
   const now = deps.clock.now();
   const target = hospital(deps, input.hospitalId);
-  if (!(await deps.identities.isVerified(who.userId))) throw new AppError('real_name_required');
-  await requireConsent(deps.consents, who.userId, 'medical_card');
+  const [verifiedPerson] = await Promise.all([
+    deps.identities.verifiedPersonToken(who.userId),
+    requireConsent(deps.consents, who.userId, 'medical_card'),
+  ]);
+  if (verifiedPerson === undefined) throw new AppError('real_name_required');
 
   // The same local rules as real-name verification (a typo costs nothing and reaches no HIS).
   const rule = idTypes[input.idType].rule;
@@ -171,10 +175,7 @@ export async function createCard(
   const phone = requireMobile(input.phone).e164;
   const personToken = personTokenFor(deps, idNumber);
 
-  if (input.relationship === '01') {
-    const owner = await deps.identities.verifiedOwner(personToken);
-    if (owner !== who.userId) throw new AppError('self_mismatch');
-  }
+  if (input.relationship === '01' && personToken !== verifiedPerson) throw new AppError('self_mismatch');
   if (target.verifyRelatives && input.relationship !== '01' && !isDocumentKind(rule)) {
     // The paid check, with real-name verification's cost controls and outcome answers.
     await countVerificationAttempt(
@@ -205,7 +206,7 @@ export async function createCard(
 
   const card: CardRecord = {
     userId: who.userId,
-    cardId: deps.newId(),
+    cardId: deps.cardIdFor(who.userId, idempotencyKey),
     hospitalId: target.id,
     relationship: input.relationship,
     idType: input.idType,
@@ -218,16 +219,18 @@ export async function createCard(
     createdAt: now.getTime(),
     updatedAt: now.getTime(),
     attempts: 0,
+    bodyHash: bodyHash(input),
     name,
     idNumber,
     phone,
   };
   const outcome = await deps.store.create(card, {
     limit: target.cardLimit,
-    idempotency: {
-      key: idempotencyKey,
-      bodyHash: bodyHash(input),
-      expiresAt: now.getTime() + deps.config.idempotencySeconds * 1000,
+    audit: {
+      event: 'card.created',
+      userId: who.userId,
+      detail: { cardId: card.cardId, hospitalId: card.hospitalId, relationship: card.relationship, minor },
+      at: now.getTime(),
     },
     ...(minor
       ? {
@@ -251,46 +254,16 @@ export async function createCard(
     if (!existing) throw new AppError('idempotency_key_reused');
     return { outcome: 'replayed', card: cardView(existing) };
   }
-  await deps.audit.record(
-    {
-      event: 'card.created',
-      userId: who.userId,
-      detail: { cardId: card.cardId, hospitalId: card.hospitalId, relationship: card.relationship, minor },
-    },
-    now.getTime(),
-  );
 
+  // One attempt now, bounded by the sync timeout; if the HIS does not answer, the card stays
+  // pending and the job its creation started (the table's stream) registers it later.
   const registered = await registerCard(
     deps,
     { userId: who.userId, cardId: card.cardId, attempt: 1 },
-    deps.config.registration.syncTimeoutMs,
-    card,
+    { timeoutMs: deps.config.registration.syncTimeoutMs, written: card, schedule: false },
   );
   const current = registered ?? card;
   return { outcome: current.status === 'pending' ? 'pending' : 'registered', card: cardView(current) };
-}
-
-/** Tells the card's hospital (ids and codes only); a publishing failure never undoes the change. */
-async function publish(
-  deps: CardsDeps,
-  type: CardEventType,
-  card: CardRecord,
-  status: CardEvent['status'],
-): Promise<void> {
-  const event: CardEvent = {
-    id: deps.newId(),
-    type,
-    time: deps.clock.now().toISOString(),
-    hospitalId: card.hospitalId,
-    cardId: card.cardId,
-    status,
-    relationship: card.relationship,
-  };
-  try {
-    await deps.events.publish(event);
-  } catch (error) {
-    logger.error('card event not published', error as Error);
-  }
 }
 
 function personTokenFor(deps: Pick<CardsDeps, 'indexer'>, idNumber: string): string {
@@ -308,15 +281,23 @@ export function hisPatientToken(
 
 /**
  * One registration attempt (create request or worker): active with the HIS's ids, failed on a
- * refusal or after the last attempt, else queued again with exponential backoff.
+ * refusal or after the last attempt; otherwise the worker queues the next attempt with
+ * exponential backoff, and the create request leaves the card pending for the job its creation
+ * started. The card's status change and its audit entry commit together; its event follows from
+ * the table's stream.
  */
 export async function registerCard(
   deps: CardsDeps,
   job: { userId: string; cardId: string; attempt: number },
-  timeoutMs?: number,
-  /** The card as just written, when the caller has it (saves a read). */
-  written?: CardRecord,
+  options: {
+    timeoutMs?: number;
+    /** The card as just written, when the caller has it (saves a read). */
+    written?: CardRecord;
+    /** Queue the next attempt after a retryable failure (the worker); else leave it pending. */
+    schedule: boolean;
+  } = { schedule: true },
 ): Promise<CardRecord | undefined> {
+  const { timeoutMs, written } = options;
   const card = written ?? (await deps.store.get(job.userId, job.cardId));
   if (card?.status !== 'pending') return card;
   const { registration } = deps.config;
@@ -357,9 +338,11 @@ export async function registerCard(
       logger.warn('HIS registration deferred', {
         cardId: card.cardId,
         attempt: job.attempt,
-        delaySeconds: delay,
+        ...(options.schedule ? { delaySeconds: delay } : {}),
       });
-      await deps.queue.enqueue({ userId: job.userId, cardId: job.cardId, attempt: job.attempt + 1 }, delay);
+      if (options.schedule) {
+        await deps.queue.enqueue({ userId: job.userId, cardId: job.cardId, attempt: job.attempt + 1 }, delay);
+      }
       return card;
     } else if (error instanceof HisUnavailableError) {
       next = {
@@ -373,10 +356,13 @@ export async function registerCard(
       throw error;
     }
   }
-  const index = next.hisPatientId
-    ? { patientToken: hisPatientToken(deps, card.hospitalId, next.hisPatientId) }
-    : undefined;
-  if (!(await deps.store.replace(next, 'pending', index))) {
+  const audit = {
+    event: next.status === 'active' ? 'card.registered' : 'card.registration_failed',
+    userId: card.userId,
+    detail: { cardId: card.cardId, attempt: job.attempt },
+    at: now(),
+  };
+  if (!(await deps.store.replace(next, 'pending', audit, hospitalIndex(deps, next)))) {
     const current = await deps.store.get(job.userId, job.cardId);
     // Unbound or deleted with its account while the HIS was registering it: the HIS must not keep it.
     if (!current && next.hisPatientId) {
@@ -392,21 +378,14 @@ export async function registerCard(
     }
     return current;
   }
-  await deps.audit.record(
-    {
-      event: next.status === 'active' ? 'card.registered' : 'card.registration_failed',
-      userId: card.userId,
-      detail: { cardId: card.cardId, attempt: job.attempt },
-    },
-    now(),
-  );
-  await publish(
-    deps,
-    next.status === 'active' ? 'card.created' : 'card.registration_failed',
-    next,
-    next.status,
-  );
   return next;
+}
+
+/** Where an active card is filed for its hospital's lookups (none for others). */
+function hospitalIndex(deps: Pick<CardsDeps, 'indexer'>, card: CardRecord) {
+  return card.status === 'active' && card.hisPatientId
+    ? { patientToken: hisPatientToken(deps, card.hospitalId, card.hisPatientId) }
+    : undefined;
 }
 
 export async function listCards(deps: CardsDeps, who: Identity) {
@@ -418,10 +397,12 @@ export async function listCards(deps: CardsDeps, who: Identity) {
 export async function readCard(deps: CardsDeps, who: Identity, cardId: string) {
   const card = await deps.store.get(who.userId, cardId);
   if (!card) throw new AppError('card_not_found');
-  await deps.audit.record(
-    { event: 'card.read', userId: who.userId, detail: { cardId, actor: 'owner', fields: 'all' } },
-    deps.clock.now().getTime(),
-  );
+  await deps.audit.record({
+    event: 'card.read',
+    userId: who.userId,
+    detail: { cardId, actor: 'owner', fields: 'all' },
+    at: deps.clock.now().getTime(),
+  });
   return cardDetail(card);
 }
 
@@ -453,13 +434,14 @@ export async function updateCard(
       throw error;
     }
   }
-  if (!(await deps.store.replace(next, card.status))) throw new AppError('card_changed');
-  await deps.audit.record({ event: 'card.updated', userId: who.userId, detail: { cardId } }, next.updatedAt);
-  await publish(deps, 'card.updated', next, next.status);
+  const audit = { event: 'card.updated', userId: who.userId, detail: { cardId }, at: next.updatedAt };
+  if (!(await deps.store.replace(next, card.status, audit, hospitalIndex(deps, next)))) {
+    throw new AppError('card_changed');
+  }
   return cardView(next);
 }
 
-/** Unbinds a card: the HIS is told first (an active card), then card, claim and count go. */
+/** Unbinds a card: the HIS is told first (an active card), then the card goes. */
 export async function unbindCard(deps: CardsDeps, who: Identity, cardId: string): Promise<void> {
   const card = await deps.store.get(who.userId, cardId);
   if (!card) throw new AppError('card_not_found');
@@ -475,7 +457,8 @@ export async function unbindCard(deps: CardsDeps, who: Identity, cardId: string)
 /**
  * Ends a card: an active card's HIS is told to unbind the patient (its errors propagate, except a
  * refusal when `reason` is `account_deleted`: the HIS no longer holding the patient is what we
- * want), then the card, its per-person claim, count and hospital index go; audited and published.
+ * want), then the card goes and is counted out of its hospital's, with its audit entry; its event
+ * follows from the table's stream.
  */
 export async function releaseCard(
   deps: CardsDeps,
@@ -490,15 +473,10 @@ export async function releaseCard(
       logger.warn('HIS refused an unbind during account deletion', { cardId: card.cardId });
     }
   }
-  await deps.store.remove(
-    card,
-    card.hisPatientId
-      ? { patientToken: hisPatientToken(deps, card.hospitalId, card.hisPatientId) }
-      : undefined,
-  );
-  await deps.audit.record(
-    { event: 'card.unbound', userId: card.userId, detail: { cardId: card.cardId, reason: options.reason } },
-    deps.clock.now().getTime(),
-  );
-  await publish(deps, 'card.unbound', card, 'unbound');
+  await deps.store.remove(card, {
+    event: 'card.unbound',
+    userId: card.userId,
+    detail: { cardId: card.cardId, reason: options.reason },
+    at: deps.clock.now().getTime(),
+  });
 }

@@ -1,4 +1,3 @@
-import { newId } from '../auth/ids';
 import { StartupRefusedError } from '../core/errors';
 import type { EdgeDeps } from '../core/http-handler';
 import { DynamoEventFeed } from '../hospital/dynamo-event-feed';
@@ -11,33 +10,41 @@ import {
   platform,
   providerCredentials,
   rateLimiter,
+  required,
   sealedTable,
 } from '../platform/deps';
 import { once } from '../platform/runtime';
 import { DynamoConsentStore } from '../privacy/dynamo-consent-store';
 import { FhirHisClient } from '../providers/his/fhir-his-client';
 import { SignedJsonHisClient } from '../providers/his/signed-json-his-client';
-import { registerCard } from './card-service';
+import type { CardChangeDeps } from './card-changes';
 import { DynamoCardStore } from './dynamo-card-store';
 import { DynamoWebhookDeadLetters } from './dynamo-webhook-dead-letters';
 import { DirectWebhookCardEvents } from './event-publishers';
 import type { CardEventPublisher } from './events';
 import type { HisClient } from './his';
 import type { CardsDeps, RegistrationJob } from './ports';
-import { InProcessJobQueue, type JobQueue } from './queues';
-import { deliverWebhook, type WebhookDeps, type WebhookJob } from './webhooks';
+import type { JobQueue } from './queues';
+import type { WebhookDeps, WebhookJob } from './webhooks';
 
 /**
- * Medical cards' composition root (group `cards`, the registration and webhook workers): the
- * card store, each hospital's HIS client, the registration queue and the card-event publisher
- * (SQS and EventBridge in AWS, in-process locally), built once per cold start.
+ * Medical cards' composition root (group `cards`, the registration, webhook and card-changes
+ * workers): the card store, each hospital's HIS client, the registration and webhook queues and
+ * the card-event publisher (SQS and EventBridge in AWS, files under `.data/queues` locally),
+ * built once per cold start.
  */
-async function sqsQueue<T>(url: string): Promise<JobQueue<T>> {
+async function jobQueue<T>(name: 'registration' | 'webhooks'): Promise<JobQueue<T>> {
+  const { env, region } = platform();
+  const url = name === 'registration' ? env.REGISTRATION_QUEUE_URL : env.WEBHOOK_QUEUE_URL;
+  if (!url) {
+    const { FileJobQueue } = await import('../providers/local/file-job-queue');
+    return new FileJobQueue<T>(`${required(env, 'LOCAL_QUEUE_DIR')}/${name}`, env);
+  }
   const [{ SqsJobQueue }, { SQSClient }] = await Promise.all([
     import('../providers/aws/sqs-job-queue'),
     import('@aws-sdk/client-sqs'),
   ]);
-  const sqs = once('sqsClient', () => new SQSClient({ region: platform().region }));
+  const sqs = once('sqsClient', () => new SQSClient({ region }));
   return new SqsJobQueue<T>(sqs, url);
 }
 
@@ -86,9 +93,7 @@ export function webhookDeps(): Promise<WebhookDeps> {
     const deps: WebhookDeps = {
       hospitals: config.hospitals,
       clock,
-      queue: env.WEBHOOK_QUEUE_URL
-        ? await sqsQueue<WebhookJob>(env.WEBHOOK_QUEUE_URL)
-        : new InProcessJobQueue<WebhookJob>((job) => deliverWebhook(deps, job)),
+      queue: await jobQueue<WebhookJob>('webhooks'),
       // Under npm start every hospital's webhook is the local receiver.
       url: (hospitalId) =>
         env.WEBHOOK_BASE
@@ -105,7 +110,7 @@ export function webhookDeps(): Promise<WebhookDeps> {
 
 async function cardEvents(): Promise<CardEventPublisher> {
   const { env, region } = platform();
-  if (!env.EVENT_BUS_NAME) return new DirectWebhookCardEvents((await webhookDeps()).queue);
+  if (!env.EVENT_BUS_NAME) return new DirectWebhookCardEvents(await jobQueue<WebhookJob>('webhooks'));
   const [{ EventBridgeCardEvents }, { EventBridgeClient }] = await Promise.all([
     import('../providers/aws/eventbridge-card-events'),
     import('@aws-sdk/client-eventbridge'),
@@ -115,28 +120,25 @@ async function cardEvents(): Promise<CardEventPublisher> {
 
 export function cardsDeps(): Promise<CardsDeps> {
   return once<Promise<CardsDeps>>('cardsDeps', async () => {
-    const { env, config, clock, random } = platform();
-    const [index, table, audit, his, events] = await Promise.all([
+    const { config, clock } = platform();
+    const [index, table, audit, his, queue] = await Promise.all([
       indexer(),
       sealedTable(),
       auditLog(),
       hisClients(),
-      cardEvents(),
+      jobQueue<RegistrationJob>('registration'),
     ]);
-    const consents = new DynamoConsentStore(plainTable());
-    const deps: CardsDeps = {
+    const consents = new DynamoConsentStore(plainTable(), audit);
+    return {
       config: config.cards,
       hospitals: config.hospitals,
       policyVersion: config.auth.policy.version,
       clock,
-      store: new DynamoCardStore(table, (entry) => consents.entryWrite(entry)),
-      identities: new DynamoIdentityStore(table),
+      store: new DynamoCardStore(table, { consent: (entry) => consents.entryWrite(entry), audit }),
+      identities: new DynamoIdentityStore(table, audit),
       indexer: index,
       audit,
-      queue: env.REGISTRATION_QUEUE_URL
-        ? await sqsQueue<RegistrationJob>(env.REGISTRATION_QUEUE_URL)
-        : new InProcessJobQueue<RegistrationJob>((job) => registerCard(deps, job)),
-      events,
+      queue,
       his,
       // Only called for hospitals with verifyRelatives: the real-name provider, built on first use.
       verifier: {
@@ -149,9 +151,17 @@ export function cardsDeps(): Promise<CardsDeps> {
       verificationLimits: config.identity.limits,
       consents,
       limiter: rateLimiter(),
-      newId: () => newId(random),
-    };
-    return deps;
+      cardIdFor: (userId, idempotencyKey) =>
+        index.token('card-id', `${userId}\u0000${idempotencyKey}`).slice(0, 22),
+    } satisfies CardsDeps;
+  });
+}
+
+/** The card-changes worker: the registration queue and the event publisher, nothing sealed. */
+export function cardChangeDeps(): Promise<CardChangeDeps> {
+  return once<Promise<CardChangeDeps>>('cardChangeDeps', async () => {
+    const [events, queue] = await Promise.all([cardEvents(), jobQueue<RegistrationJob>('registration')]);
+    return { config: platform().config.cards, events, queue };
   });
 }
 

@@ -1,9 +1,11 @@
+import type { AuditWriter } from '../audit/dynamo-audit-log';
+import type { AuditEvent } from '../audit/ports';
 import type { ConsentEntry } from '../privacy/consents';
 import { keys } from '../store/keys';
 import { conditions, type SealedTable, type StoredItem, type Write } from '../store/sealed-table';
 import type { CardRecord, CardStatus, CardStore, CreateOutcome, HospitalIndex } from './ports';
 
-function split(card: CardRecord) {
+function split(card: CardRecord, hospitalIndex?: HospitalIndex) {
   // Birth date and sex come from the ID number: personal information, sealed with it.
   const { name, idNumber, phone, hisPatientId, cardNo, birthDate, sex, ...plain } = card;
   const sealed: Record<string, string> = { name, idNumber, phone };
@@ -11,90 +13,85 @@ function split(card: CardRecord) {
   if (sex) sealed.sex = sex;
   if (hisPatientId) sealed.hisPatientId = hisPatientId;
   if (cardNo) sealed.cardNo = cardNo;
-  return { plain: { ...keys.card(card.userId, card.cardId), ...plain }, sealed };
+  return {
+    plain: {
+      ...keys.card(card.userId, card.cardId),
+      ...plain,
+      // The hospital's lookups: sparse indexes over active cards only.
+      ...(hospitalIndex
+        ? {
+            hisPatientKey: keys.hisPatientIndexKey(card.hospitalId, hospitalIndex.patientToken),
+            hospitalPersonKey: keys.hospitalPersonIndexKey(card.hospitalId, card.personToken),
+          }
+        : {}),
+    },
+    sealed,
+  };
 }
 
 function toCard(stored: StoredItem): CardRecord {
-  const { pk: _pk, sk: _sk, ...plain } = stored.item;
+  const { pk: _pk, sk: _sk, hisPatientKey: _h, hospitalPersonKey: _p, ...plain } = stored.item;
   return { ...plain, ...stored.sealed } as unknown as CardRecord;
 }
 
 /**
- * Medical cards: `USER#<id>/CARD#<cardId>` (sealed name, ID number, phone, hospital ids), the
- * per-person claim and the card count per hospital (`CARDPERSON#`, `CARDCOUNT#`) and the
- * Idempotency-Key record, all in the account's partition and written in one transaction; the
- * hospital's indexes (`HOSPITAL#<id>`) once the HIS knows the patient.
+ * Medical cards: `USER#<id>/CARD#<cardId>` (sealed name, ID number, phone, hospital ids; the id is
+ * derived from the Idempotency-Key, so the card is its own idempotency record) and the account's
+ * `CARDS#<hospital>` item (count and the blind indexes of the people, so the limit and "once per
+ * person" are one conditional update), written with the audit entry in one transaction. A
+ * hospital finds active cards through two sparse indexes DynamoDB keeps with the card.
  */
 export class DynamoCardStore implements CardStore {
   readonly #table: SealedTable;
-  readonly #consentWrite: (entry: ConsentEntry) => Promise<Write>;
+  readonly #parts: { readonly consent: (entry: ConsentEntry) => Promise<Write>; readonly audit: AuditWriter };
 
-  /** `consentWrite`: the consent store's record of a guardian's consent, composed into creation. */
-  constructor(table: SealedTable, consentWrite: (entry: ConsentEntry) => Promise<Write>) {
+  /** `consent`: the consent store's record of a guardian's consent, composed into creation. */
+  constructor(
+    table: SealedTable,
+    parts: { readonly consent: (entry: ConsentEntry) => Promise<Write>; readonly audit: AuditWriter },
+  ) {
     this.#table = table;
-    this.#consentWrite = consentWrite;
+    this.#parts = parts;
   }
 
   async create(
     card: CardRecord,
-    options: {
-      limit: number;
-      idempotency: { key: string; bodyHash: string; expiresAt: number };
-      consent?: ConsentEntry;
-    },
+    options: { limit: number; consent?: ConsentEntry; audit: AuditEvent },
+    retried = false,
   ): Promise<CreateOutcome> {
     const t = this.#table;
     const { plain, sealed } = split(card);
-    const idempotencyKey = keys.idempotency(card.userId, options.idempotency.key);
     const outcome = await t.commit([
       await t.put('card', plain, sealed, conditions.absent),
-      await t.put(
-        'person',
-        { ...keys.cardPerson(card.userId, card.hospitalId, card.personToken), cardId: card.cardId },
-        {},
-        conditions.absent,
-      ),
       await t.update(
-        'count',
-        keys.cardCount(card.userId, card.hospitalId),
-        { add: { count: 1 } },
+        'cardsAt',
+        keys.cardsAt(card.userId, card.hospitalId),
+        { add: { count: 1 }, addToSet: { persons: card.personToken } },
         {
           condition: {
-            expression: 'attribute_not_exists(#c) OR #c < :limit',
-            names: { '#c': 'count' },
-            values: { ':limit': options.limit },
+            expression: '(attribute_not_exists(#c) OR #c < :limit) AND NOT contains(#p, :person)',
+            names: { '#c': 'count', '#p': 'persons' },
+            values: { ':limit': options.limit, ':person': card.personToken },
           },
         },
       ),
-      await t.put(
-        'idempotency',
-        {
-          ...idempotencyKey,
-          bodyHash: options.idempotency.bodyHash,
-          cardId: card.cardId,
-          ttl: Math.ceil(options.idempotency.expiresAt / 1000),
-          expiresAt: options.idempotency.expiresAt,
-        },
-        {},
-        {
-          expression: 'attribute_not_exists(pk) OR #expiresAt < :now',
-          names: { '#expiresAt': 'expiresAt' },
-          values: { ':now': card.createdAt },
-        },
-      ),
-      ...(options.consent ? [await this.#consentWrite({ ...options.consent, cardId: card.cardId })] : []),
+      ...(options.consent ? [await this.#parts.consent({ ...options.consent, cardId: card.cardId })] : []),
+      await this.#parts.audit.write(options.audit),
     ]);
     if (outcome.ok) return { kind: 'created' };
-    if (outcome.refused.includes('idempotency')) {
-      const record = await t.get(idempotencyKey);
-      return {
-        kind: 'replayed',
-        cardId: record?.item.cardId as string,
-        sameBody: record?.item.bodyHash === options.idempotency.bodyHash,
-      };
+    if (outcome.refused.includes('card')) {
+      // The same Idempotency-Key made this card already: the same body is a replay.
+      const existing = await t.get(keys.card(card.userId, card.cardId), { open: false });
+      if (existing) {
+        return { kind: 'replayed', cardId: card.cardId, sameBody: existing.item.bodyHash === card.bodyHash };
+      }
+      // Unbound between our write and this read: the key is free again.
+      if (!retried) return this.create(card, options, true);
     }
-    if (outcome.refused.includes('person')) return { kind: 'person_exists' };
-    return { kind: 'limit_reached' };
+    const at = await t.get(keys.cardsAt(card.userId, card.hospitalId));
+    const persons = at?.item.persons;
+    const known = persons instanceof Set ? persons.has(card.personToken) : false;
+    return known ? { kind: 'person_exists' } : { kind: 'limit_reached' };
   }
 
   async get(userId: string, cardId: string): Promise<CardRecord | undefined> {
@@ -113,65 +110,52 @@ export class DynamoCardStore implements CardStore {
   async replace(
     card: CardRecord,
     expectedStatus: CardStatus,
+    audit: AuditEvent,
     hospitalIndex?: HospitalIndex,
   ): Promise<boolean> {
     const t = this.#table;
-    const { plain, sealed } = split(card);
-    const ref = { userId: card.userId, cardId: card.cardId };
+    const { plain, sealed } = split(card, hospitalIndex);
     const outcome = await t.commit([
       await t.put('card', plain, sealed, {
         expression: '#status = :expected',
         names: { '#status': 'status' },
         values: { ':expected': expectedStatus },
       }),
-      ...(hospitalIndex
-        ? [
-            await t.put('patientIndex', {
-              ...keys.hospitalPatient(card.hospitalId, hospitalIndex.patientToken),
-              ...ref,
-            }),
-            await t.put('idNumberIndex', {
-              ...keys.hospitalIdNumber(card.hospitalId, card.personToken, card.cardId),
-              ...ref,
-            }),
-          ]
-        : []),
+      await this.#parts.audit.write(audit),
     ]);
     return outcome.ok;
   }
 
   async findByHospitalPatient(hospitalId: string, patientToken: string) {
-    const stored = await this.#table.get(keys.hospitalPatient(hospitalId, patientToken));
-    return stored
-      ? { userId: stored.item.userId as string, cardId: stored.item.cardId as string }
-      : undefined;
+    const { items } = await this.#table.query({
+      pk: keys.hisPatientIndexKey(hospitalId, patientToken),
+      index: { name: 'cardsByHisPatient', pk: 'hisPatientKey' },
+      keysOnly: true,
+    });
+    const found = items[0]?.item;
+    return found ? keys.cardOf({ pk: String(found.pk), sk: String(found.sk) }) : undefined;
   }
 
   async findByHospitalIdNumber(hospitalId: string, personToken: string) {
     const stored = await this.#table.queryAll({
-      pk: keys.hospitalPartition(hospitalId),
-      skPrefix: keys.hospitalIdNumberPrefix(personToken),
+      pk: keys.hospitalPersonIndexKey(hospitalId, personToken),
+      index: { name: 'cardsByHospitalPerson', pk: 'hospitalPersonKey' },
+      keysOnly: true,
     });
-    return stored.map(({ item }) => ({ userId: item.userId as string, cardId: item.cardId as string }));
+    return stored.map(({ item }) => keys.cardOf({ pk: String(item.pk), sk: String(item.sk) }));
   }
 
-  async remove(card: CardRecord, hospitalIndex?: HospitalIndex): Promise<void> {
+  async remove(card: CardRecord, audit: AuditEvent): Promise<void> {
     const t = this.#table;
     const outcome = await t.commit([
-      ...(hospitalIndex
-        ? [
-            t.delete('patientIndex', keys.hospitalPatient(card.hospitalId, hospitalIndex.patientToken)),
-            t.delete('idNumberIndex', keys.hospitalIdNumber(card.hospitalId, card.personToken, card.cardId)),
-          ]
-        : []),
       t.delete('card', keys.card(card.userId, card.cardId), conditions.present),
-      t.delete('person', keys.cardPerson(card.userId, card.hospitalId, card.personToken)),
       await t.update(
-        'count',
-        keys.cardCount(card.userId, card.hospitalId),
-        { add: { count: -1 } },
+        'cardsAt',
+        keys.cardsAt(card.userId, card.hospitalId),
+        { add: { count: -1 }, deleteFromSet: { persons: card.personToken } },
         { condition: { expression: '#c > :zero', names: { '#c': 'count' }, values: { ':zero': 0 } } },
       ),
+      await this.#parts.audit.write(audit),
     ]);
     if (!outcome.ok) throw new Error(`card not removed: ${outcome.refused.join(', ')}`);
   }

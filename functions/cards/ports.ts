@@ -1,4 +1,4 @@
-import type { AuditLog } from '../audit/ports';
+import type { AuditEvent, AuditLog } from '../audit/ports';
 import type { RateLimiter } from '../auth/ports';
 import type { Clock } from '../core/clock';
 import type { CardsConfig, HospitalConfig, IdentityConfig } from '../core/config';
@@ -6,7 +6,6 @@ import type { BlindIndexer } from '../crypto/blind-index';
 import type { IdentityStore, VerificationProvider } from '../identity/ports';
 import type { ConsentEntry, ConsentStore } from '../privacy/consents';
 import type { IdTypeCode, InsuranceCode, RelationshipCode } from './codes';
-import type { CardEventPublisher } from './events';
 import type { HisClient } from './his';
 import type { JobQueue } from './queues';
 
@@ -30,6 +29,8 @@ export interface CardRecord {
   readonly createdAt: number;
   readonly updatedAt: number;
   readonly attempts: number;
+  /** The creating request's fingerprint: a replay of its Idempotency-Key must carry the same body. */
+  readonly bodyHash?: string | undefined;
   // Sealed:
   readonly name: string;
   readonly idNumber: string;
@@ -49,7 +50,7 @@ export interface RegistrationJob {
   readonly attempt: number;
 }
 
-/** Port: deferred HIS registrations (SQS in AWS, an in-process timer queue locally). */
+/** Port: deferred HIS registrations (SQS in AWS, a queue kept on disk under `npm start`). */
 export type RegistrationQueue = JobQueue<RegistrationJob>;
 
 export type CreateOutcome =
@@ -59,25 +60,29 @@ export type CreateOutcome =
   | { readonly kind: 'replayed'; readonly cardId: string; readonly sameBody: boolean };
 
 export interface CardStore {
-  /** Card, person claim, count, idempotency record (and guardian consent) in one transaction. */
+  /**
+   * Card, the account's count and people at the hospital (cardLimit, once per person), the audit
+   * entry (and a guardian's consent) in one transaction. A card of this id already there is a
+   * replay of its Idempotency-Key.
+   */
   create(
     card: CardRecord,
-    options: {
-      limit: number;
-      idempotency: { key: string; bodyHash: string; expiresAt: number };
-      consent?: ConsentEntry;
-    },
+    options: { limit: number; consent?: ConsentEntry; audit: AuditEvent },
   ): Promise<CreateOutcome>;
   get(userId: string, cardId: string): Promise<CardRecord | undefined>;
   list(userId: string): Promise<CardRecord[]>;
   /**
-   * Replaces a card if it is still in the expected status (the registration worker's write); with
-   * `hospitalIndex`, also files it under its hospital for the hospital API (by HIS patient id and
-   * by ID number), in the same transaction.
+   * Replaces a card if it is still in the expected status, with its audit entry; an active card
+   * passes `hospitalIndex` (its HIS patient id's blind index) so its hospital can find it.
    */
-  replace(card: CardRecord, expectedStatus: CardStatus, hospitalIndex?: HospitalIndex): Promise<boolean>;
-  /** Removes card, person claim, one count, and the hospital's index entries. */
-  remove(card: CardRecord, hospitalIndex?: HospitalIndex): Promise<void>;
+  replace(
+    card: CardRecord,
+    expectedStatus: CardStatus,
+    audit: AuditEvent,
+    hospitalIndex?: HospitalIndex,
+  ): Promise<boolean>;
+  /** Removes the card and counts it out of its hospital's, with its audit entry. */
+  remove(card: CardRecord, audit: AuditEvent): Promise<void>;
   /** The card a hospital knows by its patient id (blind index), within that hospital only. */
   findByHospitalPatient(
     hospitalId: string,
@@ -100,7 +105,6 @@ export interface CardsDeps {
   readonly indexer: BlindIndexer;
   readonly audit: AuditLog;
   readonly queue: RegistrationQueue;
-  readonly events: CardEventPublisher;
   his(hospitalId: string): HisClient;
   /** The paid two-element check, for hospitals that require relatives to pass it too. */
   readonly verifier: VerificationProvider;
@@ -109,5 +113,9 @@ export interface CardsDeps {
   readonly limiter: RateLimiter;
   /** Cards send health-related data to a hospital: they need the `medical_card` consent. */
   readonly consents: Pick<ConsentStore, 'current'>;
-  newId(): string;
+  /**
+   * A card's id: derived (keyed) from the account and the Idempotency-Key of the request that
+   * creates it, so a retried request finds its card by key alone.
+   */
+  cardIdFor(userId: string, idempotencyKey: string): string;
 }

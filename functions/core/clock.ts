@@ -17,4 +17,7 @@ export class ManualClock implements Clock {
   advance(ms: number): void {
     this.#now += ms;
   }
+  set(at: Date | string): void {
+    this.#now = new Date(at).getTime();
+  }
 }

@@ -198,6 +198,12 @@ export interface AuthConfig {
     readonly failedVerifiesPerIp: RateWindow & { readonly lockSeconds: number };
     /** All sends per UTC day; reaching it opens the circuit breaker until the next day. */
     readonly globalDailySends: number;
+    /**
+     * The day's count is kept in this many counters, each allowed its share, one drawn at random
+     * per send: one counter for every send would be a hot key. The ceiling then trips when a
+     * counter fills, a little before the total does (by a few standard deviations of a binomial).
+     */
+    readonly globalCounterShards: number;
     /** A captcha ticket is required once a number or IP window has this many sends left or fewer. */
     readonly captchaWhenRemaining: number;
   };
@@ -300,6 +306,7 @@ const prodAuth: AuthConfig = {
     failedVerifies: { seconds: DAY, max: 10, lockSeconds: HOUR },
     failedVerifiesPerIp: { seconds: HOUR, max: 30, lockSeconds: HOUR },
     globalDailySends: 50_000,
+    globalCounterShards: 32,
     captchaWhenRemaining: 2,
   },
   exemptLoopback: false,
@@ -457,6 +464,8 @@ export const stages: Readonly<Record<StageName, StageConfig>> = {
     stage: 'local',
     oauth: { ...oauth, allowLocalOrigin: true },
     hospitalApi: { ...hospitalApi, clients: localHospitalClients },
+    // A card pending at a down HIS is tried again after 2 s, not 5: quicker to watch on one machine.
+    cards: { ...cards, registration: { ...cards.registration, baseDelaySeconds: 2 } },
     auth: {
       ...prodAuth,
       exemptLoopback: true,
@@ -468,7 +477,7 @@ export const stages: Readonly<Record<StageName, StageConfig>> = {
   dev: {
     ...base,
     stage: 'dev',
-    auth: { ...prodAuth, limits: { ...prodAuth.limits, globalDailySends: 500 } },
+    auth: { ...prodAuth, limits: { ...prodAuth.limits, globalDailySends: 500, globalCounterShards: 4 } },
     concurrency: { default: 5, perFunction: { authorizer: 10, privacyjobs: 1 } },
   },
   prod: { ...base, stage: 'prod', auth: prodAuth },

@@ -1,3 +1,4 @@
+import { readOnly } from '../audit/dynamo-audit-log';
 import { DynamoCardStore } from '../cards/dynamo-card-store';
 import { DynamoIdentityStore } from '../identity/dynamo-identity-store';
 import {
@@ -34,12 +35,12 @@ export async function tokenDeps() {
 export async function readDeps() {
   const hospitalReads = await once('hospitalReads', async () => {
     const [index, table, audit] = await Promise.all([indexer(), sealedTable(), auditLog()]);
-    const identities = new DynamoIdentityStore(table);
-    const consents = new DynamoConsentStore(plainTable());
+    const identities = new DynamoIdentityStore(table, readOnly);
+    const consents = new DynamoConsentStore(plainTable(), readOnly);
     return {
       clock: platform().clock,
       // Reads only: the guardian-consent write of card creation never happens here.
-      cards: new DynamoCardStore(table, (entry) => consents.entryWrite(entry)),
+      cards: new DynamoCardStore(table, { consent: (entry) => consents.entryWrite(entry), audit }),
       indexer: index,
       audit,
       holderName: async (userId: string) => (await identities.verifiedIdentity(userId))?.name,

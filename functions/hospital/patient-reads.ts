@@ -42,20 +42,18 @@ async function audit(
   fields: string,
   purpose: string,
 ) {
-  await deps.audit.record(
-    {
-      event: 'hospital.read',
-      userId: card.userId,
-      detail: {
-        clientId: caller.clientId,
-        hospitalId: caller.hospitalId,
-        cardId: card.cardId,
-        fields,
-        purpose,
-      },
+  await deps.audit.record({
+    event: 'hospital.read',
+    userId: card.userId,
+    detail: {
+      clientId: caller.clientId,
+      hospitalId: caller.hospitalId,
+      cardId: card.cardId,
+      fields,
+      purpose,
     },
-    deps.clock.now().getTime(),
-  );
+    at: deps.clock.now().getTime(),
+  });
 }
 
 export async function readPatientJson(deps: HospitalReadDeps, caller: Caller, hisPatientId: string) {

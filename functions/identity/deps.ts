@@ -1,3 +1,4 @@
+import { readOnly } from '../audit/dynamo-audit-log';
 import { StartupRefusedError } from '../core/errors';
 import type { EdgeDeps } from '../core/http-handler';
 import {
@@ -57,12 +58,12 @@ export function identityDeps(): Promise<IdentityDeps> {
     return {
       config: config.identity,
       clock,
-      store: new DynamoIdentityStore(table),
+      store: new DynamoIdentityStore(table, audit),
       limiter: rateLimiter(),
       audit,
       provider,
       indexer: index,
-      consents: new DynamoConsentStore(plainTable()),
+      consents: new DynamoConsentStore(plainTable(), readOnly),
     };
   });
 }

@@ -1,3 +1,5 @@
+import type { AuditWriter } from '../audit/dynamo-audit-log';
+import type { AuditEvent } from '../audit/ports';
 import { keys } from '../store/keys';
 import { conditions, type SealedTable } from '../store/sealed-table';
 import type { IdentityStore, StoredIdentity, VerifiedIdentity } from './ports';
@@ -12,9 +14,11 @@ const MATCH_CACHE_SECONDS = 365 * 24 * 3600;
  */
 export class DynamoIdentityStore implements IdentityStore {
   readonly #table: SealedTable;
+  readonly #audit: AuditWriter;
 
-  constructor(table: SealedTable) {
+  constructor(table: SealedTable, audit: AuditWriter) {
     this.#table = table;
+    this.#audit = audit;
   }
 
   async verifiedOwner(idToken: string): Promise<string | undefined> {
@@ -39,7 +43,12 @@ export class DynamoIdentityStore implements IdentityStore {
   }
 
   async isVerified(userId: string): Promise<boolean> {
-    return (await this.#table.get(keys.profile(userId)))?.item.realNameVerified === true;
+    return (await this.#table.get(keys.profile(userId), { open: false }))?.item.realNameVerified === true;
+  }
+
+  async verifiedPersonToken(userId: string): Promise<string | undefined> {
+    const stored = await this.#table.get(keys.identity(userId), { open: false });
+    return stored ? String(stored.item.idNumberToken) : undefined;
   }
 
   async cachedMatch(pairToken: string): Promise<{ provider: string } | undefined> {
@@ -58,7 +67,7 @@ export class DynamoIdentityStore implements IdentityStore {
     );
   }
 
-  async recordVerified(identity: VerifiedIdentity): Promise<'verified' | 'taken'> {
+  async recordVerified(identity: VerifiedIdentity, audit: AuditEvent): Promise<'verified' | 'taken'> {
     const { userId } = identity;
     const t = this.#table;
     const outcome = await t.commit([
@@ -93,6 +102,7 @@ export class DynamoIdentityStore implements IdentityStore {
           },
         },
       ),
+      await this.#audit.write(audit),
     ]);
     return outcome.ok ? 'verified' : 'taken';
   }

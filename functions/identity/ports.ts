@@ -1,4 +1,4 @@
-import type { AuditLog } from '../audit/ports';
+import type { AuditEvent, AuditLog } from '../audit/ports';
 import type { RateLimiter } from '../auth/ports';
 import type { Clock } from '../core/clock';
 import type { IdentityConfig } from '../core/config';
@@ -52,11 +52,13 @@ export interface IdentityStore {
   /** The account's verified identity, opened (its owner's export, recovery, deletion). */
   verifiedIdentity(userId: string): Promise<StoredIdentity | undefined>;
   isVerified(userId: string): Promise<boolean>;
+  /** The blind index of the account's verified ID number, read without opening anything sealed. */
+  verifiedPersonToken(userId: string): Promise<string | undefined>;
   /** A provider `match` remembered for this (name, ID) pair, so the same person does not cost twice. */
   cachedMatch(pairToken: string): Promise<{ provider: string } | undefined>;
   rememberMatch(pairToken: string, provider: string, at: number): Promise<void>;
-  /** Claims the ID for the account and marks the profile verified, in one transaction. */
-  recordVerified(identity: VerifiedIdentity): Promise<'verified' | 'taken'>;
+  /** Claims the ID for the account and marks the profile verified, with the audit entry, in one transaction. */
+  recordVerified(identity: VerifiedIdentity, audit: AuditEvent): Promise<'verified' | 'taken'>;
 }
 
 export interface IdentityDeps {

@@ -31,8 +31,8 @@ export interface VerifiedView {
  * 5. only a match may learn that the number is verified on another account (identity_taken):
  *    whether a person uses this app is their personal information, so a wrong name gets the
  *    mismatch answer whoever holds the number;
- * 6. on a match, claim the number and mark the profile verified in one transaction;
- * 7. audit every outcome (ids and result codes only).
+ * 6. on a match, claim the number, mark the profile verified and audit, in one transaction;
+ * 7. audit every other outcome too (ids and result codes only).
  */
 export async function verifyIdentity(
   deps: IdentityDeps,
@@ -41,14 +41,12 @@ export async function verifyIdentity(
 ): Promise<VerifiedView> {
   const now = deps.clock.now();
   const audit = (result: string, extra: Record<string, string | number | boolean> = {}) =>
-    deps.audit.record(
-      {
-        event: 'identity.verification',
-        userId: who.userId,
-        detail: { result, provider: deps.provider.name, ...extra },
-      },
-      now.getTime(),
-    );
+    deps.audit.record({
+      event: 'identity.verification',
+      userId: who.userId,
+      detail: { result, provider: deps.provider.name, ...extra },
+      at: now.getTime(),
+    });
 
   await requireConsent(deps.consents, who.userId, 'sensitive_identity');
   const person = parsePerson(input, { upgradeLegacy: deps.config.upgradeLegacy, today: now });
@@ -84,25 +82,32 @@ export async function verifyIdentity(
 
   const nameMasked = maskName(person.name);
   const idNumberMasked = maskIdNumber(person.idNumber);
-  const recorded = await deps.store.recordVerified({
-    userId: who.userId,
-    idToken,
-    idType: person.idType,
-    name: person.name,
-    idNumber: person.idNumber,
-    nameMasked,
-    idNumberMasked,
-    birthDate: person.birthDate,
-    verifiedAt: now.getTime(),
-    provider: checked.provider,
-  });
+  const recorded = await deps.store.recordVerified(
+    {
+      userId: who.userId,
+      idToken,
+      idType: person.idType,
+      name: person.name,
+      idNumber: person.idNumber,
+      nameMasked,
+      idNumberMasked,
+      birthDate: person.birthDate,
+      verifiedAt: now.getTime(),
+      provider: checked.provider,
+    },
+    {
+      event: 'identity.verification',
+      userId: who.userId,
+      detail: { result: 'verified', provider: deps.provider.name, cached: checked.cached },
+      at: now.getTime(),
+    },
+  );
   if (recorded === 'taken') {
     await audit('taken');
     throw new AppError(
       (await deps.store.isVerified(who.userId)) ? 'identity_already_verified' : 'identity_taken',
     );
   }
-  await audit('verified', { cached: checked.cached });
   return { status: 'verified', nameMasked, idNumberMasked, verifiedAt: now.toISOString() };
 }
 

@@ -1,4 +1,6 @@
-import type { NewLink } from '../auth/ports';
+import type { AuditWriter } from '../audit/dynamo-audit-log';
+import type { AuditEvent } from '../audit/ports';
+import type { CodeUse, NewLink } from '../auth/ports';
 import type { OAuthProviderName } from '../core/config';
 import { keys } from '../store/keys';
 import { conditions, type SealedTable, type Write } from '../store/sealed-table';
@@ -12,9 +14,14 @@ import type { BindRecord, LinkRecord, OAuthProfile, OAuthStore, StateRecord } fr
  */
 export class DynamoOAuthStore implements OAuthStore {
   readonly #table: SealedTable;
+  readonly #parts: { readonly audit: AuditWriter; readonly code: (use: CodeUse) => Promise<Write> };
 
-  constructor(table: SealedTable) {
+  constructor(
+    table: SealedTable,
+    parts: { readonly audit: AuditWriter; readonly code: (use: CodeUse) => Promise<Write> },
+  ) {
     this.#table = table;
+    this.#parts = parts;
   }
 
   async putState(stateHash: string, record: StateRecord): Promise<void> {
@@ -140,9 +147,17 @@ export class DynamoOAuthStore implements OAuthStore {
     ];
   }
 
-  async linkIdentity(link: NewLink): Promise<'linked' | 'identity_taken' | 'provider_taken'> {
-    const outcome = await this.#table.commit(await this.linkWrites(link));
+  async linkIdentity(
+    link: NewLink,
+    also: { readonly audit: AuditEvent; readonly code?: CodeUse },
+  ): Promise<'linked' | 'identity_taken' | 'provider_taken' | 'code_used'> {
+    const outcome = await this.#table.commit([
+      ...(await this.linkWrites(link)),
+      ...(also.code ? [await this.#parts.code(also.code)] : []),
+      await this.#parts.audit.write(also.audit),
+    ]);
     if (outcome.ok) return 'linked';
+    if (outcome.refused.includes('code')) return 'code_used';
     return outcome.refused.includes('identityClaim') ? 'identity_taken' : 'provider_taken';
   }
 
@@ -168,10 +183,11 @@ export class DynamoOAuthStore implements OAuthStore {
     }));
   }
 
-  async unlink(userId: string, provider: string): Promise<boolean> {
-    const entry = await this.#table.get(keys.link(userId, provider));
+  async unlink(userId: string, provider: string, audit: AuditEvent): Promise<boolean> {
+    const entry = await this.#table.get(keys.link(userId, provider), { open: false });
     if (!entry) return false;
     const outcome = await this.#table.commit([
+      await this.#parts.audit.write(audit),
       this.#table.delete('accountLink', keys.link(userId, provider)),
       this.#table.delete(
         'identityClaim',

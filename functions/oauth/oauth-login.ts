@@ -1,9 +1,9 @@
 import type { Identity } from '../auth/authenticate';
-import { type CodeCaller, checkCode, consumeCode } from '../auth/check-code';
+import { type CodeCaller, checkCode, codeUse, consumeCode } from '../auth/check-code';
 import { sha256 } from '../auth/ids';
 import { isLoopback } from '../auth/ip';
 import type { LoginResult } from '../auth/login-with-code';
-import type { AuthDeps, UserRecord } from '../auth/ports';
+import type { AuthDeps } from '../auth/ports';
 import { type ClientInfo, newAccount, newSession, tokenPair, userView } from '../auth/sessions';
 import type { OAuthClient, OAuthConfig, OAuthProviderName } from '../core/config';
 import { AppError } from '../core/errors';
@@ -142,11 +142,15 @@ async function loginOrBind(
     const user = await deps.auth.accounts.getUser(userId);
     if (!user) throw new Error('link points at a missing user');
     const { session, refreshToken } = newSession(deps.auth, userId, [profile.provider], client);
-    await deps.auth.sessions.putSession(session);
-    await deps.auth.audit.record(
-      { event: 'login.succeeded', userId, sessionId: session.familyId, detail: { amr: profile.provider } },
-      now,
-    );
+    await deps.auth.sessions.putSession(session, {
+      audit: {
+        event: 'login.succeeded',
+        userId,
+        sessionId: session.familyId,
+        detail: { amr: profile.provider },
+        at: now,
+      },
+    });
     deps.auth.metrics.count('LoginSucceeded');
     return { ...(await tokenPair(deps.auth, session, refreshToken)), user: userView(user, false) };
   }
@@ -198,11 +202,11 @@ export async function completeApp(
 /**
  * Binds a phone to a new provider identity with a `bind` code sent to that phone.
  * 1. the bind token must be live; the code must be right (it proves the phone is theirs);
- * 2. a phone with an account gets the identity linked (no takeover: only the OTP links);
- * 3. a new phone needs the current policy accepted (428, code kept), then account, consent,
- *    session and link are written in one transaction; of two first logins with one identity,
- *    only one can link it;
- * 4. code and bind token are used up; the session's amr is [provider, sms].
+ * 2. a new phone needs the current policy accepted (428, code kept); the bind token is used up;
+ * 3. new phone: account, consent, session, link, audit entry and the use of the code in one
+ *    transaction; of two first logins with one identity, only one can link it;
+ * 4. a phone with an account gets the identity linked with the use of the code (no takeover:
+ *    only the code links), then a session; the session's amr is [provider, sms].
  */
 export async function bindPhone(
   deps: OAuthDeps,
@@ -218,11 +222,10 @@ export async function bindPhone(
   const bind = await requireBindToken(deps.store, deps.auth.clock, input.bindToken);
   const checked = await checkCode(deps.auth, { ...input, purpose: 'bind' }, input.client);
   const { policy } = deps.auth.config;
-  const existing = await deps.auth.accounts.findUserIdByPhone(checked.phoneToken);
+  const existing = checked.accountId;
   if (existing === undefined && input.acceptPolicyVersion !== policy.version) {
     throw new AppError('policy_acceptance_required', { extensions: { policyVersion: policy.version } });
   }
-  await consumeCode(deps.auth, checked);
   if (!(await deps.store.consumeBind(sha256(input.bindToken), deps.auth.clock.now().getTime()))) {
     throw new AppError('bind_token_invalid');
   }
@@ -238,9 +241,6 @@ export async function bindPhone(
     avatarUrl: bind.profile.avatarUrl,
   });
 
-  let user: UserRecord | undefined;
-  let isNew = false;
-  let sessionPair: ReturnType<typeof newSession> | undefined;
   if (existing === undefined) {
     const account = newAccount(
       deps.auth,
@@ -249,48 +249,58 @@ export async function bindPhone(
       input.client,
     );
     const candidate = account.user;
-    sessionPair = { session: account.session, refreshToken: account.refreshToken };
-    const created = await deps.auth.accounts.createUser(
-      candidate,
-      account.acceptance,
-      account.session,
-      link(candidate.userId),
-    );
+    const created = await deps.auth.accounts.createUser(candidate, account.acceptance, account.session, {
+      link: link(candidate.userId),
+      code: codeUse(deps.auth, checked),
+      audit: {
+        event: 'user.registered',
+        userId: candidate.userId,
+        sessionId: account.session.familyId,
+        detail: { amr: bind.provider },
+        at: now,
+      },
+    });
     if (created === 'identity_taken') throw new AppError('identity_linked_elsewhere');
+    if (created === 'code_used') throw new AppError('otp_invalid');
     if (created === 'created') {
-      user = candidate;
-      isNew = true;
-      await deps.auth.audit.record(
-        { event: 'user.registered', userId: candidate.userId, detail: { amr: bind.provider } },
-        now,
-      );
+      deps.auth.metrics.count('LoginSucceeded');
+      return {
+        ...(await tokenPair(deps.auth, account.session, account.refreshToken)),
+        user: userView(candidate, true),
+      };
     }
   }
-  if (!user) {
-    const userId = existing ?? (await deps.auth.accounts.findUserIdByPhone(checked.phoneToken));
-    user = userId === undefined ? undefined : await deps.auth.accounts.getUser(userId);
-    if (!user) throw new Error('phone claim points at a missing user');
-    const linked = await deps.store.linkIdentity(link(user.userId));
-    if (
-      linked !== 'linked' &&
-      (await deps.store.findLinkedUser(bind.provider, bind.identityToken)) !== user.userId
-    ) {
-      throw new AppError(
-        linked === 'identity_taken' ? 'identity_linked_elsewhere' : 'provider_already_linked',
-      );
-    }
-    await deps.auth.audit.record(
-      { event: 'identity.linked', userId: user.userId, detail: { provider: bind.provider } },
-      now,
-    );
-    sessionPair = newSession(deps.auth, user.userId, amr, input.client);
-    await deps.auth.sessions.putSession(sessionPair.session);
+  // The number has an account (or got one meanwhile): link the identity to it, using the code.
+  const number =
+    existing === undefined ? await deps.auth.challenges.numberState(checked.phoneToken, 'bind') : undefined;
+  const userId = existing ?? number?.accountId;
+  const user = userId === undefined ? undefined : await deps.auth.accounts.getUser(userId);
+  if (!user) throw new Error('phone claim points at a missing user');
+  const linked = await deps.store.linkIdentity(link(user.userId), {
+    code: codeUse(deps.auth, checked),
+    audit: { event: 'identity.linked', userId: user.userId, detail: { provider: bind.provider }, at: now },
+  });
+  if (linked === 'code_used') throw new AppError('otp_invalid');
+  if (
+    linked !== 'linked' &&
+    (await deps.store.findLinkedUser(bind.provider, bind.identityToken)) !== user.userId
+  ) {
+    throw new AppError(linked === 'identity_taken' ? 'identity_linked_elsewhere' : 'provider_already_linked');
   }
-  if (!sessionPair) throw new Error('no session');
+  const sessionPair = newSession(deps.auth, user.userId, amr, input.client);
+  await deps.auth.sessions.putSession(sessionPair.session, {
+    audit: {
+      event: 'login.succeeded',
+      userId: user.userId,
+      sessionId: sessionPair.session.familyId,
+      detail: { amr: bind.provider },
+      at: now,
+    },
+  });
   deps.auth.metrics.count('LoginSucceeded');
   return {
     ...(await tokenPair(deps.auth, sessionPair.session, sessionPair.refreshToken)),
-    user: userView(user, isNew),
+    user: userView(user, false),
   };
 }
 
@@ -342,21 +352,22 @@ export async function linkFromSettings(
     redirectUri: state.redirectUri,
   });
   const now = deps.auth.clock.now().getTime();
-  const outcome = await deps.store.linkIdentity({
-    userId: user.userId,
-    provider: input.provider,
-    identityToken: identityToken(deps.indexer, profile),
-    appId: profile.appId,
-    linkedAt: now,
-    nickname: profile.nickname,
-    avatarUrl: profile.avatarUrl,
-  });
+  const outcome = await deps.store.linkIdentity(
+    {
+      userId: user.userId,
+      provider: input.provider,
+      identityToken: identityToken(deps.indexer, profile),
+      appId: profile.appId,
+      linkedAt: now,
+      nickname: profile.nickname,
+      avatarUrl: profile.avatarUrl,
+    },
+    {
+      audit: { event: 'identity.linked', userId: user.userId, detail: { provider: input.provider }, at: now },
+    },
+  );
   if (outcome === 'identity_taken') throw new AppError('identity_linked_elsewhere');
   if (outcome === 'provider_taken') throw new AppError('provider_already_linked');
-  await deps.auth.audit.record(
-    { event: 'identity.linked', userId: user.userId, detail: { provider: input.provider } },
-    now,
-  );
   return {
     provider: input.provider,
     linkedAt: new Date(now).toISOString(),
@@ -370,9 +381,11 @@ export async function unlinkIdentity(
   who: Identity,
   providerName: OAuthProviderName,
 ): Promise<void> {
-  if (!(await deps.store.unlink(who.userId, providerName))) throw new AppError('link_not_found');
-  await deps.auth.audit.record(
-    { event: 'identity.unlinked', userId: who.userId, detail: { provider: providerName } },
-    deps.auth.clock.now().getTime(),
-  );
+  const unlinked = await deps.store.unlink(who.userId, providerName, {
+    event: 'identity.unlinked',
+    userId: who.userId,
+    detail: { provider: providerName },
+    at: deps.auth.clock.now().getTime(),
+  });
+  if (!unlinked) throw new AppError('link_not_found');
 }

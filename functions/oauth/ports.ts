@@ -1,4 +1,5 @@
-import type { NewLink } from '../auth/ports';
+import type { AuditEvent } from '../audit/ports';
+import type { CodeUse, NewLink } from '../auth/ports';
 import type { OAuthClient, OAuthProviderName } from '../core/config';
 
 /** Who the provider says the person is. */
@@ -67,9 +68,15 @@ export interface OAuthStore {
   putBind(tokenHash: string, record: BindRecord): Promise<void>;
   getBind(tokenHash: string): Promise<(BindRecord & { consumed: boolean }) | undefined>;
   consumeBind(tokenHash: string, now: number): Promise<boolean>;
-  /** Links a provider identity; refused when it belongs to someone or the account has that provider. */
-  linkIdentity(link: NewLink): Promise<'linked' | 'identity_taken' | 'provider_taken'>;
+  /**
+   * Links a provider identity with its audit entry (and the use of the code that proved the
+   * phone); refused when it belongs to someone, the account has that provider, or the code was used.
+   */
+  linkIdentity(
+    link: NewLink,
+    also: { readonly audit: AuditEvent; readonly code?: CodeUse },
+  ): Promise<'linked' | 'identity_taken' | 'provider_taken' | 'code_used'>;
   findLinkedUser(provider: string, identityToken: string): Promise<string | undefined>;
   listLinks(userId: string): Promise<LinkRecord[]>;
-  unlink(userId: string, provider: string): Promise<boolean>;
+  unlink(userId: string, provider: string, audit: AuditEvent): Promise<boolean>;
 }

@@ -1,4 +1,3 @@
-import type { AuditLog } from '../audit/ports';
 import type { AccountStore } from '../auth/ports';
 import { releaseCard } from '../cards/card-service';
 import type { CardsDeps } from '../cards/ports';
@@ -26,7 +25,6 @@ export interface DeletionDeps {
   readonly cards: CardsDeps;
   readonly indexer: BlindIndexer;
   readonly eraser: AccountEraser;
-  readonly audit: AuditLog;
 }
 
 /**
@@ -66,11 +64,12 @@ export async function completeAccountDeletion(deps: DeletionDeps, request: Right
     logger.info('account erased', { requestId: request.requestId, ...outcome });
   }
   const now = deps.clock.now().getTime();
-  await deps.requests.complete(request.requestId, now, storageOnlyUntil(now));
-  await deps.audit.record(
-    { event: 'privacy.deletion_completed', userId, detail: { requestId: request.requestId } },
-    now,
-  );
+  await deps.requests.complete(request.requestId, now, storageOnlyUntil(now), {
+    event: 'privacy.deletion_completed',
+    userId,
+    detail: { requestId: request.requestId },
+    at: now,
+  });
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { AuditLog } from '../audit/ports';
+import type { AuditEvent } from '../audit/ports';
 import type { Identity } from '../auth/authenticate';
 import type { Clock } from '../core/clock';
 import type { PolicyVersion, PrivacyConfig, SeparatePurpose } from '../core/config';
@@ -20,12 +20,19 @@ export interface ConsentEntry {
   readonly by: 'self' | 'guardian';
   /** A guardian's consent names the card of the child it was given for. */
   readonly cardId?: string;
+  /**
+   * Registration's acceptance names its session instead of copying the access data: the session
+   * holds the IP prefix and user agent for as long as access data is kept (30 days).
+   */
+  readonly sessionId?: string;
+  /** Accepting a policy version: the purposes the policy covers. */
+  readonly covers?: readonly string[];
 }
 
-/** Port: the append-only consent ledger and each purpose's current state. */
+/** Port: the append-only consent ledger; a purpose's current state is its newest entry. */
 export interface ConsentStore {
-  /** Appends the entry and sets the purpose's current state, in one transaction. */
-  record(entry: ConsentEntry): Promise<void>;
+  /** Appends the entry with its audit entry, in one transaction. */
+  record(entry: ConsentEntry, audit: AuditEvent): Promise<void>;
   current(
     userId: string,
     purpose: ConsentPurpose,
@@ -37,7 +44,6 @@ export interface ConsentDeps {
   readonly config: PrivacyConfig;
   readonly clock: Clock;
   readonly store: ConsentStore;
-  readonly audit: AuditLog;
 }
 
 export function currentPolicy(config: PrivacyConfig): PolicyVersion {
@@ -69,15 +75,12 @@ export async function recordConsent(
     userAgent: client.userAgent.slice(0, 256),
     by: 'self',
   };
-  await deps.store.record(entry);
-  await deps.audit.record(
-    {
-      event: 'consent.changed',
-      userId: who.userId,
-      detail: { purpose: entry.purpose, accepted: entry.accepted, policyVersion: entry.policyVersion },
-    },
-    entry.at,
-  );
+  await deps.store.record(entry, {
+    event: 'consent.changed',
+    userId: who.userId,
+    detail: { purpose: entry.purpose, accepted: entry.accepted, policyVersion: entry.policyVersion },
+    at: entry.at,
+  });
   return entry;
 }
 
@@ -90,6 +93,7 @@ export function consentView(entry: ConsentEntry) {
     by: entry.by,
     ipPrefix: entry.ipPrefix ?? null,
     userAgent: entry.userAgent ?? null,
+    covers: entry.covers ? [...entry.covers] : null,
   };
 }
 

@@ -1,15 +1,26 @@
-import { accountStore, authDeps, oauthStore } from '../auth/deps';
+import { type AuditWriter, readOnly } from '../audit/dynamo-audit-log';
+import { accountStore, authDeps, authStores, oauthStore } from '../auth/deps';
 import { DynamoSessionStore } from '../auth/dynamo-session-store';
 import { newId } from '../auth/ids';
 import { DynamoCardStore } from '../cards/dynamo-card-store';
 import { DynamoIdentityStore } from '../identity/dynamo-identity-store';
 import { auditLog, edge, plainTable, platform, rateLimiter, sealedTable } from '../platform/deps';
 import { once } from '../platform/runtime';
+import type { SealedTable } from '../store/sealed-table';
 import type { ConsentDeps } from './consents';
 import { DynamoConsentStore } from './dynamo-consent-store';
 import { DynamoRightsRequestStore } from './dynamo-rights-request-store';
 import type { ExportDeps } from './export-data';
 import type { RightsRequestDeps } from './rights-requests';
+
+/** Rights requests, with the audit trail and the codes that prove a contact number or step up. */
+export function requestStore(table: SealedTable, audit: AuditWriter): DynamoRightsRequestStore {
+  const { challenges } = authStores(table, audit);
+  return new DynamoRightsRequestStore(table, {
+    audit,
+    code: (use, options) => challenges.consumeWrite(use, options),
+  });
+}
 
 /** The privacy feature's composition root (group `privacy`): consent, export, rights requests. */
 export async function policyDeps() {
@@ -20,8 +31,7 @@ export async function consentDeps(): Promise<{ edge: ReturnType<typeof edge>; co
   const consents = await once<Promise<ConsentDeps>>('consentDeps', async () => ({
     config: platform().config.privacy,
     clock: platform().clock,
-    store: new DynamoConsentStore(plainTable()),
-    audit: await auditLog(),
+    store: new DynamoConsentStore(plainTable(), await auditLog()),
   }));
   return { edge: edge(), consents };
 }
@@ -34,16 +44,16 @@ export async function exportDeps(): Promise<{ edge: ReturnType<typeof edge>; pri
       oauthStore(),
       accountStore(),
     ]);
-    const consents = new DynamoConsentStore(plainTable());
+    const consents = new DynamoConsentStore(plainTable(), readOnly);
     return {
       clock: platform().clock,
       accounts,
-      identities: new DynamoIdentityStore(table),
+      identities: new DynamoIdentityStore(table, readOnly),
       links,
       sessions: new DynamoSessionStore(plainTable()),
-      cards: new DynamoCardStore(table, (entry) => consents.entryWrite(entry)),
+      cards: new DynamoCardStore(table, { consent: (entry) => consents.entryWrite(entry), audit: readOnly }),
       consents,
-      requests: new DynamoRightsRequestStore(table),
+      requests: requestStore(table, audit),
       audit,
     };
   });
@@ -59,11 +69,11 @@ export function rightsRequestDeps(): Promise<RightsRequestDeps> {
       authDeps(),
       oauthStore(),
     ]);
-    const identities = new DynamoIdentityStore(table);
+    const identities = new DynamoIdentityStore(table, readOnly);
     return {
       config: config.privacy,
       clock,
-      requests: new DynamoRightsRequestStore(table),
+      requests: requestStore(table, audit),
       audit,
       limiter: rateLimiter(),
       auth,

@@ -1,3 +1,5 @@
+import type { AuditWriter } from '../audit/dynamo-audit-log';
+import type { AuditEvent } from '../audit/ports';
 import type { PolicyAcceptance } from '../auth/ports';
 import { keys } from '../store/keys';
 import { conditions, type SealedTable, type Write } from '../store/sealed-table';
@@ -6,15 +8,17 @@ import { accessDataMark } from './retention-marks';
 
 /**
  * The only writer of consent: `USER#<id>/CONSENT#<purpose>#<time>` entries are only ever added (a
- * conditional put), and the purpose's `CONSENTSTATE#<purpose>` item, written in the same
- * transaction, is what features read. Registration and guardian consent compose these writes into
- * their own transactions.
+ * conditional put), and a purpose's current state is its newest entry (a query of one item, the
+ * price of a read). Registration and guardian consent compose these writes into their own
+ * transactions.
  */
 export class DynamoConsentStore implements ConsentStore {
   readonly #table: SealedTable;
+  readonly #audit: AuditWriter;
 
-  constructor(table: SealedTable) {
+  constructor(table: SealedTable, audit: AuditWriter) {
     this.#table = table;
+    this.#audit = audit;
   }
 
   /** The append-only record of one entry (a guardian's names the card it was given for). */
@@ -24,6 +28,7 @@ export class DynamoConsentStore implements ConsentStore {
       {
         ...keys.consent(entry.userId, entry.purpose, entry.at, entry.cardId),
         ...entry,
+        ...(entry.covers ? { covers: [...entry.covers] } : {}),
         // Access data goes 30 days after the consent (the retention job, by this mark).
         ...(entry.ipPrefix || entry.userAgent ? accessDataMark(entry.at) : {}),
       },
@@ -32,56 +37,44 @@ export class DynamoConsentStore implements ConsentStore {
     );
   }
 
-  async #stateWrite(
+  /**
+   * Registration: one record of accepting the policy version, naming the purposes it covers and
+   * the session it was given in.
+   */
+  async policyAcceptanceWrites(
     userId: string,
-    purpose: string,
-    state: { accepted: boolean; policyVersion: string; at: number },
-  ) {
-    return this.#table.put(`state:${purpose}`, { ...keys.consentState(userId, purpose), ...state });
-  }
-
-  /** Registration: a record per purpose the policy covers, and the accepted policy version. */
-  async policyAcceptanceWrites(userId: string, acceptance: PolicyAcceptance): Promise<Write[]> {
-    const entries = await Promise.all(
-      acceptance.purposes.map((purpose) =>
-        this.entryWrite({
-          userId,
-          purpose,
-          policyVersion: acceptance.policyVersion,
-          accepted: true,
-          at: acceptance.at,
-          ipPrefix: acceptance.ipPrefix,
-          userAgent: acceptance.userAgent,
-          by: 'self',
-        }),
-      ),
-    );
+    acceptance: PolicyAcceptance,
+    sessionId: string,
+  ): Promise<Write[]> {
     return [
-      ...entries,
-      await this.#stateWrite(userId, 'privacy_policy', {
-        accepted: true,
+      await this.entryWrite({
+        userId,
+        purpose: 'privacy_policy',
         policyVersion: acceptance.policyVersion,
+        accepted: true,
         at: acceptance.at,
+        by: 'self',
+        sessionId,
+        covers: acceptance.purposes,
       }),
     ];
   }
 
-  async record(entry: ConsentEntry): Promise<void> {
-    const outcome = await this.#table.commit([
-      await this.entryWrite(entry),
-      await this.#stateWrite(entry.userId, entry.purpose, {
-        accepted: entry.accepted,
-        policyVersion: entry.policyVersion,
-        at: entry.at,
-      }),
-    ]);
+  async record(entry: ConsentEntry, audit: AuditEvent): Promise<void> {
+    const outcome = await this.#table.commit([await this.entryWrite(entry), await this.#audit.write(audit)]);
     if (!outcome.ok) throw new Error('consent record already exists for this instant');
   }
 
   async current(userId: string, purpose: ConsentPurpose) {
-    const stored = await this.#table.get(keys.consentState(userId, purpose));
-    return stored
-      ? { accepted: stored.item.accepted === true, policyVersion: String(stored.item.policyVersion) }
+    const { items } = await this.#table.query({
+      pk: keys.accountPartition(userId),
+      skPrefix: keys.consentPurposePrefix(purpose),
+      newestFirst: true,
+      limit: 1,
+    });
+    const newest = items[0]?.item;
+    return newest
+      ? { accepted: newest.accepted === true, policyVersion: String(newest.policyVersion) }
       : undefined;
   }
 
@@ -100,6 +93,8 @@ export class DynamoConsentStore implements ConsentStore {
       ...(item.userAgent === undefined ? {} : { userAgent: String(item.userAgent) }),
       by: item.by as ConsentEntry['by'],
       ...(item.cardId === undefined ? {} : { cardId: String(item.cardId) }),
+      ...(item.sessionId === undefined ? {} : { sessionId: String(item.sessionId) }),
+      ...(Array.isArray(item.covers) ? { covers: item.covers.map(String) } : {}),
     }));
   }
 }

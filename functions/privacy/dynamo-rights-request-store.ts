@@ -1,3 +1,6 @@
+import type { AuditWriter } from '../audit/dynamo-audit-log';
+import type { AuditEvent } from '../audit/ports';
+import type { CodeUse } from '../auth/ports';
 import { keys } from '../store/keys';
 import { conditions, type SealedTable, type Write } from '../store/sealed-table';
 import type {
@@ -8,6 +11,16 @@ import type {
   RightsRequestStore,
 } from './rights-requests';
 
+/** The writes of other features a request's transaction carries. */
+export interface RequestParts {
+  readonly audit: AuditWriter;
+  /** The use of the code that proved the contact number or stepped up (`remove`: deleted with it). */
+  readonly code: (use: CodeUse, options?: { remove?: boolean }) => Promise<Write>;
+}
+
+/** The other codes a closing account's number may hold (its step_up code is used up and removed). */
+const CLOSING_PURPOSES = ['login', 'bind', 'privacy_request'] as const;
+
 /**
  * Rights requests: `REQUEST#<id>` (contact details sealed), the user's `USER#<id>/REQUEST#<id>`
  * pointer, and `REQUESTQUEUE/<due>#<id>` while open (one partition: requests this rare never
@@ -16,9 +29,11 @@ import type {
  */
 export class DynamoRightsRequestStore implements RightsRequestStore {
   readonly #table: SealedTable;
+  readonly #parts: RequestParts;
 
-  constructor(table: SealedTable) {
+  constructor(table: SealedTable, parts: RequestParts) {
     this.#table = table;
+    this.#parts = parts;
   }
 
   async #requestWrites(request: RightsRequest): Promise<Write[]> {
@@ -50,7 +65,11 @@ export class DynamoRightsRequestStore implements RightsRequestStore {
     ];
   }
 
-  async openAccountDeletion(request: RightsRequest, claims: AccountClaims) {
+  async openAccountDeletion(
+    request: RightsRequest,
+    claims: AccountClaims,
+    also: { readonly audit: AuditEvent; readonly code: CodeUse },
+  ) {
     const t = this.#table;
     const { userId } = claims;
     const claimKeys = [
@@ -72,15 +91,32 @@ export class DynamoRightsRequestStore implements RightsRequestStore {
       ),
       ...(await this.#requestWrites({ ...request, userId })),
       ...claimKeys.map((key, i) => t.delete(`claim${i}`, key, conditions.absentOrOwnedBy(userId))),
+      // A login with a code the number received before closing must not reach the account now,
+      // and the number's partition keeps nothing of it.
+      ...CLOSING_PURPOSES.map((purpose) =>
+        t.delete(`code:${purpose}`, keys.challenge(claims.phoneToken, purpose)),
+      ),
+      await this.#parts.code(also.code, { remove: true }),
+      await this.#parts.audit.write(also.audit),
     ]);
     if (outcome.ok) return 'opened' as const;
     if (outcome.refused.includes('closing')) return 'already_closing' as const;
+    if (outcome.refused.includes('code')) return 'code_used' as const;
     throw new Error(`account closure refused: ${outcome.refused.join(', ')}`);
   }
 
-  async submit(request: RightsRequest): Promise<void> {
-    const outcome = await this.#table.commit(await this.#requestWrites(request));
-    if (!outcome.ok) throw new Error('request id collision');
+  async submit(
+    request: RightsRequest,
+    also: { readonly audit: AuditEvent; readonly code?: CodeUse },
+  ): Promise<'submitted' | 'code_used'> {
+    const outcome = await this.#table.commit([
+      ...(await this.#requestWrites(request)),
+      ...(also.code ? [await this.#parts.code(also.code)] : []),
+      await this.#parts.audit.write(also.audit),
+    ]);
+    if (outcome.ok) return 'submitted';
+    if (outcome.refused.includes('code')) return 'code_used';
+    throw new Error('request id collision');
   }
 
   async get(requestId: string): Promise<RightsRequest | undefined> {
@@ -123,11 +159,12 @@ export class DynamoRightsRequestStore implements RightsRequestStore {
     );
   }
 
-  async complete(requestId: string, now: number, keepUntil: number): Promise<void> {
+  async complete(requestId: string, now: number, keepUntil: number, audit?: AuditEvent): Promise<void> {
     const request = await this.get(requestId);
     if (!request || request.status === 'completed') return;
     const t = this.#table;
     await t.commit([
+      ...(audit ? [await this.#parts.audit.write(audit)] : []),
       // Kept because the law asks for proof the request was carried out, and nothing else.
       await t.update(
         'request',

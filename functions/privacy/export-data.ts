@@ -40,10 +40,12 @@ export async function exportMyData(deps: ExportDeps, who: Identity) {
     deps.audit.about(who.userId),
   ]);
   const now = deps.clock.now();
-  await deps.audit.record(
-    { event: 'privacy.export', userId: who.userId, sessionId: who.sessionId },
-    now.getTime(),
-  );
+  await deps.audit.record({
+    event: 'privacy.export',
+    userId: who.userId,
+    sessionId: who.sessionId,
+    at: now.getTime(),
+  });
   return {
     exportedAt: now.toISOString(),
     profile: user

@@ -1,12 +1,13 @@
+import { readOnly } from '../audit/dynamo-audit-log';
 import { accountStore } from '../auth/deps';
 import { cardsDeps } from '../cards/deps';
 import { DynamoIdentityStore } from '../identity/dynamo-identity-store';
 import { auditLog, indexer, plainTable, platform, sealedTable } from '../platform/deps';
 import { once } from '../platform/runtime';
 import type { DeletionDeps } from './account-deletion';
+import { requestStore } from './deps';
 import { DynamoAccountEraser } from './dynamo-account-eraser';
 import { DynamoRetentionStore } from './dynamo-retention-store';
-import { DynamoRightsRequestStore } from './dynamo-rights-request-store';
 import type { RetentionDeps } from './retention';
 
 /** The scheduled privacy jobs' composition root: account deletions and retention. */
@@ -19,16 +20,15 @@ export function deletionDeps(): Promise<DeletionDeps> {
       auditLog(),
       accountStore(),
     ]);
-    const identities = new DynamoIdentityStore(table);
+    const identities = new DynamoIdentityStore(table, readOnly);
     return {
       clock: platform().clock,
-      requests: new DynamoRightsRequestStore(table),
+      requests: requestStore(table, audit),
       accounts,
       identity: (userId) => identities.verifiedIdentity(userId),
       cards,
       indexer: index,
       eraser: new DynamoAccountEraser(table),
-      audit,
     };
   });
 }
@@ -37,7 +37,7 @@ export function retentionDeps(): Promise<RetentionDeps> {
   return once<Promise<RetentionDeps>>('retentionDeps', async () => ({
     clock: platform().clock,
     store: new DynamoRetentionStore(plainTable()),
-    requests: new DynamoRightsRequestStore(await sealedTable()),
+    requests: requestStore(await sealedTable(), await auditLog()),
     metrics: platform().metrics,
   }));
 }

@@ -1,7 +1,7 @@
-import type { AuditLog } from '../audit/ports';
+import type { AuditEvent, AuditLog } from '../audit/ports';
 import type { Identity } from '../auth/authenticate';
-import { type CodeCaller, checkCode, consumeCode } from '../auth/check-code';
-import type { AuthDeps, RateLimiter } from '../auth/ports';
+import { type CodeCaller, checkCode, codeUse } from '../auth/check-code';
+import type { AuthDeps, CodeUse, RateLimiter } from '../auth/ports';
 import type { Clock } from '../core/clock';
 import type { PrivacyConfig, RateWindow } from '../core/config';
 import { AppError } from '../core/errors';
@@ -58,16 +58,26 @@ export interface RightsRequestStore {
    * In one transaction: the request, the user's pointer, the queue entry, the account marked as
    * closing (refused if it already is) and its phone, ID-number and login claims removed.
    */
-  openAccountDeletion(request: RightsRequest, claims: AccountClaims): Promise<'opened' | 'already_closing'>;
-  /** A request a person handles: the request, its queue entry and, with a `userId`, the user's pointer. */
-  submit(request: RightsRequest): Promise<void>;
+  openAccountDeletion(
+    request: RightsRequest,
+    claims: AccountClaims,
+    also: { readonly audit: AuditEvent; readonly code: CodeUse },
+  ): Promise<'opened' | 'already_closing' | 'code_used'>;
+  /**
+   * A request a person handles: the request, its queue entry and, with a `userId`, the user's
+   * pointer, with its audit entry (and the use of the code that proved the contact number).
+   */
+  submit(
+    request: RightsRequest,
+    also: { readonly audit: AuditEvent; readonly code?: CodeUse },
+  ): Promise<'submitted' | 'code_used'>;
   get(requestId: string): Promise<RightsRequest | undefined>;
   listForUser(userId: string): Promise<RightsRequest[]>;
   /** Open requests, earliest due first, from the queue alone (no read of each request). */
   listOpen(): Promise<QueuedRequest[]>;
   recordFailure(requestId: string, reason: string): Promise<void>;
   /** Marks it completed and leaves the queue; the record stays storage-only until `keepUntil`. */
-  complete(requestId: string, now: number, keepUntil: number): Promise<void>;
+  complete(requestId: string, now: number, keepUntil: number, audit?: AuditEvent): Promise<void>;
 }
 
 export interface RightsRequestDeps {
@@ -144,7 +154,6 @@ export async function requestAccountDeletion(
   if (!user) throw new AppError('unauthorized');
   const checked = await checkCode(auth, { ...input, purpose: 'step_up' }, client);
   if (checked.phoneToken !== user.phoneToken) throw new AppError('step_up_required');
-  await consumeCode(auth, checked);
 
   const [links, idNumberToken] = await Promise.all([
     deps.links.listLinks(user.userId),
@@ -160,28 +169,41 @@ export async function requestAccountDeletion(
     userId: user.userId,
     attempts: 0,
   };
-  const outcome = await deps.requests.openAccountDeletion(request, {
-    userId: user.userId,
-    phoneToken: user.phoneToken,
-    idNumberToken,
-    identities: links.map((l) => ({ provider: l.provider, identityToken: l.identityToken })),
-  });
+  const outcome = await deps.requests.openAccountDeletion(
+    request,
+    {
+      userId: user.userId,
+      phoneToken: user.phoneToken,
+      idNumberToken,
+      identities: links.map((l) => ({ provider: l.provider, identityToken: l.identityToken })),
+    },
+    {
+      code: codeUse(auth, checked),
+      audit: {
+        event: 'privacy.deletion_requested',
+        userId: user.userId,
+        sessionId: who.sessionId,
+        detail: { requestId: request.requestId },
+        at: now,
+      },
+    },
+  );
   if (outcome === 'already_closing') throw new AppError('deletion_in_progress');
+  if (outcome === 'code_used') throw new AppError('otp_invalid');
 
   const sessions = await auth.sessions.listSessions(user.userId);
   await Promise.all(
     sessions
       .filter((s) => s.revokedAt === undefined)
-      .map((s) => auth.sessions.revokeSession(user.userId, s.familyId, now)),
-  );
-  await deps.audit.record(
-    {
-      event: 'privacy.deletion_requested',
-      userId: user.userId,
-      sessionId: who.sessionId,
-      detail: { requestId: request.requestId },
-    },
-    now,
+      .map((s) =>
+        auth.sessions.revokeSession(user.userId, s.familyId, {
+          event: 'session.revoked',
+          userId: user.userId,
+          sessionId: s.familyId,
+          detail: { reason: 'account_deletion' },
+          at: now,
+        }),
+      ),
   );
   return requestView(request);
 }
@@ -214,7 +236,6 @@ export async function submitRightsRequest(
   const { perNumber, perIp } = deps.config.requestLimits;
   await countRequest(deps, 'number', checked.phoneToken, perNumber, now);
   await countRequest(deps, 'ip', client.ipPrefix, perIp, now);
-  await consumeCode(deps.auth, checked);
 
   const request: RightsRequest = {
     requestId: deps.newId(),
@@ -231,11 +252,15 @@ export async function submitRightsRequest(
       subjectPhone: input.subjectPhone,
     },
   };
-  await deps.requests.submit(request);
-  await deps.audit.record(
-    { event: 'privacy.request_received', detail: { requestId: request.requestId, kind: request.kind } },
-    now,
-  );
+  const submitted = await deps.requests.submit(request, {
+    code: codeUse(deps.auth, checked),
+    audit: {
+      event: 'privacy.request_received',
+      detail: { requestId: request.requestId, kind: request.kind },
+      at: now,
+    },
+  });
+  if (submitted === 'code_used') throw new AppError('otp_invalid');
   return requestView(request);
 }
 
@@ -262,16 +287,15 @@ export async function submitMyRequest(
     attempts: 0,
     contact: { phone: user.phone, name: '', details: input.details },
   };
-  await deps.requests.submit(request);
-  await deps.audit.record(
-    {
+  await deps.requests.submit(request, {
+    audit: {
       event: 'privacy.request_received',
       userId: who.userId,
       sessionId: who.sessionId,
       detail: { requestId: request.requestId, kind: request.kind },
+      at: now,
     },
-    now,
-  );
+  });
   return requestView(request);
 }
 

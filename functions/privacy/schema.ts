@@ -44,6 +44,12 @@ const consent = z.object({
   userAgent: z
     .nullable(text(256))
     .check(meta({ description: 'Removed 30 days after the consent was given' })),
+  covers: z.nullable(list(purposeName, 20)).check(
+    meta({
+      description:
+        'Accepting a policy version: the purposes it covers. At registration the IP prefix and user agent are those of the session it was given in (GET /v1/me/sessions).',
+    }),
+  ),
 });
 
 export const consentResponse = z.object({ consent }).check(meta({ id: 'ConsentEnvelope' }));

@@ -53,6 +53,8 @@ export interface ItemKind {
 }
 
 const USER = 'USER#';
+/** A busy day's chain blocks go to this many partitions (see DynamoAuditChain). */
+const AUDIT_CHAIN_SPREAD = 16;
 const iso = (at: number) => new Date(at).toISOString();
 /** Consent proof is kept storage-only for the three-year limitation period (Civil Code art. 188). */
 export const STORAGE_ONLY_DAYS = 3 * 365;
@@ -88,14 +90,6 @@ export const kinds = {
       why: 'Proof of consent for the limitation period (Civil Code art. 188)',
     },
   },
-  consentState: {
-    description: "A purpose's current consent state, read by every feature that needs it",
-    pk: USER,
-    sk: 'CONSENTSTATE#',
-    sealed: [],
-    locate: 'account_partition',
-    onAccountDeletion: { kind: 'erase' },
-  },
   identity: {
     description: 'The verified identity: masked forms and provider; name, number and birth date sealed',
     pk: USER,
@@ -122,36 +116,23 @@ export const kinds = {
     onAccountDeletion: { kind: 'erase' },
   },
   card: {
-    description: 'A medical card: codes and status; name, ID number, phone, birth date, sex, HIS ids sealed',
+    description:
+      'A medical card, its id derived from the Idempotency-Key: codes, status, body fingerprint; once the HIS knows it, the keys of the hospital lookups; name, ID number, phone, birth date, sex, HIS ids sealed',
     pk: USER,
     sk: 'CARD#',
     sealed: ['name', 'idNumber', 'phone', 'birthDate', 'sex', 'hisPatientId', 'cardNo'],
+    indexes: ['cardsByHisPatient', 'cardsByHospitalPerson'],
     locate: 'account_partition',
     onAccountDeletion: {
       kind: 'released',
       by: "releaseCard (the HIS is told first), then the eraser's sweep",
     },
   },
-  cardPerson: {
-    description: 'One card per person per account and hospital: the blind index of the ID number',
+  cardsAt: {
+    description:
+      "The account's cards at a hospital: how many (its limit) and whose (blind indexes of ID numbers)",
     pk: USER,
-    sk: 'CARDPERSON#',
-    sealed: [],
-    locate: 'account_partition',
-    onAccountDeletion: { kind: 'released', by: 'releaseCard, with its card' },
-  },
-  cardCount: {
-    description: "The account's card count at a hospital (its limit)",
-    pk: USER,
-    sk: 'CARDCOUNT#',
-    sealed: [],
-    locate: 'account_partition',
-    onAccountDeletion: { kind: 'erase' },
-  },
-  idempotency: {
-    description: 'An Idempotency-Key of card creation: body fingerprint and the card it made (24 h)',
-    pk: USER,
-    sk: 'IDEMPOTENCY#',
+    sk: 'CARDS#',
     sealed: [],
     locate: 'account_partition',
     onAccountDeletion: { kind: 'erase' },
@@ -167,6 +148,7 @@ export const kinds = {
   phoneClaim: {
     description: 'One account per phone number: the blind index names the account',
     pk: 'PHONE#',
+    sk: 'USER',
     sealed: [],
     locate: 'none',
     onAccountDeletion: {
@@ -189,21 +171,27 @@ export const kinds = {
     onAccountDeletion: { kind: 'released', by: 'the closure transaction' },
   },
   challenge: {
-    description: "A number's live one-time code for a purpose: only its HMAC",
-    pk: 'OTP#',
+    description:
+      "A number's live one-time code for a purpose, beside its claim: only the code's HMAC; its time is the resend gate",
+    pk: 'PHONE#',
+    sk: 'OTP#',
     sealed: [],
-    locate: 'phone',
-    onAccountDeletion: { kind: 'erase' },
+    locate: 'none',
+    onAccountDeletion: {
+      kind: 'expires',
+      within: 'five minutes (the closure transaction deletes the login and bind codes at once)',
+    },
   },
-  resendGate: {
-    description: 'One send per number and purpose per 60 s',
-    pk: 'GATE#',
+  numberLock: {
+    description: "A lock on a number's code login after too many wrong codes (an hour)",
+    pk: 'PHONE#',
+    sk: 'LOCK#',
     sealed: [],
-    locate: 'phone',
-    onAccountDeletion: { kind: 'erase' },
+    locate: 'none',
+    onAccountDeletion: { kind: 'expires', within: 'two hours' },
   },
   lock: {
-    description: "A lock on a number's code login, or on verifying from an IP prefix (an hour)",
+    description: 'A lock on verifying codes from an IP prefix (an hour)',
     pk: 'LOCK#',
     sealed: [],
     locate: 'none',
@@ -222,22 +210,6 @@ export const kinds = {
     sealed: [],
     locate: 'identity_pair',
     onAccountDeletion: { kind: 'erase' },
-  },
-  hospitalPatient: {
-    description: "A hospital's index of its patients by HIS patient id and by ID number (blind indexes)",
-    pk: 'HOSPITAL#',
-    sk: 'PATIENT#',
-    sealed: [],
-    locate: 'none',
-    onAccountDeletion: { kind: 'released', by: 'releaseCard, with its card' },
-  },
-  hospitalIdNumber: {
-    description: "A hospital's index of its patients by the blind index of their ID number",
-    pk: 'HOSPITAL#',
-    sk: 'IDNUM#',
-    sealed: [],
-    locate: 'none',
-    onAccountDeletion: { kind: 'released', by: 'releaseCard, with its card' },
   },
   hospitalEvent: {
     description: "A card event in the hospital's pull feed: ids and codes only (7 days)",
@@ -293,9 +265,17 @@ export const kinds = {
     locate: 'none',
     onAccountDeletion: { kind: 'kept', why: 'The security log (Cybersecurity Law art. 21, PIPL art. 54)' },
   },
-  auditHead: {
-    description: "The head of an audit partition's hash chain",
-    pk: 'AUDIT#',
+  auditBlock: {
+    description: 'A block of the audit chain: the entries one stream batch brought, in order, and its link',
+    pk: 'AUDITCHAIN#',
+    sk: 'BLOCK#',
+    sealed: [],
+    locate: 'none',
+    onAccountDeletion: { kind: 'kept', why: 'Part of the security log' },
+  },
+  auditChainHead: {
+    description: "The newest block of a day's audit chain",
+    pk: 'AUDITCHAIN#',
     sk: 'HEAD',
     sealed: [],
     locate: 'none',
@@ -371,8 +351,6 @@ export interface AccountFacts {
 export const accountItemsElsewhere: Readonly<
   Partial<Record<KindName, (account: AccountFacts) => { keys?: ItemKey[]; partitions?: string[] }>>
 > = {
-  challenge: (a) => ({ keys: OTP_PURPOSES.map((purpose) => keys.challenge(a.phoneToken, purpose)) }),
-  resendGate: (a) => ({ keys: OTP_PURPOSES.map((purpose) => keys.resendGate(a.phoneToken, purpose)) }),
   identityMatch: (a) => ({ keys: a.pairToken ? [keys.identityMatch(a.pairToken)] : [] }),
   // Counters keyed by the account only: those keyed by a number or an ID number stay until their
   // TTL, or deleting an account would reset the limits that guard against SMS pumping.
@@ -395,27 +373,17 @@ export const keys = {
     sk: `CONSENT#${purpose}#${iso(at)}${qualifier ? `#${qualifier}` : ''}`,
   }),
   consentPrefix: 'CONSENT#',
-  consentState: (userId: string, purpose: string): ItemKey => ({
-    pk: `${USER}${userId}`,
-    sk: `CONSENTSTATE#${purpose}`,
-  }),
+  /** A purpose's entries; the newest is its current state. */
+  consentPurposePrefix: (purpose: string) => `CONSENT#${purpose}#`,
   identity: (userId: string): ItemKey => ({ pk: `${USER}${userId}`, sk: 'IDENTITY' }),
   link: (userId: string, provider: string): ItemKey => ({ pk: `${USER}${userId}`, sk: `IDP#${provider}` }),
   linkPrefix: 'IDP#',
   phoneRecovery: (userId: string): ItemKey => ({ pk: `${USER}${userId}`, sk: 'PHONERECOVERY' }),
   card: (userId: string, cardId: string): ItemKey => ({ pk: `${USER}${userId}`, sk: `CARD#${cardId}` }),
   cardPrefix: 'CARD#',
-  cardPerson: (userId: string, hospitalId: string, personToken: string): ItemKey => ({
+  cardsAt: (userId: string, hospitalId: string): ItemKey => ({
     pk: `${USER}${userId}`,
-    sk: `CARDPERSON#${hospitalId}#${personToken}`,
-  }),
-  cardCount: (userId: string, hospitalId: string): ItemKey => ({
-    pk: `${USER}${userId}`,
-    sk: `CARDCOUNT#${hospitalId}`,
-  }),
-  idempotency: (userId: string, key: string): ItemKey => ({
-    pk: `${USER}${userId}`,
-    sk: `IDEMPOTENCY#${key}`,
+    sk: `CARDS#${hospitalId}`,
   }),
   requestPointer: (userId: string, requestId: string): ItemKey => ({
     pk: `${USER}${userId}`,
@@ -428,11 +396,18 @@ export const keys = {
     pk: `IDP#${provider}#${identityToken}`,
     sk: 'USER',
   }),
-  challenge: (phoneToken: string, purpose: string): ItemKey => ({ pk: `OTP#${phoneToken}`, sk: purpose }),
-  resendGate: (phoneToken: string, purpose: string): ItemKey => ({
-    pk: `GATE#resend#${phoneToken}#${purpose}`,
-    sk: 'LAST',
+  /** Everything about a number lives in its partition: claim, challenges, lock (one read). */
+  phonePartition: (phoneToken: string) => `PHONE#${phoneToken}`,
+  challenge: (phoneToken: string, purpose: string): ItemKey => ({
+    pk: `PHONE#${phoneToken}`,
+    sk: `OTP#${purpose}`,
   }),
+  challengePrefix: 'OTP#',
+  numberLock: (phoneToken: string, kind: string): ItemKey => ({
+    pk: `PHONE#${phoneToken}`,
+    sk: `LOCK#${kind}`,
+  }),
+  numberLockPrefix: 'LOCK#',
   lock: (kind: string, key: string): ItemKey => ({ pk: `LOCK#${kind}#${key}`, sk: 'LOCK' }),
   /** `subKey` and the window length share the partition of (scope, key), apart from each other. */
   rateWindow: (scope: string, key: string, seconds: number, start: number, subKey?: string): ItemKey => ({
@@ -441,15 +416,12 @@ export const keys = {
   }),
   ratePartition: (scope: string, key: string) => `RATE#${scope}#${key}`,
   identityMatch: (pairToken: string): ItemKey => ({ pk: `IDMATCH#${pairToken}`, sk: 'MATCH' }),
-  hospitalPatient: (hospitalId: string, patientToken: string): ItemKey => ({
-    pk: `HOSPITAL#${hospitalId}`,
-    sk: `PATIENT#${patientToken}`,
-  }),
-  hospitalIdNumber: (hospitalId: string, personToken: string, cardId: string): ItemKey => ({
-    pk: `HOSPITAL#${hospitalId}`,
-    sk: `IDNUM#${personToken}#${cardId}`,
-  }),
-  hospitalIdNumberPrefix: (personToken: string) => `IDNUM#${personToken}#`,
+  /** The `cardsByHisPatient` index's key of an active card: a hospital finds it by its patient id. */
+  hisPatientIndexKey: (hospitalId: string, patientToken: string) => `${hospitalId}#${patientToken}`,
+  /** The `cardsByHospitalPerson` index's key of an active card: a hospital finds it by ID number. */
+  hospitalPersonIndexKey: (hospitalId: string, personToken: string) => `${hospitalId}#${personToken}`,
+  /** The account and card a card item's key names. */
+  cardOf: (key: ItemKey) => ({ userId: key.pk.slice(USER.length), cardId: key.sk.slice('CARD#'.length) }),
   hospitalPartition: (hospitalId: string) => `HOSPITAL#${hospitalId}`,
   hospitalEvent: (hospitalId: string, cursor: string): ItemKey => ({
     pk: `HOSPITAL#${hospitalId}`,
@@ -473,8 +445,15 @@ export const keys = {
     pk: `AUDIT#${day}#${shard}`,
     sk: `${iso(at)}#${id}`,
   }),
-  auditHead: (day: string, shard: number): ItemKey => ({ pk: `AUDIT#${day}#${shard}`, sk: 'HEAD' }),
-  auditHeadSk: 'HEAD',
+  /** A day's chain blocks, spread over this many partitions by sequence number. */
+  auditChainPartitions: (day: string) =>
+    Array.from({ length: AUDIT_CHAIN_SPREAD }, (_, n) => `AUDITCHAIN#${day}#${n}`),
+  auditChainBlock: (day: string, seq: number): ItemKey => ({
+    pk: `AUDITCHAIN#${day}#${seq % AUDIT_CHAIN_SPREAD}`,
+    sk: `BLOCK#${String(seq).padStart(10, '0')}`,
+  }),
+  auditChainSeqOf: (sk: string) => Number(sk.slice('BLOCK#'.length)),
+  auditChainHead: (day: string): ItemKey => ({ pk: `AUDITCHAIN#${day}`, sk: 'HEAD' }),
   /** The sparse `auditByUser` index's partition for an account. */
   auditUser: (userId: string) => `${USER}${userId}`,
   jobWatermark: (job: string): ItemKey => ({ pk: `JOB#${job}`, sk: 'WATERMARK' }),

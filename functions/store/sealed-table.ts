@@ -80,6 +80,10 @@ export interface UpdateSpec {
   readonly set?: Readonly<Record<string, NativeAttributeValue>>;
   /** `ADD name value`: numbers added atomically (counters). */
   readonly add?: Readonly<Record<string, number>>;
+  /** `ADD name {value}`: a string joins a string set (created if absent). */
+  readonly addToSet?: Readonly<Record<string, string>>;
+  /** `DELETE name {value}`: a string leaves a string set. */
+  readonly deleteFromSet?: Readonly<Record<string, string>>;
   readonly remove?: readonly string[];
 }
 
@@ -169,9 +173,10 @@ export class SealedTable {
 
   // Reads
 
+  /** One item; `open: false` leaves its sealed fields closed (no key is used, `sealed` is empty). */
   async get<F extends SealedFields = SealedFields>(
     key: ItemKey,
-    options: { consistent?: boolean } = {},
+    options: { consistent?: boolean; open?: boolean } = {},
   ): Promise<StoredItem<F> | undefined> {
     const out = await this.#client.send(
       new GetItemCommand({
@@ -180,7 +185,12 @@ export class SealedTable {
         ConsistentRead: options.consistent ?? true,
       }),
     );
-    return out.Item ? this.fromStorage<F>(out.Item) : undefined;
+    if (!out.Item) return undefined;
+    if (options.open === false) {
+      const { [SEALED_ATTRIBUTE]: _sealed, ...plain } = unmarshall(out.Item);
+      return { item: plain as PlainAttributes, sealed: {} as F };
+    }
+    return this.fromStorage<F>(out.Item);
   }
 
   /** Several items in one round trip (BatchGetItem), in the order asked; absent ones undefined. */
@@ -334,10 +344,19 @@ export class SealedTable {
       values[`:a${i}`] = value;
       return `${placeholder(attribute, `a${i}`)} :a${i}`;
     });
+    for (const [i, [attribute, value]] of Object.entries(spec.addToSet ?? {}).entries()) {
+      values[`:as${i}`] = new Set([value]);
+      add.push(`${placeholder(attribute, `as${i}`)} :as${i}`);
+    }
+    const del = Object.entries(spec.deleteFromSet ?? {}).map(([attribute, value], i) => {
+      values[`:d${i}`] = new Set([value]);
+      return `${placeholder(attribute, `d${i}`)} :d${i}`;
+    });
     const remove = (spec.remove ?? []).map((attribute, i) => placeholder(attribute, `r${i}`));
     const expression = [
       set.length > 0 ? `SET ${set.join(', ')}` : '',
       add.length > 0 ? `ADD ${add.join(', ')}` : '',
+      del.length > 0 ? `DELETE ${del.join(', ')}` : '',
       remove.length > 0 ? `REMOVE ${remove.join(', ')}` : '',
     ]
       .filter(Boolean)
@@ -391,11 +410,12 @@ export class SealedTable {
    * A refused condition is an outcome, not an error: the names of the refused writes. Conflicts
    * with concurrent transactions are tried again with jittered backoff.
    * A single update answers with the attributes it changed (`returns: 'updated'`) or the whole
-   * item after it (`'all'`; plain attributes only, never the sealed blob).
+   * item after it (`'all'`), a single put or update with the item before it (`'old'`); plain
+   * attributes only, never the sealed blob.
    */
   async commit(
     writes: Write | readonly Write[],
-    options: { returns?: 'updated' | 'all' } = {},
+    options: { returns?: 'updated' | 'all' | 'old' } = {},
   ): Promise<CommitOutcome> {
     const list = Array.isArray(writes) ? (writes as readonly Write[]) : [writes as Write];
     if (list.length === 0) return { ok: true };
@@ -418,21 +438,27 @@ export class SealedTable {
     }
   }
 
-  async #single(write: Write, returns: 'updated' | 'all' | undefined): Promise<CommitOutcome> {
+  async #single(write: Write, returns: 'updated' | 'all' | 'old' | undefined): Promise<CommitOutcome> {
     const { Put, Update, Delete, ConditionCheck } = write.op;
+    const plain = (attributes: Record<string, AttributeValue> | undefined): CommitOutcome => {
+      if (!attributes) return { ok: true };
+      const { [SEALED_ATTRIBUTE]: _sealed, ...rest } = unmarshall(attributes);
+      return { ok: true, attributes: rest };
+    };
     try {
-      if (Put) await this.#client.send(new PutItemCommand(Put));
-      else if (Delete) await this.#client.send(new DeleteItemCommand(Delete));
-      else if (Update) {
+      if (Put) {
         const out = await this.#client.send(
-          new UpdateItemCommand({
-            ...Update,
-            ...(returns ? { ReturnValues: returns === 'all' ? 'ALL_NEW' : 'UPDATED_NEW' } : {}),
-          }),
+          new PutItemCommand({ ...Put, ...(returns === 'old' ? { ReturnValues: 'ALL_OLD' } : {}) }),
         );
-        if (!out.Attributes) return { ok: true };
-        const { [SEALED_ATTRIBUTE]: _sealed, ...attributes } = unmarshall(out.Attributes);
-        return { ok: true, attributes };
+        return plain(out.Attributes);
+      }
+      if (Delete) await this.#client.send(new DeleteItemCommand(Delete));
+      else if (Update) {
+        const values = { all: 'ALL_NEW', updated: 'UPDATED_NEW', old: 'ALL_OLD' } as const;
+        const out = await this.#client.send(
+          new UpdateItemCommand({ ...Update, ...(returns ? { ReturnValues: values[returns] } : {}) }),
+        );
+        return plain(out.Attributes);
       } else if (ConditionCheck) {
         // Alone, a check is a transaction of one.
         await this.#client.send(new TransactWriteItemsCommand({ TransactItems: [write.op] }));

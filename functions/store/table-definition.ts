@@ -9,6 +9,11 @@ export const tableDefinition = {
   sortKey: { name: 'sk', type: 'S' },
   /** Epoch seconds; DynamoDB deletes expired items eventually, so expiry is always checked in code too. */
   timeToLiveAttribute: 'ttl',
+  /**
+   * The stream drives everything that follows a committed change (audit chain, card jobs and
+   * events): old and new images, so a removed card's event still knows its hospital.
+   */
+  streamViewType: 'NEW_AND_OLD_IMAGES',
   globalSecondaryIndexes: [
     // Sparse: only audit entries about a person carry these, so the export can list who read their data.
     {
@@ -16,6 +21,19 @@ export const tableDefinition = {
       partitionKey: { name: 'auditUser', type: 'S' },
       sortKey: { name: 'auditAt', type: 'S' },
       projection: 'ALL',
+    },
+    // Sparse: active cards, so a hospital finds the card of one of its patients (its HIS id's
+    // blind index, scoped to the hospital) or of an ID number. Kept by DynamoDB with the card:
+    // nothing to write, move or delete beside it.
+    {
+      indexName: 'cardsByHisPatient',
+      partitionKey: { name: 'hisPatientKey', type: 'S' },
+      projection: 'KEYS_ONLY',
+    },
+    {
+      indexName: 'cardsByHospitalPerson',
+      partitionKey: { name: 'hospitalPersonKey', type: 'S' },
+      projection: 'KEYS_ONLY',
     },
     // Sparse: items with a retention deadline TTL cannot express (access data inside a record that
     // stays); the retention job reads one day at a time.
@@ -49,6 +67,7 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
+    StreamSpecification: { StreamEnabled: true, StreamViewType: tableDefinition.streamViewType },
     AttributeDefinitions: [...attributes].map(([AttributeName, AttributeType]) => ({
       AttributeName,
       AttributeType,

@@ -393,13 +393,12 @@ describe('consents over HTTP', () => {
     const purposes = history.body.consents.map(
       (c: { purpose: string; accepted: boolean }) => `${c.purpose}:${c.accepted}`,
     );
-    expect(purposes).toEqual(
-      expect.arrayContaining([
-        'account:true',
-        'sms_login:true',
-        'sensitive_identity:true',
-        'sensitive_identity:false',
-      ]),
-    );
+    expect(purposes).toEqual(['privacy_policy:true', 'sensitive_identity:true', 'sensitive_identity:false']);
+    // Registration accepted the policy version and the purposes it covers, in the session it made.
+    expect(history.body.consents[0]).toMatchObject({
+      purpose: 'privacy_policy',
+      policyVersion: '2026-11-01',
+      covers: ['account', 'sms_login'],
+    });
   });
 });

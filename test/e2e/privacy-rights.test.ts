@@ -67,12 +67,8 @@ const sectionOf = (sk: string) =>
             ['CONSENT#', 'consents'],
             ['IDP#', 'linkedLogins'],
             ['REQUEST#', 'requests'],
-            // Derived state of what is listed: per-hospital card counts and per-person claims, card
-            // creation's Idempotency-Keys, each purpose's current answer.
-            ['CARDCOUNT#', 'cards'],
-            ['CARDPERSON#', 'cards'],
-            ['IDEMPOTENCY#', 'cards'],
-            ['CONSENTSTATE#', 'consents'],
+            // Derived state of what is listed: the count and people of the account's cards at each hospital.
+            ['CARDS#', 'cards'],
           ] as const
         ).find(([prefix]) => sk.startsWith(prefix))?.[1];
 
@@ -205,7 +201,7 @@ describe('rights: export, account deletion, re-registration', () => {
     // that expire within days (kept, or deleting an account would reset them).
     for (const token of [phoneToken, idToken]) {
       for (const item of mentions(token).filter((i) => !String(i.pk).startsWith('AUDIT#'))) {
-        expect(String(item.pk)).toMatch(/^(RATE|LOCK)#/);
+        expect(`${String(item.pk)} ${String(item.sk)}`).toMatch(/^(RATE|LOCK)#/);
         expect(Number(item.ttl)).toBeLessThan(Date.now() / 1000 + 3 * 24 * 3600);
       }
     }

@@ -1,7 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoAuditLog } from '../../functions/audit/dynamo-audit-log';
-import { assembleAuthDeps } from '../../functions/auth/deps';
+import { assembleAuthDeps, authStores } from '../../functions/auth/deps';
 import type { DynamoAccountStore } from '../../functions/auth/dynamo-account-store';
 import { DynamoRateLimiter } from '../../functions/auth/dynamo-rate-limiter';
 import type { DynamoSessionStore } from '../../functions/auth/dynamo-session-store';
@@ -54,6 +54,11 @@ export interface AuthHarness {
   /** The sealed table and blind indexer the login feature uses, for features built on it. */
   readonly table: SealedTable;
   readonly indexer: BlindIndexer;
+  /** The audit trail every store of this harness writes to. */
+  readonly audit: DynamoAuditLog;
+  /** The stores as built (their adapter types), for features that compose their writes. */
+  readonly stores: ReturnType<typeof authStores>;
+  readonly auditKey: Uint8Array;
 }
 
 /**
@@ -72,13 +77,14 @@ export async function authHarness(
   const indexer = new BlindIndexer(keys.indexKey);
   const sms = new CapturingSmsSender();
   const captcha = new ListCaptcha();
+  const audit = new DynamoAuditLog(table, cryptoRandom, keys.auditKey);
   const deps = assembleAuthDeps({
     table,
     config: { ...stages.prod.auth, ...overrides },
     clock,
     random: cryptoRandom,
     limiter: new DynamoRateLimiter(table),
-    audit: new DynamoAuditLog(table, cryptoRandom, keys.auditKey),
+    audit,
     metrics: noMetrics,
     sms,
     captcha,
@@ -96,5 +102,8 @@ export async function authHarness(
     sessions: deps.sessions as DynamoSessionStore,
     table,
     indexer,
+    audit,
+    stores: authStores(table, audit),
+    auditKey: keys.auditKey,
   };
 }

@@ -2,7 +2,6 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { OAuthStandin } from '../../bin/local/standins/oauth';
 import { startOAuthStandins } from '../../bin/local/standins/oauth-setup';
 import { type OAuthProviderConfig, type OAuthProviderName, stages } from '../../functions/core/config';
-import { DynamoOAuthStore } from '../../functions/oauth/dynamo-oauth-store';
 import type { OAuthDeps } from '../../functions/oauth/oauth-login';
 import { standinCredentials } from '../../functions/providers/credentials';
 import { QqOAuth } from '../../functions/providers/oauth/qq-oauth';
@@ -44,7 +43,7 @@ export async function oauthHarness(
       qq: new QqOAuth(at(standins.qq, providers.qq), secret('qq')),
       weibo: new WeiboOAuth(at(standins.weibo, providers.weibo), secret('weibo')),
     },
-    store: new DynamoOAuthStore(h.table),
+    store: h.stores.links,
     indexer: h.indexer,
   };
   return { h, deps };

@@ -71,14 +71,27 @@ describe('loginWithCode', () => {
     expect(result).toMatchObject({ tokenType: 'Bearer', expiresIn: 900 });
   });
 
-  it('records consent with version, purposes, time, IP prefix and user agent', async () => {
+  it('records consent with version, purposes, time, and the session that holds IP prefix and user agent', async () => {
     const { user } = await register('13912345678');
-    const raw = await rawTableText(client, h.tableName);
-    expect(raw).toContain(`CONSENT#account#`);
-    expect(raw).toContain(`CONSENT#sms_login#`);
-    expect(raw).toContain('"policyVersion":{"S":"2026-11-01"}');
-    expect(raw).toContain('"ipPrefix":{"S":"203.0.113.0/24"}');
-    expect(raw).toContain(`USER#${user.id}`);
+    const [entry] = await h.stores.consents.history(user.id);
+    expect(entry).toMatchObject({
+      purpose: 'privacy_policy',
+      policyVersion: '2026-11-01',
+      accepted: true,
+      at: h.clock.now().getTime(),
+      covers: ['account', 'sms_login'],
+      by: 'self',
+    });
+    const [session] = await h.sessions.listSessions(user.id);
+    expect(session).toMatchObject({
+      familyId: entry?.sessionId,
+      ipPrefix: '203.0.113.0/24',
+      userAgent: 'test-agent/1.0',
+    });
+    expect(await h.stores.consents.current(user.id, 'privacy_policy')).toEqual({
+      accepted: true,
+      policyVersion: '2026-11-01',
+    });
   });
 
   it('logs an existing number into the same account without asking for the policy', async () => {
@@ -235,7 +248,7 @@ describe('concurrency', () => {
     const item = await client.send(
       new GetItemCommand({
         TableName: h.tableName,
-        Key: { pk: { S: `OTP#${h.deps.phoneToken('+8613912345678')}` }, sk: { S: 'login' } },
+        Key: { pk: { S: `PHONE#${h.deps.phoneToken('+8613912345678')}` }, sk: { S: 'OTP#login' } },
       }),
     );
     expect(item.Item?.attempts?.N).toBe('3');

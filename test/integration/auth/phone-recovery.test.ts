@@ -25,7 +25,7 @@ let deps: PhoneRecoveryDeps;
 let n = 0;
 beforeEach(async () => {
   h = await authHarness(client);
-  const identities = new DynamoIdentityStore(h.table);
+  const identities = new DynamoIdentityStore(h.table, h.audit);
   deps = {
     auth: h.deps,
     verifiedIdentity: async (userId) => identities.verifiedIdentity(userId),
@@ -62,18 +62,21 @@ async function session(phone: string): Promise<Identity & { refreshToken: string
 async function verifiedAccount(phone: string) {
   const who = await session(phone);
   const idToken = h.indexer.token('id-number', ZHANG.idNumber);
-  await new DynamoIdentityStore(h.table).recordVerified({
-    userId: who.userId,
-    idToken,
-    idType: 'resident',
-    name: ZHANG.name,
-    idNumber: ZHANG.idNumber,
-    nameMasked: '*三',
-    idNumberMasked: '1101**********002X',
-    birthDate: '1949-12-31',
-    verifiedAt: h.clock.now().getTime(),
-    provider: 'test',
-  });
+  await new DynamoIdentityStore(h.table, h.audit).recordVerified(
+    {
+      userId: who.userId,
+      idToken,
+      idType: 'resident',
+      name: ZHANG.name,
+      idNumber: ZHANG.idNumber,
+      nameMasked: '*三',
+      idNumberMasked: '1101**********002X',
+      birthDate: '1949-12-31',
+      verifiedAt: h.clock.now().getTime(),
+      provider: 'test',
+    },
+    { event: 'identity.verification', userId: who.userId, at: h.clock.now().getTime() },
+  );
   return who;
 }
 

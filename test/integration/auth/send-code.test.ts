@@ -122,12 +122,37 @@ describe('sendCode', () => {
   });
 
   it('trips the global daily ceiling with 503 until the next day', async () => {
-    h = await authHarness(client, { limits: { ...stages.prod.auth.limits, globalDailySends: 2 } });
+    h = await authHarness(client, {
+      limits: { ...stages.prod.auth.limits, globalDailySends: 2, globalCounterShards: 1 },
+    });
     await send(from('203.0.113.1', '13900000021'));
     await send(from('198.51.100.1', '13900000022'));
     await expect(send(from('192.0.2.1', '13900000023'))).rejects.toMatchObject({ code: 'sms_unavailable' });
     h.clock.advance(24 * 3600_000);
     await expect(send(from('192.0.2.1', '13900000023'))).resolves.toBeTruthy();
+  });
+
+  it('keeps the global count in shards: no counter takes every send, none passes its share', async () => {
+    h = await authHarness(client, {
+      limits: { ...stages.prod.auth.limits, globalDailySends: 8, globalCounterShards: 4 },
+    });
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 24 }, (_, i) =>
+        send(from(`198.18.${i}.1`, `139000003${String(i).padStart(2, '0')}`)),
+      ),
+    );
+    const sent = outcomes.filter((o) => o.status === 'fulfilled').length;
+    const refused = outcomes.filter(
+      (o) => o.status === 'rejected' && (o.reason as { code: string }).code === 'sms_unavailable',
+    ).length;
+    expect(sent + refused).toBe(24);
+    expect(sent).toBeLessThanOrEqual(8);
+    expect(sent).toBeGreaterThanOrEqual(2);
+    const counters = JSON.parse(await rawTableText(client, h.tableName)).filter(
+      (item: { pk: { S: string } }) => item.pk.S.startsWith('RATE#sms-global#'),
+    );
+    expect(counters.length).toBeGreaterThan(1);
+    for (const counter of counters) expect(Number(counter.count.N)).toBeLessThanOrEqual(2);
   });
 
   it('exempts loopback clients from per-IP limits and captcha only where configured', async () => {

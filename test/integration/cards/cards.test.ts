@@ -3,6 +3,7 @@ import { type HisStandin, startHisStandin } from '../../../bin/local/standins/hi
 import type { Identity } from '../../../functions/auth/authenticate';
 import { loginWithCode } from '../../../functions/auth/login-with-code';
 import { sendCode } from '../../../functions/auth/send-code';
+import { followCardChanges } from '../../../functions/cards/card-changes';
 import type { CreateCardInput } from '../../../functions/cards/card-service';
 import {
   createCard,
@@ -15,19 +16,20 @@ import {
 import { DynamoCardStore } from '../../../functions/cards/dynamo-card-store';
 import type { CardEvent } from '../../../functions/cards/events';
 import type { CardsDeps, RegistrationJob } from '../../../functions/cards/ports';
+import { cardChanges } from '../../../functions/cards/stream-filter';
 import { systemClock } from '../../../functions/core/clock';
 import { stages } from '../../../functions/core/config';
 import { DynamoIdentityStore } from '../../../functions/identity/dynamo-identity-store';
 import { checkCharacter } from '../../../functions/identity/id-number';
 import { verifyIdentity } from '../../../functions/identity/verify-identity';
-import { DynamoConsentStore } from '../../../functions/privacy/dynamo-consent-store';
 import { standinCredentials } from '../../../functions/providers/credentials';
 import { FhirHisClient } from '../../../functions/providers/his/fhir-his-client';
 import { SignedJsonHisClient } from '../../../functions/providers/his/signed-json-his-client';
 import { meterDynamo } from '../../../functions/store/call-meter';
-import { type AuthHarness, authHarness, cryptoRandom } from '../../helpers/auth-harness';
+import { type AuthHarness, authHarness } from '../../helpers/auth-harness';
 import { captureOutput } from '../../helpers/capture-logs';
 import { localDynamo, rawTableText } from '../../helpers/dynamo';
+import { streamReader } from '../../helpers/stream';
 
 const client = localDynamo();
 let his: HisStandin;
@@ -35,7 +37,20 @@ let h: AuthHarness;
 let deps: CardsDeps;
 let queued: { job: RegistrationJob; delay: number }[];
 let published: CardEvent[] = [];
+let stream: ReturnType<typeof streamReader>;
 let n = 0;
+
+/** Runs the card-changes worker over what the table's stream holds since the last call. */
+async function follow() {
+  await followCardChanges(
+    {
+      config: deps.config,
+      events: { publish: async (event) => void published.push(event) },
+      queue: { enqueue: async (job, delay) => void queued.push({ job, delay }) },
+    },
+    await stream.changes(cardChanges),
+  );
+}
 
 beforeAll(async () => {
   his = await startHisStandin({
@@ -67,6 +82,7 @@ const POLICY = stages.prod.auth.policy.version;
 
 beforeEach(async () => {
   h = await authHarness(client);
+  stream = streamReader(client, h.tableName);
   his.mode = 'ok';
   queued = [];
   published = [];
@@ -91,17 +107,19 @@ beforeEach(async () => {
     hospitals: stages.prod.hospitals,
     policyVersion: POLICY,
     clock: h.clock,
-    store: new DynamoCardStore(h.table, (entry) => new DynamoConsentStore(h.table).entryWrite(entry)),
-    identities: new DynamoIdentityStore(h.table),
+    store: new DynamoCardStore(h.table, {
+      consent: (entry) => h.stores.consents.entryWrite(entry),
+      audit: h.audit,
+    }),
+    identities: new DynamoIdentityStore(h.table, h.audit),
     indexer: h.indexer,
     audit: h.deps.audit,
     queue: { enqueue: async (job, delay) => void queued.push({ job, delay }) },
     his: (id) => clients[id as keyof typeof clients],
-    newId: () => Buffer.from(cryptoRandom.bytes(16)).toString('base64url'),
-    events: { publish: async (event) => void published.push(event) },
+    cardIdFor: (userId, key) => h.indexer.token('card-id', `${userId}|${key}`).slice(0, 22),
     verificationLimits: stages.prod.identity.limits,
     limiter: h.deps.limiter,
-    consents: new DynamoConsentStore(h.table),
+    consents: h.stores.consents,
     verifier: { name: 'test', verify: async (p) => (p.name === '假名' ? 'mismatch' : 'match') },
   };
 });
@@ -130,7 +148,7 @@ async function account(verifyAs: { name: string; idNumber: string } | null = ZHA
       {
         config: stages.prod.identity,
         clock: h.clock,
-        store: new DynamoIdentityStore(h.table),
+        store: new DynamoIdentityStore(h.table, h.audit),
         limiter: h.deps.limiter,
         audit: h.deps.audit,
         indexer: h.indexer,
@@ -145,16 +163,11 @@ async function account(verifyAs: { name: string; idNumber: string } | null = ZHA
 }
 
 async function grant(userId: string, purpose: 'medical_card', accepted: boolean) {
-  await new DynamoConsentStore(h.table).record({
-    userId,
-    purpose,
-    policyVersion: POLICY,
-    accepted,
-    at: h.clock.now().getTime(),
-    ipPrefix: 'x',
-    userAgent: 'y',
-    by: 'self',
-  });
+  const at = h.clock.now().getTime();
+  await h.stores.consents.record(
+    { userId, purpose, policyVersion: POLICY, accepted, at, ipPrefix: 'x', userAgent: 'y', by: 'self' },
+    { event: 'consent.changed', userId, at },
+  );
 }
 
 const card = (
@@ -386,6 +399,9 @@ describe('createCard', () => {
     const before = his.patients.size;
     const pending = await createCard(deps, who, card(stranger()), key());
     expect(pending).toMatchObject({ outcome: 'pending', card: { status: 'pending' } });
+    // The request queued nothing: the card's creation, read from the stream, starts its job.
+    expect(queued).toEqual([]);
+    await follow();
     expect(queued).toEqual([{ job: { userId: who.userId, cardId: pending.card.id, attempt: 2 }, delay: 5 }]);
     // Still down at the second attempt: the next one waits twice as long.
     await registerCard(deps, queued.shift()?.job as RegistrationJob);
@@ -412,8 +428,7 @@ describe('createCard', () => {
       await registerCard(
         deps,
         { userId: who.userId, cardId: pending.card.id, attempt: 2 },
-        undefined,
-        record,
+        { written: record, schedule: true },
       ),
     ).toBe(undefined);
     const created = [...his.patients.entries()].filter(([id]) => !before.has(id));
@@ -431,6 +446,7 @@ describe('createCard', () => {
     expect(pending.card.status).toBe('pending');
     await new Promise((r) => setTimeout(r, 900));
     his.mode = 'ok';
+    await follow();
     const done = await registerCard(deps, queued[0]?.job as RegistrationJob);
     expect(done?.status).toBe('active');
     const mine = [...his.patients.values()].filter((p) =>
@@ -443,6 +459,7 @@ describe('createCard', () => {
     his.mode = 'reject';
     const created = await createCard(deps, await account(), card(spouse), key());
     expect(created.card).toMatchObject({ status: 'failed', reason: 'his_rejected:http_400' });
+    await follow();
     expect(published.map((e) => e.type)).toEqual(['card.registration_failed']);
   });
 });
@@ -461,7 +478,8 @@ describe('changing and unbinding', () => {
     his.mode = 'ok';
     await unbindCard(deps, who, created.card.id);
     expect(await listCards(deps, who)).toEqual([]);
-    // The hospital heard of each change, by ids and codes only.
+    // The hospital heard of each change (from the table's stream), by ids and codes only.
+    await follow();
     const types = published.filter((e) => e.cardId === created.card.id).map((e) => e.type);
     expect(types).toEqual(['card.created', 'card.updated', 'card.unbound']);
     expect(JSON.stringify(published)).not.toMatch(/李梅|13900001111|11010519520101/);

@@ -61,27 +61,31 @@ beforeEach(async () => {
   deps = {
     config: stages.prod.identity,
     clock: h.clock,
-    store: new DynamoIdentityStore(h.table),
+    store: new DynamoIdentityStore(h.table, h.audit),
     limiter: h.deps.limiter,
     audit: h.deps.audit,
     provider: tencent(),
     indexer: h.indexer,
-    consents: new DynamoConsentStore(h.table),
+    consents: new DynamoConsentStore(h.table, h.audit),
   };
 });
 
 /** What the privacy centre records when the user ticks the separate consent. */
 async function consent(userId: string, purpose: 'sensitive_identity' | 'medical_card', accepted = true) {
-  await new DynamoConsentStore(h.table).record({
-    userId,
-    purpose,
-    policyVersion: stages.prod.auth.policy.version,
-    accepted,
-    at: h.clock.now().getTime(),
-    ipPrefix: '198.19.0.0/24',
-    userAgent: 'test',
-    by: 'self',
-  });
+  const at = h.clock.now().getTime();
+  await new DynamoConsentStore(h.table, h.audit).record(
+    {
+      userId,
+      purpose,
+      policyVersion: stages.prod.auth.policy.version,
+      accepted,
+      at,
+      ipPrefix: '198.19.0.0/24',
+      userAgent: 'test',
+      by: 'self',
+    },
+    { event: 'consent.changed', userId, at },
+  );
 }
 
 /** A registered account, as the login feature creates it. */

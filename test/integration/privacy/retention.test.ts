@@ -15,7 +15,7 @@ describe('retention job against DynamoDB Local', () => {
   it('removes access data 30 days after a consent, and catches up after a gap; sessions expire by TTL', async () => {
     const client = localDynamo();
     const h = await authHarness(client);
-    const consents = new DynamoConsentStore(h.table);
+    const consents = new DynamoConsentStore(h.table, h.audit);
     const start = h.clock.now().getTime();
     const entry = {
       userId: 'u-retention',
@@ -27,8 +27,12 @@ describe('retention job against DynamoDB Local', () => {
       userAgent: 'Mozilla/5.0 (test)',
       by: 'self' as const,
     };
-    await consents.record(entry);
-    await consents.record({ ...entry, purpose: 'medical_card', at: start + 10 * DAY });
+    const audited = (at: number) => ({ event: 'consent.changed', userId: entry.userId, at });
+    await consents.record(entry, audited(start));
+    await consents.record(
+      { ...entry, purpose: 'medical_card', at: start + 10 * DAY },
+      audited(start + 10 * DAY),
+    );
     const session = {
       userId: 'u-retention',
       familyId: 'fam-1',
@@ -41,7 +45,7 @@ describe('retention job against DynamoDB Local', () => {
       ipPrefix: '203.0.113.0/24',
       userAgent: 'Mozilla/5.0 (test)',
     };
-    await h.sessions.putSession(session);
+    await h.sessions.putSession(session, { audit: { event: 'login.succeeded', at: start } });
     const deps = {
       clock: h.clock,
       store: new DynamoRetentionStore(h.table),

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import type { SmsMessage, SmsSender } from '../../auth/ports';
 import type { Clock } from '../../core/clock';
 import { assertNotInLambda } from '../../crypto/local-key-file';
-import { renderSmsText, type SmsTextOptions } from './message';
+import { renderSmsText, type SmsTextOptions } from '../sms/message';
 
 /**
  * `npm start`'s SMS: prints the message to the terminal and appends it to an outbox file
