@@ -15,3 +15,21 @@ export function round(value: number, digits = 3): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
 }
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+/** The partition key written most, with its writes per 1,000 requests. */
+export function hottest(writesByKey: ReadonlyMap<string, number>, requests: number) {
+  let top: [string, number] = ['', 0];
+  for (const entry of writesByKey) if (entry[1] > top[1]) top = entry;
+  // Blind indexes and ids in keys are shown as <id>: the shape of the key is what matters.
+  const [key, writes] = top;
+  return {
+    key: key.replace(/[\w-]{16,}/g, '<id>'),
+    writes,
+    writesPer1000: round((writes / requests) * 1000, 1),
+  };
+}

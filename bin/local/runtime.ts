@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { handler as chainWorker } from '../../functions/audit/handlers/chain-worker';
 import { auditEntryInserts } from '../../functions/audit/stream-filter';
-import { LocalTokenSigner } from '../../functions/auth/tokens/local-token-signer';
+import { LocalRootSigner } from '../../functions/auth/tokens/local-root-signer';
 import { handler as cardChangesWorker } from '../../functions/cards/handlers/card-changes';
 import { handler as registrationWorker } from '../../functions/cards/handlers/registration-worker';
 import { handler as webhookWorker } from '../../functions/cards/handlers/webhook-worker';
@@ -139,7 +139,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   overrideRuntime(undefined);
   // Create the local keys now (first start) rather than on first use, and fail fast if unreadable.
   loadLocalKeyMaterial(env.LOCAL_KEY_FILE);
-  await LocalTokenSigner.fromFile(env.LOCAL_SIGNING_KEY_FILE);
+  await LocalRootSigner.fromFile(env.LOCAL_SIGNING_KEY_FILE);
 
   const client = new DynamoDBClient({ endpoint, region: env.AWS_REGION, credentials: localCredentials });
   const report = (what: string) => (error: unknown) =>

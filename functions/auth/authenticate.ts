@@ -1,9 +1,10 @@
-import { createLocalJWKSet, errors, type JWTPayload, jwtVerify } from 'jose';
+import type { JWTPayload } from 'jose';
 import type { Identity } from '../core/authorizer-context';
 import type { HospitalApiConfig } from '../core/config';
 import { AppError } from '../core/errors';
 import type { AuthDeps } from './ports';
 import { isSessionLive } from './sessions';
+import { TokenRefusedError, verifyToken } from './tokens/verify-token';
 
 export type { Identity } from '../core/authorizer-context';
 
@@ -15,9 +16,9 @@ export type Authenticator = Pick<
 };
 
 /**
- * Who is calling: verifies the bearer token (ES256 only, issuer, audience, exp, nbf, the claims we
- * issue) against our public keys, then checks its session is still live, so logout and revocation
- * take effect at once rather than when the 15-minute token runs out.
+ * Who is calling: verifies the bearer token (ES256 only, its signing key's certificate against our
+ * root keys, issuer, audience, exp, nbf, the claims we issue), then checks its session is still
+ * live, so logout and revocation take effect at once rather than when the 15-minute token runs out.
  */
 export async function authenticate(
   deps: Pick<AuthDeps, 'config' | 'clock' | 'sessions' | 'signer'>,
@@ -27,17 +28,15 @@ export async function authenticate(
   if (!match?.[1]) throw new AppError('unauthorized');
   let payload: JWTPayload;
   try {
-    const keys = createLocalJWKSet((await deps.signer.jwks()) as Parameters<typeof createLocalJWKSet>[0]);
-    ({ payload } = await jwtVerify(match[1], keys, {
-      algorithms: ['ES256'],
+    payload = await verifyToken(match[1], {
+      roots: await deps.signer.jwks(),
+      now: deps.clock.now(),
       issuer: deps.config.tokens.issuer,
       audience: deps.config.tokens.audience,
       requiredClaims: ['sub', 'sid', 'exp', 'iat', 'jti'],
-      currentDate: deps.clock.now(),
-      clockTolerance: 5,
-    }));
+    });
   } catch (error) {
-    if (error instanceof errors.JWTExpired) throw new AppError('token_expired');
+    if (error instanceof TokenRefusedError && error.reason === 'expired') throw new AppError('token_expired');
     throw new AppError('unauthorized');
   }
   const userId = String(payload.sub);

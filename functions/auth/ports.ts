@@ -244,10 +244,10 @@ export interface AccessClaims {
   readonly amr: readonly string[];
 }
 
+/** Port: signs access tokens (people's and hospitals') and publishes what verifies them. */
 export interface TokenSigner {
-  readonly kid: string;
   sign(payload: Record<string, unknown>): Promise<string>;
-  /** Public keys that tokens may be signed with (current and still-trusted previous). */
+  /** The root keys that certify signing keys (current and still-trusted previous): the JWKS. */
   jwks(): Promise<{ keys: Record<string, unknown>[] }>;
 }
 

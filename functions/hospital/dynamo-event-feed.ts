@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { CardEvent } from '../cards/events';
 import { keys } from '../store/keys';
 import type { SealedTable } from '../store/sealed-table';
@@ -8,8 +9,10 @@ const FEED_DAYS = 7;
 const DAY_MS = 24 * 3600 * 1000;
 
 /**
- * `HOSPITAL#<id>` / `EVENT#<time>#<event id>`: written once per event (a retried write puts the
- * same item), kept a week by TTL; reads skip expired items, since TTL deletes late.
+ * `HOSPITAL#<id>#<shard>` / `EVENT#<time>#<event id>`: written once per event (a retried write
+ * puts the same item), kept a week by TTL; reads skip expired items, since TTL deletes late. A
+ * hospital's events are spread over FEED_SHARDS partitions by event id (a rush of new cards at one
+ * hospital would otherwise all land in one), and a read merges them in cursor order.
  */
 export class DynamoEventFeed implements EventFeed {
   readonly #table: SealedTable;
@@ -20,9 +23,10 @@ export class DynamoEventFeed implements EventFeed {
 
   async append(event: CardEvent): Promise<void> {
     const expiresAt = Date.parse(event.time) + FEED_DAYS * DAY_MS;
+    const shard = (createHash('sha256').update(event.id).digest()[0] as number) % keys.hospitalFeedShards;
     await this.#table.commit(
       await this.#table.put('event', {
-        ...keys.hospitalEvent(event.hospitalId, cursorOf(event)),
+        ...keys.hospitalEvent(event.hospitalId, shard, cursorOf(event)),
         event: JSON.stringify(event),
         expiresAt,
         ttl: Math.ceil(expiresAt / 1000),
@@ -30,16 +34,32 @@ export class DynamoEventFeed implements EventFeed {
     );
   }
 
+  /**
+   * A k-way merge: each shard gives its next `limit` events after the cursor; a shard that had
+   * more stops the merge at its last key, so no event is skipped between pages.
+   */
   async list(hospitalId: string, options: { after?: string | undefined; limit: number; now: number }) {
-    const page = await this.#table.query({
-      pk: keys.hospitalPartition(hospitalId),
-      skPrefix: keys.hospitalEventPrefix,
-      above: { attribute: 'expiresAt', value: options.now },
-      limit: options.limit,
-      ...(options.after ? { after: keys.hospitalEvent(hospitalId, options.after) } : {}),
-    });
-    const events = page.items.map(({ item }) => JSON.parse(String(item.event)) as CardEvent);
-    const last = page.next ? String(page.next.sk).slice(keys.hospitalEventPrefix.length) : null;
-    return { events, next: last };
+    const after = `${keys.hospitalEventPrefix}${options.after ?? ''}`;
+    const pages = await Promise.all(
+      keys.hospitalFeedPartitions(hospitalId).map((pk) =>
+        this.#table.query({
+          pk,
+          skAbove: after,
+          above: { attribute: 'expiresAt', value: options.now },
+          limit: options.limit,
+        }),
+      ),
+    );
+    const bounds = pages.flatMap((page) => (page.next ? [String(page.next.sk)] : []));
+    const bound = bounds.sort()[0];
+    const merged = pages
+      .flatMap((page) => page.items.map(({ item }) => ({ sk: String(item.sk), event: String(item.event) })))
+      .filter((e) => bound === undefined || e.sk <= bound)
+      .sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0))
+      .slice(0, options.limit);
+    const events = merged.map((e) => JSON.parse(e.event) as CardEvent);
+    const lastSk = merged.at(-1)?.sk ?? bound;
+    const more = merged.length === options.limit || bound !== undefined;
+    return { events, next: more && lastSk ? lastSk.slice(keys.hospitalEventPrefix.length) : null };
   }
 }

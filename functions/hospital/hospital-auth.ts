@@ -1,8 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { createLocalJWKSet, errors, type JWTPayload, jwtVerify } from 'jose';
+import type { JWTPayload } from 'jose';
 import { newId } from '../auth/ids';
 import type { Random } from '../auth/otp';
 import type { RateLimiter, TokenSigner } from '../auth/ports';
+import { TokenRefusedError, verifyToken } from '../auth/tokens/verify-token';
 import type { Clock } from '../core/clock';
 import type { HospitalApiConfig, HospitalClientConfig } from '../core/config';
 import { AppError } from '../core/errors';
@@ -137,17 +138,15 @@ export async function authenticateHospital(
 ): Promise<HospitalCaller> {
   let payload: JWTPayload;
   try {
-    const keys = createLocalJWKSet((await deps.signer.jwks()) as Parameters<typeof createLocalJWKSet>[0]);
-    ({ payload } = await jwtVerify(token, keys, {
-      algorithms: ['ES256'],
+    payload = await verifyToken(token, {
+      roots: await deps.signer.jwks(),
+      now: deps.clock.now(),
       issuer: deps.issuer,
       audience: deps.config.audience,
       requiredClaims: ['sub', 'exp', 'iat', 'jti'],
-      currentDate: deps.clock.now(),
-      clockTolerance: 5,
-    }));
+    });
   } catch (error) {
-    if (error instanceof errors.JWTExpired) throw new AppError('token_expired');
+    if (error instanceof TokenRefusedError && error.reason === 'expired') throw new AppError('token_expired');
     throw new AppError('unauthorized');
   }
   const client = deps.config.clients.find((c) => c.clientId === payload.sub);

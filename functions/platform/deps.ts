@@ -4,6 +4,7 @@ import { DynamoAuditLog } from '../audit/dynamo-audit-log';
 import { DynamoRateLimiter } from '../auth/dynamo-rate-limiter';
 import type { Random } from '../auth/otp';
 import type { TokenSigner } from '../auth/ports';
+import type { RootSigner } from '../auth/tokens/certified-token-signer';
 import { type Clock, systemClock } from '../core/clock';
 import { isAllowedRegion, type StageConfig } from '../core/config';
 import { StartupRefusedError } from '../core/errors';
@@ -137,19 +138,32 @@ export function indexer(): Promise<BlindIndexer> {
   return once('indexer', async () => new BlindIndexer((await appKeys()).indexKey));
 }
 
-/** Signs and publishes the keys of access tokens: KMS in AWS, a local key file under `npm start`. */
+/**
+ * Signs access tokens with a key certified by the root (certified-token-signer.ts): KMS in AWS, a
+ * local key file under `npm start`. The root signs once per instance and certificate, not per token.
+ */
 export function tokenSigner(): Promise<TokenSigner> {
   return once('tokenSigner', async () => {
+    const [{ CertifiedTokenSigner }, root] = await Promise.all([
+      import('../auth/tokens/certified-token-signer'),
+      rootSigner(),
+    ]);
+    return new CertifiedTokenSigner(root, platform().clock);
+  });
+}
+
+function rootSigner(): Promise<RootSigner> {
+  return once('rootSigner', async () => {
     const { env, keySource, region } = platform();
     if (keySource === 'local') {
-      const { LocalTokenSigner } = await import('../auth/tokens/local-token-signer');
-      return LocalTokenSigner.fromFile(required(env, 'LOCAL_SIGNING_KEY_FILE'), env);
+      const { LocalRootSigner } = await import('../auth/tokens/local-root-signer');
+      return LocalRootSigner.fromFile(required(env, 'LOCAL_SIGNING_KEY_FILE'), env);
     }
-    const [{ KmsTokenSigner }, { KMSClient }] = await Promise.all([
-      import('../auth/tokens/kms-token-signer'),
+    const [{ KmsRootSigner }, { KMSClient }] = await Promise.all([
+      import('../auth/tokens/kms-root-signer'),
       import('@aws-sdk/client-kms'),
     ]);
-    return new KmsTokenSigner(
+    return new KmsRootSigner(
       new KMSClient({ region }),
       required(env, 'SIGNING_KEY_ARN'),
       (env.TRUSTED_SIGNING_KEY_ARNS ?? '').split(',').filter(Boolean),

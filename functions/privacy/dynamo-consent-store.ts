@@ -30,7 +30,9 @@ export class DynamoConsentStore implements ConsentStore {
         ...entry,
         ...(entry.covers ? { covers: [...entry.covers] } : {}),
         // Access data goes 30 days after the consent (the retention job, by this mark).
-        ...(entry.ipPrefix || entry.userAgent ? accessDataMark(entry.at) : {}),
+        ...(entry.ipPrefix || entry.userAgent
+          ? accessDataMark(entry.at, keys.accountPartition(entry.userId))
+          : {}),
       },
       {},
       conditions.absent,

@@ -22,13 +22,19 @@ export class DynamoRetentionStore implements RetentionStore {
   }
 
   async dueOn(day: string, now: number): Promise<DueItem[]> {
-    const found = await this.#table.queryAll({
-      pk: day,
-      index: { name: 'purgeByDay', pk: 'purgeDay', sk: 'purgeAt' },
-      skAtMost: new Date(now).toISOString(),
-      keysOnly: false,
-    });
-    return found.map(({ item }) => ({ key: { pk: item.pk, sk: item.sk }, purgeAt: String(item.purgeAt) }));
+    const pages = await Promise.all(
+      keys.purgeDays(day).map((pk) =>
+        this.#table.queryAll({
+          pk,
+          index: { name: 'purgeByDay', pk: 'purgeDay', sk: 'purgeAt' },
+          skAtMost: new Date(now).toISOString(),
+          keysOnly: false,
+        }),
+      ),
+    );
+    return pages
+      .flat()
+      .map(({ item }) => ({ key: { pk: item.pk, sk: item.sk }, purgeAt: String(item.purgeAt) }));
   }
 
   async stripAccessData(due: DueItem): Promise<boolean> {

@@ -1,4 +1,5 @@
-import { kinds } from '../store/keys';
+import { createHash } from 'node:crypto';
+import { keys, kinds, PURGE_SHARDS } from '../store/keys';
 
 /**
  * Retention periods fixed by law rather than by stage, and the attributes that put an item on
@@ -9,15 +10,20 @@ const DAY_MS = 24 * 3600 * 1000;
 /** Browsing and access records (IP prefix, user agent, when used) are kept at most 30 days. */
 export const ACCESS_RECORD_DAYS = 30;
 
-/** `purgeDay`/`purgeAt`: the retention job acts on the item at that moment. */
-function purgeMark(at: number): { purgeDay: string; purgeAt: string } {
+/**
+ * `purgeDay`/`purgeAt`: the retention job acts on the item at that moment. A day's marks are
+ * spread over index partitions by the item's own partition key, so a burst of consents in one
+ * day never makes one index partition take them all.
+ */
+function purgeMark(at: number, itemPk: string): { purgeDay: string; purgeAt: string } {
   const iso = new Date(at).toISOString();
-  return { purgeDay: iso.slice(0, 10), purgeAt: iso };
+  const shard = (createHash('sha256').update(itemPk).digest()[0] as number) % PURGE_SHARDS;
+  return { purgeDay: keys.purgeDay(iso.slice(0, 10), shard), purgeAt: iso };
 }
 
 /** A record whose access data (IP prefix, user agent) must go 30 days after `at`. */
-export function accessDataMark(at: number) {
-  return purgeMark(at + ACCESS_RECORD_DAYS * DAY_MS);
+export function accessDataMark(at: number, itemPk: string) {
+  return purgeMark(at + ACCESS_RECORD_DAYS * DAY_MS, itemPk);
 }
 
 /** Until when a record kept after deletion (consent proof, a completed request) stays, storage-only. */

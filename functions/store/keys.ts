@@ -55,6 +55,10 @@ export interface ItemKind {
 const USER = 'USER#';
 /** A busy day's chain blocks go to this many partitions (see DynamoAuditChain). */
 const AUDIT_CHAIN_SPREAD = 16;
+/** A hospital's event feed goes to this many partitions. */
+const HOSPITAL_FEED_SHARDS = 32;
+/** A day's retention marks go to this many `purgeByDay` index partitions. */
+export const PURGE_SHARDS = 16;
 const iso = (at: number) => new Date(at).toISOString();
 /** Consent proof is kept storage-only for the three-year limitation period (Civil Code art. 188). */
 export const STORAGE_ONLY_DAYS = 3 * 365;
@@ -422,9 +426,12 @@ export const keys = {
   hospitalPersonIndexKey: (hospitalId: string, personToken: string) => `${hospitalId}#${personToken}`,
   /** The account and card a card item's key names. */
   cardOf: (key: ItemKey) => ({ userId: key.pk.slice(USER.length), cardId: key.sk.slice('CARD#'.length) }),
-  hospitalPartition: (hospitalId: string) => `HOSPITAL#${hospitalId}`,
-  hospitalEvent: (hospitalId: string, cursor: string): ItemKey => ({
-    pk: `HOSPITAL#${hospitalId}`,
+  /** A hospital's pull feed, spread over this many partitions. */
+  hospitalFeedShards: HOSPITAL_FEED_SHARDS,
+  hospitalFeedPartitions: (hospitalId: string) =>
+    Array.from({ length: HOSPITAL_FEED_SHARDS }, (_, n) => `HOSPITAL#${hospitalId}#${n}`),
+  hospitalEvent: (hospitalId: string, shard: number, cursor: string): ItemKey => ({
+    pk: `HOSPITAL#${hospitalId}#${shard}`,
     sk: `EVENT#${cursor}`,
   }),
   hospitalEventPrefix: 'EVENT#',
@@ -457,6 +464,9 @@ export const keys = {
   /** The sparse `auditByUser` index's partition for an account. */
   auditUser: (userId: string) => `${USER}${userId}`,
   jobWatermark: (job: string): ItemKey => ({ pk: `JOB#${job}`, sk: 'WATERMARK' }),
+  /** The `purgeByDay` index partition of a day's marks: one of PURGE_SHARDS. */
+  purgeDay: (day: string, shard: number) => `${day}#${shard}`,
+  purgeDays: (day: string) => Array.from({ length: PURGE_SHARDS }, (_, shard) => `${day}#${shard}`),
   /** A key no item ever has: the health probe reads it. */
   probe: { pk: 'JOB#health', sk: 'PROBE' } as ItemKey,
 } as const;

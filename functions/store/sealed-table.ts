@@ -92,6 +92,8 @@ export interface QuerySpec {
   readonly skPrefix?: string;
   /** Sort keys up to and including this one. */
   readonly skAtMost?: string;
+  /** Sort keys strictly after this one. */
+  readonly skAbove?: string;
   /** A sparse index by name; `pk` is then that index's partition-key value. */
   readonly index?: { readonly name: string; readonly pk: string; readonly sk?: string };
   readonly consistent?: boolean;
@@ -266,6 +268,10 @@ export class SealedTable {
       names['#s'] = skName;
       values[':s'] = spec.skAtMost;
       keyCondition += ' AND #s <= :s';
+    } else if (spec.skAbove !== undefined && skName) {
+      names['#s'] = skName;
+      values[':s'] = spec.skAbove;
+      keyCondition += ' AND #s > :s';
     }
     if (spec.above) {
       names['#f'] = spec.above.attribute;

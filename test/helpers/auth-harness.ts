@@ -7,7 +7,8 @@ import { DynamoRateLimiter } from '../../functions/auth/dynamo-rate-limiter';
 import type { DynamoSessionStore } from '../../functions/auth/dynamo-session-store';
 import type { Random } from '../../functions/auth/otp';
 import type { AuthDeps, CaptchaVerifier, SmsMessage, SmsSender } from '../../functions/auth/ports';
-import { LocalTokenSigner } from '../../functions/auth/tokens/local-token-signer';
+import { CertifiedTokenSigner } from '../../functions/auth/tokens/certified-token-signer';
+import { LocalRootSigner } from '../../functions/auth/tokens/local-root-signer';
 import { ManualClock } from '../../functions/core/clock';
 import { type AuthConfig, stages } from '../../functions/core/config';
 import { noMetrics } from '../../functions/core/metrics';
@@ -88,7 +89,10 @@ export async function authHarness(
     metrics: noMetrics,
     sms,
     captcha,
-    signer: await LocalTokenSigner.fromFile(tempKeyFile().replace('local-keys.json', 'signing.jwk.json'), {}),
+    signer: new CertifiedTokenSigner(
+      await LocalRootSigner.fromFile(tempKeyFile().replace('local-keys.json', 'signing.jwk.json'), {}),
+      clock,
+    ),
     indexer,
     otpPepper: keys.otpPepper,
   });

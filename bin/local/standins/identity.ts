@@ -22,9 +22,28 @@ export const identityFixtures: ReadonlyArray<{ name: string; idNumber: string }>
 
 type Outcome = 'match' | 'mismatch' | 'not_found' | 'error' | 'limited';
 
+const NUMERALS = '零一二三四五六七八九';
+const syntheticName = (idNumber: string) =>
+  `压测${[...idNumber.slice(6, 14)].map((d) => NUMERALS[Number(d)]).join('')}`;
+
+/**
+ * A population for load tests, as large as needed: the i-th person is born i days after
+ * 1960-01-01 (Beijing, Xicheng) and named 压测 and their birth date in numerals. The stand-ins
+ * know every one of them.
+ */
+export function syntheticPerson(i: number): { name: string; idNumber: string } {
+  const birth = new Date(Date.UTC(1960, 0, 1) + i * 86_400_000)
+    .toISOString()
+    .slice(0, 10)
+    .replaceAll('-', '');
+  const idNumber = withCheck(`110102${birth}${String(100 + (i % 800)).padStart(3, '0')}`);
+  return { name: syntheticName(idNumber), idNumber };
+}
+
 function lookup(name: string, idNumber: string): Outcome {
   if (name.startsWith('故障')) return 'error';
   if (name.startsWith('超限')) return 'limited';
+  if (name.startsWith('压测')) return name === syntheticName(idNumber) ? 'match' : 'mismatch';
   const person = identityFixtures.find((p) => p.idNumber === idNumber);
   if (!person) return 'not_found';
   return person.name === name ? 'match' : 'mismatch';

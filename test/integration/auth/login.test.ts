@@ -94,6 +94,51 @@ describe('loginWithCode', () => {
     });
   });
 
+  it('keeps the code valid when the write that uses it fails, so the same verify can be tried again', async () => {
+    // The transaction that would create the account (and use the code) fails on the network.
+    let failures = 0;
+    const failOnce = (command: string) =>
+      client.middlewareStack.add(
+        (next, context) => async (args) => {
+          if (context.commandName === command && failures === 0) {
+            failures++;
+            throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+          }
+          return next(args);
+        },
+        { step: 'initialize', name: 'failOnce' },
+      );
+    const { challengeId, code } = await codeFor('13912345678');
+    failOnce('TransactWriteItemsCommand');
+    try {
+      await expect(
+        login({ challengeId, phone: '13912345678', code, acceptPolicyVersion: POLICY }),
+      ).rejects.toThrow(/socket hang up/);
+    } finally {
+      client.middlewareStack.remove('failOnce');
+    }
+    // Nothing half done: no account, no claim, the code unused.
+    const raw = await rawTableText(client, h.tableName);
+    expect(raw).not.toContain('"sk":{"S":"PROFILE"}');
+    expect(raw).not.toContain('"consumed":{"BOOL":true}');
+    // The person taps again with the same code: registered once.
+    const retried = await login({ challengeId, phone: '13912345678', code, acceptPolicyVersion: POLICY });
+    expect(retried.user.isNew).toBe(true);
+    // A login's session write failing the same way leaves the code for the retry too.
+    h.clock.advance(61_000);
+    const again = await codeFor('13912345678');
+    failures = 0;
+    failOnce('TransactWriteItemsCommand');
+    try {
+      await expect(login({ ...again, phone: '13912345678' })).rejects.toThrow(/socket hang up/);
+    } finally {
+      client.middlewareStack.remove('failOnce');
+    }
+    await expect(login({ ...again, phone: '13912345678' })).resolves.toMatchObject({
+      user: { id: retried.user.id, isNew: false },
+    });
+  });
+
   it('logs an existing number into the same account without asking for the policy', async () => {
     const first = await register('13912345678');
     h.clock.advance(61_000);

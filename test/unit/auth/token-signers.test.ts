@@ -1,9 +1,19 @@
 import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import { GetPublicKeyCommand, SignCommand } from '@aws-sdk/client-kms';
-import { createLocalJWKSet, jwtVerify } from 'jose';
+import {
+  CompactSign,
+  calculateJwkThumbprint,
+  decodeProtectedHeader,
+  exportJWK,
+  generateKeyPair,
+  SignJWT,
+} from 'jose';
 import { describe, expect, it } from 'vitest';
-import { derToJose, KmsTokenSigner } from '../../../functions/auth/tokens/kms-token-signer';
-import { LocalTokenSigner } from '../../../functions/auth/tokens/local-token-signer';
+import { CertifiedTokenSigner } from '../../../functions/auth/tokens/certified-token-signer';
+import { derToJose, KmsRootSigner } from '../../../functions/auth/tokens/kms-root-signer';
+import { LocalRootSigner } from '../../../functions/auth/tokens/local-root-signer';
+import { verifyToken } from '../../../functions/auth/tokens/verify-token';
+import { ManualClock } from '../../../functions/core/clock';
 import { tempKeyFile } from '../../helpers/keys';
 
 /** Plays KMS: signs digests with a P-256 key, returning DER like KMS does. */
@@ -31,6 +41,18 @@ function fakeKms() {
   };
 }
 
+const claims = (now: Date, extra: Record<string, unknown> = {}) => {
+  const iat = Math.floor(now.getTime() / 1000);
+  return { iss: 'i', aud: 'a', sub: 'u1', sid: 's1', iat, nbf: iat, exp: iat + 900, jti: 'j', ...extra };
+};
+const options = (roots: { keys: Record<string, unknown>[] }, now: Date) => ({
+  roots,
+  now,
+  issuer: 'i',
+  audience: 'a',
+  requiredClaims: ['sub', 'sid', 'exp', 'iat', 'jti'],
+});
+
 describe('derToJose', () => {
   it('turns DER ECDSA signatures (short and padded integers alike) into valid raw R||S', () => {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -49,34 +71,148 @@ describe('derToJose', () => {
   });
 });
 
-describe('KmsTokenSigner', () => {
-  it('issues ES256 JWTs that verify against its JWKS, fetching the public key once', async () => {
+describe('certified signing keys', () => {
+  it('signs 1,000 tokens with one KMS Sign, each verifying against the JWKS of root keys', async () => {
     const kms = fakeKms();
-    const signer = new KmsTokenSigner(kms.client, 'arn:aws-cn:kms:cn-north-1:111122223333:key/abc');
-    const jwks = createLocalJWKSet((await signer.jwks()) as never);
-    for (let i = 0; i < 20; i++) {
-      const token = await signer.sign({ sub: `u${i}`, iss: 'i', aud: 'a', exp: 4102444800 });
-      const { payload, protectedHeader } = await jwtVerify(token, jwks, { algorithms: ['ES256'] });
-      expect(payload.sub).toBe(`u${i}`);
-      expect(protectedHeader.kid).toBe(signer.kid);
+    const clock = new ManualClock('2026-11-29T08:00:00Z');
+    const signer = new CertifiedTokenSigner(
+      new KmsRootSigner(kms.client, 'arn:aws-cn:kms:cn-north-1:111122223333:key/abc'),
+      clock,
+    );
+    const roots = await signer.jwks();
+    const tokens = await Promise.all(
+      Array.from({ length: 1000 }, (_, i) => signer.sign(claims(clock.now(), { sub: `u${i}` }))),
+    );
+    for (const [i, token] of tokens.entries()) {
+      if (i % 100 !== 0) continue;
+      expect((await verifyToken(token, options(roots, clock.now()))).sub).toBe(`u${i}`);
     }
-    await signer.jwks();
+    expect(kms.calls.filter((c) => c === 'Sign')).toHaveLength(1);
     expect(kms.calls.filter((c) => c === 'GetPublicKey')).toHaveLength(1);
-    expect(kms.calls.filter((c) => c === 'Sign')).toHaveLength(20);
-    expect(signer.kid).not.toContain('111122223333');
+    expect(JSON.stringify(roots)).not.toContain('111122223333');
+  });
+
+  it('replaces its key before the certificate ends: old tokens still verify, new ones use a new key', async () => {
+    const root = await LocalRootSigner.fromFile(tempKeyFile(), {});
+    const clock = new ManualClock('2026-11-29T08:00:00Z');
+    const signer = new CertifiedTokenSigner(root, clock, { certificateSeconds: 3600, renewSeconds: 900 });
+    const roots = await signer.jwks();
+    const first = await signer.sign(claims(clock.now()));
+    clock.advance(2700_000 + 1000); // past the renewal point, before the certificate ends
+    const second = await signer.sign(claims(clock.now()));
+    expect(decodeProtectedHeader(second).kid).not.toBe(decodeProtectedHeader(first).kid);
+    expect(root.signatures).toBe(2);
+    await expect(verifyToken(second, options(roots, clock.now()))).resolves.toBeTruthy();
+    // The first token's own 15 minutes are over; its certificate still vouches for the key until then.
+    await expect(verifyToken(first, options(roots, clock.now()))).rejects.toMatchObject({
+      reason: 'expired',
+    });
+  });
+
+  it('ends trust in everything a root certified when the root leaves the JWKS (rotation)', async () => {
+    const clock = new ManualClock('2026-11-29T08:00:00Z');
+    const oldRoot = await LocalRootSigner.fromFile(tempKeyFile(), {});
+    const newRoot = await LocalRootSigner.fromFile(tempKeyFile(), {});
+    const token = await new CertifiedTokenSigner(oldRoot, clock).sign(claims(clock.now()));
+    const both = { keys: [...(await newRoot.jwks()).keys, ...(await oldRoot.jwks()).keys] };
+    await expect(verifyToken(token, options(both, clock.now()))).resolves.toBeTruthy();
+    // Cached as verified a moment ago, refused once its root is gone.
+    await expect(verifyToken(token, options(await newRoot.jwks(), clock.now()))).rejects.toMatchObject({
+      reason: 'invalid',
+    });
+  });
+
+  describe('as an attacker', () => {
+    async function setting() {
+      const clock = new ManualClock('2026-11-29T08:00:00Z');
+      const root = await LocalRootSigner.fromFile(tempKeyFile(), {});
+      const signer = new CertifiedTokenSigner(root, clock);
+      return { clock, root, roots: await root.jwks(), token: await signer.sign(claims(clock.now())) };
+    }
+    const refused = (promise: Promise<unknown>) =>
+      expect(promise).rejects.toMatchObject({ reason: 'invalid' });
+
+    it('cannot certify a key of their own with a root that is not ours', async () => {
+      const { clock, roots } = await setting();
+      const stranger = new CertifiedTokenSigner(await LocalRootSigner.fromFile(tempKeyFile(), {}), clock);
+      await refused(verifyToken(await stranger.sign(claims(clock.now())), options(roots, clock.now())));
+    });
+
+    it('cannot reuse a stolen certificate with a key of their own, nor swap the kid', async () => {
+      const { clock, roots, token } = await setting();
+      const header = decodeProtectedHeader(token);
+      const { privateKey, publicKey } = await generateKeyPair('ES256');
+      const ownKid = await calculateJwkThumbprint(await exportJWK(publicKey));
+      for (const kid of [header.kid, ownKid]) {
+        const forged = await new SignJWT(claims(clock.now()))
+          .setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid: String(kid), cert: String(header.cert) })
+          .sign(privateKey);
+        await refused(verifyToken(forged, options(roots, clock.now())));
+      }
+    });
+
+    it('cannot pass a certificate off as a token, or a token off as a certificate', async () => {
+      const { clock, roots, token } = await setting();
+      const certificate = String(decodeProtectedHeader(token).cert);
+      await refused(verifyToken(certificate, options(roots, clock.now())));
+      const parts = token.split('.');
+      const header = JSON.parse(Buffer.from(parts[0] as string, 'base64url').toString());
+      const relabelled = `${Buffer.from(JSON.stringify({ ...header, cert: token })).toString('base64url')}.${parts[1]}.${parts[2]}`;
+      await refused(verifyToken(relabelled, options(roots, clock.now())));
+    });
+
+    it('cannot use an expired certificate, nor sign a token that outlives its certificate', async () => {
+      const { clock, root, roots } = await setting();
+      const { privateKey, publicKey } = await generateKeyPair('ES256');
+      const jwk = await exportJWK(publicKey);
+      const kid = await calculateJwkThumbprint(jwk);
+      const iat = Math.floor(clock.now().getTime() / 1000);
+      const certify = (exp: number) =>
+        root.signCompact({ typ: 'signing-key+jwt' }, { sub: kid, cnf: { jwk }, iat, nbf: iat, exp });
+      const tokenWith = async (certificate: string, extra = {}) =>
+        new SignJWT(claims(clock.now(), extra))
+          .setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid, cert: certificate })
+          .sign(privateKey);
+      await refused(verifyToken(await tokenWith(await certify(iat - 60)), options(roots, clock.now())));
+      await refused(
+        verifyToken(
+          await tokenWith(await certify(iat + 300), { exp: iat + 900 }),
+          options(roots, clock.now()),
+        ),
+      );
+      await expect(
+        verifyToken(await tokenWith(await certify(iat + 3600)), options(roots, clock.now())),
+      ).resolves.toBeTruthy();
+    });
+
+    it('cannot get past with alg none, HS256 under the public key, a missing certificate or garbage', async () => {
+      const { clock, roots, token } = await setting();
+      const [, body] = token.split('.');
+      const none = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${body}.`;
+      const hs = await new CompactSign(
+        new TextEncoder().encode(Buffer.from(body as string, 'base64url').toString()),
+      )
+        .setProtectedHeader({ alg: 'HS256', kid: 'x', cert: String(decodeProtectedHeader(token).cert) })
+        .sign(new TextEncoder().encode(JSON.stringify(roots.keys[0])));
+      const { privateKey } = await generateKeyPair('ES256');
+      const bare = await new SignJWT(claims(clock.now()))
+        .setProtectedHeader({ alg: 'ES256', kid: 'k' })
+        .sign(privateKey);
+      for (const bad of [none, hs, bare, 'a.b.c', '', token.slice(0, -4)]) {
+        await refused(verifyToken(bad, options(roots, clock.now())));
+      }
+    });
   });
 });
 
-describe('LocalTokenSigner', () => {
-  it('keeps its key across restarts and refuses to run in Lambda', async () => {
+describe('LocalRootSigner', () => {
+  it('keeps its key across restarts, never publishes its private half, and refuses to run in Lambda', async () => {
     const path = tempKeyFile();
-    const a = await LocalTokenSigner.fromFile(path, {});
-    const b = await LocalTokenSigner.fromFile(path, {});
+    const a = await LocalRootSigner.fromFile(path, {});
+    const b = await LocalRootSigner.fromFile(path, {});
     expect(b.kid).toBe(a.kid);
-    const token = await a.sign({ sub: 'u1' });
-    await expect(jwtVerify(token, createLocalJWKSet((await b.jwks()) as never))).resolves.toBeTruthy();
     expect(JSON.stringify(await a.jwks())).not.toContain('"d"');
-    await expect(LocalTokenSigner.fromFile(tempKeyFile(), { AWS_LAMBDA_FUNCTION_NAME: 'x' })).rejects.toThrow(
+    await expect(LocalRootSigner.fromFile(tempKeyFile(), { AWS_LAMBDA_FUNCTION_NAME: 'x' })).rejects.toThrow(
       /Lambda/,
     );
   });

@@ -63,7 +63,7 @@ describe('the key registry', () => {
       ['lock', keys.lock('verify-ip', 't')],
       ['rateWindow', keys.rateWindow('s', 'k', 60, 0)],
       ['identityMatch', keys.identityMatch('t')],
-      ['hospitalEvent', keys.hospitalEvent('h', 'c')],
+      ['hospitalEvent', keys.hospitalEvent('h', 3, 'c')],
       ['webhookDeadLetter', keys.webhookDeadLetter('h', 0, 'e')],
       ['oauthState', keys.oauthState('t')],
       ['bindToken', keys.bindToken('t')],

@@ -1,18 +1,20 @@
 import type { webcrypto } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
+import { CompactSign, calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import { assertNotInLambda } from '../../crypto/local-key-file';
-import type { TokenSigner } from '../ports';
+import type { RootSigner } from './certified-token-signer';
 
 /**
- * ES256 signing with a P-256 key kept in `.data/keys/` for `npm start` and tests. In AWS the key is
- * a KMS asymmetric key that never leaves KMS (KmsTokenSigner); this one refuses to run in Lambda.
+ * `npm start`'s and the tests' root of trust: a P-256 key kept in `.data/keys/`, playing the KMS
+ * key that certifies signing keys in AWS (KmsRootSigner). Refuses to run in Lambda.
  */
-export class LocalTokenSigner implements TokenSigner {
+export class LocalRootSigner implements RootSigner {
   readonly kid: string;
   readonly #privateKey: webcrypto.CryptoKey;
   readonly #publicJwk: JWK;
+  /** Local root signatures made (each is a KMS `Sign` in AWS): the bench counts them. */
+  signatures = 0;
 
   private constructor(kid: string, privateKey: webcrypto.CryptoKey, publicJwk: JWK) {
     this.kid = kid;
@@ -20,7 +22,7 @@ export class LocalTokenSigner implements TokenSigner {
     this.#publicJwk = publicJwk;
   }
 
-  static async fromFile(path: string, env: NodeJS.ProcessEnv = process.env): Promise<LocalTokenSigner> {
+  static async fromFile(path: string, env: NodeJS.ProcessEnv = process.env): Promise<LocalRootSigner> {
     assertNotInLambda(env);
     if (!existsSync(path)) {
       const { privateKey } = await generateKeyPair('ES256', { extractable: true });
@@ -31,12 +33,13 @@ export class LocalTokenSigner implements TokenSigner {
     const { d: _private, ...publicJwk } = jwk;
     const kid = await calculateJwkThumbprint(publicJwk);
     const privateKey = (await importJWK(jwk, 'ES256')) as webcrypto.CryptoKey;
-    return new LocalTokenSigner(kid, privateKey, { ...publicJwk, kid, alg: 'ES256', use: 'sig' });
+    return new LocalRootSigner(kid, privateKey, { ...publicJwk, kid, alg: 'ES256', use: 'sig' });
   }
 
-  async sign(payload: Record<string, unknown>): Promise<string> {
-    return new SignJWT(payload)
-      .setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid: this.kid })
+  async signCompact(header: Record<string, unknown>, payload: Record<string, unknown>): Promise<string> {
+    this.signatures++;
+    return new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
+      .setProtectedHeader({ ...header, alg: 'ES256', kid: this.kid })
       .sign(this.#privateKey);
   }
 

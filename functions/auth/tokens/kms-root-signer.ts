@@ -1,13 +1,15 @@
 import { createHash, createPublicKey } from 'node:crypto';
 import { GetPublicKeyCommand, type KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import type { JWK } from 'jose';
-import type { TokenSigner } from '../ports';
+import type { RootSigner } from './certified-token-signer';
 
 /**
- * ES256 signing with a KMS asymmetric key (ECC_NIST_P256, SIGN_VERIFY): the private key never
- * leaves KMS. One `Sign` per token; the public key is fetched once per cold start and cached.
+ * The root of trust in AWS: a KMS asymmetric key (ECC_NIST_P256, SIGN_VERIFY) whose private half
+ * never leaves KMS. It signs only the certificates of signing keys (one `Sign` per function
+ * instance and certificate lifetime, not per token); its public key, and those of previous keys
+ * still trusted during a rotation, are fetched once per cold start and published as the JWKS.
  */
-export class KmsTokenSigner implements TokenSigner {
+export class KmsRootSigner implements RootSigner {
   readonly kid: string;
   readonly #kms: Pick<KMSClient, 'send'>;
   readonly #keyArn: string;
@@ -22,11 +24,12 @@ export class KmsTokenSigner implements TokenSigner {
     this.kid = kidFor(keyArn);
   }
 
-  async sign(payload: Record<string, unknown>): Promise<string> {
-    const header = { alg: 'ES256', typ: 'JWT', kid: this.kid };
-    const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}`;
-    // RAW: KMS hashes with SHA-256 itself (messages up to 4096 bytes; our tokens are ~500).
-    if (input.length > 4096) throw new Error('token too large for KMS RAW signing');
+  async signCompact(header: Record<string, unknown>, payload: Record<string, unknown>): Promise<string> {
+    const input = `${b64url(JSON.stringify({ ...header, alg: 'ES256', kid: this.kid }))}.${b64url(
+      JSON.stringify(payload),
+    )}`;
+    // RAW: KMS hashes with SHA-256 itself (messages up to 4096 bytes; a certificate is ~400).
+    if (input.length > 4096) throw new Error('message too large for KMS RAW signing');
     const out = await this.#kms.send(
       new SignCommand({
         KeyId: this.#keyArn,

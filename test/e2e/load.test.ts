@@ -1,0 +1,27 @@
+import { describe, expect, inject, it } from 'vitest';
+import { runLoad } from '../../bench/load';
+import { captureOutput } from '../helpers/capture-logs';
+
+/**
+ * A slot-release rush at CI size, over HTTP against the whole local API: 200 new numbers
+ * registering with 100 requests in flight. Every request succeeds, no partition takes more than
+ * 100 writes per 1,000 registrations, the audit chain verifies intact once the stream has caught
+ * up, and the certified token key costs one root signature for the run.
+ */
+describe('rush', () => {
+  it('registers 200 numbers, 100 at a time, with no 5xx, no hot key and an intact audit chain', async () => {
+    const { result: report, output } = await captureOutput(() =>
+      runLoad({ users: 200, concurrency: 100, flow: 'login', dynamoEndpoint: inject('dynamoEndpoint') }),
+    );
+    expect(report.serverErrors).toBe(0);
+    expect(report.failures).toBe(0);
+    expect(report.steps.send?.statuses).toEqual({ '202': 200 });
+    expect(report.steps.verify?.statuses).toEqual({ '200': 200 });
+    expect(report.chain).toMatchObject({ entries: 200, pending: 0, problems: [], intact: true });
+    expect(report.dynamo?.hottestKey.writesPer1000).toBeLessThanOrEqual(100);
+    expect(report.dynamo?.capacityUnitsPerFlow).toBeLessThan(25);
+    expect(report.tokenSigning?.kmsSignsPer1000Logins).toBeLessThanOrEqual(5);
+    // Codes and numbers stay out of what the server logged under load.
+    expect(output).not.toMatch(/"code":"\d{6}"/);
+  }, 120_000);
+});
