@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Metafile } from 'esbuild';
 import {
+  auditChainWorker,
+  auditVerifyJob,
   authorizerFunction,
+  cardChangesWorker,
   fallbackRoute,
   privacyJobs,
   registrationWorker,
@@ -172,7 +175,15 @@ function entries(functionsDir: string, outDir: string, groups: ReturnType<typeof
       ...(probe ? { probe: { method: probe.method, path: probe.path } } : {}),
     });
   }
-  for (const fn of [authorizerFunction, registrationWorker, webhookWorker, privacyJobs]) {
+  for (const fn of [
+    authorizerFunction,
+    registrationWorker,
+    webhookWorker,
+    privacyJobs,
+    auditChainWorker,
+    cardChangesWorker,
+    auditVerifyJob,
+  ]) {
     list.push({ name: fn.group, entry: join(functionsDir, `${fn.handler}.ts`) });
   }
   return list;

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -219,6 +219,59 @@ const cards = await benchCards(dynamo.endpoint);
 const privacy = await benchPrivacy(dynamo.endpoint);
 await dynamo.stop();
 const npmStart = await benchNpmStart();
+
+/**
+ * The request paths of issue 14 beside their figures before it (bench/results/before-issue-14.json,
+ * the same meter run on the earlier code) and the budgets it set.
+ */
+function flowBudgets() {
+  const before = JSON.parse(readFileSync(join(root, 'bench', 'results', 'before-issue-14.json'), 'utf8'));
+  const row = (
+    name: string,
+    now: { sequential: number; units: number; hottest: unknown },
+    then: { sequentialCalls: { max: number }; capacityUnits: number; hottestKey: unknown },
+    budget: { sequential: number; units?: number },
+  ) => ({
+    flow: name,
+    sequentialCalls: { before: then.sequentialCalls.max, now: now.sequential, budget: budget.sequential },
+    capacityUnits: {
+      before: then.capacityUnits,
+      now: now.units,
+      ...(budget.units ? { budget: budget.units } : {}),
+    },
+    hottestKey: { before: then.hottestKey, now: now.hottest },
+    withinBudget:
+      now.sequential <= budget.sequential && (budget.units === undefined || now.units <= budget.units),
+  });
+  const of = (x: {
+    sequentialCallsPerRequest: { max: number };
+    capacityUnitsPerRequest: number;
+    hottestKey: unknown;
+  }) => ({
+    sequential: x.sequentialCallsPerRequest.max,
+    units: x.capacityUnitsPerRequest,
+    hottest: x.hottestKey,
+  });
+  return [
+    row('send', of(auth.send), before.send, { sequential: 2 }),
+    row('verify (registration)', of(auth.verifyRegistration), before.registration, {
+      sequential: 3,
+      units: 15,
+    }),
+    row('verify (login)', of(auth.verifyLogin), before.login, { sequential: 3, units: 10 }),
+    row(
+      'card creation',
+      {
+        sequential: cards.sequentialCallsPerCard.max,
+        units: cards.capacityUnitsPerCard,
+        hottest: cards.hottestKey,
+      },
+      before.card,
+      { sequential: 3, units: 15 },
+    ),
+  ];
+}
+
 const results = {
   startedAt,
   node: process.version,
@@ -227,6 +280,7 @@ const results = {
   bundles: bundles.perFunction,
   loginPathImport: bundles.loginPath,
   coldStart,
+  flows: flowBudgets(),
   auth,
   cards,
   privacy,

@@ -3,7 +3,10 @@ import { App, Aspects, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
 import { stageConfig } from '../functions/core/config';
 import {
+  auditChainWorker,
+  auditVerifyJob,
   authorizerFunction,
+  cardChangesWorker,
   fallbackRoute,
   privacyJobs,
   registrationWorker,
@@ -68,6 +71,8 @@ export function buildApp(app: App = new App()): {
     registrationWorker,
     webhookWorker,
     privacyJobs,
+    auditVerifyJob,
+    streamWorkers: [auditChainWorker, cardChangesWorker],
     table: data.table,
     dataKey: data.dataKey,
     storageKey: data.storageKey,

@@ -62,6 +62,13 @@ export const auditChainWorker = {
   touches: { table: 'readwrite', appSecret: true } satisfies Touches,
 } as const;
 
+/** Checks the audit trail daily (yesterday and today) and publishes what it finds (alarmed). */
+export const auditVerifyJob = {
+  group: 'audit-verify',
+  handler: 'audit/handlers/verify-job',
+  touches: { table: 'read', appSecret: true } satisfies Touches,
+} as const;
+
 /** Follows committed card changes (the table's stream): registration jobs and card events. */
 export const cardChangesWorker = {
   group: 'card-changes',

@@ -15,6 +15,8 @@ export interface AlarmsProps {
   readonly globalDailySends: number;
   /** Dead-letter queues: anything in them is work that gave up (HIS registrations, webhooks). */
   readonly deadLetterQueues: ReadonlyMap<string, sqs.IQueue>;
+  /** Readers of the table's stream: their lag is the audit chain's and the card follow-ups'. */
+  readonly streamConsumers?: readonly lambda.IFunction[];
 }
 
 /**
@@ -133,6 +135,30 @@ export class Alarms extends Construct {
         alarmDescription: `${name}: a message gave up after its retries and waits in the dead-letter queue`,
       });
     }
+
+    for (const fn of props.streamConsumers ?? []) {
+      alarm(`${fn.node.id}IteratorAge`, {
+        metric: fn.metric('IteratorAge', { period: Duration.minutes(5), statistic: 'Maximum' }),
+        threshold: 5 * 60_000,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        alarmDescription: `${fn.node.id} is more than 5 minutes behind the table's stream: audit entries unchained, card registrations and events late`,
+      });
+    }
+    alarm('AuditChainProblems', {
+      metric: new cloudwatch.Metric({
+        namespace: props.metricsNamespace,
+        metricName: 'AuditChainProblems',
+        dimensionsMap: { service: 'patient-onboarding' },
+        statistic: 'Maximum',
+        period: Duration.days(1),
+      }),
+      threshold: 0,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      alarmDescription:
+        'The daily audit check found an edited, missing or unchained entry, or a broken chain (its log names the keys)',
+    });
 
     const business = (metricName: string, period: Duration) =>
       new cloudwatch.Metric({

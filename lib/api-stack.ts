@@ -31,6 +31,18 @@ export interface ApiStackProps extends StackProps {
   readonly webhookWorker: { readonly handler: string; readonly touches: Touches };
   /** Scheduled: account deletions each minute, retention hourly. */
   readonly privacyJobs: { readonly handler: string; readonly touches: Touches };
+  /** Scheduled daily: the audit trail checked, problems published (alarmed). */
+  readonly auditVerifyJob: { readonly handler: string; readonly touches: Touches };
+  /**
+   * Consumers of the table's stream, each with its own event source mapping and filter: ordered
+   * per shard, a failing batch split and retried, its position sent to a dead-letter queue last.
+   */
+  readonly streamWorkers: ReadonlyArray<{
+    readonly group: string;
+    readonly handler: string;
+    readonly touches: Touches;
+    readonly stream: Record<string, unknown>;
+  }>;
   readonly table: dynamodb.ITable;
   readonly dataKey: kms.IKey;
   /** Encrypts the secrets at rest; functions reach it only via Secrets Manager. */
@@ -238,11 +250,72 @@ export class ApiStack extends Stack {
       });
     }
 
+    const auditVerifyFn = this.#function(
+      'AuditVerify',
+      join(functionsDir, `${props.auditVerifyJob.handler}.ts`),
+      props.auditVerifyJob.touches,
+      { timeout: Duration.minutes(15), deadLetterQueue: jobDeadLetters },
+    );
+    new events.Rule(this, 'AuditVerifySchedule', {
+      schedule: events.Schedule.cron({ minute: '15', hour: '17' }), // 01:15 Beijing time
+      targets: [
+        new eventTargets.LambdaFunction(auditVerifyFn, {
+          event: events.RuleTargetInput.fromObject({ task: 'audit-verify' }),
+          deadLetterQueue: jobDeadLetters,
+          retryAttempts: 2,
+          maxEventAge: Duration.hours(1),
+        }),
+      ],
+    });
+
+    // The table's stream: each worker reads it through its own mapping (DynamoDB allows two
+    // readers a shard), in order, one batch at a time per shard. A batch that keeps failing is
+    // split until the bad record is alone, then its position goes to the dead-letter queue.
+    const streamDeadLetters = new sqs.Queue(this, 'StreamDeadLetters', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(streamDeadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: "It is itself a dead-letter queue: of the stream workers (failed batches' positions).",
+    });
+    const streamFunctions = props.streamWorkers.map((worker) => {
+      const fn = this.#function(
+        pascal(worker.group),
+        join(functionsDir, `${worker.handler}.ts`),
+        worker.touches,
+        {
+          timeout: Duration.minutes(1),
+          readsStream: streamDeadLetters,
+        },
+      );
+      new lambda.EventSourceMapping(this, `${pascal(worker.group)}Source`, {
+        target: fn,
+        eventSourceArn: props.table.tableStreamArn,
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        maxBatchingWindow: Duration.seconds(1),
+        parallelizationFactor: 1,
+        bisectBatchOnError: true,
+        retryAttempts: 10,
+        maxRecordAge: Duration.days(1),
+        reportBatchItemFailures: false,
+        // The destination alone: SqsDlq would also grant the send as an inline policy, and the
+        // function's managed policy already allows it.
+        onFailure: { bind: () => ({ destination: streamDeadLetters.queueArn }) },
+        filters: [lambda.FilterCriteria.filter(worker.stream)],
+      });
+      return [worker.group, fn] as const;
+    });
+
     const functions = new Map<string, lambda.Function>([
       ['authorizer', authorizerFn],
       ['registration', worker],
       ['webhooks', webhookWorkerFn],
       ['privacy-jobs', privacyJobsFn],
+      ['audit-verify', auditVerifyFn],
+      ...streamFunctions,
     ]);
     for (const group of groupRoutes(props.routes, props.fallback.group)) {
       const entry = writeGroupEntry(group, {
@@ -300,7 +373,9 @@ export class ApiStack extends Stack {
         ['HisRegistration', registrationDeadLetters],
         ['Webhook', webhookDeadLetters],
         ['PrivacyJob', jobDeadLetters],
+        ['Stream', streamDeadLetters],
       ]),
+      streamConsumers: streamFunctions.map(([, fn]) => fn),
     });
   }
 
@@ -315,9 +390,11 @@ export class ApiStack extends Stack {
       timeout?: Duration;
       /** Invoked asynchronously (a schedule): where a run that failed its retries goes. */
       deadLetterQueue?: sqs.IQueue;
+      /** Reads the table's stream; its failed batches' positions go to this queue. */
+      readsStream?: sqs.IQueue;
     } = {},
   ): lambda.Function {
-    const { consumes, timeout = Duration.seconds(10), deadLetterQueue } = options;
+    const { consumes, timeout = Duration.seconds(10), deadLetterQueue, readsStream } = options;
     const consumesQueue = consumes !== undefined;
     const props = this.#props;
     const id = `${name}Function`;
@@ -329,7 +406,7 @@ export class ApiStack extends Stack {
     // grants: reviewable on its own, and it names every key, secret and table action the routes declare.
     new iam.ManagedPolicy(this, `${id}Policy`, {
       roles: [role],
-      statements: this.#statements(touches, logGroup, consumes, deadLetterQueue),
+      statements: this.#statements(touches, logGroup, consumes, deadLetterQueue, readsStream),
     });
     const concurrency =
       props.config.concurrency.perFunction[name.toLowerCase()] ?? props.config.concurrency.default;
@@ -369,11 +446,12 @@ export class ApiStack extends Stack {
     }
     for (const [rule, reason] of FUNCTION_ACKNOWLEDGEMENTS) {
       if (deadLetterQueue && rule.endsWith('LambdaDLQ')) continue; // it has one
-      const queueReason =
-        "Triggered by an SQS event source mapping: a message that keeps failing goes to the queue's own dead-letter queue; a function DLQ only serves asynchronous invocations.";
+      const queueReason = readsStream
+        ? "Triggered by a DynamoDB stream event source mapping: a batch that keeps failing has its position sent to the mapping's on-failure queue; a function DLQ only serves asynchronous invocations."
+        : "Triggered by an SQS event source mapping: a message that keeps failing goes to the queue's own dead-letter queue; a function DLQ only serves asynchronous invocations.";
       Validations.of(fn).acknowledge({
         id: rule,
-        reason: consumesQueue && rule.endsWith('LambdaDLQ') ? queueReason : reason,
+        reason: (consumesQueue || readsStream) && rule.endsWith('LambdaDLQ') ? queueReason : reason,
       });
     }
     return fn;
@@ -394,6 +472,7 @@ export class ApiStack extends Stack {
     logGroup: logs.ILogGroup,
     consumes: sqs.Queue | undefined,
     deadLetterQueue?: sqs.IQueue,
+    readsStream?: sqs.IQueue,
   ): iam.PolicyStatement[] {
     const { table, storageKey, dataKey, signingKey } = this.#props;
     const via = (service: string) => ({
@@ -490,6 +569,20 @@ export class ApiStack extends Stack {
     if (deadLetterQueue) {
       statements.push(
         new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [deadLetterQueue.queueArn] }),
+      );
+    }
+    if (readsStream) {
+      statements.push(
+        new iam.PolicyStatement({
+          actions: [
+            'dynamodb:DescribeStream',
+            'dynamodb:GetRecords',
+            'dynamodb:GetShardIterator',
+            'dynamodb:ListStreams',
+          ],
+          resources: [table.tableStreamArn as string],
+        }),
+        new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [readsStream.queueArn] }),
       );
     }
     if (touches.events && this.#bus) {

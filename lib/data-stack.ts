@@ -74,6 +74,8 @@ export class DataStack extends Stack {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
       timeToLiveAttribute: tableDefinition.timeToLiveAttribute,
+      // Drives the audit chain and the card follow-ups (functions/routes.ts, the stream workers).
+      stream: dynamodb.StreamViewType[tableDefinition.streamViewType],
       removalPolicy: RemovalPolicy.RETAIN,
     });
     for (const gsi of tableDefinition.globalSecondaryIndexes) {

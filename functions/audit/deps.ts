@@ -1,3 +1,4 @@
+import type { EmfMetricsSink } from '../core/metrics';
 import { appKeys, plainTable, platform } from '../platform/deps';
 import { once } from '../platform/runtime';
 import { DynamoAuditChain } from './dynamo-audit-chain';
@@ -9,5 +10,16 @@ export function chainDeps(): Promise<ChainDeps> {
     chain: new DynamoAuditChain(plainTable()),
     auditKey: (await appKeys()).auditKey,
     clock: platform().clock,
+  }));
+}
+
+/** The scheduled verification: the chain's items, the audit key, the allowed lag and metrics. */
+export function verifyDeps(): Promise<
+  ChainDeps & { readonly maxUnchainedSeconds: number; readonly metrics: EmfMetricsSink }
+> {
+  return once('verifyDeps', async () => ({
+    ...(await chainDeps()),
+    maxUnchainedSeconds: platform().config.audit.maxUnchainedSeconds,
+    metrics: platform().metrics,
   }));
 }

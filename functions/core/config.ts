@@ -18,6 +18,8 @@ export interface StageConfig {
   };
   /** Days CloudWatch keeps function and access logs. */
   readonly logRetentionDays: number;
+  /** The audit chain may lag the entries this long before an unchained entry is a problem (alarmed). */
+  readonly audit: { readonly maxUnchainedSeconds: number };
   readonly auth: AuthConfig;
   readonly identity: IdentityConfig;
   readonly oauth: OAuthConfig;
@@ -456,6 +458,7 @@ const base = {
   maxBodyBytes: 16 * 1024,
   dataKeyCache: { capacity: 100, maxAgeMs: 5 * 60_000, maxMessages: 1000 },
   logRetentionDays: 180,
+  audit: { maxUnchainedSeconds: 300 },
 } as const;
 
 export const stages: Readonly<Record<StageName, StageConfig>> = {

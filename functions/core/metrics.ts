@@ -12,7 +12,9 @@ export type BusinessMetric =
   | 'VerifyIpLocked'
   | 'RetentionStripped'
   | 'RightsRequestsOverdue'
-  | 'AccountsDeleted';
+  | 'AccountsDeleted'
+  | 'AuditChainProblems'
+  | 'AuditEntriesPending';
 
 export const noMetrics: MetricsSink = { count: () => undefined };
 

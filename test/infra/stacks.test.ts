@@ -129,7 +129,8 @@ describe('stateful resources', () => {
 describe('api stack', () => {
   it('has one arm64 nodejs22.x function per route group and the authorizer, with log groups that expire', () => {
     const groups = new Set(routeList.map((r) => r.group));
-    api.resourceCountIs('AWS::Lambda::Function', groups.size + 4); // + authorizer, two workers, privacy jobs
+    // + authorizer, two queue workers, two stream workers, privacy jobs, audit verification
+    api.resourceCountIs('AWS::Lambda::Function', groups.size + 7);
     api.allResourcesProperties('AWS::Lambda::Function', { Runtime: 'nodejs22.x', Architectures: ['arm64'] });
     for (const group of Object.values(api.findResources('AWS::Logs::LogGroup'))) {
       expect(group.Properties.RetentionInDays).toBe(180);
@@ -167,15 +168,73 @@ describe('api stack', () => {
 
   it('queues HIS registrations with a dead-letter queue, over TLS only, consumed by the worker', () => {
     const queues = Object.values(api.findResources('AWS::SQS::Queue'));
-    expect(queues).toHaveLength(5); // two work queues, their dead letters, the privacy jobs' dead letters
+    // Two work queues and their dead letters; the dead letters of the jobs and of the stream workers.
+    expect(queues).toHaveLength(6);
     for (const main of queues.filter((q) => q.Properties.RedrivePolicy)) {
       expect(main.Properties.RedrivePolicy.maxReceiveCount).toBe(5);
     }
     for (const q of queues) expect(q.Properties.SqsManagedSseEnabled).toBe(true);
-    api.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
+    api.resourceCountIs('AWS::Lambda::EventSourceMapping', 4);
     const functions = api.findResources('AWS::Lambda::Function');
-    const cards = Object.entries(functions).find(([id]) => id.startsWith('CardsFunction'))?.[1];
-    expect(cards?.Properties.Environment.Variables).toHaveProperty('REGISTRATION_QUEUE_URL');
+    const changes = Object.entries(functions).find(([id]) => id.startsWith('CardChangesFunction'))?.[1];
+    expect(changes?.Properties.Environment.Variables).toHaveProperty('REGISTRATION_QUEUE_URL');
+    expect(changes?.Properties.Environment.Variables).toHaveProperty('EVENT_BUS_NAME');
+  });
+
+  it("drives the audit chain and card follow-ups from the table's stream: ordered, filtered, split on error, dead-lettered", () => {
+    data.hasResourceProperties('AWS::DynamoDB::Table', {
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+    });
+    const mappings = Object.values(api.findResources('AWS::Lambda::EventSourceMapping')).filter(
+      (m) => m.Properties.StartingPosition,
+    );
+    expect(mappings).toHaveLength(2);
+    const targets = mappings.map((m) => m.Properties.FunctionName.Ref as string).sort();
+    expect(targets.map((t) => t.replace(/Function.*/, ''))).toEqual(['AuditChain', 'CardChanges']);
+    for (const m of mappings) {
+      expect(m.Properties).toMatchObject({
+        StartingPosition: 'TRIM_HORIZON',
+        ParallelizationFactor: 1,
+        BisectBatchOnFunctionError: true,
+        MaximumRetryAttempts: 10,
+        DestinationConfig: {
+          OnFailure: { Destination: { 'Fn::GetAtt': [expect.stringMatching(/^StreamDeadLetters/), 'Arn'] } },
+        },
+      });
+      const pattern = JSON.parse(m.Properties.FilterCriteria.Filters[0].Pattern);
+      expect(JSON.stringify(pattern)).toMatch(/AUDIT#|CARD#/);
+    }
+    // The chain worker writes blocks; the card worker touches no table, only the queue and the bus.
+    const policies = Object.entries(api.findResources('AWS::IAM::ManagedPolicy'));
+    const actionsOf = (prefix: string) =>
+      policies
+        .filter(([id]) => id.startsWith(prefix))
+        .flatMap(([, p]) =>
+          p.Properties.PolicyDocument.Statement.flatMap((st: { Action: string | string[] }) => st.Action),
+        );
+    expect(actionsOf('AuditChainFunction')).toEqual(
+      expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:GetRecords']),
+    );
+    expect(actionsOf('CardChangesFunction')).not.toContain('dynamodb:PutItem');
+    expect(actionsOf('CardChangesFunction')).toEqual(
+      expect.arrayContaining(['sqs:SendMessage', 'events:PutEvents']),
+    );
+    const alarms = Object.keys(api.findResources('AWS::CloudWatch::Alarm'));
+    for (const name of [
+      'AuditChainFunctionIteratorAge',
+      'CardChangesFunctionIteratorAge',
+      'StreamDeadLetters',
+      'AuditChainProblems',
+    ]) {
+      expect(
+        alarms.some((id) => id.includes(name)),
+        name,
+      ).toBe(true);
+    }
+    const verify = Object.values(api.findResources('AWS::Events::Rule')).find((r) =>
+      JSON.stringify(r.Properties.Targets).includes('AuditVerifyFunction'),
+    );
+    expect(verify?.Properties.ScheduleExpression).toBe('cron(15 17 * * ? *)');
   });
 
   it('runs account deletions every minute and retention hourly, one run at a time, failures dead-lettered', () => {

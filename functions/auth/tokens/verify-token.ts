@@ -101,7 +101,7 @@ async function certifiedKey(certificate: string, kid: string, options: VerifyOpt
       },
     );
     const jwk = (payload.cnf as { jwk?: JWK } | undefined)?.jwk;
-    if (!jwk || jwk.kty !== 'EC' || jwk.crv !== 'P-256' || 'd' in jwk) throw new Error('no public P-256 key');
+    if (jwk?.kty !== 'EC' || jwk.crv !== 'P-256' || 'd' in jwk) throw new Error('no public P-256 key');
     const thumbprint = await calculateJwkThumbprint(jwk);
     if (thumbprint !== payload.sub || thumbprint !== kid) throw new Error('certificate names another key');
     const entry: CertifiedKey = {
