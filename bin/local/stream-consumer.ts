@@ -176,7 +176,7 @@ export async function startStreamConsumer(options: StreamConsumerOptions): Promi
 }
 
 /** A stream record as Lambda delivers it: epoch seconds, the source ARN. */
-function toLambdaRecord(record: _Record, streamArn: string): DynamoDBRecord {
+export function toLambdaRecord(record: _Record, streamArn: string): DynamoDBRecord {
   const created = record.dynamodb?.ApproximateCreationDateTime;
   return {
     eventID: record.eventID,

@@ -10,6 +10,7 @@ import {
 import type { DynamoDBRecord } from 'aws-lambda';
 import { inject } from 'vitest';
 import { localCredentials } from '../../bin/local/dynamodb-local';
+import { toLambdaRecord } from '../../bin/local/stream-consumer';
 import {
   type FilterPattern,
   matchesFilter,
@@ -62,20 +63,7 @@ export function streamReader(client: DynamoDBClient, tableName: string) {
         }
         const batch = out.Records ?? [];
         if (batch.length === 0) break;
-        for (const r of batch) {
-          const created = r.dynamodb?.ApproximateCreationDateTime;
-          records.push({
-            eventID: r.eventID,
-            eventName: r.eventName,
-            eventSource: 'aws:dynamodb',
-            dynamodb: {
-              ...(r.dynamodb as object),
-              ...(created
-                ? { ApproximateCreationDateTime: Math.floor(new Date(created).getTime() / 1000) }
-                : {}),
-            },
-          } as DynamoDBRecord);
-        }
+        records.push(...batch.map((r) => toLambdaRecord(r, streamArn as string)));
         positions.set(shardId, batch.at(-1)?.dynamodb?.SequenceNumber as string);
         iterator = out.NextShardIterator;
       }
