@@ -3,8 +3,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { ensureTable } from '../bin/local/ensure-table';
+import { restEvent } from '../bin/local/lambda-event';
 import { DynamoAuditLog } from '../functions/audit/dynamo-audit-log';
 import { assembleAuthDeps, authStores } from '../functions/auth/deps';
 import { DynamoRateLimiter } from '../functions/auth/dynamo-rate-limiter';
@@ -25,10 +26,7 @@ import { meterDynamo } from '../functions/store/call-meter';
 import { SealedTable } from '../functions/store/sealed-table';
 import { hottest, median, round, summarise } from './stats';
 
-type Handler = (
-  event: APIGatewayProxyEventV2,
-  context: Context,
-) => Promise<APIGatewayProxyStructuredResultV2>;
+type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 const context = {
   awsRequestId: 'bench',
@@ -36,20 +34,17 @@ const context = {
   getRemainingTimeInMillis: () => 10_000,
 } as Context;
 
-function event(path: string, body: unknown, ip: string): APIGatewayProxyEventV2 {
-  return {
-    version: '2.0',
-    routeKey: `POST ${path}`,
-    rawPath: path,
-    rawQueryString: '',
-    headers: { 'content-type': 'application/json' },
-    requestContext: {
-      requestId: 'bench',
-      http: { method: 'POST', path, sourceIp: ip, userAgent: 'bench', protocol: 'HTTP/1.1' },
-    } as APIGatewayProxyEventV2['requestContext'],
+/** The REST API's proxy event for a POST, as API Gateway (and the local server) builds it. */
+function event(path: string, body: unknown, ip: string): APIGatewayProxyEvent {
+  return restEvent({
+    method: 'POST',
+    path,
+    resource: path,
+    headers: { 'Content-Type': 'application/json', 'User-Agent': 'bench' },
     body: JSON.stringify(body),
-    isBase64Encoded: false,
-  };
+    sourceIp: ip,
+    requestId: 'bench',
+  });
 }
 
 /**
@@ -125,7 +120,7 @@ export async function benchAuth(endpoint: string, n = 1000) {
 
   async function measure(
     label: string,
-    run: (i: number) => Promise<APIGatewayProxyStructuredResultV2>,
+    run: (i: number) => Promise<APIGatewayProxyResult>,
     expected: number,
   ) {
     const samples: number[] = [];

@@ -122,8 +122,9 @@ async function benchColdStart(
 const { handler } = await import(process.argv[2]);
 const t1 = performance.now();
 const [method, path] = [process.argv[3], process.argv[4]];
-const event = { version: '2.0', routeKey: method + ' ' + path, rawPath: path, rawQueryString: '', headers: {},
-  requestContext: { requestId: 'cold', http: { method, path, sourceIp: '127.0.0.1', userAgent: 'bench' } },
+const event = { resource: path, path, httpMethod: method, headers: {}, multiValueHeaders: {},
+  queryStringParameters: null, multiValueQueryStringParameters: null, pathParameters: null, body: null,
+  requestContext: { requestId: 'cold', httpMethod: method, resourcePath: path, identity: { sourceIp: '127.0.0.1', userAgent: 'bench' } },
   isBase64Encoded: false };
 const ctx = { awsRequestId: 'cold', functionName: 'bench', getRemainingTimeInMillis: () => 10000 };
 const res = await handler(event, ctx);

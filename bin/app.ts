@@ -13,7 +13,7 @@ import {
   routeList,
   webhookWorker,
 } from '../functions/routes';
-import { ApiStack } from '../lib/api-stack';
+import { ApiStack, type ApiStackProps } from '../lib/api-stack';
 import { BackupCopyStack } from '../lib/backup-copy-stack';
 import { DataStack } from '../lib/data-stack';
 import { assertAllowedRegion, parseAllowedRegions, ResidencyChecker } from '../lib/residency';
@@ -45,6 +45,7 @@ export function buildApp(app: App = new App()): {
     JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
   ).version;
   const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region };
+  const context = deployContext(app);
 
   // Backups are copied to the other allowed region (cn-north-1 <-> cn-northwest-1).
   const copyRegion = allowed.find((r) => r !== region);
@@ -79,6 +80,7 @@ export function buildApp(app: App = new App()): {
     appSecret: data.appSecret,
     signingKey: data.signingKey,
     providerSecret: data.providerSecret,
+    ...context,
   });
   api.addStackDependency(data);
 
@@ -89,6 +91,67 @@ export function buildApp(app: App = new App()): {
     new NIST80053R5Checks(app, { verbose: true }),
   );
   return { app, data, api, copies };
+}
+
+/**
+ * The account- and domain-specific context (`cdk deploy -c name=value` or cdk.context.json). All
+ * optional: without them synth yields a test deploy on the default execute-api endpoint.
+ */
+export function deployContext(
+  app: App,
+): Pick<ApiStackProps, 'apiDomain' | 'hospital' | 'accountConcurrency'> {
+  const text = (name: string): string | undefined => {
+    const value = app.node.tryGetContext(name) as unknown;
+    if (value === undefined || value === null || value === '') return undefined;
+    if (typeof value !== 'string' && typeof value !== 'number')
+      throw new Error(`context ${name} must be a string, got ${JSON.stringify(value)}`);
+    return String(value).trim();
+  };
+  const domain = (nameKey: string, certificateKey: string) => {
+    const name = text(nameKey);
+    const certificateArn = text(certificateKey);
+    if (!name && !certificateArn) return undefined;
+    if (!name || !certificateArn) throw new Error(`context ${nameKey} and ${certificateKey} go together`);
+    if (!/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(name))
+      throw new Error(`context ${nameKey} is not a domain name: ${name}`);
+    if (!/^arn:aws-cn:acm:cn-(north|northwest)-1:\d{12}:certificate\/[0-9a-f-]{36}$/.test(certificateArn))
+      throw new Error(
+        `context ${certificateKey} is not an ACM certificate ARN in a China region: ${certificateArn}`,
+      );
+    return { name, certificateArn };
+  };
+  const apiDomain = domain('apiDomain', 'apiCertificateArn');
+  const hospitalDomain = domain('hospitalDomain', 'hospitalCertificateArn');
+  const truststoreUri = text('hospitalTruststoreUri');
+  if (truststoreUri && !hospitalDomain) throw new Error('context hospitalTruststoreUri needs hospitalDomain');
+  if (truststoreUri && !/^s3:\/\/[a-z0-9.-]{3,63}\/.+/.test(truststoreUri))
+    throw new Error(`context hospitalTruststoreUri must be s3://bucket/key, got ${truststoreUri}`);
+  const cidrs = (text('hospitalCidrs') ?? '')
+    .split(',')
+    .map((c) => c.trim())
+    .filter(Boolean);
+  for (const cidr of cidrs) {
+    if (
+      !/^(\d{1,3}\.){3}\d{1,3}\/(\d|[12]\d|3[0-2])$/.test(cidr) ||
+      cidr
+        .split(/[./]/)
+        .slice(0, 4)
+        .some((o) => Number(o) > 255)
+    )
+      throw new Error(`context hospitalCidrs has ${cidr}, which is no IPv4 CIDR`);
+  }
+  const quota = text('accountConcurrency');
+  const accountConcurrency = quota === undefined ? undefined : Number(quota);
+  if (accountConcurrency !== undefined && !(Number.isInteger(accountConcurrency) && accountConcurrency > 0))
+    throw new Error(`context accountConcurrency must be a positive integer, got ${quota}`);
+  return {
+    apiDomain,
+    hospital: {
+      domain: hospitalDomain ? { ...hospitalDomain, truststoreUri } : undefined,
+      allowedCidrs: cidrs,
+    },
+    accountConcurrency,
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -9,7 +9,12 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 export interface AlarmsProps {
-  readonly apiId: string;
+  /** The REST API's name and stage: API Gateway's metric dimensions. */
+  readonly apiName: string;
+  readonly apiStage: string;
+  /** AWS WAF's blocked requests on the API (all rules), and the 5-minute sum that pages. */
+  readonly wafBlockedRequests: cloudwatch.Metric;
+  readonly wafBlockedAlarm: number;
   readonly functions: ReadonlyMap<string, lambda.IFunction>;
   readonly metricsNamespace: string;
   readonly globalDailySends: number;
@@ -61,14 +66,14 @@ export class Alarms extends Construct {
       new cloudwatch.Metric({
         namespace: 'AWS/ApiGateway',
         metricName,
-        dimensionsMap: { ApiId: props.apiId },
+        dimensionsMap: { ApiName: props.apiName, Stage: props.apiStage },
         statistic: 'Sum',
         period: Duration.minutes(5),
       });
     alarm('Api5xxRate', {
       metric: new cloudwatch.MathExpression({
         expression: 'IF(requests >= 20, errors / requests * 100, 0)',
-        usingMetrics: { errors: api('5xx'), requests: api('Count') },
+        usingMetrics: { errors: api('5XXError'), requests: api('Count') },
         period: Duration.minutes(5),
         label: '5xx % of requests',
       }),
@@ -76,6 +81,14 @@ export class Alarms extends Construct {
       evaluationPeriods: 2,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       alarmDescription: 'More than 2% of API requests failed with 5xx for 10 minutes',
+    });
+
+    alarm('WafBlockedSpike', {
+      metric: props.wafBlockedRequests,
+      threshold: props.wafBlockedAlarm,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      alarmDescription: `AWS WAF blocked ${props.wafBlockedAlarm} or more requests in 5 minutes: an attack, or a rule refusing real users (check the aws-waf-logs group)`,
     });
 
     for (const [name, fn] of props.functions) {

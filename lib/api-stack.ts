@@ -1,9 +1,7 @@
 import { join, resolve } from 'node:path';
-import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
-import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import type * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
@@ -15,11 +13,15 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../functions/core/config';
-import { type RouteDefinition, routeKey, type Touches } from '../functions/core/route';
+import type { RouteDefinition, Touches } from '../functions/core/route';
 import { tableDefinition } from '../functions/store/table-definition';
 import { Alarms } from './alarms';
+import { kebab, pascal, quotaNeeded, reservedConcurrency, UNRESERVED_MINIMUM } from './concurrency';
+import { type CustomDomain, FrontDoor } from './front-door';
 import { functionCode } from './function-code';
 import { groupRoutes, writeGroupEntry } from './route-groups';
+import { viaService } from './via-service';
+import { FrontDoorFirewall } from './waf';
 
 export interface ApiStackProps extends StackProps {
   readonly config: StageConfig;
@@ -52,6 +54,15 @@ export interface ApiStackProps extends StackProps {
   readonly providerSecret: secretsmanager.ISecret;
   /** Where generated group entries are written; defaults to `.build/entries`. */
   readonly entriesDir?: string;
+  /** The public API's ICP-filed domain and its imported certificate (context `apiDomain`, `apiCertificateArn`). */
+  readonly apiDomain?: CustomDomain | undefined;
+  /** The hospital integration's domain, truststore and allowed networks (context `hospital*`). */
+  readonly hospital?: {
+    readonly domain?: (CustomDomain & { readonly truststoreUri?: string | undefined }) | undefined;
+    readonly allowedCidrs: readonly string[];
+  };
+  /** The account's Lambda concurrency quota in this region (context `accountConcurrency`), checked at synth. */
+  readonly accountConcurrency?: number | undefined;
 }
 
 const projectRoot = resolve(import.meta.dirname, '..');
@@ -63,7 +74,7 @@ export const METRICS_NAMESPACE = 'PatientOnboarding';
 const FUNCTION_ACKNOWLEDGEMENTS: ReadonlyArray<readonly [string, string]> = [
   [
     'AwsSolutions-L1',
-    "nodejs22.x on arm64 is the project's fixed runtime (the product's decision, recorded in DEVELOPERS.md).",
+    "nodejs22.x is the project's fixed runtime (the product's decision, recorded in DEVELOPERS.md).",
   ],
   [
     'HIPAA.Security-LambdaDLQ',
@@ -93,14 +104,17 @@ const retentionByDays = new Map<number, logs.RetentionDays>([
 ]);
 
 /**
- * Stateless resources: the HTTP API, one function per route group and the authorizer, each with
- * only the grants its routes declare in the route table.
+ * Stateless resources: the REST API behind AWS WAF, one function per route group and the
+ * authorizer, the workers and jobs, each with only the grants its routes declare in the route table.
  */
 export class ApiStack extends Stack {
-  readonly api: apigw.HttpApi;
+  readonly api: apigw.RestApi;
   readonly functions: ReadonlyMap<string, lambda.Function>;
   readonly #props: ApiStackProps;
   readonly #retention: logs.RetentionDays;
+  readonly #architecture: lambda.Architecture;
+  /** The functions created (construct names), for the account-quota check. */
+  readonly #reserved = new Set<string>();
   #registrationQueue: sqs.Queue | undefined;
   #webhookQueue: sqs.Queue | undefined;
   #bus: events.EventBus | undefined;
@@ -112,34 +126,11 @@ export class ApiStack extends Stack {
     if (!retention)
       throw new Error(`logRetentionDays ${props.config.logRetentionDays} is not a CloudWatch retention`);
     this.#retention = retention;
+    const architecture = props.config.architectures[this.region];
+    if (!architecture) throw new Error(`architectures has no entry for region ${this.region}`);
+    this.#architecture = architecture === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64;
 
     const accessLogs = this.#logGroup('AccessLogs');
-    this.api = new apigw.HttpApi(this, 'HttpApi', {
-      description: `patient-onboarding ${props.config.stage}`,
-      createDefaultStage: false,
-    });
-    const stage = new apigw.HttpStage(this, 'DefaultStage', {
-      httpApi: this.api,
-      stageName: '$default',
-      autoDeploy: true,
-      throttle: { rateLimit: props.config.throttle.rateLimit, burstLimit: props.config.throttle.burstLimit },
-      accessLogSettings: {
-        destination: new apigw.LogGroupLogDestination(accessLogs),
-        // Route and status only: no query string, no headers, no path (paths may carry ids).
-        format: AccessLogFormat.custom(
-          JSON.stringify({
-            requestId: '$context.requestId',
-            time: '$context.requestTime',
-            routeKey: '$context.routeKey',
-            status: '$context.status',
-            latencyMs: '$context.responseLatency',
-            integrationError: '$context.integrationErrorMessage',
-            authorizerError: '$context.authorizer.error',
-          }),
-        ),
-      },
-    });
-
     // No identity source and no cache: the authorizer runs for every protected request (so logout
     // and revocation apply at once) and even without a header, so refusals come back as problem+json.
     const authorizerFn = this.#function(
@@ -147,21 +138,18 @@ export class ApiStack extends Stack {
       join(functionsDir, `${props.authorizer.handler}.ts`),
       props.authorizer.touches,
     );
-    const authorizer = new HttpLambdaAuthorizer('UserAuthorizer', authorizerFn, {
-      responseTypes: [HttpLambdaResponseType.SIMPLE],
-      resultsCacheTtl: Duration.seconds(0),
-      identitySource: [],
-    });
 
     // Card events: a bus of our own, archived in-region for replay; a rule feeds the webhook queue,
     // whose worker signs and delivers each event to its hospital (retries with backoff, DLQ).
     this.#bus = new events.EventBus(this, 'CardEvents', { description: 'patient-onboarding card events' });
-    new events.Archive(this, 'CardEventsArchive', {
+    const archive = new events.Archive(this, 'CardEventsArchive', {
       sourceEventBus: this.#bus,
       eventPattern: { source: ['patient-onboarding.cards'] },
       retention: Duration.days(30),
       description: 'Card events (ids and codes only), kept 30 days for replay',
     });
+    // CDK writes `KmsKeyIdentifier: ""` (an open bug); some regions refuse it at deploy.
+    (archive.node.defaultChild as events.CfnArchive).addPropertyDeletionOverride('KmsKeyIdentifier');
     const webhookDeadLetters = new sqs.Queue(this, 'WebhookDeadLetters', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -323,49 +311,81 @@ export class ApiStack extends Stack {
         outDir: props.entriesDir ?? join(projectRoot, '.build', 'entries'),
         fallbackHandler: props.fallback.handler,
       });
-      const fn = this.#function(pascal(group.name), entry, group.touches);
-      functions.set(group.name, fn);
-      const integration = new HttpLambdaIntegration(`${pascal(group.name)}Integration`, fn);
-      for (const route of group.routes) {
-        const httpRoute = new apigw.HttpRoute(this, `Route${pascal(route.id)}`, {
-          httpApi: this.api,
-          routeKey: apigw.HttpRouteKey.with(route.path, apigw.HttpMethod[route.method]),
-          integration,
-          ...(route.auth !== 'none' ? { authorizer } : {}),
-        });
-        const limit = props.config.throttle.perRoute[route.id];
-        if (limit) {
-          const cfnStage = stage.node.defaultChild as apigw.CfnStage;
-          cfnStage.addPropertyOverride(`RouteSettings.${routeKey(route)}`, {
-            ThrottlingRateLimit: limit.rateLimit,
-            ThrottlingBurstLimit: limit.burstLimit,
-          });
-          stage.node.addDependency(httpRoute); // route settings may only name routes that exist
-        }
-        if (route.auth === 'none') {
-          Validations.of(httpRoute).acknowledge({
-            id: 'AwsSolutions-APIG4',
-            reason: `${route.method} ${route.path} is public by design (auth: 'none' in the route table).`,
-          });
-        }
-      }
-      if (group.servesFallback) {
-        const [fallback] = this.api.addRoutes({
-          path: '/{proxy+}',
-          methods: [apigw.HttpMethod.ANY],
-          integration,
-        });
-        if (fallback) {
-          Validations.of(fallback).acknowledge({
-            id: 'AwsSolutions-APIG4',
-            reason: 'The catch-all only answers 404/405 problems; it serves no data.',
-          });
-        }
-      }
+      // The hospital routes answer only on the hospital domain when there is one (mutual TLS there).
+      const hospitalDomain = group.name === 'hospital' ? props.hospital?.domain?.name : undefined;
+      functions.set(
+        group.name,
+        this.#function(pascal(group.name), entry, group.touches, {
+          ...(hospitalDomain ? { extraEnvironment: { HOSPITAL_DOMAIN: hospitalDomain } } : {}),
+        }),
+      );
     }
+    this.#checkConcurrency();
+
+    // The login path warm around slot-release times: provisioned concurrency on a `live` alias,
+    // which API Gateway then invokes (Application Auto Scaling schedules, UTC).
+    const targets = new Map<string, lambda.IFunction>(functions);
+    for (const name of props.config.rush.functions) {
+      const fn = functions.get(name);
+      if (!fn) throw new Error(`rush.functions names ${name}, which is no function`);
+      const alias = new lambda.Alias(this, `${pascal(name)}Live`, {
+        aliasName: 'live',
+        version: fn.currentVersion,
+      });
+      const scaling = alias.addAutoScaling({ minCapacity: 0, maxCapacity: props.config.rush.concurrency });
+      for (const window of props.config.rush.windows) {
+        scaling.scaleOnSchedule(`${window.name}Start`, {
+          schedule: appscaling.Schedule.expression(window.start),
+          minCapacity: props.config.rush.concurrency,
+        });
+        scaling.scaleOnSchedule(`${window.name}End`, {
+          schedule: appscaling.Schedule.expression(window.end),
+          minCapacity: 0,
+        });
+      }
+      targets.set(name, alias);
+    }
+
+    const door = new FrontDoor(this, 'FrontDoor', {
+      config: props.config,
+      routes: props.routes,
+      functions: targets,
+      fallbackGroup: props.fallback.group,
+      authorizer: targets.get('authorizer') ?? authorizerFn,
+      accessLogs,
+      newLogGroup: (id, name) => this.#logGroup(id, name),
+      apiDomain: props.apiDomain,
+      hospital: props.hospital,
+    });
+    this.api = door.api;
+    const byId = new Map(props.routes.map((r) => [r.id, r]));
+    const firewall = new FrontDoorFirewall(this, 'Firewall', {
+      name: `patient-onboarding-${props.config.stage}`,
+      stageArn: door.stage.stageArn,
+      ratePerIp: Object.entries(props.config.waf.ratePerIpPer5Minutes).map(([id, limit]) => {
+        const route = byId.get(id);
+        if (!route) throw new Error(`waf.ratePerIpPer5Minutes names ${id}, which is no route`);
+        return { id, path: route.path, limit };
+      }),
+      maxBodyBytes: props.config.maxBodyBytes,
+      logRetention: this.#retention,
+      logKey: props.storageKey,
+    });
     this.functions = functions;
+    // The names `npm run dlq:redrive` takes (docs/deploy-china.md, "Dead letters").
+    for (const [id, queue] of [
+      ['RegistrationDeadLettersName', registrationDeadLetters],
+      ['WebhookDeadLettersName', webhookDeadLetters],
+      ['PrivacyJobDeadLettersName', jobDeadLetters],
+      ['StreamDeadLettersName', streamDeadLetters],
+    ] as const) {
+      new CfnOutput(this, id, { value: queue.queueName });
+    }
     new Alarms(this, 'Alarms', {
-      apiId: this.api.apiId,
+      apiName: this.api.restApiName,
+      apiStage: door.stage.stageName,
+      wafBlockedRequests: firewall.blockedRequests,
+      wafBlockedAlarm: props.config.waf.blockedRequestsAlarm,
       functions,
       metricsNamespace: METRICS_NAMESPACE,
       globalDailySends: props.config.auth.limits.globalDailySends,
@@ -392,13 +412,23 @@ export class ApiStack extends Stack {
       deadLetterQueue?: sqs.IQueue;
       /** Reads the table's stream; its failed batches' positions go to this queue. */
       readsStream?: sqs.IQueue;
+      extraEnvironment?: Readonly<Record<string, string>>;
     } = {},
   ): lambda.Function {
-    const { consumes, timeout = Duration.seconds(10), deadLetterQueue, readsStream } = options;
+    const {
+      consumes,
+      timeout = Duration.seconds(10),
+      deadLetterQueue,
+      readsStream,
+      extraEnvironment,
+    } = options;
     const consumesQueue = consumes !== undefined;
     const props = this.#props;
     const id = `${name}Function`;
-    const logGroup = this.#logGroup(`${id}Logs`);
+    const functionName = `patient-onboarding-${props.config.stage}-${kebab(name)}`;
+    // The group Lambda writes to by name (no LoggingConfig: not confirmed in the China regions'
+    // documentation), created here so it has retention and the storage key; Lambda may not create it.
+    const logGroup = this.#logGroup(`${id}Logs`, `/aws/lambda/${functionName}`);
     const role = new iam.Role(this, `${id}Role`, {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     });
@@ -408,19 +438,17 @@ export class ApiStack extends Stack {
       roles: [role],
       statements: this.#statements(touches, logGroup, consumes, deadLetterQueue, readsStream),
     });
-    const concurrency =
-      props.config.concurrency.perFunction[name.toLowerCase()] ?? props.config.concurrency.default;
+    const concurrency = reservedConcurrency(props.config, name);
     const fn = new lambda.Function(this, id, {
+      functionName,
       code: functionCode(entry, projectRoot),
       handler: 'index.handler',
       runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
+      architecture: this.#architecture,
       memorySize: 512,
       timeout,
       reservedConcurrentExecutions: concurrency,
-      logGroup,
       role,
-      loggingFormat: lambda.LoggingFormat.JSON,
       environment: {
         STAGE: props.config.stage,
         TABLE_NAME: props.table.tableName,
@@ -437,8 +465,11 @@ export class ApiStack extends Stack {
         ...(touches.events && this.#bus ? { EVENT_BUS_NAME: this.#bus.eventBusName } : {}),
         ...(consumes && consumes === this.#webhookQueue ? { WEBHOOK_QUEUE_URL: consumes.queueUrl } : {}),
         NODE_OPTIONS: '--enable-source-maps',
+        ...extraEnvironment,
       },
     });
+    fn.node.addDependency(logGroup);
+    this.#reserved.add(name);
     if (deadLetterQueue) {
       // Set on the resource rather than as the `deadLetterQueue` prop, whose grant would add an
       // inline policy; our managed policy above already allows the send.
@@ -458,8 +489,35 @@ export class ApiStack extends Stack {
   }
 
   /** Log groups with retention, encrypted with the storage key (its policy lets CloudWatch Logs use it). */
-  #logGroup(id: string): logs.LogGroup {
-    return new logs.LogGroup(this, id, { retention: this.#retention, encryptionKey: this.#props.storageKey });
+  #logGroup(id: string, logGroupName?: string): logs.LogGroup {
+    return new logs.LogGroup(this, id, {
+      ...(logGroupName ? { logGroupName } : {}),
+      retention: this.#retention,
+      encryptionKey: this.#props.storageKey,
+    });
+  }
+
+  /**
+   * Lambda keeps 100 of the account's concurrency unreserved: reserved concurrency beyond the quota
+   * less 100 fails the deploy halfway, so synth refuses it first (context `accountConcurrency`).
+   * Provisioned concurrency for the rush comes out of a function's reserved concurrency.
+   */
+  #checkConcurrency(): void {
+    const { config, accountConcurrency } = this.#props;
+    const { reserved, needed } = quotaNeeded(config, this.#reserved.keys());
+    if (accountConcurrency !== undefined && needed > accountConcurrency) {
+      throw new Error(
+        `Reserved concurrency sums to ${reserved} in stage ${config.stage}; with the ${UNRESERVED_MINIMUM} Lambda keeps unreserved that needs an account quota of ${needed}, and accountConcurrency is ${accountConcurrency}. ` +
+          'Raise the quota in both regions (docs/deploy-china.md, "Lambda concurrency") or lower concurrency in functions/core/config.ts.',
+      );
+    }
+    for (const name of config.rush.functions) {
+      const limit = this.#reserved.has(pascal(name)) ? reservedConcurrency(config, pascal(name)) : undefined;
+      if (limit !== undefined && config.rush.concurrency > limit)
+        throw new Error(
+          `rush.concurrency ${config.rush.concurrency} exceeds ${name}'s reserved concurrency ${limit}: provisioned concurrency comes out of it`,
+        );
+    }
   }
 
   /**
@@ -476,7 +534,7 @@ export class ApiStack extends Stack {
   ): iam.PolicyStatement[] {
     const { table, storageKey, dataKey, signingKey } = this.#props;
     const via = (service: string) => ({
-      StringEquals: { 'kms:ViaService': `${service}.${this.region}.${this.urlSuffix}` },
+      StringEquals: { 'kms:ViaService': viaService(service, this.region) },
     });
     const statements = [
       new iam.PolicyStatement({
@@ -593,8 +651,4 @@ export class ApiStack extends Stack {
     // Metrics need no permission: they are written as embedded-metric-format log lines.
     return statements;
   }
-}
-
-function pascal(name: string): string {
-  return name.replace(/(^|[-_\s])(\w)/g, (_m, _sep, c: string) => c.toUpperCase());
 }

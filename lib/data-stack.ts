@@ -9,6 +9,7 @@ import type { Construct } from 'constructs';
 import { tableDefinition } from '../functions/store/table-definition';
 import { BackupCopyStack } from './backup-copy-stack';
 import { denyKeyReplication } from './residency';
+import { acceptBothViaServiceSpellings } from './via-service';
 
 const attributeTypes = { S: dynamodb.AttributeType.STRING } as const;
 
@@ -57,6 +58,8 @@ export class DataStack extends Stack {
         },
       }),
     );
+    // Secrets Manager's grants (added by CDK) and any other service condition: both spellings.
+    acceptBothViaServiceSpellings(this.storageKey);
     this.dataKey = this.#singleRegionKey(
       'DataKey',
       `patient-onboarding ${props.stage}: envelope encryption of personal data`,

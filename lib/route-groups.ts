@@ -7,7 +7,7 @@ export interface RouteGroup {
   readonly routes: ReadonlyArray<RouteDefinition & { readonly id: string }>;
   /** Union of what the group's routes declare they touch: the function's grants. */
   readonly touches: Touches;
-  /** Whether the group also serves API Gateway's `$default` route. */
+  /** Whether the group also serves the fallback (`ANY /{proxy+}` and the `ANY` of each route path). */
   readonly servesFallback: boolean;
 }
 

@@ -3,50 +3,31 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type {
-  APIGatewayProxyEventV2,
+  APIGatewayAuthorizerResult,
+  APIGatewayProxyEvent,
+  APIGatewayProxyResult,
   APIGatewayProxyStructuredResultV2,
-  APIGatewayRequestAuthorizerEventV2,
+  APIGatewayRequestAuthorizerEvent,
   Context,
 } from 'aws-lambda';
-import { AppError } from '../../functions/core/errors';
+import { FALLBACK_RESOURCE } from '../../functions/core/dispatch';
+import { type GatewayResponseType, gatewayProblem } from '../../functions/core/gateway-responses';
 import { logger } from '../../functions/core/logger';
 import { renderProblem } from '../../functions/core/problem';
-import { routeKey } from '../../functions/core/route';
 import { matchRoute } from '../../functions/core/route-match';
 import { authorizerFunction, fallbackRoute, routeList } from '../../functions/routes';
-import { localContext, toApiGatewayEvent } from './lambda-event';
+import { asRouteAuthorizer, localContext, toAuthorizerEvent, toRestEvent } from './lambda-event';
 import { webSession } from './web-session';
 import { isWebPath, serveWeb } from './web-static';
 
-type LambdaHandler = (
-  event: APIGatewayProxyEventV2,
-  context: Context,
-) => Promise<APIGatewayProxyStructuredResultV2>;
-type AuthorizerHandler = (
-  event: APIGatewayRequestAuthorizerEventV2,
-) => Promise<{ isAuthorized: boolean; context?: Record<string, unknown> }>;
-
-/** The request authorizer event (payload 2.0) API Gateway sends for a route's request. */
-function toAuthorizerEvent(event: APIGatewayProxyEventV2): APIGatewayRequestAuthorizerEventV2 {
-  return {
-    version: '2.0',
-    type: 'REQUEST',
-    routeArn: `local:execute-api:$default/${event.routeKey.replace(' ', '')}`,
-    identitySource: [],
-    routeKey: event.routeKey,
-    rawPath: event.rawPath,
-    rawQueryString: event.rawQueryString,
-    ...(event.cookies ? { cookies: event.cookies } : {}),
-    headers: event.headers,
-    ...(event.queryStringParameters ? { queryStringParameters: event.queryStringParameters } : {}),
-    ...(event.pathParameters ? { pathParameters: event.pathParameters } : {}),
-    requestContext: event.requestContext,
-  } as APIGatewayRequestAuthorizerEventV2;
-}
+type LambdaHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+type AuthorizerHandler = (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
+/** A route's answer, or one of the local web client's pages (those set cookies the v2 way). */
+type LocalResult = APIGatewayProxyResult | APIGatewayProxyStructuredResultV2;
 
 const functionsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'functions');
 
-/** API Gateway HTTP APIs refuse payloads over 10 MB before any Lambda runs; so does this server. */
+/** API Gateway refuses payloads over 10 MB before any Lambda runs; so does this server. */
 const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 const handlers = new Map<string, Promise<LambdaHandler>>();
@@ -77,21 +58,32 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   return Buffer.concat(chunks);
 }
 
-function writeResult(res: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
+function writeResult(res: ServerResponse, result: LocalResult): void {
   const body =
-    result.body === undefined
+    result.body === undefined || result.body === ''
       ? undefined
       : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
   const headers: Record<string, string | number | string[]> = { ...result.headers } as Record<string, string>;
-  if (result.cookies && result.cookies.length > 0) headers['set-cookie'] = result.cookies;
+  for (const [name, values] of Object.entries(
+    ('multiValueHeaders' in result && result.multiValueHeaders) || {},
+  )) {
+    headers[name] = values.map(String);
+  }
+  if ('cookies' in result && result.cookies && result.cookies.length > 0)
+    headers['set-cookie'] = result.cookies;
   if (body) headers['content-length'] = body.length;
   res.writeHead(result.statusCode ?? 200, headers);
   res.end(body);
 }
 
+/** What API Gateway answers itself (its gateway responses), as problem+json. */
+const gateway = (type: GatewayResponseType, requestId: string) => gatewayProblem(type, requestId);
+
 /**
- * Serves the route table the way API Gateway would: match the route, build the v2 event, invoke
- * the route's real handler module; anything unmatched goes to the fallback handler ($default).
+ * Serves the route table the way the REST API does: match the resource, build the proxy event
+ * (payload 1.0), run the REQUEST authorizer on protected routes and hand the route its
+ * (stringified) context, invoke the route's real handler module; anything unmatched goes to the
+ * catch-all (`ANY /{proxy+}`, the fallback handler).
  */
 async function serve(
   req: IncomingMessage,
@@ -100,7 +92,7 @@ async function serve(
 ): Promise<void> {
   const body = await readBody(req);
   if (body === undefined) {
-    writeResult(res, renderProblem(new AppError('payload_too_large'), { requestId: 'gateway', lang: 'en' }));
+    writeResult(res, gateway('REQUEST_TOO_LARGE', 'gateway'));
     return;
   }
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -122,32 +114,45 @@ async function serve(
       ? {
           module: match.route.handler,
           group: match.route.group,
-          routeKey: routeKey(match.route),
+          resource: match.route.path,
           params: match.params,
         }
-      : {
-          module: fallbackRoute.handler,
-          group: fallbackRoute.group,
-          routeKey: '$default',
-          params: undefined,
-        };
-  const event = toApiGatewayEvent(req, body, {
-    routeKey: target.routeKey,
-    ...(target.params ? { pathParameters: target.params } : {}),
-  });
+      : match.kind === 'method_not_allowed'
+        ? // As in AWS: the route path's `ANY` method, served by the fallback.
+          {
+            module: fallbackRoute.handler,
+            group: fallbackRoute.group,
+            resource: match.path,
+            params: match.params,
+          }
+        : {
+            module: fallbackRoute.handler,
+            group: fallbackRoute.group,
+            resource: FALLBACK_RESOURCE,
+            params: { proxy: path.replace(/^\//, '') },
+          };
+  const event = toRestEvent(req, body, { resource: target.resource, pathParameters: target.params });
   if (match.kind === 'found' && match.route.auth !== 'none') {
     // As API Gateway does: run the Lambda authorizer first and hand its context to the route.
     const authorize = (await loadHandler(authorizerFunction.handler)) as unknown as AuthorizerHandler;
-    const verdict = await authorize(toAuthorizerEvent(event));
-    if (!verdict.isAuthorized) {
-      writeResult(res, {
-        statusCode: 403,
-        headers: { 'content-type': 'application/json' },
-        body: '{"message":"Forbidden"}',
-      });
+    let verdict: APIGatewayAuthorizerResult;
+    try {
+      verdict = await authorize(toAuthorizerEvent(event));
+    } catch {
+      writeResult(res, gateway('AUTHORIZER_FAILURE', event.requestContext.requestId));
       return;
     }
-    (event.requestContext as { authorizer?: unknown }).authorizer = { lambda: verdict.context };
+    const allowed = verdict.policyDocument.Statement.some(
+      (statement) => statement.Effect === 'Allow' && 'Resource' in statement,
+    );
+    if (!allowed) {
+      writeResult(res, gateway('ACCESS_DENIED', event.requestContext.requestId));
+      return;
+    }
+    (event.requestContext as { authorizer?: unknown }).authorizer = asRouteAuthorizer(
+      verdict.principalId,
+      verdict.context as Record<string, unknown> | undefined,
+    );
   }
   const handler = await loadHandler(target.module);
   writeResult(res, await handler(event, localContext(`local-${target.group}`)));

@@ -8,8 +8,9 @@ export interface Identity {
 }
 
 /**
- * What the authorizer passes to routes (API Gateway simple-response context: flat strings and
- * booleans). `ok: false` carries the refusal's code so the route answers it as problem+json.
+ * What the authorizer passes to routes (an API Gateway authorizer context: flat strings, numbers
+ * and booleans, which a REST API hands the route as strings). `ok: false` carries the refusal's
+ * code so the route answers it as problem+json.
  */
 export type AuthorizerContext =
   | {
@@ -30,3 +31,37 @@ export type AuthorizerContext =
       readonly scope: string;
     }
   | { readonly ok: false; readonly code: string };
+
+/**
+ * The authorizer's verdict as a route receives it (`requestContext.authorizer`): API Gateway REST
+ * APIs turn every context value into a string, so `ok` arrives as `"true"` or `"false"`.
+ */
+export function readVerdict(
+  raw: Readonly<Record<string, unknown>> | null | undefined,
+): AuthorizerContext | undefined {
+  if (!raw) return undefined;
+  const text = (name: string) => (raw[name] === undefined || raw[name] === null ? '' : String(raw[name]));
+  const ok = text('ok');
+  if (ok === 'false') return { ok: false, code: text('code') };
+  if (ok !== 'true') return undefined;
+  if (text('kind') === 'user') {
+    return {
+      ok: true,
+      kind: 'user',
+      userId: text('userId'),
+      sessionId: text('sessionId'),
+      amr: text('amr'),
+      policyVersion: text('policyVersion'),
+    };
+  }
+  if (text('kind') === 'hospital') {
+    return {
+      ok: true,
+      kind: 'hospital',
+      clientId: text('clientId'),
+      hospitalId: text('hospitalId'),
+      scope: text('scope'),
+    };
+  }
+  return undefined;
+}

@@ -29,8 +29,32 @@ export interface StageConfig {
   readonly privacy: PrivacyConfig;
   /** Days daily backups (and their copies in the other China region) are kept. */
   readonly backupRetentionDays: number;
-  /** Reserved concurrency per function (`authorizer`, route groups); also a cost ceiling. */
+  /**
+   * Reserved concurrency per function (`authorizer`, route groups, workers); also a cost ceiling.
+   * Their sum plus the 100 Lambda keeps unreserved must fit the account's concurrency quota (the
+   * CDK app checks it against the `accountConcurrency` context when given).
+   */
   readonly concurrency: { readonly default: number; readonly perFunction: Readonly<Record<string, number>> };
+  /** Lambda architecture per region: arm64 where the region offers it for nodejs22.x. */
+  readonly architectures: Readonly<Record<string, 'arm64' | 'x86_64'>>;
+  /**
+   * AWS WAF on the REST API stage: per-IP rate limits (requests per 5 minutes, WAF's window) on
+   * the routes that cost money or guard secrets, and the blocked-requests level that pages on-call.
+   */
+  readonly waf: {
+    readonly ratePerIpPer5Minutes: Readonly<Record<string, number>>;
+    readonly blockedRequestsAlarm: number;
+  };
+  /**
+   * Provisioned concurrency for the login path around hospitals' slot-release times (Application
+   * Auto Scaling scheduled actions, UTC cron): `functions` at `concurrency` from each window's
+   * start to its end, none otherwise.
+   */
+  readonly rush: {
+    readonly functions: readonly string[];
+    readonly concurrency: number;
+    readonly windows: ReadonlyArray<{ readonly name: string; readonly start: string; readonly end: string }>;
+  };
   /** API Gateway throttling: the stage default and tighter limits for costly routes (by route id). */
   readonly throttle: {
     readonly rateLimit: number;
@@ -444,7 +468,39 @@ const base = {
   hospitalApi,
   backupRetentionDays: 35,
   // One privacy-jobs run at a time: two deletion runs would release the same cards twice.
-  concurrency: { default: 20, perFunction: { authorizer: 50, auth: 30, account: 30, privacyjobs: 1 } },
+  concurrency: {
+    default: 10,
+    perFunction: {
+      authorizer: 50,
+      auth: 30,
+      account: 10,
+      privacyjobs: 1,
+      auditverify: 1,
+      // One chain writer per stream shard: a little headroom for shards that split.
+      auditchain: 5,
+      cardchanges: 5,
+    },
+  },
+  architectures: { 'cn-north-1': 'arm64', 'cn-northwest-1': 'x86_64' },
+  waf: {
+    ratePerIpPer5Minutes: {
+      sendSms: 100,
+      verifySms: 200,
+      verifyIdentity: 50,
+      hospitalToken: 300,
+      submitPrivacyRequest: 50,
+    },
+    blockedRequestsAlarm: 1000,
+  },
+  rush: {
+    functions: ['auth', 'authorizer'],
+    concurrency: 20,
+    // Slot release at 08:00 and 15:00 Beijing time (00:00 and 07:00 UTC): warm from 5 minutes before.
+    windows: [
+      { name: 'Morning', start: 'cron(55 23 * * ? *)', end: 'cron(30 0 * * ? *)' },
+      { name: 'Afternoon', start: 'cron(55 6 * * ? *)', end: 'cron(30 7 * * ? *)' },
+    ],
+  },
   throttle: {
     rateLimit: 200,
     burstLimit: 400,
@@ -481,7 +537,11 @@ export const stages: Readonly<Record<StageName, StageConfig>> = {
     ...base,
     stage: 'dev',
     auth: { ...prodAuth, limits: { ...prodAuth.limits, globalDailySends: 500, globalCounterShards: 4 } },
-    concurrency: { default: 5, perFunction: { authorizer: 10, privacyjobs: 1 } },
+    concurrency: {
+      default: 5,
+      perFunction: { authorizer: 10, privacyjobs: 1, auditverify: 1, auditchain: 2 },
+    },
+    rush: { functions: [], concurrency: 0, windows: [] },
   },
   prod: { ...base, stage: 'prod', auth: prodAuth },
 };

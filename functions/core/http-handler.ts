@@ -1,8 +1,8 @@
 import middy from '@middy/core';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { parse, safeParse } from 'zod/mini';
 import type { $ZodType, input as InputOf, output as OutputOf } from 'zod/v4/core';
-import type { AuthorizerContext, Identity } from './authorizer-context';
+import { type AuthorizerContext, type Identity, readVerdict } from './authorizer-context';
 import type { StageConfig } from './config';
 import { AppError, type FieldIssue, ValidationError } from './errors';
 import { logger } from './logger';
@@ -17,12 +17,19 @@ import { unsafeStringPaths, withoutUnsafeCharacters } from './text';
 export interface EdgeDeps {
   readonly config: StageConfig;
   readonly metrics: MetricsSink & { flush(): void };
+  /**
+   * The hospital integration's own domain (mutual TLS, hospital networks only), when deployed with
+   * one: hospital routes answer there and nowhere else.
+   */
+  readonly hospitalDomain?: string | undefined;
 }
 
 /** What the edge middlewares learn about a request; handlers see it as `HttpRequest`. */
 interface EdgeState {
   requestId: string;
   lang: Lang;
+  /** Header names lower-cased (a REST API passes them as the client sent them), repeats joined. */
+  headers: Record<string, string>;
   startedAt: number;
   deps?: { readonly edge: EdgeDeps };
   identity?: Identity;
@@ -32,13 +39,8 @@ interface EdgeState {
   params?: unknown;
 }
 
-export type EdgeEvent = APIGatewayProxyEventV2 & { edge?: EdgeState };
-type Request = middy.Request<
-  EdgeEvent,
-  APIGatewayProxyStructuredResultV2 | HttpResult<number, unknown>,
-  Error,
-  Context
->;
+export type EdgeEvent = APIGatewayProxyEvent & { edge?: EdgeState };
+type Request = middy.Request<EdgeEvent, APIGatewayProxyResult | HttpResult<number, unknown>, Error, Context>;
 
 type Infer<S> = S extends $ZodType ? OutputOf<S> : undefined;
 type RequestPart<R, K extends 'body' | 'query' | 'params'> = R extends {
@@ -59,7 +61,7 @@ export interface HttpRequest<B = unknown, Q = unknown, P = unknown> {
   readonly params: P;
   readonly requestId: string;
   readonly lang: Lang;
-  /** Lower-cased header names, as API Gateway HTTP APIs deliver them. */
+  /** Lower-cased header names. */
   readonly headers: Readonly<Record<string, string | undefined>>;
   readonly sourceIp: string;
   readonly userAgent: string;
@@ -89,10 +91,8 @@ export type RouteRequest<R extends RouteDefinition> = HttpRequest<
   (R['auth'] extends 'user' ? { readonly identity: Identity } : unknown) &
   (R['auth'] extends 'hospital' ? { readonly hospital: HospitalCallerView } : unknown);
 
-export type LambdaHandler = (
-  event: APIGatewayProxyEventV2,
-  context: Context,
-) => Promise<APIGatewayProxyStructuredResultV2>;
+/** A route's Lambda handler: API Gateway REST API proxy events (payload format 1.0). */
+export type LambdaHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 /**
  * Wraps a route's use-case call in the edge pipeline: the group's dependencies (built once per
@@ -115,10 +115,10 @@ export function httpHandler<const R extends RouteDefinition, D extends { readonl
       params: edge.params,
       requestId: edge.requestId,
       lang: edge.lang,
-      headers: event.headers ?? {},
-      sourceIp: event.requestContext.http.sourceIp,
+      headers: edge.headers,
+      sourceIp: event.requestContext.identity.sourceIp,
       // Shown back as a session label: nothing that could disguise it.
-      userAgent: withoutUnsafeCharacters(event.requestContext.http.userAgent ?? '').slice(0, 256),
+      userAgent: withoutUnsafeCharacters(event.requestContext.identity.userAgent ?? '').slice(0, 256),
       ...(edge.identity ? { identity: edge.identity } : {}),
       ...(edge.hospital ? { hospital: edge.hospital } : {}),
     };
@@ -133,18 +133,14 @@ export function edgePipeline(
   deps: () => { readonly edge: EdgeDeps } | Promise<{ readonly edge: EdgeDeps }>,
   base: (event: EdgeEvent) => Promise<HttpResult<number, unknown>>,
 ): LambdaHandler {
-  const pipeline = middy<
-    EdgeEvent,
-    APIGatewayProxyStructuredResultV2 | HttpResult<number, unknown>,
-    Error,
-    Context
-  >(base)
+  const pipeline = middy<EdgeEvent, APIGatewayProxyResult | HttpResult<number, unknown>, Error, Context>(base)
     .use(accessLog(name))
     .use(edgeContext(name))
     .use(groupDeps(deps))
     .use(problemErrors(route))
     .use(serializeResponse(route));
   if (route?.auth === 'user') pipeline.use(requireIdentity(route));
+  if (route?.group === 'hospital') pipeline.use(hospitalDomainOnly());
   if (route?.auth === 'hospital') pipeline.use(requireHospital(route.scope));
   if (route?.request) pipeline.use(jsonBody(route)).use(validateRequest(route));
   return pipeline as unknown as LambdaHandler;
@@ -164,9 +160,11 @@ function edgeContext(routeName: string) {
   const edgeContextBefore = (request: Request): void => {
     const { event, context } = request;
     const requestId = event.requestContext?.requestId ?? context.awsRequestId;
+    const headers = lowerCaseHeaders(event);
     event.edge = {
       requestId,
-      lang: negotiateLang(event.headers?.['accept-language']),
+      lang: negotiateLang(headers['accept-language']),
+      headers,
       startedAt: performance.now(),
     };
     logger.resetKeys();
@@ -180,10 +178,10 @@ function edgeContext(routeName: string) {
 function accessLog(routeName: string) {
   const write = (request: Request): void => {
     flushMetrics(depsOf(request));
-    const response = request.response as APIGatewayProxyStructuredResultV2 | undefined;
+    const response = request.response as APIGatewayProxyResult | undefined;
     const started = request.event.edge?.startedAt ?? performance.now();
     logger.info('request', {
-      method: request.event.requestContext?.http?.method,
+      method: request.event.httpMethod,
       route: routeName,
       status: response?.statusCode,
       durationMs: Math.round((performance.now() - started) * 10) / 10,
@@ -193,18 +191,41 @@ function accessLog(routeName: string) {
 }
 
 /**
- * The caller's identity, as the authorizer (functions/auth/authorizer-handler.ts) decided it: API
+ * The caller's identity, as the authorizer (functions/auth/handlers/authorizer.ts) decided it: API
  * Gateway runs the authorizer in AWS and the local server runs the same handler before the route.
  * The authorizer lets every request through with its verdict, so refusals are problem+json here.
  */
 function verdictOf(request: Request): AuthorizerContext | undefined {
-  return (request.event.requestContext as { authorizer?: { lambda?: AuthorizerContext } }).authorizer?.lambda;
+  return readVerdict(request.event.requestContext?.authorizer as Record<string, unknown> | null | undefined);
+}
+
+/** Lower-cased header names; a header sent more than once is joined with commas. */
+function lowerCaseHeaders(event: APIGatewayProxyEvent): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, values] of Object.entries(event.multiValueHeaders ?? {})) {
+    if (values && values.length > 0) headers[name.toLowerCase()] = values.join(',');
+  }
+  for (const [name, value] of Object.entries(event.headers ?? {})) {
+    if (value !== undefined && headers[name.toLowerCase()] === undefined) headers[name.toLowerCase()] = value;
+  }
+  return headers;
+}
+
+/** Query parameters, a repeated one joined with commas. */
+function queryOf(event: APIGatewayProxyEvent): Record<string, string> {
+  const query: Record<string, string> = {};
+  for (const [name, values] of Object.entries(event.multiValueQueryStringParameters ?? {})) {
+    if (values && values.length > 0) query[name] = values.join(',');
+  }
+  for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) {
+    if (value !== undefined && query[name] === undefined) query[name] = value;
+  }
+  return query;
 }
 
 function refusal(verdict: AuthorizerContext | undefined): AppError {
-  return new AppError(
-    verdict?.ok === false && verdict.code === 'token_expired' ? 'token_expired' : 'unauthorized',
-  );
+  const code = verdict?.ok === false ? verdict.code : undefined;
+  return new AppError(code === 'token_expired' || code === 'forbidden' ? code : 'unauthorized');
 }
 
 function requireIdentity(route: RouteDefinition) {
@@ -232,6 +253,19 @@ function requireIdentity(route: RouteDefinition) {
 }
 
 /** A hospital client's token with the route's scope; a user token is refused here. */
+/**
+ * With a hospital domain configured, a hospital route reached through any other name (the public
+ * domain, which has no client-certificate check) is refused before credentials are looked at.
+ */
+function hospitalDomainOnly() {
+  const hospitalDomainOnlyBefore = (request: Request): void => {
+    const expected = depsOf(request)?.hospitalDomain;
+    if (expected && request.event.requestContext?.domainName?.toLowerCase() !== expected.toLowerCase())
+      throw new AppError('forbidden');
+  };
+  return { before: hospitalDomainOnlyBefore };
+}
+
 function requireHospital(scope: string | undefined) {
   const requireHospitalBefore = (request: Request): void => {
     const edge = request.event.edge as EdgeState;
@@ -287,14 +321,18 @@ function jsonBody(route: RouteDefinition) {
     const edge = event.edge as EdgeState;
     if (!route.request?.body) return;
     const raw =
-      event.body === undefined ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64') : event.body;
+      event.body === undefined || event.body === null
+        ? ''
+        : event.isBase64Encoded
+          ? Buffer.from(event.body, 'base64')
+          : event.body;
     const size = typeof raw === 'string' ? Buffer.byteLength(raw) : raw.byteLength;
     if (size > (depsOf(request) as EdgeDeps).config.maxBodyBytes) throw new AppError('payload_too_large');
     if (size === 0) {
       edge.body = undefined;
       return;
     }
-    const contentType = event.headers?.['content-type'] ?? '';
+    const contentType = edge.headers['content-type'] ?? '';
     if (route.request.bodyFormat === 'form') {
       if (!FORM_TYPE.test(contentType)) throw new AppError('unsupported_media_type');
       edge.body = Object.fromEntries(new URLSearchParams(raw.toString()));
@@ -331,7 +369,7 @@ function validateRequest(route: RouteDefinition) {
       return undefined;
     };
     edge.body = check('body', route.request?.body, edge.body);
-    edge.query = check('query', route.request?.query, event.queryStringParameters ?? {});
+    edge.query = check('query', route.request?.query, queryOf(event));
     edge.params = check('params', route.request?.params, event.pathParameters ?? {});
     if (issues.length > 0) throw new ValidationError(issues);
   };
@@ -358,7 +396,7 @@ function serializeResponse(route: RouteDefinition | undefined) {
         'x-content-type-options': 'nosniff',
         ...result.headers,
       },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      body: body === undefined ? '' : JSON.stringify(body),
     };
   };
   return { after: serializeResponseAfter };

@@ -536,6 +536,38 @@ export const problemCatalog = {
       en: 'The data store cannot be reached; please retry later.',
     },
   },
+  forbidden: {
+    status: 403,
+    title: { 'zh-CN': '禁止访问', en: 'Forbidden' },
+    detail: {
+      'zh-CN': '该请求不被允许（例如来自未登记的网络）。',
+      en: 'This request is not allowed (for example, from a network that is not registered).',
+    },
+  },
+  request_blocked: {
+    status: 403,
+    title: { 'zh-CN': '请求已被拦截', en: 'Request blocked' },
+    detail: {
+      'zh-CN': '请求被安全防护规则拦截。如有疑问，请携带 requestId 联系我们。',
+      en: 'The request was blocked by a protection rule; contact us with the requestId if in doubt.',
+    },
+  },
+  service_unavailable: {
+    status: 503,
+    title: { 'zh-CN': '服务暂不可用', en: 'Service unavailable' },
+    detail: {
+      'zh-CN': '服务暂时无法处理请求，请稍后重试。',
+      en: 'The service cannot handle the request right now; please retry later.',
+    },
+  },
+  gateway_timeout: {
+    status: 504,
+    title: { 'zh-CN': '处理超时', en: 'Gateway timeout' },
+    detail: {
+      'zh-CN': '请求处理超时，请稍后重试。',
+      en: 'The request took too long; please retry later.',
+    },
+  },
   internal_error: {
     status: 500,
     title: { 'zh-CN': '服务器内部错误', en: 'Internal server error' },

@@ -2,7 +2,13 @@ import type { RouteDefinition } from './route';
 
 export type RouteMatch<R extends RouteDefinition> =
   | { readonly kind: 'found'; readonly route: R; readonly params: Record<string, string> }
-  | { readonly kind: 'method_not_allowed'; readonly allow: readonly string[] }
+  | {
+      readonly kind: 'method_not_allowed';
+      readonly allow: readonly string[];
+      /** The first route path that matched (the resource whose `ANY` method answers), and its parameters. */
+      readonly path: string;
+      readonly params: Record<string, string>;
+    }
   | { readonly kind: 'not_found' };
 
 /** Matches `/v1/cards/abc` against `/v1/cards/{cardId}`, as API Gateway does for single segments. */
@@ -30,6 +36,7 @@ export function matchRoute<R extends RouteDefinition>(
   path: string,
 ): RouteMatch<R> {
   const allow: string[] = [];
+  let first: { path: string; params: Record<string, string> } | undefined;
   for (const route of routes) {
     let params: Record<string, string> | undefined;
     try {
@@ -41,6 +48,7 @@ export function matchRoute<R extends RouteDefinition>(
     if (params === undefined) continue;
     if (route.method === method) return { kind: 'found', route, params };
     allow.push(route.method);
+    first ??= { path: route.path, params };
   }
-  return allow.length > 0 ? { kind: 'method_not_allowed', allow } : { kind: 'not_found' };
+  return first ? { kind: 'method_not_allowed', allow, ...first } : { kind: 'not_found' };
 }

@@ -71,15 +71,20 @@ export function routeKey(route: Pick<RouteDefinition, 'method' | 'path'>): strin
 /** Problems every route of a kind may answer, whatever its own logic: what the edge itself says. */
 export function edgeProblems(route: RouteDefinition | undefined): ProblemCode[] {
   if (!route) return ['not_found', 'method_not_allowed', 'internal_error'];
-  const codes: ProblemCode[] = ['internal_error'];
+  // What API Gateway itself may answer on any route: WAF's block (its gateway response).
+  const codes: ProblemCode[] = ['internal_error', 'request_blocked'];
   if (route.request?.body)
     codes.push('invalid_request', 'malformed_json', 'unsupported_media_type', 'payload_too_large');
   else if (route.request) codes.push('invalid_request');
+  // The authorizer's own failure, answered by API Gateway.
+  if (route.auth !== 'none') codes.push('service_unavailable');
   if (route.auth === 'user') {
     codes.push('unauthorized', 'token_expired');
     if (!route.allowsStalePolicy) codes.push('policy_reconsent_required');
   }
   if (route.auth === 'hospital') codes.push('unauthorized', 'token_expired', 'insufficient_scope');
+  // From a network (resource policy) or a domain (the edge) the hospital integration does not accept.
+  if (route.group === 'hospital') codes.push('forbidden');
   return codes;
 }
 

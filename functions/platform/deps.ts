@@ -83,8 +83,8 @@ export function platform(): Platform {
 
 /** What the edge pipeline needs of every group. */
 export function edge(): EdgeDeps {
-  const { config, metrics } = platform();
-  return { config, metrics };
+  const { config, metrics, env } = platform();
+  return { config, metrics, hospitalDomain: env.HOSPITAL_DOMAIN };
 }
 
 /** The table for items with nothing sealed (sessions, counters, claims, the audit trail). */

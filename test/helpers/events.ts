@@ -1,42 +1,31 @@
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { restEvent } from '../../bin/local/lambda-event';
 
-/** A minimal API Gateway HTTP API v2 event, as the local runtime and API Gateway build them. */
+/** A minimal API Gateway REST API proxy event (payload 1.0), built as the local runtime builds them. */
 export function apiEvent(
   options: {
     method?: string;
     path?: string;
-    routeKey?: string;
+    resource?: string;
     headers?: Record<string, string>;
     body?: string;
     query?: Record<string, string>;
     params?: Record<string, string>;
   } = {},
-): APIGatewayProxyEventV2 {
-  const method = options.method ?? 'GET';
+): APIGatewayProxyEvent {
   const path = options.path ?? '/';
-  return {
-    version: '2.0',
-    routeKey: options.routeKey ?? `${method} ${path}`,
-    rawPath: path,
-    rawQueryString: '',
-    headers: options.headers ?? {},
-    ...(options.query ? { queryStringParameters: options.query } : {}),
-    ...(options.params ? { pathParameters: options.params } : {}),
-    requestContext: {
-      accountId: 'test',
-      apiId: 'test',
-      domainName: 'test',
-      domainPrefix: 'test',
-      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'vitest' },
-      requestId: 'req-test-1',
-      routeKey: options.routeKey ?? `${method} ${path}`,
-      stage: '$default',
-      time: '01/Jan/2026:00:00:00 +0000',
-      timeEpoch: 1767225600000,
-    },
-    ...(options.body === undefined ? {} : { body: options.body }),
-    isBase64Encoded: false,
-  };
+  return restEvent({
+    method: options.method ?? 'GET',
+    path,
+    resource: options.resource ?? path,
+    headers: { 'User-Agent': 'vitest', ...options.headers },
+    query: Object.entries(options.query ?? {}),
+    pathParameters: options.params,
+    body: options.body,
+    sourceIp: '203.0.113.7',
+    requestId: 'req-test-1',
+    now: new Date('2026-01-01T00:00:00Z'),
+  });
 }
 
 export const testContext: Context = {

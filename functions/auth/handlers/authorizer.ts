@@ -1,7 +1,4 @@
-import type {
-  APIGatewayRequestAuthorizerEventV2,
-  APIGatewaySimpleAuthorizerWithContextResult,
-} from 'aws-lambda';
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { decodeJwt } from 'jose';
 import type { AuthorizerContext } from '../../core/authorizer-context';
 import { AppError } from '../../core/errors';
@@ -11,10 +8,12 @@ import { authenticate } from '../authenticate';
 import { authorizerDeps } from '../authorizer-deps';
 
 /**
- * The HTTP API Lambda authorizer (simple responses, no caching, so revocation is immediate). It
- * lets the request through with its verdict in the context, and the route answers a refusal as
- * problem+json; API Gateway's own 401/403 bodies would not be. The local server calls this same
- * handler before every `auth: 'user'` and `auth: 'hospital'` route.
+ * The REST API's REQUEST Lambda authorizer. Not cached: it reads the session on every request, so
+ * logout and revocation take effect at once (a cache keyed on the Authorization header would let
+ * a revoked token in for the cache's life). It allows the request with its verdict in the
+ * context, and the route answers a refusal as problem+json; only its own failure refuses outright
+ * (a throw: API Gateway's AUTHORIZER_FAILURE, itself problem+json). The local server calls this
+ * same handler, with the same event, before every `auth: 'user'` and `auth: 'hospital'` route.
  */
 function audienceOf(token: string): unknown {
   try {
@@ -24,12 +23,29 @@ function audienceOf(token: string): unknown {
   }
 }
 
-export async function handler(
-  event: APIGatewayRequestAuthorizerEventV2,
-): Promise<APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext>> {
+type Result = APIGatewayAuthorizerResult & { context: AuthorizerContext };
+
+/** Allows this request only (its method ARN): with no cache, a verdict is never reused for another. */
+function allow(event: APIGatewayRequestAuthorizerEvent, principalId: string) {
+  return {
+    principalId,
+    policyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow' as const, Resource: event.methodArn }],
+    },
+  };
+}
+
+/** The Authorization header, whatever case the client wrote its name in. */
+function authorizationOf(event: APIGatewayRequestAuthorizerEvent): string | undefined {
+  const entry = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'authorization');
+  return entry?.[1] ?? undefined;
+}
+
+export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<Result> {
   try {
     const deps = await authorizerDeps();
-    const authorization = event.headers?.authorization;
+    const authorization = authorizationOf(event);
     const bearer = /^Bearer (\S+)$/.exec(authorization?.trim() ?? '')?.[1];
     // The audience says which kind of caller this is; each verifier then checks it for real.
     if (bearer && audienceOf(bearer) === deps.hospitalApi.audience) {
@@ -43,7 +59,7 @@ export async function handler(
         bearer,
       );
       return {
-        isAuthorized: true,
+        ...allow(event, `hospital:${caller.clientId}`),
         context: {
           ok: true,
           kind: 'hospital',
@@ -56,7 +72,7 @@ export async function handler(
     const identity = await authenticate(deps, authorization);
     const policyVersion = (await deps.acceptedPolicyVersion(identity.userId)) ?? '';
     return {
-      isAuthorized: true,
+      ...allow(event, identity.userId),
       context: {
         ok: true,
         kind: 'user',
@@ -67,9 +83,12 @@ export async function handler(
       },
     };
   } catch (error) {
-    if (error instanceof AppError) return { isAuthorized: true, context: { ok: false, code: error.code } };
-    // Our own failure (store or KMS down): refuse outright rather than let the route guess.
+    if (error instanceof AppError) {
+      return { ...allow(event, 'anonymous'), context: { ok: false, code: error.code } };
+    }
+    // Our own failure (store or KMS down): nobody is let in. A throw makes API Gateway answer its
+    // AUTHORIZER_FAILURE gateway response (503 service_unavailable as problem+json).
     logger.error('authorizer failed', error as Error);
-    return { isAuthorized: false, context: { ok: false, code: 'internal_error' } };
+    throw error;
   }
 }

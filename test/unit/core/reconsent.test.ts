@@ -30,8 +30,15 @@ const route = (allowsStalePolicy: boolean): RouteDefinition => ({
 /** A request as the authorizer passes it on: a signed-in person who accepted `accepted`. */
 function as(accepted: string) {
   const event = apiEvent({ path: '/x' });
+  // As a REST API hands it over: every value a string, beside the principal.
   (event.requestContext as unknown as { authorizer: unknown }).authorizer = {
-    lambda: { ok: true, kind: 'user', userId: 'u1', sessionId: 's1', amr: 'sms', policyVersion: accepted },
+    principalId: 'u1',
+    ok: 'true',
+    kind: 'user',
+    userId: 'u1',
+    sessionId: 's1',
+    amr: 'sms',
+    policyVersion: accepted,
   };
   return event;
 }

@@ -35,6 +35,9 @@ describe('matchRoute', () => {
     expect(matchRoute(table, 'POST', '/v1/cards/1')).toEqual({
       kind: 'method_not_allowed',
       allow: ['GET', 'DELETE'],
+      // The resource whose ANY method answers in API Gateway, as the fallback sees it.
+      path: '/v1/cards/{cardId}',
+      params: { cardId: '1' },
     });
   });
 
