@@ -18,6 +18,8 @@ export interface AlarmsProps {
   readonly functions: ReadonlyMap<string, lambda.IFunction>;
   readonly metricsNamespace: string;
   readonly globalDailySends: number;
+  /** The daily ceiling on face checks started (they are paid per check). */
+  readonly globalDailyLivenessStarts: number;
   /** Dead-letter queues: anything in them is work that gave up (HIS registrations, webhooks). */
   readonly deadLetterQueues: ReadonlyMap<string, sqs.IQueue>;
   /** Readers of the table's stream: their lag is the audit chain's and the card follow-ups'. */
@@ -188,6 +190,14 @@ export class Alarms extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       alarmDescription:
         "Today's SMS sends reached 80% of the global ceiling; at 100% login by SMS stops until midnight UTC",
+    });
+    alarm('LivenessCeilingNear', {
+      metric: business('LivenessStarted', Duration.days(1)),
+      threshold: Math.floor(props.globalDailyLivenessStarts * 0.8),
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      alarmDescription:
+        "Today's face checks reached 80% of the daily ceiling; at 100% new checks are refused (the counter alternative stays open)",
     });
     alarm('SendToVerifyConversionLow', {
       metric: new cloudwatch.MathExpression({

@@ -389,6 +389,7 @@ export class ApiStack extends Stack {
       functions,
       metricsNamespace: METRICS_NAMESPACE,
       globalDailySends: props.config.auth.limits.globalDailySends,
+      globalDailyLivenessStarts: props.config.identity.liveness.limits.globalDailyStarts,
       deadLetterQueues: new Map<string, sqs.IQueue>([
         ['HisRegistration', registrationDeadLetters],
         ['Webhook', webhookDeadLetters],

@@ -56,6 +56,9 @@ export interface LocalRuntime {
   readonly oauth: Awaited<ReturnType<typeof startOAuthStandins>>;
   readonly his: HisStandin;
   readonly webhooks: Awaited<ReturnType<typeof startWebhookReceiver>>;
+  /** The identity providers' stand-ins: real-name checks, and the face check pages (tests play the person). */
+  readonly faceid: Awaited<ReturnType<typeof startTencentFaceIdStandin>>;
+  readonly cloudauth: Awaited<ReturnType<typeof startAliyunCloudauthStandin>>;
   /** Runs a scheduled privacy job now, as its timer would. */
   runJob(task: PrivacyJobEvent['task']): Promise<unknown>;
   /**
@@ -225,6 +228,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     oauth,
     his,
     webhooks,
+    faceid,
+    cloudauth,
     runJob,
     settle: async () => {
       // Stream, then the jobs it queued, then the changes those made (a registration's event).

@@ -12,8 +12,11 @@ const TYPES: Record<string, string> = {
 };
 
 /** The web client's pages: `/`, the OAuth return page, and its hashed assets. */
+/** Pages a provider sends the browser back to: the client's own routes, served as the client. */
+const pagePaths = new Set(['/oauth/callback', '/liveness/return']);
+
 export function isWebPath(method: string, path: string): boolean {
-  return method === 'GET' && (path === '/' || path === '/oauth/callback' || path.startsWith('/assets/'));
+  return method === 'GET' && (path === '/' || pagePaths.has(path) || path.startsWith('/assets/'));
 }
 
 /**
@@ -25,7 +28,7 @@ export async function serveWeb(
   path: string,
 ): Promise<APIGatewayProxyStructuredResultV2 | undefined> {
   const relative =
-    path === '/' || path === '/oauth/callback' ? 'index.html' : normalize(path).replace(/^[/\\]+/, '');
+    path === '/' || pagePaths.has(path) ? 'index.html' : normalize(path).replace(/^[/\\]+/, '');
   if (relative.includes('..')) return undefined;
   let content: Buffer;
   try {

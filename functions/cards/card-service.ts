@@ -121,8 +121,8 @@ function hisPatient(card: CardRecord): HisPatient {
 
 /**
  * Creates a medical card for the account holder or a relative.
- * 1. the hospital exists; the account is real-name verified and consents to `medical_card`
- *    (both read at once);
+ * 1. the hospital exists; the account is real-name verified (and, where the hospital asks for it,
+ *    a real person: face check or counter) and consents to `medical_card` (read at once);
  * 2. name, ID number (same rules as real-name) and phone are valid; a `01 self` card is the
  *    verified person; a patient under 14 is a child or grandchild (or 97 with the guardian flag)
  *    and comes with the guardian's consent to the current policy;
@@ -142,11 +142,16 @@ export async function createCard(
 ): Promise<{ outcome: 'registered' | 'pending' | 'replayed'; card: ReturnType<typeof cardView> }> {
   const now = deps.clock.now();
   const target = hospital(deps, input.hospitalId);
-  const [verifiedPerson] = await Promise.all([
-    deps.identities.verifiedPersonToken(who.userId),
+  const [verified] = await Promise.all([
+    deps.identities.verifiedPerson(who.userId),
     requireConsent(deps.consents, who.userId, 'medical_card'),
   ]);
-  if (verifiedPerson === undefined) throw new AppError('real_name_required');
+  if (verified === undefined) throw new AppError('real_name_required');
+  // A hospital may ask for the real person (face check or counter) before it opens cards.
+  if (target.requiredAssurance === 'real_person' && !verified.realPerson) {
+    throw new AppError('real_person_required', { extensions: { hospitalId: target.id } });
+  }
+  const verifiedPerson = verified.token;
 
   // The same local rules as real-name verification (a typo costs nothing and reaches no HIS).
   const rule = idTypes[input.idType].rule;

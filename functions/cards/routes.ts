@@ -40,6 +40,7 @@ export const cardRoutes = {
       'idempotency_key_required',
       'hospital_not_found',
       'real_name_required',
+      'real_person_required',
       'consent_required',
       'card_invalid',
       'phone_invalid',

@@ -18,7 +18,17 @@ const label = z.object({ zh: text(64), en: text(64) });
 export const hospitalsResponse = z
   .object({
     hospitals: list(
-      z.object({ id: text(64, { pattern: /^[\w-]+$/ }), name: text(128), cardLimit: int32(0, 100) }),
+      z.object({
+        id: text(64, { pattern: /^[\w-]+$/ }),
+        name: text(128),
+        cardLimit: int32(0, 100),
+        requiredAssurance: z.enum(['two_element', 'real_person']).check(
+          meta({
+            description:
+              'What an account needs before it opens a card here (real_person: a face check or the counter)',
+          }),
+        ),
+      }),
       100,
     ),
   })

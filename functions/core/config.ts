@@ -77,7 +77,17 @@ export interface HospitalConfig {
   };
   /** Where card events are delivered (signed); its secret is `webhooks.<id>` in the provider secret. */
   readonly webhookUrl?: string;
+  /**
+   * The assurance an account needs before it opens cards here: `two_element` (name and ID number
+   * checked) or `real_person` (also face liveness, or attested at a counter). Default two_element.
+   */
+  readonly requiredAssurance?: AssuranceLevel;
+  /** The liveness provider this hospital's people are checked with (default: the stage's). */
+  readonly livenessProvider?: LivenessProviderName;
 }
+
+export type AssuranceLevel = 'two_element' | 'real_person';
+export type LivenessProviderName = 'tencent' | 'aliyun';
 
 /** A published version of the privacy policy. */
 export interface PolicyVersion {
@@ -93,6 +103,8 @@ export interface PolicyVersion {
 /** Purposes that need their own, separate consent (PIPL art. 29: sensitive personal information). */
 export const separatePurposes = [
   'sensitive_identity',
+  // Face information (人脸识别技术应用安全管理办法): its own consent, never bundled with another.
+  'face_recognition',
   'medical_card',
   'location',
   'sdk_push',
@@ -130,7 +142,7 @@ export interface PrivacyConfig {
 export interface HospitalClientConfig {
   readonly clientId: string;
   readonly hospitalId: string;
-  readonly scopes: readonly ('patients:read' | 'events:read')[];
+  readonly scopes: readonly ('patients:read' | 'events:read' | 'identity:attest')[];
   /** SHA-256 (base64url) of the accepted secrets: two during a rotation, one otherwise. */
   readonly secretHashes: readonly string[];
   readonly disabled: boolean;
@@ -197,6 +209,32 @@ export interface IdentityConfig {
   readonly limits: { readonly perAccountDaily: number; readonly perIdNumberDaily: number };
   readonly tencent: { readonly endpoint: string; readonly region: string };
   readonly aliyun: { readonly endpoint: string };
+  readonly liveness: LivenessConfig;
+}
+
+/** Real-person verification (实人认证): face liveness against the national photo, through a provider. */
+export interface LivenessConfig {
+  /** The default provider; a hospital may name its own. */
+  readonly provider: LivenessProviderName;
+  /** When the provider cannot start a check, start it at the other one (never once a check has begun). */
+  readonly failover: boolean;
+  /** Tencent FaceID: the RuleId configured in its console (DetectAuth, GetDetectInfoEnhanced). */
+  readonly tencent: { readonly ruleId: string };
+  /** Alibaba Cloud: the scene created in its console (InitFaceVerify, DescribeFaceVerify). */
+  readonly aliyun: { readonly sceneId: string };
+  /** Exact URLs the provider's H5 page may return to (the web client's landing page). */
+  readonly redirectUris: readonly string[];
+  /** `npm start` only: any URL under the local server's own origin too. */
+  readonly allowLocalOrigin: boolean;
+  /** Checks started per account and per ID number a day, and all checks a day (sharded counter). */
+  readonly limits: {
+    readonly perAccountDaily: number;
+    readonly perIdNumberDaily: number;
+    readonly globalDailyStarts: number;
+    readonly globalCounterShards: number;
+  };
+  /** Results other than a pass are kept this long for the person's own export, then expire. */
+  readonly keepFailedDays: number;
 }
 
 export interface RateWindow {
@@ -371,6 +409,16 @@ const identity: IdentityConfig = {
   limits: { perAccountDaily: 5, perIdNumberDaily: 3 },
   tencent: { endpoint: 'https://faceid.tencentcloudapi.com/', region: 'ap-guangzhou' },
   aliyun: { endpoint: 'https://cloudauth.aliyuncs.com/' },
+  liveness: {
+    provider: 'tencent',
+    failover: true,
+    tencent: { ruleId: '1' },
+    aliyun: { sceneId: '1000000001' },
+    redirectUris: ['https://app.patient-onboarding.cn/liveness/return'],
+    allowLocalOrigin: false,
+    limits: { perAccountDaily: 5, perIdNumberDaily: 5, globalDailyStarts: 20_000, globalCounterShards: 16 },
+    keepFailedDays: 30,
+  },
 };
 
 const oauth: OAuthConfig = {
@@ -444,7 +492,8 @@ const localHospitalClients: readonly HospitalClientConfig[] = [
   {
     clientId: 'pumch-his',
     hospitalId: 'h-pumch',
-    scopes: ['patients:read', 'events:read'],
+    // The counter attestation too: staff at this hospital's desk may confirm a person in place of a face check.
+    scopes: ['patients:read', 'events:read', 'identity:attest'],
     // sha256('local-pumch-his-secret')
     secretHashes: ['l3j3QthOQ_10v-wCoshYZAyT9MSxh_ke3If3skjfss4'],
     disabled: false,
@@ -487,6 +536,7 @@ const base = {
       sendSms: 100,
       verifySms: 200,
       verifyIdentity: 50,
+      startLiveness: 30,
       hospitalToken: 300,
       submitPrivacyRequest: 50,
     },
@@ -508,6 +558,7 @@ const base = {
     perRoute: {
       sendSms: { rateLimit: 20, burstLimit: 40 },
       verifyIdentity: { rateLimit: 10, burstLimit: 20 },
+      startLiveness: { rateLimit: 10, burstLimit: 20 },
     },
   },
   allowedRegions: ['cn-north-1', 'cn-northwest-1'],
@@ -522,6 +573,24 @@ export const stages: Readonly<Record<StageName, StageConfig>> = {
     ...base,
     stage: 'local',
     oauth: { ...oauth, allowLocalOrigin: true },
+    identity: { ...identity, liveness: { ...identity.liveness, allowLocalOrigin: true } },
+    // A third hospital asks for a real-person check before it opens cards, checked with Aliyun.
+    hospitals: [
+      ...hospitals,
+      {
+        id: 'h-ruijin',
+        name: '示例瑞金医院',
+        cardLimit: 5,
+        verifyRelatives: false,
+        his: {
+          kind: 'fhir',
+          endpoint: 'https://his.ruijin.example.cn/fhir/',
+          clientId: 'patient-onboarding',
+        },
+        requiredAssurance: 'real_person',
+        livenessProvider: 'aliyun',
+      },
+    ],
     hospitalApi: { ...hospitalApi, clients: localHospitalClients },
     // A card pending at a down HIS is tried again after 2 s, not 5: quicker to watch on one machine.
     cards: { ...cards, registration: { ...cards.registration, baseDelaySeconds: 2 } },

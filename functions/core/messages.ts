@@ -483,6 +483,112 @@ export const problemCatalog = {
     title: { 'zh-CN': '未找到患者', en: 'Patient not found' },
     detail: { 'zh-CN': '本院没有该患者。', en: 'This hospital has no such patient.' },
   },
+  liveness_unavailable: {
+    status: 503,
+    title: { 'zh-CN': '人脸核验暂不可用', en: 'Face check unavailable' },
+    detail: {
+      'zh-CN': '人脸核验服务暂时无法使用，请稍后再试，或到医院窗口核验身份。',
+      en: 'The face check cannot be used right now; try later, or have your identity checked at a hospital counter.',
+    },
+  },
+  liveness_redirect_not_allowed: {
+    status: 400,
+    title: { 'zh-CN': '返回地址不被允许', en: 'Return URL not allowed' },
+    detail: {
+      'zh-CN': 'redirectUrl 必须与配置的地址完全一致。',
+      en: 'redirectUrl must exactly match a configured address.',
+    },
+  },
+  liveness_meta_required: {
+    status: 400,
+    title: { 'zh-CN': '缺少设备信息', en: 'Device information required' },
+    detail: {
+      'zh-CN': '该核验服务需要客户端 getMetaInfo() 返回的 metaInfo。',
+      en: "This check needs the metaInfo the client's getMetaInfo() returns.",
+    },
+  },
+  liveness_not_found: {
+    status: 404,
+    title: { 'zh-CN': '核验记录不存在', en: 'Check not found' },
+    detail: { 'zh-CN': '没有该人脸核验记录。', en: 'There is no such face check.' },
+  },
+  liveness_unfinished: {
+    status: 409,
+    title: { 'zh-CN': '人脸核验尚未完成', en: 'Face check not finished' },
+    detail: {
+      'zh-CN': '尚未完成人脸核验，请在核验页面完成后再查询结果。',
+      en: 'The face check is not finished yet; complete it on the check page, then ask again.',
+    },
+  },
+  liveness_expired: {
+    status: 410,
+    title: { 'zh-CN': '人脸核验已过期', en: 'Face check expired' },
+    detail: { 'zh-CN': '本次核验已过期，请重新发起。', en: 'This check has expired; start a new one.' },
+  },
+  liveness_abandoned: {
+    status: 422,
+    title: { 'zh-CN': '人脸核验已取消', en: 'Face check abandoned' },
+    detail: {
+      'zh-CN': '您已退出本次核验，可重新发起。',
+      en: 'You left this check; you can start a new one.',
+    },
+  },
+  liveness_not_live: {
+    status: 422,
+    title: { 'zh-CN': '未通过活体检测', en: 'Liveness not confirmed' },
+    detail: {
+      'zh-CN': '未能确认为本人实时操作，请在光线充足处按提示重试。',
+      en: 'The check could not confirm a live person; try again in good light, following the prompts.',
+    },
+  },
+  liveness_face_mismatch: {
+    status: 422,
+    title: { 'zh-CN': '人脸比对未通过', en: 'Face does not match' },
+    detail: {
+      'zh-CN': '人脸与证件照片不一致。须由证件本人完成核验。',
+      en: "The face does not match the ID photo; the check must be done by the ID's holder.",
+    },
+  },
+  liveness_no_record: {
+    status: 422,
+    title: { 'zh-CN': '无法进行人脸比对', en: 'No photo to compare with' },
+    detail: {
+      'zh-CN': '权威库中没有可用于比对的照片。请携带证件到医院窗口核验身份（见 alternative）。',
+      en: 'There is no usable photo on record to compare with; have your identity checked at a hospital counter with your ID (see alternative).',
+    },
+  },
+  liveness_document_problem: {
+    status: 422,
+    title: { 'zh-CN': '证件信息无法核验', en: 'ID could not be checked' },
+    detail: {
+      'zh-CN': '证件信息有误或无法核验。请携带证件到医院窗口核验身份（见 alternative）。',
+      en: 'The ID details are wrong or cannot be checked; have your identity checked at a hospital counter (see alternative).',
+    },
+  },
+  liveness_failed: {
+    status: 422,
+    title: { 'zh-CN': '人脸核验未通过', en: 'Face check failed' },
+    detail: {
+      'zh-CN': '本次人脸核验未通过，可重新发起，或到医院窗口核验身份。',
+      en: 'This face check did not pass; start a new one, or have your identity checked at a hospital counter.',
+    },
+  },
+  liveness_self_only: {
+    status: 403,
+    title: { 'zh-CN': '须由本人核验', en: 'Only the person can be checked' },
+    detail: {
+      'zh-CN': '年满 14 周岁的就诊人须在本人账号完成人脸核验；监护人只能为未满 14 周岁的子女发起。',
+      en: 'People aged 14 or over check themselves from their own account; a guardian may start a check only for a child under 14.',
+    },
+  },
+  real_person_required: {
+    status: 403,
+    title: { 'zh-CN': '请先完成实人认证', en: 'Real-person verification required' },
+    detail: {
+      'zh-CN': '该医院办理就诊卡前须完成实人认证（人脸核验或到医院窗口核验）。',
+      en: 'This hospital asks for real-person verification (a face check, or at a hospital counter) before it opens cards.',
+    },
+  },
   consent_required: {
     status: 403,
     title: { 'zh-CN': '需要您的单独同意', en: 'Separate consent required' },

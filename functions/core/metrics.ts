@@ -14,7 +14,11 @@ export type BusinessMetric =
   | 'RightsRequestsOverdue'
   | 'AccountsDeleted'
   | 'AuditChainProblems'
-  | 'AuditEntriesPending';
+  | 'AuditEntriesPending'
+  | 'LivenessStarted'
+  | 'LivenessBilled'
+  | 'LivenessUnbilled'
+  | 'LivenessPassed';
 
 export const noMetrics: MetricsSink = { count: () => undefined };
 

@@ -42,7 +42,7 @@ export interface RouteDefinition {
   /** Still served after a material policy change the user has not accepted (consent, export, deletion). */
   readonly allowsStalePolicy?: boolean;
   /** For `hospital` routes: the scope the token must carry. */
-  readonly scope?: 'patients:read' | 'events:read';
+  readonly scope?: 'patients:read' | 'events:read' | 'identity:attest';
   readonly summary: string;
   /** Module under functions/ (no extension) exporting `handler`. */
   readonly handler: string;

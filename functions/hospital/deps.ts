@@ -1,6 +1,7 @@
 import { readOnly } from '../audit/dynamo-audit-log';
 import { DynamoCardStore } from '../cards/dynamo-card-store';
 import { DynamoIdentityStore } from '../identity/dynamo-identity-store';
+import { DynamoLivenessStore } from '../identity/dynamo-liveness-store';
 import {
   auditLog,
   cryptoRandom,
@@ -54,4 +55,25 @@ export async function eventsDeps() {
     edge: edge(),
     hospitalEvents: { clock: platform().clock, feed: new DynamoEventFeed(plainTable()) },
   };
+}
+
+export async function attestDeps() {
+  const attestation = await once('hospitalAttestation', async () => {
+    const { config, clock } = platform();
+    const [index, table, audit] = await Promise.all([indexer(), sealedTable(), auditLog()]);
+    const consents = new DynamoConsentStore(plainTable(), readOnly);
+    return {
+      clock,
+      random: cryptoRandom,
+      // Reads only: no card is written here.
+      cards: new DynamoCardStore(table, { consent: (entry) => consents.entryWrite(entry), audit: readOnly }),
+      indexer: index,
+      checks: new DynamoLivenessStore(table, {
+        audit,
+        consent: (entry) => consents.entryWrite(entry),
+        keepFailedDays: config.identity.liveness.keepFailedDays,
+      }),
+    };
+  });
+  return { edge: edge(), attestation };
 }

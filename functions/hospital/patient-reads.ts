@@ -24,7 +24,11 @@ export interface HospitalReadDeps {
  * A hospital reads a patient of its own: the index is keyed by the caller's hospital, so another
  * hospital's patient is simply not found. Every read is audited for the patient's own export.
  */
-async function ownCard(deps: HospitalReadDeps, caller: Caller, hisPatientId: string): Promise<CardRecord> {
+export async function ownCard(
+  deps: { readonly cards: Pick<CardStore, 'findByHospitalPatient' | 'get'>; readonly indexer: BlindIndexer },
+  caller: Caller,
+  hisPatientId: string,
+): Promise<CardRecord> {
   const ref = await deps.cards.findByHospitalPatient(
     caller.hospitalId,
     hisPatientToken(deps, caller.hospitalId, hisPatientId),

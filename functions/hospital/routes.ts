@@ -1,6 +1,8 @@
 import type { RouteDefinition } from '../core/route';
 import { hospitalTouches } from '../core/touches';
 import {
+  attestationBody,
+  attestationResponse,
   eventsQuery,
   eventsResponse,
   fhirPatientParams,
@@ -38,6 +40,21 @@ export const hospitalRoutes = {
     responses: { 200: { body: hospitalPatientResponse, description: 'The patient' } },
     problems: ['patient_not_found'],
     touches: hospitalTouches,
+  },
+  attestIdentity: {
+    method: 'POST',
+    path: '/v1/hospital/patients/{hisPatientId}/identity-attestation',
+    group: 'hospital',
+    auth: 'hospital',
+    scope: 'identity:attest',
+    summary:
+      'Counter attestation: hospital staff saw the patient with an identity document (the non-face alternative to 实人认证; audited)',
+    handler: 'hospital/handlers/post-attestation',
+    request: { params: patientParams, body: attestationBody },
+    responses: { 200: { body: attestationResponse, description: 'Recorded: the person is a real person' } },
+    problems: ['patient_not_found'],
+    // Seals the staff id: the data key for encryption too.
+    touches: { ...hospitalTouches, dataKey: 'both' },
   },
   hospitalEvents: {
     method: 'GET',

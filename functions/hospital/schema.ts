@@ -10,6 +10,7 @@ import {
   text,
   threeParts,
 } from '../core/schema-parts';
+import { attestedDocuments } from './attestation';
 
 export const tokenForm = z
   .object({
@@ -90,3 +91,23 @@ export const eventsResponse = z
       .check(meta({ description: 'Send as `after` next time' })),
   })
   .check(meta({ id: 'HospitalEvents' }));
+
+export const attestationBody = z
+  .strictObject({
+    staffId: text(32, { pattern: /^[\w-]{1,32}$/ }).check(
+      meta({
+        description: 'Who at the counter checked the person (the hospital staff number; stored sealed)',
+      }),
+    ),
+    documentType: z.enum(attestedDocuments),
+  })
+  .check(meta({ id: 'IdentityAttestationRequest' }));
+
+export const attestationResponse = z
+  .object({
+    hisPatientId: text(64),
+    subject: z.enum(['account_holder', 'family_member']),
+    assurance: z.literal('real_person'),
+    attestedAt: isoTime(),
+  })
+  .check(meta({ id: 'IdentityAttestation' }));

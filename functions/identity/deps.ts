@@ -1,8 +1,10 @@
 import { readOnly } from '../audit/dynamo-audit-log';
+import { DynamoCardStore } from '../cards/dynamo-card-store';
 import { StartupRefusedError } from '../core/errors';
 import type { EdgeDeps } from '../core/http-handler';
 import {
   auditLog,
+  cryptoRandom,
   edge,
   indexer,
   plainTable,
@@ -13,9 +15,13 @@ import {
 } from '../platform/deps';
 import { once } from '../platform/runtime';
 import { DynamoConsentStore } from '../privacy/dynamo-consent-store';
+import { AliyunFaceVerify } from '../providers/liveness/aliyun-face-verify';
+import { TencentDetectAuth } from '../providers/liveness/tencent-detect-auth';
 import { AliyunId2MetaProvider } from '../providers/verification/aliyun-id2meta-provider';
 import { TencentFaceIdProvider } from '../providers/verification/tencent-faceid-provider';
 import { DynamoIdentityStore } from './dynamo-identity-store';
+import { DynamoLivenessStore } from './dynamo-liveness-store';
+import type { LivenessDeps, LivenessProvider } from './liveness-ports';
 import type { IdentityDeps, VerificationProvider } from './ports';
 
 /** The two-element check the stage configures: Tencent FaceID or Alibaba Cloud cloudauth. */
@@ -68,6 +74,92 @@ export function identityDeps(): Promise<IdentityDeps> {
   });
 }
 
+/** Both liveness providers, built on first use (each needs its credentials only when it is called). */
+function livenessProviders(): LivenessDeps['providers'] {
+  const { env, config, clock, random } = platform();
+  const { identity } = config;
+  const lazy = <P extends LivenessProvider>(name: P['name'], build: () => Promise<P>): LivenessProvider => {
+    let built: Promise<P> | undefined;
+    const get = () => {
+      built ??= build();
+      return built;
+    };
+    return {
+      name,
+      start: async (input) => (await get()).start(input),
+      result: async (id) => (await get()).result(id),
+    };
+  };
+  return {
+    tencent: lazy('tencent', async () => {
+      const credentials = await providerCredentials();
+      if (!credentials.tencent) throw new StartupRefusedError('Tencent FaceID credentials are missing');
+      return new TencentDetectAuth(
+        {
+          ...credentials.tencent,
+          region: identity.tencent.region,
+          endpoint: env.TENCENT_FACEID_ENDPOINT ?? identity.tencent.endpoint,
+          ruleId: identity.liveness.tencent.ruleId,
+        },
+        clock,
+      );
+    }),
+    aliyun: lazy('aliyun', async () => {
+      const credentials = await providerCredentials();
+      if (!credentials.aliyunCloudauth)
+        throw new StartupRefusedError('Aliyun cloudauth credentials are missing');
+      return new AliyunFaceVerify(
+        {
+          ...credentials.aliyunCloudauth,
+          endpoint: env.ALIYUN_CLOUDAUTH_ENDPOINT ?? identity.aliyun.endpoint,
+          sceneId: identity.liveness.aliyun.sceneId,
+        },
+        clock,
+        random,
+      );
+    }),
+  };
+}
+
+/** Real-person verification's composition root (group `identity`). */
+export function livenessDeps(): Promise<LivenessDeps> {
+  return once<Promise<LivenessDeps>>('livenessDeps', async () => {
+    const { config, clock, env, metrics } = platform();
+    const [index, table, audit] = await Promise.all([indexer(), sealedTable(), auditLog()]);
+    const consents = new DynamoConsentStore(plainTable(), audit);
+    const identities = new DynamoIdentityStore(table, audit);
+    const cards = new DynamoCardStore(table, { consent: (entry) => consents.entryWrite(entry), audit });
+    return {
+      config: config.identity.liveness,
+      hospitals: config.hospitals,
+      clock,
+      random: cryptoRandom,
+      store: new DynamoLivenessStore(table, {
+        audit,
+        consent: (entry) => consents.entryWrite(entry),
+        keepFailedDays: config.identity.liveness.keepFailedDays,
+      }),
+      providers: livenessProviders(),
+      limiter: rateLimiter(),
+      audit,
+      indexer: index,
+      metrics,
+      consents,
+      verifiedIdentity: async (userId) => {
+        const found = await identities.verifiedIdentity(userId);
+        return found ? { name: found.name, idNumber: found.idNumber } : undefined;
+      },
+      card: (userId, cardId) => cards.get(userId, cardId),
+      policyVersion: config.auth.policy.version,
+      localOrigin: env.LOCAL_ORIGIN,
+    };
+  });
+}
+
 export async function identityGroupDeps(): Promise<{ edge: EdgeDeps; identity: IdentityDeps }> {
   return { edge: edge(), identity: await identityDeps() };
+}
+
+export async function livenessGroupDeps(): Promise<{ edge: EdgeDeps; liveness: LivenessDeps }> {
+  return { edge: edge(), liveness: await livenessDeps() };
 }

@@ -46,9 +46,11 @@ export class DynamoIdentityStore implements IdentityStore {
     return (await this.#table.get(keys.profile(userId), { open: false }))?.item.realNameVerified === true;
   }
 
-  async verifiedPersonToken(userId: string): Promise<string | undefined> {
+  async verifiedPerson(userId: string): Promise<{ token: string; realPerson: boolean } | undefined> {
     const stored = await this.#table.get(keys.identity(userId), { open: false });
-    return stored ? String(stored.item.idNumberToken) : undefined;
+    return stored
+      ? { token: String(stored.item.idNumberToken), realPerson: typeof stored.item.realPersonAt === 'number' }
+      : undefined;
   }
 
   async cachedMatch(pairToken: string): Promise<{ provider: string } | undefined> {

@@ -52,8 +52,11 @@ export interface IdentityStore {
   /** The account's verified identity, opened (its owner's export, recovery, deletion). */
   verifiedIdentity(userId: string): Promise<StoredIdentity | undefined>;
   isVerified(userId: string): Promise<boolean>;
-  /** The blind index of the account's verified ID number, read without opening anything sealed. */
-  verifiedPersonToken(userId: string): Promise<string | undefined>;
+  /**
+   * The blind index of the account's verified ID number and whether a real-person check (face or
+   * counter) confirmed it, read without opening anything sealed.
+   */
+  verifiedPerson(userId: string): Promise<{ token: string; realPerson: boolean } | undefined>;
   /** A provider `match` remembered for this (name, ID) pair, so the same person does not cost twice. */
   cachedMatch(pairToken: string): Promise<{ provider: string } | undefined>;
   rememberMatch(pairToken: string, provider: string, at: number): Promise<void>;

@@ -1,5 +1,15 @@
 import type { RouteDefinition } from '../core/route';
-import { verifiedIdentityResponse, verifyIdentityBody } from './schema';
+import {
+  identityStatusResponse,
+  livenessParams,
+  livenessPassedResponse,
+  startedLivenessResponse,
+  startLivenessBody,
+  verifiedIdentityResponse,
+  verifyIdentityBody,
+} from './schema';
+
+const identityTouches = { table: 'readwrite', dataKey: 'both', appSecret: true, providers: true } as const;
 
 /** Real-name verification (group `identity`). */
 export const identityRoutes = {
@@ -23,6 +33,75 @@ export const identityRoutes = {
       'identity_not_found',
       'identity_taken',
     ],
-    touches: { table: 'readwrite', dataKey: 'both', appSecret: true, providers: true },
+    touches: identityTouches,
+  },
+  getIdentity: {
+    method: 'GET',
+    path: '/v1/me/identity',
+    group: 'identity',
+    auth: 'user',
+    summary: "This account's verification: masked identity and its assurance (two-element or real person)",
+    handler: 'identity/handlers/get-identity',
+    responses: { 200: { body: identityStatusResponse, description: 'The verification status' } },
+    problems: [],
+    touches: { table: 'read' },
+  },
+  startLiveness: {
+    method: 'POST',
+    path: '/v1/me/identity/liveness',
+    group: 'identity',
+    auth: 'user',
+    summary:
+      'Starts a face check (实人认证) of the verified account holder, or of a child under 14 on a card: the provider page or SDK token',
+    handler: 'identity/handlers/post-liveness',
+    request: { body: startLivenessBody },
+    responses: {
+      201: {
+        body: startedLivenessResponse,
+        description: 'Started: open the page or pass the token to the SDK',
+      },
+    },
+    problems: [
+      'consent_required',
+      'real_name_required',
+      'hospital_not_found',
+      'card_not_found',
+      'liveness_self_only',
+      'liveness_document_problem',
+      'guardian_consent_required',
+      'liveness_redirect_not_allowed',
+      'liveness_meta_required',
+      'too_many_attempts',
+      'liveness_unavailable',
+    ],
+    touches: identityTouches,
+  },
+  livenessResult: {
+    method: 'POST',
+    path: '/v1/me/identity/liveness/{livenessId}/result',
+    group: 'identity',
+    auth: 'user',
+    summary:
+      "A face check's outcome, pulled from the provider by the server (never read from the return page's query string)",
+    handler: 'identity/handlers/post-liveness-result',
+    request: { params: livenessParams },
+    responses: {
+      200: { body: livenessPassedResponse, description: 'Passed: the assurance is now real_person' },
+    },
+    problems: [
+      'liveness_not_found',
+      'liveness_unfinished',
+      'liveness_expired',
+      'liveness_abandoned',
+      'identity_mismatch',
+      'liveness_not_live',
+      'liveness_face_mismatch',
+      'liveness_no_record',
+      'liveness_document_problem',
+      'liveness_failed',
+      'too_many_attempts',
+      'liveness_unavailable',
+    ],
+    touches: identityTouches,
   },
 } as const satisfies Record<string, RouteDefinition>;

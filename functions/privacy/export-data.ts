@@ -4,6 +4,7 @@ import type { AccountStore, SessionStore } from '../auth/ports';
 import { cardDetail } from '../cards/card-service';
 import type { CardStore } from '../cards/ports';
 import type { Clock } from '../core/clock';
+import type { LivenessStore } from '../identity/liveness-ports';
 import type { IdentityStore } from '../identity/ports';
 import type { OAuthStore } from '../oauth/ports';
 import { type ConsentStore, consentView } from './consents';
@@ -16,6 +17,7 @@ export interface ExportDeps {
   readonly links: Pick<OAuthStore, 'listLinks'>;
   readonly sessions: Pick<SessionStore, 'listSessions'>;
   readonly cards: Pick<CardStore, 'list'>;
+  readonly realPersonChecks: Pick<LivenessStore, 'list' | 'assurance'>;
   readonly consents: Pick<ConsentStore, 'history'>;
   readonly requests: Pick<RightsRequestStore, 'listForUser'>;
   readonly audit: AuditLog & AuditReader;
@@ -29,16 +31,19 @@ const iso = (ms: unknown) => (typeof ms === 'number' ? new Date(ms).toISOString(
  * audit trail of who did what with their data (hospitals' reads included). The export is audited.
  */
 export async function exportMyData(deps: ExportDeps, who: Identity) {
-  const [user, identity, cards, links, sessions, consents, requests, audit] = await Promise.all([
-    deps.accounts.getUser(who.userId),
-    deps.identities.verifiedIdentity(who.userId),
-    deps.cards.list(who.userId),
-    deps.links.listLinks(who.userId),
-    deps.sessions.listSessions(who.userId),
-    deps.consents.history(who.userId),
-    deps.requests.listForUser(who.userId),
-    deps.audit.about(who.userId),
-  ]);
+  const [user, identity, cards, checks, assurance, links, sessions, consents, requests, audit] =
+    await Promise.all([
+      deps.accounts.getUser(who.userId),
+      deps.identities.verifiedIdentity(who.userId),
+      deps.cards.list(who.userId),
+      deps.realPersonChecks.list(who.userId),
+      deps.realPersonChecks.assurance(who.userId),
+      deps.links.listLinks(who.userId),
+      deps.sessions.listSessions(who.userId),
+      deps.consents.history(who.userId),
+      deps.requests.listForUser(who.userId),
+      deps.audit.about(who.userId),
+    ]);
   const now = deps.clock.now();
   await deps.audit.record({
     event: 'privacy.export',
@@ -64,9 +69,28 @@ export async function exportMyData(deps: ExportDeps, who: Identity) {
           birthDate: identity.birthDate ?? null,
           verifiedAt: iso(identity.verifiedAt),
           provider: identity.provider,
+          assurance: assurance.level,
+          realPersonAt: assurance.level === 'real_person' ? iso(assurance.at) : null,
+          realPersonMethod: assurance.level === 'real_person' ? (assurance.method ?? null) : null,
         }
       : null,
     cards: cards.map(cardDetail),
+    // Outcomes only: no image, video or face template is ever kept (nor the provider's transaction id).
+    realPersonChecks: checks.map((c) => ({
+      livenessId: c.checkId,
+      provider: c.provider,
+      channel: c.channel,
+      subject: c.subject.kind === 'self' ? 'self' : `card:${c.subject.cardId}`,
+      status: c.status,
+      result: c.outcome?.kind ?? null,
+      code: c.outcome?.code ?? null,
+      similarity: c.outcome?.similarity ?? null,
+      startedAt: iso(c.createdAt),
+      completedAt: iso(c.completedAt),
+      ...(c.attestation
+        ? { attestedBy: { hospitalId: c.attestation.hospitalId, documentType: c.attestation.documentType } }
+        : {}),
+    })),
     linkedLogins: links.map((l) => ({
       provider: l.provider,
       linkedAt: iso(l.linkedAt),

@@ -61,6 +61,7 @@ export const exportResponse = z
     profile: z.nullable(jsonObject()),
     identity: z.nullable(jsonObject()),
     cards: list(jsonObject(), 100),
+    realPersonChecks: list(jsonObject(), 1000),
     linkedLogins: list(jsonObject(), 10),
     sessions: list(jsonObject(), 1000),
     consents: list(jsonObject(), 1000),

@@ -32,8 +32,17 @@ export const standinCredentials: Required<ProviderCredentials> = {
       (k) => [k, `local-${k.replace(':', '-')}-secret`],
     ),
   ),
-  his: { 'h-pumch': 'local-his-pumch-secret', 'h-renji': 'local-his-renji-secret' },
-  webhooks: { 'h-pumch': 'local-webhook-pumch-secret', 'h-renji': 'local-webhook-renji-secret' },
+  // h-ruijin's HIS is the same FHIR stand-in as h-pumch's, so it takes the same token.
+  his: {
+    'h-pumch': 'local-his-pumch-secret',
+    'h-renji': 'local-his-renji-secret',
+    'h-ruijin': 'local-his-pumch-secret',
+  },
+  webhooks: {
+    'h-pumch': 'local-webhook-pumch-secret',
+    'h-renji': 'local-webhook-renji-secret',
+    'h-ruijin': 'local-webhook-ruijin-secret',
+  },
 };
 
 export async function loadProviderCredentials(

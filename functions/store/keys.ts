@@ -102,6 +102,15 @@ export const kinds = {
     locate: 'account_partition',
     onAccountDeletion: { kind: 'erase' },
   },
+  livenessCheck: {
+    description:
+      'A real-person check (face liveness, or attested at a hospital counter): provider, channel, subject, status, result code, billed, similarity, times; the provider transaction id and a counter staff id sealed. No image, video or face template is ever stored',
+    pk: USER,
+    sk: 'LIVENESS#',
+    sealed: ['transactionId', 'staffId'],
+    locate: 'account_partition',
+    onAccountDeletion: { kind: 'erase' },
+  },
   link: {
     description:
       "The account's side of a third-party login: provider, blind index; nickname and avatar sealed",
@@ -329,6 +338,10 @@ export const rateScopes = {
   privacyRequestNumber: 'privacy-request-number',
   privacyRequestIp: 'privacy-request-ip',
   privacyRequestAccount: 'privacy-request-account',
+  /** Face checks started per account, per ID number, and by everyone (sharded). */
+  livenessAccount: 'liveness-account',
+  livenessNumber: 'liveness-number',
+  livenessGlobal: 'liveness-global',
   hospitalToken: 'hospital-token',
   hospitalTokenFailures: 'hospital-token-fail',
 } as const;
@@ -338,6 +351,7 @@ export const ACCOUNT_RATE_SCOPES = [
   rateScopes.verificationAccount,
   rateScopes.verificationNumber,
   rateScopes.privacyRequestAccount,
+  rateScopes.livenessAccount,
 ] as const;
 
 /** What the deletion job knows of an account: enough to find every item of it. */
@@ -380,6 +394,11 @@ export const keys = {
   /** A purpose's entries; the newest is its current state. */
   consentPurposePrefix: (purpose: string) => `CONSENT#${purpose}#`,
   identity: (userId: string): ItemKey => ({ pk: `${USER}${userId}`, sk: 'IDENTITY' }),
+  livenessCheck: (userId: string, checkId: string): ItemKey => ({
+    pk: `${USER}${userId}`,
+    sk: `LIVENESS#${checkId}`,
+  }),
+  livenessCheckPrefix: 'LIVENESS#',
   link: (userId: string, provider: string): ItemKey => ({ pk: `${USER}${userId}`, sk: `IDP#${provider}` }),
   linkPrefix: 'IDP#',
   phoneRecovery: (userId: string): ItemKey => ({ pk: `${USER}${userId}`, sk: 'PHONERECOVERY' }),

@@ -275,7 +275,11 @@ describe('medical cards over HTTP', () => {
       ).toBe(201);
     }
     const hospitals = await call('/v1/hospitals', { token });
-    expect(hospitals.body.hospitals.map((h: { id: string }) => h.id)).toEqual(['h-pumch', 'h-renji']);
+    expect(hospitals.body.hospitals.map((h: { id: string }) => h.id)).toEqual([
+      'h-pumch',
+      'h-renji',
+      'h-ruijin',
+    ]);
 
     const post = (body: Record<string, unknown>, key: string) =>
       fetch(`${runtime.url}/v1/me/cards`, {

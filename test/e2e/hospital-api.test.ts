@@ -93,7 +93,7 @@ describe('hospital API over HTTP', () => {
     expect(ok.body).toMatchObject({
       token_type: 'Bearer',
       expires_in: 300,
-      scope: 'patients:read events:read',
+      scope: 'patients:read events:read identity:attest',
     });
     for (const [id, secret] of [
       ['pumch-his', 'wrong'],

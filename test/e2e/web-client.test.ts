@@ -5,7 +5,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { outboxMessages } from '../../bin/local/outbox';
 import { type LocalRuntime, startLocalRuntime } from '../../bin/local/runtime';
-import { identityFixtures } from '../../bin/local/standins/identity';
+import { identityFixtures, syntheticPerson } from '../../bin/local/standins/identity';
 import { buildWebClient } from '../../bin/local/web-build';
 import { stages } from '../../functions/core/config';
 import { checkCharacter } from '../../functions/identity/id-number';
@@ -107,6 +107,46 @@ const nav = (page: Page, name: string) =>
 const problemCode = (page: Page) => page.locator('.problem').first().getAttribute('data-code');
 
 describe('reference web client in Chromium', () => {
+  it('offers the face check with its own consent and the counter, fails one, then passes', async () => {
+    const page = await newPage();
+    await logIn(page, '13900004444');
+    await nav(page, '实名认证').click();
+    const someone = syntheticPerson(4321);
+    await page.getByLabel('姓名').fill(someone.name);
+    await page.getByLabel('证件号码').fill(someone.idNumber);
+    await page.getByRole('button', { name: '提交认证' }).click();
+    await page.getByRole('heading', { name: '实人认证' }).waitFor();
+    // Face information: explained, its consent unticked, the counter offered instead.
+    expect(await page.locator('#f-faceConsent').isChecked()).toBe(false);
+    expect(await page.locator('[data-field="counter"]').textContent()).toContain('医院窗口');
+    await shot(page, '20-real-person-offer');
+    await page.getByRole('button', { name: '开始人脸核验' }).click();
+    expect(await problemCode(page)).toBe('client_error');
+
+    // The provider's page (the stand-in's origin), a photo held up to the camera: not live.
+    await page.locator('#f-faceConsent').check();
+    await page.getByRole('button', { name: '开始人脸核验' }).click();
+    await page.getByRole('heading', { name: /人脸核验/ }).waitFor();
+    expect(new URL(page.url()).origin).not.toBe(runtime.url);
+    await shot(page, '21-provider-page');
+    await page.locator('[data-choice="not_live"]').click();
+    await page.locator('.problem').waitFor();
+    expect(await problemCode(page)).toBe('liveness_not_live');
+    expect(new URL(page.url()).pathname).toBe('/');
+    await shot(page, '22-liveness-failed');
+
+    // Again, the person themselves: passed, and the account says so.
+    await page.getByRole('link', { name: '返回实名认证' }).click();
+    expect(await page.locator('#f-faceConsent').isChecked()).toBe(true);
+    await page.getByRole('button', { name: '开始人脸核验' }).click();
+    await page.locator('[data-choice="pass"]').click();
+    await page.locator('[data-outcome="passed"]').waitFor();
+    await shot(page, '23-liveness-passed');
+    await page.getByRole('link', { name: '返回实名认证' }).click();
+    await expect.poll(() => page.locator('[data-field="assurance"]').textContent()).toBe('已实人认证');
+    await page.context().close();
+  }, 90_000);
+
   it('is served without source maps: nobody gets the client source with its comments', async () => {
     const assets = readdirSync(join(resolve(import.meta.dirname, '..', '..'), '.build', 'web', 'assets'));
     expect(assets.filter((f) => f.endsWith('.map'))).toEqual([]);

@@ -75,6 +75,7 @@ describe('the front door in the China regions', () => {
       [pathOf('sendSms')]: 100,
       [pathOf('verifySms')]: 200,
       [pathOf('verifyIdentity')]: 50,
+      [pathOf('startLiveness')]: 30,
       [pathOf('hospitalToken')]: 300,
       [pathOf('submitPrivacyRequest')]: 50,
     });
@@ -83,6 +84,7 @@ describe('the front door in the China regions', () => {
         '/v1/auth/sms/send',
         '/v1/auth/sms/verify',
         '/v1/me/identity/verify',
+        '/v1/me/identity/liveness',
         '/v1/hospital/oauth/token',
         '/v1/privacy/requests',
       ]),

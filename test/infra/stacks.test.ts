@@ -305,9 +305,15 @@ describe('api stack', () => {
           ThrottlingRateLimit: 10,
           ThrottlingBurstLimit: 20,
         }),
+        expect.objectContaining({
+          ResourcePath: '/~1v1~1me~1identity~1liveness',
+          HttpMethod: 'POST',
+          ThrottlingRateLimit: 10,
+          ThrottlingBurstLimit: 20,
+        }),
       ]),
     );
-    expect(settings.filter((s) => s.ResourcePath !== '/*')).toHaveLength(2);
+    expect(settings.filter((s) => s.ResourcePath !== '/*')).toHaveLength(3);
   });
 
   it('alarms on 5xx rate, WAF blocks, throttles, authorizer errors, the SMS ceiling and low send-to-login conversion', () => {
@@ -319,6 +325,7 @@ describe('api stack', () => {
       'WebhookDeadLetters',
       'AuthorizerErrors',
       'SmsCeilingNear',
+      'LivenessCeilingNear',
       'SendToVerifyConversionLow',
       'authThrottles',
     ]) {

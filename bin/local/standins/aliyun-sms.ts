@@ -25,9 +25,12 @@ const encode = (s: string) =>
 export async function startAliyunRpcStandin(
   credentials: { accessKeyId: string; accessKeySecret: string },
   action: (params: Record<string, string>, res: ServerResponse, requestId: string) => void,
+  /** Pages the provider serves besides its API (a face check page): true when one answered. */
+  pages?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>,
 ): Promise<StandinServer> {
   const nonces = new Set<string>();
   return listen(async (req: IncomingMessage, res) => {
+    if (pages && (await pages(req, res))) return;
     const body = await readBody(req);
     const params = Object.fromEntries(
       new URLSearchParams(req.method === 'POST' ? body : (req.url ?? '').split('?')[1]),

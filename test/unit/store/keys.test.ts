@@ -50,6 +50,7 @@ describe('the key registry', () => {
       ['session', keys.session('u', 'f')],
       ['consent', keys.consent('u', 'medical_card', 0)],
       ['identity', keys.identity('u')],
+      ['livenessCheck', keys.livenessCheck('u', 'l')],
       ['link', keys.link('u', 'wechat')],
       ['phoneRecovery', keys.phoneRecovery('u')],
       ['card', keys.card('u', 'c')],

@@ -1,0 +1,214 @@
+import type { AuditWriter } from '../audit/dynamo-audit-log';
+import type { AuditEvent } from '../audit/ports';
+import type { ConsentEntry } from '../privacy/consents';
+import { keys } from '../store/keys';
+import { conditions, type PlainAttributes, type SealedTable, type Write } from '../store/sealed-table';
+import type { LivenessOutcome, OutcomeKind } from './liveness-outcomes';
+import type { Assurance, IdentityStatus, LivenessCheck, LivenessStore } from './liveness-ports';
+
+type Sealed = { transactionId: string; staffId?: string };
+
+/**
+ * Real-person checks in the account's partition (`LIVENESS#<id>`): codes and times in plain, the
+ * provider's transaction id (and a counter attestation's staff id) sealed. A pass of the account
+ * holder marks its identity item (`realPersonAt`, `realPersonMethod`) in the same transaction. A
+ * result other than a pass expires after `keepFailedDays`; a pass stays while the account does.
+ */
+export class DynamoLivenessStore implements LivenessStore {
+  readonly #table: SealedTable;
+  readonly #audit: AuditWriter;
+  readonly #consent: (entry: ConsentEntry) => Promise<Write>;
+  readonly #keepFailedSeconds: number;
+
+  constructor(
+    table: SealedTable,
+    deps: { audit: AuditWriter; consent: (entry: ConsentEntry) => Promise<Write>; keepFailedDays: number },
+  ) {
+    this.#table = table;
+    this.#audit = deps.audit;
+    this.#consent = deps.consent;
+    this.#keepFailedSeconds = deps.keepFailedDays * 86_400;
+  }
+
+  async start(check: LivenessCheck, audit: AuditEvent, guardianConsent?: ConsentEntry): Promise<void> {
+    const outcome = await this.#table.commit([
+      await this.#table.put(
+        'check',
+        {
+          ...this.#plain(check),
+          ttl: Math.floor(check.expiresAt / 1000) + this.#keepFailedSeconds,
+        },
+        { transactionId: check.transactionId },
+        conditions.absent,
+      ),
+      ...(guardianConsent ? [await this.#consent(guardianConsent)] : []),
+      await this.#audit.write(audit),
+    ]);
+    if (!outcome.ok) throw new Error(`liveness check ${check.checkId} already exists`);
+  }
+
+  async get(userId: string, checkId: string): Promise<LivenessCheck | undefined> {
+    const stored = await this.#table.get<Sealed>(keys.livenessCheck(userId, checkId));
+    return stored ? fromItem(userId, stored.item, stored.sealed) : undefined;
+  }
+
+  async finish(
+    check: LivenessCheck,
+    outcome: LivenessOutcome,
+    at: number,
+    audit: AuditEvent,
+  ): Promise<boolean> {
+    const passed = outcome.kind === 'passed';
+    const writes = [
+      await this.#table.update(
+        'check',
+        keys.livenessCheck(check.userId, check.checkId),
+        {
+          set: {
+            status: passed ? 'passed' : 'failed',
+            result: outcome.kind,
+            resultCode: outcome.code,
+            billed: outcome.billed,
+            completedAt: at,
+            ...(outcome.similarity !== undefined ? { similarity: outcome.similarity } : {}),
+            ...(passed ? {} : { ttl: Math.floor(at / 1000) + this.#keepFailedSeconds }),
+          },
+          ...(passed ? { remove: ['ttl'] } : {}),
+        },
+        {
+          condition: {
+            expression: '#status IN (:started, :pending)',
+            names: { '#status': 'status' },
+            values: { ':started': 'started', ':pending': 'pending' },
+          },
+        },
+      ),
+      ...(passed && check.subject.kind === 'self'
+        ? [await this.#raise(check.userId, at, check.provider)]
+        : []),
+      await this.#audit.write(audit),
+    ];
+    const committed = await this.#table.commit(writes);
+    return committed.ok;
+  }
+
+  async attest(check: LivenessCheck, audit: AuditEvent): Promise<void> {
+    const writes = [
+      await this.#table.put(
+        'check',
+        { ...this.#plain(check) },
+        {
+          transactionId: check.transactionId,
+          ...(check.attestation ? { staffId: check.attestation.staffId } : {}),
+        },
+        conditions.absent,
+      ),
+      ...(check.subject.kind === 'self'
+        ? [await this.#raise(check.userId, check.completedAt ?? check.createdAt, 'counter')]
+        : []),
+      await this.#audit.write(audit),
+    ];
+    const outcome = await this.#table.commit(writes);
+    if (!outcome.ok)
+      throw new Error(`attestation ${check.checkId} not recorded: ${outcome.refused.join(', ')}`);
+  }
+
+  async assurance(userId: string): Promise<Assurance> {
+    return (await this.status(userId)).assurance;
+  }
+
+  async status(userId: string): Promise<IdentityStatus> {
+    const stored = await this.#table.get(keys.identity(userId), { open: false });
+    if (!stored) return { verified: false, assurance: { level: 'none' } };
+    const { item } = stored;
+    const at = item.realPersonAt as number | undefined;
+    return {
+      verified: true,
+      nameMasked: item.nameMasked as string,
+      idNumberMasked: item.idNumberMasked as string,
+      verifiedAt: item.verifiedAt as number,
+      assurance:
+        at !== undefined
+          ? { level: 'real_person', at, method: item.realPersonMethod as string }
+          : { level: 'two_element', at: item.verifiedAt as number, method: item.provider as string },
+    };
+  }
+
+  async list(userId: string): Promise<LivenessCheck[]> {
+    const items = await this.#table.queryAll<Sealed>({
+      pk: keys.accountPartition(userId),
+      skPrefix: keys.livenessCheckPrefix,
+    });
+    return items.map((s) => fromItem(userId, s.item, s.sealed)).sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  /** The account holder's identity now carries the real-person assurance (it must be verified). */
+  #raise(userId: string, at: number, method: string): Promise<Write> {
+    return this.#table.update(
+      'identity',
+      keys.identity(userId),
+      { set: { realPersonAt: at, realPersonMethod: method } },
+      { condition: conditions.present },
+    );
+  }
+
+  #plain(check: LivenessCheck): PlainAttributes {
+    return {
+      ...keys.livenessCheck(check.userId, check.checkId),
+      provider: check.provider,
+      channel: check.channel,
+      subject: check.subject.kind,
+      ...(check.subject.kind === 'card' ? { cardId: check.subject.cardId } : {}),
+      status: check.status,
+      createdAt: check.createdAt,
+      expiresAt: check.expiresAt,
+      ...(check.outcome
+        ? {
+            result: check.outcome.kind,
+            resultCode: check.outcome.code,
+            billed: check.outcome.billed,
+            ...(check.outcome.similarity !== undefined ? { similarity: check.outcome.similarity } : {}),
+          }
+        : {}),
+      ...(check.completedAt !== undefined ? { completedAt: check.completedAt } : {}),
+      ...(check.attestation
+        ? { hospitalId: check.attestation.hospitalId, documentType: check.attestation.documentType }
+        : {}),
+    };
+  }
+}
+
+function fromItem(userId: string, item: PlainAttributes, sealed: Partial<Sealed>): LivenessCheck {
+  const result = item.result as OutcomeKind | undefined;
+  return {
+    userId,
+    checkId: String(item.sk).slice(keys.livenessCheckPrefix.length),
+    provider: item.provider as LivenessCheck['provider'],
+    channel: item.channel as LivenessCheck['channel'],
+    subject: item.subject === 'card' ? { kind: 'card', cardId: item.cardId as string } : { kind: 'self' },
+    status: item.status as LivenessCheck['status'],
+    createdAt: item.createdAt as number,
+    expiresAt: item.expiresAt as number,
+    transactionId: sealed.transactionId ?? '',
+    ...(result
+      ? {
+          outcome: {
+            kind: result,
+            code: item.resultCode as string,
+            billed: item.billed === true,
+            ...(typeof item.similarity === 'number' ? { similarity: item.similarity } : {}),
+          },
+        }
+      : {}),
+    ...(typeof item.completedAt === 'number' ? { completedAt: item.completedAt } : {}),
+    ...(item.hospitalId
+      ? {
+          attestation: {
+            hospitalId: item.hospitalId as string,
+            documentType: item.documentType as string,
+            staffId: sealed.staffId ?? '',
+          },
+        }
+      : {}),
+  };
+}

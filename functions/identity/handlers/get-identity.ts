@@ -1,0 +1,8 @@
+import { httpHandler } from '../../core/http-handler';
+import { livenessGroupDeps } from '../deps';
+import { identityStatus } from '../liveness';
+import { identityRoutes } from '../routes';
+
+export const handler = httpHandler(identityRoutes.getIdentity, livenessGroupDeps, async (request, deps) => ({
+  body: await identityStatus(deps.liveness, request.identity),
+}));

@@ -1,0 +1,12 @@
+import { httpHandler } from '../../core/http-handler';
+import { livenessGroupDeps } from '../deps';
+import { livenessResult } from '../liveness';
+import { identityRoutes } from '../routes';
+
+export const handler = httpHandler(
+  identityRoutes.livenessResult,
+  livenessGroupDeps,
+  async (request, deps) => ({
+    body: await livenessResult(deps.liveness, request.identity, request.params.livenessId),
+  }),
+);

@@ -1,0 +1,13 @@
+import { httpHandler } from '../../core/http-handler';
+import { livenessGroupDeps } from '../deps';
+import { startLiveness } from '../liveness';
+import { identityRoutes } from '../routes';
+
+export const handler = httpHandler(
+  identityRoutes.startLiveness,
+  livenessGroupDeps,
+  async (request, deps) => ({
+    status: 201 as const,
+    body: await startLiveness(deps.liveness, request.identity, request.body),
+  }),
+);

@@ -1,0 +1,139 @@
+import type { AuditEvent, AuditLog } from '../audit/ports';
+import type { RateLimiter } from '../auth/ports';
+import type { CardRecord } from '../cards/ports';
+import type { Clock } from '../core/clock';
+import type { HospitalConfig, LivenessConfig, LivenessProviderName } from '../core/config';
+import type { MetricsSink } from '../core/metrics';
+import type { BlindIndexer } from '../crypto/blind-index';
+import type { ConsentEntry, ConsentStore } from '../privacy/consents';
+import type { LivenessOutcome } from './liveness-outcomes';
+
+/** Where the person runs the provider's check: its H5 page, the WeChat mini-program plugin, or the app SDK. */
+export type LivenessChannel = 'h5' | 'wechat_miniprogram' | 'app';
+
+/** What a provider hands back when a check starts: what the client needs, and its own id for the result. */
+export interface StartedCheck {
+  /** The provider's transaction id (Tencent BizToken, Aliyun CertifyId): kept sealed. */
+  readonly transactionId: string;
+  /** The H5 page to open (when the channel has one). */
+  readonly url?: string | undefined;
+  /** How long the provider keeps the check open, from now. */
+  readonly ttlSeconds: number;
+}
+
+/** Port: a face liveness provider. Images and video are never asked for. */
+export interface LivenessProvider {
+  readonly name: LivenessProviderName;
+  /** Throws LivenessUnavailableError when it cannot start (outage, refused credentials). */
+  start(input: {
+    readonly name: string;
+    readonly idNumber: string;
+    readonly channel: LivenessChannel;
+    /** Where the H5 page returns to (ours, with our check id). */
+    readonly returnUrl?: string | undefined;
+    /** Aliyun's device fingerprint from the client's `getMetaInfo()`. */
+    readonly metaInfo?: string | undefined;
+    /** Our id for the check (Aliyun's OuterOrderNo). */
+    readonly reference: string;
+  }): Promise<StartedCheck>;
+  /** Pulls the outcome by the transaction id. Throws LivenessUnavailableError on outages. */
+  result(transactionId: string): Promise<LivenessOutcome>;
+}
+
+export class LivenessUnavailableError extends Error {
+  constructor(provider: string, reason: string, options?: { cause?: unknown }) {
+    super(`${provider} liveness unavailable: ${reason}`, options);
+    this.name = 'LivenessUnavailableError';
+  }
+}
+
+/** The provider refused for a reason about the person (too many failures today, no usable photo). */
+export class LivenessRefusedError extends Error {
+  readonly outcome: LivenessOutcome;
+  constructor(outcome: LivenessOutcome) {
+    super(`liveness refused: ${outcome.code}`);
+    this.name = 'LivenessRefusedError';
+    this.outcome = outcome;
+  }
+}
+
+/** Who is checked: the account holder, or (from a guardian's account) a child on one of its cards. */
+export type LivenessSubject = { readonly kind: 'self' } | { readonly kind: 'card'; readonly cardId: string };
+
+export type CheckStatus = 'started' | 'pending' | 'passed' | 'failed';
+
+/** A check as stored: codes and times only, the provider's transaction id sealed. */
+export interface LivenessCheck {
+  readonly userId: string;
+  readonly checkId: string;
+  readonly provider: LivenessProviderName | 'counter';
+  readonly channel: LivenessChannel | 'counter';
+  readonly subject: LivenessSubject;
+  readonly status: CheckStatus;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  readonly transactionId: string;
+  /** Set when the outcome is known. */
+  readonly outcome?: LivenessOutcome | undefined;
+  readonly completedAt?: number | undefined;
+  /** A counter attestation: the hospital, what the staff saw; the staff id is sealed. */
+  readonly attestation?:
+    | { readonly hospitalId: string; readonly documentType: string; readonly staffId: string }
+    | undefined;
+}
+
+/** The assurance an account holds: `real_person` when a face check passed or a counter attested it. */
+export interface Assurance {
+  readonly level: 'none' | 'two_element' | 'real_person';
+  readonly at?: number | undefined;
+  readonly method?: string | undefined;
+}
+
+export interface IdentityStatus {
+  readonly verified: boolean;
+  readonly nameMasked?: string | undefined;
+  readonly idNumberMasked?: string | undefined;
+  readonly verifiedAt?: number | undefined;
+  readonly assurance: Assurance;
+}
+
+export interface LivenessStore {
+  /** Records a started check, with its audit entry and a guardian's consent if any, in one transaction. */
+  start(check: LivenessCheck, audit: AuditEvent, guardianConsent?: ConsentEntry): Promise<void>;
+  get(userId: string, checkId: string): Promise<LivenessCheck | undefined>;
+  /**
+   * Records an outcome once: only a check still `started` or `pending` changes, and a pass raises
+   * the subject's assurance in the same transaction with its audit entry. `false` when another
+   * request recorded it first.
+   */
+  finish(check: LivenessCheck, outcome: LivenessOutcome, at: number, audit: AuditEvent): Promise<boolean>;
+  /** A counter attestation: a passed check of its own, the assurance raised, audited, in one transaction. */
+  attest(check: LivenessCheck, audit: AuditEvent): Promise<void>;
+  assurance(userId: string): Promise<Assurance>;
+  /** The account's verification as shown to it: masked identity, time, assurance (one read, nothing opened). */
+  status(userId: string): Promise<IdentityStatus>;
+  /** The account's checks, newest first (its export). */
+  list(userId: string): Promise<LivenessCheck[]>;
+}
+
+export interface LivenessDeps {
+  readonly config: LivenessConfig;
+  readonly hospitals: readonly HospitalConfig[];
+  readonly clock: Clock;
+  readonly random: { bytes(n: number): Uint8Array; int(min: number, max: number): number };
+  readonly store: LivenessStore;
+  readonly providers: Readonly<Record<LivenessProviderName, LivenessProvider>>;
+  readonly limiter: RateLimiter;
+  readonly audit: AuditLog;
+  readonly indexer: BlindIndexer;
+  readonly metrics: MetricsSink;
+  readonly consents: Pick<ConsentStore, 'current'>;
+  /** The verified identity of the account, opened (the provider compares the face with its photo). */
+  verifiedIdentity(userId: string): Promise<{ name: string; idNumber: string } | undefined>;
+  /** One of the account's cards, opened (a guardian checking a child). */
+  card(userId: string, cardId: string): Promise<CardRecord | undefined>;
+  /** The current policy version: a guardian's consent names it. */
+  readonly policyVersion: string;
+  /** `npm start`: the local server's own origin, whose pages may be returned to. */
+  readonly localOrigin?: string | undefined;
+}
