@@ -4,7 +4,7 @@ import { h, showProblem } from './dom';
 import { lang, setLang, t } from './i18n';
 import { cardsView } from './views/cards';
 import { homeView } from './views/home';
-import { identityView } from './views/identity';
+import { identityView, LIVENESS_RETURN_PATH, livenessReturnView } from './views/identity';
 import { loginView } from './views/login';
 import { oauthCallbackView } from './views/oauth';
 import { privacyView } from './views/privacy';
@@ -121,6 +121,14 @@ async function boot(): Promise<void> {
   window.addEventListener('hashchange', () => {
     render();
   });
+  if (location.pathname === LIVENESS_RETURN_PATH) {
+    // Back from the face check page: the session comes back from its cookie first.
+    await refreshSession();
+    renderChrome();
+    if (signedIn()) await livenessReturnView(new URLSearchParams(location.search));
+    else navigate('#/login');
+    return;
+  }
   if (location.pathname === '/oauth/callback') {
     renderChrome();
     await oauthCallbackView(new URLSearchParams(location.search));
