@@ -19,6 +19,7 @@ import { type QueueRunner, startQueueRunner } from './queue-runner';
 import { type LocalServer, startHttpServer } from './server';
 import { type HisStandin, startHisStandin } from './standins/his';
 import { startAliyunCloudauthStandin, startTencentFaceIdStandin } from './standins/identity';
+import { startAlipayMiniProgramStandin, startWeChatMiniProgramStandin } from './standins/miniprogram';
 import { startOAuthStandins } from './standins/oauth-setup';
 import { startTencentCaptchaStandin } from './standins/tencent';
 import { startWebhookReceiver } from './standins/webhook-receiver';
@@ -59,6 +60,9 @@ export interface LocalRuntime {
   /** The identity providers' stand-ins: real-name checks, and the face check pages (tests play the person). */
   readonly faceid: Awaited<ReturnType<typeof startTencentFaceIdStandin>>;
   readonly cloudauth: Awaited<ReturnType<typeof startAliyunCloudauthStandin>>;
+  /** The mini-program platforms' stand-ins: tests play `wx.login`, the phone button, `my.getAuthCode`. */
+  readonly wechatMiniProgram: Awaited<ReturnType<typeof startWeChatMiniProgramStandin>>;
+  readonly alipayMiniProgram: Awaited<ReturnType<typeof startAlipayMiniProgramStandin>>;
   /** Runs a scheduled privacy job now, as its timer would. */
   runJob(task: PrivacyJobEvent['task']): Promise<unknown>;
   /**
@@ -97,6 +101,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const cloudauth = await startAliyunCloudauthStandin(standinCredentials.aliyunCloudauth);
   // WeChat, QQ and Weibo: authorize pages that approve as a test user, and their real APIs' shapes.
   const oauth = await startOAuthStandins();
+  // The mini-program platforms: WeChat's server APIs and Alipay's signed gateway.
+  const wechatMiniProgram = await startWeChatMiniProgramStandin();
+  const alipayMiniProgram = await startAlipayMiniProgramStandin();
   // Both hospitals' systems: FHIR for one, the signed JSON gateway for the other.
   // Each hospital's webhook: signed card events arrive here (and are printed).
   const webhooks = await startWebhookReceiver(
@@ -114,6 +121,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       cloudauth.close(),
       his.close(),
       webhooks.close(),
+      wechatMiniProgram.close(),
+      alipayMiniProgram.close(),
       ...Object.values(oauth).map((o) => o.close()),
     ]);
   const env = {
@@ -134,6 +143,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     OAUTH_WECHAT_BASE: oauth.wechat.url,
     OAUTH_QQ_BASE: oauth.qq.url,
     OAUTH_WEIBO_BASE: oauth.weibo.url,
+    WECHAT_MP_BASE: wechatMiniProgram.url,
+    ALIPAY_GATEWAY: alipayMiniProgram.url,
     HIS_BASE: his.url,
     WEBHOOK_BASE: webhooks.url,
     APP_VERSION: packageVersion(),
@@ -230,6 +241,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     webhooks,
     faceid,
     cloudauth,
+    wechatMiniProgram,
+    alipayMiniProgram,
     runJob,
     settle: async () => {
       // Stream, then the jobs it queued, then the changes those made (a registration's event).

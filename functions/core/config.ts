@@ -198,7 +198,25 @@ export interface OAuthConfig {
   /** Logins started (state items written) per IP prefix. */
   readonly authorizePerIp: readonly RateWindow[];
   readonly providers: Readonly<Record<OAuthProviderName, OAuthProviderConfig>>;
+  readonly miniPrograms: MiniProgramConfig;
 }
+
+/**
+ * The hospitals' mini-programs (WeChat, Alipay): login with the platform's code and the one-tap
+ * phone number. Secrets (WeChat app secret; Alipay app private key, Alipay public key, AES key) are
+ * in the provider-credentials secret under `miniPrograms`.
+ */
+export interface MiniProgramConfig {
+  readonly wechat: ReadonlyArray<{ readonly appId: string; readonly hospitalId?: string }>;
+  readonly alipay: ReadonlyArray<{ readonly appId: string; readonly hospitalId?: string }>;
+  readonly wechatApiBase: string;
+  readonly alipayGateway: string;
+  /** The shared platform access token is refreshed this long before it expires. */
+  readonly tokenRefreshAheadSeconds: number;
+}
+
+/** Who can say who a person is: the web and app logins, and Alipay (mini-program only). */
+export type IdentityProviderName = OAuthProviderName | 'alipay';
 
 export interface IdentityConfig {
   readonly provider: 'tencent' | 'aliyun';
@@ -430,6 +448,13 @@ const oauth: OAuthConfig = {
     { seconds: 600, max: 30 },
     { seconds: DAY, max: 200 },
   ],
+  miniPrograms: {
+    wechat: [{ appId: 'wx5f0a3c9e1b2d4f60' }],
+    alipay: [{ appId: '2021004100000001' }],
+    wechatApiBase: 'https://api.weixin.qq.com/',
+    alipayGateway: 'https://openapi.alipay.com/gateway.do',
+    tokenRefreshAheadSeconds: 300,
+  },
   providers: {
     wechat: {
       appIds: { web: 'wx0000000000000001', wechat_browser: 'wx0000000000000002', app: 'wx0000000000000003' },

@@ -317,6 +317,54 @@ export const problemCatalog = {
       en: 'The login provider cannot be reached; please retry later.',
     },
   },
+  oauth_code_used: {
+    status: 400,
+    title: { 'zh-CN': '登录凭证已被使用', en: 'Login code already used' },
+    detail: {
+      'zh-CN': '该登录凭证已使用过，请重新发起登录。',
+      en: 'This login code has been used; start the login again.',
+    },
+  },
+  oauth_login_refused: {
+    status: 403,
+    title: { 'zh-CN': '平台拒绝了本次登录', en: 'Login refused by the platform' },
+    detail: {
+      'zh-CN': '平台判断本次登录存在风险，请使用短信验证码登录。',
+      en: 'The platform judged this login risky; log in with an SMS code instead.',
+    },
+  },
+  phone_code_invalid: {
+    status: 400,
+    title: { 'zh-CN': '手机号授权无效', en: 'Phone authorization invalid' },
+    detail: {
+      'zh-CN': '手机号授权已过期、已使用或无效，请重新点击按钮授权手机号，或使用短信验证码。',
+      en: 'The phone authorization expired, was used or is invalid; tap the button again, or use an SMS code.',
+    },
+  },
+  phone_app_mismatch: {
+    status: 400,
+    title: { 'zh-CN': '手机号授权来自其他小程序', en: 'Phone authorization from another app' },
+    detail: {
+      'zh-CN': '该手机号授权不是由本次登录的小程序取得的。',
+      en: 'The phone authorization was not obtained by the mini-program of this login.',
+    },
+  },
+  phone_payload_invalid: {
+    status: 400,
+    title: { 'zh-CN': '手机号数据无法验证', en: 'Phone data could not be verified' },
+    detail: {
+      'zh-CN': '手机号数据的签名或加密不正确，请重新授权。',
+      en: 'The phone data has a wrong signature or encryption; authorize again.',
+    },
+  },
+  phone_not_authorized: {
+    status: 403,
+    title: { 'zh-CN': '未授权获取手机号', en: 'Phone number not authorized' },
+    detail: {
+      'zh-CN': '平台未授权本小程序获取该手机号，请使用短信验证码。',
+      en: 'The platform did not let this mini-program read the phone number; use an SMS code.',
+    },
+  },
   bind_token_invalid: {
     status: 401,
     title: { 'zh-CN': '绑定凭证无效', en: 'Bind token invalid' },

@@ -1,12 +1,18 @@
 import { authDeps, oauthStore } from '../auth/deps';
 import type { OAuthProviderConfig, OAuthProviderName } from '../core/config';
 import type { EdgeDeps } from '../core/http-handler';
-import { edge, indexer, platform, providerCredentials } from '../platform/deps';
+import { cryptoRandom, edge, indexer, platform, providerCredentials, sealedTable } from '../platform/deps';
 import { once } from '../platform/runtime';
+import { AlipayMiniProgram } from '../providers/miniprogram/alipay-miniprogram';
+import { WeChatMiniProgram } from '../providers/miniprogram/wechat-miniprogram';
 import { QqOAuth } from '../providers/oauth/qq-oauth';
 import { WeChatOAuth } from '../providers/oauth/wechat-oauth';
 import { WeiboOAuth } from '../providers/oauth/weibo-oauth';
+import { DynamoPlatformTokenStore } from './dynamo-platform-token-store';
+import type { MiniProgramDeps } from './miniprogram';
+import { MiniProgramError } from './miniprogram-ports';
 import type { OAuthDeps } from './oauth-login';
+import { PlatformAccessTokens } from './platform-tokens';
 import { OAuthProviderError } from './ports';
 
 /** Third-party login's composition root (group `oauth`): the providers and the login feature. */
@@ -56,4 +62,49 @@ export function oauthDeps(): Promise<OAuthDeps> {
 
 export async function oauthGroupDeps(): Promise<{ edge: EdgeDeps; oauth: OAuthDeps }> {
   return { edge: edge(), oauth: await oauthDeps() };
+}
+
+/** The mini-program logins (group `oauth`): both platforms, the shared WeChat access token. */
+export function miniProgramDeps(): Promise<MiniProgramDeps> {
+  return once<Promise<MiniProgramDeps>>('miniProgramDeps', async () => {
+    const { env, config, clock } = platform();
+    const [oauth, credentials] = await Promise.all([oauthDeps(), providerCredentials()]);
+    const mini = config.oauth.miniPrograms;
+    const secrets = credentials.miniPrograms ?? {};
+    const wechat = new WeChatMiniProgram(
+      {
+        apiBase: env.WECHAT_MP_BASE ?? mini.wechatApiBase,
+        secretFor: (appId) => {
+          const secret = secrets.wechat?.[appId];
+          if (!secret) throw new MiniProgramError('wechat', 'unavailable', 'no_secret');
+          return secret;
+        },
+      },
+      new PlatformAccessTokens({
+        platform: 'wechat',
+        store: new DynamoPlatformTokenStore(await sealedTable()),
+        clock,
+        random: cryptoRandom,
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        fetch: (appId, force) => wechat.fetchToken(appId, force),
+        refreshAheadMs: mini.tokenRefreshAheadSeconds * 1000,
+      }),
+    );
+    const alipay = new AlipayMiniProgram(
+      {
+        gateway: env.ALIPAY_GATEWAY ?? mini.alipayGateway,
+        keysFor: (appId) => {
+          const keys = secrets.alipay?.[appId];
+          if (!keys) throw new MiniProgramError('alipay', 'unavailable', 'no_keys');
+          return keys;
+        },
+      },
+      clock,
+    );
+    return { oauth, config: mini, platforms: { wechat, alipay } };
+  });
+}
+
+export async function miniProgramGroupDeps(): Promise<{ edge: EdgeDeps; miniPrograms: MiniProgramDeps }> {
+  return { edge: edge(), miniPrograms: await miniProgramDeps() };
 }

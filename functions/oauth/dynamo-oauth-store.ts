@@ -1,7 +1,7 @@
 import type { AuditWriter } from '../audit/dynamo-audit-log';
 import type { AuditEvent } from '../audit/ports';
 import type { CodeUse, NewLink } from '../auth/ports';
-import type { OAuthProviderName } from '../core/config';
+import type { IdentityProviderName } from '../core/config';
 import { keys } from '../store/keys';
 import { conditions, type SealedTable, type Write } from '../store/sealed-table';
 import type { BindRecord, LinkRecord, OAuthProfile, OAuthStore, StateRecord } from './ports';
@@ -77,7 +77,7 @@ export class DynamoOAuthStore implements OAuthStore {
     const stored = await this.#table.get<{ profile: string }>(keys.bindToken(tokenHash));
     if (!stored) return undefined;
     return {
-      provider: stored.item.provider as OAuthProviderName,
+      provider: stored.item.provider as IdentityProviderName,
       identityToken: stored.item.identityToken as string,
       expiresAt: stored.item.expiresAt as number,
       consumed: stored.item.consumed === true,

@@ -3,15 +3,16 @@ import { type CodeCaller, checkCode, codeUse, consumeCode } from '../auth/check-
 import { sha256 } from '../auth/ids';
 import { isLoopback } from '../auth/ip';
 import type { LoginResult } from '../auth/login-with-code';
-import type { AuthDeps } from '../auth/ports';
+import type { AuthDeps, CodeUse } from '../auth/ports';
 import { type ClientInfo, newAccount, newSession, tokenPair, userView } from '../auth/sessions';
-import type { OAuthClient, OAuthConfig, OAuthProviderName } from '../core/config';
+import type { IdentityProviderName, OAuthClient, OAuthConfig, OAuthProviderName } from '../core/config';
 import { AppError } from '../core/errors';
 import { withoutUnsafeCharacters } from '../core/text';
 import type { BlindIndexer } from '../crypto/blind-index';
 import { rateScopes } from '../store/keys';
 import { requireBindToken } from './bind-tokens';
 import {
+  type BindRecord,
   type LinkRecord,
   type OAuthProfile,
   type OAuthProvider,
@@ -130,7 +131,7 @@ async function exchange(
  * Finishes a login: a known identity logs in (amr: [provider]); a new one gets a 10-minute bind
  * token that allows only sending a `bind` code and binding a phone.
  */
-async function loginOrBind(
+export async function loginOrBind(
   deps: OAuthDeps,
   profile: OAuthProfile,
   client: ClientInfo,
@@ -229,8 +230,31 @@ export async function bindPhone(
   if (!(await deps.store.consumeBind(sha256(input.bindToken), deps.auth.clock.now().getTime()))) {
     throw new AppError('bind_token_invalid');
   }
+  return registerOrLink(
+    deps,
+    bind,
+    { phoneToken: checked.phoneToken, e164: checked.phone.e164, accountId: existing },
+    { amr: [bind.provider, 'sms'], code: codeUse(deps.auth, checked) },
+    input.client,
+  );
+}
+
+/**
+ * Once a phone is proven for a bind token (an SMS code, or a platform's one-tap number): a new
+ * number registers with the identity linked, in one transaction with its consent, session, audit
+ * entry and the code's use; a number with an account gets the identity linked to it (of two
+ * first logins with one identity only one can link it), then a session.
+ */
+export async function registerOrLink(
+  deps: OAuthDeps,
+  bind: BindRecord,
+  phone: { phoneToken: string; e164: string; accountId: string | undefined },
+  proof: { amr: string[]; code?: CodeUse | undefined },
+  client: ClientInfo,
+): Promise<LoginResult> {
   const now = deps.auth.clock.now().getTime();
-  const amr = [bind.provider, 'sms'];
+  const { amr } = proof;
+  const existing = phone.accountId;
   const link = (userId: string): LinkRecord => ({
     userId,
     provider: bind.provider,
@@ -242,21 +266,16 @@ export async function bindPhone(
   });
 
   if (existing === undefined) {
-    const account = newAccount(
-      deps.auth,
-      { phoneToken: checked.phoneToken, e164: checked.phone.e164 },
-      amr,
-      input.client,
-    );
+    const account = newAccount(deps.auth, { phoneToken: phone.phoneToken, e164: phone.e164 }, amr, client);
     const candidate = account.user;
     const created = await deps.auth.accounts.createUser(candidate, account.acceptance, account.session, {
       link: link(candidate.userId),
-      code: codeUse(deps.auth, checked),
+      ...(proof.code ? { code: proof.code } : {}),
       audit: {
         event: 'user.registered',
         userId: candidate.userId,
         sessionId: account.session.familyId,
-        detail: { amr: bind.provider },
+        detail: { amr: bind.provider, phoneProof: amr[1] ?? 'none' },
         at: now,
       },
     });
@@ -270,14 +289,14 @@ export async function bindPhone(
       };
     }
   }
-  // The number has an account (or got one meanwhile): link the identity to it, using the code.
+  // The number has an account (or got one meanwhile): link the identity to it.
   const number =
-    existing === undefined ? await deps.auth.challenges.numberState(checked.phoneToken, 'bind') : undefined;
+    existing === undefined ? await deps.auth.challenges.numberState(phone.phoneToken, 'bind') : undefined;
   const userId = existing ?? number?.accountId;
   const user = userId === undefined ? undefined : await deps.auth.accounts.getUser(userId);
   if (!user) throw new Error('phone claim points at a missing user');
   const linked = await deps.store.linkIdentity(link(user.userId), {
-    code: codeUse(deps.auth, checked),
+    ...(proof.code ? { code: proof.code } : {}),
     audit: { event: 'identity.linked', userId: user.userId, detail: { provider: bind.provider }, at: now },
   });
   if (linked === 'code_used') throw new AppError('otp_invalid');
@@ -287,13 +306,13 @@ export async function bindPhone(
   ) {
     throw new AppError(linked === 'identity_taken' ? 'identity_linked_elsewhere' : 'provider_already_linked');
   }
-  const sessionPair = newSession(deps.auth, user.userId, amr, input.client);
+  const sessionPair = newSession(deps.auth, user.userId, amr, client);
   await deps.auth.sessions.putSession(sessionPair.session, {
     audit: {
       event: 'login.succeeded',
       userId: user.userId,
       sessionId: sessionPair.session.familyId,
-      detail: { amr: bind.provider },
+      detail: { amr: bind.provider, phoneProof: amr[1] ?? 'none' },
       at: now,
     },
   });
@@ -379,7 +398,7 @@ export async function linkFromSettings(
 export async function unlinkIdentity(
   deps: OAuthDeps,
   who: Identity,
-  providerName: OAuthProviderName,
+  providerName: IdentityProviderName,
 ): Promise<void> {
   const unlinked = await deps.store.unlink(who.userId, providerName, {
     event: 'identity.unlinked',

@@ -1,10 +1,10 @@
 import type { AuditEvent } from '../audit/ports';
 import type { CodeUse, NewLink } from '../auth/ports';
-import type { OAuthClient, OAuthProviderName } from '../core/config';
+import type { IdentityProviderName, OAuthClient, OAuthProviderName } from '../core/config';
 
 /** Who the provider says the person is. */
 export interface OAuthProfile {
-  readonly provider: OAuthProviderName;
+  readonly provider: IdentityProviderName;
   readonly appId: string;
   readonly openId: string;
   /** Shared across one open-platform account's apps (WeChat, QQ); absent for Weibo. */
@@ -49,7 +49,7 @@ export interface StateRecord {
 }
 
 export interface BindRecord {
-  readonly provider: OAuthProviderName;
+  readonly provider: IdentityProviderName;
   readonly identityToken: string;
   readonly expiresAt: number;
   readonly profile: OAuthProfile;

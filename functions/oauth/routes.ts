@@ -1,6 +1,8 @@
 import type { RouteDefinition } from '../core/route';
 import { codeProblems, oauthTouches } from '../core/touches';
 import {
+  alipayMiniLoginBody,
+  alipayMiniPhoneBody,
   appBody,
   authorizeQuery,
   authorizeResponse,
@@ -8,12 +10,31 @@ import {
   callbackBody,
   identitiesResponse,
   linkBody,
+  linkedProviderParams,
   linkedResponse,
   oauthOutcomeResponse,
   providerParams,
+  wechatMiniLoginBody,
+  wechatMiniPhoneBody,
 } from './schema';
 
 const providerProblems = ['oauth_code_invalid', 'oauth_provider_error', 'oauth_unavailable'] as const;
+const miniLoginProblems = [
+  'oauth_client_unsupported',
+  'oauth_code_invalid',
+  'oauth_code_used',
+  'oauth_login_refused',
+  'rate_limited',
+  'oauth_unavailable',
+] as const;
+const miniPhoneProblems = [
+  'bind_token_invalid',
+  'phone_invalid',
+  'policy_acceptance_required',
+  'identity_linked_elsewhere',
+  'provider_already_linked',
+  'oauth_unavailable',
+] as const;
 
 /** WeChat, QQ and Weibo login (group `oauth`). */
 export const oauthRoutes = {
@@ -71,6 +92,57 @@ export const oauthRoutes = {
     ],
     touches: oauthTouches,
   },
+  wechatMiniLogin: {
+    method: 'POST',
+    path: '/v1/auth/miniprogram/wechat/login',
+    group: 'oauth',
+    auth: 'none',
+    summary: "WeChat mini-program login with wx.login's code: tokens, or a bind token for the one-tap phone",
+    handler: 'oauth/handlers/post-wechat-mini-login',
+    request: { body: wechatMiniLoginBody },
+    responses: { 200: { body: oauthOutcomeResponse, description: 'Signed in, or a bind token' } },
+    problems: miniLoginProblems,
+    touches: oauthTouches,
+  },
+  wechatMiniPhone: {
+    method: 'POST',
+    path: '/v1/auth/miniprogram/wechat/phone',
+    group: 'oauth',
+    auth: 'none',
+    summary:
+      "Bind the number from WeChat's phone-number button to a new mini-program identity: links or registers",
+    handler: 'oauth/handlers/post-wechat-mini-phone',
+    request: { body: wechatMiniPhoneBody },
+    responses: { 200: { body: oauthOutcomeResponse, description: 'Signed in' } },
+    problems: [...miniPhoneProblems, 'phone_code_invalid', 'phone_app_mismatch'],
+    touches: oauthTouches,
+  },
+  alipayMiniLogin: {
+    method: 'POST',
+    path: '/v1/auth/miniprogram/alipay/login',
+    group: 'oauth',
+    auth: 'none',
+    summary:
+      "Alipay mini-program login with my.getAuthCode's code: tokens, or a bind token for the one-tap phone",
+    handler: 'oauth/handlers/post-alipay-mini-login',
+    request: { body: alipayMiniLoginBody },
+    responses: { 200: { body: oauthOutcomeResponse, description: 'Signed in, or a bind token' } },
+    problems: miniLoginProblems,
+    touches: oauthTouches,
+  },
+  alipayMiniPhone: {
+    method: 'POST',
+    path: '/v1/auth/miniprogram/alipay/phone',
+    group: 'oauth',
+    auth: 'none',
+    summary:
+      "Bind the number from Alipay's my.getPhoneNumber (signature checked, decrypted) to a new identity",
+    handler: 'oauth/handlers/post-alipay-mini-phone',
+    request: { body: alipayMiniPhoneBody },
+    responses: { 200: { body: oauthOutcomeResponse, description: 'Signed in' } },
+    problems: [...miniPhoneProblems, 'phone_payload_invalid', 'phone_not_authorized'],
+    touches: oauthTouches,
+  },
   listIdentities: {
     method: 'GET',
     path: '/v1/me/identities',
@@ -109,7 +181,7 @@ export const oauthRoutes = {
     auth: 'user',
     summary: 'Unlink a provider (SMS login always remains)',
     handler: 'oauth/handlers/delete-identity',
-    request: { params: providerParams },
+    request: { params: linkedProviderParams },
     responses: { 204: { description: 'Unlinked' } },
     problems: ['link_not_found'],
     touches: oauthTouches,

@@ -16,6 +16,8 @@ import {
 
 const provider = z.enum(['wechat', 'qq', 'weibo']);
 export const providerParams = z.strictObject({ provider });
+/** Any provider a login can be linked through (Alipay: mini-program only). */
+export const linkedProviderParams = z.strictObject({ provider: z.enum(['wechat', 'qq', 'weibo', 'alipay']) });
 /** A linked login's provider, as answered (more kinds may be linked than can start a web login). */
 const providerName = text(32, { pattern: /^[a-z_]+$/ });
 
@@ -84,3 +86,43 @@ export const linkBody = z
   .check(meta({ id: 'LinkIdentityRequest' }));
 
 export const linkedResponse = linked.check(meta({ id: 'LinkedIdentity' }));
+
+const appId = text(32, { pattern: /^[A-Za-z0-9]{8,32}$/ }).check(
+  meta({ description: 'The mini-program app id (one of the configured apps)' }),
+);
+const platformCode = text(256, { pattern: /^[\w.-]{1,256}$/ });
+const bindToken = text(128, { min: 20 });
+
+export const wechatMiniLoginBody = z
+  .strictObject({
+    appId,
+    code: platformCode.check(meta({ description: 'From wx.login (one use, 5 minutes)' })),
+  })
+  .check(meta({ id: 'WeChatMiniProgramLoginRequest' }));
+
+export const alipayMiniLoginBody = z
+  .strictObject({ appId, authCode: platformCode.check(meta({ description: 'From my.getAuthCode' })) })
+  .check(meta({ id: 'AlipayMiniProgramLoginRequest' }));
+
+export const wechatMiniPhoneBody = z
+  .strictObject({
+    bindToken,
+    phoneCode: platformCode.check(
+      meta({ description: "The phone-number button's code (one use, 5 minutes)" }),
+    ),
+    acceptPolicyVersion: z.optional(policyVersion()),
+  })
+  .check(meta({ id: 'WeChatMiniProgramPhoneRequest' }));
+
+export const alipayMiniPhoneBody = z
+  .strictObject({
+    bindToken,
+    response: text(4096, { min: 2 }).check(
+      meta({
+        description:
+          "my.getPhoneNumber's `response`: the JSON text with the encrypted payload and its signature",
+      }),
+    ),
+    acceptPolicyVersion: z.optional(policyVersion()),
+  })
+  .check(meta({ id: 'AlipayMiniProgramPhoneRequest' }));

@@ -294,6 +294,14 @@ export const kinds = {
     locate: 'none',
     onAccountDeletion: { kind: 'kept', why: 'Part of the security log' },
   },
+  platformToken: {
+    description:
+      "A mini-program platform's access token (WeChat stable_token), shared by every function: its expiry and the refresh lease; the token sealed",
+    pk: 'PLATFORMTOKEN#',
+    sealed: ['accessToken'],
+    locate: 'none',
+    onAccountDeletion: { kind: 'kept', why: 'It belongs to the app, not to a person' },
+  },
   jobWatermark: {
     description: 'Where a scheduled job got to',
     pk: 'JOB#',
@@ -483,6 +491,10 @@ export const keys = {
   /** The sparse `auditByUser` index's partition for an account. */
   auditUser: (userId: string) => `${USER}${userId}`,
   jobWatermark: (job: string): ItemKey => ({ pk: `JOB#${job}`, sk: 'WATERMARK' }),
+  platformToken: (platform: string, appId: string): ItemKey => ({
+    pk: `PLATFORMTOKEN#${platform}#${appId}`,
+    sk: 'TOKEN',
+  }),
   /** The `purgeByDay` index partition of a day's marks: one of PURGE_SHARDS. */
   purgeDay: (day: string, shard: number) => `${day}#${shard}`,
   purgeDays: (day: string) => Array.from({ length: PURGE_SHARDS }, (_, shard) => `${day}#${shard}`),

@@ -74,6 +74,7 @@ describe('the key registry', () => {
       ['auditBlock', keys.auditChainBlock('2026-11-30', 17)],
       ['auditChainHead', keys.auditChainHead('2026-11-30')],
       ['jobWatermark', keys.jobWatermark('retention')],
+      ['platformToken', keys.platformToken('wechat', 'wx1')],
     ];
     for (const [kind, key] of built) expect(kindOf(key), `${key.pk} ${key.sk}`).toBe(kind);
     expect(new Set(built.map(([kind]) => kind))).toEqual(new Set(Object.keys(kinds)));

@@ -1,0 +1,17 @@
+import { clientInfo } from '../../auth/handlers/client-info';
+import { httpHandler } from '../../core/http-handler';
+import { miniProgramGroupDeps } from '../deps';
+import { miniProgramLogin } from '../miniprogram';
+import { oauthRoutes } from '../routes';
+
+export const handler = httpHandler(
+  oauthRoutes.alipayMiniLogin,
+  miniProgramGroupDeps,
+  async (request, deps) => ({
+    body: await miniProgramLogin(deps.miniPrograms, 'alipay', {
+      appId: request.body.appId,
+      code: request.body.authCode,
+      client: clientInfo(request),
+    }),
+  }),
+);

@@ -1,0 +1,17 @@
+import { clientInfo } from '../../auth/handlers/client-info';
+import { httpHandler } from '../../core/http-handler';
+import { miniProgramGroupDeps } from '../deps';
+import { miniProgramLogin } from '../miniprogram';
+import { oauthRoutes } from '../routes';
+
+export const handler = httpHandler(
+  oauthRoutes.wechatMiniLogin,
+  miniProgramGroupDeps,
+  async (request, deps) => ({
+    body: await miniProgramLogin(deps.miniPrograms, 'wechat', {
+      appId: request.body.appId,
+      code: request.body.code,
+      client: clientInfo(request),
+    }),
+  }),
+);

@@ -1,0 +1,18 @@
+import { clientInfo } from '../../auth/handlers/client-info';
+import { httpHandler } from '../../core/http-handler';
+import { miniProgramGroupDeps } from '../deps';
+import { miniProgramPhone } from '../miniprogram';
+import { oauthRoutes } from '../routes';
+
+export const handler = httpHandler(
+  oauthRoutes.wechatMiniPhone,
+  miniProgramGroupDeps,
+  async (request, deps) => ({
+    body: await miniProgramPhone(deps.miniPrograms, 'wechat', {
+      bindToken: request.body.bindToken,
+      proof: request.body.phoneCode,
+      acceptPolicyVersion: request.body.acceptPolicyVersion,
+      client: clientInfo(request),
+    }),
+  }),
+);
