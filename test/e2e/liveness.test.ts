@@ -198,6 +198,25 @@ describe('real-person verification (实人认证) over HTTP', () => {
       expect(expired.status).toBe(410);
       expect(expired.body.code).toBe('liveness_expired');
 
+      // Name and number disagreeing at the provider, and an ID card problem (the counter helps):
+      // another account, this one has used most of its five starts today.
+      const other = await verifiedAccount(someone());
+      for (const [code, status, problem] of [
+        [2006, 422, 'identity_mismatch'],
+        [301, 422, 'liveness_document_problem'],
+      ] as const) {
+        runtime.faceid.forceResult(code);
+        try {
+          const started = await start(other.token);
+          await playPage(started.body.url, 'pass');
+          const answer = await result(other.token, started.body.livenessId);
+          expect(answer.status, String(code)).toBe(status);
+          expect(answer.body.code).toBe(problem);
+        } finally {
+          runtime.faceid.forceResult(undefined);
+        }
+      }
+
       runtime.faceid.forceResult(16);
       try {
         const limited = await start(token);
@@ -252,6 +271,12 @@ describe('real-person verification (实人认证) over HTTP', () => {
             assurance: { level: 'real_person' },
           });
       }
+
+      // Not yet done at Aliyun (Code 403): 409, the check stays open.
+      const open = await start(token, { hospitalId: 'h-ruijin', metaInfo });
+      const pending = await result(token, open.body.livenessId);
+      expect(pending.status).toBe(409);
+      expect(pending.body.code).toBe('liveness_unfinished');
 
       // Refusals at the start are about the person: no failover, the person is told.
       runtime.cloudauth.refuseWith('418');
