@@ -53,6 +53,7 @@ export function localAlipayKeys(): { app: KeyPair; alipay: KeyPair; aesKey: stri
 /** The mini-programs the local stage configures (functions/core/config.ts). */
 export const STANDIN_WECHAT_MP = 'wx5f0a3c9e1b2d4f60';
 export const STANDIN_ALIPAY_MP = '2021004100000001';
+export const STANDIN_WECHAT_MP_SECRET = 'local-wechat-miniprogram-secret';
 
 export const standinCredentials: Required<ProviderCredentials> = {
   aliyunSms: { accessKeyId: 'LTAIlocalstandin01', accessKeySecret: 'local-aliyun-secret' },
@@ -78,7 +79,7 @@ export const standinCredentials: Required<ProviderCredentials> = {
   get miniPrograms() {
     const keys = localAlipayKeys();
     return {
-      wechat: { [STANDIN_WECHAT_MP]: 'local-wechat-miniprogram-secret' },
+      wechat: { [STANDIN_WECHAT_MP]: STANDIN_WECHAT_MP_SECRET },
       alipay: {
         [STANDIN_ALIPAY_MP]: {
           privateKey: keys.app.privateKey,

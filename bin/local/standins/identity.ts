@@ -1,10 +1,17 @@
 import { checkCharacter } from '../../../functions/identity/id-number';
 import { startAliyunRpcStandin } from './aliyun-sms';
 import { listen, readBody, sendJson } from './http';
-import { FACE_IMAGE_MARKER, type LivenessSession, LivenessSessions, withoutPhoto } from './liveness';
+import { FACE_IMAGE_MARKER, type LivenessSession, LivenessSessions } from './liveness';
 import { errorResponse, type TencentCredentials, verifyTc3 } from './tencent';
 
 const withCheck = (first17: string) => first17 + checkCharacter(first17);
+
+/** In the fixtures below (name and number match) but with no photo in the national database. */
+export const withoutPhoto: ReadonlyArray<{ name: string; idNumber: string }> = [
+  { name: '周晓光', idNumber: withCheck('32010219870615234') },
+  { name: '吴晓红', idNumber: withCheck('32010219880716245') },
+  { name: '郑晓东', idNumber: withCheck('32010219890817256') },
+];
 
 /**
  * The people the identity stand-ins know (fictional, apart from the published example number).

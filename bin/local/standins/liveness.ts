@@ -1,13 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { checkCharacter } from '../../../functions/identity/id-number';
 import { readBody } from './http';
 
 /**
  * The face check both liveness stand-ins run: a page on the stand-in's own origin where a person
  * (or the browser test) chooses what happens, as if the camera had seen it. Outcomes also follow
- * the person: a name and number the identity fixtures do not match fail the comparison; the
- * people in `withoutPhoto` have no photo on record.
+ * the person (bin/local/standins/identity.ts): a name and number the fixtures do not match fail
+ * the comparison; the people in `withoutPhoto` have no photo on record.
  */
 export type Choice = 'pass' | 'not_live' | 'other_person' | 'abandon';
 
@@ -22,15 +21,6 @@ export interface LivenessSession {
   /** Set by a test: the provider's deadline has passed. */
   expired: boolean;
 }
-
-const withCheck = (first17: string) => first17 + checkCharacter(first17);
-
-/** In the identity fixtures (two-element match) but with no photo in the national database. */
-export const withoutPhoto: ReadonlyArray<{ name: string; idNumber: string }> = [
-  { name: '周晓光', idNumber: withCheck('32010219870615234') },
-  { name: '吴晓红', idNumber: withCheck('32010219880716245') },
-  { name: '郑晓东', idNumber: withCheck('32010219890817256') },
-];
 
 /** Markers a provider's image or video would carry: a test proves none reaches our table or logs. */
 export const FACE_IMAGE_MARKER = 'FACEIMAGE-STANDIN-7f3a';

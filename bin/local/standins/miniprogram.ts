@@ -3,7 +3,7 @@ import {
   localAlipayKeys,
   STANDIN_ALIPAY_MP,
   STANDIN_WECHAT_MP,
-  standinCredentials,
+  STANDIN_WECHAT_MP_SECRET,
 } from '../../../functions/providers/credentials';
 import {
   alipayTimestamp,
@@ -27,7 +27,7 @@ interface WeChatUser {
  * mini-program, tests get from `loginCode` and `phoneCode`.
  */
 export async function startWeChatMiniProgramStandin() {
-  const secret = standinCredentials.miniPrograms.wechat?.[STANDIN_WECHAT_MP] as string;
+  const secret = STANDIN_WECHAT_MP_SECRET;
   const loginCodes = new Map<string, { appId: string; user: WeChatUser; issuedAt: number; used: boolean }>();
   const phoneCodes = new Map<
     string,
@@ -171,11 +171,12 @@ export async function startWeChatMiniProgramStandin() {
  * the app's AES key (CBC, zero IV) and signed by Alipay.
  */
 export async function startAlipayMiniProgramStandin() {
-  const keys = localAlipayKeys();
+  // Made on first use, not at start: RSA key generation costs about 300 ms.
+  const keys = () => localAlipayKeys();
   const authCodes = new Map<string, { appId: string; userId: string; openId: string; used: boolean }>();
   const answer = (node: string, content: Record<string, unknown>) => {
     const text = JSON.stringify(content);
-    return `{"${node}":${text},"sign":"${rsa2Sign(text, keys.alipay.privateKey)}"}`;
+    return `{"${node}":${text},"sign":"${rsa2Sign(text, keys().alipay.privateKey)}"}`;
   };
 
   const server = await listen(async (req, res) => {
@@ -192,7 +193,7 @@ export async function startAlipayMiniProgramStandin() {
       return fail('40002', 'Invalid Arguments', 'isv.invalid-app-id', '无效的AppID参数');
     if (
       params.sign_type !== 'RSA2' ||
-      !rsa2Verify(signContent(params), params.sign ?? '', keys.app.publicKey)
+      !rsa2Verify(signContent(params), params.sign ?? '', keys().app.publicKey)
     )
       return fail('40002', 'Invalid Arguments', 'isv.invalid-signature', '验签出错');
     const skew = Math.abs(Date.parse(`${(params.timestamp ?? '').replace(' ', 'T')}+08:00`) - Date.now());
@@ -242,13 +243,13 @@ export async function startAlipayMiniProgramStandin() {
               subCode: 'isv.invalid-auth-relations',
               subMsg: '无效的授权关系',
             };
-      const key = Buffer.from(keys.aesKey, 'base64');
+      const key = Buffer.from(keys().aesKey, 'base64');
       const cipher = createCipheriv(`aes-${key.length * 8}-cbc`, key, Buffer.alloc(16));
       const encrypted = Buffer.concat([
         cipher.update(JSON.stringify(content), 'utf8'),
         cipher.final(),
       ]).toString('base64');
-      const sign = rsa2Sign(`"${encrypted}"`, keys.alipay.privateKey);
+      const sign = rsa2Sign(`"${encrypted}"`, keys().alipay.privateKey);
       const response = options.tamper ? `${encrypted.slice(0, -4)}AAA=` : encrypted;
       return JSON.stringify({ response, sign, sign_type: 'RSA2', encrypt_type: 'AES', charset: 'UTF-8' });
     },
