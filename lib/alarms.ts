@@ -64,6 +64,15 @@ export class Alarms extends Construct {
       return created;
     };
 
+    /** Our own counters (embedded-metric-format log lines, functions/core/metrics.ts). */
+    const business = (metricName: string, period: Duration, statistic = 'Sum') =>
+      new cloudwatch.Metric({
+        namespace: props.metricsNamespace,
+        metricName,
+        dimensionsMap: { service: 'patient-onboarding' },
+        statistic,
+        period,
+      });
     const api = (metricName: string) =>
       new cloudwatch.Metric({
         namespace: 'AWS/ApiGateway',
@@ -125,13 +134,7 @@ export class Alarms extends Construct {
       });
     }
     alarm('RightsRequestsOverdue', {
-      metric: new cloudwatch.Metric({
-        namespace: props.metricsNamespace,
-        metricName: 'RightsRequestsOverdue',
-        dimensionsMap: { service: 'patient-onboarding' },
-        statistic: 'Maximum',
-        period: Duration.hours(1),
-      }),
+      metric: business('RightsRequestsOverdue', Duration.hours(1), 'Maximum'),
       threshold: 0,
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -161,13 +164,7 @@ export class Alarms extends Construct {
       });
     }
     alarm('AuditChainProblems', {
-      metric: new cloudwatch.Metric({
-        namespace: props.metricsNamespace,
-        metricName: 'AuditChainProblems',
-        dimensionsMap: { service: 'patient-onboarding' },
-        statistic: 'Maximum',
-        period: Duration.days(1),
-      }),
+      metric: business('AuditChainProblems', Duration.days(1), 'Maximum'),
       threshold: 0,
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -175,30 +172,29 @@ export class Alarms extends Construct {
         'The daily audit check found an edited, missing or unchained entry, or a broken chain (its log names the keys)',
     });
 
-    const business = (metricName: string, period: Duration) =>
-      new cloudwatch.Metric({
-        namespace: props.metricsNamespace,
-        metricName,
-        dimensionsMap: { service: 'patient-onboarding' },
-        statistic: 'Sum',
-        period,
-      });
-    alarm('SmsCeilingNear', {
-      metric: business('SmsSent', Duration.days(1)),
-      threshold: Math.floor(props.globalDailySends * 0.8),
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      alarmDescription:
+    // The shared daily ceilings (sharded counters in the table): paged at 80%.
+    for (const [id, metricName, ceiling, description] of [
+      [
+        'SmsCeilingNear',
+        'SmsSent',
+        props.globalDailySends,
         "Today's SMS sends reached 80% of the global ceiling; at 100% login by SMS stops until midnight UTC",
-    });
-    alarm('LivenessCeilingNear', {
-      metric: business('LivenessStarted', Duration.days(1)),
-      threshold: Math.floor(props.globalDailyLivenessStarts * 0.8),
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      alarmDescription:
+      ],
+      [
+        'LivenessCeilingNear',
+        'LivenessStarted',
+        props.globalDailyLivenessStarts,
         "Today's face checks reached 80% of the daily ceiling; at 100% new checks are refused (the counter alternative stays open)",
-    });
+      ],
+    ] as const) {
+      alarm(id, {
+        metric: business(metricName, Duration.days(1)),
+        threshold: Math.floor(ceiling * 0.8),
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        alarmDescription: description,
+      });
+    }
     alarm('SendToVerifyConversionLow', {
       metric: new cloudwatch.MathExpression({
         expression: 'IF(sent >= 50, logins / sent * 100, 100)',

@@ -16,9 +16,10 @@ import type { StageConfig } from '../functions/core/config';
 import type { RouteDefinition, Touches } from '../functions/core/route';
 import { tableDefinition } from '../functions/store/table-definition';
 import { Alarms } from './alarms';
-import { kebab, pascal, quotaNeeded, reservedConcurrency, UNRESERVED_MINIMUM } from './concurrency';
+import { quotaNeeded, reservedConcurrency, UNRESERVED_MINIMUM } from './concurrency';
 import { type CustomDomain, FrontDoor } from './front-door';
 import { functionCode } from './function-code';
+import { kebab, pascal } from './names';
 import { groupRoutes, writeGroupEntry } from './route-groups';
 import { viaService } from './via-service';
 import { FrontDoorFirewall } from './waf';
@@ -114,7 +115,7 @@ export class ApiStack extends Stack {
   readonly #retention: logs.RetentionDays;
   readonly #architecture: lambda.Architecture;
   /** The functions created (construct names), for the account-quota check. */
-  readonly #reserved = new Set<string>();
+  readonly #created = new Set<string>();
   #registrationQueue: sqs.Queue | undefined;
   #webhookQueue: sqs.Queue | undefined;
   #bus: events.EventBus | undefined;
@@ -470,7 +471,7 @@ export class ApiStack extends Stack {
       },
     });
     fn.node.addDependency(logGroup);
-    this.#reserved.add(name);
+    this.#created.add(name);
     if (deadLetterQueue) {
       // Set on the resource rather than as the `deadLetterQueue` prop, whose grant would add an
       // inline policy; our managed policy above already allows the send.
@@ -505,7 +506,7 @@ export class ApiStack extends Stack {
    */
   #checkConcurrency(): void {
     const { config, accountConcurrency } = this.#props;
-    const { reserved, needed } = quotaNeeded(config, this.#reserved.keys());
+    const { reserved, needed } = quotaNeeded(config, this.#created.keys());
     if (accountConcurrency !== undefined && needed > accountConcurrency) {
       throw new Error(
         `Reserved concurrency sums to ${reserved} in stage ${config.stage}; with the ${UNRESERVED_MINIMUM} Lambda keeps unreserved that needs an account quota of ${needed}, and accountConcurrency is ${accountConcurrency}. ` +
@@ -513,7 +514,7 @@ export class ApiStack extends Stack {
       );
     }
     for (const name of config.rush.functions) {
-      const limit = this.#reserved.has(pascal(name)) ? reservedConcurrency(config, pascal(name)) : undefined;
+      const limit = this.#created.has(pascal(name)) ? reservedConcurrency(config, pascal(name)) : undefined;
       if (limit !== undefined && config.rush.concurrency > limit)
         throw new Error(
           `rush.concurrency ${config.rush.concurrency} exceeds ${name}'s reserved concurrency ${limit}: provisioned concurrency comes out of it`,

@@ -1,4 +1,5 @@
 import type { StageConfig } from '../functions/core/config';
+import { pascal } from './names';
 
 /** Lambda refuses reserved concurrency that would leave fewer unreserved executions than this. */
 export const UNRESERVED_MINIMUM = 100;
@@ -32,14 +33,4 @@ export function quotaNeeded(
   let reserved = 0;
   for (const name of names) reserved += reservedConcurrency(config, name);
   return { reserved, needed: reserved + UNRESERVED_MINIMUM };
-}
-
-/** `auth-flow` -> `AuthFlow`: construct ids and the config keys derived from them. */
-export function pascal(name: string): string {
-  return name.replace(/(^|[-_\s])(\w)/g, (_m, _sep, c: string) => c.toUpperCase());
-}
-
-/** `AuditChain` -> `audit-chain`: deployed function names. */
-export function kebab(pascalName: string): string {
-  return pascalName.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 }

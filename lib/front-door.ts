@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import type { StageConfig } from '../functions/core/config';
 import { gatewayProblem, gatewayResponses } from '../functions/core/gateway-responses';
 import type { RouteDefinition } from '../functions/core/route';
+import { pascal } from './names';
 
 /** A custom domain: an ICP-filed name and its certificate imported into ACM in this region. */
 export interface CustomDomain {
@@ -170,7 +171,7 @@ export class FrontDoor extends Construct {
 
     for (const response of gatewayResponses) {
       const problem = gatewayProblem(response.type, '$context.requestId');
-      this.api.addGatewayResponse(`Gateway${pascal(response.type)}`, {
+      this.api.addGatewayResponse(`Gateway${pascal(response.type.toLowerCase())}`, {
         type: apigw.ResponseType.of(response.type),
         ...(response.type.startsWith('DEFAULT_') ? {} : { statusCode: String(problem.statusCode) }),
         responseHeaders: {
@@ -319,8 +320,4 @@ function truststoreBucket(scope: Construct, id: string, uri: string) {
 
 function truststoreKey(uri: string): string {
   return uri.replace(/^s3:\/\/[^/]+\//, '');
-}
-
-function pascal(name: string): string {
-  return name.toLowerCase().replace(/(^|_)(\w)/g, (_m, _sep, c: string) => c.toUpperCase());
 }

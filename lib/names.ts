@@ -1,0 +1,11 @@
+/** Construct ids, config keys and deployed names derived from route-group and function names. */
+
+/** `auth-flow` (or `AUTHORIZER_FAILURE`, lower-cased first) -> `AuthFlow`: construct ids and the config keys derived from them. */
+export function pascal(name: string): string {
+  return name.replace(/(^|[-_\s])(\w)/g, (_m, _sep, c: string) => c.toUpperCase());
+}
+
+/** `AuditChain` -> `audit-chain`: deployed function names. */
+export function kebab(pascalName: string): string {
+  return pascalName.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+}
