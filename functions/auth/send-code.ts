@@ -6,6 +6,7 @@ import { newId } from './ids';
 import { isLoopback } from './ip';
 import { codeMac, generateCode, type OtpPurpose } from './otp';
 import type { AuthDeps, HitOutcome } from './ports';
+import { hitAll, shardedDailyWindow } from './rate-windows';
 
 export interface SendCodeInput {
   readonly phone: string;
@@ -57,12 +58,12 @@ export async function sendCode(deps: AuthDeps, input: SendCodeInput): Promise<Se
   const ipWindows = exempt
     ? []
     : limits.perIp.map((w) => ({ scope: rateScopes.smsIp, key: input.ipPrefix, ...w }));
-  const globalWindow = {
-    scope: rateScopes.smsGlobal,
-    key: String(deps.random.int(0, limits.globalCounterShards)),
-    seconds: 86_400,
-    max: Math.ceil(limits.globalDailySends / limits.globalCounterShards),
-  };
+  const globalWindow = shardedDailyWindow(
+    rateScopes.smsGlobal,
+    limits.globalDailySends,
+    limits.globalCounterShards,
+    deps.random,
+  );
 
   const challengeId = newId(deps.random);
   const code = generateCode(deps.random);
@@ -80,21 +81,18 @@ export async function sendCode(deps: AuthDeps, input: SendCodeInput): Promise<Se
   if (!stored) throw new AppError('otp_resend_too_soon', { retryAfter: otp.resendAfterSeconds });
 
   const windows = [...numberWindows, ...ipWindows, globalWindow];
-  const hits = await Promise.all(windows.map((window) => deps.limiter.hit(window, now)));
+  const counted = await hitAll(deps.limiter, windows, now);
+  const { hits } = counted;
   const giveBack = () =>
-    Promise.all([
-      ...windows.filter((_, i) => hits[i]?.allowed).map((window) => deps.limiter.undo(window, now)),
-      deps.challenges.withdrawChallenge(challenge, stored.previous),
-    ]);
-  const refused = windows.findIndex((_, i) => !hits[i]?.allowed);
-  if (refused >= 0) {
+    Promise.all([counted.giveBack(), deps.challenges.withdrawChallenge(challenge, stored.previous)]);
+  if (counted.refused) {
     await giveBack();
-    const hit = hits[refused] as Extract<HitOutcome, { allowed: false }>;
-    if (windows[refused] === globalWindow) {
+    const { retryAfter } = counted.refused;
+    if (counted.refused.window === globalWindow) {
       logger.warn('global SMS ceiling reached', { ceiling: limits.globalDailySends });
-      throw new AppError('sms_unavailable', { retryAfter: hit.retryAfter });
+      throw new AppError('sms_unavailable', { retryAfter });
     }
-    throw new AppError('rate_limited', { retryAfter: hit.retryAfter });
+    throw new AppError('rate_limited', { retryAfter });
   }
   const nearLimit = windows.some(
     (window, i) =>

@@ -1,7 +1,7 @@
 import { readOnly } from '../audit/dynamo-audit-log';
 import { DynamoCardStore } from '../cards/dynamo-card-store';
 import { DynamoIdentityStore } from '../identity/dynamo-identity-store';
-import { DynamoLivenessStore } from '../identity/dynamo-liveness-store';
+import { livenessStore } from '../identity/dynamo-liveness-store';
 import {
   auditLog,
   cryptoRandom,
@@ -68,11 +68,7 @@ export async function attestDeps() {
       // Reads only: no card is written here.
       cards: new DynamoCardStore(table, { consent: (entry) => consents.entryWrite(entry), audit: readOnly }),
       indexer: index,
-      checks: new DynamoLivenessStore(table, {
-        audit,
-        consent: (entry) => consents.entryWrite(entry),
-        keepFailedDays: config.identity.liveness.keepFailedDays,
-      }),
+      checks: livenessStore(table, audit, config.identity.liveness.keepFailedDays),
     };
   });
   return { edge: edge(), attestation };

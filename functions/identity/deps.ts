@@ -20,7 +20,7 @@ import { TencentDetectAuth } from '../providers/liveness/tencent-detect-auth';
 import { AliyunId2MetaProvider } from '../providers/verification/aliyun-id2meta-provider';
 import { TencentFaceIdProvider } from '../providers/verification/tencent-faceid-provider';
 import { DynamoIdentityStore } from './dynamo-identity-store';
-import { DynamoLivenessStore } from './dynamo-liveness-store';
+import { livenessStore } from './dynamo-liveness-store';
 import type { LivenessDeps, LivenessProvider } from './liveness-ports';
 import type { IdentityDeps, VerificationProvider } from './ports';
 
@@ -74,16 +74,15 @@ export function identityDeps(): Promise<IdentityDeps> {
   });
 }
 
-/** Both liveness providers, built on first use (each needs its credentials only when it is called). */
+/**
+ * Both liveness providers, each built on first use (it needs its credentials only when called;
+ * `once` keeps it per cold start and drops a failed build).
+ */
 function livenessProviders(): LivenessDeps['providers'] {
   const { env, config, clock, random } = platform();
   const { identity } = config;
   const lazy = <P extends LivenessProvider>(name: P['name'], build: () => Promise<P>): LivenessProvider => {
-    let built: Promise<P> | undefined;
-    const get = () => {
-      built ??= build();
-      return built;
-    };
+    const get = () => once(`liveness:${name}`, build);
     return {
       name,
       start: async (input) => (await get()).start(input),
@@ -134,21 +133,14 @@ export function livenessDeps(): Promise<LivenessDeps> {
       hospitals: config.hospitals,
       clock,
       random: cryptoRandom,
-      store: new DynamoLivenessStore(table, {
-        audit,
-        consent: (entry) => consents.entryWrite(entry),
-        keepFailedDays: config.identity.liveness.keepFailedDays,
-      }),
+      store: livenessStore(table, audit, config.identity.liveness.keepFailedDays),
       providers: livenessProviders(),
       limiter: rateLimiter(),
       audit,
       indexer: index,
       metrics,
       consents,
-      verifiedIdentity: async (userId) => {
-        const found = await identities.verifiedIdentity(userId);
-        return found ? { name: found.name, idNumber: found.idNumber } : undefined;
-      },
+      identities,
       card: (userId, cardId) => cards.get(userId, cardId),
       policyVersion: config.auth.policy.version,
       localOrigin: env.LOCAL_ORIGIN,

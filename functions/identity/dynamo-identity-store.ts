@@ -1,8 +1,8 @@
 import type { AuditWriter } from '../audit/dynamo-audit-log';
 import type { AuditEvent } from '../audit/ports';
 import { keys } from '../store/keys';
-import { conditions, type SealedTable } from '../store/sealed-table';
-import type { IdentityStore, StoredIdentity, VerifiedIdentity } from './ports';
+import { conditions, type PlainAttributes, type SealedTable, type Write } from '../store/sealed-table';
+import type { Assurance, IdentityStatus, IdentityStore, StoredIdentity, VerifiedIdentity } from './ports';
 
 /** A remembered provider match is trusted for a year; after that the person is checked again. */
 const MATCH_CACHE_SECONDS = 365 * 24 * 3600;
@@ -39,7 +39,34 @@ export class DynamoIdentityStore implements IdentityStore {
       birthDate: sealed.birthDate,
       verifiedAt: item.verifiedAt as number,
       provider: item.provider as string,
+      assurance: assuranceOf(item),
     };
+  }
+
+  async status(userId: string): Promise<IdentityStatus> {
+    const stored = await this.#table.get(keys.identity(userId), { open: false });
+    if (!stored) return { verified: false, assurance: { level: 'none' } };
+    const { item } = stored;
+    return {
+      verified: true,
+      nameMasked: item.nameMasked as string,
+      idNumberMasked: item.idNumberMasked as string,
+      verifiedAt: item.verifiedAt as number,
+      assurance: assuranceOf(item),
+    };
+  }
+
+  /**
+   * The write that gives the verified identity the real-person assurance, for the transaction of
+   * the check or attestation that earned it (refused if the identity is gone).
+   */
+  realPersonWrite(userId: string, at: number, method: string): Promise<Write> {
+    return this.#table.update(
+      'identity',
+      keys.identity(userId),
+      { set: { realPersonAt: at, realPersonMethod: method } },
+      { condition: conditions.present },
+    );
   }
 
   async isVerified(userId: string): Promise<boolean> {
@@ -108,4 +135,11 @@ export class DynamoIdentityStore implements IdentityStore {
     ]);
     return outcome.ok ? 'verified' : 'taken';
   }
+}
+
+function assuranceOf(item: PlainAttributes): Assurance {
+  const at = item.realPersonAt as number | undefined;
+  return at !== undefined
+    ? { level: 'real_person', at, method: item.realPersonMethod as string }
+    : { level: 'two_element', at: item.verifiedAt as number, method: item.provider as string };
 }

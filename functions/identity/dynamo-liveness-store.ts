@@ -1,32 +1,42 @@
-import type { AuditWriter } from '../audit/dynamo-audit-log';
+import { type AuditWriter, readOnly } from '../audit/dynamo-audit-log';
 import type { AuditEvent } from '../audit/ports';
 import type { ConsentEntry } from '../privacy/consents';
+import { DynamoConsentStore } from '../privacy/dynamo-consent-store';
 import { keys } from '../store/keys';
 import { conditions, type PlainAttributes, type SealedTable, type Write } from '../store/sealed-table';
+import { DynamoIdentityStore } from './dynamo-identity-store';
 import type { LivenessOutcome, OutcomeKind } from './liveness-outcomes';
-import type { Assurance, IdentityStatus, LivenessCheck, LivenessStore } from './liveness-ports';
+import type { LivenessCheck, LivenessStore } from './liveness-ports';
 
 type Sealed = { transactionId: string; staffId?: string };
 
 /**
  * Real-person checks in the account's partition (`LIVENESS#<id>`): codes and times in plain, the
  * provider's transaction id (and a counter attestation's staff id) sealed. A pass of the account
- * holder marks its identity item (`realPersonAt`, `realPersonMethod`) in the same transaction. A
+ * holder marks its identity (the identity store's write) in the same transaction. A
  * result other than a pass expires after `keepFailedDays`; a pass stays while the account does.
  */
 export class DynamoLivenessStore implements LivenessStore {
   readonly #table: SealedTable;
   readonly #audit: AuditWriter;
   readonly #consent: (entry: ConsentEntry) => Promise<Write>;
+  /** The identity store's write that marks the identity a real person (it owns that item). */
+  readonly #realPerson: (userId: string, at: number, method: string) => Promise<Write>;
   readonly #keepFailedSeconds: number;
 
   constructor(
     table: SealedTable,
-    deps: { audit: AuditWriter; consent: (entry: ConsentEntry) => Promise<Write>; keepFailedDays: number },
+    deps: {
+      audit: AuditWriter;
+      consent: (entry: ConsentEntry) => Promise<Write>;
+      realPerson: (userId: string, at: number, method: string) => Promise<Write>;
+      keepFailedDays: number;
+    },
   ) {
     this.#table = table;
     this.#audit = deps.audit;
     this.#consent = deps.consent;
+    this.#realPerson = deps.realPerson;
     this.#keepFailedSeconds = deps.keepFailedDays * 86_400;
   }
 
@@ -84,7 +94,7 @@ export class DynamoLivenessStore implements LivenessStore {
         },
       ),
       ...(passed && check.subject.kind === 'self'
-        ? [await this.#raise(check.userId, at, check.provider)]
+        ? [await this.#realPerson(check.userId, at, check.provider)]
         : []),
       await this.#audit.write(audit),
     ];
@@ -104,7 +114,7 @@ export class DynamoLivenessStore implements LivenessStore {
         conditions.absent,
       ),
       ...(check.subject.kind === 'self'
-        ? [await this.#raise(check.userId, check.completedAt ?? check.createdAt, 'counter')]
+        ? [await this.#realPerson(check.userId, check.completedAt ?? check.createdAt, 'counter')]
         : []),
       await this.#audit.write(audit),
     ];
@@ -113,43 +123,12 @@ export class DynamoLivenessStore implements LivenessStore {
       throw new Error(`attestation ${check.checkId} not recorded: ${outcome.refused.join(', ')}`);
   }
 
-  async assurance(userId: string): Promise<Assurance> {
-    return (await this.status(userId)).assurance;
-  }
-
-  async status(userId: string): Promise<IdentityStatus> {
-    const stored = await this.#table.get(keys.identity(userId), { open: false });
-    if (!stored) return { verified: false, assurance: { level: 'none' } };
-    const { item } = stored;
-    const at = item.realPersonAt as number | undefined;
-    return {
-      verified: true,
-      nameMasked: item.nameMasked as string,
-      idNumberMasked: item.idNumberMasked as string,
-      verifiedAt: item.verifiedAt as number,
-      assurance:
-        at !== undefined
-          ? { level: 'real_person', at, method: item.realPersonMethod as string }
-          : { level: 'two_element', at: item.verifiedAt as number, method: item.provider as string },
-    };
-  }
-
   async list(userId: string): Promise<LivenessCheck[]> {
     const items = await this.#table.queryAll<Sealed>({
       pk: keys.accountPartition(userId),
       skPrefix: keys.livenessCheckPrefix,
     });
     return items.map((s) => fromItem(userId, s.item, s.sealed)).sort((a, b) => b.createdAt - a.createdAt);
-  }
-
-  /** The account holder's identity now carries the real-person assurance (it must be verified). */
-  #raise(userId: string, at: number, method: string): Promise<Write> {
-    return this.#table.update(
-      'identity',
-      keys.identity(userId),
-      { set: { realPersonAt: at, realPersonMethod: method } },
-      { condition: conditions.present },
-    );
   }
 
   #plain(check: LivenessCheck): PlainAttributes {
@@ -211,4 +190,23 @@ function fromItem(userId: string, item: PlainAttributes, sealed: Partial<Sealed>
         }
       : {}),
   };
+}
+
+/**
+ * The store as every composition root builds it: guardian consents written by the consent store,
+ * the real-person mark by the identity store (each item kind has one owner).
+ */
+export function livenessStore(
+  table: SealedTable,
+  audit: AuditWriter,
+  keepFailedDays: number,
+): DynamoLivenessStore {
+  const consents = new DynamoConsentStore(table, readOnly);
+  const identities = new DynamoIdentityStore(table, audit);
+  return new DynamoLivenessStore(table, {
+    audit,
+    consent: (entry) => consents.entryWrite(entry),
+    realPerson: (userId, at, method) => identities.realPersonWrite(userId, at, method),
+    keepFailedDays,
+  });
 }

@@ -7,6 +7,7 @@ import type { MetricsSink } from '../core/metrics';
 import type { BlindIndexer } from '../crypto/blind-index';
 import type { ConsentEntry, ConsentStore } from '../privacy/consents';
 import type { LivenessOutcome } from './liveness-outcomes';
+import type { IdentityStore } from './ports';
 
 /** Where the person runs the provider's check: its H5 page, the WeChat mini-program plugin, or the app SDK. */
 export type LivenessChannel = 'h5' | 'wechat_miniprogram' | 'app';
@@ -82,21 +83,6 @@ export interface LivenessCheck {
     | undefined;
 }
 
-/** The assurance an account holds: `real_person` when a face check passed or a counter attested it. */
-export interface Assurance {
-  readonly level: 'none' | 'two_element' | 'real_person';
-  readonly at?: number | undefined;
-  readonly method?: string | undefined;
-}
-
-export interface IdentityStatus {
-  readonly verified: boolean;
-  readonly nameMasked?: string | undefined;
-  readonly idNumberMasked?: string | undefined;
-  readonly verifiedAt?: number | undefined;
-  readonly assurance: Assurance;
-}
-
 export interface LivenessStore {
   /** Records a started check, with its audit entry and a guardian's consent if any, in one transaction. */
   start(check: LivenessCheck, audit: AuditEvent, guardianConsent?: ConsentEntry): Promise<void>;
@@ -109,9 +95,6 @@ export interface LivenessStore {
   finish(check: LivenessCheck, outcome: LivenessOutcome, at: number, audit: AuditEvent): Promise<boolean>;
   /** A counter attestation: a passed check of its own, the assurance raised, audited, in one transaction. */
   attest(check: LivenessCheck, audit: AuditEvent): Promise<void>;
-  assurance(userId: string): Promise<Assurance>;
-  /** The account's verification as shown to it: masked identity, time, assurance (one read, nothing opened). */
-  status(userId: string): Promise<IdentityStatus>;
   /** The account's checks, newest first (its export). */
   list(userId: string): Promise<LivenessCheck[]>;
 }
@@ -128,8 +111,8 @@ export interface LivenessDeps {
   readonly indexer: BlindIndexer;
   readonly metrics: MetricsSink;
   readonly consents: Pick<ConsentStore, 'current'>;
-  /** The verified identity of the account, opened (the provider compares the face with its photo). */
-  verifiedIdentity(userId: string): Promise<{ name: string; idNumber: string } | undefined>;
+  /** The verified identity (opened: the provider compares the face with its photo) and the assurance. */
+  readonly identities: Pick<IdentityStore, 'verifiedIdentity' | 'status'>;
   /** One of the account's cards, opened (a guardian checking a child). */
   card(userId: string, cardId: string): Promise<CardRecord | undefined>;
   /** The current policy version: a guardian's consent names it. */

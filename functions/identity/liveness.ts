@@ -1,7 +1,9 @@
 import { newId } from '../auth/ids';
+import { hitAll, shardedDailyWindow } from '../auth/rate-windows';
 import type { Identity } from '../core/authorizer-context';
 import type { LivenessProviderName } from '../core/config';
 import { AppError } from '../core/errors';
+import { returnAllowed } from '../core/return-address';
 import { requireConsent } from '../privacy/consents';
 import { rateScopes } from '../store/keys';
 import { ageOn } from './id-number';
@@ -12,7 +14,6 @@ import {
   settleOutcome,
 } from './liveness-outcomes';
 import {
-  type Assurance,
   type LivenessChannel,
   type LivenessCheck,
   type LivenessDeps,
@@ -21,6 +22,7 @@ import {
   LivenessUnavailableError,
   type StartedCheck,
 } from './liveness-ports';
+import type { Assurance } from './ports';
 
 /** A person under this age is checked only from a guardian's account, with the guardian's consent. */
 const GUARDIAN_AGE = 14;
@@ -74,32 +76,36 @@ export async function startLiveness(
 
   const checkId = newId(deps.random);
   const limits = deps.config.limits;
-  const windows = [
-    { scope: rateScopes.livenessAccount, key: who.userId, seconds: 86_400, max: limits.perAccountDaily },
-    {
-      scope: rateScopes.livenessNumber,
-      key: deps.indexer.token('id-number', person.idNumber),
-      seconds: 86_400,
-      max: limits.perIdNumberDaily,
-    },
-  ];
-  const globalWindow = {
-    scope: rateScopes.livenessGlobal,
-    key: String(deps.random.int(0, limits.globalCounterShards)),
-    seconds: 86_400,
-    max: Math.ceil(limits.globalDailyStarts / limits.globalCounterShards),
-  };
-  const all = [...windows, globalWindow];
-  const hits = await Promise.all(all.map((w) => deps.limiter.hit(w, now.getTime())));
-  const giveBack = () =>
-    Promise.all(all.filter((_, i) => hits[i]?.allowed).map((w) => deps.limiter.undo(w, now.getTime())));
-  const refused = hits.findIndex((h) => !h.allowed);
-  if (refused >= 0) {
+  const globalWindow = shardedDailyWindow(
+    rateScopes.livenessGlobal,
+    limits.globalDailyStarts,
+    limits.globalCounterShards,
+    deps.random,
+  );
+  const counted = await hitAll(
+    deps.limiter,
+    [
+      { scope: rateScopes.livenessAccount, key: who.userId, seconds: 86_400, max: limits.perAccountDaily },
+      {
+        scope: rateScopes.livenessNumber,
+        key: deps.indexer.token('id-number', person.idNumber),
+        seconds: 86_400,
+        max: limits.perIdNumberDaily,
+      },
+      globalWindow,
+    ],
+    now.getTime(),
+  );
+  const { giveBack } = counted;
+  if (counted.refused) {
     await giveBack();
-    const hit = hits[refused] as { retryAfter: number };
-    if (all[refused] === globalWindow)
-      throw new AppError('liveness_unavailable', { retryAfter: hit.retryAfter });
-    throw new AppError('too_many_attempts', { retryAfter: hit.retryAfter });
+    const { retryAfter } = counted.refused;
+    throw new AppError(
+      counted.refused.window === globalWindow ? 'liveness_unavailable' : 'too_many_attempts',
+      {
+        retryAfter,
+      },
+    );
   }
 
   const first = hospital?.livenessProvider ?? deps.config.provider;
@@ -218,16 +224,12 @@ export async function livenessResult(
   try {
     found = await deps.providers[check.provider].result(check.transactionId);
   } catch (error) {
-    if (error instanceof LivenessRefusedError) found = error.outcome;
-    else if (error instanceof LivenessUnavailableError)
-      throw new AppError('liveness_unavailable', { cause: error, retryAfter: 30 });
-    else throw error;
+    if (!(error instanceof LivenessUnavailableError)) throw error;
+    throw new AppError('liveness_unavailable', { cause: error, retryAfter: 30 });
   }
   const now = deps.clock.now().getTime();
   const outcome = settleOutcome(found, now, check.expiresAt);
-  if (outcome.kind === 'unfinished') {
-    throw new AppError('liveness_unfinished', { retryAfter: 5, extensions: { livenessId: checkId } });
-  }
+  if (outcome.kind === 'unfinished') throw problemOf(checkId, outcome);
   const recorded = await deps.store.finish(check, outcome, now, {
     event: 'identity.liveness',
     userId: who.userId,
@@ -287,7 +289,7 @@ async function answer(
   if (outcome.kind !== 'passed') throw problemOf(check.checkId, outcome);
   const assurance =
     check.subject.kind === 'self'
-      ? assuranceView(await deps.store.assurance(check.userId))
+      ? assuranceView((await deps.identities.status(check.userId)).assurance)
       : {
           level: 'real_person' as const,
           at: new Date(check.completedAt ?? check.createdAt).toISOString(),
@@ -311,9 +313,9 @@ async function subjectOf(
   now: Date,
 ): Promise<{ subject: LivenessSubject; person: { name: string; idNumber: string } }> {
   if (!input.cardId) {
-    const person = await deps.verifiedIdentity(who.userId);
+    const person = await deps.identities.verifiedIdentity(who.userId);
     if (!person) throw new AppError('real_name_required');
-    return { subject: { kind: 'self' }, person };
+    return { subject: { kind: 'self' }, person: { name: person.name, idNumber: person.idNumber } };
   }
   const card = await deps.card(who.userId, input.cardId);
   if (!card) throw new AppError('card_not_found');
@@ -340,10 +342,11 @@ function returnUrlFor(deps: LivenessDeps, input: StartLivenessInput): string | u
   const url = input.redirectUrl;
   const allowed =
     url !== undefined &&
-    (deps.config.redirectUris.includes(url) ||
-      (deps.config.allowLocalOrigin &&
-        deps.localOrigin !== undefined &&
-        url.startsWith(`${deps.localOrigin}/`)));
+    returnAllowed(url, {
+      exact: deps.config.redirectUris,
+      allowLocalOrigin: deps.config.allowLocalOrigin,
+      localOrigin: deps.localOrigin,
+    });
   if (!allowed) throw new AppError('liveness_redirect_not_allowed');
   return url;
 }
@@ -355,8 +358,8 @@ function withCheckId(url: string, checkId: string): string {
 }
 
 /** The account's verification: masked identity and the assurance it holds. */
-export async function identityStatus(deps: Pick<LivenessDeps, 'store'>, who: Identity) {
-  const status = await deps.store.status(who.userId);
+export async function identityStatus(deps: Pick<LivenessDeps, 'identities'>, who: Identity) {
+  const status = await deps.identities.status(who.userId);
   return {
     verified: status.verified,
     nameMasked: status.nameMasked ?? null,

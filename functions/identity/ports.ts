@@ -35,6 +35,22 @@ export interface VerifiedIdentity {
   readonly provider: string;
 }
 
+/** The assurance an account holds: `real_person` when a face check passed or a counter attested it. */
+export interface Assurance {
+  readonly level: 'none' | 'two_element' | 'real_person';
+  readonly at?: number | undefined;
+  readonly method?: string | undefined;
+}
+
+/** The account's verification as shown to it: masked identity, time, assurance. */
+export interface IdentityStatus {
+  readonly verified: boolean;
+  readonly nameMasked?: string | undefined;
+  readonly idNumberMasked?: string | undefined;
+  readonly verifiedAt?: number | undefined;
+  readonly assurance: Assurance;
+}
+
 /** The verified identity as stored: the claim it holds and the opened name, number and birth date. */
 export interface StoredIdentity {
   readonly idNumberToken: string;
@@ -44,6 +60,7 @@ export interface StoredIdentity {
   readonly birthDate: string | undefined;
   readonly verifiedAt: number;
   readonly provider: string;
+  readonly assurance: Assurance;
 }
 
 export interface IdentityStore {
@@ -51,6 +68,8 @@ export interface IdentityStore {
   verifiedOwner(idToken: string): Promise<string | undefined>;
   /** The account's verified identity, opened (its owner's export, recovery, deletion). */
   verifiedIdentity(userId: string): Promise<StoredIdentity | undefined>;
+  /** The verification and its assurance, read without opening anything sealed. */
+  status(userId: string): Promise<IdentityStatus>;
   isVerified(userId: string): Promise<boolean>;
   /**
    * The blind index of the account's verified ID number and whether a real-person check (face or

@@ -1,5 +1,4 @@
 import { requireMobile } from '../auth/check-code';
-import { sha256 } from '../auth/ids';
 import type { LoginResult } from '../auth/login-with-code';
 import type { ClientInfo } from '../auth/sessions';
 import type { MiniProgramConfig } from '../core/config';
@@ -31,7 +30,7 @@ const problems: Readonly<Record<MiniProgramFailure, ProblemCode>> = {
   phone_not_authorized: 'phone_not_authorized',
 };
 
-async function platformCall<T>(run: () => Promise<T>): Promise<T> {
+async function asProblem<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
@@ -59,7 +58,7 @@ export async function miniProgramLogin(
   input: { appId: string; code: string; client: ClientInfo },
 ): Promise<OAuthOutcome> {
   if (!configured(deps, platform, input.appId)) throw new AppError('oauth_client_unsupported');
-  const profile = await platformCall(() => deps.platforms[platform].login(input.appId, input.code));
+  const profile = await asProblem(() => deps.platforms[platform].login(input.appId, input.code));
   return loginOrBind(deps.oauth, profile, input.client);
 }
 
@@ -84,25 +83,18 @@ export async function miniProgramPhone(
   const bind = await requireBindToken(store, auth.clock, input.bindToken);
   if (bind.provider !== platform || !configured(deps, platform, bind.profile.appId))
     throw new AppError('bind_token_invalid');
-  const vouched = await platformCall(() => deps.platforms[platform].phone(bind.profile.appId, input.proof));
+  const vouched = await asProblem(() => deps.platforms[platform].phone(bind.profile.appId, input.proof));
   if (vouched.appId !== bind.profile.appId) throw new AppError('phone_app_mismatch');
   if (vouched.countryCode !== '86')
     throw new AppError('phone_invalid', { extensions: { reason: 'not_mainland' } });
   const phone = requireMobile(vouched.number);
   const phoneToken = auth.phoneToken(phone.e164);
-  const existing = (await auth.challenges.numberState(phoneToken, 'bind')).accountId;
-  const { policy } = auth.config;
-  if (existing === undefined && input.acceptPolicyVersion !== policy.version) {
-    throw new AppError('policy_acceptance_required', { extensions: { policyVersion: policy.version } });
-  }
-  if (!(await store.consumeBind(sha256(input.bindToken), auth.clock.now().getTime()))) {
-    throw new AppError('bind_token_invalid');
-  }
+  const { accountId } = await auth.challenges.numberState(phoneToken, 'bind');
   return registerOrLink(
     deps.oauth,
-    bind,
-    { phoneToken, e164: phone.e164, accountId: existing },
+    { ...bind, token: input.bindToken },
+    { phoneToken, e164: phone.e164, accountId },
     { amr: [platform, 'mp_phone'] },
-    input.client,
+    input,
   );
 }

@@ -7,6 +7,7 @@ import type { AuthDeps, CodeUse } from '../auth/ports';
 import { type ClientInfo, newAccount, newSession, tokenPair, userView } from '../auth/sessions';
 import type { IdentityProviderName, OAuthClient, OAuthConfig, OAuthProviderName } from '../core/config';
 import { AppError } from '../core/errors';
+import { returnAllowed } from '../core/return-address';
 import { withoutUnsafeCharacters } from '../core/text';
 import type { BlindIndexer } from '../crypto/blind-index';
 import { rateScopes } from '../store/keys';
@@ -40,12 +41,11 @@ export function newState(deps: Pick<AuthDeps, 'random'>): string {
 }
 
 function redirectAllowed(deps: OAuthDeps, redirectUri: string): boolean {
-  if (deps.config.redirectUris.includes(redirectUri)) return true;
-  return (
-    deps.config.allowLocalOrigin &&
-    deps.localOrigin !== undefined &&
-    redirectUri.startsWith(`${deps.localOrigin}/`)
-  );
+  return returnAllowed(redirectUri, {
+    exact: deps.config.redirectUris,
+    allowLocalOrigin: deps.config.allowLocalOrigin,
+    localOrigin: deps.localOrigin,
+  });
 }
 
 /** The identity key: the provider's unionid when it gives one, else the app id and openid. */
@@ -222,36 +222,38 @@ export async function bindPhone(
 ): Promise<LoginResult> {
   const bind = await requireBindToken(deps.store, deps.auth.clock, input.bindToken);
   const checked = await checkCode(deps.auth, { ...input, purpose: 'bind' }, input.client);
-  const { policy } = deps.auth.config;
-  const existing = checked.accountId;
-  if (existing === undefined && input.acceptPolicyVersion !== policy.version) {
-    throw new AppError('policy_acceptance_required', { extensions: { policyVersion: policy.version } });
-  }
-  if (!(await deps.store.consumeBind(sha256(input.bindToken), deps.auth.clock.now().getTime()))) {
-    throw new AppError('bind_token_invalid');
-  }
   return registerOrLink(
     deps,
-    bind,
-    { phoneToken: checked.phoneToken, e164: checked.phone.e164, accountId: existing },
+    { ...bind, token: input.bindToken },
+    { phoneToken: checked.phoneToken, e164: checked.phone.e164, accountId: checked.accountId },
     { amr: [bind.provider, 'sms'], code: codeUse(deps.auth, checked) },
-    input.client,
+    { acceptPolicyVersion: input.acceptPolicyVersion, client: input.client },
   );
 }
 
 /**
- * Once a phone is proven for a bind token (an SMS code, or a platform's one-tap number): a new
- * number registers with the identity linked, in one transaction with its consent, session, audit
- * entry and the code's use; a number with an account gets the identity linked to it (of two
- * first logins with one identity only one can link it), then a session.
+ * Once a phone is proven for a bind token (an SMS code, or a platform's one-tap number):
+ * 1. a new number needs the current policy accepted (428; the bind token and a code are kept);
+ * 2. the bind token is used up;
+ * 3. a new number registers with the identity linked, in one transaction with its consent,
+ *    session, audit entry and the code's use; a number with an account gets the identity linked
+ *    to it (of two first logins with one identity only one can link it), then a session.
  */
 export async function registerOrLink(
   deps: OAuthDeps,
-  bind: BindRecord,
+  bind: BindRecord & { readonly token: string },
   phone: { phoneToken: string; e164: string; accountId: string | undefined },
   proof: { amr: string[]; code?: CodeUse | undefined },
-  client: ClientInfo,
+  request: { acceptPolicyVersion?: string | undefined; client: ClientInfo },
 ): Promise<LoginResult> {
+  const { policy } = deps.auth.config;
+  if (phone.accountId === undefined && request.acceptPolicyVersion !== policy.version) {
+    throw new AppError('policy_acceptance_required', { extensions: { policyVersion: policy.version } });
+  }
+  if (!(await deps.store.consumeBind(sha256(bind.token), deps.auth.clock.now().getTime()))) {
+    throw new AppError('bind_token_invalid');
+  }
+  const { client } = request;
   const now = deps.auth.clock.now().getTime();
   const { amr } = proof;
   const existing = phone.accountId;

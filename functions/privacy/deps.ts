@@ -4,7 +4,7 @@ import { DynamoSessionStore } from '../auth/dynamo-session-store';
 import { newId } from '../auth/ids';
 import { DynamoCardStore } from '../cards/dynamo-card-store';
 import { DynamoIdentityStore } from '../identity/dynamo-identity-store';
-import { DynamoLivenessStore } from '../identity/dynamo-liveness-store';
+import { livenessStore } from '../identity/dynamo-liveness-store';
 import { auditLog, edge, plainTable, platform, rateLimiter, sealedTable } from '../platform/deps';
 import { once } from '../platform/runtime';
 import type { SealedTable } from '../store/sealed-table';
@@ -53,11 +53,7 @@ export async function exportDeps(): Promise<{ edge: ReturnType<typeof edge>; pri
       links,
       sessions: new DynamoSessionStore(plainTable()),
       cards: new DynamoCardStore(table, { consent: (entry) => consents.entryWrite(entry), audit: readOnly }),
-      realPersonChecks: new DynamoLivenessStore(table, {
-        audit: readOnly,
-        consent: (entry) => consents.entryWrite(entry),
-        keepFailedDays: platform().config.identity.liveness.keepFailedDays,
-      }),
+      realPersonChecks: livenessStore(table, readOnly, platform().config.identity.liveness.keepFailedDays),
       consents,
       requests: requestStore(table, audit),
       audit,

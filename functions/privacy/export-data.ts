@@ -17,7 +17,7 @@ export interface ExportDeps {
   readonly links: Pick<OAuthStore, 'listLinks'>;
   readonly sessions: Pick<SessionStore, 'listSessions'>;
   readonly cards: Pick<CardStore, 'list'>;
-  readonly realPersonChecks: Pick<LivenessStore, 'list' | 'assurance'>;
+  readonly realPersonChecks: Pick<LivenessStore, 'list'>;
   readonly consents: Pick<ConsentStore, 'history'>;
   readonly requests: Pick<RightsRequestStore, 'listForUser'>;
   readonly audit: AuditLog & AuditReader;
@@ -31,19 +31,17 @@ const iso = (ms: unknown) => (typeof ms === 'number' ? new Date(ms).toISOString(
  * audit trail of who did what with their data (hospitals' reads included). The export is audited.
  */
 export async function exportMyData(deps: ExportDeps, who: Identity) {
-  const [user, identity, cards, checks, assurance, links, sessions, consents, requests, audit] =
-    await Promise.all([
-      deps.accounts.getUser(who.userId),
-      deps.identities.verifiedIdentity(who.userId),
-      deps.cards.list(who.userId),
-      deps.realPersonChecks.list(who.userId),
-      deps.realPersonChecks.assurance(who.userId),
-      deps.links.listLinks(who.userId),
-      deps.sessions.listSessions(who.userId),
-      deps.consents.history(who.userId),
-      deps.requests.listForUser(who.userId),
-      deps.audit.about(who.userId),
-    ]);
+  const [user, identity, cards, checks, links, sessions, consents, requests, audit] = await Promise.all([
+    deps.accounts.getUser(who.userId),
+    deps.identities.verifiedIdentity(who.userId),
+    deps.cards.list(who.userId),
+    deps.realPersonChecks.list(who.userId),
+    deps.links.listLinks(who.userId),
+    deps.sessions.listSessions(who.userId),
+    deps.consents.history(who.userId),
+    deps.requests.listForUser(who.userId),
+    deps.audit.about(who.userId),
+  ]);
   const now = deps.clock.now();
   await deps.audit.record({
     event: 'privacy.export',
@@ -69,9 +67,10 @@ export async function exportMyData(deps: ExportDeps, who: Identity) {
           birthDate: identity.birthDate ?? null,
           verifiedAt: iso(identity.verifiedAt),
           provider: identity.provider,
-          assurance: assurance.level,
-          realPersonAt: assurance.level === 'real_person' ? iso(assurance.at) : null,
-          realPersonMethod: assurance.level === 'real_person' ? (assurance.method ?? null) : null,
+          assurance: identity.assurance.level,
+          realPersonAt: identity.assurance.level === 'real_person' ? iso(identity.assurance.at) : null,
+          realPersonMethod:
+            identity.assurance.level === 'real_person' ? (identity.assurance.method ?? null) : null,
         }
       : null,
     cards: cards.map(cardDetail),

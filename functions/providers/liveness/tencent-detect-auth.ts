@@ -2,11 +2,12 @@ import type { Clock } from '../../core/clock';
 import { type LivenessOutcome, tencentOutcome } from '../../identity/liveness-outcomes';
 import {
   type LivenessProvider,
-  LivenessRefusedError,
   LivenessUnavailableError,
   type StartedCheck,
 } from '../../identity/liveness-ports';
 import { callTencentApi } from '../tencent-tc3';
+
+const BIZ_TOKEN_EXPIRED = 'InvalidParameterValue.BizTokenExpired';
 
 /** A BizToken lives 7,200 s; Tencent keeps the result three days after, so it is pulled at once. */
 const BIZ_TOKEN_SECONDS = 7200;
@@ -54,17 +55,14 @@ export class TencentDetectAuth implements LivenessProvider {
   }
 
   async result(transactionId: string): Promise<LivenessOutcome> {
-    let response: Record<string, unknown>;
-    try {
-      response = await this.#call('GetDetectInfoEnhanced', {
-        BizToken: transactionId,
-        RuleId: this.#options.ruleId,
-        InfoType: '1',
-      });
-    } catch (error) {
-      if (error instanceof LivenessRefusedError) return error.outcome;
-      throw error;
-    }
+    const response = await this.#call('GetDetectInfoEnhanced', {
+      BizToken: transactionId,
+      RuleId: this.#options.ruleId,
+      InfoType: '1',
+    });
+    // An expired BizToken is an outcome of the check, not an outage.
+    if ((response.Error as { Code?: string } | undefined)?.Code === BIZ_TOKEN_EXPIRED)
+      return { kind: 'expired', code: 'tencent:BizTokenExpired', billed: false };
     return tencentOutcome((response.Text ?? {}) as { ErrCode?: number | null; Sim?: string | null });
   }
 
@@ -87,10 +85,8 @@ export class TencentDetectAuth implements LivenessProvider {
       throw new LivenessUnavailableError('tencent', 'network', { cause });
     }
     const error = response.Error as { Code?: string } | undefined;
-    // An expired BizToken is an outcome of the check, not an outage.
-    if (error?.Code === 'InvalidParameterValue.BizTokenExpired')
-      throw new LivenessRefusedError({ kind: 'expired', code: 'tencent:BizTokenExpired', billed: false });
-    if (error) throw new LivenessUnavailableError('tencent', `${action}: ${error.Code ?? 'error'}`);
+    if (error && error.Code !== BIZ_TOKEN_EXPIRED)
+      throw new LivenessUnavailableError('tencent', `${action}: ${error.Code ?? 'error'}`);
     return response;
   }
 }
