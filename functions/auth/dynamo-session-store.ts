@@ -65,11 +65,14 @@ export class DynamoSessionStore implements SessionStore {
   async rotateSession(
     session: SessionRecord,
     expectedHash: string,
-    next: { hash: string; now: number; keepPrevious: boolean },
+    next: { hash: string; now: number },
   ): Promise<boolean> {
-    const set = next.keepPrevious
-      ? { currentHash: next.hash, previousHash: expectedHash, rotatedAt: next.now, lastUsedAt: next.now }
-      : { currentHash: next.hash, lastUsedAt: next.now };
+    const set = {
+      currentHash: next.hash,
+      previousHash: expectedHash,
+      rotatedAt: next.now,
+      lastUsedAt: next.now,
+    };
     const outcome = await this.#table.commit(
       await this.#table.update(
         'rotate',
@@ -121,6 +124,7 @@ function toSession(item: Record<string, unknown>): SessionRecord {
     familyId: String(item.familyId),
     currentHash: String(item.currentHash),
     ...(item.previousHash === undefined ? {} : { previousHash: String(item.previousHash) }),
+    ...(item.chainSalt === undefined ? {} : { chainSalt: String(item.chainSalt) }),
     rotatedAt: Number(item.rotatedAt),
     createdAt: Number(item.createdAt),
     lastUsedAt: Number(item.lastUsedAt),

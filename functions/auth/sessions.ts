@@ -1,3 +1,4 @@
+import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../core/errors';
 import { maskPhone } from '../crypto/mask';
 import { newId, sha256 } from './ids';
@@ -19,10 +20,56 @@ export interface ClientInfo {
 
 /**
  * Refresh tokens are `<userId>.<sessionId>.<secret>`: the ids say where the session lives, the
- * 256-bit secret is the credential. Only a SHA-256 of the whole token is stored.
+ * secret is the credential. Only a SHA-256 of the whole token is stored. The secret is a 192-bit
+ * nonce and a 128-bit tag over it (HMAC under a key derived from the OTP pepper), so a token we
+ * never issued is told apart from a real one replayed: only a replay revokes the session, and a
+ * made-up secret for a known user and session id changes nothing.
  */
+const NONCE_BYTES = 24;
+const TAG_BYTES = 16;
+
+function refreshKey(deps: Pick<AuthDeps, 'otpPepper'>): Uint8Array {
+  return new Uint8Array(hkdfSync('sha256', deps.otpPepper, 'patient-onboarding', 'refresh-token-v1', 32));
+}
+
+function tag(key: Uint8Array, userId: string, familyId: string, nonce: Uint8Array): Buffer {
+  return createHmac('sha256', key)
+    .update(`tag|${userId}|${familyId}|`)
+    .update(nonce)
+    .digest()
+    .subarray(0, TAG_BYTES);
+}
+
+function tokenWith(key: Uint8Array, userId: string, familyId: string, nonce: Uint8Array): string {
+  const secret = Buffer.concat([nonce, tag(key, userId, familyId, nonce)]).toString('base64url');
+  return `${userId}.${familyId}.${secret}`;
+}
+
 function newRefreshToken(deps: AuthDeps, userId: string, familyId: string): string {
-  return `${userId}.${familyId}.${Buffer.from(deps.random.bytes(32)).toString('base64url')}`;
+  return tokenWith(refreshKey(deps), userId, familyId, deps.random.bytes(NONCE_BYTES));
+}
+
+/**
+ * The token that replaces `presented`: derived from it (keyed, with the session's own salt), so a
+ * replay of the previous token inside the grace period gets the very successor the first request
+ * got. Two tabs, or a retry after a lost response, then hold the same token instead of one of
+ * them later looking like a thief.
+ */
+function successorOf(deps: AuthDeps, session: SessionRecord, presented: string): string {
+  const key = refreshKey(deps);
+  const nonce = createHmac('sha256', key)
+    .update(`next|${session.chainSalt ?? session.familyId}|${presented}`)
+    .digest()
+    .subarray(0, NONCE_BYTES);
+  return tokenWith(key, session.userId, session.familyId, nonce);
+}
+
+/** Whether we issued this token (its tag is ours); tokens from before tags were added are not. */
+function issuedByUs(deps: AuthDeps, token: string, ids: { userId: string; familyId: string }): boolean {
+  const secret = Buffer.from(token.split('.')[2] ?? '', 'base64url');
+  if (secret.length !== NONCE_BYTES + TAG_BYTES) return false;
+  const expected = tag(refreshKey(deps), ids.userId, ids.familyId, secret.subarray(0, NONCE_BYTES));
+  return timingSafeEqual(expected, secret.subarray(NONCE_BYTES));
 }
 
 function parseRefreshToken(token: string): { userId: string; familyId: string } | undefined {
@@ -47,6 +94,7 @@ export function newSession(
       userId,
       familyId,
       currentHash: sha256(refreshToken),
+      chainSalt: newId(deps.random),
       rotatedAt: now,
       createdAt: now,
       lastUsedAt: now,
@@ -129,9 +177,11 @@ function isLive(deps: Pick<AuthDeps, 'config'>, session: SessionRecord, now: num
 /**
  * Rotates a refresh token.
  * 1. find the session the token names; it must be live (not revoked, within 7 days idle and 30 absolute);
- * 2. the current token rotates: a new one replaces it and it becomes the previous;
- * 3. the previous token within 10 s of its rotation (a lost response) rotates the current one again;
- * 4. anything else is reuse of a stolen or stale token: the whole session is revoked.
+ * 2. the current token rotates: its successor replaces it and it becomes the previous;
+ * 3. the previous token within 10 s of its rotation (parallel tabs, a lost response) gets the same
+ *    successor again, with nothing written;
+ * 4. any other token we issued is a replay of a stolen or stale token: the session is revoked;
+ * 5. a token we never issued (a made-up secret for a known session) is refused and changes nothing.
  */
 export async function refreshSession(deps: AuthDeps, refreshToken: string): Promise<TokenPair> {
   const ids = parseRefreshToken(refreshToken);
@@ -143,34 +193,28 @@ export async function refreshSession(deps: AuthDeps, refreshToken: string): Prom
     const session = await deps.sessions.getSession(ids.userId, ids.familyId);
     if (!session || !isLive(deps, session, now)) throw new AppError('refresh_token_invalid');
 
-    const next = newRefreshToken(deps, ids.userId, ids.familyId);
-    let rotated: boolean;
     if (presented === session.currentHash) {
-      rotated = await deps.sessions.rotateSession(session, presented, {
-        hash: sha256(next),
-        now,
-        keepPrevious: true,
-      });
-    } else if (
+      const next = successorOf(deps, session, refreshToken);
+      const rotated = await deps.sessions.rotateSession(session, presented, { hash: sha256(next), now });
+      if (rotated) return tokenPair(deps, session, next);
+      // Another refresh of this token won the race: look again (ours is now the previous).
+      continue;
+    }
+    if (
       presented === session.previousHash &&
       now - session.rotatedAt <= deps.config.tokens.reuseGraceSeconds * 1000
     ) {
-      rotated = await deps.sessions.rotateSession(session, session.currentHash, {
-        hash: sha256(next),
-        now,
-        keepPrevious: false,
-      });
-    } else {
-      await deps.sessions.revokeSession(ids.userId, ids.familyId, {
-        event: 'session.reuse_revoked',
-        userId: ids.userId,
-        sessionId: ids.familyId,
-        at: now,
-      });
-      throw new AppError('refresh_token_reused');
+      const next = successorOf(deps, session, refreshToken);
+      if (sha256(next) === session.currentHash) return tokenPair(deps, session, next);
     }
-    if (rotated) return tokenPair(deps, { ...session, amr: session.amr }, next);
-    // Another refresh of this session won the race; look again (our token may now be the previous).
+    if (!issuedByUs(deps, refreshToken, ids)) throw new AppError('refresh_token_invalid');
+    await deps.sessions.revokeSession(ids.userId, ids.familyId, {
+      event: 'session.reuse_revoked',
+      userId: ids.userId,
+      sessionId: ids.familyId,
+      at: now,
+    });
+    throw new AppError('refresh_token_reused');
   }
   throw new AppError('refresh_token_invalid');
 }
