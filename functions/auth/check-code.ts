@@ -29,16 +29,20 @@ export function requireMobile(input: string): MainlandMobile {
  * Checks a code against the number's live challenge without using it up, so a caller can still
  * refuse (policy not accepted) and leave the code valid for the retry; the change the code allows
  * uses it up in its own transaction (`use`).
- * 1. read, at once, the number's partition (its account, challenge and lock) and the caller's IP
- *    prefix lock; refuse while either is locked (loopback exempt only where the stage says so);
+ * 1. read, at once, the number's partition (its account, challenge and the caller network's lock
+ *    on it) and the caller's IP prefix lock; refuse while either is locked (loopback exempt from
+ *    the prefix lock only where the stage says so);
  * 2. the live challenge must carry this challengeId. A made-up or stale challenge says nothing
  *    about the number: it counts against the caller's IP prefix only, so strangers cannot lock
  *    someone's number without ever receiving a code;
  * 3. refuse used, expired or exhausted challenges (expiry is checked here, not left to TTL);
- * 4. compare MACs in constant time; a wrong code counts against the challenge (3 burn it);
- *    every failure against a real challenge counts against the number (10 in 24 h lock its code
- *    login for an hour) and every failure against the IP prefix (30 an hour lock it for an hour),
- *    all with atomic updates.
+ * 4. compare MACs in constant time; a wrong code counts against the challenge (3 burn it), and
+ *    every failure against a real challenge counts against (number, caller's network) (10 in 24 h
+ *    lock the number's code login from that network for an hour), against the number from every
+ *    network (5 in 24 h and new codes for it need a captcha) and against the IP prefix (30 an hour
+ *    lock it for an hour), all with atomic updates. Nothing a stranger does elsewhere refuses the
+ *    owner's right code: their guesses lock their own network and burn only the challenges they
+ *    triggered.
  */
 export async function checkCode(
   deps: AuthDeps,
@@ -50,9 +54,10 @@ export async function checkCode(
   const now = deps.clock.now().getTime();
   const { otp } = deps.config;
   const ipKey = deps.config.exemptLoopback && isLoopback(caller.sourceIp) ? undefined : caller.ipPrefix;
+  const network = caller.ipPrefix;
 
   const [number, ipLock] = await Promise.all([
-    deps.challenges.numberState(phoneToken, input.purpose),
+    deps.challenges.numberState(phoneToken, input.purpose, network),
     ipKey === undefined ? undefined : deps.challenges.ipLock(ipKey),
   ]);
   if (ipLock !== undefined && ipLock > now) {
@@ -64,7 +69,11 @@ export async function checkCode(
 
   const { challenge } = number;
   const failed = (counted: { number: boolean }, wrongCode?: Challenge) =>
-    countFailure(deps, { phoneToken: counted.number ? phoneToken : undefined, ipKey, wrongCode }, now);
+    countFailure(
+      deps,
+      { phoneToken: counted.number ? phoneToken : undefined, network, ipKey, wrongCode },
+      now,
+    );
   if (!challenge || challenge.challengeId !== input.challengeId) {
     await failed({ number: false });
     throw new AppError('otp_invalid');
@@ -114,19 +123,34 @@ export async function consumeCode(deps: AuthDeps, checked: CheckedCode): Promise
   if (!(await deps.challenges.consumeChallenge(codeUse(deps, checked)))) throw new AppError('otp_invalid');
 }
 
+/** Failures against a number from every network: past the window's max, new codes need a captcha. */
+export function numberUnderAttackWindow(deps: Pick<AuthDeps, 'config'>, phoneToken: string) {
+  return {
+    scope: rateScopes.verifyFailNumberAll,
+    key: phoneToken,
+    ...deps.config.limits.captchaAfterFailedVerifies,
+  };
+}
+
 /**
- * Counts a failed verify: against the challenge (a wrong code), the number and the caller's IP
- * prefix, in parallel. The wrong code and its audit entry commit together; a number or prefix
- * past its limit is locked (the number's lock with its own audit entry).
+ * Counts a failed verify: against the challenge (a wrong code), (number, network), the number
+ * alone and the caller's IP prefix, in parallel. The wrong code and its audit entry commit
+ * together; a (number, network) or prefix past its limit is locked (the number's lock with its
+ * own audit entry).
  */
 async function countFailure(
   deps: AuthDeps,
-  against: { phoneToken: string | undefined; ipKey: string | undefined; wrongCode?: Challenge | undefined },
+  against: {
+    phoneToken: string | undefined;
+    network: string;
+    ipKey: string | undefined;
+    wrongCode?: Challenge | undefined;
+  },
   now: number,
 ): Promise<WrongCodeOutcome | undefined> {
   deps.metrics.count('CodeVerifyFailed');
   const { failedVerifies, failedVerifiesPerIp } = deps.config.limits;
-  const { phoneToken, ipKey, wrongCode } = against;
+  const { phoneToken, network, ipKey, wrongCode } = against;
   const [outcome] = await Promise.all([
     wrongCode === undefined || phoneToken === undefined
       ? undefined
@@ -135,18 +159,24 @@ async function countFailure(
           detail: { phoneToken },
           at: now,
         }),
+    phoneToken === undefined ? undefined : deps.limiter.hit(numberUnderAttackWindow(deps, phoneToken), now),
     phoneToken === undefined
       ? undefined
       : (async () => {
-          const window = { scope: rateScopes.verifyFailNumber, key: phoneToken, ...failedVerifies };
+          const window = {
+            scope: rateScopes.verifyFailNumber,
+            key: phoneToken,
+            subKey: network,
+            ...failedVerifies,
+          };
           const hit = await deps.limiter.hit(window, now);
           if (wrongCode === undefined) {
             await deps.audit.record({ event: 'login.code_failed', detail: { phoneToken }, at: now });
           }
           if (!hit.allowed || hit.count >= failedVerifies.max) {
-            await deps.challenges.lockNumber(phoneToken, now + failedVerifies.lockSeconds * 1000, {
+            await deps.challenges.lockNumber(phoneToken, network, now + failedVerifies.lockSeconds * 1000, {
               event: 'login.locked',
-              detail: { phoneToken, lockSeconds: failedVerifies.lockSeconds },
+              detail: { phoneToken, lockSeconds: failedVerifies.lockSeconds, scope: 'network' },
               at: now,
             });
           }

@@ -11,7 +11,7 @@ const IP_LOCK = 'verify-ip';
 /**
  * One-time-code challenges and the locks that stop guessing. A number's challenges and its lock
  * live in the number's own partition, beside its claim (`PHONE#<token>`: `USER`, `OTP#<purpose>`,
- * `LOCK#sms-login`), so the login path learns all it needs in one query of a few hundred bytes.
+ * `LOCK#sms-login#<network>`), so the login path learns all it needs in one query of a few hundred bytes.
  * The claim belongs to the account store; it is only read here. The resend gate is the
  * challenge's own creation time. Single use and the attempt count are conditional updates.
  */
@@ -24,12 +24,16 @@ export class DynamoChallengeStore implements ChallengeStore {
     this.#audit = audit;
   }
 
-  async numberState(phoneToken: string, purpose: Challenge['purpose']): Promise<NumberState> {
+  async numberState(
+    phoneToken: string,
+    purpose: Challenge['purpose'],
+    network?: string,
+  ): Promise<NumberState> {
     const { items } = await this.#table.query({ pk: keys.phonePartition(phoneToken) });
     const found = new Map(items.map(({ item }) => [String(item.sk), item]));
     const claim = found.get(keys.phoneClaim(phoneToken).sk);
     const challenge = found.get(keys.challenge(phoneToken, purpose).sk);
-    const lock = found.get(keys.numberLock(phoneToken, NUMBER_LOCK).sk);
+    const lock = network === undefined ? undefined : found.get(lockKey(phoneToken, network).sk);
     return {
       accountId: claim ? String(claim.userId) : undefined,
       challenge: challenge ? toChallenge(challenge) : undefined,
@@ -128,10 +132,15 @@ export class DynamoChallengeStore implements ChallengeStore {
     return (await this.#table.commit(await this.consumeWrite(use))).ok;
   }
 
-  async lockNumber(phoneToken: string, until: number, audit: AuditEvent): Promise<void> {
+  async networkLock(phoneToken: string, network: string): Promise<number | undefined> {
+    const stored = await this.#table.get(lockKey(phoneToken, network), { consistent: false });
+    return stored ? Number(stored.item.until) : undefined;
+  }
+
+  async lockNumber(phoneToken: string, network: string, until: number, audit: AuditEvent): Promise<void> {
     await this.#table.commit([
       await this.#table.put('lock', {
-        ...keys.numberLock(phoneToken, NUMBER_LOCK),
+        ...lockKey(phoneToken, network),
         until,
         ttl: seconds(until) + 3600,
       }),
@@ -151,6 +160,10 @@ export class DynamoChallengeStore implements ChallengeStore {
     );
   }
 }
+
+/** One lock per (number, caller's network): the network prefix is access data, gone with the lock. */
+const lockKey = (phoneToken: string, network: string) =>
+  keys.numberLock(phoneToken, `${NUMBER_LOCK}#${network}`);
 
 function toChallenge(item: Record<string, unknown>): Challenge {
   return {

@@ -31,6 +31,8 @@ export interface SessionRecord {
   readonly familyId: string;
   readonly currentHash: string;
   readonly previousHash?: string;
+  /** Random, per session: keys the derivation of each successor token (see sessions.ts). */
+  readonly chainSalt?: string;
   /** When the current token replaced the previous one (epoch ms). */
   readonly rotatedAt: number;
   readonly createdAt: number;
@@ -66,7 +68,10 @@ export interface NumberState {
   readonly accountId?: string | undefined;
   /** The number's live challenge for the purpose asked. */
   readonly challenge?: Challenge | undefined;
-  /** Code login locked until (epoch ms), after too many wrong codes. */
+  /**
+   * Code login for this number from the caller's network locked until (epoch ms), after too many
+   * wrong codes from that network: others' guesses never lock the owner's network.
+   */
   readonly lockedUntil?: number | undefined;
 }
 
@@ -79,7 +84,10 @@ export interface CodeUse {
 
 /** Port: one-time-code challenges and the locks that stop guessing. */
 export interface ChallengeStore {
-  numberState(phoneToken: string, purpose: Challenge['purpose']): Promise<NumberState>;
+  /** The number's claim, live challenge for the purpose and, given a network, that network's lock. */
+  numberState(phoneToken: string, purpose: Challenge['purpose'], network?: string): Promise<NumberState>;
+  /** Code login for a number from one network: locked until (epoch ms), or undefined. */
+  networkLock(phoneToken: string, network: string): Promise<number | undefined>;
   /**
    * Stores the number's challenge for a purpose, replacing the earlier one (given back), unless
    * that one was created less than `resendAfterMs` ago (the resend gate): false then.
@@ -94,8 +102,8 @@ export interface ChallengeStore {
   recordWrongCode(challenge: Challenge, maxAttempts: number, audit: AuditEvent): Promise<WrongCodeOutcome>;
   /** Uses the code up if it is still unused, unexpired, unburned and holds this MAC. */
   consumeChallenge(use: CodeUse): Promise<boolean>;
-  /** Locks a number's code login until epoch ms, with its audit entry. */
-  lockNumber(phoneToken: string, until: number, audit: AuditEvent): Promise<void>;
+  /** Locks a number's code login from one network until epoch ms, with its audit entry. */
+  lockNumber(phoneToken: string, network: string, until: number, audit: AuditEvent): Promise<void>;
   /** Verifying codes from an IP prefix: locked until (epoch ms), or undefined. */
   ipLock(ipPrefix: string): Promise<number | undefined>;
   lockIp(ipPrefix: string, until: number): Promise<void>;
@@ -170,11 +178,14 @@ export interface SessionStore {
     also: { readonly audit: AuditEvent; readonly code?: CodeUse },
   ): Promise<'created' | 'code_used'>;
   getSession(userId: string, familyId: string): Promise<SessionRecord | undefined>;
-  /** Replaces the current refresh hash if it is still `expectedHash` and the session is live. */
+  /**
+   * Replaces the current refresh hash if it is still `expectedHash` and the session is live; the
+   * replaced one becomes the previous.
+   */
   rotateSession(
     session: SessionRecord,
     expectedHash: string,
-    next: { hash: string; now: number; keepPrevious: boolean },
+    next: { hash: string; now: number },
   ): Promise<boolean>;
   /** Revokes a live session, with its audit entry; false when it was already revoked or gone. */
   revokeSession(userId: string, familyId: string, audit: AuditEvent): Promise<boolean>;

@@ -34,6 +34,7 @@ export const authRoutes = {
       'captcha_invalid',
       'otp_resend_too_soon',
       'rate_limited',
+      'login_locked',
       'sms_unavailable',
       'bind_token_invalid',
     ],

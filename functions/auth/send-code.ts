@@ -1,7 +1,7 @@
 import { AppError } from '../core/errors';
 import { logger } from '../core/logger';
 import { rateScopes } from '../store/keys';
-import { requireMobile } from './check-code';
+import { numberUnderAttackWindow, requireMobile } from './check-code';
 import { newId } from './ids';
 import { isLoopback } from './ip';
 import { codeMac, generateCode, type OtpPurpose } from './otp';
@@ -26,14 +26,17 @@ export interface SendCodeResult {
  * Sends a one-time code. The answer is the same whether or not the number has an account.
  * 1. validate the number (mainland mobile, allocated prefix);
  * 2. verify a captcha ticket if one came; virtual-operator numbers always need one;
- * 3. store the challenge (code only as an HMAC) unless the number's last one for this purpose is
+ * 3. a number whose code login is locked from the caller's network gets no code (429 with
+ *    Retry-After: it could not be used); a number under attack (many failed codes from anywhere
+ *    today) needs a captcha, so its owner can still log in while a script cannot keep asking;
+ * 4. store the challenge (code only as an HMAC) unless the number's last one for this purpose is
  *    younger than the resend gate (429): of parallel sends for a number one gets past here;
- * 4. count the send in every window (number, IP prefix, one of the day's global counters) with
+ * 5. count the send in every window (number, IP prefix, one of the day's global counters) with
  *    conditional updates, all at once; a refused window gives back what the others took and the
  *    number's previous challenge, and answers 429 (or 503 when the global ceiling trips);
- * 5. when a number or IP window is nearly used up, require a captcha (and give back the same);
- * 6. send the SMS, failing over between providers; if none takes it, withdraw the challenge.
- * Two round trips to the table whatever the number of windows.
+ * 6. when a number or IP window is nearly used up, require a captcha (and give back the same);
+ * 7. send the SMS, failing over between providers; if none takes it, withdraw the challenge.
+ * Three round trips to the table whatever the number of windows.
  */
 export async function sendCode(deps: AuthDeps, input: SendCodeInput): Promise<SendCodeResult> {
   const phone = requireMobile(input.phone);
@@ -49,6 +52,15 @@ export async function sendCode(deps: AuthDeps, input: SendCodeInput): Promise<Se
     captchaPassed = true;
   }
   if (phone.virtualOperator && !captchaPassed) throw new AppError('captcha_required');
+
+  const [lockedUntil, attack] = await Promise.all([
+    deps.challenges.networkLock(phoneToken, input.ipPrefix),
+    deps.limiter.peek(numberUnderAttackWindow(deps, phoneToken), now),
+  ]);
+  if (lockedUntil !== undefined && lockedUntil > now) {
+    throw new AppError('login_locked', { retryAfter: Math.ceil((lockedUntil - now) / 1000) });
+  }
+  if (!attack.allowed && !captchaPassed) throw new AppError('captcha_required');
 
   const numberWindows = (phone.virtualOperator ? limits.perVirtualNumber : limits.perNumber).map((w) => ({
     scope: rateScopes.smsNumber,

@@ -274,8 +274,16 @@ export interface AuthConfig {
     /** Virtual-operator numbers (162, 165, 167, 170, 171) are abused more: stricter, and always captcha. */
     readonly perVirtualNumber: readonly RateWindow[];
     readonly perIp: readonly RateWindow[];
-    /** Failed verifies against a number's real challenges before its code login is locked. */
+    /**
+     * Failed verifies against a number's real challenges from one network (IP prefix) before the
+     * number's code login from that network is locked: a stranger's guesses lock the stranger.
+     */
     readonly failedVerifies: RateWindow & { readonly lockSeconds: number };
+    /**
+     * Failed verifies against a number from any network before new codes for it need a captcha:
+     * a number under attack asks its owner to prove they are a person, never refuses their code.
+     */
+    readonly captchaAfterFailedVerifies: RateWindow;
     /** Failed verifies from one IP prefix (any number, made-up challenges too) before it is locked. */
     readonly failedVerifiesPerIp: RateWindow & { readonly lockSeconds: number };
     /** All sends per UTC day; reaching it opens the circuit breaker until the next day. */
@@ -386,6 +394,7 @@ const prodAuth: AuthConfig = {
       { seconds: DAY, max: 20 },
     ],
     failedVerifies: { seconds: DAY, max: 10, lockSeconds: HOUR },
+    captchaAfterFailedVerifies: { seconds: DAY, max: 5 },
     failedVerifiesPerIp: { seconds: HOUR, max: 30, lockSeconds: HOUR },
     globalDailySends: 50_000,
     globalCounterShards: 32,

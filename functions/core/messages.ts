@@ -85,8 +85,8 @@ export const problemCatalog = {
     status: 429,
     title: { 'zh-CN': '验证码登录已暂时锁定', en: 'Code login locked' },
     detail: {
-      'zh-CN': '该号码验证失败次数过多，请稍后再试。',
-      en: 'Too many failed codes for this number; try again later.',
+      'zh-CN': '从当前网络对该号码的验证失败次数过多，请稍后再试。',
+      en: 'Too many failed codes for this number from this network; try again later.',
     },
   },
   sms_unavailable: {

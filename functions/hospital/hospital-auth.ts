@@ -66,9 +66,9 @@ const invalidClient = () =>
  * OAuth 2.0 client credentials (`client_secret_basic`) for hospital systems.
  * 1. malformed credentials, unknown client, wrong secret (any of the accepted ones during a
  *    rotation) or a disabled client: 401 `invalid_client`, the same answer for each;
- * 2. failures are counted per (client id, caller's IP prefix), and a prefix with too many is
- *    refused before its secret is looked at: a stranger's wrong guesses never lock the real
- *    client out, since they count against the stranger's network only;
+ * 2. each request counts per (client id, caller's IP prefix) before its secret is looked at (a
+ *    right one gives its count back), and a prefix with too many is refused: a stranger's wrong
+ *    guesses never lock the real client out, since they count against the stranger's network;
  * 3. a right secret counts against the client's own per-minute limit;
  * 4. the scopes asked for must be the client's; none asked means all of them;
  * 5. a 5-minute ES256 JWT for the hospital API audience, naming the hospital.
@@ -91,13 +91,13 @@ export async function issueHospitalToken(
     key: `${credentials.clientId}|${input.ipPrefix}`,
     ...deps.config.failedTokenRequests,
   };
-  const locked = await deps.limiter.peek(failures, now);
-  if (!locked.allowed) throw new AppError('rate_limited', { retryAfter: locked.retryAfter });
+  // Counted before the comparison, atomically: of parallel wrong secrets no more than the
+  // window's max are compared; a right secret gives its count back.
+  const attempt = await deps.limiter.hit(failures, now);
+  if (!attempt.allowed) throw new AppError('rate_limited', { retryAfter: attempt.retryAfter });
   const client = deps.config.clients.find((c) => c.clientId === credentials.clientId);
-  if (!client || client.disabled || !secretMatches(client, credentials.secret)) {
-    await deps.limiter.hit(failures, now);
-    throw invalidClient();
-  }
+  if (!client || client.disabled || !secretMatches(client, credentials.secret)) throw invalidClient();
+  await deps.limiter.undo(failures, now);
   const hit = await deps.limiter.hit(
     {
       scope: rateScopes.hospitalToken,

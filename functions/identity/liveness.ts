@@ -86,9 +86,12 @@ export async function startLiveness(
     deps.limiter,
     [
       { scope: rateScopes.livenessAccount, key: who.userId, seconds: 86_400, max: limits.perAccountDaily },
+      // Per (ID number, account): a stranger who adds a card for someone's child spends only
+      // their own attempts for that child, never the guardian's.
       {
         scope: rateScopes.livenessNumber,
-        key: deps.indexer.token('id-number', person.idNumber),
+        key: who.userId,
+        subKey: deps.indexer.token('id-number', person.idNumber),
         seconds: 86_400,
         max: limits.perIdNumberDaily,
       },

@@ -196,7 +196,8 @@ export const kinds = {
     },
   },
   numberLock: {
-    description: "A lock on a number's code login after too many wrong codes (an hour)",
+    description:
+      "A lock on a number's code login from one network after too many wrong codes from it (an hour)",
     pk: 'PHONE#',
     sk: 'LOCK#',
     sealed: [],
@@ -337,7 +338,9 @@ export const rateScopes = {
   smsNumber: 'sms-number',
   smsIp: 'sms-ip',
   smsGlobal: 'sms-global',
+  /** Failed verifies per (number, caller's network); and per number from every network. */
   verifyFailNumber: 'verify-fail',
+  verifyFailNumberAll: 'verify-fail-number',
   verifyFailIp: 'verify-fail-ip',
   oauthStartIp: 'oauth-start',
   /** Real-name checks per account, and per (ID number, account): keyed by the account. */
@@ -346,7 +349,7 @@ export const rateScopes = {
   privacyRequestNumber: 'privacy-request-number',
   privacyRequestIp: 'privacy-request-ip',
   privacyRequestAccount: 'privacy-request-account',
-  /** Face checks started per account, per ID number, and by everyone (sharded). */
+  /** Face checks started per account, per (ID number, account) and by everyone (sharded). */
   livenessAccount: 'liveness-account',
   livenessNumber: 'liveness-number',
   livenessGlobal: 'liveness-global',
@@ -360,6 +363,7 @@ export const ACCOUNT_RATE_SCOPES = [
   rateScopes.verificationNumber,
   rateScopes.privacyRequestAccount,
   rateScopes.livenessAccount,
+  rateScopes.livenessNumber,
 ] as const;
 
 /** What the deletion job knows of an account: enough to find every item of it. */

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { lastMessage } from '../../bin/local/outbox';
 
 export interface ApiCall {
@@ -7,6 +8,11 @@ export interface ApiCall {
   rawBody?: string;
   token?: string;
   headers?: Record<string, string>;
+  /**
+   * A loopback source address to call from (`127.0.7.9`): the local server sees it as the
+   * caller's address, as API Gateway would, so tests can play several networks on one machine.
+   */
+  from?: string;
 }
 
 export interface ApiResponse {
@@ -25,15 +31,20 @@ export interface ApiResponse {
 export function apiClient(url: () => string, dataDir: () => string, policyVersion = '2026-11-01') {
   async function call(path: string, init: ApiCall = {}): Promise<ApiResponse> {
     const hasBody = init.body !== undefined || init.rawBody !== undefined;
-    const response = await fetch(`${url()}${path}`, {
-      method: init.method ?? (hasBody ? 'POST' : 'GET'),
-      headers: {
-        ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-        ...init.headers,
-      },
-      ...(hasBody ? { body: init.rawBody ?? JSON.stringify(init.body) } : {}),
-    });
+    const method = init.method ?? (hasBody ? 'POST' : 'GET');
+    const headers = {
+      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+      ...init.headers,
+    };
+    const payload = hasBody ? (init.rawBody ?? JSON.stringify(init.body)) : undefined;
+    const response = init.from
+      ? await requestFrom(init.from, `${url()}${path}`, method, headers, payload)
+      : await fetch(`${url()}${path}`, {
+          method,
+          headers,
+          ...(payload === undefined ? {} : { body: payload }),
+        });
     const text = await response.text();
     let body: unknown;
     try {
@@ -52,8 +63,8 @@ export function apiClient(url: () => string, dataDir: () => string, policyVersio
 
   const lastCode = (phone: string) => lastMessage(dataDir(), `+86${phone}`).code;
 
-  async function sendCode(phone: string, purpose = 'login') {
-    const sent = await call('/v1/auth/sms/send', { body: { phone, purpose } });
+  async function sendCode(phone: string, purpose = 'login', from?: string) {
+    const sent = await call('/v1/auth/sms/send', { body: { phone, purpose }, ...(from ? { from } : {}) });
     if (sent.status !== 202) throw new Error(`send ${purpose} to ${phone}: ${sent.status} ${sent.text}`);
     return { challengeId: sent.body.challengeId as string, code: lastCode(phone) };
   }
@@ -72,4 +83,32 @@ export function apiClient(url: () => string, dataDir: () => string, policyVersio
   }
 
   return { call, lastCode, sendCode, login };
+}
+
+/** One HTTP request from a given local address (fetch cannot choose its source address). */
+function requestFrom(
+  localAddress: string,
+  target: string,
+  method: string,
+  headers: Record<string, string>,
+  payload: string | undefined,
+): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const req = request(target, { method, headers, localAddress }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const answer = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) {
+          if (value !== undefined) answer.set(name, Array.isArray(value) ? value.join(', ') : value);
+        }
+        const status = res.statusCode ?? 0;
+        const body = status === 204 || status === 304 ? null : Buffer.concat(chunks);
+        resolve(new Response(body, { status, headers: answer }));
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
 }

@@ -1,0 +1,189 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { outboxMessages } from '../../bin/local/outbox';
+import { type LocalRuntime, startLocalRuntime } from '../../bin/local/runtime';
+import type { StageConfig } from '../../functions/core/config';
+import { overrideRuntime } from '../../functions/platform/runtime';
+import { apiClient } from '../helpers/api-client';
+import { useRuntime } from '../helpers/deps';
+
+/**
+ * A person's account belongs to them: each test plays the attacker over HTTP, from a network of
+ * its own (a loopback address the local server sees as the caller's, as API Gateway would say),
+ * with the loopback exemptions of `npm start` off.
+ */
+let runtime: LocalRuntime;
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'po-e2e-ownership-'));
+  runtime = await startLocalRuntime({
+    port: 0,
+    dataDir,
+    dynamoEndpoint: inject('dynamoEndpoint'),
+    tableName: `e2e-ownership-${Date.now()}`,
+    jobs: { deletionsMs: 0, retentionMs: 0 },
+  });
+});
+afterAll(() => runtime?.stop());
+afterEach(() => overrideRuntime(undefined));
+
+const { call, lastCode } = apiClient(
+  () => runtime.url,
+  () => dataDir,
+);
+const POLICY = '2026-11-01';
+
+/** Production rules for every caller (no loopback exemption), with a short resend gate. */
+function fieldConditions(change: (config: StageConfig) => StageConfig = (c) => c) {
+  useRuntime({
+    env: runtime.env,
+    config: (local) =>
+      change({
+        ...local,
+        auth: {
+          ...local.auth,
+          exemptLoopback: false,
+          otp: { ...local.auth.otp, resendAfterSeconds: 1 },
+        },
+      }),
+  });
+}
+
+const OWNER_NET = '127.0.11.10';
+const ATTACKER_NET = '127.0.66.10';
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const smsCount = (phone: string) => outboxMessages(dataDir, `+86${phone}`).length;
+
+/** Sends a code from a network, solving the captcha there when asked (as a person would). */
+async function codeFrom(from: string, phone: string, purpose = 'login') {
+  let sent = await call('/v1/auth/sms/send', { from, body: { phone, purpose } });
+  if (sent.body?.code === 'captcha_required') {
+    sent = await call('/v1/auth/sms/send', {
+      from,
+      body: { phone, purpose, captchaTicket: runtime.captcha.issue(from) },
+    });
+  }
+  return sent;
+}
+
+async function loginFrom(from: string, phone: string) {
+  const sent = await codeFrom(from, phone);
+  expect(sent.status).toBe(202);
+  const verified = await call('/v1/auth/sms/verify', {
+    from,
+    body: { challengeId: sent.body.challengeId, phone, code: lastCode(phone), acceptPolicyVersion: POLICY },
+  });
+  expect(verified.status).toBe(200);
+  return verified.body as { accessToken: string; refreshToken: string; user: { id: string } };
+}
+
+describe('a stranger guessing codes for someone else’s number', () => {
+  it('locks only their own network; the owner logs in with the right code', async () => {
+    fieldConditions();
+    const phone = '13700001001';
+    await loginFrom(OWNER_NET, phone);
+    await pause(1100); // the resend gate
+
+    // The attack of the finding: ask for a code to the victim's number, send 10 wrong codes.
+    const sent = await codeFrom(ATTACKER_NET, phone);
+    expect(sent.status).toBe(202);
+    const codes: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const guess = await call('/v1/auth/sms/verify', {
+        from: ATTACKER_NET,
+        body: { challengeId: sent.body.challengeId, phone, code: String(100000 + i) },
+      });
+      codes.push(guess.body.code);
+    }
+    expect(codes.every((c) => /^otp_(invalid|exhausted)$|^login_locked$/.test(c))).toBe(true);
+
+    // The attacker's network gets no more codes for the number: 429 with Retry-After, no SMS.
+    await pause(1100);
+    const before = smsCount(phone);
+    const refused = await codeFrom(ATTACKER_NET, phone);
+    expect(refused.status).toBe(429);
+    expect(refused.body.code).toBe('login_locked');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(3000);
+    expect(smsCount(phone)).toBe(before);
+
+    // The owner, elsewhere: a number under attack asks for a captcha first, then the code works.
+    const asked = await call('/v1/auth/sms/send', { from: OWNER_NET, body: { phone, purpose: 'login' } });
+    expect(asked.body.code).toBe('captcha_required');
+    const mine = await codeFrom(OWNER_NET, phone);
+    expect(mine.status).toBe(202);
+    const verified = await call('/v1/auth/sms/verify', {
+      from: OWNER_NET,
+      body: { challengeId: mine.body.challengeId, phone, code: lastCode(phone) },
+    });
+    expect(verified.status).toBe(200);
+    // Step-up codes too (the lock was per purpose-free network, the owner's network is free).
+    await pause(1100);
+    const stepUp = await codeFrom(OWNER_NET, phone, 'step_up');
+    expect(stepUp.status).toBe(202);
+  });
+});
+
+describe('a made-up or raced refresh token', () => {
+  it('a made-up secret for a known session is invalid and signs nobody out', async () => {
+    fieldConditions();
+    const victim = await loginFrom(OWNER_NET, '13700002001');
+    const [sub, sid] = victim.refreshToken.split('.') as [string, string];
+    for (const secret of ['A'.repeat(43), 'B'.repeat(54), 'attacker-made-this-up-0123456789']) {
+      const forged = await call('/v1/auth/token/refresh', {
+        from: ATTACKER_NET,
+        body: { refreshToken: `${sub}.${sid}.${secret}` },
+      });
+      expect(forged.status).toBe(401);
+      expect(forged.body.code).toBe('refresh_token_invalid');
+    }
+    expect((await call('/v1/me', { token: victim.accessToken })).status).toBe(200);
+    const refreshed = await call('/v1/auth/token/refresh', { body: { refreshToken: victim.refreshToken } });
+    expect(refreshed.status).toBe(200);
+  });
+
+  it('two tabs refreshing the same token at once both stay signed in', async () => {
+    fieldConditions();
+    const person = await loginFrom(OWNER_NET, '13700002002');
+    const [a, b] = await Promise.all([
+      call('/v1/auth/token/refresh', { body: { refreshToken: person.refreshToken } }),
+      call('/v1/auth/token/refresh', { body: { refreshToken: person.refreshToken } }),
+    ]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(a.body.refreshToken).toBe(b.body.refreshToken);
+    // Each tab goes on with what it holds; neither looks like a thief to the other.
+    const next = await call('/v1/auth/token/refresh', { body: { refreshToken: a.body.refreshToken } });
+    expect(next.status).toBe(200);
+    expect((await call('/v1/me', { token: next.body.accessToken })).status).toBe(200);
+    // A real old token replayed later still ends the session (theft detection stays).
+    await pause(50);
+    const replay = await call('/v1/auth/token/refresh', {
+      from: ATTACKER_NET,
+      body: { refreshToken: person.refreshToken },
+    });
+    expect(replay.status).toBe(401);
+  });
+});
+
+describe('a network guessing a hospital client secret in parallel', () => {
+  it('gets at most the window’s worth of comparisons, then 429; the client elsewhere is unaffected', async () => {
+    fieldConditions();
+    const basic = (text: string) => `Basic ${Buffer.from(text).toString('base64')}`;
+    const token = (authorization: string, from: string) =>
+      call('/v1/hospital/oauth/token', {
+        from,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization },
+        rawBody: 'grant_type=client_credentials',
+      });
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => token(basic(`pumch-his:guess-${i}`), ATTACKER_NET)),
+    );
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(10);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(30);
+    expect(statuses.every((s) => s === 401 || s === 429)).toBe(true);
+    expect((await token(basic('pumch-his:local-pumch-his-secret'), OWNER_NET)).status).toBe(200);
+  });
+});
