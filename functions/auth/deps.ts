@@ -121,6 +121,7 @@ export function authStores(table: SealedTable, audit: AuditWriter) {
       consents.policyAcceptanceWrites(userId, acceptance, sessionId),
     link: (link) => links.linkWrites(link),
     code,
+    revokeSession: (userId, familyId, at) => sessions.revokeWrite(userId, familyId, at),
     audit,
   });
   return { challenges, sessions, consents, links, accounts };

@@ -26,6 +26,8 @@ export interface RegistrationParts {
   readonly link?: (link: NewLink) => Promise<Write[]>;
   /** The use of the code that proved the number. */
   readonly code: (use: CodeUse) => Promise<Write>;
+  /** A live session's revocation (a cancelled recovery ends the session that asked for it). */
+  readonly revokeSession: (userId: string, familyId: string, at: number) => Promise<Write>;
   readonly audit: AuditWriter;
 }
 
@@ -149,7 +151,8 @@ export class DynamoAccountStore implements AccountStore {
 
   async getPhoneRecovery(userId: string): Promise<PhoneRecovery | undefined> {
     const stored = await this.#table.get<{ phone: string }>(keys.phoneRecovery(userId));
-    if (!stored) return undefined;
+    // A cancelled recovery keeps only its bar on new ones (no number, no session).
+    if (!stored || stored.item.cancelledAt !== undefined) return undefined;
     const { item, sealed } = stored;
     return {
       userId,
@@ -162,7 +165,11 @@ export class DynamoAccountStore implements AccountStore {
     };
   }
 
-  async startPhoneRecovery(recovery: PhoneRecovery, audit: AuditEvent): Promise<'started' | 'pending'> {
+  async startPhoneRecovery(
+    recovery: PhoneRecovery,
+    audit: AuditEvent,
+    options: { readonly overrideBlock: boolean },
+  ): Promise<'started' | 'pending' | { readonly blockedUntil: number }> {
     const { phone, ...plain } = recovery;
     const outcome = await this.#table.commit([
       await this.#table.put(
@@ -170,16 +177,52 @@ export class DynamoAccountStore implements AccountStore {
         // Gone by TTL a week after it fell due, if nobody completed or cancelled it.
         { ...keys.phoneRecovery(recovery.userId), ...plain, ttl: seconds(recovery.dueAt) + 7 * 86_400 },
         { phone },
-        conditions.absent,
+        options.overrideBlock
+          ? {
+              expression: 'attribute_not_exists(pk) OR attribute_exists(#cancelled)',
+              names: { '#cancelled': 'cancelledAt' },
+            }
+          : {
+              expression: 'attribute_not_exists(pk) OR (attribute_exists(#cancelled) AND #blocked <= :now)',
+              names: { '#cancelled': 'cancelledAt', '#blocked': 'blockedUntil' },
+              values: { ':now': recovery.startedAt },
+            },
       ),
       await this.#parts.audit.write(audit),
     ]);
-    return outcome.ok ? 'started' : 'pending';
+    if (outcome.ok) return 'started';
+    const current = await this.#table.get(keys.phoneRecovery(recovery.userId), { open: false });
+    const blockedUntil = Number(current?.item.blockedUntil);
+    return current?.item.cancelledAt !== undefined && blockedUntil > recovery.startedAt
+      ? { blockedUntil }
+      : 'pending';
   }
 
-  async cancelPhoneRecovery(userId: string, audit: AuditEvent): Promise<boolean> {
+  async cancelPhoneRecovery(
+    recovery: PhoneRecovery,
+    audit: AuditEvent,
+    options: { readonly blockUntil: number; readonly revokeRequester: boolean },
+  ): Promise<boolean> {
     const outcome = await this.#table.commit([
-      this.#table.delete('recovery', keys.phoneRecovery(userId), conditions.present),
+      await this.#table.put(
+        'recovery',
+        {
+          ...keys.phoneRecovery(recovery.userId),
+          recoveryId: recovery.recoveryId,
+          cancelledAt: audit.at,
+          blockedUntil: options.blockUntil,
+          ttl: seconds(options.blockUntil),
+        },
+        {},
+        {
+          expression: '#id = :id AND attribute_not_exists(#cancelled)',
+          names: { '#id': 'recoveryId', '#cancelled': 'cancelledAt' },
+          values: { ':id': recovery.recoveryId },
+        },
+      ),
+      ...(options.revokeRequester
+        ? [await this.#parts.revokeSession(recovery.userId, recovery.sessionId, audit.at)]
+        : []),
       await this.#parts.audit.write(audit),
     ]);
     return outcome.ok;

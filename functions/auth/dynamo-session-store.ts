@@ -90,20 +90,25 @@ export class DynamoSessionStore implements SessionStore {
     return outcome.ok;
   }
 
+  /** The write that revokes a live session, for another store's transaction. */
+  revokeWrite(userId: string, familyId: string, at: number): Promise<Write> {
+    return this.#table.update(
+      'revoke',
+      keys.session(userId, familyId),
+      { set: { revokedAt: at } },
+      {
+        condition: {
+          expression: 'attribute_exists(pk) AND attribute_not_exists(#revoked)',
+          names: { '#revoked': 'revokedAt' },
+        },
+      },
+    );
+  }
+
   async revokeSession(userId: string, familyId: string, audit: AuditEvent): Promise<boolean> {
     // Refused only when already revoked or gone: either way the session is over.
     const outcome = await this.#table.commit([
-      await this.#table.update(
-        'revoke',
-        keys.session(userId, familyId),
-        { set: { revokedAt: audit.at } },
-        {
-          condition: {
-            expression: 'attribute_exists(pk) AND attribute_not_exists(#revoked)',
-            names: { '#revoked': 'revokedAt' },
-          },
-        },
-      ),
+      await this.revokeWrite(userId, familyId, audit.at),
       await this.#parts.audit.write(audit),
     ]);
     return outcome.ok;

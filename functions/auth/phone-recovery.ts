@@ -25,7 +25,15 @@ export interface StartRecoveryInput {
   readonly idNumber: string;
   /** A step-up code sent to the new number. */
   readonly newPhone: { readonly challengeId: string; readonly phone: string; readonly code: string };
+  /**
+   * A step-up code to the account's current number: only needed while a cancelled recovery bars
+   * new ones (the owner who still has the number may start one at once).
+   */
+  readonly currentPhone?: { readonly challengeId: string; readonly code: string } | undefined;
 }
+
+/** A cancelled recovery bars new ones this long: whoever asked must not simply ask again. */
+const BLOCK_AFTER_CANCEL_SECONDS = 7 * 86_400;
 
 /**
  * For someone who lost the account's number: a move to a new number that waits.
@@ -36,7 +44,8 @@ export interface StartRecoveryInput {
  *    this pair; a mismatch answers as real-name verification does);
  * 4. the new number proves itself with a step-up code;
  * 5. the move is recorded (with its audit entry) to complete after the waiting period (24 h),
- *    one at a time; the old number is told by SMS, and every session of the account sees it
+ *    one at a time, and not within 7 days of a cancelled one unless a step-up code proves the
+ *    current number; the old number is told by SMS, and every session of the account sees it
  *    (GET /v1/me) and may cancel.
  */
 export async function startPhoneRecovery(
@@ -76,8 +85,12 @@ export async function startPhoneRecovery(
     throw new AppError('identity_mismatch');
   }
 
+  const current = input.currentPhone
+    ? await checkCode(auth, { ...input.currentPhone, phone: user.phone, purpose: 'step_up' }, caller)
+    : undefined;
   const next = await checkCode(auth, { ...input.newPhone, purpose: 'step_up' }, caller);
   if (next.phoneToken === user.phoneToken) throw new AppError('phone_unchanged');
+  if (current) await consumeCode(auth, current);
   await consumeCode(auth, next);
   const recovery = {
     userId: user.userId,
@@ -88,26 +101,41 @@ export async function startPhoneRecovery(
     startedAt: now,
     dueAt: now + auth.config.phoneRecovery.waitSeconds * 1000,
   };
-  const started = await auth.accounts.startPhoneRecovery(recovery, {
-    event: 'user.phone_recovery_started',
-    userId: user.userId,
-    sessionId: who.sessionId,
-    detail: { recoveryId: recovery.recoveryId, dueAt: new Date(recovery.dueAt).toISOString() },
-    at: now,
-  });
+  const started = await auth.accounts.startPhoneRecovery(
+    recovery,
+    {
+      event: 'user.phone_recovery_started',
+      userId: user.userId,
+      sessionId: who.sessionId,
+      detail: { recoveryId: recovery.recoveryId, dueAt: new Date(recovery.dueAt).toISOString() },
+      at: now,
+    },
+    { overrideBlock: current !== undefined },
+  );
   if (started === 'pending') throw new AppError('phone_recovery_pending');
+  if (typeof started === 'object') {
+    throw new AppError('phone_recovery_blocked', {
+      retryAfter: Math.ceil((started.blockedUntil - now) / 1000),
+    });
+  }
   const hours = Math.round(auth.config.phoneRecovery.waitSeconds / 3600);
   try {
     await auth.sms.send({ kind: 'notice', notice: 'phone_recovery', phone: user.phone, hours });
   } catch {
     // Without the notice the wait protects nobody: take the request back and say so.
-    await auth.accounts.cancelPhoneRecovery(user.userId, {
-      event: 'user.phone_recovery_cancelled',
-      userId: user.userId,
-      sessionId: who.sessionId,
-      detail: { recoveryId: recovery.recoveryId, reason: 'notice_not_sent' },
-      at: auth.clock.now().getTime(),
-    });
+    const at = auth.clock.now().getTime();
+    await auth.accounts.cancelPhoneRecovery(
+      recovery,
+      {
+        event: 'user.phone_recovery_cancelled',
+        userId: user.userId,
+        sessionId: who.sessionId,
+        detail: { recoveryId: recovery.recoveryId, reason: 'notice_not_sent' },
+        at,
+      },
+      // Nobody was told, so nothing was refused: the same person may try again at once.
+      { blockUntil: at, revokeRequester: false },
+    );
     throw new AppError('sms_unavailable', { retryAfter: 30 });
   }
   return {
@@ -117,18 +145,35 @@ export async function startPhoneRecovery(
   };
 }
 
-/** Any session of the account may cancel a pending recovery (the owner who did not ask for it). */
+/**
+ * Any session of the account may cancel a pending recovery (the owner who did not ask for it):
+ * the session that asked is signed out in the same transaction, and no new recovery can start
+ * for 7 days unless the current number proves itself, so a thief cannot simply ask again.
+ */
 export async function cancelPhoneRecovery(deps: Pick<PhoneRecoveryDeps, 'auth'>, who: Identity) {
-  const recovery = await deps.auth.accounts.getPhoneRecovery(who.userId);
-  const cancelled =
-    recovery !== undefined &&
-    (await deps.auth.accounts.cancelPhoneRecovery(who.userId, {
+  const { auth } = deps;
+  const recovery = await auth.accounts.getPhoneRecovery(who.userId);
+  if (!recovery) throw new AppError('phone_recovery_not_found');
+  // The session that asked cancelling its own request stays signed in (the bar still applies).
+  const requester =
+    recovery.sessionId === who.sessionId
+      ? undefined
+      : await auth.sessions.getSession(who.userId, recovery.sessionId);
+  const now = auth.clock.now().getTime();
+  const cancelled = await auth.accounts.cancelPhoneRecovery(
+    recovery,
+    {
       event: 'user.phone_recovery_cancelled',
       userId: who.userId,
       sessionId: who.sessionId,
-      detail: { recoveryId: recovery.recoveryId },
-      at: deps.auth.clock.now().getTime(),
-    }));
+      detail: { recoveryId: recovery.recoveryId, requesterRevoked: requester?.revokedAt === undefined },
+      at: now,
+    },
+    {
+      blockUntil: now + BLOCK_AFTER_CANCEL_SECONDS * 1000,
+      revokeRequester: requester !== undefined && requester.revokedAt === undefined,
+    },
+  );
   if (!cancelled) throw new AppError('phone_recovery_not_found');
 }
 

@@ -161,10 +161,26 @@ export interface AccountStore {
   ): Promise<'changed' | 'phone_taken' | 'recovery_gone' | 'code_used'>;
   /** The account's pending move to a new number after a lost one, if any. */
   getPhoneRecovery(userId: string): Promise<PhoneRecovery | undefined>;
-  /** Records a recovery and its audit entry; `pending` when the account already has one. */
-  startPhoneRecovery(recovery: PhoneRecovery, audit: AuditEvent): Promise<'started' | 'pending'>;
-  /** Removes a pending recovery with its audit entry; false when there was none. */
-  cancelPhoneRecovery(userId: string, audit: AuditEvent): Promise<boolean>;
+  /**
+   * Records a recovery and its audit entry; `pending` when the account already has one, `blocked`
+   * (until epoch ms) while a cancelled one still bars new ones, unless `overrideBlock` (the caller
+   * proved the account's current number).
+   */
+  startPhoneRecovery(
+    recovery: PhoneRecovery,
+    audit: AuditEvent,
+    options: { readonly overrideBlock: boolean },
+  ): Promise<'started' | 'pending' | { readonly blockedUntil: number }>;
+  /**
+   * Cancels a pending recovery with its audit entry: the new number is forgotten, new recoveries
+   * are barred until `blockUntil`, and the session that asked (if still live) is revoked in the
+   * same transaction. False when there was none.
+   */
+  cancelPhoneRecovery(
+    recovery: PhoneRecovery,
+    audit: AuditEvent,
+    options: { readonly blockUntil: number; readonly revokeRequester: boolean },
+  ): Promise<boolean>;
 }
 
 /** Port: sessions (refresh-token families). */

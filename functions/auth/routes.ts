@@ -152,6 +152,7 @@ export const authRoutes = {
       'identity_mismatch',
       'phone_unchanged',
       'phone_recovery_pending',
+      'phone_recovery_blocked',
       'sms_unavailable',
     ],
     touches: sendingTouches,
@@ -161,7 +162,8 @@ export const authRoutes = {
     path: '/v1/me/phone/recovery',
     group: 'account',
     auth: 'user',
-    summary: 'Cancel a pending move to another number (from any session of the account)',
+    summary:
+      'Cancel a pending move to another number (from any session of the account): the session that asked is signed out and no new move can start for 7 days without the current number',
     handler: 'auth/handlers/delete-phone-recovery',
     responses: { 204: { description: 'Cancelled' } },
     problems: ['phone_recovery_not_found'],

@@ -139,6 +139,14 @@ export const phoneRecoveryBody = z
     idType: z.enum(['resident', 'hk_mo_tw_permit', 'foreign_permanent']),
     idNumber: text(24, { min: 15 }),
     newPhone,
+    currentPhone: z.optional(
+      z.strictObject({ challengeId, code }).check(
+        meta({
+          description:
+            "A step-up code sent to the account's current number: needed only within 7 days of a cancelled recovery",
+        }),
+      ),
+    ),
   })
   .check(meta({ id: 'PhoneRecoveryRequest' }));
 

@@ -182,6 +182,14 @@ export const problemCatalog = {
       en: 'The account already has a pending move to another number; cancel it or wait for it.',
     },
   },
+  phone_recovery_blocked: {
+    status: 409,
+    title: { 'zh-CN': '暂不能发起换号申请', en: 'Number recovery is barred for now' },
+    detail: {
+      'zh-CN': '最近一次换号申请已被取消，7 天内需验证当前手机号才能再次发起。',
+      en: 'A recent move to another number was cancelled; for 7 days a new one needs a code to the current number.',
+    },
+  },
   phone_recovery_not_found: {
     status: 404,
     title: { 'zh-CN': '没有待生效的换号申请', en: 'No pending number change' },

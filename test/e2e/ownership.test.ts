@@ -1,9 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { outboxMessages } from '../../bin/local/outbox';
 import { type LocalRuntime, startLocalRuntime } from '../../bin/local/runtime';
+import { identityFixtures } from '../../bin/local/standins/identity';
 import type { StageConfig } from '../../functions/core/config';
 import { overrideRuntime } from '../../functions/platform/runtime';
 import { apiClient } from '../helpers/api-client';
@@ -52,8 +53,14 @@ function fieldConditions(change: (config: StageConfig) => StageConfig = (c) => c
   });
 }
 
-const OWNER_NET = '127.0.11.10';
-const ATTACKER_NET = '127.0.66.10';
+// Each test has networks of its own: the per-network SMS limits are production's.
+let networks = 10;
+let OWNER_NET = '';
+let ATTACKER_NET = '';
+beforeEach(() => {
+  OWNER_NET = `127.0.${networks++}.10`;
+  ATTACKER_NET = `127.0.${networks++}.66`;
+});
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const smsCount = (phone: string) => outboxMessages(dataDir, `+86${phone}`).length;
 
@@ -185,5 +192,75 @@ describe('a network guessing a hospital client secret in parallel', () => {
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(30);
     expect(statuses.every((s) => s === 401 || s === 429)).toBe(true);
     expect((await token(basic('pumch-his:local-pumch-his-secret'), OWNER_NET)).status).toBe(200);
+  });
+});
+
+/** Logs in from a network and verifies the account as `person` (consent, then the two-element check). */
+async function verifiedFrom(from: string, phone: string, person: { name: string; idNumber: string }) {
+  const session = await loginFrom(from, phone);
+  const token = session.accessToken;
+  expect(
+    (
+      await call('/v1/me/consents', {
+        from,
+        token,
+        body: { purpose: 'sensitive_identity', policyVersion: POLICY, accepted: true },
+      })
+    ).status,
+  ).toBe(201);
+  const verified = await call('/v1/me/identity/verify', {
+    from,
+    token,
+    body: { name: person.name, idType: 'resident', idNumber: person.idNumber },
+  });
+  expect(verified.status).toBe(200);
+  return session;
+}
+
+describe('a thief with a stolen session who asks to move the account to their number', () => {
+  it('is signed out when the owner cancels, and cannot simply ask again', async () => {
+    fieldConditions();
+    const phone = '13700003001';
+    const person = { name: '李四', idNumber: identityFixtures[1]?.idNumber as string };
+    const owner = await verifiedFrom(OWNER_NET, phone, person);
+    await pause(1100);
+    const thief = await loginFrom(ATTACKER_NET, phone); // stands for a stolen session
+    const stepUp = async (number: string) => {
+      const sent = await codeFrom(ATTACKER_NET, number, 'step_up');
+      expect(sent.status).toBe(202);
+      return { challengeId: sent.body.challengeId, phone: number, code: lastCode(number) };
+    };
+    const ask = async (token: string, number: string) =>
+      call('/v1/me/phone/recovery', {
+        from: ATTACKER_NET,
+        token,
+        body: { ...person, idType: 'resident', newPhone: await stepUp(number) },
+      });
+    expect((await ask(thief.accessToken, '13700003999')).status).toBe(202);
+
+    const cancelled = await call('/v1/me/phone/recovery', {
+      method: 'DELETE',
+      from: OWNER_NET,
+      token: owner.accessToken,
+    });
+    expect(cancelled.status).toBe(204);
+    expect((await call('/v1/me', { from: ATTACKER_NET, token: thief.accessToken })).status).toBe(401);
+    const refreshed = await call('/v1/auth/token/refresh', {
+      from: ATTACKER_NET,
+      body: { refreshToken: thief.refreshToken },
+    });
+    expect(refreshed.status).toBe(401);
+    expect((await call('/v1/me', { from: OWNER_NET, token: owner.accessToken })).status).toBe(200);
+
+    // Another stolen session asks again: barred for 7 days, and the owner's number hears nothing.
+    await pause(1100);
+    const again = await loginFrom(ATTACKER_NET, phone);
+    await pause(1100);
+    const notices = outboxMessages(dataDir, `+86${phone}`).filter((m) => m.notice).length;
+    const barred = await ask(again.accessToken, '13700003998');
+    expect(barred.status).toBe(409);
+    expect(barred.body.code).toBe('phone_recovery_blocked');
+    expect(Number(barred.headers.get('retry-after'))).toBeGreaterThan(6 * 86_400);
+    expect(outboxMessages(dataDir, `+86${phone}`).filter((m) => m.notice).length).toBe(notices);
   });
 });

@@ -144,6 +144,40 @@ describe('phone recovery after a lost number', () => {
     });
   });
 
+  it('signs out the session that asked and bars new recoveries for 7 days unless the current number proves itself', async () => {
+    const owner = await verifiedAccount('13912345678');
+    const thief = await session('13912345678');
+    await start(thief, '13600136000');
+    await cancelPhoneRecovery(deps, owner);
+    expect((await h.sessions.getSession(thief.userId, thief.sessionId))?.revokedAt).toBeDefined();
+    expect((await h.sessions.getSession(owner.userId, owner.sessionId))?.revokedAt).toBeUndefined();
+    // Another stolen session asks again at once, and a day later: barred, and no notice goes out.
+    const thief2 = await session('13912345678');
+    const notices = h.sms.sent.filter((m) => m.kind === 'notice').length;
+    await expect(start(thief2, '13600136001')).rejects.toMatchObject({
+      code: 'phone_recovery_blocked',
+      retryAfter: 7 * 86_400 - 61,
+    });
+    h.clock.advance(86_400_000);
+    await expect(start(thief2, '13600136001')).rejects.toMatchObject({ code: 'phone_recovery_blocked' });
+    expect(h.sms.sent.filter((m) => m.kind === 'notice').length).toBe(notices);
+    // The owner, who still has the number, may start one with a code to it.
+    const current = await codeFor('13912345678', 'step_up');
+    const next = await codeFor('13700137001', 'step_up');
+    await expect(
+      startPhoneRecovery(
+        deps,
+        owner,
+        { ...ZHANG, newPhone: { ...next, phone: '13700137001' }, currentPhone: current },
+        caller,
+      ),
+    ).resolves.toMatchObject({ phoneMasked: '137****7001' });
+    // After the 7 days the bar is gone for everyone.
+    await cancelPhoneRecovery(deps, owner);
+    h.clock.advance(7 * 86_400_000);
+    await expect(start(thief2, '13600136002')).resolves.toMatchObject({ phoneMasked: '136****6002' });
+  });
+
   it('answers a wrong name or ID number as a mismatch, counts every attempt, and allows one recovery at a time', async () => {
     const who = await verifiedAccount('13912345678');
     await expect(start(who, '13700137000', { ...ZHANG, name: '李四' })).rejects.toMatchObject({
