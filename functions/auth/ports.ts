@@ -244,14 +244,24 @@ export interface CodeSms {
 }
 
 /** A security notice (no code): its own registered template at each provider. */
-export interface NoticeSms {
+export type NoticeSms = {
   readonly kind: 'notice';
   /** E.164. */
   readonly phone: string;
-  /** `phone_recovery`: someone asked to move the account off this number, effective in `hours`. */
-  readonly notice: 'phone_recovery';
-  readonly hours: number;
-}
+} & (
+  | {
+      /** Someone asked to move the account off this number, effective in `hours`. */
+      readonly notice: 'phone_recovery';
+      readonly hours: number;
+    }
+  | {
+      /** A new way to log in (a WeChat, QQ, Weibo or Alipay identity) was linked to the account. */
+      readonly notice: 'identity_linked';
+      readonly provider: string;
+    }
+);
+
+export type NoticeKind = NoticeSms['notice'];
 
 export type SmsMessage = CodeSms | NoticeSms;
 

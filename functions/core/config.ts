@@ -213,6 +213,12 @@ export interface MiniProgramConfig {
   readonly alipayGateway: string;
   /** The shared platform access token is refreshed this long before it expires. */
   readonly tokenRefreshAheadSeconds: number;
+  /**
+   * How long a phone proof is remembered so it cannot be replayed: a WeChat phone code lives 5
+   * minutes at WeChat; an Alipay payload carries no time and opens as long as the app's AES key
+   * does (rotate that key to end every captured one).
+   */
+  readonly phoneProofSeconds: { readonly wechat: number; readonly alipay: number };
 }
 
 /** Who can say who a person is: the web and app logins, and Alipay (mini-program only). */
@@ -321,14 +327,14 @@ export interface AuthConfig {
     readonly aliyun: {
       readonly endpoint: string;
       readonly templateCode: string;
-      readonly noticeTemplates: Readonly<Record<'phone_recovery', string>>;
+      readonly noticeTemplates: Readonly<Record<'phone_recovery' | 'identity_linked', string>>;
     };
     readonly tencent: {
       readonly endpoint: string;
       readonly region: string;
       readonly sdkAppId: string;
       readonly templateId: string;
-      readonly noticeTemplates: Readonly<Record<'phone_recovery', string>>;
+      readonly noticeTemplates: Readonly<Record<'phone_recovery' | 'identity_linked', string>>;
     };
   };
   readonly captcha: { readonly endpoint: string; readonly appId: number };
@@ -416,14 +422,14 @@ const prodAuth: AuthConfig = {
     aliyun: {
       endpoint: 'https://dysmsapi.aliyuncs.com/',
       templateCode: 'SMS_000000001',
-      noticeTemplates: { phone_recovery: 'SMS_000000002' },
+      noticeTemplates: { phone_recovery: 'SMS_000000002', identity_linked: 'SMS_000000003' },
     },
     tencent: {
       endpoint: 'https://sms.tencentcloudapi.com/',
       region: 'ap-guangzhou',
       sdkAppId: '1400000001',
       templateId: '1000001',
-      noticeTemplates: { phone_recovery: '1000002' },
+      noticeTemplates: { phone_recovery: '1000002', identity_linked: '1000003' },
     },
   },
   captcha: { endpoint: 'https://captcha.tencentcloudapi.com/', appId: 190000001 },
@@ -463,6 +469,7 @@ const oauth: OAuthConfig = {
     wechatApiBase: 'https://api.weixin.qq.com/',
     alipayGateway: 'https://openapi.alipay.com/gateway.do',
     tokenRefreshAheadSeconds: 300,
+    phoneProofSeconds: { wechat: 600, alipay: 90 * DAY },
   },
   providers: {
     wechat: {

@@ -381,6 +381,23 @@ export const problemCatalog = {
       en: 'The phone-binding token is invalid or expired; log in again.',
     },
   },
+  phone_proof_used: {
+    status: 409,
+    title: { 'zh-CN': '手机号授权已使用', en: 'Phone authorization already used' },
+    detail: {
+      'zh-CN': '这次手机号授权已经用过，请重新点击获取手机号。',
+      en: 'This phone-number authorization was already used; ask for the number again.',
+    },
+  },
+  sms_proof_required: {
+    status: 403,
+    title: { 'zh-CN': '请用短信验证码确认手机号', en: 'Confirm the number with an SMS code' },
+    detail: {
+      'zh-CN':
+        '该手机号已注册账号。为保护账号安全，请向该号码发送验证码（purpose=bind，携带 bindToken）并通过 bind-phone 完成绑定。',
+      en: 'The number already has an account. To protect it, send a code to the number (purpose bind, with the bind token) and finish with bind-phone.',
+    },
+  },
   identity_linked_elsewhere: {
     status: 409,
     title: { 'zh-CN': '该第三方账号已绑定其他账号', en: 'Already linked to another account' },

@@ -18,7 +18,8 @@ export type BusinessMetric =
   | 'LivenessStarted'
   | 'LivenessBilled'
   | 'LivenessUnbilled'
-  | 'LivenessPassed';
+  | 'LivenessPassed'
+  | 'LinkNoticeFailed';
 
 export const noMetrics: MetricsSink = { count: () => undefined };
 

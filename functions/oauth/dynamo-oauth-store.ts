@@ -85,6 +85,32 @@ export class DynamoOAuthStore implements OAuthStore {
     };
   }
 
+  async claimPhoneProof(
+    proofToken: string,
+    claim: { identityToken: string; expiresAt: number; sameIdentityMayReuse: boolean },
+  ): Promise<boolean> {
+    const outcome = await this.#table.commit(
+      await this.#table.put(
+        'proof',
+        {
+          ...keys.phoneProof(proofToken),
+          identityToken: claim.identityToken,
+          expiresAt: claim.expiresAt,
+          ttl: Math.ceil(claim.expiresAt / 1000),
+        },
+        {},
+        claim.sameIdentityMayReuse
+          ? {
+              expression: 'attribute_not_exists(pk) OR #identity = :identity',
+              names: { '#identity': 'identityToken' },
+              values: { ':identity': claim.identityToken },
+            }
+          : conditions.absent,
+      ),
+    );
+    return outcome.ok;
+  }
+
   async consumeBind(tokenHash: string, now: number): Promise<boolean> {
     return (await this.#consume(keys.bindToken(tokenHash), now)) !== undefined;
   }

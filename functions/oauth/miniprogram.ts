@@ -4,6 +4,7 @@ import type { ClientInfo } from '../auth/sessions';
 import type { MiniProgramConfig } from '../core/config';
 import { AppError } from '../core/errors';
 import type { ProblemCode } from '../core/messages';
+import { maskPhone } from '../crypto/mask';
 import { requireBindToken } from './bind-tokens';
 import {
   type MiniProgramClient,
@@ -68,9 +69,14 @@ export async function miniProgramLogin(
  * 1. the bind token must be live and come from this platform's login in one of our apps;
  * 2. the platform vouches for the number (WeChat: the button's one-use code; Alipay: its signed,
  *    encrypted payload), for the same app as the login (WeChat's watermark appid), mainland only;
- * 3. a new number needs the current policy accepted (428; the bind token is kept, the phone must
+ * 3. the proof is single use: remembered by keyed hash until it can no longer be valid, and an
+ *    Alipay payload (which carries no time) only ever with the platform identity that first
+ *    presented it, so a captured one is worth nothing with someone else's login;
+ * 4. a number that already has an account is not linked on the platform's word: its owner proves
+ *    the number with an SMS code (`bind` code, then bind-phone), as for a web login;
+ * 5. a new number needs the current policy accepted (428; the bind token is kept, the phone must
  *    be asked for again: its code is single use);
- * 4. then the same transaction as with an SMS code: one account per number, the identity linked
+ * 6. then the same transaction as with an SMS code: one account per number, the identity linked
  *    once, the audit entry. The session's amr is [platform, mp_phone]: never `sms`, so the step-up
  *    actions (phone change, linking, deletion) still ask for an SMS code.
  */
@@ -89,7 +95,19 @@ export async function miniProgramPhone(
     throw new AppError('phone_invalid', { extensions: { reason: 'not_mainland' } });
   const phone = requireMobile(vouched.number);
   const phoneToken = auth.phoneToken(phone.e164);
+  const claimed = await store.claimPhoneProof(
+    deps.oauth.indexer.token('mp-phone-proof', `${platform}|${bind.profile.appId}|${input.proof}`),
+    {
+      identityToken: bind.identityToken,
+      expiresAt: auth.clock.now().getTime() + deps.config.phoneProofSeconds[platform] * 1000,
+      sameIdentityMayReuse: platform === 'alipay',
+    },
+  );
+  if (!claimed) throw new AppError('phone_proof_used');
   const { accountId } = await auth.challenges.numberState(phoneToken, 'bind');
+  if (accountId !== undefined) {
+    throw new AppError('sms_proof_required', { extensions: { phoneMasked: maskPhone(phone.e164) } });
+  }
   return registerOrLink(
     deps.oauth,
     { ...bind, token: input.bindToken },

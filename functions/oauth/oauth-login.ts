@@ -3,10 +3,11 @@ import { type CodeCaller, checkCode, codeUse, consumeCode } from '../auth/check-
 import { sha256 } from '../auth/ids';
 import { isLoopback } from '../auth/ip';
 import type { LoginResult } from '../auth/login-with-code';
-import type { AuthDeps, CodeUse } from '../auth/ports';
+import type { AuthDeps, CodeUse, UserRecord } from '../auth/ports';
 import { type ClientInfo, newAccount, newSession, tokenPair, userView } from '../auth/sessions';
 import type { IdentityProviderName, OAuthClient, OAuthConfig, OAuthProviderName } from '../core/config';
 import { AppError } from '../core/errors';
+import { logger } from '../core/logger';
 import { returnAllowed } from '../core/return-address';
 import { withoutUnsafeCharacters } from '../core/text';
 import type { BlindIndexer } from '../crypto/blind-index';
@@ -308,6 +309,7 @@ export async function registerOrLink(
   ) {
     throw new AppError(linked === 'identity_taken' ? 'identity_linked_elsewhere' : 'provider_already_linked');
   }
+  if (linked === 'linked') await tellOwnerOfLink(deps, user, bind.provider);
   const sessionPair = newSession(deps.auth, user.userId, amr, client);
   await deps.auth.sessions.putSession(sessionPair.session, {
     audit: {
@@ -389,6 +391,7 @@ export async function linkFromSettings(
   );
   if (outcome === 'identity_taken') throw new AppError('identity_linked_elsewhere');
   if (outcome === 'provider_taken') throw new AppError('provider_already_linked');
+  await tellOwnerOfLink(deps, user, input.provider);
   return {
     provider: input.provider,
     linkedAt: new Date(now).toISOString(),
@@ -396,17 +399,49 @@ export async function linkFromSettings(
   };
 }
 
-/** Unlinks a provider. Every account has a phone, so SMS login always remains. */
+/**
+ * Tells the account's own number that a new way to log in was linked, so a link the owner did
+ * not make is seen at once. The link stands if the notice cannot be sent (it was proven with a
+ * code to that number); the failure is logged and counted.
+ */
+async function tellOwnerOfLink(deps: OAuthDeps, user: UserRecord, provider: IdentityProviderName) {
+  try {
+    await deps.auth.sms.send({ kind: 'notice', notice: 'identity_linked', phone: user.phone, provider });
+  } catch (error) {
+    deps.auth.metrics.count('LinkNoticeFailed');
+    logger.warn('link notice not sent', { provider, error: error instanceof Error ? error.name : 'unknown' });
+  }
+}
+
+/**
+ * Unlinks a provider. Every account has a phone, so SMS login always remains. What the link
+ * allowed goes with it: every other session that logged in through that provider is revoked.
+ */
 export async function unlinkIdentity(
   deps: OAuthDeps,
   who: Identity,
   providerName: IdentityProviderName,
 ): Promise<void> {
+  const now = deps.auth.clock.now().getTime();
   const unlinked = await deps.store.unlink(who.userId, providerName, {
     event: 'identity.unlinked',
     userId: who.userId,
     detail: { provider: providerName },
-    at: deps.auth.clock.now().getTime(),
+    at: now,
   });
   if (!unlinked) throw new AppError('link_not_found');
+  const sessions = await deps.auth.sessions.listSessions(who.userId);
+  await Promise.all(
+    sessions
+      .filter((s) => s.familyId !== who.sessionId && s.revokedAt === undefined && s.amr[0] === providerName)
+      .map((s) =>
+        deps.auth.sessions.revokeSession(who.userId, s.familyId, {
+          event: 'session.revoked',
+          userId: who.userId,
+          sessionId: s.familyId,
+          detail: { reason: 'identity_unlinked', provider: providerName },
+          at: now,
+        }),
+      ),
+  );
 }

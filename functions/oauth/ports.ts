@@ -69,6 +69,14 @@ export interface OAuthStore {
   getBind(tokenHash: string): Promise<(BindRecord & { consumed: boolean }) | undefined>;
   consumeBind(tokenHash: string, now: number): Promise<boolean>;
   /**
+   * Remembers a mini-program phone proof (by keyed hash) until `expiresAt`: false when it was
+   * seen before, unless `sameIdentityMayReuse` and the same platform identity presented it then.
+   */
+  claimPhoneProof(
+    proofToken: string,
+    claim: { identityToken: string; expiresAt: number; sameIdentityMayReuse: boolean },
+  ): Promise<boolean>;
+  /**
    * Links a provider identity with its audit entry (and the use of the code that proved the
    * phone); refused when it belongs to someone, the account has that provider, or the code was used.
    */

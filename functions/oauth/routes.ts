@@ -30,6 +30,8 @@ const miniLoginProblems = [
 const miniPhoneProblems = [
   'bind_token_invalid',
   'phone_invalid',
+  'phone_proof_used',
+  'sms_proof_required',
   'policy_acceptance_required',
   'identity_linked_elsewhere',
   'provider_already_linked',

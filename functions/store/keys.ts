@@ -254,6 +254,14 @@ export const kinds = {
     locate: 'none',
     onAccountDeletion: { kind: 'expires', within: 'an hour' },
   },
+  phoneProof: {
+    description:
+      "A mini-program's phone proof seen once (WeChat phone code, Alipay phone payload), by keyed hash, with the platform identity's blind index that used it: a captured proof cannot be replayed with someone else's login",
+    pk: 'MPPROOF#',
+    sealed: [],
+    locate: 'none',
+    onAccountDeletion: { kind: 'expires', within: 'ninety days (WeChat codes: ten minutes)' },
+  },
   rightsRequest: {
     description: 'A rights request: kind, status, due date; its contact sealed',
     pk: 'REQUEST#',
@@ -472,6 +480,7 @@ export const keys = {
   }),
   oauthState: (stateHash: string): ItemKey => ({ pk: `OAUTHSTATE#${stateHash}`, sk: 'STATE' }),
   bindToken: (tokenHash: string): ItemKey => ({ pk: `BIND#${tokenHash}`, sk: 'BIND' }),
+  phoneProof: (proofToken: string): ItemKey => ({ pk: `MPPROOF#${proofToken}`, sk: 'PROOF' }),
   rightsRequest: (requestId: string): ItemKey => ({ pk: `REQUEST#${requestId}`, sk: 'REQUEST' }),
   requestQueue: (dueAt: number, requestId: string): ItemKey => ({
     pk: 'REQUESTQUEUE',

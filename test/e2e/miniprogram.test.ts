@@ -30,7 +30,11 @@ beforeAll(async () => {
 });
 afterAll(() => runtime?.stop());
 
-const { call, login: smsLogin } = apiClient(
+const {
+  call,
+  lastCode,
+  login: smsLogin,
+} = apiClient(
   () => runtime.url,
   () => dataDir,
 );
@@ -114,12 +118,26 @@ describe('WeChat mini-program login over HTTP', () => {
     output += run.output;
   });
 
-  it('links the mini-program to an account the number already has (the same rules as bind-phone)', async () => {
+  it('links the mini-program to an account the number already has only with an SMS code to it (bind-phone)', async () => {
     const phone = newNumber();
     const existing = await smsLogin(phone);
     const first = await wechatLogin(runtime.wechatMiniProgram.loginCode(wechatUser()));
-    // No policy needed: the number has an account.
-    const bound = await wechatPhone(first.body.bindToken, runtime.wechatMiniProgram.phoneCode(phone), false);
+    // The platform's word is not enough to join an existing account: its number proves itself.
+    const asked = await wechatPhone(first.body.bindToken, runtime.wechatMiniProgram.phoneCode(phone), false);
+    expect(asked.status, asked.text).toBe(403);
+    expect(asked.body.code).toBe('sms_proof_required');
+    const sent = await call('/v1/auth/sms/send', {
+      body: { phone, purpose: 'bind', bindToken: first.body.bindToken },
+    });
+    expect(sent.status).toBe(202);
+    const bound = await call('/v1/auth/oauth/bind-phone', {
+      body: {
+        bindToken: first.body.bindToken,
+        challengeId: sent.body.challengeId,
+        phone,
+        code: lastCode(phone),
+      },
+    });
     expect(bound.status, bound.text).toBe(200);
     expect(bound.body.user).toMatchObject({ id: existing.user.id, isNew: false });
   });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -262,5 +263,96 @@ describe('a thief with a stolen session who asks to move the account to their nu
     expect(barred.body.code).toBe('phone_recovery_blocked');
     expect(Number(barred.headers.get('retry-after'))).toBeGreaterThan(6 * 86_400);
     expect(outboxMessages(dataDir, `+86${phone}`).filter((m) => m.notice).length).toBe(notices);
+  });
+});
+
+describe('a captured mini-program phone proof', () => {
+  const alipayUser = () => ({
+    userId: `2088${randomBytes(6).toString('hex').slice(0, 12)}`,
+    openId: `0${randomBytes(12).toString('hex')}`,
+  });
+  const alipayBind = async (from: string, user = alipayUser()) => {
+    const login = await call('/v1/auth/miniprogram/alipay/login', {
+      from,
+      body: { appId: runtime.alipayMiniProgram.appId, authCode: runtime.alipayMiniProgram.authCode(user) },
+    });
+    expect(login.body.next).toBe('bind_phone');
+    return login.body.bindToken as string;
+  };
+  const alipayPhone = (from: string, bindToken: string, response: string) =>
+    call('/v1/auth/miniprogram/alipay/phone', {
+      from,
+      body: { bindToken, response, acceptPolicyVersion: POLICY },
+    });
+
+  it("an Alipay payload replayed with the attacker's own login is refused, before and after the victim unlinks", async () => {
+    fieldConditions();
+    const phone = '13700004001';
+    const payload = runtime.alipayMiniProgram.phonePayload(phone);
+    // The victim registers with the one-tap number; the payload is seen on the way.
+    const victim = await alipayPhone(OWNER_NET, await alipayBind(OWNER_NET), payload);
+    expect(victim.status).toBe(200);
+
+    const stolen = await alipayPhone(ATTACKER_NET, await alipayBind(ATTACKER_NET), payload);
+    expect(stolen.status).toBe(409);
+    expect(stolen.body.code).toBe('phone_proof_used');
+    expect(stolen.body.accessToken).toBeUndefined();
+
+    // The victim unlinks Alipay (from an SMS session): the payload is still worth nothing.
+    const bySms = await loginFrom(OWNER_NET, phone);
+    const unlinked = await call('/v1/me/identities/alipay', {
+      method: 'DELETE',
+      from: OWNER_NET,
+      token: bySms.accessToken,
+    });
+    expect(unlinked.status).toBe(204);
+    // ...and what the link allowed is gone with it: the Alipay session is signed out.
+    expect((await call('/v1/me', { token: victim.body.accessToken })).status).toBe(401);
+    expect((await call('/v1/me', { token: bySms.accessToken })).status).toBe(200);
+    const again = await alipayPhone(ATTACKER_NET, await alipayBind(ATTACKER_NET), payload);
+    expect(again.body.code).toBe('phone_proof_used');
+  });
+
+  it('a proof for a number that has an account links nothing without an SMS code to that number', async () => {
+    fieldConditions();
+    const phone = '13700004002';
+    const owner = await loginFrom(OWNER_NET, phone);
+    // A fresh, valid proof of the owner's number, presented with the attacker's login (WeChat).
+    const wechat = runtime.wechatMiniProgram;
+    const user = {
+      openid: `o${randomBytes(12).toString('hex')}`,
+      unionid: `u${randomBytes(12).toString('hex')}`,
+    };
+    const login = await call('/v1/auth/miniprogram/wechat/login', {
+      from: ATTACKER_NET,
+      body: { appId: wechat.appId, code: wechat.loginCode(user) },
+    });
+    const bindToken = login.body.bindToken as string;
+    const refused = await call('/v1/auth/miniprogram/wechat/phone', {
+      from: ATTACKER_NET,
+      body: { bindToken, phoneCode: wechat.phoneCode(phone) },
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ code: 'sms_proof_required', phoneMasked: '137****4002' });
+    expect(refused.body.accessToken).toBeUndefined();
+    const identities = await call('/v1/me/identities', { token: owner.accessToken });
+    expect(identities.body.identities).toEqual([]);
+
+    // The owner doing the same proves the number by SMS, and the number hears of the new link.
+    await pause(1100);
+    const sent = await call('/v1/auth/sms/send', {
+      from: OWNER_NET,
+      body: { phone, purpose: 'bind', bindToken, captchaTicket: runtime.captcha.issue(OWNER_NET) },
+    });
+    expect(sent.status).toBe(202);
+    const bound = await call('/v1/auth/oauth/bind-phone', {
+      from: OWNER_NET,
+      body: { bindToken, challengeId: sent.body.challengeId, phone, code: lastCode(phone) },
+    });
+    expect(bound.status).toBe(200);
+    expect(bound.body.user.id).toBe(owner.user.id);
+    const notice = outboxMessages(dataDir, `+86${phone}`).at(-1);
+    expect(notice?.notice).toBe('identity_linked');
+    expect(notice?.text).toContain('微信');
   });
 });

@@ -1,8 +1,8 @@
 import type { Random } from '../../auth/otp';
-import type { SmsMessage, SmsSender } from '../../auth/ports';
+import type { NoticeKind, SmsMessage, SmsSender } from '../../auth/ports';
 import type { Clock } from '../../core/clock';
 import { callAliyunRpc } from '../aliyun-rpc';
-import { SmsProviderError } from './message';
+import { noticeParams, SmsProviderError } from './message';
 
 export interface AliyunSmsOptions {
   readonly endpoint: string;
@@ -11,7 +11,7 @@ export interface AliyunSmsOptions {
   readonly signName: string;
   readonly templateCode: string;
   /** Registered templates of the notices, by notice. */
-  readonly noticeTemplates: Readonly<Record<'phone_recovery', string>>;
+  readonly noticeTemplates: Readonly<Record<NoticeKind, string>>;
   readonly timeoutMs?: number;
 }
 
@@ -43,7 +43,7 @@ export class AliyunSmsSender implements SmsSender {
           ...(message.kind === 'notice'
             ? {
                 TemplateCode: this.#options.noticeTemplates[message.notice],
-                TemplateParam: JSON.stringify({ hours: String(message.hours) }),
+                TemplateParam: JSON.stringify(noticeParams(message)),
               }
             : {
                 TemplateCode: this.#options.templateCode,

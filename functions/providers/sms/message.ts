@@ -1,4 +1,4 @@
-import type { SmsMessage } from '../../auth/ports';
+import type { NoticeSms, SmsMessage } from '../../auth/ports';
 
 export interface SmsTextOptions {
   readonly signName: string;
@@ -13,6 +13,9 @@ export interface SmsTextOptions {
  */
 export function renderSmsText(options: SmsTextOptions, message: SmsMessage): string {
   if (message.kind === 'notice') {
+    if (message.notice === 'identity_linked') {
+      return `【${options.signName}】您的账号刚刚绑定了新的登录方式（${providerLabel(message.provider)}）。如非本人操作，请立即登录解除绑定。`;
+    }
     return `【${options.signName}】您的账号正在申请将绑定手机号更换为其他号码，${message.hours} 小时后生效。如非本人操作，请立即登录取消。`;
   }
   const lines = [
@@ -21,6 +24,27 @@ export function renderSmsText(options: SmsTextOptions, message: SmsMessage): str
   if (options.androidAppHash) lines.push(options.androidAppHash);
   if (options.webOtpHost) lines.push('', `@${options.webOtpHost} #${message.code}`);
   return lines.join('\n');
+}
+
+const providerLabels: Readonly<Record<string, string>> = {
+  wechat: '微信',
+  qq: 'QQ',
+  weibo: '微博',
+  alipay: '支付宝',
+};
+
+function providerLabel(provider: string): string {
+  return providerLabels[provider] ?? provider;
+}
+
+/**
+ * A notice's template parameters, by name (Aliyun's TemplateParam object) and in order (Tencent's
+ * TemplateParamSet): each notice's registered template has exactly these variables.
+ */
+export function noticeParams(message: NoticeSms): Record<string, string> {
+  return message.notice === 'identity_linked'
+    ? { provider: providerLabel(message.provider) }
+    : { hours: String(message.hours) };
 }
 
 /** A provider refused or failed; `code` is the provider's own error code (never message text). */

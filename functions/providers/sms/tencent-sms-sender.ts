@@ -1,7 +1,7 @@
-import type { SmsMessage, SmsSender } from '../../auth/ports';
+import type { NoticeKind, SmsMessage, SmsSender } from '../../auth/ports';
 import type { Clock } from '../../core/clock';
 import { callTencentApi } from '../tencent-tc3';
-import { SmsProviderError } from './message';
+import { noticeParams, SmsProviderError } from './message';
 
 export interface TencentSmsOptions {
   readonly endpoint: string;
@@ -12,7 +12,7 @@ export interface TencentSmsOptions {
   readonly signName: string;
   readonly templateId: string;
   /** Registered templates of the notices, by notice. */
-  readonly noticeTemplates: Readonly<Record<'phone_recovery', string>>;
+  readonly noticeTemplates: Readonly<Record<NoticeKind, string>>;
   readonly timeoutMs?: number;
 }
 
@@ -51,7 +51,7 @@ export class TencentSmsSender implements SmsSender {
           ...(message.kind === 'notice'
             ? {
                 TemplateId: this.#options.noticeTemplates[message.notice],
-                TemplateParamSet: [String(message.hours)],
+                TemplateParamSet: Object.values(noticeParams(message)),
               }
             : {
                 TemplateId: this.#options.templateId,

@@ -77,6 +77,17 @@ describe('AliyunSmsSender against the dysmsapi stand-in', () => {
       templateCode: sms.aliyun.noticeTemplates.phone_recovery,
       params: { hours: '24' },
     });
+    await aliyunSender().send({
+      kind: 'notice',
+      notice: 'identity_linked',
+      phone: '+8613912345678',
+      provider: 'alipay',
+    });
+    expect(aliyun.received.at(-1)).toEqual({
+      phone: '13912345678',
+      templateCode: sms.aliyun.noticeTemplates.identity_linked,
+      params: { provider: '支付宝' },
+    });
   });
 
   it('signs values that need RFC 3986 escaping (Chinese sign name, JSON, spaces)', async () => {
@@ -86,7 +97,7 @@ describe('AliyunSmsSender against the dysmsapi stand-in', () => {
         endpoint: aliyun.url,
         signName: "患者 服务(测试)*!'",
         templateCode: 'SMS_1',
-        noticeTemplates: { phone_recovery: 'SMS_2' },
+        noticeTemplates: { phone_recovery: 'SMS_2', identity_linked: 'SMS_3' },
       },
       systemClock,
       cryptoRandom,
@@ -119,6 +130,17 @@ describe('TencentSmsSender against the SMS 2021-01-11 stand-in', () => {
       phone: '+8613912345678',
       templateId: sms.tencent.noticeTemplates.phone_recovery,
       params: ['24'],
+    });
+    await tencentSender().send({
+      kind: 'notice',
+      notice: 'identity_linked',
+      phone: '+8613912345678',
+      provider: 'wechat',
+    });
+    expect(tencent.received.at(-1)).toEqual({
+      phone: '+8613912345678',
+      templateId: sms.tencent.noticeTemplates.identity_linked,
+      params: ['微信'],
     });
   });
 

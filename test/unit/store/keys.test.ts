@@ -68,6 +68,7 @@ describe('the key registry', () => {
       ['webhookDeadLetter', keys.webhookDeadLetter('h', 0, 'e')],
       ['oauthState', keys.oauthState('t')],
       ['bindToken', keys.bindToken('t')],
+      ['phoneProof', keys.phoneProof('t')],
       ['rightsRequest', keys.rightsRequest('r')],
       ['requestQueue', keys.requestQueue(0, 'r')],
       ['auditEntry', keys.auditEntry('2026-11-30', 0, 0, 'i')],
