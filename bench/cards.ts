@@ -6,12 +6,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureTable } from '../bin/local/ensure-table';
 import { startHisStandin } from '../bin/local/standins/his';
 import { DynamoAuditLog } from '../functions/audit/dynamo-audit-log';
+import { DynamoChallengeStore } from '../functions/auth/dynamo-challenge-store';
 import { DynamoRateLimiter } from '../functions/auth/dynamo-rate-limiter';
 import { createCard } from '../functions/cards/card-service';
 import { DynamoCardStore } from '../functions/cards/dynamo-card-store';
 import type { CardsDeps } from '../functions/cards/ports';
 import { ManualClock } from '../functions/core/clock';
 import { stages } from '../functions/core/config';
+import { noMetrics } from '../functions/core/metrics';
 import { BlindIndexer } from '../functions/crypto/blind-index';
 import { EncryptingSealer } from '../functions/crypto/encrypting-sealer';
 import { loadLocalKeyMaterial } from '../functions/crypto/local-key-source';
@@ -74,6 +76,25 @@ export async function benchCards(endpoint: string, accounts = 20, cardsPerAccoun
     cardIdFor: (userId, key) => indexer.token('card-id', `${userId}|${key}`).slice(0, 22),
     verificationLimits: stages.prod.identity.limits,
     limiter: new DynamoRateLimiter(table),
+    // Creating a card sends no code (proof codes are their own flow): the SMS sender refuses.
+    codes: {
+      config: stages.prod.auth,
+      clock: new ManualClock('2026-11-29T08:00:00Z'),
+      random,
+      challenges: new DynamoChallengeStore(table, audit),
+      limiter: new DynamoRateLimiter(table),
+      sms: {
+        name: 'none',
+        send: async () => {
+          throw new Error('the card bench sends no SMS');
+        },
+      },
+      captcha: { verify: async () => false },
+      audit,
+      metrics: noMetrics,
+      phoneToken: (e164) => indexer.token('phone', e164),
+      otpPepper: keys.otpPepper,
+    },
     consents: { current: async () => ({ accepted: true, policyVersion: stages.prod.auth.policy.version }) },
     verifier: { name: 'unused', verify: async () => 'match' },
   };

@@ -3,7 +3,7 @@ import { rateScopes } from '../store/keys';
 import { isLoopback } from './ip';
 import { codeMac, macsEqual, type OtpPurpose } from './otp';
 import { type MainlandMobile, parseMainlandMobile } from './phone-rules';
-import type { AuthDeps, Challenge, CodeUse, WrongCodeOutcome } from './ports';
+import type { AuthDeps, Challenge, CodeDeps, CodeUse, WrongCodeOutcome } from './ports';
 
 export interface CheckedCode {
   readonly phone: MainlandMobile;
@@ -45,7 +45,7 @@ export function requireMobile(input: string): MainlandMobile {
  *    triggered.
  */
 export async function checkCode(
-  deps: AuthDeps,
+  deps: CodeDeps,
   input: { challengeId: string; phone: string; code: string; purpose: OtpPurpose },
   caller: CodeCaller,
 ): Promise<CheckedCode> {
@@ -119,7 +119,7 @@ export function codeUse(deps: Pick<AuthDeps, 'config' | 'clock'>, checked: Check
 }
 
 /** Uses the checked code up on its own (flows whose change is not a store write of this feature). */
-export async function consumeCode(deps: AuthDeps, checked: CheckedCode): Promise<void> {
+export async function consumeCode(deps: CodeDeps, checked: CheckedCode): Promise<void> {
   if (!(await deps.challenges.consumeChallenge(codeUse(deps, checked)))) throw new AppError('otp_invalid');
 }
 
@@ -139,7 +139,7 @@ export function numberUnderAttackWindow(deps: Pick<AuthDeps, 'config'>, phoneTok
  * own audit entry).
  */
 async function countFailure(
-  deps: AuthDeps,
+  deps: CodeDeps,
   against: {
     phoneToken: string | undefined;
     network: string;

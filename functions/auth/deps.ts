@@ -33,7 +33,15 @@ import { DynamoChallengeStore } from './dynamo-challenge-store';
 import { DynamoSessionStore } from './dynamo-session-store';
 import type { Random } from './otp';
 import type { PhoneRecoveryDeps } from './phone-recovery';
-import type { AuthDeps, CaptchaVerifier, CodeUse, RateLimiter, SmsSender, TokenSigner } from './ports';
+import type {
+  AuthDeps,
+  CaptchaVerifier,
+  CodeDeps,
+  CodeUse,
+  RateLimiter,
+  SmsSender,
+  TokenSigner,
+} from './ports';
 
 /**
  * The login feature's composition root (groups `auth` and `account`): its stores, the SMS and
@@ -175,6 +183,12 @@ export function accountStore(): Promise<DynamoAccountStore> {
   });
 }
 
+// Provider credentials are read when a message is first sent, so routes that never send never ask.
+const lazySms: SmsSender = { name: 'providers', send: async (message) => (await smsSender()).send(message) };
+const lazyCaptcha: CaptchaVerifier = {
+  verify: async (ticket, ip) => (await captchaVerifier()).verify(ticket, ip),
+};
+
 export function authDeps(): Promise<AuthDeps> {
   return once<Promise<AuthDeps>>('authDeps', async () => {
     const { config, clock, random, metrics } = platform();
@@ -193,13 +207,36 @@ export function authDeps(): Promise<AuthDeps> {
       limiter: rateLimiter(),
       audit,
       metrics,
-      // Provider credentials are read when a message is first sent, so routes that never send never ask.
-      sms: { name: 'providers', send: async (message) => (await smsSender()).send(message) },
-      captcha: { verify: async (ticket, ip) => (await captchaVerifier()).verify(ticket, ip) },
+      sms: lazySms,
+      captcha: lazyCaptcha,
       signer,
       indexer: index,
       otpPepper: keys.otpPepper,
     });
+  });
+}
+
+/**
+ * Sending and checking one-time codes for another feature (a card's proof of a patient's phone):
+ * the same challenges, limits and providers as login, without accounts or the token signer.
+ */
+export function codeDeps(): Promise<CodeDeps> {
+  return once<Promise<CodeDeps>>('codeDeps', async () => {
+    const { config, clock, random, metrics } = platform();
+    const [keys, index, table, audit] = await Promise.all([appKeys(), indexer(), sealedTable(), auditLog()]);
+    return {
+      config: config.auth,
+      clock,
+      random,
+      challenges: authStores(table, audit).challenges,
+      limiter: rateLimiter(),
+      audit,
+      metrics,
+      sms: lazySms,
+      captcha: lazyCaptcha,
+      phoneToken: (e164: string) => index.token('phone', e164),
+      otpPepper: keys.otpPepper,
+    };
   });
 }
 

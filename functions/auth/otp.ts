@@ -7,7 +7,7 @@ export interface Random {
   bytes(length: number): Uint8Array;
 }
 
-export type OtpPurpose = 'login' | 'bind' | 'step_up' | 'privacy_request';
+export type OtpPurpose = 'login' | 'bind' | 'step_up' | 'privacy_request' | 'card_proof';
 
 /** Six digits, every value equally likely (including 000000 and 999999). */
 export function generateCode(random: Random): string {

@@ -307,3 +307,19 @@ export interface AuthDeps {
   phoneToken(e164: string): string;
   otpPepper: Uint8Array;
 }
+
+/** What sending and checking one-time codes needs: no accounts, sessions or token signer. */
+export type CodeDeps = Pick<
+  AuthDeps,
+  | 'config'
+  | 'clock'
+  | 'random'
+  | 'challenges'
+  | 'limiter'
+  | 'sms'
+  | 'captcha'
+  | 'audit'
+  | 'metrics'
+  | 'phoneToken'
+  | 'otpPepper'
+>;

@@ -5,7 +5,7 @@ import { numberUnderAttackWindow, requireMobile } from './check-code';
 import { newId } from './ids';
 import { isLoopback } from './ip';
 import { codeMac, generateCode, type OtpPurpose } from './otp';
-import type { AuthDeps, HitOutcome } from './ports';
+import type { CodeDeps, HitOutcome } from './ports';
 import { hitAll, shardedDailyWindow } from './rate-windows';
 
 export interface SendCodeInput {
@@ -38,7 +38,7 @@ export interface SendCodeResult {
  * 7. send the SMS, failing over between providers; if none takes it, withdraw the challenge.
  * Three round trips to the table whatever the number of windows.
  */
-export async function sendCode(deps: AuthDeps, input: SendCodeInput): Promise<SendCodeResult> {
+export async function sendCode(deps: CodeDeps, input: SendCodeInput): Promise<SendCodeResult> {
   const phone = requireMobile(input.phone);
   const phoneToken = deps.phoneToken(phone.e164);
   const now = deps.clock.now().getTime();

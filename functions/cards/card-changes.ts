@@ -15,9 +15,11 @@ export function cardEventOf(change: TableChange): CardEvent | undefined {
   const before = change.before;
   const after = change.after;
   let type: CardEventType | undefined;
-  if (change.kind === 'remove' && before) type = 'card.unbound';
+  // A binding never proven was never the hospital's to know: its removal is no event either.
+  if (change.kind === 'remove' && before && before.status !== 'awaiting_proof') type = 'card.unbound';
   else if (change.kind === 'modify' && before && after) {
-    if (before.status === 'pending' && after.status === 'active') type = 'card.created';
+    if ((before.status === 'pending' || before.status === 'awaiting_proof') && after.status === 'active')
+      type = 'card.created';
     else if (before.status === 'pending' && after.status === 'failed') type = 'card.registration_failed';
     // An active card is only ever rewritten by a change of its phone or insurance.
     else if (before.status === 'active' && after.status === 'active') type = 'card.updated';

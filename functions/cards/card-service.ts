@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { Identity } from '../auth/authenticate';
-import { requireMobile } from '../auth/check-code';
+import { type CodeCaller, checkCode, codeUse, requireMobile } from '../auth/check-code';
+import type { CodeUse } from '../auth/ports';
+import { sendCode } from '../auth/send-code';
 import { AppError } from '../core/errors';
 import { logger } from '../core/logger';
 import { maskIdNumber, maskName, maskPhone } from '../crypto/mask';
@@ -15,6 +17,7 @@ import {
   parsePerson,
 } from '../identity/verify-identity';
 import { requireConsent } from '../privacy/consents';
+import { rateScopes } from '../store/keys';
 import {
   type IdTypeCode,
   type InsuranceCode,
@@ -24,8 +27,8 @@ import {
   type RelationshipCode,
   relationships,
 } from './codes';
-import { type HisPatient, HisRejectedError, HisUnavailableError } from './his';
-import type { CardRecord, CardsDeps } from './ports';
+import { type HisPatient, type HisRegistration, HisRejectedError, HisUnavailableError } from './his';
+import type { CardRecord, CardStore, CardsDeps, ProofMethod } from './ports';
 
 export interface CreateCardInput {
   readonly hospitalId: string;
@@ -59,6 +62,14 @@ export function cardView(card: CardRecord) {
     },
     status: card.status,
     ...(card.reason ? { reason: card.reason } : {}),
+    ...(card.status === 'awaiting_proof' && card.proofMethod
+      ? {
+          proof: {
+            method: card.proofMethod,
+            ...(card.phoneOnFile ? { phoneMasked: maskPhone(card.phoneOnFile) } : {}),
+          },
+        }
+      : {}),
     minor: card.minor,
     createdAt: new Date(card.createdAt).toISOString(),
   };
@@ -71,8 +82,9 @@ export function cardDetail(card: CardRecord) {
     idNumber: card.idNumber,
     phone: card.phone,
     birthDate: card.birthDate ?? null,
-    hisPatientId: card.hisPatientId ?? null,
-    cardNo: card.cardNo ?? null,
+    // The hospital's ids belong to a proven binding only.
+    hisPatientId: card.status === 'active' ? (card.hisPatientId ?? null) : null,
+    cardNo: card.status === 'active' ? (card.cardNo ?? null) : null,
   };
 }
 
@@ -209,6 +221,17 @@ export async function createCard(
     }
   }
 
+  // Every new card asks the HIS about a person: counted per account and day, whether or not the
+  // card survives, so create-and-unbind cannot ask about people without end.
+  const lookups = {
+    scope: rateScopes.cardHisLookups,
+    key: who.userId,
+    seconds: 86_400,
+    max: deps.config.hisLookupsPerAccountDaily,
+  };
+  const lookup = await deps.limiter.hit(lookups, now.getTime());
+  if (!lookup.allowed) throw new AppError('too_many_attempts', { retryAfter: lookup.retryAfter });
+
   const card: CardRecord = {
     userId: who.userId,
     cardId: deps.cardIdFor(who.userId, idempotencyKey),
@@ -250,6 +273,8 @@ export async function createCard(
         }
       : {}),
   });
+  // Nothing new was asked of the HIS: the lookup is given back.
+  if (outcome.kind !== 'created') await deps.limiter.undo(lookups, now.getTime());
   if (outcome.kind === 'person_exists') throw new AppError('card_exists');
   if (outcome.kind === 'limit_reached')
     throw new AppError('card_limit_reached', { extensions: { cardLimit: target.cardLimit } });
@@ -268,7 +293,8 @@ export async function createCard(
     { timeoutMs: deps.config.registration.syncTimeoutMs, written: card, schedule: false },
   );
   const current = registered ?? card;
-  return { outcome: current.status === 'pending' ? 'pending' : 'registered', card: cardView(current) };
+  const done = current.status === 'active' || current.status === 'failed';
+  return { outcome: done ? 'registered' : 'pending', card: cardView(current) };
 }
 
 function personTokenFor(deps: Pick<CardsDeps, 'indexer'>, idNumber: string): string {
@@ -318,11 +344,16 @@ export async function registerCard(
             setTimeout(() => reject(new HisUnavailableError('timeout')), timeoutMs).unref(),
           ),
         ]));
+    // A patient the HIS already had is someone's record: a self card is proven by the account's
+    // own verified identity (its ID number is the verified one); a relative's waits for proof.
+    const proven = registered.ours || card.relationship === '01';
     next = {
       ...card,
-      status: 'active',
+      status: proven ? 'active' : 'awaiting_proof',
       hisPatientId: registered.hisPatientId,
       cardNo: registered.cardNo,
+      hisOwned: registered.ours,
+      ...(registered.ours ? {} : proven ? { provenBy: 'identity' as const } : proofNeeded(registered)),
       attempts: job.attempt,
       updatedAt: now(),
     };
@@ -362,7 +393,12 @@ export async function registerCard(
     }
   }
   const audit = {
-    event: next.status === 'active' ? 'card.registered' : 'card.registration_failed',
+    event: {
+      active: 'card.registered',
+      awaiting_proof: 'card.proof_required',
+      failed: 'card.registration_failed',
+      pending: 'card.registration_failed',
+    }[next.status],
     userId: card.userId,
     detail: { cardId: card.cardId, attempt: job.attempt },
     at: now(),
@@ -386,11 +422,102 @@ export async function registerCard(
   return next;
 }
 
+function proofNeeded(registered: HisRegistration) {
+  return registered.phoneOnFile
+    ? { proofMethod: 'sms' as const, phoneOnFile: registered.phoneOnFile }
+    : { proofMethod: 'counter' as const };
+}
+
+/** Whether changes of this card reach its patient at the HIS: a proven binding to a patient it made. */
+function reachesHis(card: CardRecord): card is CardRecord & { hisPatientId: string } {
+  return card.status === 'active' && card.hisPatientId !== undefined && card.hisOwned !== false;
+}
+
 /** Where an active card is filed for its hospital's lookups (none for others). */
 function hospitalIndex(deps: Pick<CardsDeps, 'indexer'>, card: CardRecord) {
   return card.status === 'active' && card.hisPatientId
     ? { patientToken: hisPatientToken(deps, card.hospitalId, card.hisPatientId) }
     : undefined;
+}
+
+/** Whether another binding (another account's card) holds this card's patient at its hospital. */
+async function othersBind(deps: CardsDeps, card: CardRecord & { hisPatientId: string }): Promise<boolean> {
+  const refs = await deps.store.findByHospitalPatient(
+    card.hospitalId,
+    hisPatientToken(deps, card.hospitalId, card.hisPatientId),
+  );
+  return refs.some((ref) => ref.cardId !== card.cardId || ref.userId !== card.userId);
+}
+
+/** A binding waiting for a code to the patient's mobile on file, or a refusal saying why not. */
+async function awaitingSmsProof(deps: CardsDeps, who: Identity, cardId: string) {
+  const card = await deps.store.get(who.userId, cardId);
+  if (!card) throw new AppError('card_not_found');
+  if (card.status !== 'awaiting_proof') throw new AppError('card_proof_not_needed');
+  if (card.proofMethod !== 'sms' || !card.phoneOnFile) throw new AppError('card_proof_at_counter');
+  return { card, phoneOnFile: card.phoneOnFile };
+}
+
+/**
+ * Sends the code that proves a binding: to the mobile the HIS holds for the patient (never one the
+ * caller gives), with login's challenges, limits and captcha.
+ */
+export async function sendCardProof(
+  deps: CardsDeps,
+  who: Identity,
+  cardId: string,
+  caller: { sourceIp: string; ipPrefix: string; captchaTicket?: string | undefined },
+) {
+  const { phoneOnFile } = await awaitingSmsProof(deps, who, cardId);
+  const sent = await sendCode(deps.codes, { phone: phoneOnFile, purpose: 'card_proof', ...caller });
+  return { ...sent, phoneMasked: maskPhone(phoneOnFile) };
+}
+
+/**
+ * Proves a binding with the code sent to the patient's mobile on file: the card becomes active,
+ * filed for its hospital's lookups, with the code used up and the audit entry in one transaction.
+ */
+export async function verifyCardProof(
+  deps: CardsDeps,
+  who: Identity,
+  cardId: string,
+  input: { challengeId: string; code: string },
+  caller: CodeCaller,
+) {
+  const { card, phoneOnFile } = await awaitingSmsProof(deps, who, cardId);
+  const checked = await checkCode(
+    deps.codes,
+    { challengeId: input.challengeId, phone: phoneOnFile, code: input.code, purpose: 'card_proof' },
+    caller,
+  );
+  const proven = await proveBinding(deps, card, 'sms', codeUse(deps.codes, checked));
+  return cardView(proven);
+}
+
+/**
+ * Marks a binding proven (by a code to the mobile on file, or at the counter): active, filed for
+ * the hospital's lookups, the phone on file forgotten, with its audit entry and (a code) the use of
+ * the code in one transaction; `card_changed` when it is no longer awaiting proof.
+ */
+export async function proveBinding(
+  deps: { readonly store: Pick<CardStore, 'replace'> } & Pick<CardsDeps, 'indexer' | 'clock'>,
+  card: CardRecord,
+  method: ProofMethod,
+  code?: CodeUse,
+): Promise<CardRecord> {
+  const now = deps.clock.now().getTime();
+  const { phoneOnFile: _forgotten, proofMethod: _done, ...rest } = card;
+  const next: CardRecord = { ...rest, status: 'active', provenBy: method, updatedAt: now };
+  const audit = {
+    event: 'card.proven',
+    userId: card.userId,
+    detail: { cardId: card.cardId, method },
+    at: now,
+  };
+  if (!(await deps.store.replace(next, 'awaiting_proof', audit, hospitalIndex(deps, next), { code }))) {
+    throw new AppError(code ? 'otp_invalid' : 'card_changed');
+  }
+  return next;
 }
 
 export async function listCards(deps: CardsDeps, who: Identity) {
@@ -426,7 +553,7 @@ export async function updateCard(
     insuranceType: changes.insuranceType ?? card.insuranceType,
     updatedAt: deps.clock.now().getTime(),
   };
-  if (card.status === 'active' && card.hisPatientId) {
+  if (reachesHis(card)) {
     try {
       await deps.his(card.hospitalId).updatePatient(card.hisPatientId, {
         phone: next.phone,
@@ -460,17 +587,18 @@ export async function unbindCard(deps: CardsDeps, who: Identity, cardId: string)
 }
 
 /**
- * Ends a card: an active card's HIS is told to unbind the patient (its errors propagate, except a
- * refusal when `reason` is `account_deleted`: the HIS no longer holding the patient is what we
- * want), then the card goes and is counted out of its hospital's, with its audit entry; its event
- * follows from the table's stream.
+ * Ends a card: the HIS is told to unbind the patient when this binding made it and no other
+ * binding holds it (its errors propagate, except a refusal when `reason` is `account_deleted`: the
+ * HIS no longer holding the patient is what we want); a patient the HIS already had, or one
+ * another account also binds, is left as it is. Then the card goes and is counted out of its
+ * hospital's, with its audit entry; its event follows from the table's stream.
  */
 export async function releaseCard(
   deps: CardsDeps,
   card: CardRecord,
   options: { reason: 'owner' | 'account_deleted' },
 ): Promise<void> {
-  if (card.status === 'active' && card.hisPatientId) {
+  if (reachesHis(card) && !(await othersBind(deps, card))) {
     try {
       await deps.his(card.hospitalId).unbindPatient(card.hisPatientId);
     } catch (error) {

@@ -1,3 +1,5 @@
+import { codeDeps } from '../auth/deps';
+import { DynamoChallengeStore } from '../auth/dynamo-challenge-store';
 import { StartupRefusedError } from '../core/errors';
 import type { EdgeDeps } from '../core/http-handler';
 import { DynamoEventFeed } from '../hospital/dynamo-event-feed';
@@ -121,20 +123,27 @@ async function cardEvents(): Promise<CardEventPublisher> {
 export function cardsDeps(): Promise<CardsDeps> {
   return once<Promise<CardsDeps>>('cardsDeps', async () => {
     const { config, clock } = platform();
-    const [index, table, audit, his, queue] = await Promise.all([
+    const [index, table, audit, his, queue, codes] = await Promise.all([
       indexer(),
       sealedTable(),
       auditLog(),
       hisClients(),
       jobQueue<RegistrationJob>('registration'),
+      codeDeps(),
     ]);
     const consents = new DynamoConsentStore(plainTable(), audit);
+    const challenges = new DynamoChallengeStore(table, audit);
     return {
       config: config.cards,
       hospitals: config.hospitals,
       policyVersion: config.auth.policy.version,
       clock,
-      store: new DynamoCardStore(table, { consent: (entry) => consents.entryWrite(entry), audit }),
+      store: new DynamoCardStore(table, {
+        consent: (entry) => consents.entryWrite(entry),
+        audit,
+        code: (use) => challenges.consumeWrite(use),
+      }),
+      codes,
       identities: new DynamoIdentityStore(table, audit),
       indexer: index,
       audit,

@@ -1,18 +1,27 @@
 import type { AuditWriter } from '../audit/dynamo-audit-log';
 import type { AuditEvent } from '../audit/ports';
+import type { CodeUse } from '../auth/ports';
 import type { ConsentEntry } from '../privacy/consents';
 import { keys } from '../store/keys';
 import { conditions, type SealedTable, type StoredItem, type Write } from '../store/sealed-table';
 import type { CardRecord, CardStatus, CardStore, CreateOutcome, HospitalIndex } from './ports';
 
+/** The writes other stores own, composed into the card's transactions. */
+export interface CardStoreParts {
+  readonly consent: (entry: ConsentEntry) => Promise<Write>;
+  readonly audit: AuditWriter;
+  readonly code?: ((use: CodeUse) => Promise<Write>) | undefined;
+}
+
 function split(card: CardRecord, hospitalIndex?: HospitalIndex) {
   // Birth date and sex come from the ID number: personal information, sealed with it.
-  const { name, idNumber, phone, hisPatientId, cardNo, birthDate, sex, ...plain } = card;
+  const { name, idNumber, phone, hisPatientId, cardNo, birthDate, sex, phoneOnFile, ...plain } = card;
   const sealed: Record<string, string> = { name, idNumber, phone };
   if (birthDate) sealed.birthDate = birthDate;
   if (sex) sealed.sex = sex;
   if (hisPatientId) sealed.hisPatientId = hisPatientId;
   if (cardNo) sealed.cardNo = cardNo;
+  if (phoneOnFile) sealed.phoneOnFile = phoneOnFile;
   return {
     plain: {
       ...keys.card(card.userId, card.cardId),
@@ -43,13 +52,13 @@ function toCard(stored: StoredItem): CardRecord {
  */
 export class DynamoCardStore implements CardStore {
   readonly #table: SealedTable;
-  readonly #parts: { readonly consent: (entry: ConsentEntry) => Promise<Write>; readonly audit: AuditWriter };
+  readonly #parts: CardStoreParts;
 
-  /** `consent`: the consent store's record of a guardian's consent, composed into creation. */
-  constructor(
-    table: SealedTable,
-    parts: { readonly consent: (entry: ConsentEntry) => Promise<Write>; readonly audit: AuditWriter },
-  ) {
+  /**
+   * `consent`: the consent store's record of a guardian's consent, composed into creation; `code`:
+   * the use of a proof code, composed into the proven binding's write.
+   */
+  constructor(table: SealedTable, parts: CardStoreParts) {
     this.#table = table;
     this.#parts = parts;
   }
@@ -112,9 +121,11 @@ export class DynamoCardStore implements CardStore {
     expectedStatus: CardStatus,
     audit: AuditEvent,
     hospitalIndex?: HospitalIndex,
+    also: { readonly code?: CodeUse } = {},
   ): Promise<boolean> {
     const t = this.#table;
     const { plain, sealed } = split(card, hospitalIndex);
+    if (also.code && !this.#parts.code) throw new Error('this card store cannot use up codes');
     const outcome = await t.commit([
       await t.put('card', plain, sealed, {
         expression: '#status = :expected',
@@ -122,18 +133,18 @@ export class DynamoCardStore implements CardStore {
         values: { ':expected': expectedStatus },
       }),
       await this.#parts.audit.write(audit),
+      ...(also.code && this.#parts.code ? [await this.#parts.code(also.code)] : []),
     ]);
     return outcome.ok;
   }
 
   async findByHospitalPatient(hospitalId: string, patientToken: string) {
-    const { items } = await this.#table.query({
+    const stored = await this.#table.queryAll({
       pk: keys.hisPatientIndexKey(hospitalId, patientToken),
       index: { name: 'cardsByHisPatient', pk: 'hisPatientKey' },
       keysOnly: true,
     });
-    const found = items[0]?.item;
-    return found ? keys.cardOf({ pk: String(found.pk), sk: String(found.sk) }) : undefined;
+    return stored.map(({ item }) => keys.cardOf({ pk: String(item.pk), sk: String(item.sk) }));
   }
 
   async findByHospitalIdNumber(hospitalId: string, personToken: string) {

@@ -18,6 +18,14 @@ export interface HisPatient {
 export interface HisRegistration {
   readonly hisPatientId: string;
   readonly cardNo: string;
+  /**
+   * The HIS made this patient for this card (now, or at an earlier attempt of the same card):
+   * false when it answered with a patient it already had (another card's, or registered at the
+   * counter). A binding to a patient it did not make needs proof, and never rewrites it.
+   */
+  readonly ours: boolean;
+  /** The mobile the HIS holds for a patient it already had (where a proof code can go). */
+  readonly phoneOnFile?: string | undefined;
 }
 
 /** The HIS could not be reached or answered 5xx/timeout: try again later. */
@@ -46,4 +54,10 @@ export interface HisClient {
     changes: { phone: string; insuranceCode: string; insutype: string | null },
   ): Promise<void>;
   unbindPatient(hisPatientId: string): Promise<void>;
+}
+
+/** A mainland mobile in whatever form a HIS keeps it (`+86…`, `86…`, bare), as E.164, or undefined. */
+export function mobileOnFile(value: string | undefined): string | undefined {
+  const digits = (value ?? '').replace(/[\s-]/g, '').replace(/^(\+?86)(?=1\d{10}$)/, '');
+  return /^1\d{10}$/.test(digits) ? `+86${digits}` : undefined;
 }

@@ -1,5 +1,5 @@
 import type { AuditEvent, AuditLog } from '../audit/ports';
-import type { RateLimiter } from '../auth/ports';
+import type { CodeDeps, CodeUse, RateLimiter } from '../auth/ports';
 import type { Clock } from '../core/clock';
 import type { CardsConfig, HospitalConfig, IdentityConfig } from '../core/config';
 import type { BlindIndexer } from '../crypto/blind-index';
@@ -9,7 +9,17 @@ import type { IdTypeCode, InsuranceCode, RelationshipCode } from './codes';
 import type { HisClient } from './his';
 import type { JobQueue } from './queues';
 
-export type CardStatus = 'pending' | 'active' | 'failed';
+/**
+ * `awaiting_proof`: the HIS answered with a patient it already had (not made for this card), and
+ * the binding is not proven yet: it shows no HIS id or card number and nothing reaches the HIS.
+ */
+export type CardStatus = 'pending' | 'active' | 'failed' | 'awaiting_proof';
+
+/**
+ * How a binding to a patient the HIS already had is proven: a code to the mobile the HIS holds
+ * for that patient, or (no mobile on file) the hospital counter.
+ */
+export type ProofMethod = 'sms' | 'counter';
 
 export interface CardRecord {
   readonly userId: string;
@@ -31,12 +41,24 @@ export interface CardRecord {
   readonly attempts: number;
   /** The creating request's fingerprint: a replay of its Idempotency-Key must carry the same body. */
   readonly bodyHash?: string | undefined;
+  /**
+   * The HIS made the patient for this card (false: it had the patient already). Only a patient
+   * this binding made is ever rewritten or deactivated at the HIS. Cards from before this was
+   * recorded have none and are taken as made by them.
+   */
+  readonly hisOwned?: boolean | undefined;
+  /** While `awaiting_proof`: how the binding can be proven. */
+  readonly proofMethod?: ProofMethod | undefined;
+  /** How the binding was proven, when the HIS had the patient already. */
+  readonly provenBy?: 'identity' | ProofMethod | undefined;
   // Sealed:
   readonly name: string;
   readonly idNumber: string;
   readonly phone: string;
   readonly hisPatientId?: string | undefined;
   readonly cardNo?: string | undefined;
+  /** The mobile the HIS holds for a patient it already had: where the proof code goes. */
+  readonly phoneOnFile?: string | undefined;
 }
 
 /** Blind index of the HIS patient id, for the hospital's lookups. */
@@ -80,14 +102,18 @@ export interface CardStore {
     expectedStatus: CardStatus,
     audit: AuditEvent,
     hospitalIndex?: HospitalIndex,
+    also?: { readonly code?: CodeUse },
   ): Promise<boolean>;
   /** Removes the card and counts it out of its hospital's, with its audit entry. */
   remove(card: CardRecord, audit: AuditEvent): Promise<void>;
-  /** The card a hospital knows by its patient id (blind index), within that hospital only. */
+  /**
+   * Every active binding a hospital has to one of its patients (blind index of the patient id),
+   * within that hospital only: several accounts may bind one patient (both parents of a child).
+   */
   findByHospitalPatient(
     hospitalId: string,
     patientToken: string,
-  ): Promise<{ userId: string; cardId: string } | undefined>;
+  ): Promise<{ userId: string; cardId: string }[]>;
   /** The cards a hospital has for one ID number (blind index). */
   findByHospitalIdNumber(
     hospitalId: string,
@@ -110,6 +136,8 @@ export interface CardsDeps {
   readonly verifier: VerificationProvider;
   /** Attempt limits for that check, the same as real-name verification's. */
   readonly verificationLimits: IdentityConfig['limits'];
+  /** One-time codes, for proving a binding by the mobile the HIS holds for the patient. */
+  readonly codes: CodeDeps;
   readonly limiter: RateLimiter;
   /** Cards send health-related data to a hospital: they need the `medical_card` consent. */
   readonly consents: Pick<ConsentStore, 'current'>;

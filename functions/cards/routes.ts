@@ -1,8 +1,11 @@
 import type { RouteDefinition } from '../core/route';
-import { cardTouches } from '../core/touches';
+import { cardTouches, codeProblems } from '../core/touches';
 import {
   cardDetailResponse,
   cardParams,
+  cardProofSendBody,
+  cardProofSent,
+  cardProofVerifyBody,
   cardResponse,
   cardsResponse,
   createCardBody,
@@ -33,7 +36,11 @@ export const cardRoutes = {
     request: { body: createCardBody },
     responses: {
       201: { body: cardResponse, description: 'Created and registered with the HIS' },
-      202: { body: cardResponse, description: 'Created; the HIS registers it (status pending)' },
+      202: {
+        body: cardResponse,
+        description:
+          'Created; the HIS registers it (status pending), or it had the patient already and the binding needs proof (awaiting_proof)',
+      },
       200: { body: cardResponse, description: 'The card this Idempotency-Key and body already made' },
     },
     problems: [
@@ -103,6 +110,42 @@ export const cardRoutes = {
     request: { params: cardParams },
     responses: { 204: { description: 'Unbound' } },
     problems: ['card_not_found', 'his_unavailable'],
+    touches: cardTouches,
+  },
+  sendCardProof: {
+    method: 'POST',
+    path: '/v1/me/cards/{cardId}/proof',
+    group: 'cards',
+    auth: 'user',
+    summary:
+      'A card awaiting proof (the hospital already had the patient): send a code to the mobile the hospital holds for the patient',
+    handler: 'cards/handlers/post-card-proof',
+    request: { params: cardParams, body: cardProofSendBody },
+    responses: { 202: { body: cardProofSent, description: 'The code is on its way to the mobile on file' } },
+    problems: [
+      'card_not_found',
+      'card_proof_not_needed',
+      'card_proof_at_counter',
+      'captcha_required',
+      'captcha_invalid',
+      'otp_resend_too_soon',
+      'rate_limited',
+      'login_locked',
+      'sms_unavailable',
+    ],
+    touches: cardTouches,
+  },
+  verifyCardProof: {
+    method: 'POST',
+    path: '/v1/me/cards/{cardId}/proof/verify',
+    group: 'cards',
+    auth: 'user',
+    summary:
+      'Prove a card’s binding with the code sent to the patient’s mobile on file: the card becomes active',
+    handler: 'cards/handlers/post-card-proof-verify',
+    request: { params: cardParams, body: cardProofVerifyBody },
+    responses: { 200: { body: cardResponse, description: 'Proven: the card is active' } },
+    problems: ['card_not_found', 'card_proof_not_needed', 'card_proof_at_counter', ...codeProblems],
     touches: cardTouches,
   },
 } as const satisfies Record<string, RouteDefinition>;

@@ -9,6 +9,7 @@ import {
   meta,
   phoneInput,
   policyVersion,
+  sixDigits,
   text,
 } from '../core/schema-parts';
 import { idTypeCodes, insuranceCodes, relationshipCodes } from './codes';
@@ -70,8 +71,24 @@ const cardFields = {
   idNumberMasked: masked(),
   phoneMasked: masked(),
   insuranceType: z.object({ code: z.enum(insuranceCodes), label }),
-  status: z.enum(['pending', 'active', 'failed']),
+  status: z.enum(['pending', 'active', 'failed', 'awaiting_proof']).check(
+    meta({
+      description:
+        'awaiting_proof: the hospital already had this patient; the binding shows and changes nothing at the hospital until proven (see proof)',
+    }),
+  ),
   reason: z.optional(text(64, { pattern: /^[\w:]+$/ })),
+  proof: z.optional(
+    z.object({
+      method: z.enum(['sms', 'counter']).check(
+        meta({
+          description:
+            'sms: a code to the mobile the hospital holds for the patient (POST …/proof); counter: at the hospital counter with an attestation code',
+        }),
+      ),
+      phoneMasked: z.optional(masked()),
+    }),
+  ),
   minor: z.boolean(),
   createdAt: isoTime(),
 };
@@ -94,6 +111,30 @@ export const cardDetailResponse = z
   .check(meta({ id: 'CardDetail' }));
 
 export const cardParams = z.strictObject({ cardId: id22() });
+
+export const cardProofSendBody = z
+  .strictObject({
+    captchaTicket: z.optional(
+      text(2048, { min: 1 }).check(meta({ description: 'Tencent Captcha `<ticket>:<randstr>`, when asked' })),
+    ),
+  })
+  .check(meta({ id: 'CardProofSendRequest' }));
+
+export const cardProofSent = z
+  .object({
+    challengeId: id22(),
+    phoneMasked: masked(),
+    expiresIn: int32(1, 3600),
+    resendAfter: int32(0, 3600),
+  })
+  .check(meta({ id: 'CardProofSent' }));
+
+export const cardProofVerifyBody = z
+  .strictObject({
+    challengeId: id22().check(meta({ description: 'From POST /v1/me/cards/{cardId}/proof' })),
+    code: sixDigits().check(meta({ description: 'The six-digit code sent to the mobile on file' })),
+  })
+  .check(meta({ id: 'CardProofVerifyRequest' }));
 
 export const updateCardBody = z
   .strictObject({

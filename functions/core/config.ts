@@ -171,6 +171,11 @@ export interface CardsConfig {
     readonly baseDelaySeconds: number;
     readonly maxDelaySeconds: number;
   };
+  /**
+   * New cards per account per day, each a question to a HIS about a person: counted whether or
+   * not the card survives, so creating and unbinding is no unlimited "is this person a patient".
+   */
+  readonly hisLookupsPerAccountDaily: number;
 }
 
 export type OAuthProviderName = 'wechat' | 'qq' | 'weibo';
@@ -495,6 +500,7 @@ const oauth: OAuthConfig = {
 
 const cards: CardsConfig = {
   idempotencySeconds: 24 * HOUR,
+  hisLookupsPerAccountDaily: 20,
   registration: { syncTimeoutMs: 2500, maxAttempts: 8, baseDelaySeconds: 5, maxDelaySeconds: 600 },
 };
 

@@ -398,6 +398,46 @@ export const problemCatalog = {
       en: 'The number already has an account. To protect it, send a code to the number (purpose bind, with the bind token) and finish with bind-phone.',
     },
   },
+  attestation_code_invalid: {
+    status: 404,
+    title: { 'zh-CN': '核验码无效', en: 'Attestation code not valid' },
+    detail: {
+      'zh-CN': '核验码不存在、已过期、已使用或不是本院的。请让患者在应用中重新生成。',
+      en: 'The attestation code is unknown, expired, used or for another hospital; ask the person to show a new one.',
+    },
+  },
+  attestation_document_mismatch: {
+    status: 422,
+    title: { 'zh-CN': '证件与核验码不符', en: 'Document does not match' },
+    detail: {
+      'zh-CN': '所见证件号码不是核验码所指之人的，未作记录。',
+      en: 'The document number seen is not that of the person the code names; nothing was recorded.',
+    },
+  },
+  patient_ambiguous: {
+    status: 409,
+    title: { 'zh-CN': '该患者有多个绑定', en: 'Several bindings' },
+    detail: {
+      'zh-CN': '多个账号绑定了该患者，请用 binding 参数指定其中一个（见 bindings）。',
+      en: 'Several accounts bind this patient; name one with the binding parameter (see bindings).',
+    },
+  },
+  card_proof_not_needed: {
+    status: 409,
+    title: { 'zh-CN': '该就诊卡无需验证', en: 'No proof needed' },
+    detail: {
+      'zh-CN': '该就诊卡不在等待验证的状态。',
+      en: 'This card is not waiting for proof.',
+    },
+  },
+  card_proof_at_counter: {
+    status: 409,
+    title: { 'zh-CN': '请到医院窗口验证', en: 'Prove it at the counter' },
+    detail: {
+      'zh-CN': '医院未登记该患者的手机号，无法发送验证码。请生成核验码，携带患者证件到医院窗口办理。',
+      en: 'The hospital holds no mobile for this patient; show an attestation code with the patient’s document at the hospital counter.',
+    },
+  },
   identity_linked_elsewhere: {
     status: 409,
     title: { 'zh-CN': '该第三方账号已绑定其他账号', en: 'Already linked to another account' },

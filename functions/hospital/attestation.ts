@@ -1,11 +1,17 @@
 import { newId } from '../auth/ids';
 import type { Random } from '../auth/otp';
-import type { CardStore } from '../cards/ports';
+import type { RateLimiter } from '../auth/ports';
+import { proveBinding } from '../cards/card-service';
+import type { CardRecord, CardStore } from '../cards/ports';
 import type { Clock } from '../core/clock';
+import { AppError } from '../core/errors';
 import type { BlindIndexer } from '../crypto/blind-index';
+import { normaliseIdNumber } from '../crypto/normalise';
+import { type AttestationCodeStore, attestationCodeToken } from '../identity/attestation-codes';
 import type { LivenessCheck, LivenessStore } from '../identity/liveness-ports';
+import type { IdentityStore } from '../identity/ports';
+import { rateScopes } from '../store/keys';
 import type { HospitalCaller } from './hospital-auth';
-import { ownCard } from './patient-reads';
 
 export const attestedDocuments = [
   'resident_id_card',
@@ -19,34 +25,75 @@ export const attestedDocuments = [
 export interface AttestationDeps {
   readonly clock: Clock;
   readonly random: Random;
-  readonly cards: Pick<CardStore, 'findByHospitalPatient' | 'get'>;
+  readonly codes: Pick<AttestationCodeStore, 'redeem'>;
+  readonly identities: Pick<IdentityStore, 'verifiedIdentity'>;
+  readonly cards: Pick<CardStore, 'get' | 'replace'>;
   readonly indexer: BlindIndexer;
   readonly checks: Pick<LivenessStore, 'attest'>;
+  readonly limiter: RateLimiter;
 }
+
+/** Codes a hospital client may get wrong in 10 minutes before it must wait. */
+const FAILURES = { seconds: 600, max: 20 } as const;
 
 /**
  * The non-face alternative (人脸识别技术应用安全管理办法: another way must exist): staff at the
- * hospital's counter saw the person with an identity document and say so. It reaches the same
- * assurance as a passed face check: for the account holder's own card the account becomes
- * `real_person`; for a relative's card the attestation is recorded for that card's person. The
- * staff id is sealed, the audit entry names the hospital client, card and document seen.
+ * hospital's counter saw the person with an identity document and say so. It names the person
+ * at the desk, never "whoever holds this patient id":
+ * 1. every request counts against the client's failures first (a right one gives it back), so a
+ *    client cannot try codes without end;
+ * 2. the attestation code the person's app shows is used up: live, issued for this hospital,
+ *    once. It stands for that account's verified person, or for one of its cards' person;
+ * 3. the document number the staff read must be that person's (blind index): otherwise 422 and
+ *    nothing is recorded (the code is spent);
+ * 4. it reaches the same assurance as a passed face check: for the account holder the account
+ *    becomes `real_person`; for a relative's card the attestation is recorded for that card's
+ *    person, and a binding that was waiting for proof (the HIS had the patient already) is proven.
+ * The staff id is sealed; the audit entry names the hospital client, the subject and the document.
  */
 export async function attestAtCounter(
   deps: AttestationDeps,
   caller: Pick<HospitalCaller, 'clientId' | 'hospitalId'>,
-  hisPatientId: string,
-  input: { staffId: string; documentType: (typeof attestedDocuments)[number] },
+  input: {
+    attestationCode: string;
+    staffId: string;
+    documentType: (typeof attestedDocuments)[number];
+    documentNumber: string;
+  },
 ) {
-  const card = await ownCard(deps, caller, hisPatientId);
   const now = deps.clock.now().getTime();
+  const failures = { scope: rateScopes.attestationFailures, key: caller.clientId, ...FAILURES };
+  const attempt = await deps.limiter.hit(failures, now);
+  if (!attempt.allowed) throw new AppError('rate_limited', { retryAfter: attempt.retryAfter });
+
+  const code = await deps.codes.redeem(
+    attestationCodeToken(deps.indexer, input.attestationCode),
+    caller.hospitalId,
+    now,
+  );
+  if (!code) throw new AppError('attestation_code_invalid');
+  await deps.limiter.undo(failures, now);
+
+  const card = code.cardId === undefined ? undefined : await deps.cards.get(code.userId, code.cardId);
+  if (code.cardId !== undefined && (!card || card.hospitalId !== caller.hospitalId)) {
+    throw new AppError('attestation_code_invalid');
+  }
+  const subjectToken = card
+    ? card.personToken
+    : (await deps.identities.verifiedIdentity(code.userId))?.idNumberToken;
+  if (subjectToken === undefined) throw new AppError('attestation_code_invalid');
+  if (deps.indexer.token('id-number', normaliseIdNumber(input.documentNumber)) !== subjectToken) {
+    throw new AppError('attestation_document_mismatch');
+  }
+
+  const self = card === undefined || card.relationship === '01';
   const checkId = newId(deps.random);
-  const self = card.relationship === '01';
   const check: LivenessCheck = {
-    userId: card.userId,
+    userId: code.userId,
     checkId,
     provider: 'counter',
     channel: 'counter',
-    subject: self ? { kind: 'self' } : { kind: 'card', cardId: card.cardId },
+    subject: self ? { kind: 'self' } : { kind: 'card', cardId: (card as CardRecord).cardId },
     status: 'passed',
     createdAt: now,
     expiresAt: now,
@@ -57,21 +104,25 @@ export async function attestAtCounter(
   };
   await deps.checks.attest(check, {
     event: 'identity.attested',
-    userId: card.userId,
+    userId: code.userId,
     detail: {
       livenessId: checkId,
       clientId: caller.clientId,
       hospitalId: caller.hospitalId,
-      cardId: card.cardId,
+      ...(card ? { cardId: card.cardId } : {}),
       documentType: input.documentType,
-      subject: self ? 'self' : `card:${card.cardId}`,
+      subject: self ? 'self' : `card:${(card as CardRecord).cardId}`,
     },
     at: now,
   });
+  const bound =
+    card?.status === 'awaiting_proof'
+      ? await proveBinding({ ...deps, store: deps.cards }, card, 'counter')
+      : card;
   return {
-    hisPatientId,
     subject: self ? ('account_holder' as const) : ('family_member' as const),
     assurance: 'real_person' as const,
     attestedAt: new Date(now).toISOString(),
+    hisPatientId: bound?.status === 'active' ? (bound.hisPatientId ?? null) : null,
   };
 }

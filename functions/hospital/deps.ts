@@ -1,5 +1,6 @@
 import { readOnly } from '../audit/dynamo-audit-log';
 import { DynamoCardStore } from '../cards/dynamo-card-store';
+import { DynamoAttestationCodeStore } from '../identity/dynamo-attestation-code-store';
 import { DynamoIdentityStore } from '../identity/dynamo-identity-store';
 import { livenessStore } from '../identity/dynamo-liveness-store';
 import {
@@ -65,10 +66,13 @@ export async function attestDeps() {
     return {
       clock,
       random: cryptoRandom,
-      // Reads only: no card is written here.
-      cards: new DynamoCardStore(table, { consent: (entry) => consents.entryWrite(entry), audit: readOnly }),
+      // A card written here is a binding proven at the counter, with its audit entry.
+      cards: new DynamoCardStore(table, { consent: (entry) => consents.entryWrite(entry), audit }),
+      codes: new DynamoAttestationCodeStore(table),
+      identities: new DynamoIdentityStore(table, readOnly),
       indexer: index,
       checks: livenessStore(table, audit, config.identity.liveness.keepFailedDays),
+      limiter: rateLimiter(),
     };
   });
   return { edge: edge(), attestation };

@@ -6,7 +6,7 @@ import type { Clock } from '../core/clock';
 import { AppError } from '../core/errors';
 import type { BlindIndexer } from '../crypto/blind-index';
 import { normaliseIdNumber } from '../crypto/normalise';
-import { toFhirCoverage, toFhirPatient, toFhirRelatedPerson } from './fhir';
+import { fhirId, toFhirCoverage, toFhirPatient, toFhirRelatedPerson } from './fhir';
 import type { HospitalCaller } from './hospital-auth';
 
 type Caller = Pick<HospitalCaller, 'clientId' | 'hospitalId'>;
@@ -20,23 +20,51 @@ export interface HospitalReadDeps {
   holderName(userId: string): Promise<string | undefined>;
 }
 
+/** Every proven binding the calling hospital has to one of its patients (none for another's). */
+async function bindingsOf(
+  deps: { readonly cards: Pick<CardStore, 'findByHospitalPatient' | 'get'>; readonly indexer: BlindIndexer },
+  caller: Caller,
+  hisPatientId: string,
+): Promise<CardRecord[]> {
+  const refs = await deps.cards.findByHospitalPatient(
+    caller.hospitalId,
+    hisPatientToken(deps, caller.hospitalId, hisPatientId),
+  );
+  const cards = await Promise.all(refs.map((ref) => deps.cards.get(ref.userId, ref.cardId)));
+  return cards.filter(
+    (card): card is CardRecord =>
+      card?.hospitalId === caller.hospitalId &&
+      card.status === 'active' &&
+      card.hisPatientId === hisPatientId,
+  );
+}
+
 /**
- * A hospital reads a patient of its own: the index is keyed by the caller's hospital, so another
- * hospital's patient is simply not found. Every read is audited for the patient's own export.
+ * A hospital reads a patient of its own, through exactly one binding: the one `binding` names (a
+ * card's FHIR id, as its RelatedPerson carries it), else the only one, else the patient's own
+ * (self) binding; several bindings and none of those is 409 `patient_ambiguous`, listing them.
+ * The index is keyed by the caller's hospital, so another hospital's patient is simply not found.
  */
 export async function ownCard(
   deps: { readonly cards: Pick<CardStore, 'findByHospitalPatient' | 'get'>; readonly indexer: BlindIndexer },
   caller: Caller,
   hisPatientId: string,
+  binding?: string,
 ): Promise<CardRecord> {
-  const ref = await deps.cards.findByHospitalPatient(
-    caller.hospitalId,
-    hisPatientToken(deps, caller.hospitalId, hisPatientId),
-  );
-  const card = ref ? await deps.cards.get(ref.userId, ref.cardId) : undefined;
-  if (!card || card.hospitalId !== caller.hospitalId || card.status !== 'active')
-    throw new AppError('patient_not_found');
-  return card;
+  const cards = await bindingsOf(deps, caller, hisPatientId);
+  if (binding !== undefined) {
+    const named = cards.find((card) => fhirId(card.cardId) === binding || card.cardId === binding);
+    if (!named) throw new AppError('patient_not_found');
+    return named;
+  }
+  const self = cards.filter((card) => card.relationship === '01');
+  const only = cards.length === 1 ? cards[0] : self.length === 1 ? self[0] : undefined;
+  if (only) return only;
+  if (cards.length === 0) throw new AppError('patient_not_found');
+  throw new AppError('patient_ambiguous', {
+    // Space-separated binding ids, each `<id>:<GB/T 4761 relationship>`.
+    extensions: { bindings: cards.map((card) => `${fhirId(card.cardId)}:${card.relationship}`).join(' ') },
+  });
 }
 
 async function audit(
@@ -60,8 +88,13 @@ async function audit(
   });
 }
 
-export async function readPatientJson(deps: HospitalReadDeps, caller: Caller, hisPatientId: string) {
-  const card = await ownCard(deps, caller, hisPatientId);
+export async function readPatientJson(
+  deps: HospitalReadDeps,
+  caller: Caller,
+  hisPatientId: string,
+  binding?: string,
+) {
+  const card = await ownCard(deps, caller, hisPatientId, binding);
   await audit(
     deps,
     caller,
@@ -81,6 +114,7 @@ export async function readPatientJson(deps: HospitalReadDeps, caller: Caller, hi
     phone: card.phone,
     insuranceType: { code: card.insuranceType, insutype: insurance.insutype, label: insurance.zh },
     relationship: { code: card.relationship, label: relationships[card.relationship].zh },
+    binding: fhirId(card.cardId),
   };
 }
 
@@ -102,22 +136,21 @@ export async function searchFhirPatients(deps: HospitalReadDeps, caller: Caller,
     deps.indexer.token('id-number', normaliseIdNumber(value)),
   );
   const entries: { fullUrl: string; resource: object; search: { mode: 'match' | 'include' } }[] = [];
+  const add = (resource: { resourceType: string; id?: string | undefined }, mode: 'match' | 'include') =>
+    entries.push({ fullUrl: `urn:uuid:${resource.resourceType}-${resource.id}`, resource, search: { mode } });
+  // One Patient per hospital patient, and each binding to it as its own RelatedPerson and Coverage.
+  const patients = new Set<string>();
   for (const ref of refs) {
     const card = await deps.cards.get(ref.userId, ref.cardId);
-    if (card?.status !== 'active' || card.hospitalId !== caller.hospitalId) continue;
+    if (card?.status !== 'active' || card.hospitalId !== caller.hospitalId || !card.hisPatientId) continue;
     await audit(deps, caller, card, 'Patient,RelatedPerson,Coverage', 'registration');
     const holder = card.relationship === '01' ? undefined : await deps.holderName(card.userId);
-    for (const [resource, mode] of [
-      [toFhirPatient(card), 'match'],
-      [toFhirRelatedPerson(card, holder), 'include'],
-      [toFhirCoverage(card), 'include'],
-    ] as const) {
-      entries.push({
-        fullUrl: `urn:uuid:${resource.resourceType}-${resource.id}`,
-        resource,
-        search: { mode },
-      });
+    if (!patients.has(card.hisPatientId)) {
+      patients.add(card.hisPatientId);
+      add(toFhirPatient(card), 'match');
     }
+    add(toFhirRelatedPerson(card, holder), 'include');
+    add(toFhirCoverage(card), 'include');
   }
   return {
     resourceType: 'Bundle' as const,

@@ -11,6 +11,7 @@ import {
   hospitalPatientResponse,
   tokenResponse as hospitalTokenResponse,
   patientParams,
+  patientQuery,
   tokenForm,
 } from './schema';
 
@@ -34,25 +35,26 @@ export const hospitalRoutes = {
     group: 'hospital',
     auth: 'hospital',
     scope: 'patients:read',
-    summary: "One of the calling hospital's patients, as JSON (audited)",
+    summary:
+      "One of the calling hospital's patients as JSON, through one binding (audited): the one `binding` names, else the only one, else the patient's own",
     handler: 'hospital/handlers/get-patient',
-    request: { params: patientParams },
+    request: { params: patientParams, query: patientQuery },
     responses: { 200: { body: hospitalPatientResponse, description: 'The patient' } },
-    problems: ['patient_not_found'],
+    problems: ['patient_not_found', 'patient_ambiguous'],
     touches: hospitalTouches,
   },
   attestIdentity: {
     method: 'POST',
-    path: '/v1/hospital/patients/{hisPatientId}/identity-attestation',
+    path: '/v1/hospital/identity-attestations',
     group: 'hospital',
     auth: 'hospital',
     scope: 'identity:attest',
     summary:
-      'Counter attestation: hospital staff saw the patient with an identity document (the non-face alternative to 实人认证; audited)',
+      "Counter attestation: staff saw the person named by the attestation code from their app, with that person's identity document (the non-face alternative to 实人认证; proves a card binding waiting for the counter; audited)",
     handler: 'hospital/handlers/post-attestation',
-    request: { params: patientParams, body: attestationBody },
+    request: { body: attestationBody },
     responses: { 200: { body: attestationResponse, description: 'Recorded: the person is a real person' } },
-    problems: ['patient_not_found'],
+    problems: ['attestation_code_invalid', 'attestation_document_mismatch', 'rate_limited', 'card_changed'],
     // Seals the staff id: the data key for encryption too.
     touches: { ...hospitalTouches, dataKey: 'both' },
   },

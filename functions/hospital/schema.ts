@@ -31,6 +31,17 @@ export const tokenResponse = z
   .check(meta({ id: 'HospitalToken' }));
 
 export const patientParams = z.strictObject({ hisPatientId: text(64, { pattern: /^[\w.-]{1,64}$/ }) });
+
+export const patientQuery = z.strictObject({
+  binding: z.optional(
+    text(64, { pattern: /^[\w.-]{1,64}$/ }).check(
+      meta({
+        description:
+          'Which binding to read when several accounts bind this patient (the `binding` of a 409 patient_ambiguous, or a RelatedPerson id without `-holder`)',
+      }),
+    ),
+  ),
+});
 export const fhirPatientParams = z.strictObject({ id: text(64, { pattern: /^[A-Za-z0-9.-]{1,64}$/ }) });
 export const fhirSearchQuery = z.strictObject({
   identifier: text(128, { pattern: /^\S+\|\S+$/ }).check(
@@ -54,6 +65,9 @@ export const hospitalPatientResponse = z
       label: text(64),
     }),
     relationship: z.object({ code: text(4, { pattern: /^\d{2}$/ }), label: text(64) }),
+    binding: text(64, { pattern: /^[\w.-]+$/ }).check(
+      meta({ description: 'The binding (account and card) this answer was read through' }),
+    ),
   })
   .check(meta({ id: 'HospitalPatient' }));
 
@@ -94,20 +108,33 @@ export const eventsResponse = z
 
 export const attestationBody = z
   .strictObject({
+    attestationCode: text(12, { pattern: /^\d{4} ?\d{4}$/ }).check(
+      meta({
+        description:
+          "The 8-digit code the person's app shows (or its QR `po-attest:1:<code>`, scanned): it names who is at the desk",
+      }),
+    ),
     staffId: text(32, { pattern: /^[\w-]{1,32}$/ }).check(
       meta({
         description: 'Who at the counter checked the person (the hospital staff number; stored sealed)',
       }),
     ),
     documentType: z.enum(attestedDocuments),
+    documentNumber: text(24, { min: 5, pattern: /^[A-Za-z0-9 ]{5,24}$/ }).check(
+      meta({ description: 'The number on the document the staff saw; it must be the named person’s' }),
+    ),
   })
   .check(meta({ id: 'IdentityAttestationRequest' }));
 
 export const attestationResponse = z
   .object({
-    hisPatientId: text(64),
     subject: z.enum(['account_holder', 'family_member']),
     assurance: z.literal('real_person'),
     attestedAt: isoTime(),
+    hisPatientId: z
+      .nullable(text(64))
+      .check(
+        meta({ description: "The card's patient at this hospital, once its binding is proven (else null)" }),
+      ),
   })
   .check(meta({ id: 'IdentityAttestation' }));

@@ -19,6 +19,8 @@ import { AliyunFaceVerify } from '../providers/liveness/aliyun-face-verify';
 import { TencentDetectAuth } from '../providers/liveness/tencent-detect-auth';
 import { AliyunId2MetaProvider } from '../providers/verification/aliyun-id2meta-provider';
 import { TencentFaceIdProvider } from '../providers/verification/tencent-faceid-provider';
+import type { AttestationCodeDeps } from './attestation-codes';
+import { DynamoAttestationCodeStore } from './dynamo-attestation-code-store';
 import { DynamoIdentityStore } from './dynamo-identity-store';
 import { livenessStore } from './dynamo-liveness-store';
 import type { LivenessDeps, LivenessProvider } from './liveness-ports';
@@ -146,6 +148,33 @@ export function livenessDeps(): Promise<LivenessDeps> {
       localOrigin: env.LOCAL_ORIGIN,
     };
   });
+}
+
+/** Counter attestation codes (group `identity`): cards read, codes stored by keyed hash. */
+export function attestationCodeDeps(): Promise<AttestationCodeDeps> {
+  return once<Promise<AttestationCodeDeps>>('attestationCodeDeps', async () => {
+    const { config, clock } = platform();
+    const [index, table] = await Promise.all([indexer(), sealedTable()]);
+    const consents = new DynamoConsentStore(plainTable(), readOnly);
+    const cards = new DynamoCardStore(table, {
+      consent: (entry) => consents.entryWrite(entry),
+      audit: readOnly,
+    });
+    return {
+      clock,
+      random: cryptoRandom,
+      hospitals: config.hospitals,
+      identities: new DynamoIdentityStore(table, readOnly),
+      card: (userId, cardId) => cards.get(userId, cardId),
+      attestationCodes: new DynamoAttestationCodeStore(table),
+      indexer: index,
+      limiter: rateLimiter(),
+    };
+  });
+}
+
+export async function attestationCodeGroupDeps(): Promise<{ edge: EdgeDeps; codes: AttestationCodeDeps }> {
+  return { edge: edge(), codes: await attestationCodeDeps() };
 }
 
 export async function identityGroupDeps(): Promise<{ edge: EdgeDeps; identity: IdentityDeps }> {

@@ -1,5 +1,7 @@
 import type { RouteDefinition } from '../core/route';
 import {
+  attestationCodeBody,
+  attestationCodeResponse,
   identityStatusResponse,
   livenessParams,
   livenessPassedResponse,
@@ -103,5 +105,19 @@ export const identityRoutes = {
       'liveness_unavailable',
     ],
     touches: identityTouches,
+  },
+  issueAttestationCode: {
+    method: 'POST',
+    path: '/v1/me/identity/attestation-codes',
+    group: 'identity',
+    auth: 'user',
+    summary:
+      'A 10-minute code (and QR) naming the account holder, or one card’s person, for the staff at a hospital counter to attest with the person’s document',
+    handler: 'identity/handlers/post-attestation-code',
+    request: { body: attestationCodeBody },
+    responses: { 201: { body: attestationCodeResponse, description: 'Show it at the counter' } },
+    problems: ['real_name_required', 'card_not_found', 'hospital_not_found', 'too_many_attempts'],
+    // Opens a card to check it is the account's; stores nothing sealed.
+    touches: { table: 'readwrite', dataKey: 'decrypt', appSecret: true },
   },
 } as const satisfies Record<string, RouteDefinition>;

@@ -91,3 +91,37 @@ export const livenessPassedResponse = z
     assurance,
   })
   .check(meta({ id: 'LivenessPassed' }));
+
+export const attestationCodeBody = z
+  .strictObject({
+    hospitalId: z.optional(
+      text(64, { pattern: /^[\w-]+$/ }).check(
+        meta({
+          description: "The hospital whose counter it is for (a card's own hospital when cardId is given)",
+        }),
+      ),
+    ),
+    cardId: z.optional(
+      id22().check(
+        meta({
+          description:
+            'A card whose person is at the desk (a relative; or proving a binding waiting for the counter); none: the account holder',
+        }),
+      ),
+    ),
+  })
+  .check(meta({ id: 'AttestationCodeRequest' }));
+
+export const attestationCodeResponse = z
+  .object({
+    code: text(8, { pattern: /^\d{8}$/ }).check(
+      meta({ description: 'Show it to the staff; valid 10 minutes, once' }),
+    ),
+    qr: text(32, { pattern: /^po-attest:1:\d{8}$/ }).check(
+      meta({ description: "The same code for the counter's scanner, to draw as a QR code" }),
+    ),
+    hospitalId: text(64, { pattern: /^[\w-]+$/ }),
+    subject: z.enum(['account_holder', 'family_member']),
+    expiresAt: isoTime(),
+  })
+  .check(meta({ id: 'AttestationCode' }));

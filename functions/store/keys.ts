@@ -254,6 +254,14 @@ export const kinds = {
     locate: 'none',
     onAccountDeletion: { kind: 'expires', within: 'an hour' },
   },
+  attestationCode: {
+    description:
+      'A counter attestation code, by keyed hash: the account (and card) it stands for, the hospital whose staff may redeem it (ten minutes)',
+    pk: 'ATTESTCODE#',
+    sealed: [],
+    locate: 'none',
+    onAccountDeletion: { kind: 'expires', within: 'ten minutes' },
+  },
   phoneProof: {
     description:
       "A mini-program's phone proof seen once (WeChat phone code, Alipay phone payload), by keyed hash, with the platform identity's blind index that used it: a captured proof cannot be replayed with someone else's login",
@@ -336,7 +344,7 @@ export function kindOf(key: ItemKey): KindName | undefined {
 }
 
 /** Every purpose a one-time code is sent for: a number's live challenges are found by these. */
-export const OTP_PURPOSES = ['login', 'bind', 'step_up', 'privacy_request'] as const;
+export const OTP_PURPOSES = ['login', 'bind', 'step_up', 'privacy_request', 'card_proof'] as const;
 
 /**
  * Rate-limit scopes (`RATE#<scope>#<key>`): one partition per scope and key, each window length
@@ -361,6 +369,12 @@ export const rateScopes = {
   livenessAccount: 'liveness-account',
   livenessNumber: 'liveness-number',
   livenessGlobal: 'liveness-global',
+  /** New cards per account per day (each asks a HIS about a person): keyed by the account. */
+  cardHisLookups: 'card-his-lookups',
+  /** Counter attestation codes issued per account per day: keyed by the account. */
+  attestationCodes: 'attestation-codes',
+  /** Attestation codes that staff entered and did not match, per hospital client. */
+  attestationFailures: 'attestation-fail',
   hospitalToken: 'hospital-token',
   hospitalTokenFailures: 'hospital-token-fail',
 } as const;
@@ -372,6 +386,8 @@ export const ACCOUNT_RATE_SCOPES = [
   rateScopes.privacyRequestAccount,
   rateScopes.livenessAccount,
   rateScopes.livenessNumber,
+  rateScopes.cardHisLookups,
+  rateScopes.attestationCodes,
 ] as const;
 
 /** What the deletion job knows of an account: enough to find every item of it. */
@@ -481,6 +497,7 @@ export const keys = {
   oauthState: (stateHash: string): ItemKey => ({ pk: `OAUTHSTATE#${stateHash}`, sk: 'STATE' }),
   bindToken: (tokenHash: string): ItemKey => ({ pk: `BIND#${tokenHash}`, sk: 'BIND' }),
   phoneProof: (proofToken: string): ItemKey => ({ pk: `MPPROOF#${proofToken}`, sk: 'PROOF' }),
+  attestationCode: (codeToken: string): ItemKey => ({ pk: `ATTESTCODE#${codeToken}`, sk: 'CODE' }),
   rightsRequest: (requestId: string): ItemKey => ({ pk: `REQUEST#${requestId}`, sk: 'REQUEST' }),
   requestQueue: (dueAt: number, requestId: string): ItemKey => ({
     pk: 'REQUESTQUEUE',

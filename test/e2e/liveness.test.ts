@@ -490,28 +490,30 @@ describe('real-person verification (实人认证) over HTTP', () => {
     expect(created.status, created.text).toBe(201);
   });
 
-  it('accepts a counter attestation from a hospital with identity:attest, and refuses one without it', async () => {
+  it('accepts a counter attestation for the person an attestation code names, from a hospital with identity:attest', async () => {
     const holder = noPhoto(2);
     const { token } = await verifiedAccount(holder);
-    const created = await call('/v1/me/cards', {
+    const issued = await call('/v1/me/identity/attestation-codes', {
       token,
-      headers: { 'idempotency-key': 'e2e-counter-self' },
-      body: {
-        hospitalId: 'h-pumch',
-        relationship: '01',
-        ...holder,
-        idType: '01',
-        phone: '13900007777',
-        insuranceType: '02',
-      },
+      body: { hospitalId: 'h-pumch' },
     });
-    expect(created.status, created.text).toBe(201);
-    const hisPatientId = (await call(`/v1/me/cards/${created.body.card.id}`, { token })).body.card
-      .hisPatientId as string;
-    const attest = (hospitalBearer: string, id = hisPatientId) =>
-      call(`/v1/hospital/patients/${id}/identity-attestation`, {
+    expect(issued.status, issued.text).toBe(201);
+    expect(issued.body).toMatchObject({
+      code: expect.stringMatching(/^\d{8}$/),
+      qr: `po-attest:1:${issued.body.code}`,
+      subject: 'account_holder',
+      hospitalId: 'h-pumch',
+    });
+    const attest = (hospitalBearer: string, over: Record<string, string> = {}) =>
+      call('/v1/hospital/identity-attestations', {
         headers: { authorization: `Bearer ${hospitalBearer}` },
-        body: { staffId: 'HZ-0451', documentType: 'resident_id_card' },
+        body: {
+          attestationCode: issued.body.code,
+          staffId: 'HZ-0451',
+          documentType: 'resident_id_card',
+          documentNumber: holder.idNumber,
+          ...over,
+        },
       });
 
     // A client without the scope cannot even ask for it, and its tokens do not carry it.
@@ -531,14 +533,38 @@ describe('real-person verification (实人认证) over HTTP', () => {
 
     const pumch = (await hospitalToken('pumch-his', 'local-pumch-his-secret', 'identity:attest')).body
       .access_token as string;
-    expect((await attest(pumch, 'P-guessed-404')).body.code).toBe('patient_not_found');
+    // No code, a guessed one: nothing recorded.
+    const { attestationCode: _none, ...withoutCode } = {
+      attestationCode: '',
+      staffId: 'HZ-0451',
+      documentType: 'resident_id_card',
+      documentNumber: holder.idNumber,
+    };
+    const missing = await call('/v1/hospital/identity-attestations', {
+      headers: { authorization: `Bearer ${pumch}` },
+      body: withoutCode,
+    });
+    expect(missing.status).toBe(400);
+    const guessed = await attest(pumch, {
+      attestationCode: issued.body.code === '12345678' ? '87654321' : '12345678',
+    });
+    expect(guessed.status).toBe(404);
+    expect(guessed.body.code).toBe('attestation_code_invalid');
+    expect((await call('/v1/me/identity', { token })).body.assurance.level).toBe('two_element');
+
     const ok = await attest(pumch);
     expect(ok.status, ok.text).toBe(200);
-    expect(ok.body).toMatchObject({ hisPatientId, subject: 'account_holder', assurance: 'real_person' });
+    expect(ok.body).toMatchObject({
+      subject: 'account_holder',
+      assurance: 'real_person',
+      hisPatientId: null,
+    });
     expect((await call('/v1/me/identity', { token })).body.assurance).toMatchObject({
       level: 'real_person',
       method: 'counter',
     });
+    // The code is used up.
+    expect((await attest(pumch)).body.code).toBe('attestation_code_invalid');
     const exported = (await call('/v1/me/export', { token })).body;
     expect(exported.realPersonChecks[0]).toMatchObject({
       provider: 'counter',
@@ -547,6 +573,40 @@ describe('real-person verification (实人认证) over HTTP', () => {
     });
     // The staff number is the staff's personal information: sealed in the table, not in the export.
     expect(JSON.stringify(exported)).not.toContain('HZ-0451');
+  });
+
+  it("never raises an impostor who verified with a leaked name and ID number: the desk sees the impostor's own document", async () => {
+    const victim = someone();
+    // The impostor knows the victim's name and number, verifies as them and opens a self card.
+    const impostor = await verifiedAccount(victim);
+    const issued = await call('/v1/me/identity/attestation-codes', {
+      token: impostor.token,
+      body: { hospitalId: 'h-pumch' },
+    });
+    expect(issued.status).toBe(201);
+    const pumch = (await hospitalToken('pumch-his', 'local-pumch-his-secret', 'identity:attest')).body
+      .access_token as string;
+    // At the desk the impostor shows their own ID card: its number is not the victim's.
+    const refused = await call('/v1/hospital/identity-attestations', {
+      headers: { authorization: `Bearer ${pumch}` },
+      body: {
+        attestationCode: issued.body.code,
+        staffId: 'HZ-0452',
+        documentType: 'resident_id_card',
+        documentNumber: someone().idNumber,
+      },
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body.code).toBe('attestation_document_mismatch');
+    expect((await call('/v1/me/identity', { token: impostor.token })).body.assurance.level).toBe(
+      'two_element',
+    );
+    // The old way in, by patient id alone, is gone.
+    const old = await call('/v1/hospital/patients/P100001/identity-attestation', {
+      headers: { authorization: `Bearer ${pumch}` },
+      body: { staffId: 'HZ-0452', documentType: 'resident_id_card' },
+    });
+    expect(old.status).toBe(404);
   });
 
   it('keeps no face image, staff number, provider token or ID number in plaintext in the table or the logs', async () => {

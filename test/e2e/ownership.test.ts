@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { outboxMessages } from '../../bin/local/outbox';
 import { type LocalRuntime, startLocalRuntime } from '../../bin/local/runtime';
-import { identityFixtures } from '../../bin/local/standins/identity';
+import { identityFixtures, syntheticPerson } from '../../bin/local/standins/identity';
 import type { StageConfig } from '../../functions/core/config';
 import { overrideRuntime } from '../../functions/platform/runtime';
 import { apiClient } from '../helpers/api-client';
@@ -354,5 +354,188 @@ describe('a captured mini-program phone proof', () => {
     const notice = outboxMessages(dataDir, `+86${phone}`).at(-1);
     expect(notice?.notice).toBe('identity_linked');
     expect(notice?.text).toContain('微信');
+  });
+});
+
+describe("a stranger who knows someone's name and ID number and adds them as a relative", () => {
+  const cardBody = (person: { name: string; idNumber: string }, relationship: string, phone: string) => ({
+    hospitalId: 'h-pumch',
+    relationship,
+    ...person,
+    idType: '01',
+    phone,
+    insuranceType: '02',
+  });
+  const withConsent = async (from: string, phone: string, person: { name: string; idNumber: string }) => {
+    const session = await verifiedFrom(from, phone, person);
+    expect(
+      (
+        await call('/v1/me/consents', {
+          from,
+          token: session.accessToken,
+          body: { purpose: 'medical_card', policyVersion: POLICY, accepted: true },
+        })
+      ).status,
+    ).toBe(201);
+    return session;
+  };
+  const hospitalBearer = async () => {
+    const answer = await call('/v1/hospital/oauth/token', {
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from('pumch-his:local-pumch-his-secret').toString('base64')}`,
+      },
+      rawBody: 'grant_type=client_credentials',
+    });
+    return answer.body.access_token as string;
+  };
+
+  it("reaches nothing of the person's hospital record, and cannot prove the binding", async () => {
+    fieldConditions();
+    const victimPerson = { name: '王五', idNumber: identityFixtures[2]?.idNumber as string };
+    const strangerPerson = { name: '张三', idNumber: identityFixtures[0]?.idNumber as string };
+    // The victim has their own card at the hospital: the HIS knows them, with their phone.
+    const victim = await withConsent(OWNER_NET, '13700005001', victimPerson);
+    const own = await call('/v1/me/cards', {
+      from: OWNER_NET,
+      token: victim.accessToken,
+      headers: { 'idempotency-key': `own-${OWNER_NET.replaceAll('.', '-')}` },
+      body: cardBody(victimPerson, '01', '13700005001'),
+    });
+    expect(own.status, own.text).toBe(201);
+    const victimCard = (await call(`/v1/me/cards/${own.body.card.id}`, { token: victim.accessToken })).body
+      .card;
+    const pid = victimCard.hisPatientId as string;
+
+    // The stranger, verified as themselves, adds the victim as a spouse.
+    const stranger = await withConsent(ATTACKER_NET, '13700005002', strangerPerson);
+    const added = await call('/v1/me/cards', {
+      from: ATTACKER_NET,
+      token: stranger.accessToken,
+      headers: { 'idempotency-key': `rel-${ATTACKER_NET.replaceAll('.', '-')}` },
+      body: cardBody(victimPerson, '10', '13700005002'),
+    });
+    expect(added.status, added.text).toBe(202);
+    expect(added.body.card).toMatchObject({
+      status: 'awaiting_proof',
+      proof: { method: 'sms', phoneMasked: '137****5001' },
+    });
+    const id = added.body.card.id as string;
+    const detail = await call(`/v1/me/cards/${id}`, { from: ATTACKER_NET, token: stranger.accessToken });
+    expect(detail.body.card).toMatchObject({ hisPatientId: null, cardNo: null });
+    expect(detail.text).not.toContain(pid);
+
+    // A change and an unbind reach nothing at the hospital.
+    const patched = await call(`/v1/me/cards/${id}`, {
+      method: 'PATCH',
+      from: ATTACKER_NET,
+      token: stranger.accessToken,
+      body: { phone: '13700005999' },
+    });
+    expect(patched.status).toBe(200);
+    expect(JSON.stringify(runtime.his.patients.get(pid)?.resource)).not.toContain('13700005999');
+
+    // The proof code goes to the victim's phone, never to one the stranger names; guesses fail.
+    const sent = await call(`/v1/me/cards/${id}/proof`, {
+      from: ATTACKER_NET,
+      token: stranger.accessToken,
+      body: { captchaTicket: runtime.captcha.issue(ATTACKER_NET) },
+    });
+    expect(sent.status, sent.text).toBe(202);
+    expect(sent.body.phoneMasked).toBe('137****5001');
+    expect(outboxMessages(dataDir, '+8613700005002').at(-1)?.code).not.toBe(lastCode('13700005001'));
+    for (const code of ['000000', '111111', '222222']) {
+      const guess = await call(`/v1/me/cards/${id}/proof/verify`, {
+        from: ATTACKER_NET,
+        token: stranger.accessToken,
+        body: { challengeId: sent.body.challengeId, code },
+      });
+      expect(guess.status).toBe(400);
+    }
+    const still = await call(`/v1/me/cards/${id}`, { token: stranger.accessToken });
+    expect(still.body.card.status).toBe('awaiting_proof');
+
+    // The hospital reads its patient through the victim's own binding only.
+    const bearer = await hospitalBearer();
+    for (let i = 0; i < 3; i++) {
+      const read = await call(`/v1/hospital/patients/${pid}`, {
+        headers: { authorization: `Bearer ${bearer}` },
+      });
+      expect(read.status).toBe(200);
+      expect(read.body).toMatchObject({ phone: '+8613700005001', relationship: { code: '01' } });
+    }
+    const unbound = await call(`/v1/me/cards/${id}`, {
+      method: 'DELETE',
+      from: ATTACKER_NET,
+      token: stranger.accessToken,
+    });
+    expect(unbound.status).toBe(204);
+    expect(runtime.his.patients.get(pid)?.active).toBe(true);
+    const victimNow = await call(`/v1/me/cards/${own.body.card.id}`, { token: victim.accessToken });
+    expect(victimNow.body.card).toMatchObject({ status: 'active', hisPatientId: pid });
+  });
+
+  it('names one binding when two proven accounts bind one patient, or refuses', async () => {
+    fieldConditions();
+    const mother = await withConsent(OWNER_NET, '13700006001', syntheticPerson(1));
+    const father = await withConsent(ATTACKER_NET, '13700006002', syntheticPerson(2));
+    const parent = syntheticPerson(3);
+    const first = await call('/v1/me/cards', {
+      from: OWNER_NET,
+      token: mother.accessToken,
+      headers: { 'idempotency-key': `p1-${OWNER_NET.replaceAll('.', '-')}` },
+      body: cardBody(parent, '97', '13700006001'),
+    });
+    expect(first.status, first.text).toBe(201);
+    const pid = (await call(`/v1/me/cards/${first.body.card.id}`, { token: mother.accessToken })).body.card
+      .hisPatientId as string;
+    const second = await call('/v1/me/cards', {
+      from: ATTACKER_NET,
+      token: father.accessToken,
+      headers: { 'idempotency-key': `p2-${ATTACKER_NET.replaceAll('.', '-')}` },
+      body: cardBody(parent, '97', '13700006002'),
+    });
+    expect(second.body.card.status).toBe('awaiting_proof');
+    const sent = await call(`/v1/me/cards/${second.body.card.id}/proof`, {
+      from: ATTACKER_NET,
+      token: father.accessToken,
+      body: { captchaTicket: runtime.captcha.issue(ATTACKER_NET) },
+    });
+    expect(sent.status, sent.text).toBe(202);
+    const proven = await call(`/v1/me/cards/${second.body.card.id}/proof/verify`, {
+      from: ATTACKER_NET,
+      token: father.accessToken,
+      body: { challengeId: sent.body.challengeId, code: lastCode('13700006001') },
+    });
+    expect(proven.status, proven.text).toBe(200);
+    expect(proven.body.card.status).toBe('active');
+
+    const bearer = await hospitalBearer();
+    const ambiguous = await call(`/v1/hospital/patients/${pid}`, {
+      headers: { authorization: `Bearer ${bearer}` },
+    });
+    expect(ambiguous.status).toBe(409);
+    expect(ambiguous.body.code).toBe('patient_ambiguous');
+    const bindings = String(ambiguous.body.bindings).split(' ');
+    expect(bindings).toHaveLength(2);
+    for (const entry of bindings) {
+      const [binding] = entry.split(':');
+      const read = await call(`/v1/hospital/patients/${pid}?binding=${binding}`, {
+        headers: { authorization: `Bearer ${bearer}` },
+      });
+      expect(read.status).toBe(200);
+      expect(read.body.binding).toBe(binding);
+    }
+    // The FHIR search shows the patient once and each binding as its own RelatedPerson.
+    const bundle = await call(
+      `/fhir/r4/Patient?identifier=${encodeURIComponent(`urn:oid:2.16.156.10011.1.3|${parent.idNumber}`)}`,
+      { headers: { authorization: `Bearer ${bearer}` } },
+    );
+    const types = bundle.body.entry.map(
+      (e: { resource: { resourceType: string } }) => e.resource.resourceType,
+    );
+    expect(types.filter((t: string) => t === 'Patient')).toHaveLength(1);
+    expect(types.filter((t: string) => t === 'RelatedPerson')).toHaveLength(2);
+    expect(bundle.body.total).toBe(1);
   });
 });

@@ -17,6 +17,17 @@ export interface HisStandin {
   readonly patients: ReadonlyMap<string, StoredPatient>;
   /** Patient registrations that arrived (including ones answered with an existing patient). */
   readonly registrations: string[];
+  /**
+   * A patient the hospital already has (registered at its counter): found by resident ID number,
+   * with the mobile on file if given, in the FHIR hospital's registry (or the signed JSON one's).
+   * Returns the patient id.
+   */
+  seedPatient(patient: {
+    idNumber: string;
+    name: string;
+    phone?: string;
+    protocol?: 'fhir' | 'json';
+  }): string;
   close(): Promise<void>;
 }
 
@@ -54,12 +65,25 @@ export async function startHisStandin(secrets: {
     return { patient, created: true };
   };
 
+  // Each protocol plays another hospital with a registry of its own.
+  const residentKey = (idNumber: string, protocol: 'fhir' | 'json' = 'fhir') =>
+    `${protocol === 'json' ? 'json|' : ''}urn:oid:2.16.156.10011.1.3|${idNumber}`;
   const standin = {
     url: '',
     mode: 'ok' as HisStandin['mode'],
     delayMs: 0,
     patients,
     registrations,
+    seedPatient: (seed: { idNumber: string; name: string; phone?: string; protocol?: 'fhir' | 'json' }) =>
+      create([residentKey(seed.idNumber, seed.protocol)], {
+        resourceType: 'Patient',
+        identifier: [{ system: 'urn:oid:2.16.156.10011.1.3', value: seed.idNumber }],
+        name: [{ use: 'official', text: seed.name }],
+        ...(seed.phone ? { telecom: [{ system: 'phone', value: seed.phone, use: 'mobile' }] } : {}),
+        // What the signed JSON gateway answers for a patient it had: no external id of ours.
+        externalId: `counter-${seed.idNumber.slice(-4)}`,
+        ...(seed.phone ? { phone: seed.phone } : {}),
+      }).patient.id,
     close: async () => undefined,
   };
 
@@ -101,6 +125,14 @@ export async function startHisStandin(secrets: {
       }
       const match = /^\/fhir\/Patient\/([^/]+)$/.exec(url.pathname);
       const patient = match ? patients.get(decodeURIComponent(match[1] as string)) : undefined;
+      if (req.method === 'GET' && patient) {
+        return sendJson(res, 200, {
+          ...patient.resource,
+          resourceType: 'Patient',
+          id: patient.id,
+          active: patient.active,
+        });
+      }
       if (req.method === 'PATCH' && patient) {
         for (const op of JSON.parse(body) as { path: string; value: unknown }[]) {
           if (op.path === '/active') patient.active = op.value === true;
@@ -132,16 +164,25 @@ export async function startHisStandin(secrets: {
         return sendJson(res, 401, { code: 40102, message: 'expired' });
       if (standin.mode === 'reject') return sendJson(res, 400, { code: 40001, message: 'invalid patient' });
       if (req.method === 'POST' && url.pathname === '/api/v1/patients') {
-        const input = JSON.parse(body) as { externalId: string; idNumber: string };
+        const input = JSON.parse(body) as { externalId: string; idNumber: string; idType: string };
         registrations.push(input.externalId);
+        // Like most gateways it knows a person once: by the external id, and by resident ID number.
         const { patient } = create(
-          [`external|${input.externalId}`],
+          [
+            `external|${input.externalId}`,
+            ...(input.idType === '01' ? [residentKey(input.idNumber, 'json')] : []),
+          ],
           input as unknown as Record<string, unknown>,
         );
         return sendJson(res, 200, {
           code: 0,
           message: 'ok',
-          data: { patientId: patient.id, cardNo: patient.cardNo },
+          data: {
+            patientId: patient.id,
+            cardNo: patient.cardNo,
+            externalId: patient.resource.externalId,
+            ...(patient.resource.phone ? { phone: patient.resource.phone } : {}),
+          },
         });
       }
       const match = /^\/api\/v1\/patients\/([^/]+)(\/binding)?$/.exec(url.pathname);

@@ -4,5 +4,10 @@ import { readPatientJson } from '../patient-reads';
 import { hospitalRoutes } from '../routes';
 
 export const handler = httpHandler(hospitalRoutes.hospitalPatient, readDeps, async (request, deps) => ({
-  body: await readPatientJson(deps.hospitalReads, request.hospital, request.params.hisPatientId),
+  body: await readPatientJson(
+    deps.hospitalReads,
+    request.hospital,
+    request.params.hisPatientId,
+    request.query.binding,
+  ),
 }));

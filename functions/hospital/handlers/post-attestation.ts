@@ -4,5 +4,5 @@ import { attestDeps } from '../deps';
 import { hospitalRoutes } from '../routes';
 
 export const handler = httpHandler(hospitalRoutes.attestIdentity, attestDeps, async (request, deps) => ({
-  body: await attestAtCounter(deps.attestation, request.hospital, request.params.hisPatientId, request.body),
+  body: await attestAtCounter(deps.attestation, request.hospital, request.body),
 }));

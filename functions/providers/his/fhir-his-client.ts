@@ -1,5 +1,5 @@
 import type { HisClient, HisPatient, HisRegistration } from '../../cards/his';
-import { HisUnavailableError } from '../../cards/his';
+import { HisUnavailableError, mobileOnFile } from '../../cards/his';
 import { hisFetch } from './his-http';
 
 /** The national resident identity card number system (OID used by Chinese health data standards). */
@@ -12,12 +12,21 @@ interface FhirPatient {
   resourceType: 'Patient';
   id?: string;
   identifier?: { system?: string; value?: string }[];
+  telecom?: { system?: string; value?: string; use?: string }[];
 }
+
+const phoneOf = (patient: FhirPatient | undefined) =>
+  mobileOnFile(patient?.telecom?.find((t) => t.system === 'phone' && t.use === 'mobile')?.value) ??
+  mobileOnFile(patient?.telecom?.find((t) => t.system === 'phone')?.value);
 
 /**
  * HL7 FHIR R4: conditional create of `Patient` (`If-None-Exist` on the identifier), so a retried
- * registration finds the patient the first try made instead of making a second; updates with PUT
- * of the changed telecom and extension; unbinding sets `active: false`.
+ * registration finds the patient the first try made instead of making a second. The answer says
+ * whose patient it is: 201 Created is ours; 200 OK is a match the server already had, ours only if
+ * it carries our card id (an earlier attempt of this card), and otherwise someone else's, whose
+ * mobile on file (from the answer, or a read when the server returned no body) is where a proof
+ * code can go. Updates with JSON Patch of the changed telecom and extension; unbinding sets
+ * `active: false`.
  */
 export class FhirHisClient implements HisClient {
   readonly #base: string;
@@ -58,19 +67,36 @@ export class FhirHisClient implements HisClient {
         ...(patient.insutype ? [{ url: 'urn:nhsa:insutype', valueCode: patient.insutype }] : []),
       ],
     };
-    const { body } = await hisFetch(
+    const { status, body } = await hisFetch(
       `${this.#base}Patient`,
       {
         method: 'POST',
-        headers: this.#headers({ 'if-none-exist': `identifier=${identifier.system}|${identifier.value}` }),
+        headers: this.#headers({
+          'if-none-exist': `identifier=${identifier.system}|${identifier.value}`,
+          prefer: 'return=representation',
+        }),
         body: JSON.stringify(resource),
       },
       this.#timeoutMs,
     );
-    const created = body as FhirPatient | undefined;
-    if (!created?.id) throw new HisUnavailableError('no patient id');
-    const cardNo = created.identifier?.find((i) => i.system === CARD_NO_SYSTEM)?.value ?? created.id;
-    return { hisPatientId: created.id, cardNo };
+    const answered = body as FhirPatient | undefined;
+    if (!answered?.id) throw new HisUnavailableError('no patient id');
+    const cardNo = answered.identifier?.find((i) => i.system === CARD_NO_SYSTEM)?.value ?? answered.id;
+    const ours =
+      status === 201 ||
+      (answered.identifier ?? []).some((i) => i.system === CARD_ID_SYSTEM && i.value === patient.cardId);
+    if (ours) return { hisPatientId: answered.id, cardNo, ours };
+    const onFile = answered.telecom ? answered : await this.#read(answered.id);
+    return { hisPatientId: answered.id, cardNo, ours, phoneOnFile: phoneOf(onFile) };
+  }
+
+  async #read(hisPatientId: string): Promise<FhirPatient | undefined> {
+    const { body } = await hisFetch(
+      `${this.#base}Patient/${encodeURIComponent(hisPatientId)}`,
+      { method: 'GET', headers: this.#headers() },
+      this.#timeoutMs,
+    );
+    return body as FhirPatient | undefined;
   }
 
   async updatePatient(

@@ -1,6 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import type { HisClient, HisPatient, HisRegistration } from '../../cards/his';
-import { HisRejectedError, HisUnavailableError } from '../../cards/his';
+import { HisRejectedError, HisUnavailableError, mobileOnFile } from '../../cards/his';
 import type { Clock } from '../../core/clock';
 import { hisFetch } from './his-http';
 
@@ -23,10 +23,15 @@ export function hisSignature(
 interface GatewayAnswer {
   code?: number;
   message?: string;
-  data?: { patientId?: string; cardNo?: string };
+  data?: { patientId?: string; cardNo?: string; externalId?: string; phone?: string };
 }
 
-/** A signed JSON/HTTP HIS gateway; our card id is the external id it deduplicates on. */
+/**
+ * A signed JSON/HTTP HIS gateway; our card id is the external id it deduplicates on. A gateway
+ * that finds the person by ID number answers with the patient it had, the external id that patient
+ * was first registered under and its phone on file: ours only when that external id is our card
+ * id (an answer without it is taken as not ours, so nothing is rewritten on a guess).
+ */
 export class SignedJsonHisClient implements HisClient {
   readonly #base: string;
   readonly #clientId: string;
@@ -80,8 +85,15 @@ export class SignedJsonHisClient implements HisClient {
       insutype: patient.insutype,
       relationship: patient.relationship,
     });
-    if (!answer.data?.patientId) throw new HisUnavailableError('no patient id');
-    return { hisPatientId: answer.data.patientId, cardNo: answer.data.cardNo ?? answer.data.patientId };
+    const data = answer.data;
+    if (!data?.patientId) throw new HisUnavailableError('no patient id');
+    const ours = data.externalId === patient.cardId;
+    return {
+      hisPatientId: data.patientId,
+      cardNo: data.cardNo ?? data.patientId,
+      ours,
+      ...(ours ? {} : { phoneOnFile: mobileOnFile(data.phone) }),
+    };
   }
 
   async updatePatient(

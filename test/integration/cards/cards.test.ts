@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type HisStandin, startHisStandin } from '../../../bin/local/standins/his';
 import type { Identity } from '../../../functions/auth/authenticate';
 import { loginWithCode } from '../../../functions/auth/login-with-code';
@@ -10,8 +10,10 @@ import {
   listCards,
   readCard,
   registerCard,
+  sendCardProof,
   unbindCard,
   updateCard,
+  verifyCardProof,
 } from '../../../functions/cards/card-service';
 import { DynamoCardStore } from '../../../functions/cards/dynamo-card-store';
 import type { CardEvent } from '../../../functions/cards/events';
@@ -52,14 +54,18 @@ async function follow() {
   );
 }
 
-beforeAll(async () => {
+// A hospital system of its own for each test: it knows a person once (by ID number), as a real
+// one does, so patients left by one test would be "already known" in the next.
+beforeEach(async () => {
   his = await startHisStandin({
     fhirToken: standinCredentials.his['h-pumch'] as string,
     jsonClients: { 'patient-onboarding': standinCredentials.his['h-renji'] as string },
   });
 });
-afterAll(async () => {
+afterEach(async () => {
   await his.close();
+});
+afterAll(() => {
   client.destroy();
 });
 
@@ -110,7 +116,9 @@ beforeEach(async () => {
     store: new DynamoCardStore(h.table, {
       consent: (entry) => h.stores.consents.entryWrite(entry),
       audit: h.audit,
+      code: (use) => h.stores.challenges.consumeWrite(use),
     }),
+    codes: h.deps,
     identities: new DynamoIdentityStore(h.table, h.audit),
     indexer: h.indexer,
     audit: h.deps.audit,
@@ -483,10 +491,14 @@ describe('changing and unbinding', () => {
     const types = published.filter((e) => e.cardId === created.card.id).map((e) => e.type);
     expect(types).toEqual(['card.created', 'card.updated', 'card.unbound']);
     expect(JSON.stringify(published)).not.toMatch(/李梅|13900001111|11010519520101/);
-    // Unbinding gave back the person's place and the count.
+    // Unbinding gave back the person's place and the count. The hospital knows the spouse now
+    // (by ID number), so the new binding waits for a code to the mobile it holds for them.
     await expect(
       createCard(deps, who, card(spouse, { hospitalId: 'h-renji' }), key()),
-    ).resolves.toMatchObject({ outcome: 'registered' });
+    ).resolves.toMatchObject({
+      outcome: 'pending',
+      card: { status: 'awaiting_proof', proof: { method: 'sms', phoneMasked: '139****1111' } },
+    });
   });
 });
 
@@ -513,5 +525,129 @@ describe('costs and privacy', () => {
     expect(raw).toContain('card.read');
     // A card creation: identity and owner checks, one transaction, audit, HIS result and patient write.
     expect(calls).toBeLessThanOrEqual(9);
+  });
+});
+
+describe('a binding to a patient the hospital already had', () => {
+  const proofCaller = { sourceIp: '198.19.7.1', ipPrefix: '198.19.7.0/24' };
+  const patientAt = (id: string) => his.patients.get(id);
+
+  it('waits for a code to the mobile on file, shows and changes nothing at the HIS until then', async () => {
+    const known = stranger();
+    const pid = his.seedPatient({ ...known, phone: '13911112222' });
+    const who = await account();
+    const created = await createCard(deps, who, card(known, { relationship: '10' }), key());
+    expect(created).toMatchObject({
+      outcome: 'pending',
+      card: { status: 'awaiting_proof', proof: { method: 'sms', phoneMasked: '139****2222' } },
+    });
+    const id = created.card.id;
+    expect(await readCard(deps, who, id)).toMatchObject({ hisPatientId: null, cardNo: null });
+    // Neither a change nor an unbind reaches the patient at the HIS.
+    await updateCard(deps, who, id, { phone: '13700001234' });
+    expect(JSON.stringify(patientAt(pid)?.resource)).not.toContain('13700001234');
+
+    // A wrong code proves nothing; the code to the mobile on file does.
+    const sent = await sendCardProof(deps, who, id, proofCaller);
+    expect(sent.phoneMasked).toBe('139****2222');
+    const code = h.sms.lastCodeFor('+8613911112222');
+    await expect(
+      verifyCardProof(
+        deps,
+        who,
+        id,
+        { challengeId: sent.challengeId, code: code === '000000' ? '111111' : '000000' },
+        proofCaller,
+      ),
+    ).rejects.toMatchObject({ code: 'otp_invalid' });
+    const proven = await verifyCardProof(deps, who, id, { challengeId: sent.challengeId, code }, proofCaller);
+    expect(proven.status).toBe('active');
+    expect(await readCard(deps, who, id)).toMatchObject({ hisPatientId: pid });
+    await expect(
+      verifyCardProof(deps, who, id, { challengeId: sent.challengeId, code }, proofCaller),
+    ).rejects.toMatchObject({
+      code: 'card_proof_not_needed',
+    });
+    // Proven, it is still not this binding's patient: unbinding leaves it active at the HIS.
+    await unbindCard(deps, who, id);
+    expect(patientAt(pid)?.active).toBe(true);
+    await follow();
+    expect(published.filter((e) => e.cardId === id).map((e) => e.type)).toEqual([
+      'card.created',
+      'card.unbound',
+    ]);
+  });
+
+  it('goes to the counter when the hospital holds no mobile; an unproven unbind tells the hospital nothing', async () => {
+    const known = stranger();
+    const pid = his.seedPatient(known);
+    const who = await account();
+    const created = await createCard(deps, who, card(known), key());
+    expect(created.card).toMatchObject({ status: 'awaiting_proof', proof: { method: 'counter' } });
+    await expect(sendCardProof(deps, who, created.card.id, proofCaller)).rejects.toMatchObject({
+      code: 'card_proof_at_counter',
+    });
+    await unbindCard(deps, who, created.card.id);
+    expect(patientAt(pid)?.active).toBe(true);
+    await follow();
+    expect(published.filter((e) => e.cardId === created.card.id)).toEqual([]);
+  });
+
+  it("binds the account holder's own record by the verified identity, and never deactivates it", async () => {
+    const pid = his.seedPatient({ ...ZHANG, phone: '13911113333' });
+    const who = await account(ZHANG);
+    const self = await createCard(deps, who, card(ZHANG, { relationship: '01' }), key());
+    expect(self).toMatchObject({ outcome: 'registered', card: { status: 'active' } });
+    expect(await readCard(deps, who, self.card.id)).toMatchObject({ hisPatientId: pid });
+    await unbindCard(deps, who, self.card.id);
+    expect(patientAt(pid)?.active).toBe(true);
+  });
+
+  it('lets both parents bind one child; the first to unbind leaves the patient to the other', async () => {
+    const mother = await account(ZHANG);
+    const father = await account(spouse);
+    const kid = { name: '张小宝', idNumber: withCheck('11010520190601004') };
+    const guardian = { guardianConsent: { accepted: true, policyVersion: POLICY } };
+    const first = await createCard(
+      deps,
+      mother,
+      card(kid, { relationship: '20', phone: '13911114444', ...guardian }),
+      key(),
+    );
+    expect(first.card.status).toBe('active');
+    const pid = (await readCard(deps, mother, first.card.id)).hisPatientId as string;
+    const second = await createCard(deps, father, card(kid, { relationship: '20', ...guardian }), key());
+    expect(second.card).toMatchObject({ status: 'awaiting_proof', proof: { phoneMasked: '139****4444' } });
+    const sent = await sendCardProof(deps, father, second.card.id, proofCaller);
+    await verifyCardProof(
+      deps,
+      father,
+      second.card.id,
+      { challengeId: sent.challengeId, code: h.sms.lastCodeFor('+8613911114444') },
+      proofCaller,
+    );
+    // Two proven bindings to one patient: the mother's unbind does not end the father's.
+    await unbindCard(deps, mother, first.card.id);
+    expect(patientAt(pid)?.active).toBe(true);
+    expect((await readCard(deps, father, second.card.id)).hisPatientId).toBe(pid);
+    // The last binding, which did not make the patient either, leaves it too.
+    await unbindCard(deps, father, second.card.id);
+    expect(patientAt(pid)?.active).toBe(true);
+  });
+
+  it('counts every new card as a HIS lookup of the day, whether or not it survives', async () => {
+    const who = await account();
+    const limit = deps.config.hisLookupsPerAccountDaily;
+    for (let i = 0; i < limit; i++) {
+      const made = await createCard(deps, who, card(stranger()), key());
+      await unbindCard(deps, who, made.card.id);
+    }
+    await expect(createCard(deps, who, card(stranger()), key())).rejects.toMatchObject({
+      code: 'too_many_attempts',
+    });
+    h.clock.advance(86_400_000);
+    await expect(createCard(deps, who, card(stranger()), key())).resolves.toMatchObject({
+      outcome: 'registered',
+    });
   });
 });

@@ -69,6 +69,7 @@ describe('the key registry', () => {
       ['oauthState', keys.oauthState('t')],
       ['bindToken', keys.bindToken('t')],
       ['phoneProof', keys.phoneProof('t')],
+      ['attestationCode', keys.attestationCode('t')],
       ['rightsRequest', keys.rightsRequest('r')],
       ['requestQueue', keys.requestQueue(0, 'r')],
       ['auditEntry', keys.auditEntry('2026-11-30', 0, 0, 'i')],

@@ -1,0 +1,17 @@
+import { clientInfo } from '../../auth/handlers/client-info';
+import { httpHandler } from '../../core/http-handler';
+import { verifyCardProof } from '../card-service';
+import { cardsGroupDeps } from '../deps';
+import { cardRoutes } from '../routes';
+
+export const handler = httpHandler(cardRoutes.verifyCardProof, cardsGroupDeps, async (request, deps) => ({
+  body: {
+    card: await verifyCardProof(
+      deps.cards,
+      request.identity,
+      request.params.cardId,
+      request.body,
+      clientInfo(request),
+    ),
+  },
+}));
