@@ -24,7 +24,8 @@ interface Card {
   readonly nameMasked: string;
   readonly idNumberMasked: string;
   readonly insuranceType: Coded;
-  readonly status: 'pending' | 'active' | 'failed';
+  readonly status: 'pending' | 'active' | 'failed' | 'awaiting_proof';
+  readonly proof?: { readonly method: 'sms' | 'counter'; readonly phoneMasked?: string };
   readonly minor: boolean;
 }
 interface Hospital {
@@ -48,6 +49,7 @@ function cardItem(card: Card, hospitals: readonly Hospital[], refresh: () => voi
     h('span', {}, label(card.insuranceType.label)),
     h('span', { class: `badge ${card.status}` }, tCode('status', card.status)),
   );
+  if (card.status === 'awaiting_proof' && card.proof) item.append(proofForm(card, card.proof, refresh));
   item.append(
     h(
       'button',
@@ -69,6 +71,77 @@ function cardItem(card: Card, hospitals: readonly Hospital[], refresh: () => voi
     ),
   );
   return item;
+}
+
+/**
+ * The hospital already had this patient: the binding is proven by a code to the mobile the
+ * hospital holds for them, or (no mobile on file) at its counter with an attestation code.
+ */
+function proofForm(card: Card, proof: NonNullable<Card['proof']>, refresh: () => void): HTMLElement {
+  if (proof.method === 'counter') {
+    const shown = h('p', { class: 'attestation-code', 'aria-live': 'polite' });
+    const box = h('div', { class: 'stack proof' }, h('p', { class: 'hint' }, t('proofCounter')), shown);
+    box.append(
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'secondary',
+          onclick: () => {
+            post<{ code: string; expiresAt: string }>('/v1/me/identity/attestation-codes', {
+              cardId: card.id,
+            })
+              .then((issued) => {
+                shown.textContent = t('attestationCode', {
+                  code: `${issued.code.slice(0, 4)} ${issued.code.slice(4)}`,
+                  time: new Date(issued.expiresAt).toLocaleTimeString(lang()),
+                });
+              })
+              .catch((error: unknown) => showProblem(box, error));
+          },
+        },
+        t('showAttestationCode'),
+      ),
+    );
+    return box;
+  }
+  const form = h('form', { class: 'stack proof', novalidate: true, 'data-form': 'proof' });
+  let challengeId = '';
+  const codeField = field(
+    t('code'),
+    input({ name: 'code', autocomplete: 'one-time-code', inputmode: 'numeric', maxlength: '6' }),
+  );
+  codeField.hidden = true;
+  const confirmButton = h('button', { type: 'submit', hidden: true }, t('proofConfirm'));
+  form.append(
+    h('p', { class: 'hint' }, t('proofSms', { phone: proof.phoneMasked ?? '' })),
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'secondary',
+        onclick: () => {
+          post<{ challengeId: string; phoneMasked: string }>(`/v1/me/cards/${card.id}/proof`, {})
+            .then((sent) => {
+              challengeId = sent.challengeId;
+              codeField.hidden = false;
+              confirmButton.hidden = false;
+              announce(t('codeSentTo', { phone: sent.phoneMasked }));
+            })
+            .catch((error: unknown) => showProblem(form, error));
+        },
+      },
+      t('proofSend'),
+    ),
+    codeField,
+    confirmButton,
+  );
+  onSubmit(form, async () => {
+    await post(`/v1/me/cards/${card.id}/proof/verify`, { challengeId, code: fieldValue(form, 'code') });
+    announce(t('saved'));
+    refresh();
+  });
+  return form;
 }
 
 function addCardForm(
