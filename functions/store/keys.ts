@@ -130,10 +130,10 @@ export const kinds = {
   },
   card: {
     description:
-      'A medical card, its id derived from the Idempotency-Key: codes, status, body fingerprint; once the HIS knows it, the keys of the hospital lookups; name, ID number, phone, birth date, sex, HIS ids sealed',
+      "A medical card (a binding to a hospital patient), its id derived from the Idempotency-Key: codes, status, body fingerprint, whether the HIS made the patient and how the binding was proven; once proven, the keys of the hospital lookups; name, ID number, phone, birth date, sex, HIS ids and, while awaiting proof, the HIS's mobile on file sealed",
     pk: USER,
     sk: 'CARD#',
-    sealed: ['name', 'idNumber', 'phone', 'birthDate', 'sex', 'hisPatientId', 'cardNo'],
+    sealed: ['name', 'idNumber', 'phone', 'birthDate', 'sex', 'hisPatientId', 'cardNo', 'phoneOnFile'],
     indexes: ['cardsByHisPatient', 'cardsByHospitalPerson'],
     locate: 'account_partition',
     onAccountDeletion: {
