@@ -99,7 +99,7 @@ export function buildApp(app: App = new App()): {
  */
 export function deployContext(
   app: App,
-): Pick<ApiStackProps, 'apiDomain' | 'hospital' | 'accountConcurrency'> {
+): Pick<ApiStackProps, 'apiDomain' | 'hospital' | 'accountConcurrency' | 'alarmSubscriptions'> {
   const text = (name: string): string | undefined => {
     const value = app.node.tryGetContext(name) as unknown;
     if (value === undefined || value === null || value === '') return undefined;
@@ -126,6 +126,25 @@ export function deployContext(
   if (truststoreUri && !hospitalDomain) throw new Error('context hospitalTruststoreUri needs hospitalDomain');
   if (truststoreUri && !/^s3:\/\/[a-z0-9.-]{3,63}\/.+/.test(truststoreUri))
     throw new Error(`context hospitalTruststoreUri must be s3://bucket/key, got ${truststoreUri}`);
+  const truststoreVersion = text('hospitalTruststoreVersion');
+  if (truststoreVersion && !truststoreUri)
+    throw new Error('context hospitalTruststoreVersion needs hospitalTruststoreUri');
+  const ownershipCertificateArn = text('hospitalOwnershipCertificateArn');
+  if (ownershipCertificateArn && !truststoreUri)
+    throw new Error('context hospitalOwnershipCertificateArn needs hospitalTruststoreUri (mutual TLS)');
+  if (
+    ownershipCertificateArn &&
+    !/^arn:aws-cn:acm:cn-(north|northwest)-1:\d{12}:certificate\/[0-9a-f-]{36}$/.test(ownershipCertificateArn)
+  )
+    throw new Error(
+      `context hospitalOwnershipCertificateArn is not an ACM certificate ARN in a China region: ${ownershipCertificateArn}`,
+    );
+  const alarmEmail = text('alarmEmail');
+  if (alarmEmail && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail))
+    throw new Error(`context alarmEmail is not an email address: ${alarmEmail}`);
+  const alarmWebhookUrl = text('alarmWebhookUrl');
+  if (alarmWebhookUrl && !/^https:\/\/[^\s/]+\/\S*$/.test(alarmWebhookUrl))
+    throw new Error(`context alarmWebhookUrl must be an https:// URL, got ${alarmWebhookUrl}`);
   const cidrs = (text('hospitalCidrs') ?? '')
     .split(',')
     .map((c) => c.trim())
@@ -147,10 +166,13 @@ export function deployContext(
   return {
     apiDomain,
     hospital: {
-      domain: hospitalDomain ? { ...hospitalDomain, truststoreUri } : undefined,
+      domain: hospitalDomain
+        ? { ...hospitalDomain, truststoreUri, truststoreVersion, ownershipCertificateArn }
+        : undefined,
       allowedCidrs: cidrs,
     },
     accountConcurrency,
+    alarmSubscriptions: { email: alarmEmail, webhookUrl: alarmWebhookUrl },
   };
 }
 

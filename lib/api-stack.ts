@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -10,6 +10,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../functions/core/config';
@@ -17,7 +18,7 @@ import type { RouteDefinition, Touches } from '../functions/core/route';
 import { tableDefinition } from '../functions/store/table-definition';
 import { Alarms } from './alarms';
 import { quotaNeeded, reservedConcurrency, UNRESERVED_MINIMUM } from './concurrency';
-import { type CustomDomain, FrontDoor } from './front-door';
+import { type CustomDomain, FrontDoor, type MutualTls } from './front-door';
 import { functionCode } from './function-code';
 import { kebab, pascal } from './names';
 import { groupRoutes, writeGroupEntry } from './route-groups';
@@ -59,11 +60,16 @@ export interface ApiStackProps extends StackProps {
   readonly apiDomain?: CustomDomain | undefined;
   /** The hospital integration's domain, truststore and allowed networks (context `hospital*`). */
   readonly hospital?: {
-    readonly domain?: (CustomDomain & { readonly truststoreUri?: string | undefined }) | undefined;
+    readonly domain?: (CustomDomain & MutualTls) | undefined;
     readonly allowedCidrs: readonly string[];
   };
   /** The account's Lambda concurrency quota in this region (context `accountConcurrency`), checked at synth. */
   readonly accountConcurrency?: number | undefined;
+  /** Who alarms page (context `alarmEmail`, `alarmWebhookUrl`): SNS has no SMS in the China regions. */
+  readonly alarmSubscriptions?: {
+    readonly email?: string | undefined;
+    readonly webhookUrl?: string | undefined;
+  };
 }
 
 const projectRoot = resolve(import.meta.dirname, '..');
@@ -338,10 +344,14 @@ export class ApiStack extends Stack {
         scaling.scaleOnSchedule(`${window.name}Start`, {
           schedule: appscaling.Schedule.expression(window.start),
           minCapacity: props.config.rush.concurrency,
+          maxCapacity: props.config.rush.concurrency,
         });
+        // Both bounds to 0: with MaxCapacity left at the window's, the target keeps its
+        // provisioned concurrency around the clock.
         scaling.scaleOnSchedule(`${window.name}End`, {
           schedule: appscaling.Schedule.expression(window.end),
           minCapacity: 0,
+          maxCapacity: 0,
         });
       }
       targets.set(name, alias);
@@ -382,7 +392,7 @@ export class ApiStack extends Stack {
     ] as const) {
       new CfnOutput(this, id, { value: queue.queueName });
     }
-    new Alarms(this, 'Alarms', {
+    const alarms = new Alarms(this, 'Alarms', {
       apiName: this.api.restApiName,
       apiStage: door.stage.stageName,
       wafBlockedRequests: firewall.blockedRequests,
@@ -398,6 +408,13 @@ export class ApiStack extends Stack {
         ['Stream', streamDeadLetters],
       ]),
       streamConsumers: streamFunctions.map(([, fn]) => fn),
+    });
+    const { email, webhookUrl } = props.alarmSubscriptions ?? {};
+    if (email) alarms.topic.addSubscription(new subscriptions.EmailSubscription(email));
+    if (webhookUrl) alarms.topic.addSubscription(new subscriptions.UrlSubscription(webhookUrl));
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: alarms.topic.topicArn,
+      description: 'Subscribe on-call here (email or an HTTPS endpoint; SNS sends no SMS in China)',
     });
   }
 
@@ -496,6 +513,9 @@ export class ApiStack extends Stack {
       ...(logGroupName ? { logGroupName } : {}),
       retention: this.#retention,
       encryptionKey: this.#props.storageKey,
+      // Kept when the stack goes, but not when its first deploy rolls back: a fixed name left
+      // behind would make the retry fail with "already exists".
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
   }
 
@@ -641,6 +661,13 @@ export class ApiStack extends Stack {
             'dynamodb:ListStreams',
           ],
           resources: [table.tableStreamArn as string],
+        }),
+        // The stream holds the table's items, encrypted with the storage key: reading it needs the
+        // key through DynamoDB, whether or not the function also reads the table.
+        new iam.PolicyStatement({
+          actions: ['kms:Decrypt'],
+          resources: [storageKey.keyArn],
+          conditions: via('dynamodb'),
         }),
         new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [readsStream.queueArn] }),
       );

@@ -17,6 +17,17 @@ export interface CustomDomain {
   readonly certificateArn: string;
 }
 
+/**
+ * Mutual TLS on the hospital domain: the truststore (an S3 object, pinned to one version so a
+ * rewrite of the object changes nothing until the stack says so) and, with an imported or private
+ * CA certificate, the public certificate API Gateway requires to prove the domain is ours.
+ */
+export interface MutualTls {
+  readonly truststoreUri?: string | undefined;
+  readonly truststoreVersion?: string | undefined;
+  readonly ownershipCertificateArn?: string | undefined;
+}
+
 export interface FrontDoorProps {
   readonly config: StageConfig;
   readonly routes: ReadonlyArray<RouteDefinition & { readonly id: string }>;
@@ -35,7 +46,7 @@ export interface FrontDoorProps {
    * networks its routes accept calls from (a resource policy; none: any network).
    */
   readonly hospital?: {
-    readonly domain?: (CustomDomain & { readonly truststoreUri?: string | undefined }) | undefined;
+    readonly domain?: (CustomDomain & MutualTls) | undefined;
     readonly allowedCidrs: readonly string[];
   };
 }
@@ -184,8 +195,7 @@ export class FrontDoor extends Construct {
     }
 
     if (props.apiDomain) this.#domain('ApiDomain', props.apiDomain);
-    if (props.hospital?.domain)
-      this.#domain('HospitalDomain', props.hospital.domain, props.hospital.domain.truststoreUri);
+    if (props.hospital?.domain) this.#domain('HospitalDomain', props.hospital.domain, props.hospital.domain);
   }
 
   /**
@@ -203,32 +213,32 @@ export class FrontDoor extends Construct {
       assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
       description: 'API Gateway (account setting): writes the patient-onboarding API logs',
     });
-    new iam.ManagedPolicy(this, 'LogsPolicy', {
-      roles: [role],
-      statements: [
-        new iam.PolicyStatement({
-          actions: [
-            'logs:CreateLogGroup',
-            'logs:CreateLogStream',
-            'logs:DescribeLogStreams',
-            'logs:PutLogEvents',
-          ],
-          resources: [props.accessLogs.logGroupArn, executionLogs.logGroupArn],
-        }),
-        new iam.PolicyStatement({
-          actions: ['logs:DescribeLogGroups'],
-          resources: [
-            stack.formatArn({
-              service: 'logs',
-              resource: 'log-group',
-              resourceName: '*',
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
-          ],
-        }),
-      ],
-    });
+    const logStatements = [
+      new iam.PolicyStatement({
+        actions: [
+          'logs:CreateLogGroup',
+          'logs:CreateLogStream',
+          'logs:DescribeLogStreams',
+          'logs:PutLogEvents',
+        ],
+        resources: [props.accessLogs.logGroupArn, executionLogs.logGroupArn],
+      }),
+      new iam.PolicyStatement({
+        actions: ['logs:DescribeLogGroups'],
+        resources: [
+          stack.formatArn({
+            service: 'logs',
+            resource: 'log-group',
+            resourceName: '*',
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    ];
+    const policy = new iam.ManagedPolicy(this, 'LogsPolicy', { roles: [role], statements: logStatements });
     const account = new apigw.CfnAccount(this, 'Account', { cloudWatchRoleArn: role.roleArn });
+    // API Gateway checks the role's permissions when the setting is made: the policy first.
+    account.node.addDependency(policy);
     this.stage.node.addDependency(account, executionLogs);
     Validations.of(this).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:${stack.region}:<AWS::AccountId>:log-group:*]`,
@@ -238,16 +248,27 @@ export class FrontDoor extends Construct {
   }
 
   /** A regional custom domain (TLS 1.2) mapped at its root to the stage; mutual TLS with a truststore. */
-  #domain(id: string, domain: CustomDomain, truststoreUri?: string): apigw.DomainName {
+  #domain(id: string, domain: CustomDomain, mutualTls: MutualTls = {}): apigw.DomainName {
+    const { truststoreUri, truststoreVersion, ownershipCertificateArn } = mutualTls;
     const created = new apigw.DomainName(this, id, {
       domainName: domain.name,
       certificate: acm.Certificate.fromCertificateArn(this, `${id}Certificate`, domain.certificateArn),
       endpointType: apigw.EndpointType.REGIONAL,
       securityPolicy: apigw.SecurityPolicy.TLS_1_2,
       ...(truststoreUri
-        ? { mtls: { bucket: truststoreBucket(this, id, truststoreUri), key: truststoreKey(truststoreUri) } }
+        ? {
+            mtls: {
+              bucket: truststoreBucket(this, id, truststoreUri),
+              key: truststoreKey(truststoreUri),
+              ...(truststoreVersion ? { version: truststoreVersion } : {}),
+            },
+          }
         : {}),
     });
+    if (ownershipCertificateArn) {
+      (created.node.defaultChild as apigw.CfnDomainName).ownershipVerificationCertificateArn =
+        ownershipCertificateArn;
+    }
     created.addBasePathMapping(this.api, { stage: this.stage });
     // What the domain's DNS record points at (a CNAME), docs/deploy-china.md.
     new CfnOutput(this, `${id}Target`, {

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { relative } from 'node:path';
 import { AssetHashType, DockerImage } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { type BuildOptions, buildSync } from 'esbuild';
@@ -43,6 +44,9 @@ export function functionCode(entry: string, projectRoot: string): lambda.Code {
     bundling: {
       // Never used: local bundling always succeeds on a machine that can run the CDK app.
       image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:22'),
+      // CDK caches bundles by the JSON of these options, and `local` (a function) drops out of
+      // it: without the entry here every function would get the first one's bundle.
+      environment: { PO_ENTRY: relative(projectRoot, entry) },
       local: {
         tryBundle(outputDir: string) {
           bundleFunction(entry, outputDir);

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -10,7 +10,10 @@ export interface FrontDoorFirewallProps {
   readonly name: string;
   /** The REST API stage to protect. */
   readonly stageArn: string;
-  /** `path -> limit` per IP and 5 minutes, each path matched exactly (POST routes). */
+  /**
+   * `path -> limit` per IP and 5 minutes: each path matched after URL-decoding, path
+   * normalisation and lower-casing, with or without a trailing slash and a stage prefix.
+   */
   readonly ratePerIp: ReadonlyArray<{ readonly id: string; readonly path: string; readonly limit: number }>;
   /** Requests with a larger body are blocked here, before any function runs. */
   readonly maxBodyBytes: number;
@@ -25,8 +28,49 @@ const MANAGED_GROUPS = [
   { name: 'AWSManagedRulesKnownBadInputsRuleSet', count: [] },
   { name: 'AWSManagedRulesAmazonIpReputationList', count: [] },
   { name: 'AWSManagedRulesSQLiRuleSet', count: [] },
-  { name: 'AWSManagedRulesBotControlRuleSet', count: [], config: { inspectionLevel: 'COMMON' } },
+  // Browsers only (scoped down below): its non-browser signals would block every native app,
+  // mini-program and hospital server, which are most of our legitimate callers.
+  {
+    name: 'AWSManagedRulesBotControlRuleSet',
+    count: [],
+    config: { inspectionLevel: 'COMMON' },
+    browsersOnly: true,
+  },
 ] as const;
+
+/** How WAF is told to see a path as API Gateway routes it (one decode, dot segments, any case). */
+export const PATH_TRANSFORMATIONS = [
+  { priority: 0, type: 'URL_DECODE' },
+  { priority: 1, type: 'NORMALIZE_PATH' },
+  { priority: 2, type: 'LOWERCASE' },
+] as const;
+
+/**
+ * The regular expression a rate rule matches a route's path with: an optional stage prefix
+ * (`/prod` on the execute-api endpoint), the path lower-cased, an optional trailing slash.
+ */
+export function ratePathPattern(path: string): string {
+  const literal = path.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return `^(/[a-z0-9_-]+)?${literal}/?$`;
+}
+
+/**
+ * Requests a browser makes: fetches carry `Sec-Fetch-Mode` (every current engine) or `Origin`
+ * (POST and cross-origin). Native apps, mini-programs and servers send neither, so Bot Control's
+ * browser signals are only weighed where a browser is claimed.
+ */
+export const BROWSER_REQUEST: wafv2.CfnWebACL.StatementProperty = {
+  orStatement: {
+    statements: ['sec-fetch-mode', 'origin'].map((name) => ({
+      sizeConstraintStatement: {
+        fieldToMatch: { singleHeader: { Name: name } },
+        comparisonOperator: 'GT',
+        size: 0,
+        textTransformations: [{ priority: 0, type: 'NONE' }],
+      },
+    })),
+  },
+};
 
 /**
  * The REST API's web ACL (WAFv2, REGIONAL: the only scope in the China regions): AWS managed rule
@@ -65,6 +109,7 @@ export class FrontDoorFirewall extends Construct {
                   ],
                 }
               : {}),
+            ...('browsersOnly' in group ? { scopeDownStatement: BROWSER_REQUEST } : {}),
           },
         },
         visibilityConfig: visibility(`${props.name}-${group.name}`),
@@ -95,11 +140,10 @@ export class FrontDoorFirewall extends Construct {
             evaluationWindowSec: 300,
             aggregateKeyType: 'IP',
             scopeDownStatement: {
-              byteMatchStatement: {
+              regexMatchStatement: {
                 fieldToMatch: { uriPath: {} },
-                positionalConstraint: 'EXACTLY',
-                searchString: rule.path,
-                textTransformations: [{ priority: 0, type: 'NONE' }],
+                regexString: ratePathPattern(rule.path),
+                textTransformations: [...PATH_TRANSFORMATIONS],
               },
             },
           },
@@ -126,6 +170,8 @@ export class FrontDoorFirewall extends Construct {
       logGroupName,
       retention: props.logRetention,
       encryptionKey: props.logKey,
+      // A first deploy that rolls back takes its fixed-name group with it, so a retry can make it.
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     const logging = new wafv2.CfnLoggingConfiguration(this, 'Logging', {
       resourceArn: this.webAcl.attrArn,

@@ -5,6 +5,7 @@ import { stages } from '../../functions/core/config';
 import { auditChainWorker, cardChangesWorker, routeList } from '../../functions/routes';
 import { functionNames, quotaNeeded } from '../../lib/concurrency';
 import { viaService, withBothSpellings } from '../../lib/via-service';
+import { ratePathPattern } from '../../lib/waf';
 import { synthViolations, testApp } from '../helpers/cdk';
 
 const certificate = (n: number) =>
@@ -60,15 +61,21 @@ describe('the front door in the China regions', () => {
     expect(association?.Properties.WebACLArn['Fn::GetAtt'][1]).toBe('Arn');
   });
 
-  it('limits each costly route per IP over 5 minutes, matched on its exact path, and blocks oversized bodies', () => {
+  it('limits each costly route per IP over 5 minutes, matched on its normalised path, and blocks oversized bodies', () => {
     const acl = Object.values(api.findResources('AWS::WAFv2::WebACL'))[0];
     const rules = acl?.Properties.Rules as Json[];
     const rates = rules.filter((r) => r.Statement.RateBasedStatement);
     const byPath = Object.fromEntries(
-      rates.map((r) => [
-        r.Statement.RateBasedStatement.ScopeDownStatement.ByteMatchStatement.SearchString,
-        r.Statement.RateBasedStatement.Limit,
-      ]),
+      rates.map((r) => {
+        const match = r.Statement.RateBasedStatement.ScopeDownStatement.RegexMatchStatement;
+        expect(match.TextTransformations.map((t: Json) => t.Type)).toEqual([
+          'URL_DECODE',
+          'NORMALIZE_PATH',
+          'LOWERCASE',
+        ]);
+        const path = routeList.find((route) => ratePathPattern(route.path) === match.RegexString)?.path;
+        return [path, r.Statement.RateBasedStatement.Limit];
+      }),
     );
     const pathOf = (id: string) => routeList.find((r) => r.id === id)?.path as string;
     expect(byPath).toEqual({
@@ -193,11 +200,15 @@ describe('the front door in the China regions', () => {
         MaxCapacity: stages.prod.rush.concurrency,
       });
       const actions = target.Properties.ScheduledActions as Json[];
-      expect(actions.map((a) => [a.Schedule, a.ScalableTargetAction.MinCapacity]).sort()).toEqual(
+      expect(
+        actions
+          .map((a) => [a.Schedule, a.ScalableTargetAction.MinCapacity, a.ScalableTargetAction.MaxCapacity])
+          .sort(),
+      ).toEqual(
         stages.prod.rush.windows
           .flatMap((w) => [
-            [w.start, stages.prod.rush.concurrency],
-            [w.end, 0],
+            [w.start, stages.prod.rush.concurrency, stages.prod.rush.concurrency],
+            [w.end, 0, 0],
           ])
           .sort(),
       );
