@@ -13,6 +13,7 @@ import { loadLocalKeyMaterial } from '../../functions/crypto/local-key-source';
 import { overrideRuntime } from '../../functions/platform/runtime';
 import { type PrivacyJobEvent, handler as privacyJobs } from '../../functions/privacy/handlers/privacy-jobs';
 import { standinCredentials } from '../../functions/providers/credentials';
+import { hostTemplate, REHEARSAL_CDK_OUT, type TemplateHost } from '../rehearsal/host-template';
 import { type DynamoDbLocal, localCredentials, startDynamoDbLocal } from './dynamodb-local';
 import { ensureTable } from './ensure-table';
 import { type QueueRunner, startQueueRunner } from './queue-runner';
@@ -52,6 +53,12 @@ export interface LocalRuntime {
   readonly dynamoEndpoint: string;
   readonly tableName: string;
   readonly env: Readonly<Record<string, string>>;
+  /**
+   * What an operator command (bin/privacy-requests.ts, audit:verify) needs to reach this
+   * runtime's table and keys: the local database and key file, or in a rehearsal the template's
+   * table, secret and key through the rehearsal's AWS endpoints.
+   */
+  readonly operatorEnv: Readonly<Record<string, string>>;
   /** The captcha stand-in: `issue(ip)` gives the ticket a browser at that IP would get. */
   readonly captcha: { issue(ip: string): string };
   readonly oauth: Awaited<ReturnType<typeof startOAuthStandins>>;
@@ -160,45 +167,63 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     process.stderr.write(
       `${what} failed: ${error instanceof Error ? `${error.name}: ${error.message}` : 'error'}\n`,
     );
-  let server: LocalServer;
+  let server: LocalServer | undefined;
   let consumers: StreamConsumer[] = [];
   let queues: QueueRunner[] = [];
+  // `npm run rehearse`: the synthesized stack's built functions instead of the source.
+  const cdkOut = process.env[REHEARSAL_CDK_OUT];
+  let template: TemplateHost | undefined;
   try {
     await ensureTable(client, tableName);
-    // The table's stream and the job queues, run as their event source mappings run them in AWS.
-    const consumer = (name: string, filter: typeof cardChanges, handler: (e: never) => Promise<unknown>) =>
-      startStreamConsumer({
-        name,
-        client,
-        endpoint,
+    if (cdkOut) {
+      template = await hostTemplate({
+        cdkOut,
         region: env.AWS_REGION,
-        credentials: localCredentials,
         tableName,
-        filter,
-        handler: handler as never,
-        checkpointFile: join(dataDir, 'streams', `${tableName}-${name}.json`),
-        onError: report(name),
+        dataDir,
+        dynamoEndpoint: endpoint,
+        client,
+        localEnv: env,
+        port: options.port,
+        onError: report,
       });
-    consumers = await Promise.all([
-      consumer('audit-chain', auditEntryInserts, chainWorker as never),
-      consumer('card-changes', cardChanges, cardChangesWorker as never),
-    ]);
-    queues = [
-      startQueueRunner({
-        dir: join(env.LOCAL_QUEUE_DIR, 'registration'),
-        handler: registrationWorker,
-        onError: report('registration job'),
-      }),
-      startQueueRunner({
-        dir: join(env.LOCAL_QUEUE_DIR, 'webhooks'),
-        handler: webhookWorker,
-        onError: report('webhook job'),
-      }),
-    ];
-    server = await startHttpServer(options.port, { webDir: options.webDir });
-    // Pages under the local server's own origin are allowed OAuth redirect targets (local stage).
-    process.env.LOCAL_ORIGIN = server.url;
+    } else {
+      // The table's stream and the job queues, run as their event source mappings run them in AWS.
+      const consumer = (name: string, filter: typeof cardChanges, handler: (e: never) => Promise<unknown>) =>
+        startStreamConsumer({
+          name,
+          client,
+          endpoint,
+          region: env.AWS_REGION,
+          credentials: localCredentials,
+          tableName,
+          filter,
+          handler: handler as never,
+          checkpointFile: join(dataDir, 'streams', `${tableName}-${name}.json`),
+          onError: report(name),
+        });
+      consumers = await Promise.all([
+        consumer('audit-chain', auditEntryInserts, chainWorker as never),
+        consumer('card-changes', cardChanges, cardChangesWorker as never),
+      ]);
+      queues = [
+        startQueueRunner({
+          dir: join(env.LOCAL_QUEUE_DIR, 'registration'),
+          handler: registrationWorker,
+          onError: report('registration job'),
+        }),
+        startQueueRunner({
+          dir: join(env.LOCAL_QUEUE_DIR, 'webhooks'),
+          handler: webhookWorker,
+          onError: report('webhook job'),
+        }),
+      ];
+      server = await startHttpServer(options.port, { webDir: options.webDir });
+      // Pages under the local server's own origin are allowed OAuth redirect targets (local stage).
+      process.env.LOCAL_ORIGIN = server.url;
+    }
   } catch (error) {
+    await template?.stop();
     await Promise.all([...consumers, ...queues].map((c) => c.stop()));
     client.destroy();
     await dynamo?.stop();
@@ -210,7 +235,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const runJob = (task: PrivacyJobEvent['task']) => {
     const current = running.get(task);
     if (current) return current;
-    const run = privacyJobs({ task }).finally(() => running.delete(task));
+    const run = (template ? template.runJob(task) : privacyJobs({ task })).finally(() =>
+      running.delete(task),
+    );
     running.set(task, run);
     return run;
   };
@@ -225,13 +252,20 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       setInterval(() => {
         runJob(task).catch((error: unknown) =>
           process.stderr.write(
-            `privacy job ${task} failed: ${error instanceof Error ? error.name : 'error'}\n`,
+            // A rehearsal's function errors are its own short messages; say them.
+            `privacy job ${task} failed: ${error instanceof Error ? (error.name === 'FunctionError' ? error.message : error.name) : 'error'}\n`,
           ),
         );
       }, ms).unref(),
     );
+  const url = template?.url ?? (server as LocalServer).url;
   return {
-    url: server.url,
+    url,
+    operatorEnv: template?.operatorEnv ?? {
+      DYNAMODB_ENDPOINT: endpoint,
+      TABLE_NAME: tableName,
+      LOCAL_KEY_FILE: env.LOCAL_KEY_FILE,
+    },
     dynamoEndpoint: endpoint,
     tableName,
     env,
@@ -245,6 +279,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     alipayMiniProgram,
     runJob,
     settle: async () => {
+      if (template) return template.settle();
       // Stream, then the jobs it queued, then the changes those made (a registration's event).
       for (let round = 0; round < 3; round++) {
         await Promise.all(consumers.map((c) => c.settled()));
@@ -254,7 +289,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     stop: async () => {
       for (const timer of timers) clearInterval(timer);
       await Promise.allSettled(running.values());
-      await server.close();
+      await server?.close();
+      await template?.stop();
       await Promise.all([...queues, ...consumers].map((c) => c.stop()));
       client.destroy();
       await closeStandins();

@@ -25,7 +25,7 @@ import { DynamoWebhookDeadLetters } from './dynamo-webhook-dead-letters';
 import { DirectWebhookCardEvents } from './event-publishers';
 import type { CardEventPublisher } from './events';
 import type { HisClient } from './his';
-import type { CardsDeps, RegistrationJob } from './ports';
+import type { CardsDeps, RegistrationJob, RegistrationQueue } from './ports';
 import type { JobQueue } from './queues';
 import type { WebhookDeps, WebhookJob } from './webhooks';
 
@@ -123,14 +123,22 @@ async function cardEvents(): Promise<CardEventPublisher> {
 export function cardsDeps(): Promise<CardsDeps> {
   return once<Promise<CardsDeps>>('cardsDeps', async () => {
     const { config, clock } = platform();
-    const [index, table, audit, his, queue, codes] = await Promise.all([
+    const [index, table, audit, his, codes] = await Promise.all([
       indexer(),
       sealedTable(),
       auditLog(),
       hisClients(),
-      jobQueue<RegistrationJob>('registration'),
       codeDeps(),
     ]);
+    // Built on first use: the deletion job releases cards through these deps and never queues a
+    // registration, so its function has no queue (found by the rehearsal: it failed at start).
+    const queue: RegistrationQueue = {
+      enqueue: async (job, delaySeconds) =>
+        (await once('registrationQueue', () => jobQueue<RegistrationJob>('registration'))).enqueue(
+          job,
+          delaySeconds,
+        ),
+    };
     const consents = new DynamoConsentStore(plainTable(), audit);
     const challenges = new DynamoChallengeStore(table, audit);
     return {

@@ -295,18 +295,15 @@ describe('rights requests that need a person', () => {
     expect(text).not.toContain(phone);
 
     // Operators list open requests without personal data, open one (audited), and complete it.
+    // The operator's connection alone (this process's environment points at the local runtime).
+    const { DYNAMODB_ENDPOINT: _endpoint, LOCAL_KEY_FILE: _keys, ...inherited } = process.env;
     const run = (...args: string[]) =>
       promisify(execFile)(
         join(projectRoot, 'node_modules', '.bin', 'tsx'),
         ['bin/privacy-requests.ts', ...args],
         {
           cwd: projectRoot,
-          env: {
-            ...process.env,
-            DYNAMODB_ENDPOINT: runtime.dynamoEndpoint,
-            TABLE_NAME: runtime.tableName,
-            LOCAL_KEY_FILE: join(dataDir, 'keys', 'local-keys.json'),
-          },
+          env: { ...inherited, ...runtime.operatorEnv },
         },
       );
     const listed = await run('list');
