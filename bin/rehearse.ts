@@ -35,6 +35,8 @@ export const REHEARSAL_SUITE = [
   'test/e2e/restart.test.ts',
 ];
 
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
 function arg(name: string, fallback: string): string {
   const at = process.argv.indexOf(`--${name}`);
   return at >= 0 ? (process.argv[at + 1] ?? fallback) : fallback;
@@ -49,7 +51,7 @@ async function main(): Promise<number> {
   const started = Date.now();
   const { app } = buildApp(new App({ outdir, context: { region, stage: 'prod' } }));
   app.synth();
-  console.log(
+  say(
     `rehearse: synthesized prod for ${region} with bundling in ${Math.round((Date.now() - started) / 1000)} s`,
   );
 
@@ -91,15 +93,15 @@ async function main(): Promise<number> {
     resource: c.resource.replace(/:table\/[^/]+/, `:table/rehearsal`),
   }));
   const report = await checkCalls(plan, normalised);
-  console.log(
+  say(
     `rehearse: ${report.checked} AWS calls recorded, ${report.distinct} distinct, checked against the roles and key policies`,
   );
   for (const { call, result } of report.denied)
-    console.log(
+    say(
       `  DENIED ${call.functionId} ${call.action} ${call.resource} ${JSON.stringify(call.context)}: ${result}`,
     );
-  console.log(`rehearse: ${report.unused.length} granted actions no call used:`);
-  for (const u of report.unused) console.log(`  unused ${u.functionId} ${u.action} on ${u.resource}`);
+  say(`rehearse: ${report.unused.length} granted actions no call used:`);
+  for (const u of report.unused) say(`  unused ${u.functionId} ${u.action} on ${u.resource}`);
   const ours = projectVariables(join(root, 'functions'));
   const undeclared = new Map<string, Set<string>>();
   for (const r of records.filter((x) => x.kind === 'env') as unknown as {
@@ -110,18 +112,19 @@ async function main(): Promise<number> {
       undeclared.set(r.functionId, (undeclared.get(r.functionId) ?? new Set()).add(name));
   }
   for (const [fn, names] of undeclared)
-    console.log(`  ${fn} read variables the template does not set: ${[...names].join(', ')}`);
-  if (calls.length === 0)
-    console.log('rehearse: no AWS call was recorded: the suite did not run over the template');
+    say(`  ${fn} read variables the template does not set: ${[...names].join(', ')}`);
+  if (calls.length === 0) say('rehearse: no AWS call was recorded: the suite did not run over the template');
   const failed = vitest.status !== 0 || report.denied.length > 0 || undeclared.size > 0 || calls.length === 0;
-  console.log(`rehearse: ${failed ? 'FAILED' : 'passed'}`);
+  say(`rehearse: ${failed ? 'FAILED' : 'passed'}`);
   return failed ? 1 : 0;
 }
 
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error);
+    process.stderr.write(
+      `rehearse: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

@@ -16,6 +16,9 @@ import { dirname } from 'node:path';
 import { standinCredentials } from '../../functions/providers/credentials';
 import type { Plan } from './plan';
 
+// biome-ignore lint/suspicious/noExplicitAny: AWS JSON-protocol bodies, read field by field
+type Wire = any;
+
 /** One AWS API call a function made, as IAM would authorize it. */
 export interface RecordedCall {
   readonly functionId: string;
@@ -151,11 +154,11 @@ export async function startAwsEndpoint(
     deps.record({ functionId, action, resource, context, ...(implied ? { implied } : {}) });
 
   const dynamo = async (operation: string, body: string, headers: IncomingMessage['headers']) => {
-    const input = JSON.parse(body) as Record<string, any>;
+    const input = JSON.parse(body) as Wire;
     const calls: Array<[string, string]> = [];
     if (operation === 'TransactWriteItems' || operation === 'TransactGetItems') {
-      for (const item of input.TransactItems as Record<string, any>[]) {
-        const [kind, detail] = Object.entries(item)[0] as [string, any];
+      for (const item of input.TransactItems as Wire[]) {
+        const [kind, detail] = Object.entries(item)[0] as [string, Wire];
         calls.push([dynamoItemActions[kind] as string, tableResource(detail.TableName)]);
       }
     } else if (operation === 'BatchWriteItem' || operation === 'BatchGetItem') {
@@ -191,7 +194,7 @@ export async function startAwsEndpoint(
     };
   };
 
-  const kms = (operation: string, input: Record<string, any>): unknown => {
+  const kms = (operation: string, input: Wire): unknown => {
     const keyArn = String(input.KeyId ?? '');
     const context = (input.EncryptionContext ?? {}) as Record<string, string>;
     const contextKeys = Object.fromEntries(
@@ -260,7 +263,7 @@ export async function startAwsEndpoint(
     }
   };
 
-  const secrets = (operation: string, input: Record<string, any>): unknown => {
+  const secrets = (operation: string, input: Wire): unknown => {
     if (operation !== 'GetSecretValue' && operation !== 'DescribeSecret')
       throw new AwsError('InvalidRequestException', `Secrets Manager ${operation} is not played here`);
     const id = String(input.SecretId);
@@ -284,7 +287,7 @@ export async function startAwsEndpoint(
     };
   };
 
-  const sqs = (operation: string, input: Record<string, any>): unknown => {
+  const sqs = (operation: string, input: Wire): unknown => {
     if (operation !== 'SendMessage')
       throw new AwsError('InvalidAction', `SQS ${operation} is not played here`);
     // By the queue's path (account and name): the URL's host is this endpoint's.
@@ -298,10 +301,10 @@ export async function startAwsEndpoint(
     return { MessageId: id, MD5OfMessageBody: createHash('md5').update(body).digest('hex') };
   };
 
-  const events = (operation: string, input: Record<string, any>): unknown => {
+  const events = (operation: string, input: Wire): unknown => {
     if (operation !== 'PutEvents')
       throw new AwsError('UnsupportedOperation', `EventBridge ${operation} is not played here`);
-    const entries = (input.Entries ?? []) as Record<string, any>[];
+    const entries = (input.Entries ?? []) as Wire[];
     const answered = entries.map((entry) => {
       const busArn = `arn:aws-cn:events:${plan.region}:${plan.tableArn.split(':')[4]}:event-bus/${entry.EventBusName}`;
       record('events:PutEvents', busArn);
@@ -343,7 +346,7 @@ export async function startAwsEndpoint(
             const out = await dynamo(operation, body, req.headers);
             return reply(out.status, out.text, out.type);
           }
-          const input = body ? (JSON.parse(body) as Record<string, any>) : {};
+          const input = body ? (JSON.parse(body) as Wire) : {};
           if (service === 'TrentService') return reply(200, kms(operation, input));
           if (service === 'secretsmanager') return reply(200, secrets(operation, input));
           if (service === 'AmazonSQS') return reply(200, sqs(operation, input), 'application/x-amz-json-1.0');

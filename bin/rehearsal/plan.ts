@@ -222,7 +222,7 @@ export function readPlan(
   // The REST API's resource tree, methods and their integrations.
   const pathOf = (resourceId: string): string => {
     const r = api.template.Resources[resourceId];
-    if (!r || r.Type !== 'AWS::ApiGateway::Resource') return '';
+    if (r?.Type !== 'AWS::ApiGateway::Resource') return '';
     const parent = r.Properties.ParentId;
     return `${parent.Ref ? pathOf(parent.Ref) : ''}/${r.Properties.PathPart}`;
   };
