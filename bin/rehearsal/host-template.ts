@@ -12,6 +12,7 @@ import { asRouteAuthorizer, toAuthorizerEvent, toRestEvent } from '../local/lamb
 import { type QueueRunner, startQueueRunner } from '../local/queue-runner';
 import { type StreamConsumer, startStreamConsumer } from '../local/stream-consumer';
 import { type RecordedCall, RehearsalKms, startAwsEndpoint } from './aws-endpoint';
+import { LOCAL_OVERRIDES } from './env-check';
 import { FunctionHost } from './function-host';
 import { type Plan, type PlannedFunction, type PlannedRoute, readPlan } from './plan';
 
@@ -22,21 +23,18 @@ export const REHEARSAL_CALLS = 'PO_REHEARSAL_CALLS';
 /** The principal of operator commands' calls (not a function of the template). */
 export const OPERATOR = 'operator';
 
-/** The local runtime's values a function may use in place of a provider's real address. */
-const STANDIN_VARIABLES = [
-  'TENCENT_CAPTCHA_ENDPOINT',
-  'TENCENT_FACEID_ENDPOINT',
-  'ALIYUN_CLOUDAUTH_ENDPOINT',
-  'OAUTH_WECHAT_BASE',
-  'OAUTH_QQ_BASE',
-  'OAUTH_WEIBO_BASE',
-  'WECHAT_MP_BASE',
-  'ALIPAY_GATEWAY',
-  'HIS_BASE',
-  'WEBHOOK_BASE',
-  'LOCAL_SMS_OUTBOX',
-  'LOCAL_ORIGIN',
-] as const;
+/**
+ * The local runtime's values a function may use in place of a provider's real address; its
+ * database endpoint, key files and queue folder are not among them: the rehearsal goes through
+ * the AWS endpoints instead, as the deployed functions do.
+ */
+const REPLACED_BY_AWS = new Set([
+  'DYNAMODB_ENDPOINT',
+  'LOCAL_KEY_FILE',
+  'LOCAL_SIGNING_KEY_FILE',
+  'LOCAL_QUEUE_DIR',
+]);
+const STANDIN_VARIABLES = [...LOCAL_OVERRIDES].filter((name) => !REPLACED_BY_AWS.has(name));
 
 export interface TemplateHost {
   readonly url: string;
