@@ -1,8 +1,14 @@
 import { defineConfig } from 'vitest/config';
 
+/** Set by `npm run rehearse`: the synthesized stack the suite runs over (bin/rehearse.ts). */
+const rehearsal = process.env.PO_REHEARSAL_CDK_OUT !== undefined;
+
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The built assets are tested with the rehearsal's own synthesis (bundling all 15 functions
+    // is minutes of CPU the other tests would contend for).
+    exclude: rehearsal ? [] : ['test/infra/bundled-assets.test.ts'],
     globalSetup: ['test/helpers/dynamodb-global-setup.ts'],
     setupFiles: ['test/helpers/quiet-env.ts'],
     pool: 'forks',

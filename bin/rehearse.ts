@@ -26,6 +26,7 @@ import { readPlan } from './rehearsal/plan';
  * cannot reach functions running in their own threads, and npm-start and load test `npm start`.
  */
 export const REHEARSAL_SUITE = [
+  'test/infra/bundled-assets.test.ts',
   'test/e2e/fuzz.test.ts',
   'test/e2e/auth-flow.test.ts',
   'test/e2e/hospital-api.test.ts',

@@ -31,7 +31,14 @@ export interface PreflightInput {
   /** What the stage's functions reserve, and what the account quota must be for it. */
   readonly concurrency: { readonly reserved: number; readonly needed: number };
   readonly apiDomain?: { readonly name: string; readonly certificateArn: string } | undefined;
-  readonly hospitalDomain?: { readonly name: string; readonly certificateArn: string } | undefined;
+  readonly hospitalDomain?:
+    | {
+        readonly name: string;
+        readonly certificateArn: string;
+        readonly truststoreUri?: string | undefined;
+        readonly ownershipCertificateArn?: string | undefined;
+      }
+    | undefined;
   readonly hospitalCidrs: readonly string[];
   readonly now: Date;
 }
@@ -150,6 +157,9 @@ export async function preflight(clients: PreflightClients, input: PreflightInput
       continue;
     }
     checks.push(await certificateCheck(clients.acm(input.region), label, domain, input));
+  }
+  if (input.hospitalDomain?.truststoreUri) {
+    checks.push(await ownershipCheck(clients.acm(input.region), input.hospitalDomain, input));
   }
   if (input.hospitalDomain && input.hospitalCidrs.length === 0) {
     checks.push({
@@ -342,6 +352,66 @@ async function certificateCheck(
       outcome: 'fail',
       detail: `ACM refused: ${describe(error)}`,
       fix: 'check the ARN and the profile (acm:DescribeCertificate)',
+    };
+  }
+}
+
+/**
+ * Mutual TLS with an imported (or private) certificate: API Gateway also needs a public
+ * certificate ACM issued for the name, to prove the domain is ours (OwnershipVerificationCertificateArn).
+ */
+async function ownershipCheck(
+  acm: ACMClient,
+  domain: {
+    readonly name: string;
+    readonly certificateArn: string;
+    readonly ownershipCertificateArn?: string | undefined;
+  },
+  input: PreflightInput,
+): Promise<Check> {
+  const name = `hospitalOwnershipCertificate ${domain.name}`;
+  const request = `aws acm request-certificate --domain-name ${domain.name} --validation-method DNS --region ${input.region}${input.profile ? ` --profile ${input.profile}` : ''}`;
+  try {
+    const { Certificate: main } = await acm.send(
+      new DescribeCertificateCommand({ CertificateArn: domain.certificateArn }),
+    );
+    if (main?.Type === 'AMAZON_ISSUED' && !domain.ownershipCertificateArn)
+      return {
+        name,
+        outcome: 'ok',
+        detail: 'the domain certificate is ACM-issued: no ownership certificate needed',
+      };
+    if (!domain.ownershipCertificateArn)
+      return {
+        name,
+        outcome: 'fail',
+        detail: `mutual TLS with a ${main?.Type ?? 'non-ACM'} certificate needs an ACM-issued public certificate for ${domain.name} to verify ownership`,
+        fix: `${request}, validate it in DNS, then -c hospitalOwnershipCertificateArn=<its ARN>`,
+      };
+    const { Certificate: ownership } = await acm.send(
+      new DescribeCertificateCommand({ CertificateArn: domain.ownershipCertificateArn }),
+    );
+    const names = [ownership?.DomainName, ...(ownership?.SubjectAlternativeNames ?? [])].filter(
+      (n): n is string => Boolean(n),
+    );
+    if (
+      ownership?.Type !== 'AMAZON_ISSUED' ||
+      ownership.Status !== 'ISSUED' ||
+      !names.some((n) => covers(n, domain.name))
+    )
+      return {
+        name,
+        outcome: 'fail',
+        detail: `the ownership certificate must be ACM-issued, issued and name ${domain.name}; it is ${ownership?.Type ?? '?'}, ${ownership?.Status ?? '?'}, for ${names.join(', ') || 'no name'}`,
+        fix: `${request}, validate it in DNS, and pass its ARN`,
+      };
+    return { name, outcome: 'ok', detail: `ACM-issued, for ${names.join(', ')}` };
+  } catch (error) {
+    return {
+      name,
+      outcome: 'fail',
+      detail: `could not read the certificates: ${error instanceof Error ? error.name : 'error'}`,
+      fix: 'check the ARNs and the profile (acm:DescribeCertificate)',
     };
   }
 }

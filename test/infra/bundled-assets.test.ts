@@ -10,6 +10,7 @@ import { buildApp } from '../../bin/app';
 import { localCredentials } from '../../bin/local/dynamodb-local';
 import { ensureTable } from '../../bin/local/ensure-table';
 import { projectVariables, unexcused } from '../../bin/rehearsal/env-check';
+import { REHEARSAL_CDK_OUT } from '../../bin/rehearsal/host-template';
 
 /**
  * What `cdk deploy` uploads, run: the prod stage synthesized for cn-north-1 with bundling on,
@@ -133,12 +134,11 @@ const proxyEvent = (method: string, path: string, resource: string): Json => ({
 });
 
 beforeAll(async () => {
-  outdir = mkdtempSync(join(tmpdir(), 'po-bundled-'));
-  // As `cdk deploy` synthesizes: bundling on for every stack.
-  const { api } = buildApp(new App({ outdir, context: { region: 'cn-north-1', stage: 'prod' } }));
-  const assembly = api.node.root as App;
-  assembly.synth();
-  template = JSON.parse(readFileSync(join(outdir, `${api.stackName}.template.json`), 'utf8'));
+  // The rehearsal's synthesis when it runs this file; else one of its own, bundled as a deploy is.
+  const given = process.env[REHEARSAL_CDK_OUT];
+  outdir = given ?? mkdtempSync(join(tmpdir(), 'po-bundled-'));
+  if (!given) buildApp(new App({ outdir, context: { region: 'cn-north-1', stage: 'prod' } })).app.synth();
+  template = JSON.parse(readFileSync(join(outdir, 'PatientOnboarding-prod-Api.template.json'), 'utf8'));
   const client = new DynamoDBClient({
     endpoint: inject('dynamoEndpoint'),
     region: 'cn-north-1',

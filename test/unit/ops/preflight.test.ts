@@ -220,6 +220,35 @@ describe('npm run preflight', () => {
     expect(find(await run(), 'apiDomain api.example-hospital.cn').detail).toBe('certificate status REVOKED');
   });
 
+  it('needs an ACM-issued ownership certificate for mutual TLS with an imported certificate', async () => {
+    const mutualTls = (ownershipCertificateArn?: string) =>
+      run({
+        hospitalDomain: {
+          name: 'his.example-hospital.cn',
+          certificateArn: certArn('cn-north-1', 2),
+          truststoreUri: 's3://po-truststore/his/truststore.pem',
+          ...(ownershipCertificateArn ? { ownershipCertificateArn } : {}),
+        },
+      });
+    const missing = find(await mutualTls(), 'hospitalOwnershipCertificate his.example-hospital.cn');
+    expect(missing).toMatchObject({
+      outcome: 'fail',
+      fix: expect.stringContaining('aws acm request-certificate'),
+    });
+    // The default fake answers IMPORTED for every ARN: an imported one cannot prove ownership.
+    expect(
+      find(await mutualTls(certArn('cn-north-1', 3)), 'hospitalOwnershipCertificate his.example-hospital.cn')
+        .outcome,
+    ).toBe('fail');
+    acm.on(DescribeCertificateCommand, { CertificateArn: certArn('cn-north-1', 3) }).resolves({
+      Certificate: { DomainName: 'his.example-hospital.cn', Status: 'ISSUED', Type: 'AMAZON_ISSUED' },
+    });
+    expect(
+      find(await mutualTls(certArn('cn-north-1', 3)), 'hospitalOwnershipCertificate his.example-hospital.cn')
+        .outcome,
+    ).toBe('ok');
+  });
+
   it('warns, not fails, for a test deploy without domains, naming the ICP 403', async () => {
     const checks = await run({ apiDomain: undefined, hospitalDomain: undefined, hospitalCidrs: [] });
     expect(find(checks, 'apiDomain')).toMatchObject({ outcome: 'warn' });
