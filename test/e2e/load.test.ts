@@ -1,4 +1,4 @@
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runLoad } from '../../bench/load';
 import { captureOutput } from '../helpers/capture-logs';
 
@@ -11,9 +11,11 @@ import { captureOutput } from '../helpers/capture-logs';
 describe('rush', () => {
   it('registers 200 numbers, 100 at a time, with no 5xx, no hot key and an intact audit chain', async () => {
     const { result: report, output } = await captureOutput(() =>
-      runLoad({ users: 200, concurrency: 100, flow: 'login', dynamoEndpoint: inject('dynamoEndpoint') }),
+      // A DynamoDB Local of its own: the run's shared one has served every other file's tables by
+      // the time this one runs, and slowed under them (10 s answers, 500s, in full runs here).
+      runLoad({ users: 200, concurrency: 100, flow: 'login' }),
     );
-    expect(report.serverErrors).toBe(0);
+    expect(report.serverErrors, JSON.stringify(report.steps)).toBe(0);
     expect(report.failures).toBe(0);
     expect(report.steps.send?.statuses).toEqual({ '202': 200 });
     expect(report.steps.verify?.statuses).toEqual({ '200': 200 });
