@@ -4,6 +4,7 @@ import type { Identity } from '../auth/authenticate';
 import { type CodeCaller, checkCode, codeUse, requireMobile } from '../auth/check-code';
 import type { CodeUse } from '../auth/ports';
 import { sendCode } from '../auth/send-code';
+import type { HospitalConfig } from '../core/config';
 import { AppError } from '../core/errors';
 import { logger } from '../core/logger';
 import { maskIdNumber, maskName, maskPhone } from '../crypto/mask';
@@ -154,18 +155,125 @@ export async function createCard(
 ): Promise<{ outcome: 'registered' | 'pending' | 'replayed'; card: ReturnType<typeof cardView> }> {
   const now = deps.clock.now();
   const target = hospital(deps, input.hospitalId);
-  const [verified] = await Promise.all([
+  // Every new card asks the HIS about a person: counted per account and day, whether or not the
+  // card survives, so create-and-unbind cannot ask about people without end. Counted with the
+  // first reads (no round trip of its own) and given back on any refusal before the card exists.
+  const lookups = {
+    scope: rateScopes.cardHisLookups,
+    key: who.userId,
+    seconds: 86_400,
+    max: deps.config.hisLookupsPerAccountDaily,
+  };
+  const [person, consent, lookup] = await Promise.allSettled([
     deps.identities.verifiedPerson(who.userId),
     requireConsent(deps.consents, who.userId, 'medical_card'),
+    deps.limiter.hit(lookups, now.getTime()),
   ]);
-  if (verified === undefined) throw new AppError('real_name_required');
-  // A hospital may ask for the real person (face check or counter) before it opens cards.
-  if (target.requiredAssurance === 'real_person' && !verified.realPerson) {
-    throw new AppError('real_person_required', { extensions: { hospitalId: target.id } });
+  const giveBack = async () => {
+    if (lookup.status === 'fulfilled' && lookup.value.allowed)
+      await deps.limiter.undo(lookups, now.getTime());
+  };
+  let prepared: Awaited<ReturnType<typeof prepareCard>>;
+  try {
+    const verified = settled(person);
+    settled(consent);
+    if (verified === undefined) throw new AppError('real_name_required');
+    // A hospital may ask for the real person (face check or counter) before it opens cards.
+    if (target.requiredAssurance === 'real_person' && !verified.realPerson) {
+      throw new AppError('real_person_required', { extensions: { hospitalId: target.id } });
+    }
+    const counted = settled(lookup);
+    if (!counted.allowed) throw new AppError('too_many_attempts', { retryAfter: counted.retryAfter });
+    prepared = await prepareCard(deps, who, input, { target, verifiedPerson: verified.token, now });
+  } catch (error) {
+    await giveBack();
+    throw error;
   }
-  const verifiedPerson = verified.token;
+  const { name, idNumber, birthDate, sex, phone, personToken, minor } = prepared;
 
-  // The same local rules as real-name verification (a typo costs nothing and reaches no HIS).
+  const card: CardRecord = {
+    userId: who.userId,
+    cardId: deps.cardIdFor(who.userId, idempotencyKey),
+    hospitalId: target.id,
+    relationship: input.relationship,
+    idType: input.idType,
+    insuranceType: input.insuranceType,
+    status: 'pending',
+    personToken,
+    birthDate,
+    sex,
+    minor,
+    createdAt: now.getTime(),
+    updatedAt: now.getTime(),
+    attempts: 0,
+    bodyHash: bodyHash(input),
+    name,
+    idNumber,
+    phone,
+  };
+  const outcome = await deps.store.create(card, {
+    limit: target.cardLimit,
+    audit: {
+      event: 'card.created',
+      userId: who.userId,
+      detail: { cardId: card.cardId, hospitalId: card.hospitalId, relationship: card.relationship, minor },
+      at: now.getTime(),
+    },
+    ...(minor
+      ? {
+          consent: {
+            userId: who.userId,
+            purpose: 'guardian_minor',
+            policyVersion: deps.policyVersion,
+            accepted: true,
+            at: now.getTime(),
+            by: 'guardian',
+          },
+        }
+      : {}),
+  });
+  // Nothing new was asked of the HIS: the lookup is given back.
+  if (outcome.kind !== 'created') await giveBack();
+  if (outcome.kind === 'person_exists') throw new AppError('card_exists');
+  if (outcome.kind === 'limit_reached')
+    throw new AppError('card_limit_reached', { extensions: { cardLimit: target.cardLimit } });
+  if (outcome.kind === 'replayed') {
+    if (!outcome.sameBody) throw new AppError('idempotency_key_reused');
+    const existing = await deps.store.get(who.userId, outcome.cardId);
+    if (!existing) throw new AppError('idempotency_key_reused');
+    return { outcome: 'replayed', card: cardView(existing) };
+  }
+
+  // One attempt now, bounded by the sync timeout; if the HIS does not answer, the card stays
+  // pending and the job its creation started (the table's stream) registers it later.
+  const registered = await registerCard(
+    deps,
+    { userId: who.userId, cardId: card.cardId, attempt: 1 },
+    { timeoutMs: deps.config.registration.syncTimeoutMs, written: card, schedule: false },
+  );
+  const current = registered ?? card;
+  const done = current.status === 'active' || current.status === 'failed';
+  return { outcome: done ? 'registered' : 'pending', card: cardView(current) };
+}
+
+/** A settled promise's value, or its rejection thrown. */
+function settled<T>(result: PromiseSettledResult<T>): T {
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
+}
+
+/**
+ * The card's person, checked by the same local rules as real-name verification (a typo costs
+ * nothing and reaches no HIS): a `01 self` card is the verified person; where the hospital asks,
+ * a relative passes the paid check; a child under 14 comes with the guardian's consent.
+ */
+async function prepareCard(
+  deps: CardsDeps,
+  who: Identity,
+  input: CreateCardInput,
+  context: { target: HospitalConfig; verifiedPerson: string; now: Date },
+) {
+  const { target, verifiedPerson, now } = context;
   const rule = idTypes[input.idType].rule;
   let name: string;
   let idNumber: string;
@@ -221,80 +329,7 @@ export async function createCard(
     }
   }
 
-  // Every new card asks the HIS about a person: counted per account and day, whether or not the
-  // card survives, so create-and-unbind cannot ask about people without end.
-  const lookups = {
-    scope: rateScopes.cardHisLookups,
-    key: who.userId,
-    seconds: 86_400,
-    max: deps.config.hisLookupsPerAccountDaily,
-  };
-  const lookup = await deps.limiter.hit(lookups, now.getTime());
-  if (!lookup.allowed) throw new AppError('too_many_attempts', { retryAfter: lookup.retryAfter });
-
-  const card: CardRecord = {
-    userId: who.userId,
-    cardId: deps.cardIdFor(who.userId, idempotencyKey),
-    hospitalId: target.id,
-    relationship: input.relationship,
-    idType: input.idType,
-    insuranceType: input.insuranceType,
-    status: 'pending',
-    personToken,
-    birthDate,
-    sex,
-    minor,
-    createdAt: now.getTime(),
-    updatedAt: now.getTime(),
-    attempts: 0,
-    bodyHash: bodyHash(input),
-    name,
-    idNumber,
-    phone,
-  };
-  const outcome = await deps.store.create(card, {
-    limit: target.cardLimit,
-    audit: {
-      event: 'card.created',
-      userId: who.userId,
-      detail: { cardId: card.cardId, hospitalId: card.hospitalId, relationship: card.relationship, minor },
-      at: now.getTime(),
-    },
-    ...(minor
-      ? {
-          consent: {
-            userId: who.userId,
-            purpose: 'guardian_minor',
-            policyVersion: deps.policyVersion,
-            accepted: true,
-            at: now.getTime(),
-            by: 'guardian',
-          },
-        }
-      : {}),
-  });
-  // Nothing new was asked of the HIS: the lookup is given back.
-  if (outcome.kind !== 'created') await deps.limiter.undo(lookups, now.getTime());
-  if (outcome.kind === 'person_exists') throw new AppError('card_exists');
-  if (outcome.kind === 'limit_reached')
-    throw new AppError('card_limit_reached', { extensions: { cardLimit: target.cardLimit } });
-  if (outcome.kind === 'replayed') {
-    if (!outcome.sameBody) throw new AppError('idempotency_key_reused');
-    const existing = await deps.store.get(who.userId, outcome.cardId);
-    if (!existing) throw new AppError('idempotency_key_reused');
-    return { outcome: 'replayed', card: cardView(existing) };
-  }
-
-  // One attempt now, bounded by the sync timeout; if the HIS does not answer, the card stays
-  // pending and the job its creation started (the table's stream) registers it later.
-  const registered = await registerCard(
-    deps,
-    { userId: who.userId, cardId: card.cardId, attempt: 1 },
-    { timeoutMs: deps.config.registration.syncTimeoutMs, written: card, schedule: false },
-  );
-  const current = registered ?? card;
-  const done = current.status === 'active' || current.status === 'failed';
-  return { outcome: done ? 'registered' : 'pending', card: cardView(current) };
+  return { name, idNumber, birthDate, sex, phone, personToken, minor };
 }
 
 function personTokenFor(deps: Pick<CardsDeps, 'indexer'>, idNumber: string): string {
