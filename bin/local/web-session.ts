@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { AppError } from '../../functions/core/errors';
-import { negotiateLang } from '../../functions/core/messages';
+import { negotiateLang, type ProblemCode } from '../../functions/core/messages';
 import { renderProblem } from '../../functions/core/problem';
 
 /**
@@ -31,7 +31,7 @@ function readCookie(req: IncomingMessage): string | undefined {
   return undefined;
 }
 
-function problem(req: IncomingMessage, code: string): APIGatewayProxyStructuredResultV2 {
+function problem(req: IncomingMessage, code: ProblemCode): APIGatewayProxyStructuredResultV2 {
   return renderProblem(new AppError(code), {
     requestId: 'web-session',
     lang: negotiateLang(req.headers['accept-language']),

@@ -1,3 +1,5 @@
+import type { ProblemCode } from './messages';
+
 /**
  * Domain and edge errors. They carry a stable `code` and no HTTP status: problem.ts owns the
  * mapping from code to status and message, so domain code never thinks in HTTP.
@@ -10,7 +12,7 @@ export interface FieldIssue {
 }
 
 export class AppError extends Error {
-  readonly code: string;
+  readonly code: ProblemCode;
   readonly retryAfter: number | undefined;
   readonly fields: readonly FieldIssue[] | undefined;
   /** Extra, non-sensitive members copied onto the problem document (e.g. `policyVersion`). */
@@ -19,7 +21,7 @@ export class AppError extends Error {
   readonly headers: Readonly<Record<string, string>> | undefined;
 
   constructor(
-    code: string,
+    code: ProblemCode,
     options: {
       cause?: unknown;
       retryAfter?: number;

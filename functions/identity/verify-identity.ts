@@ -1,5 +1,6 @@
 import type { Identity } from '../auth/authenticate';
 import { AppError } from '../core/errors';
+import type { ProblemCode } from '../core/messages';
 import { maskIdNumber, maskName } from '../crypto/mask';
 import { requireConsent } from '../privacy/consents';
 import { rateScopes } from '../store/keys';
@@ -204,12 +205,13 @@ export async function checkPerson(
 
 /** The problem a non-matching outcome answers. */
 export function outcomeError(outcome: Exclude<VerificationOutcome, 'match'>): AppError {
-  const code = {
+  const codes: Readonly<Record<typeof outcome, ProblemCode>> = {
     mismatch: 'identity_mismatch',
     not_found: 'identity_not_found',
     invalid: 'identity_invalid',
     limited: 'too_many_attempts',
-  }[outcome];
+  };
+  const code = codes[outcome];
   return new AppError(code, outcome === 'limited' ? { retryAfter: 86_400 } : {});
 }
 

@@ -8,6 +8,7 @@ import { type ClientInfo, newAccount, newSession, tokenPair, userView } from '..
 import type { IdentityProviderName, OAuthClient, OAuthConfig, OAuthProviderName } from '../core/config';
 import { AppError } from '../core/errors';
 import { logger } from '../core/logger';
+import type { ProblemCode } from '../core/messages';
 import { returnAllowed } from '../core/return-address';
 import { withoutUnsafeCharacters } from '../core/text';
 import type { BlindIndexer } from '../crypto/blind-index';
@@ -119,11 +120,12 @@ async function exchange(
     };
   } catch (error) {
     if (!(error instanceof OAuthProviderError)) throw error;
-    const code = {
+    const codes: Readonly<Record<OAuthProviderError['reason'], ProblemCode>> = {
       code_invalid: 'oauth_code_invalid',
       provider_error: 'oauth_provider_error',
       unavailable: 'oauth_unavailable',
-    }[error.reason];
+    };
+    const code = codes[error.reason];
     throw new AppError(code, { cause: error, extensions: { providerCode: error.providerCode } });
   }
 }
