@@ -22,8 +22,8 @@ import { CountingKeyring } from '../functions/crypto/counting-keyring';
 import { EncryptingSealer } from '../functions/crypto/encrypting-sealer';
 import { loadLocalKeyMaterial } from '../functions/crypto/local-key-source';
 import { overrideRuntime } from '../functions/platform/runtime';
-import { meterDynamo } from '../functions/store/call-meter';
 import { SealedTable } from '../functions/store/sealed-table';
+import { meterDynamo } from './call-meter';
 import { hottest, median, round, summarise } from './stats';
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;

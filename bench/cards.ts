@@ -22,9 +22,9 @@ import { checkCharacter } from '../functions/identity/id-number';
 import { DynamoConsentStore } from '../functions/privacy/dynamo-consent-store';
 import { standinCredentials } from '../functions/providers/credentials';
 import { FhirHisClient } from '../functions/providers/his/fhir-his-client';
-import { meterDynamo } from '../functions/store/call-meter';
 import { keys as tableKeys } from '../functions/store/keys';
 import { SealedTable } from '../functions/store/sealed-table';
+import { meterDynamo } from './call-meter';
 import { hottest, median, round, summarise } from './stats';
 
 /**

@@ -12,8 +12,8 @@ import type { CertifiedTokenSigner } from '../functions/auth/tokens/certified-to
 import { stages } from '../functions/core/config';
 import { loadLocalKeyMaterial } from '../functions/crypto/local-key-source';
 import { platform, tokenSigner } from '../functions/platform/deps';
-import { type CallMeter, meterDynamo } from '../functions/store/call-meter';
 import { SealedTable } from '../functions/store/sealed-table';
+import { type CallMeter, meterDynamo } from './call-meter';
 import { hottest, round } from './stats';
 
 export interface LoadOptions {

@@ -8,7 +8,7 @@ import { identityFixtures } from '../bin/local/standins/identity';
 import { buildWebClient } from '../bin/local/web-build';
 import { checkCharacter } from '../functions/identity/id-number';
 import { platform } from '../functions/platform/deps';
-import { meterDynamo } from '../functions/store/call-meter';
+import { meterDynamo } from './call-meter';
 import { round } from './stats';
 
 /**

@@ -4,13 +4,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type {
   APIGatewayAuthorizerResult,
-  APIGatewayProxyEvent,
   APIGatewayProxyResult,
   APIGatewayProxyStructuredResultV2,
   APIGatewayRequestAuthorizerEvent,
-  Context,
 } from 'aws-lambda';
-import { FALLBACK_RESOURCE } from '../../functions/core/dispatch';
+import { FALLBACK_RESOURCE, type LambdaHandler } from '../../functions/core/dispatch';
 import { type GatewayResponseType, gatewayProblem } from '../../functions/core/gateway-responses';
 import { logger } from '../../functions/core/logger';
 import { renderProblem } from '../../functions/core/problem';
@@ -20,7 +18,6 @@ import { asRouteAuthorizer, localContext, toAuthorizerEvent, toRestEvent } from 
 import { webSession } from './web-session';
 import { isWebPath, serveWeb } from './web-static';
 
-type LambdaHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 type AuthorizerHandler = (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
 /** A route's answer, or one of the local web client's pages (those set cookies the v2 way). */
 type LocalResult = APIGatewayProxyResult | APIGatewayProxyStructuredResultV2;

@@ -4,6 +4,7 @@ import { parse, safeParse } from 'zod/mini';
 import type { $ZodType, input as InputOf, output as OutputOf } from 'zod/v4/core';
 import { type AuthorizerContext, type Identity, readVerdict } from './authorizer-context';
 import type { StageConfig } from './config';
+import type { LambdaHandler } from './dispatch';
 import { AppError, type FieldIssue, ValidationError } from './errors';
 import { logger } from './logger';
 import { type Lang, negotiateLang } from './messages';
@@ -92,7 +93,6 @@ export type RouteRequest<R extends RouteDefinition> = HttpRequest<
   (R['auth'] extends 'hospital' ? { readonly hospital: HospitalCallerView } : unknown);
 
 /** A route's Lambda handler: API Gateway REST API proxy events (payload format 1.0). */
-export type LambdaHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 /**
  * Wraps a route's use-case call in the edge pipeline: the group's dependencies (built once per

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { meterDynamo } from '../../../bench/call-meter';
 import { type HisStandin, startHisStandin } from '../../../bin/local/standins/his';
 import type { Identity } from '../../../functions/auth/authenticate';
 import { loginWithCode } from '../../../functions/auth/login-with-code';
@@ -27,7 +28,6 @@ import { verifyIdentity } from '../../../functions/identity/verify-identity';
 import { standinCredentials } from '../../../functions/providers/credentials';
 import { FhirHisClient } from '../../../functions/providers/his/fhir-his-client';
 import { SignedJsonHisClient } from '../../../functions/providers/his/signed-json-his-client';
-import { meterDynamo } from '../../../functions/store/call-meter';
 import { type AuthHarness, authHarness } from '../../helpers/auth-harness';
 import { captureOutput } from '../../helpers/capture-logs';
 import { localDynamo, rawTableText } from '../../helpers/dynamo';

@@ -4,7 +4,7 @@ import {
   GetItemCommand,
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
-import { tableDefinition } from './table-definition';
+import { tableDefinition } from '../functions/store/table-definition';
 
 /** One call to DynamoDB as the meter saw it. */
 export interface MeteredCall {
