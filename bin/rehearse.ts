@@ -16,7 +16,7 @@ import { App } from 'aws-cdk-lib';
 import { buildApp } from './app';
 import type { RecordedCall } from './rehearsal/aws-endpoint';
 import { projectVariables, unexcused } from './rehearsal/env-check';
-import { OPERATOR, REHEARSAL_CALLS, REHEARSAL_CDK_OUT } from './rehearsal/host-template';
+import { OPERATOR, REHEARSAL_CALLS, REHEARSAL_CDK_OUT, stackNames } from './rehearsal/host-template';
 import { checkCalls } from './rehearsal/iam-check';
 import { readPlan } from './rehearsal/plan';
 
@@ -57,14 +57,10 @@ async function main(): Promise<number> {
   );
 
   const callsFile = join(outdir, 'rehearsal-calls.jsonl');
+  const named = process.argv.slice(2).filter((a) => a.startsWith('test/'));
   const vitest = spawnSync(
     join(root, 'node_modules', '.bin', 'vitest'),
-    [
-      'run',
-      ...(process.argv.slice(2).filter((a) => a.startsWith('test/')).length > 0
-        ? process.argv.slice(2).filter((a) => a.startsWith('test/'))
-        : REHEARSAL_SUITE),
-    ],
+    ['run', ...(named.length > 0 ? named : REHEARSAL_SUITE)],
     {
       cwd: root,
       stdio: 'inherit',
@@ -80,14 +76,7 @@ async function main(): Promise<number> {
   const calls = (records.filter((r) => r.kind === 'call') as unknown as RecordedCall[]).filter(
     (c) => c.functionId !== OPERATOR,
   );
-  const plan = readPlan(
-    outdir,
-    { api: `PatientOnboarding-prod-Api`, data: `PatientOnboarding-prod-Data` },
-    {
-      tableName: 'rehearsal',
-      region,
-    },
-  );
+  const plan = readPlan(outdir, stackNames(outdir), { tableName: 'rehearsal', region });
   // Calls name the table each test file used: check them against the template's table.
   const normalised = calls.map((c) => ({
     ...c,

@@ -136,6 +136,19 @@ export class FunctionHost {
     }
   }
 
+  /**
+   * Cold-starts an instance of a function (it joins the pool): whether its handler loaded, and the
+   * variables its code read at import that its environment does not hold.
+   */
+  async load(id: string): Promise<{ exported: boolean; error?: string; undeclared: readonly string[] }> {
+    const fn = this.#functions.get(id);
+    if (!fn) throw new Error(`no function ${id} in the template`);
+    const instance = new Instance(fn, this.#environment(fn));
+    this.#pools.set(id, [...(this.#pools.get(id) ?? []), instance]);
+    const ready = await instance.ready;
+    return { ...ready, undeclared: instance.undeclared };
+  }
+
   /** Invokes a function and answers its result; its error (a thrown one, a timeout) rejects. */
   async invoke(id: string, event: unknown): Promise<unknown> {
     const instance = await this.#instance(id);

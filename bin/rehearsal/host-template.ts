@@ -46,7 +46,8 @@ export interface TemplateHost {
   stop(): Promise<void>;
 }
 
-function stackNames(cdkOut: string): { api: string; data: string } {
+/** The API and Data stacks of a cloud assembly, by its manifest. */
+export function stackNames(cdkOut: string): { api: string; data: string } {
   const manifest = JSON.parse(readFileSync(join(cdkOut, 'manifest.json'), 'utf8')) as {
     artifacts: Record<string, { type: string }>;
   };
@@ -165,8 +166,10 @@ export async function hostTemplate(options: {
     return id;
   };
 
+  // One endpoint per function, and one for operators' commands, which use their own IAM identity
+  // (recorded apart, not checked against a function role).
   const endpoints = new Map<string, { url: string; close(): Promise<void> }>();
-  for (const id of plan.functions.keys()) {
+  for (const id of [...plan.functions.keys(), OPERATOR]) {
     endpoints.set(
       id,
       await startAwsEndpoint(id, {
@@ -179,16 +182,7 @@ export async function hostTemplate(options: {
       }),
     );
   }
-  // Operators' commands use their own IAM identity, not a function role: recorded apart.
-  const operator = await startAwsEndpoint(OPERATOR, {
-    plan,
-    kms,
-    dynamoEndpoint: options.dynamoEndpoint,
-    secrets: { appSecret },
-    record,
-    enqueue,
-  });
-  endpoints.set(OPERATOR, operator);
+  const operator = endpoints.get(OPERATOR) as { url: string };
   const anyFunction = [...plan.functions.values()].find((f) => f.environment.DATA_KEY_ARN)?.environment ?? {};
   const operatorEnv = {
     TABLE_NAME: options.tableName,

@@ -1,5 +1,5 @@
 import type { RouteDefinition } from '../core/route';
-import { codeProblems, loginTouches, sendingTouches } from '../core/touches';
+import { codeProblems, loginTouches, sendingTouches, sendProblems } from '../core/touches';
 import {
   changePhoneBody,
   changePhoneResponse,
@@ -28,16 +28,7 @@ export const authRoutes = {
     handler: 'auth/handlers/post-sms-send',
     request: { body: sendSmsBody },
     responses: { 202: { body: sendSmsResponse, description: 'The code is on its way' } },
-    problems: [
-      'phone_invalid',
-      'captcha_required',
-      'captcha_invalid',
-      'otp_resend_too_soon',
-      'rate_limited',
-      'login_locked',
-      'sms_unavailable',
-      'bind_token_invalid',
-    ],
+    problems: ['phone_invalid', ...sendProblems, 'bind_token_invalid'],
     touches: sendingTouches,
   },
   verifySms: {

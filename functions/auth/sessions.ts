@@ -28,8 +28,16 @@ export interface ClientInfo {
 const NONCE_BYTES = 24;
 const TAG_BYTES = 16;
 
+/** Derived once per pepper (a cold start), not on every refresh. */
+const refreshKeys = new WeakMap<Uint8Array, Uint8Array>();
+
 function refreshKey(deps: Pick<AuthDeps, 'otpPepper'>): Uint8Array {
-  return new Uint8Array(hkdfSync('sha256', deps.otpPepper, 'patient-onboarding', 'refresh-token-v1', 32));
+  let key = refreshKeys.get(deps.otpPepper);
+  if (!key) {
+    key = new Uint8Array(hkdfSync('sha256', deps.otpPepper, 'patient-onboarding', 'refresh-token-v1', 32));
+    refreshKeys.set(deps.otpPepper, key);
+  }
+  return key;
 }
 
 function tag(key: Uint8Array, userId: string, familyId: string, nonce: Uint8Array): Buffer {

@@ -1,5 +1,5 @@
 import type { RouteDefinition } from '../core/route';
-import { cardTouches, codeProblems } from '../core/touches';
+import { cardTouches, codeProblems, sendProblems } from '../core/touches';
 import {
   cardDetailResponse,
   cardParams,
@@ -122,17 +122,7 @@ export const cardRoutes = {
     handler: 'cards/handlers/post-card-proof',
     request: { params: cardParams, body: cardProofSendBody },
     responses: { 202: { body: cardProofSent, description: 'The code is on its way to the mobile on file' } },
-    problems: [
-      'card_not_found',
-      'card_proof_not_needed',
-      'card_proof_at_counter',
-      'captcha_required',
-      'captcha_invalid',
-      'otp_resend_too_soon',
-      'rate_limited',
-      'login_locked',
-      'sms_unavailable',
-    ],
+    problems: ['card_not_found', 'card_proof_not_needed', 'card_proof_at_counter', ...sendProblems],
     touches: cardTouches,
   },
   verifyCardProof: {

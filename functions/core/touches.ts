@@ -32,6 +32,16 @@ export const hospitalTouches: Touches = {
 };
 
 /** What presenting a one-time code can answer (checkCode). */
+/** What sending a one-time code can answer besides a bad number: captcha, resend gate, limits, provider. */
+export const sendProblems = [
+  'captcha_required',
+  'captcha_invalid',
+  'otp_resend_too_soon',
+  'rate_limited',
+  'login_locked',
+  'sms_unavailable',
+] as const satisfies readonly ProblemCode[];
+
 export const codeProblems = [
   'phone_invalid',
   'rate_limited',
