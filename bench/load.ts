@@ -1,4 +1,5 @@
 import { mkdtempSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -9,9 +10,10 @@ import { syntheticPerson } from '../bin/local/standins/identity';
 import { DynamoAuditChain } from '../functions/audit/dynamo-audit-chain';
 import { type AuditReport, verifyAudit } from '../functions/audit/verify-audit';
 import type { CertifiedTokenSigner } from '../functions/auth/tokens/certified-token-signer';
-import { stages } from '../functions/core/config';
+import { stageConfig, stages } from '../functions/core/config';
 import { loadLocalKeyMaterial } from '../functions/crypto/local-key-source';
 import { platform, tokenSigner } from '../functions/platform/deps';
+import { overrideRuntime } from '../functions/platform/runtime';
 import { SealedTable } from '../functions/store/sealed-table';
 import { type CallMeter, meterDynamo } from './call-meter';
 import { hottest, round } from './stats';
@@ -20,6 +22,18 @@ export interface LoadOptions {
   readonly users: number;
   readonly concurrency: number;
   readonly flow: 'login' | 'card';
+  /**
+   * Spread the people over this many source addresses (loopback, two per /24: a hospital's Wi-Fi
+   * or a carrier NAT in miniature); without it every request comes from 127.0.0.1.
+   */
+  readonly addresses?: number;
+  /** Production limits for every caller: no loopback exemption (in-process server only). */
+  readonly prodLimits?: boolean;
+  /**
+   * One more actor in the first people's /24, for as long as they run: sends to random numbers
+   * and made-up codes, never solving a captcha.
+   */
+  readonly attacker?: boolean;
   /** A running `npm start` (its data folder for the SMS outbox); without it one is started here. */
   readonly url?: string;
   readonly dataDir?: string;
@@ -42,8 +56,22 @@ export interface LoadReport {
   readonly seconds: number;
   readonly steps: Record<string, StepStats>;
   readonly serverErrors: number;
-  /** Answers other than 2xx, 5xx included: in this rush every request should succeed. */
+  /**
+   * People whose flow did not succeed although they did everything right (asked again with a
+   * solved captcha when told to), plus 5xx: in this rush it should be 0.
+   */
   readonly failures: number;
+  readonly wrongfulRefusals: number;
+  /** `captcha_required` answers the people met (each solved through the captcha stand-in). */
+  readonly captchasShown: number;
+  readonly addresses: readonly string[];
+  readonly attacker?: {
+    readonly address: string;
+    readonly requests: number;
+    readonly smsSent: number;
+    readonly refused: number;
+    readonly statuses: Record<string, number>;
+  };
   readonly dynamo?: {
     readonly callsPerFlow: number;
     readonly capacityUnitsPerFlow: number;
@@ -78,22 +106,36 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       tableName: options.tableName ?? `load-${Date.now()}`,
     });
   }
+  if (!own && (options.prodLimits || options.addresses || options.attacker)) {
+    throw new Error('--addresses, --prod-limits and --attacker need the in-process server (no --url)');
+  }
+  if (options.prodLimits && runtime) {
+    // What the production stage enforces, for every caller: the local stage less its exemption.
+    overrideRuntime({
+      env: runtime.env,
+      config: { ...stageConfig('local'), auth: { ...stageConfig('local').auth, exemptLoopback: false } },
+    });
+  }
   const base = (options.url ?? runtime?.url ?? '').replace(/\/$/, '');
   const outbox = new OutboxTail(dataDir);
   const meter: CallMeter | undefined = own ? startMeter(runtime as LocalRuntime) : undefined;
   const samples = new Map<string, { ms: number[]; statuses: Record<string, number> }>();
-  const call = async (step: string, path: string, body: unknown, headers: Record<string, string> = {}) => {
+  const addresses = loopbackAddresses(options.addresses ?? 0);
+  const client = new SourceAddressClient(base);
+  const call = async (
+    step: string,
+    path: string,
+    body: unknown,
+    headers: Record<string, string> = {},
+    from?: string,
+  ) => {
     const started = performance.now();
     let status = 'network';
     let json: Record<string, unknown> = {};
     try {
-      const response = await fetch(`${base}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify(body),
-      });
-      status = String(response.status);
-      json = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+      const answer = await client.post(path, body, headers, from);
+      status = String(answer.status);
+      json = answer.body;
     } finally {
       const entry = samples.get(step) ?? { ms: [], statuses: {} };
       samples.set(step, entry);
@@ -102,22 +144,82 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     }
     return { status: Number(status), body: json };
   };
+  let captchasShown = 0;
+  let wrongfulRefusals = 0;
+  /** A send as a person makes it: solving the captcha when asked (the hard one too), at most twice. */
+  const sendAsPerson = async (step: string, phone: string, from: string | undefined) => {
+    let sent = await call(`${step}send`, '/v1/auth/sms/send', { phone, purpose: 'login' }, {}, from);
+    for (let round = 0; round < 2 && sent.body.code === 'captcha_required' && runtime; round++) {
+      captchasShown++;
+      const level = sent.body.captchaLevel === 'hard' ? 'hard' : 'standard';
+      const captchaTicket = runtime.captcha.issue(from ?? '127.0.0.1', level);
+      sent = await call(
+        `${step}send (captcha)`,
+        '/v1/auth/sms/send',
+        { phone, purpose: 'login', captchaTicket },
+        {},
+        from,
+      );
+    }
+    return sent;
+  };
 
   // Distinct numbers per run (139 + 8 digits), so a running server's earlier accounts are not met again.
   const prefix = 13_900_000_000 + (Date.now() % 90_000) * 1000;
   const phone = (i: number) => String(prefix + (i % 1000) + Math.floor(i / 1000) * 100_000_000);
   const register = async (i: number, step = '') => {
-    const sent = await call(`${step}send`, '/v1/auth/sms/send', { phone: phone(i), purpose: 'login' });
-    if (sent.status !== 202) return undefined;
+    const from = addresses.length ? addresses[i % addresses.length] : undefined;
+    const sent = await sendAsPerson(step, phone(i), from);
+    if (sent.status !== 202) {
+      wrongfulRefusals++;
+      return undefined;
+    }
     const code = await waitFor(() => outbox.codeFor(`+86${phone(i)}`));
-    const verified = await call(`${step}verify`, '/v1/auth/sms/verify', {
-      challengeId: sent.body.challengeId,
-      phone: phone(i),
-      code,
-      acceptPolicyVersion: POLICY,
-    });
+    const verified = await call(
+      `${step}verify`,
+      '/v1/auth/sms/verify',
+      { challengeId: sent.body.challengeId, phone: phone(i), code, acceptPolicyVersion: POLICY },
+      {},
+      from,
+    );
+    if (verified.status !== 200) wrongfulRefusals++;
     return verified.status === 200 ? String(verified.body.accessToken) : undefined;
   };
+  // The attacker: beside the first people, in their /24, until they are done.
+  const attackerAddress = options.attacker ? attackerIn(addresses[0] ?? '127.0.0.1') : undefined;
+  const attack = { requests: 0, smsSent: 0, refused: 0, statuses: {} as Record<string, number> };
+  let crowdDone = false;
+  const attacking = attackerAddress
+    ? (async () => {
+        for (let n = 0; !crowdDone; n++) {
+          const made =
+            n % 2 === 0
+              ? await client.post(
+                  '/v1/auth/sms/send',
+                  { phone: randomNumber(n), purpose: 'login' },
+                  {},
+                  attackerAddress,
+                )
+              : await client.post(
+                  '/v1/auth/sms/verify',
+                  {
+                    challengeId: `A${String(n).padStart(21, '0')}`,
+                    phone: randomNumber(n),
+                    code: '123456',
+                    acceptPolicyVersion: POLICY,
+                  },
+                  {},
+                  attackerAddress,
+                );
+          attack.requests++;
+          attack.statuses[made.status] = (attack.statuses[made.status] ?? 0) + 1;
+          if (n % 2 === 0 && made.status === 202) attack.smsSent++;
+          else if (made.status >= 400) attack.refused++;
+          // Never faster than the people: one request for every few of theirs.
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+      })()
+    : undefined;
 
   let signsBefore = 0;
   let started = performance.now();
@@ -126,6 +228,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     signsBefore = own ? await rootSignatures() : 0;
     started = performance.now();
     await inParallel(options.users, options.concurrency, (i) => register(i));
+    crowdDone = true;
+    await attacking;
   } else {
     // Set-up, not measured: accounts that may create cards (consent, a verified identity).
     const tokens: (string | undefined)[] = [];
@@ -213,11 +317,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       Object.entries(statuses).reduce((m, [s, c]) => m + (s.startsWith('5') || s === 'network' ? c : 0), 0),
     0,
   );
-  const failures = [...samples.values()].reduce(
-    (n, { statuses }) =>
-      n + Object.entries(statuses).reduce((m, [s, c]) => m + (s.startsWith('2') ? 0 : c), 0),
-    0,
-  );
+  const failures = wrongfulRefusals + serverErrors;
+  client.close();
+  if (options.prodLimits) overrideRuntime(undefined);
   return {
     flow: options.flow,
     users: options.users,
@@ -226,6 +328,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     steps,
     serverErrors,
     failures,
+    wrongfulRefusals,
+    captchasShown,
+    addresses,
+    ...(attackerAddress ? { attacker: { address: attackerAddress, ...attack } } : {}),
     ...(dynamo ? { dynamo } : {}),
     ...(tokenSigning ? { tokenSigning } : {}),
     ...(chain ? { chain } : {}),
@@ -269,6 +375,81 @@ async function chainVerdict(
     };
   } finally {
     client.destroy();
+  }
+}
+
+/** K loopback addresses, two to a /24: `127.0.60.11`, `127.0.60.12`, `127.0.61.11`, … */
+function loopbackAddresses(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `127.0.${60 + Math.floor(i / 2)}.${11 + (i % 2)}`);
+}
+
+function attackerIn(address: string): string {
+  return address.replace(/\.\d+$/, '.66');
+}
+
+/** A made-up mainland number (137 and eight digits), never one of the people's (139). */
+function randomNumber(n: number): string {
+  return `137${String((n * 7_919 + Date.now()) % 100_000_000).padStart(8, '0')}`;
+}
+
+/**
+ * POSTs from a chosen local source address (fetch cannot choose one): the local server sees it
+ * as API Gateway's `sourceIp`. One keep-alive agent per address, as a NAT's phones each keep theirs.
+ */
+class SourceAddressClient {
+  readonly #base: string;
+  readonly #agents = new Map<string, Agent>();
+
+  constructor(base: string) {
+    this.#base = base;
+  }
+
+  post(
+    path: string,
+    body: unknown,
+    headers: Record<string, string>,
+    from = '127.0.0.1',
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
+    let agent = this.#agents.get(from);
+    if (!agent) {
+      agent = new Agent({ keepAlive: true, localAddress: from, maxSockets: 64 });
+      this.#agents.set(from, agent);
+    }
+    const payload = JSON.stringify(body);
+    return new Promise((resolve, reject) => {
+      const req = request(
+        `${this.#base}${path}`,
+        {
+          method: 'POST',
+          agent,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(payload),
+            ...headers,
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => {
+            let parsed: Record<string, unknown> = {};
+            try {
+              parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+            } catch {
+              parsed = {};
+            }
+            resolve({ status: res.statusCode ?? 0, body: parsed });
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
+
+  close(): void {
+    for (const agent of this.#agents.values()) agent.destroy();
   }
 }
 

@@ -399,7 +399,7 @@ export class ApiStack extends Stack {
       wafBlockedAlarm: props.config.waf.blockedRequestsAlarm,
       functions,
       metricsNamespace: METRICS_NAMESPACE,
-      globalDailySends: props.config.auth.limits.globalDailySends,
+      globalDailySends: props.config.auth.limits.global.dailySends,
       globalDailyLivenessStarts: props.config.identity.liveness.limits.globalDailyStarts,
       deadLetterQueues: new Map<string, sqs.IQueue>([
         ['HisRegistration', registrationDeadLetters],

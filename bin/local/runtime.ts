@@ -59,8 +59,11 @@ export interface LocalRuntime {
    * table, secret and key through the rehearsal's AWS endpoints.
    */
   readonly operatorEnv: Readonly<Record<string, string>>;
-  /** The captcha stand-in: `issue(ip)` gives the ticket a browser at that IP would get. */
-  readonly captcha: { issue(ip: string): string };
+  /**
+   * The captcha stand-in: `issue(ip, level)` gives the ticket a browser at that IP would get from
+   * the standard or the hard captcha; `verified` counts tickets that passed.
+   */
+  readonly captcha: Awaited<ReturnType<typeof startTencentCaptchaStandin>>;
   readonly oauth: Awaited<ReturnType<typeof startOAuthStandins>>;
   readonly his: HisStandin;
   readonly webhooks: Awaited<ReturnType<typeof startWebhookReceiver>>;
@@ -99,9 +102,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const endpoint = options.dynamoEndpoint ?? (dynamo as DynamoDbLocal).endpoint;
   const tableName = options.tableName ?? 'patient-onboarding-local';
   // Non-loopback clients of the local stage still meet the captcha; this plays Tencent's side.
+  const captchaApps = stageConfig('local').auth.captcha;
   const captcha = await startTencentCaptchaStandin(standinCredentials.tencent, {
-    appId: stageConfig('local').auth.captcha.appId,
-    appSecretKey: standinCredentials.tencentCaptcha.appSecretKey,
+    standard: { appId: captchaApps.appId, appSecretKey: standinCredentials.tencentCaptcha.appSecretKey },
+    hard: {
+      appId: captchaApps.hardAppId,
+      appSecretKey: standinCredentials.tencentCaptcha.hardAppSecretKey ?? '',
+    },
   });
   // Real-name checks answer from the stand-ins' fixture people (bin/local/standins/identity.ts).
   const faceid = await startTencentFaceIdStandin(standinCredentials.tencent);
@@ -218,7 +225,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
           onError: report('webhook job'),
         }),
       ];
-      server = await startHttpServer(options.port, { webDir: options.webDir });
+      server = await startHttpServer(options.port, { webDir: options.webDir, captcha });
       // Pages under the local server's own origin are allowed OAuth redirect targets (local stage).
       process.env.LOCAL_ORIGIN = server.url;
     }

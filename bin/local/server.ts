@@ -14,6 +14,7 @@ import { logger } from '../../functions/core/logger';
 import { renderProblem } from '../../functions/core/problem';
 import { matchRoute } from '../../functions/core/route-match';
 import { authorizerFunction, fallbackRoute, routeList } from '../../functions/routes';
+import { type CaptchaWidgetBackend, isCaptchaWidgetPath, serveCaptchaWidget } from './captcha-widget';
 import { asRouteAuthorizer, localContext, toAuthorizerEvent, toRestEvent } from './lambda-event';
 import { webSession } from './web-session';
 import { isWebPath, serveWeb } from './web-static';
@@ -85,7 +86,7 @@ const gateway = (type: GatewayResponseType, requestId: string) => gatewayProblem
 async function serve(
   req: IncomingMessage,
   res: ServerResponse,
-  context: { apiBase: string; webDir: string | undefined },
+  context: { apiBase: string; webDir: string | undefined; captcha: CaptchaWidgetBackend | undefined },
 ): Promise<void> {
   const body = await readBody(req);
   if (body === undefined) {
@@ -96,6 +97,10 @@ async function serve(
   // The reference web client and its session layer share the origin with the API (no CORS).
   if (path.startsWith('/web/auth/')) {
     writeResult(res, await webSession(req, path, body, context.apiBase));
+    return;
+  }
+  if (context.captcha && isCaptchaWidgetPath(path)) {
+    writeResult(res, await serveCaptchaWidget(req, path, body, context.captcha));
     return;
   }
   if (context.webDir && isWebPath(req.method ?? 'GET', path)) {
@@ -163,12 +168,12 @@ export interface LocalServer {
 
 export async function startHttpServer(
   port: number,
-  options: { host?: string; webDir?: string | undefined } = {},
+  options: { host?: string; webDir?: string | undefined; captcha?: CaptchaWidgetBackend | undefined } = {},
 ): Promise<LocalServer> {
   const host = options.host ?? '127.0.0.1';
   let apiBase = '';
   const server = createServer((req, res) => {
-    serve(req, res, { apiBase, webDir: options.webDir }).catch((error: unknown) => {
+    serve(req, res, { apiBase, webDir: options.webDir, captcha: options.captcha }).catch((error: unknown) => {
       // Handlers turn their own errors into problems; reaching here means the runtime itself broke.
       logger.error('local runtime failed to serve a request', error as Error);
       if (!res.headersSent)

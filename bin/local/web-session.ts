@@ -54,6 +54,9 @@ export async function webSession(
     const value = req.headers[name];
     if (typeof value === 'string') headers[name] = value;
   }
+  // The API counts limits on the person's address, not this layer's: it believes the header only
+  // from a trusted hop (auth.trustedHops), and whatever the browser sent as one is replaced here.
+  headers['x-forwarded-for'] = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
   let forwardBody: string | undefined = body.length > 0 ? body.toString('utf8') : undefined;
   if (route === 'token/refresh') {
     const refreshToken = readCookie(req);

@@ -96,8 +96,19 @@ function captchaVerifier(): Promise<CaptchaVerifier> {
       {
         endpoint: env.TENCENT_CAPTCHA_ENDPOINT ?? config.auth.captcha.endpoint,
         ...credentials.tencent,
-        captchaAppId: config.auth.captcha.appId,
-        appSecretKey: credentials.tencentCaptcha.appSecretKey,
+        apps: {
+          standard: {
+            captchaAppId: config.auth.captcha.appId,
+            appSecretKey: credentials.tencentCaptcha.appSecretKey,
+          },
+          // Without its own key the hard level is the standard captcha (logged once at start).
+          hard: credentials.tencentCaptcha.hardAppSecretKey
+            ? {
+                captchaAppId: config.auth.captcha.hardAppId,
+                appSecretKey: credentials.tencentCaptcha.hardAppSecretKey,
+              }
+            : undefined,
+        },
       },
       clock,
     );
@@ -186,7 +197,7 @@ export function accountStore(): Promise<DynamoAccountStore> {
 // Provider credentials are read when a message is first sent, so routes that never send never ask.
 const lazySms: SmsSender = { name: 'providers', send: async (message) => (await smsSender()).send(message) };
 const lazyCaptcha: CaptchaVerifier = {
-  verify: async (ticket, ip) => (await captchaVerifier()).verify(ticket, ip),
+  verify: async (ticket, ip, level) => (await captchaVerifier()).verify(ticket, ip, level),
 };
 
 export function authDeps(): Promise<AuthDeps> {

@@ -5,13 +5,11 @@ import type { SealedTable, Write } from '../store/sealed-table';
 import type { Challenge, ChallengeStore, CodeUse, NumberState, WrongCodeOutcome } from './ports';
 
 const seconds = (ms: number) => Math.ceil(ms / 1000);
-const NUMBER_LOCK = 'sms-login';
-const IP_LOCK = 'verify-ip';
 
 /**
- * One-time-code challenges and the locks that stop guessing. A number's challenges and its lock
- * live in the number's own partition, beside its claim (`PHONE#<token>`: `USER`, `OTP#<purpose>`,
- * `LOCK#sms-login#<network>`), so the login path learns all it needs in one query of a few hundred bytes.
+ * One-time-code challenges. A number's challenges live in the number's own partition, beside its
+ * claim (`PHONE#<token>`: `USER`, `OTP#<purpose>`), so the login path learns all it needs in one
+ * query of a few hundred bytes.
  * The claim belongs to the account store; it is only read here. The resend gate is the
  * challenge's own creation time. Single use and the attempt count are conditional updates.
  */
@@ -24,20 +22,14 @@ export class DynamoChallengeStore implements ChallengeStore {
     this.#audit = audit;
   }
 
-  async numberState(
-    phoneToken: string,
-    purpose: Challenge['purpose'],
-    network?: string,
-  ): Promise<NumberState> {
+  async numberState(phoneToken: string, purpose: Challenge['purpose']): Promise<NumberState> {
     const { items } = await this.#table.query({ pk: keys.phonePartition(phoneToken) });
     const found = new Map(items.map(({ item }) => [String(item.sk), item]));
     const claim = found.get(keys.phoneClaim(phoneToken).sk);
     const challenge = found.get(keys.challenge(phoneToken, purpose).sk);
-    const lock = network === undefined ? undefined : found.get(lockKey(phoneToken, network).sk);
     return {
       accountId: claim ? String(claim.userId) : undefined,
       challenge: challenge ? toChallenge(challenge) : undefined,
-      lockedUntil: lock ? Number(lock.until) : undefined,
     };
   }
 
@@ -131,39 +123,7 @@ export class DynamoChallengeStore implements ChallengeStore {
   async consumeChallenge(use: CodeUse): Promise<boolean> {
     return (await this.#table.commit(await this.consumeWrite(use))).ok;
   }
-
-  async networkLock(phoneToken: string, network: string): Promise<number | undefined> {
-    const stored = await this.#table.get(lockKey(phoneToken, network), { consistent: false });
-    return stored ? Number(stored.item.until) : undefined;
-  }
-
-  async lockNumber(phoneToken: string, network: string, until: number, audit: AuditEvent): Promise<void> {
-    await this.#table.commit([
-      await this.#table.put('lock', {
-        ...lockKey(phoneToken, network),
-        until,
-        ttl: seconds(until) + 3600,
-      }),
-      await this.#audit.write(audit),
-    ]);
-  }
-
-  async ipLock(ipPrefix: string): Promise<number | undefined> {
-    // Eventually consistent (half the price): a lock set this second may be missed once.
-    const stored = await this.#table.get(keys.lock(IP_LOCK, ipPrefix), { consistent: false });
-    return stored ? Number(stored.item.until) : undefined;
-  }
-
-  async lockIp(ipPrefix: string, until: number): Promise<void> {
-    await this.#table.commit(
-      await this.#table.put('lock', { ...keys.lock(IP_LOCK, ipPrefix), until, ttl: seconds(until) + 3600 }),
-    );
-  }
 }
-
-/** One lock per (number, caller's network): the network prefix is access data, gone with the lock. */
-const lockKey = (phoneToken: string, network: string) =>
-  keys.numberLock(phoneToken, `${NUMBER_LOCK}#${network}`);
 
 function toChallenge(item: Record<string, unknown>): Challenge {
   return {

@@ -45,9 +45,10 @@ export class DynamoRateLimiter implements RateLimiter {
     return { allowed: true, count: Number(outcome.attributes?.count ?? 1) };
   }
 
-  async peek(window: RateWindowKey, now: number): Promise<HitOutcome> {
+  async peek(window: RateWindowKey, now: number, options: { eventual?: boolean } = {}): Promise<HitOutcome> {
     const { retryAfter, key } = this.#window(window, now);
-    const count = Number((await this.#table.get(key))?.item.count ?? 0);
+    const stored = await this.#table.get(key, options.eventual ? { consistent: false } : {});
+    const count = Number(stored?.item.count ?? 0);
     return count < window.max ? { allowed: true, count } : { allowed: false, retryAfter };
   }
 

@@ -68,11 +68,6 @@ export interface NumberState {
   readonly accountId?: string | undefined;
   /** The number's live challenge for the purpose asked. */
   readonly challenge?: Challenge | undefined;
-  /**
-   * Code login for this number from the caller's network locked until (epoch ms), after too many
-   * wrong codes from that network: others' guesses never lock the owner's network.
-   */
-  readonly lockedUntil?: number | undefined;
 }
 
 /** A checked code, to be used up in the same transaction as the change it allows. */
@@ -82,12 +77,13 @@ export interface CodeUse {
   readonly now: number;
 }
 
-/** Port: one-time-code challenges and the locks that stop guessing. */
+/**
+ * Port: one-time-code challenges. Guessing is bounded by each challenge's attempts and the
+ * number's sends a day; nothing here locks a number or a network (a stranger could use a lock).
+ */
 export interface ChallengeStore {
-  /** The number's claim, live challenge for the purpose and, given a network, that network's lock. */
-  numberState(phoneToken: string, purpose: Challenge['purpose'], network?: string): Promise<NumberState>;
-  /** Code login for a number from one network: locked until (epoch ms), or undefined. */
-  networkLock(phoneToken: string, network: string): Promise<number | undefined>;
+  /** The number's claim and live challenge for the purpose, in one read. */
+  numberState(phoneToken: string, purpose: Challenge['purpose']): Promise<NumberState>;
   /**
    * Stores the number's challenge for a purpose, replacing the earlier one (given back), unless
    * that one was created less than `resendAfterMs` ago (the resend gate): false then.
@@ -102,11 +98,6 @@ export interface ChallengeStore {
   recordWrongCode(challenge: Challenge, maxAttempts: number, audit: AuditEvent): Promise<WrongCodeOutcome>;
   /** Uses the code up if it is still unused, unexpired, unburned and holds this MAC. */
   consumeChallenge(use: CodeUse): Promise<boolean>;
-  /** Locks a number's code login from one network until epoch ms, with its audit entry. */
-  lockNumber(phoneToken: string, network: string, until: number, audit: AuditEvent): Promise<void>;
-  /** Verifying codes from an IP prefix: locked until (epoch ms), or undefined. */
-  ipLock(ipPrefix: string): Promise<number | undefined>;
-  lockIp(ipPrefix: string, until: number): Promise<void>;
 }
 
 /** What accepting the privacy policy at registration records. */
@@ -228,8 +219,11 @@ export type HitOutcome =
 /** Fixed-window counters kept in the table and updated atomically (shared by every instance). */
 export interface RateLimiter {
   hit(window: RateWindowKey, now: number): Promise<HitOutcome>;
-  /** Whether a window is already full, without counting (a read). */
-  peek(window: RateWindowKey, now: number): Promise<HitOutcome>;
+  /**
+   * Whether a window is already full, without counting (a read; `eventual` at half the price,
+   * for signals where a count a second old is as good).
+   */
+  peek(window: RateWindowKey, now: number, options?: { eventual?: boolean }): Promise<HitOutcome>;
   /** Gives back one hit (a later limit refused the request). */
   undo(window: RateWindowKey, now: number): Promise<void>;
 }
@@ -271,8 +265,11 @@ export interface SmsSender {
 }
 
 export interface CaptchaVerifier {
-  /** True when the ticket was issued to this user IP and has not been used. */
-  verify(ticket: string, userIp: string): Promise<boolean>;
+  /**
+   * True when the ticket was issued to this user IP, has not been used, and comes from the
+   * captcha of this level or a harder one (a harder one satisfies an easier demand).
+   */
+  verify(ticket: string, userIp: string, level: 'standard' | 'hard'): Promise<boolean>;
 }
 
 export interface AccessClaims {

@@ -272,6 +272,16 @@ export interface RateWindow {
   readonly max: number;
 }
 
+/** A count that raises the bar and never refuses: past `captchaAt` a captcha, past `hardAt` the hard one. */
+export interface EscalationWindow {
+  readonly seconds: number;
+  readonly captchaAt: number;
+  readonly hardAt: number;
+}
+
+/** Which share of the day's SMS ceiling a send draws on (see AuthConfig.limits.global). */
+export type SendPool = 'known' | 'captcha' | 'open';
+
 export interface AuthConfig {
   /** The privacy-policy version a new account must accept, and the purposes it covers. */
   readonly policy: { readonly version: string; readonly purposes: readonly string[] };
@@ -280,35 +290,44 @@ export interface AuthConfig {
     readonly maxAttempts: number;
     readonly resendAfterSeconds: number;
   };
+  /**
+   * Hard refusals are per number only (the owner's own limit, and the bound on what one number
+   * costs); what a network does only raises the bar for sends from it (a captcha, then the hard
+   * one), so a crowd behind one address (a hospital's Wi-Fi, a carrier NAT) is never refused.
+   */
   readonly limits: {
     readonly perNumber: readonly RateWindow[];
     /** Virtual-operator numbers (162, 165, 167, 170, 171) are abused more: stricter, and always captcha. */
     readonly perVirtualNumber: readonly RateWindow[];
-    readonly perIp: readonly RateWindow[];
+    /** Sends from one network (IPv4 /24, IPv6 /64): a signal, never a refusal. */
+    readonly perNetwork: readonly EscalationWindow[];
+    /** Failed verifies from one network (made-up challenges too): raises the bar for its sends. */
+    readonly failedVerifiesPerNetwork: EscalationWindow;
     /**
-     * Failed verifies against a number's real challenges from one network (IP prefix) before the
-     * number's code login from that network is locked: a stranger's guesses lock the stranger.
+     * Failed verifies against a number from any network: new codes for it need a captcha, so its
+     * owner can still log in while a script cannot keep asking.
      */
-    readonly failedVerifies: RateWindow & { readonly lockSeconds: number };
+    readonly failedVerifiesPerNumber: EscalationWindow;
     /**
-     * Failed verifies against a number from any network before new codes for it need a captcha:
-     * a number under attack asks its owner to prove they are a person, never refuses their code.
+     * All sends per UTC day, in shares so no single actor can spend it: numbers that already have
+     * an account keep a reserve nobody else can reach; sends that passed a captcha have their own
+     * share; sends without one (the cheapest to script) the smallest. A full share without a
+     * captcha asks for one; a full captcha share refuses (503) until the next day.
      */
-    readonly captchaAfterFailedVerifies: RateWindow;
-    /** Failed verifies from one IP prefix (any number, made-up challenges too) before it is locked. */
-    readonly failedVerifiesPerIp: RateWindow & { readonly lockSeconds: number };
-    /** All sends per UTC day; reaching it opens the circuit breaker until the next day. */
-    readonly globalDailySends: number;
-    /**
-     * The day's count is kept in this many counters, each allowed its share, one drawn at random
-     * per send: one counter for every send would be a hot key. The ceiling then trips when a
-     * counter fills, a little before the total does (by a few standard deviations of a binomial).
-     */
-    readonly globalCounterShards: number;
-    /** A captcha ticket is required once a number or IP window has this many sends left or fewer. */
+    readonly global: {
+      readonly dailySends: number;
+      readonly shares: Readonly<Record<SendPool, number>>;
+      /**
+       * Each share is kept in this many counters, each allowed its part, one drawn at random per
+       * send: one counter for every send would be a hot key. A share then trips when a counter
+       * fills, a little before the total does (by a few standard deviations of a binomial).
+       */
+      readonly counterShards: number;
+    };
+    /** A captcha ticket is required once a number window has this many sends left or fewer. */
     readonly captchaWhenRemaining: number;
   };
-  /** `npm start` only: loopback clients skip the per-IP limits and the captcha. */
+  /** `npm start` only: loopback clients skip the network signals and the captcha. */
   readonly exemptLoopback: boolean;
   /** A move to a new number without the old one waits this long, while the old number is told. */
   readonly phoneRecovery: { readonly waitSeconds: number };
@@ -342,7 +361,22 @@ export interface AuthConfig {
       readonly noticeTemplates: Readonly<Record<'phone_recovery' | 'identity_linked', string>>;
     };
   };
-  readonly captcha: { readonly endpoint: string; readonly appId: number };
+  /**
+   * Tencent Captcha: two CaptchaAppIds configured in its console, the standard one and a harder
+   * one (higher difficulty, no seamless pass) for networks sending far more than people do.
+   */
+  readonly captcha: {
+    readonly endpoint: string;
+    readonly appId: number;
+    readonly hardAppId: number;
+    /** The widget script the web client loads (Tencent's; the local stand-in's under npm start). */
+    readonly widgetUrl: string;
+  };
+  /**
+   * Hops whose `X-Forwarded-For` is believed (the web session layer's own addresses): from any
+   * other caller the header is ignored, so nobody can choose the address their limits count on.
+   */
+  readonly trustedHops: readonly string[];
 }
 
 const HOUR = 3600;
@@ -400,15 +434,21 @@ const prodAuth: AuthConfig = {
       { seconds: HOUR, max: 2 },
       { seconds: DAY, max: 4 },
     ],
-    perIp: [
-      { seconds: 600, max: 5 },
-      { seconds: DAY, max: 20 },
+    // A person sends a few codes a day; a lobby's Wi-Fi or a carrier NAT sends thousands. Past a
+    // handful from one network each send needs a captcha, past a crowd's worth the hard one.
+    perNetwork: [
+      { seconds: 600, captchaAt: 5, hardAt: 600 },
+      { seconds: DAY, captchaAt: 20, hardAt: 6000 },
     ],
-    failedVerifies: { seconds: DAY, max: 10, lockSeconds: HOUR },
-    captchaAfterFailedVerifies: { seconds: DAY, max: 5 },
-    failedVerifiesPerIp: { seconds: HOUR, max: 30, lockSeconds: HOUR },
-    globalDailySends: 50_000,
-    globalCounterShards: 32,
+    failedVerifiesPerNetwork: { seconds: HOUR, captchaAt: 10, hardAt: 30 },
+    failedVerifiesPerNumber: { seconds: DAY, captchaAt: 5, hardAt: 15 },
+    // The design rush (README, "Capacity") is 100,000 people in 5 minutes, most of them already
+    // holding a session; 400,000 a day is the cost ceiling (about ¥18,000 at ¥0.045 a message).
+    global: {
+      dailySends: 400_000,
+      shares: { known: 0.3, captcha: 0.5, open: 0.2 },
+      counterShards: 64,
+    },
     captchaWhenRemaining: 2,
   },
   exemptLoopback: false,
@@ -437,7 +477,13 @@ const prodAuth: AuthConfig = {
       noticeTemplates: { phone_recovery: '1000002', identity_linked: '1000003' },
     },
   },
-  captcha: { endpoint: 'https://captcha.tencentcloudapi.com/', appId: 190000001 },
+  captcha: {
+    endpoint: 'https://captcha.tencentcloudapi.com/',
+    appId: 190000001,
+    hardAppId: 190000002,
+    widgetUrl: 'https://turing.captcha.qcloud.com/TCaptcha.js',
+  },
+  trustedHops: [],
 };
 
 const identity: IdentityConfig = {
@@ -644,6 +690,10 @@ export const stages: Readonly<Record<StageName, StageConfig>> = {
     auth: {
       ...prodAuth,
       exemptLoopback: true,
+      // The web session layer runs in the local server and calls the API from 127.0.0.1 only.
+      trustedHops: ['127.0.0.1'],
+      // The captcha stand-in's widget, served by the local server (same origin as the page).
+      captcha: { ...prodAuth.captcha, widgetUrl: '/captcha/TCaptcha.js' },
       tokens: { ...prodAuth.tokens, issuer: 'http://127.0.0.1' },
       sms: { ...prodAuth.sms, providers: ['local'], webOtpHost: '127.0.0.1' },
     },
@@ -652,7 +702,13 @@ export const stages: Readonly<Record<StageName, StageConfig>> = {
   dev: {
     ...base,
     stage: 'dev',
-    auth: { ...prodAuth, limits: { ...prodAuth.limits, globalDailySends: 500, globalCounterShards: 4 } },
+    auth: {
+      ...prodAuth,
+      limits: {
+        ...prodAuth.limits,
+        global: { ...prodAuth.limits.global, dailySends: 500, counterShards: 4 },
+      },
+    },
     concurrency: {
       default: 5,
       perFunction: { authorizer: 10, privacyjobs: 1, auditverify: 1, auditchain: 2 },

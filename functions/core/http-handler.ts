@@ -3,6 +3,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { parse, safeParse } from 'zod/mini';
 import type { $ZodType, input as InputOf, output as OutputOf } from 'zod/v4/core';
 import { type AuthorizerContext, type Identity, readVerdict } from './authorizer-context';
+import { callerAddress } from './caller-address';
 import type { StageConfig } from './config';
 import type { LambdaHandler } from './dispatch';
 import { AppError, type FieldIssue, ValidationError } from './errors';
@@ -116,7 +117,11 @@ export function httpHandler<const R extends RouteDefinition, D extends { readonl
       requestId: edge.requestId,
       lang: edge.lang,
       headers: edge.headers,
-      sourceIp: event.requestContext.identity.sourceIp,
+      sourceIp: callerAddress(
+        event.requestContext.identity.sourceIp,
+        edge.headers['x-forwarded-for'],
+        (edge.deps as D).edge.config.auth.trustedHops,
+      ),
       // Shown back as a session label: nothing that could disguise it.
       userAgent: withoutUnsafeCharacters(event.requestContext.identity.userAgent ?? '').slice(0, 256),
       ...(edge.identity ? { identity: edge.identity } : {}),

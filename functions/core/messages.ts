@@ -81,14 +81,6 @@ export const problemCatalog = {
     title: { 'zh-CN': '请求过于频繁', en: 'Too many requests' },
     detail: { 'zh-CN': '请求次数超过限制，请稍后再试。', en: 'Too many requests; please retry later.' },
   },
-  login_locked: {
-    status: 429,
-    title: { 'zh-CN': '验证码登录已暂时锁定', en: 'Code login locked' },
-    detail: {
-      'zh-CN': '从当前网络对该号码的验证失败次数过多，请稍后再试。',
-      en: 'Too many failed codes for this number from this network; try again later.',
-    },
-  },
   sms_unavailable: {
     status: 503,
     title: { 'zh-CN': '短信服务暂不可用', en: 'SMS unavailable' },

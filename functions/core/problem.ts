@@ -14,6 +14,9 @@ export const problemSchema = z
       detail: text(1024),
       requestId: text(128, { pattern: /^[\w-]+$/ }),
       retryAfter: z.optional(int32(1, 86_400)),
+      /** `captcha_required`: which captcha to show (its Tencent CaptchaAppId) and how hard it is. */
+      captchaLevel: z.optional(z.enum(['standard', 'hard'])),
+      captchaAppId: z.optional(text(16, { pattern: /^\d+$/ })),
       errors: z.optional(list(z.object({ path: text(256), issue: text(64, { pattern: /^[a-z_]+$/ }) }), 100)),
     }),
     z.union([text(256), z.number(), z.boolean()]),

@@ -38,14 +38,11 @@ export const sendProblems = [
   'captcha_invalid',
   'otp_resend_too_soon',
   'rate_limited',
-  'login_locked',
   'sms_unavailable',
 ] as const satisfies readonly ProblemCode[];
 
 export const codeProblems = [
   'phone_invalid',
-  'rate_limited',
-  'login_locked',
   'otp_invalid',
   'otp_expired',
   'otp_exhausted',

@@ -66,9 +66,10 @@ const invalidClient = () =>
  * OAuth 2.0 client credentials (`client_secret_basic`) for hospital systems.
  * 1. malformed credentials, unknown client, wrong secret (any of the accepted ones during a
  *    rotation) or a disabled client: 401 `invalid_client`, the same answer for each;
- * 2. each request counts per (client id, caller's IP prefix) before its secret is looked at (a
- *    right one gives its count back), and a prefix with too many is refused: a stranger's wrong
- *    guesses never lock the real client out, since they count against the stranger's network;
+ * 2. a wrong secret counts per (client id, caller's IP prefix); past the window's max that
+ *    network's wrong secrets get 429 instead of 401. A right secret is never refused for what
+ *    others sent (its network may be shared with them): secrets are 32 random bytes compared as
+ *    hashes, so there is nothing to slow down by refusing the right one;
  * 3. a right secret counts against the client's own per-minute limit;
  * 4. the scopes asked for must be the client's; none asked means all of them;
  * 5. a 5-minute ES256 JWT for the hospital API audience, naming the hospital.
@@ -91,13 +92,12 @@ export async function issueHospitalToken(
     key: `${credentials.clientId}|${input.ipPrefix}`,
     ...deps.config.failedTokenRequests,
   };
-  // Counted before the comparison, atomically: of parallel wrong secrets no more than the
-  // window's max are compared; a right secret gives its count back.
-  const attempt = await deps.limiter.hit(failures, now);
-  if (!attempt.allowed) throw new AppError('rate_limited', { retryAfter: attempt.retryAfter });
   const client = deps.config.clients.find((c) => c.clientId === credentials.clientId);
-  if (!client || client.disabled || !secretMatches(client, credentials.secret)) throw invalidClient();
-  await deps.limiter.undo(failures, now);
+  if (!client || client.disabled || !secretMatches(client, credentials.secret)) {
+    const attempt = await deps.limiter.hit(failures, now);
+    if (!attempt.allowed) throw new AppError('rate_limited', { retryAfter: attempt.retryAfter });
+    throw invalidClient();
+  }
   const hit = await deps.limiter.hit(
     {
       scope: rateScopes.hospitalToken,

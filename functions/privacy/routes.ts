@@ -115,7 +115,7 @@ export const privacyRoutes = {
     handler: 'privacy/handlers/post-privacy-request',
     request: { body: privacyRequestBody },
     responses: { 202: { body: rightsRequestResponse, description: 'Received' } },
-    problems: [...codeProblems],
+    problems: [...codeProblems, 'rate_limited'],
     touches: loginTouches,
   },
   privacyRequestStatus: {

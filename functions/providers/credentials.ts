@@ -7,7 +7,7 @@ const secret = () => z.string().check(z.minLength(1));
 export const providerCredentialsSchema = z.object({
   aliyunSms: z.optional(z.object({ accessKeyId: secret(), accessKeySecret: secret() })),
   tencent: z.optional(z.object({ secretId: secret(), secretKey: secret() })),
-  tencentCaptcha: z.optional(z.object({ appSecretKey: secret() })),
+  tencentCaptcha: z.optional(z.object({ appSecretKey: secret(), hardAppSecretKey: z.optional(secret()) })),
   aliyunCloudauth: z.optional(z.object({ accessKeyId: secret(), accessKeySecret: secret() })),
   /** OAuth app secrets by `<provider>:<client>`, e.g. `wechat:web`. */
   oauth: z.optional(z.record(z.string(), secret())),
@@ -58,7 +58,10 @@ export const STANDIN_WECHAT_MP_SECRET = 'local-wechat-miniprogram-secret';
 export const standinCredentials: Required<ProviderCredentials> = {
   aliyunSms: { accessKeyId: 'LTAIlocalstandin01', accessKeySecret: 'local-aliyun-secret' },
   tencent: { secretId: 'AKIDlocalstandin01', secretKey: 'local-tencent-secret' },
-  tencentCaptcha: { appSecretKey: 'local-captcha-app-secret' },
+  tencentCaptcha: {
+    appSecretKey: 'local-captcha-app-secret',
+    hardAppSecretKey: 'local-captcha-hard-app-secret',
+  },
   aliyunCloudauth: { accessKeyId: 'LTAIlocalcloudauth1', accessKeySecret: 'local-cloudauth-secret' },
   oauth: Object.fromEntries(
     ['wechat:web', 'wechat:wechat_browser', 'wechat:app', 'qq:web', 'qq:app', 'weibo:web', 'weibo:app'].map(

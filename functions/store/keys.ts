@@ -195,22 +195,6 @@ export const kinds = {
       within: 'five minutes (the closure transaction deletes the login and bind codes at once)',
     },
   },
-  numberLock: {
-    description:
-      "A lock on a number's code login from one network after too many wrong codes from it (an hour)",
-    pk: 'PHONE#',
-    sk: 'LOCK#',
-    sealed: [],
-    locate: 'none',
-    onAccountDeletion: { kind: 'expires', within: 'two hours' },
-  },
-  lock: {
-    description: 'A lock on verifying codes from an IP prefix (an hour)',
-    pk: 'LOCK#',
-    sealed: [],
-    locate: 'none',
-    onAccountDeletion: { kind: 'expires', within: 'two hours' },
-  },
   rateWindow: {
     description: 'A fixed-window counter; those keyed by an account are erased with it',
     pk: 'RATE#',
@@ -352,12 +336,13 @@ export const OTP_PURPOSES = ['login', 'bind', 'step_up', 'privacy_request', 'car
  */
 export const rateScopes = {
   smsNumber: 'sms-number',
-  smsIp: 'sms-ip',
+  /** Sends and failed verifies per network (IP prefix): signals that raise the bar, never refuse. */
+  smsNetwork: 'sms-ip',
+  verifyFailNetwork: 'verify-fail-ip',
+  /** The day's SMS ceiling, one scope per share (`sms-global-known`, …), each sharded. */
   smsGlobal: 'sms-global',
-  /** Failed verifies per (number, caller's network); and per number from every network. */
-  verifyFailNumber: 'verify-fail',
+  /** Failed verifies per number from every network. */
   verifyFailNumberAll: 'verify-fail-number',
-  verifyFailIp: 'verify-fail-ip',
   oauthStartIp: 'oauth-start',
   /** Real-name checks per account, and per (ID number, account): keyed by the account. */
   verificationAccount: 'idv-account',
@@ -455,19 +440,13 @@ export const keys = {
     pk: `IDP#${provider}#${identityToken}`,
     sk: 'USER',
   }),
-  /** Everything about a number lives in its partition: claim, challenges, lock (one read). */
+  /** Everything about a number lives in its partition: claim and challenges (one read). */
   phonePartition: (phoneToken: string) => `PHONE#${phoneToken}`,
   challenge: (phoneToken: string, purpose: string): ItemKey => ({
     pk: `PHONE#${phoneToken}`,
     sk: `OTP#${purpose}`,
   }),
   challengePrefix: 'OTP#',
-  numberLock: (phoneToken: string, kind: string): ItemKey => ({
-    pk: `PHONE#${phoneToken}`,
-    sk: `LOCK#${kind}`,
-  }),
-  numberLockPrefix: 'LOCK#',
-  lock: (kind: string, key: string): ItemKey => ({ pk: `LOCK#${kind}#${key}`, sk: 'LOCK' }),
   /** `subKey` and the window length share the partition of (scope, key), apart from each other. */
   rateWindow: (scope: string, key: string, seconds: number, start: number, subKey?: string): ItemKey => ({
     pk: `RATE#${scope}#${key}`,

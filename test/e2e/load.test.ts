@@ -26,4 +26,29 @@ describe('rush', () => {
     // Codes and numbers stay out of what the server logged under load.
     expect(output).not.toMatch(/"code":"\d{6}"/);
   }, 120_000);
+
+  it('lets 400 people behind 4 addresses in, with production limits and an attacker among them: 0 refused wrongly', async () => {
+    const { result: report } = await captureOutput(() =>
+      runLoad({
+        users: 400,
+        concurrency: 100,
+        flow: 'login',
+        addresses: 4,
+        prodLimits: true,
+        attacker: true,
+      }),
+    );
+    expect(report.serverErrors, JSON.stringify(report.steps)).toBe(0);
+    expect(report.wrongfulRefusals, JSON.stringify(report.steps)).toBe(0);
+    expect(report.steps.verify?.statuses).toEqual({ '200': 400 });
+    // Two /24s of 200 people each: past each network's first few sends, everyone met a captcha.
+    expect(report.captchasShown).toBeGreaterThan(300);
+    expect(report.addresses).toHaveLength(4);
+    // The attacker, never solving one, got no more than its network's free sends (5 per 10 minutes,
+    // a few more when parallel sends read the count before it landed) and nothing else.
+    expect(report.attacker?.requests).toBeGreaterThan(4);
+    expect(report.attacker?.smsSent).toBeLessThanOrEqual(5);
+    expect(report.attacker?.refused).toBe((report.attacker?.requests ?? 0) - (report.attacker?.smsSent ?? 0));
+    expect(report.chain).toMatchObject({ entries: 400, pending: 0, problems: [], intact: true });
+  }, 180_000);
 });

@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomInt, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { listen, readBody, sendJson } from './http';
 
@@ -100,15 +100,27 @@ export async function startTencentSmsStandin(credentials: TencentCredentials, sd
   };
 }
 
+/** A CaptchaAppId and its AppSecretKey, as Tencent's console issues them. */
+export interface CaptchaStandinApp {
+  readonly appId: number;
+  readonly appSecretKey: string;
+}
+
 /**
- * Stand-in for Tencent Captcha 2019-07-22 DescribeCaptchaResult. `issue(ip)` plays the widget:
- * it returns the `<ticket>:<randstr>` a browser at that IP would get; each ticket passes once.
+ * Stand-in for Tencent Captcha 2019-07-22 DescribeCaptchaResult, for two CaptchaAppIds (the
+ * standard captcha and the hard one). `issue(ip, level)` plays a person solving the widget: it
+ * returns the `<ticket>:<randstr>` a browser at that IP would get; each ticket passes once, at the
+ * app that issued it (16 "appid-ticket mismatch" at another), from that IP (Tencent checks
+ * UserIp), within 5 minutes. `puzzle`/`solve` back the local widget (bin/local/captcha-widget.ts).
  */
 export async function startTencentCaptchaStandin(
   credentials: TencentCredentials,
-  app: { appId: number; appSecretKey: string },
+  apps: { readonly standard: CaptchaStandinApp; readonly hard: CaptchaStandinApp },
 ) {
-  const tickets = new Map<string, { randstr: string; ip: string }>();
+  const tickets = new Map<string, { randstr: string; ip: string; appId: number; at: number }>();
+  const puzzles = new Map<string, { answer: string; appId: number; at: number }>();
+  const byAppId = new Map([apps.standard, apps.hard].map((app) => [app.appId, app]));
+  let verified = 0;
   const server = await listen(async (req, res) => {
     const body = await readBody(req);
     const failure = verifyTc3(req, body, credentials, 'captcha');
@@ -124,21 +136,51 @@ export async function startTencentCaptchaStandin(
       sendJson(res, 200, {
         Response: { CaptchaCode: code, CaptchaMsg: msg, EvilLevel: 0, RequestId: randomUUID() },
       });
-    if (input.CaptchaAppId !== app.appId || input.AppSecretKey !== app.appSecretKey)
-      return answer(15, 'decrypt fail');
+    const app = byAppId.get(input.CaptchaAppId ?? 0);
+    if (!app || input.AppSecretKey !== app.appSecretKey) return answer(15, 'decrypt fail');
     const issued = tickets.get(input.Ticket ?? '');
-    if (!issued || issued.randstr !== input.Randstr) return answer(9, 'ticket invalid');
+    if (!issued) return answer(9, 'ticket reused');
+    if (issued.appId !== app.appId) return answer(16, 'appid-ticket mismatch');
+    if (issued.randstr !== input.Randstr) return answer(7, 'captcha no match');
     tickets.delete(input.Ticket ?? '');
-    if (issued.ip !== input.UserIp) return answer(16, 'user ip mismatch');
+    if (Date.now() - issued.at > 5 * 60_000) return answer(8, 'ticket expired');
+    if (issued.ip !== input.UserIp) return answer(21, 'diff');
+    verified++;
     answer(1, 'OK');
   });
+  const issue = (ip: string, level: 'standard' | 'hard' = 'standard', appId = apps[level].appId): string => {
+    const ticket = `tr${randomUUID().replaceAll('-', '')}`;
+    const randstr = `@${randomUUID().slice(0, 6)}`;
+    tickets.set(ticket, { randstr, ip, appId, at: Date.now() });
+    return `${ticket}:${randstr}`;
+  };
   return {
     url: server.url,
-    issue(ip: string): string {
-      const ticket = `tr${randomUUID().replaceAll('-', '')}`;
-      const randstr = `@${randomUUID().slice(0, 6)}`;
-      tickets.set(ticket, { randstr, ip });
-      return `${ticket}:${randstr}`;
+    apps,
+    issue,
+    /** Tickets that passed a check so far (a load run's `captchasSolved`). */
+    get verified() {
+      return verified;
+    },
+    /** A puzzle for the widget: four digits, drawn for the eye and spelled out for a screen reader. */
+    puzzle(appId: number): { puzzleId: string; digits: string } | undefined {
+      if (!byAppId.has(appId)) return undefined;
+      const digits = String(randomInt(0, 10_000)).padStart(4, '0');
+      const puzzleId = randomUUID();
+      puzzles.set(puzzleId, { answer: digits, appId, at: Date.now() });
+      return { puzzleId, digits };
+    },
+    /** The widget's answer: a ticket for the caller's address when it is right, once per puzzle. */
+    solve(
+      puzzleId: string,
+      answer: string,
+      ip: string,
+    ): { ticket: string; randstr: string; appid: string } | undefined {
+      const puzzle = puzzles.get(puzzleId);
+      puzzles.delete(puzzleId);
+      if (!puzzle || puzzle.answer !== answer.trim() || Date.now() - puzzle.at > 5 * 60_000) return undefined;
+      const [ticket, randstr] = issue(ip, 'standard', puzzle.appId).split(':') as [string, string];
+      return { ticket, randstr, appid: String(puzzle.appId) };
     },
     close: server.close,
   };

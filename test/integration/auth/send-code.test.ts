@@ -1,4 +1,5 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { loginWithCode } from '../../../functions/auth/login-with-code';
 import type { SendCodeInput } from '../../../functions/auth/send-code';
 import { sendCode } from '../../../functions/auth/send-code';
 import { stages } from '../../../functions/core/config';
@@ -75,36 +76,53 @@ describe('sendCode', () => {
     expect(h.sms.sent).toHaveLength(5);
   });
 
-  it('allows 5 sends per IP /24 per 10 minutes across numbers', async () => {
-    h.captcha.valid.add('a').add('b').add('c');
-    const numbers = [
-      '13900000001',
-      '13900000002',
-      '13900000003',
-      '13900000004',
-      '13900000005',
-      '13900000006',
-    ];
-    for (const n of numbers.slice(0, 3)) await send(from('203.0.113.9', n));
-    await expect(send(from('203.0.113.10', numbers[3]))).rejects.toMatchObject({ code: 'captcha_required' });
-    await send({ ...from('203.0.113.10', numbers[3]), captchaTicket: 'a' });
-    await send({ ...from('203.0.113.11', numbers[4]), captchaTicket: 'b' });
-    await expect(send({ ...from('203.0.113.12', numbers[5]), captchaTicket: 'c' })).rejects.toMatchObject({
-      code: 'rate_limited',
+  it('raises the bar for a busy network, never refuses it: a captcha, then the hard one', async () => {
+    h = await authHarness(client, {
+      limits: { ...stages.prod.auth.limits, perNetwork: [{ seconds: 600, captchaAt: 3, hardAt: 6 }] },
     });
+    const number = (i: number) => `139000000${String(i).padStart(2, '0')}`;
+    // A lobby's Wi-Fi: everyone behind one /24.
+    for (let i = 0; i < 3; i++) await send(from(`203.0.113.${i + 1}`, number(i)));
+    await expect(send(from('203.0.113.9', number(3)))).rejects.toMatchObject({
+      code: 'captcha_required',
+      extensions: { captchaLevel: 'standard', captchaAppId: String(stages.prod.auth.captcha.appId) },
+    });
+    for (let i = 3; i < 6; i++) {
+      h.captcha.valid.add(`s${i}`);
+      await send({ ...from(`203.0.113.${i + 1}`, number(i)), captchaTicket: `s${i}` });
+    }
+    // Past a crowd's worth, a standard ticket asks for the hard captcha (and is not spent as a failure).
+    h.captcha.valid.add('s6');
+    await expect(send({ ...from('203.0.113.70', number(6)), captchaTicket: 's6' })).rejects.toMatchObject({
+      code: 'captcha_required',
+      extensions: { captchaLevel: 'hard', captchaAppId: String(stages.prod.auth.captcha.hardAppId) },
+    });
+    for (let i = 6; i < 30; i++) {
+      h.captcha.hard.add(`h${i}`);
+      await expect(
+        send({ ...from(`203.0.113.${i + 1}`, number(i)), captchaTicket: `h${i}` }),
+      ).resolves.toBeTruthy();
+    }
+    expect(h.sms.sent).toHaveLength(30);
+    // Another network is untouched by this one's count.
+    await expect(send(from('198.51.100.1', number(40)))).resolves.toBeTruthy();
     h.clock.advance(10 * minute);
-    await expect(send(from('203.0.113.9', numbers[5]))).resolves.toBeTruthy();
+    await expect(send(from('203.0.113.9', number(41)))).resolves.toBeTruthy();
   });
 
   it('gives back counts taken by a refused send', async () => {
-    // The 4th number trips the captcha; its number window and the IP window must not keep the hit.
-    const numbers = ['13900000011', '13900000012', '13900000013', '13900000014'];
-    for (const n of numbers.slice(0, 3)) await send(from('203.0.113.20', n));
-    await expect(send(from('203.0.113.20', numbers[3]))).rejects.toMatchObject({ code: 'captcha_required' });
-    await expect(send(from('203.0.113.20', numbers[3]))).rejects.toMatchObject({ code: 'captcha_required' });
-    h.captcha.valid.add('ok');
-    // Had the refused tries counted, this would be the 6th send of the window and refused.
-    await expect(send({ ...from('203.0.113.20', numbers[3]), captchaTicket: 'ok' })).resolves.toBeTruthy();
+    // The 4th send for a number trips the captcha (1 left of 5): the refused tries must not keep their hits.
+    for (let i = 0; i < 3; i++) {
+      await send(from(`203.0.11${i}.20`));
+      h.clock.advance(minute);
+    }
+    await expect(send(from('203.0.114.20'))).rejects.toMatchObject({ code: 'captcha_required' });
+    await expect(send(from('203.0.114.20'))).rejects.toMatchObject({ code: 'captcha_required' });
+    h.captcha.valid.add('ok').add('ok2');
+    await expect(send({ ...from('203.0.114.20'), captchaTicket: 'ok' })).resolves.toBeTruthy();
+    h.clock.advance(minute);
+    // Had the refused tries counted, this 5th send of the hour would be refused.
+    await expect(send({ ...from('203.0.115.20'), captchaTicket: 'ok2' })).resolves.toBeTruthy();
   });
 
   it('always asks virtual-operator numbers for a captcha', async () => {
@@ -121,20 +139,49 @@ describe('sendCode', () => {
     });
   });
 
-  it('trips the global daily ceiling with 503 until the next day', async () => {
+  it("splits the day's ceiling in shares: a script without captchas spends only its own, known numbers keep theirs", async () => {
     h = await authHarness(client, {
-      limits: { ...stages.prod.auth.limits, globalDailySends: 2, globalCounterShards: 1 },
+      limits: {
+        ...stages.prod.auth.limits,
+        global: { dailySends: 10, shares: { known: 0.2, captcha: 0.3, open: 0.5 }, counterShards: 1 },
+      },
     });
-    await send(from('203.0.113.1', '13900000021'));
-    await send(from('198.51.100.1', '13900000022'));
-    await expect(send(from('192.0.2.1', '13900000023'))).rejects.toMatchObject({ code: 'sms_unavailable' });
+    // A person who already has an account (their registration drew on the open share: 1 of 5).
+    const owner = '13900000020';
+    const sent = await send(from('192.0.2.1', owner));
+    await loginWithCode(h.deps, {
+      ...sent,
+      phone: owner,
+      code: h.sms.lastCodeFor(`+86${owner}`),
+      acceptPolicyVersion: stages.prod.auth.policy.version,
+      client: { sourceIp: '192.0.2.1', ipPrefix: '192.0.2.0/24', userAgent: 'test' },
+    });
+    // A script sending to made-up numbers from fresh networks, never solving a captcha: 4 more, then asked.
+    const spam = (i: number) => from(`198.18.${i}.1`, `1390000003${i}`);
+    for (let i = 0; i < 4; i++) await send(spam(i));
+    await expect(send(spam(4))).rejects.toMatchObject({ code: 'captcha_required' });
+    // With captchas it has the captcha share (3), then the ceiling: 503.
+    for (let i = 4; i < 7; i++) {
+      h.captcha.valid.add(`c${i}`);
+      await send({ ...spam(i), captchaTicket: `c${i}` });
+    }
+    h.captcha.valid.add('c7');
+    await expect(send({ ...spam(7), captchaTicket: 'c7' })).rejects.toMatchObject({
+      code: 'sms_unavailable',
+    });
+    // The account's number still gets its code, from the reserve nobody else could reach.
+    h.clock.advance(61_000);
+    await expect(send(from('192.0.2.1', owner))).resolves.toBeTruthy();
     h.clock.advance(24 * 3600_000);
-    await expect(send(from('192.0.2.1', '13900000023'))).resolves.toBeTruthy();
+    await expect(send(spam(8))).resolves.toBeTruthy();
   });
 
-  it('keeps the global count in shards: no counter takes every send, none passes its share', async () => {
+  it('keeps each share in shards: no counter takes every send, none passes its part', async () => {
     h = await authHarness(client, {
-      limits: { ...stages.prod.auth.limits, globalDailySends: 8, globalCounterShards: 4 },
+      limits: {
+        ...stages.prod.auth.limits,
+        global: { dailySends: 8, shares: { known: 0, captcha: 0, open: 1 }, counterShards: 4 },
+      },
     });
     const outcomes = await Promise.allSettled(
       Array.from({ length: 24 }, (_, i) =>
@@ -142,14 +189,14 @@ describe('sendCode', () => {
       ),
     );
     const sent = outcomes.filter((o) => o.status === 'fulfilled').length;
-    const refused = outcomes.filter(
-      (o) => o.status === 'rejected' && (o.reason as { code: string }).code === 'sms_unavailable',
+    const asked = outcomes.filter(
+      (o) => o.status === 'rejected' && (o.reason as { code: string }).code === 'captcha_required',
     ).length;
-    expect(sent + refused).toBe(24);
+    expect(sent + asked).toBe(24);
     expect(sent).toBeLessThanOrEqual(8);
     expect(sent).toBeGreaterThanOrEqual(2);
     const counters = JSON.parse(await rawTableText(client, h.tableName)).filter(
-      (item: { pk: { S: string } }) => item.pk.S.startsWith('RATE#sms-global#'),
+      (item: { pk: { S: string } }) => item.pk.S.startsWith('RATE#sms-global-open#'),
     );
     expect(counters.length).toBeGreaterThan(1);
     for (const counter of counters) expect(Number(counter.count.N)).toBeLessThanOrEqual(2);
@@ -160,7 +207,7 @@ describe('sendCode', () => {
     for (let i = 0; i < 8; i++) await send(from('127.0.0.1', `1390000010${i}`));
     expect(h.sms.sent).toHaveLength(8);
     h = await authHarness(client);
-    for (let i = 0; i < 3; i++) await send(from('127.0.0.1', `1390000020${i}`));
+    for (let i = 0; i < 5; i++) await send(from('127.0.0.1', `1390000020${i}`));
     await expect(send(from('127.0.0.1', '13900000209'))).rejects.toMatchObject({ code: 'captcha_required' });
   });
 
@@ -182,7 +229,7 @@ describe('sendCode', () => {
     }
   });
 
-  it('never lets 20 parallel sends from one IP exceed its window', async () => {
+  it('lets 20 parallel sends from one address through when each solved its captcha (a crowd, not a refusal)', async () => {
     h.captcha.valid.clear();
     for (let i = 0; i < 20; i++) h.captcha.valid.add(`t${i}`);
     const results = await Promise.allSettled(
@@ -190,7 +237,7 @@ describe('sendCode', () => {
         send({ ...from('203.0.113.77', `139000003${String(i).padStart(2, '0')}`), captchaTicket: `t${i}` }),
       ),
     );
-    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(5);
-    expect(h.sms.sent).toHaveLength(5);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(20);
+    expect(h.sms.sent).toHaveLength(20);
   });
 });

@@ -47,8 +47,8 @@ beforeAll(async () => {
   aliyun = await startAliyunSmsStandin(standinCredentials.aliyunSms);
   tencent = await startTencentSmsStandin(standinCredentials.tencent, sms.tencent.sdkAppId);
   captcha = await startTencentCaptchaStandin(standinCredentials.tencent, {
-    appId: captchaConfig.appId,
-    appSecretKey: standinCredentials.tencentCaptcha.appSecretKey,
+    standard: { appId: captchaConfig.appId, appSecretKey: standinCredentials.tencentCaptcha.appSecretKey },
+    hard: { appId: captchaConfig.hardAppId, appSecretKey: 'hard-app-secret' },
   });
 });
 afterAll(async () => {
@@ -180,30 +180,43 @@ describe('FailoverSmsSender', () => {
 });
 
 describe('TencentCaptchaVerifier against the captcha stand-in', () => {
+  const apps = {
+    standard: {
+      captchaAppId: captchaConfig.appId,
+      appSecretKey: standinCredentials.tencentCaptcha.appSecretKey,
+    },
+    hard: { captchaAppId: captchaConfig.hardAppId, appSecretKey: 'hard-app-secret' },
+  };
   const verifier = () =>
-    new TencentCaptchaVerifier(
-      {
-        endpoint: captcha.url,
-        ...standinCredentials.tencent,
-        captchaAppId: captchaConfig.appId,
-        appSecretKey: standinCredentials.tencentCaptcha.appSecretKey,
-      },
-      systemClock,
-    );
+    new TencentCaptchaVerifier({ endpoint: captcha.url, ...standinCredentials.tencent, apps }, systemClock);
 
   it('passes a genuine ticket once, from the IP it was issued to', async () => {
     const ticket = captcha.issue('203.0.113.7');
-    expect(await verifier().verify(ticket, '203.0.113.7')).toBe(true);
-    expect(await verifier().verify(ticket, '203.0.113.7')).toBe(false);
-    expect(await verifier().verify(captcha.issue('203.0.113.7'), '198.51.100.1')).toBe(false);
+    expect(await verifier().verify(ticket, '203.0.113.7', 'standard')).toBe(true);
+    expect(await verifier().verify(ticket, '203.0.113.7', 'standard')).toBe(false);
+    expect(await verifier().verify(captcha.issue('203.0.113.7'), '198.51.100.1', 'standard')).toBe(false);
+  });
+
+  it('takes a hard ticket where the standard one is asked, never a standard one where the hard one is', async () => {
+    expect(await verifier().verify(captcha.issue('203.0.113.7', 'hard'), '203.0.113.7', 'standard')).toBe(
+      true,
+    );
+    expect(await verifier().verify(captcha.issue('203.0.113.7', 'standard'), '203.0.113.7', 'hard')).toBe(
+      false,
+    );
+    expect(await verifier().verify(captcha.issue('203.0.113.7', 'hard'), '203.0.113.7', 'hard')).toBe(true);
   });
 
   it('fails closed on junk and on an unreachable service', async () => {
-    expect(await verifier().verify('junk', '203.0.113.7')).toBe(false);
+    expect(await verifier().verify('junk', '203.0.113.7', 'standard')).toBe(false);
     const offline = new TencentCaptchaVerifier(
-      { endpoint: 'http://127.0.0.1:9/', ...standinCredentials.tencent, captchaAppId: 1, appSecretKey: 'x' },
+      {
+        endpoint: 'http://127.0.0.1:9/',
+        ...standinCredentials.tencent,
+        apps: { standard: { captchaAppId: 1, appSecretKey: 'x' } },
+      },
       systemClock,
     );
-    expect(await offline.verify(captcha.issue('203.0.113.7'), '203.0.113.7')).toBe(false);
+    expect(await offline.verify(captcha.issue('203.0.113.7'), '203.0.113.7', 'standard')).toBe(false);
   });
 });

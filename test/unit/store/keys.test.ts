@@ -60,8 +60,6 @@ describe('the key registry', () => {
       ['idNumberClaim', keys.idNumberClaim('t')],
       ['identityClaim', keys.identityClaim('wechat', 't')],
       ['challenge', keys.challenge('t', 'login')],
-      ['numberLock', keys.numberLock('t', 'sms-login')],
-      ['lock', keys.lock('verify-ip', 't')],
       ['rateWindow', keys.rateWindow('s', 'k', 60, 0)],
       ['identityMatch', keys.identityMatch('t')],
       ['hospitalEvent', keys.hospitalEvent('h', 3, 'c')],

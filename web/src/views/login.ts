@@ -1,5 +1,6 @@
 import { get, logIn, post } from '../api';
 import { currentPolicy, navigate, show } from '../app';
+import { withCaptcha } from '../captcha';
 import { announce, field, fieldValue, h, input, onSubmit, showProblem } from '../dom';
 import { type MessageKey, t } from '../i18n';
 
@@ -118,10 +119,17 @@ export function codeForms(options: {
   let challenge: { challengeId: string; phone: string } | undefined;
   onSubmit(phoneForm, async () => {
     const phone = fieldValue(phoneForm, 'phone');
-    const sent = await post<{ challengeId: string; resendAfter: number }>(
-      '/v1/auth/sms/send',
-      { phone, purpose: options.purpose, ...options.sendExtra },
-      { auth: false },
+    const sent = await withCaptcha((captchaTicket) =>
+      post<{ challengeId: string; resendAfter: number }>(
+        '/v1/auth/sms/send',
+        {
+          phone,
+          purpose: options.purpose,
+          ...options.sendExtra,
+          ...(captchaTicket ? { captchaTicket } : {}),
+        },
+        { auth: false },
+      ),
     );
     challenge = { challengeId: sent.challengeId, phone };
     codeForm.hidden = false;
