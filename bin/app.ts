@@ -60,6 +60,7 @@ export function buildApp(app: App = new App()): {
     stage,
     backupRetentionDays: config.backupRetentionDays,
     backupCopy: { region: copyRegion, vaultName },
+    warmThroughput: config.warmThroughput,
   });
   data.addStackDependency(copies);
   const api = new ApiStack(app, `PatientOnboarding-${stage}-Api`, {

@@ -29,6 +29,8 @@ export interface StageConfig {
   readonly privacy: PrivacyConfig;
   /** Days daily backups (and their copies in the other China region) are kept. */
   readonly backupRetentionDays: number;
+  /** DynamoDB warm throughput for the rush (prod); absent, a new on-demand table's defaults. */
+  readonly warmThroughput?: { readonly readUnitsPerSecond: number; readonly writeUnitsPerSecond: number };
   /**
    * Reserved concurrency per function (`authorizer`, route groups, workers); also a cost ceiling.
    * Their sum plus the 100 Lambda keeps unreserved must fit the account's concurrency quota (the
@@ -612,10 +614,13 @@ const base = {
   // One privacy-jobs run at a time: two deletion runs would release the same cards twice.
   concurrency: {
     default: 10,
+    // Sized for the design rush by `npm run capacity` (rate × measured duration, ~25 % headroom).
     perFunction: {
-      authorizer: 50,
-      auth: 30,
-      account: 10,
+      authorizer: 150,
+      auth: 500,
+      account: 120,
+      cards: 300,
+      identity: 130,
       privacyjobs: 1,
       auditverify: 1,
       // One chain writer per stream shard: a little headroom for shards that split.
@@ -625,11 +630,13 @@ const base = {
   },
   architectures: { 'cn-north-1': 'arm64', 'cn-northwest-1': 'x86_64' },
   waf: {
+    // Per address, so sized for one shared address (a NAT, a lobby's Wi-Fi) in the rush: 30 % of
+    // 500 sends/s over 50 addresses is 900 per 5 minutes each. What stops abuse is per number.
     ratePerIpPer5Minutes: {
-      sendSms: 100,
-      verifySms: 200,
-      verifyIdentity: 50,
-      startLiveness: 30,
+      sendSms: 2000,
+      verifySms: 2000,
+      verifyIdentity: 400,
+      startLiveness: 100,
       hospitalToken: 300,
       submitPrivacyRequest: 50,
     },
@@ -644,14 +651,15 @@ const base = {
       { name: 'Afternoon', start: 'cron(55 6 * * ? *)', end: 'cron(30 7 * * ? *)' },
     ],
   },
+  // The design rush is 8,300 requests/s at the peak minute; the account's quota is 10,000 (burst
+  // 5,000). Each send costs an SMS and each verification a provider call: those get less headroom.
   throttle: {
-    rateLimit: 200,
-    burstLimit: 400,
-    // Each send costs an SMS and each verification a provider call: these get far less headroom.
+    rateLimit: 9000,
+    burstLimit: 5000,
     perRoute: {
-      sendSms: { rateLimit: 20, burstLimit: 40 },
-      verifyIdentity: { rateLimit: 10, burstLimit: 20 },
-      startLiveness: { rateLimit: 10, burstLimit: 20 },
+      sendSms: { rateLimit: 600, burstLimit: 1200 },
+      verifyIdentity: { rateLimit: 150, burstLimit: 300 },
+      startLiveness: { rateLimit: 100, burstLimit: 200 },
     },
   },
   allowedRegions: ['cn-north-1', 'cn-northwest-1'],
@@ -715,7 +723,12 @@ export const stages: Readonly<Record<StageName, StageConfig>> = {
     },
     rush: { functions: [], concurrency: 0, windows: [] },
   },
-  prod: { ...base, stage: 'prod', auth: prodAuth },
+  prod: {
+    ...base,
+    stage: 'prod',
+    auth: prodAuth,
+    warmThroughput: { readUnitsPerSecond: 24_000, writeUnitsPerSecond: 20_000 },
+  },
 };
 
 export function stageConfig(name: string): StageConfig {

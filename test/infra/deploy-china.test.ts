@@ -17,7 +17,7 @@ const withDomains = {
   hospitalCertificateArn: certificate(2),
   hospitalTruststoreUri: 's3://po-truststore/his/truststore.pem',
   hospitalCidrs: '203.0.113.0/24, 198.51.100.7/32',
-  accountConcurrency: 1000,
+  accountConcurrency: 1500,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: template fragments, asserted field by field
@@ -79,10 +79,11 @@ describe('the front door in the China regions', () => {
     );
     const pathOf = (id: string) => routeList.find((r) => r.id === id)?.path as string;
     expect(byPath).toEqual({
-      [pathOf('sendSms')]: 100,
-      [pathOf('verifySms')]: 200,
-      [pathOf('verifyIdentity')]: 50,
-      [pathOf('startLiveness')]: 30,
+      // Sized for one shared address in the design rush (npm run capacity).
+      [pathOf('sendSms')]: 2000,
+      [pathOf('verifySms')]: 2000,
+      [pathOf('verifyIdentity')]: 400,
+      [pathOf('startLiveness')]: 100,
       [pathOf('hospitalToken')]: 300,
       [pathOf('submitPrivacyRequest')]: 50,
     });

@@ -296,20 +296,20 @@ describe('api stack', () => {
         expect.objectContaining({
           ResourcePath: '/~1v1~1auth~1sms~1send',
           HttpMethod: 'POST',
-          ThrottlingRateLimit: 20,
-          ThrottlingBurstLimit: 40,
+          ThrottlingRateLimit: 600,
+          ThrottlingBurstLimit: 1200,
         }),
         expect.objectContaining({
           ResourcePath: '/~1v1~1me~1identity~1verify',
           HttpMethod: 'POST',
-          ThrottlingRateLimit: 10,
-          ThrottlingBurstLimit: 20,
+          ThrottlingRateLimit: 150,
+          ThrottlingBurstLimit: 300,
         }),
         expect.objectContaining({
           ResourcePath: '/~1v1~1me~1identity~1liveness',
           HttpMethod: 'POST',
-          ThrottlingRateLimit: 10,
-          ThrottlingBurstLimit: 20,
+          ThrottlingRateLimit: 100,
+          ThrottlingBurstLimit: 200,
         }),
       ]),
     );
@@ -355,8 +355,8 @@ describe('api stack', () => {
           LoggingLevel: 'ERROR',
           DataTraceEnabled: false,
           MetricsEnabled: true,
-          ThrottlingRateLimit: 200,
-          ThrottlingBurstLimit: 400,
+          ThrottlingRateLimit: 9000,
+          ThrottlingBurstLimit: 5000,
         },
       ]),
     );
