@@ -41,8 +41,12 @@ describe('rush', () => {
     expect(report.serverErrors, JSON.stringify(report.steps)).toBe(0);
     expect(report.wrongfulRefusals, JSON.stringify(report.steps)).toBe(0);
     expect(report.steps.verify?.statuses).toEqual({ '200': 400 });
-    // Two /24s of 200 people each: past each network's first few sends, everyone met a captcha.
-    expect(report.captchasShown).toBeGreaterThan(300);
+    // Two /24s of 200 people each: past each network's 5 free sends everyone met a captcha. The
+    // count is read before a send lands, so up to the 100 in flight may pass free as well (and a
+    // 10-minute window turning over mid-run frees 5 more per network).
+    const free = report.steps.send?.statuses['202'] ?? 0;
+    expect(free).toBeLessThanOrEqual(2 * 5 * 2 + 100);
+    expect(report.captchasShown).toBeGreaterThanOrEqual(400 - free);
     expect(report.addresses).toHaveLength(4);
     // The attacker, never solving one, got no more than its network's free sends (5 per 10 minutes,
     // a few more when parallel sends read the count before it landed) and nothing else.
