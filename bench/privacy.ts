@@ -6,7 +6,7 @@ import { lastMessage } from '../bin/local/outbox';
 import { startLocalRuntime } from '../bin/local/runtime';
 import { identityFixtures } from '../bin/local/standins/identity';
 import { buildWebClient } from '../bin/local/web-build';
-import { checkCharacter } from '../functions/identity/id-number';
+import { checkCharacter } from '../functions/kernel/person/id-number';
 import { platform } from '../functions/platform/deps';
 import { meterDynamo } from './call-meter';
 import { round } from './stats';

@@ -1,9 +1,9 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { DynamoAuditLog } from '../functions/audit/dynamo-audit-log';
 import { stageConfig } from '../functions/core/config';
 import { EncryptingSealer } from '../functions/crypto/encrypting-sealer';
+import { DynamoAuditLog } from '../functions/kernel/audit/dynamo-audit-log';
+import { storageOnlyUntil } from '../functions/kernel/retention-marks';
 import { requestStore } from '../functions/privacy/deps';
-import { storageOnlyUntil } from '../functions/privacy/retention-marks';
 import { SealedTable } from '../functions/store/sealed-table';
 import { operatorConnection } from './operator-connection';
 

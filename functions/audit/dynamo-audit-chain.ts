@@ -1,7 +1,7 @@
+import { AUDIT_RETENTION_SECONDS, AUDIT_SHARDS } from '../kernel/audit/audit-entry';
 import { keys } from '../store/keys';
 import { conditions, type SealedTable } from '../store/sealed-table';
 import type { ChainBlock, ChainHead } from './audit-chain';
-import { AUDIT_RETENTION_SECONDS, AUDIT_SHARDS } from './audit-entry';
 import type { AuditChainStore, StoredBlock } from './ports';
 
 /** Blocks outlive the entries they name by a month, so TTL never leaves an entry unchained. */

@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock';
+import { dayOf } from '../kernel/audit/audit-entry';
 import { type ChainBlock, type EntryRef, nextBlock } from './audit-chain';
-import { dayOf } from './audit-entry';
 import type { AuditChainStore } from './ports';
 
 export interface ChainDeps {

@@ -1,5 +1,5 @@
+import { macMatches } from '../kernel/audit/audit-entry';
 import { type ChainProblem, decodeRef, refMatches, verifyDayChain } from './audit-chain';
-import { macMatches } from './audit-entry';
 import type { AuditChainStore } from './ports';
 
 export type EntryProblem =

@@ -1,6 +1,6 @@
+import type { Identity } from '../core/authorizer-context';
 import { AppError } from '../core/errors';
 import { maskPhone } from '../crypto/mask';
-import type { Identity } from './authenticate';
 import { type CodeCaller, checkCode, codeUse } from './check-code';
 import type { AuthDeps, UserRecord } from './ports';
 import { isSessionLive } from './sessions';

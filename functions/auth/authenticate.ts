@@ -2,11 +2,9 @@ import type { JWTPayload } from 'jose';
 import type { Identity } from '../core/authorizer-context';
 import type { HospitalApiConfig } from '../core/config';
 import { AppError } from '../core/errors';
+import { TokenRefusedError, verifyToken } from '../kernel/tokens/verify-token';
 import type { AuthDeps } from './ports';
 import { isSessionLive } from './sessions';
-import { TokenRefusedError, verifyToken } from './tokens/verify-token';
-
-export type { Identity } from '../core/authorizer-context';
 
 export type Authenticator = Pick<
   AuthDeps,

@@ -1,7 +1,7 @@
-import { readOnly } from '../audit/dynamo-audit-log';
+import { readOnly } from '../kernel/audit/ports';
+import { DynamoConsentStore } from '../kernel/consent/dynamo-consent-store';
 import { plainTable, platform, tokenSigner } from '../platform/deps';
 import { once } from '../platform/runtime';
-import { DynamoConsentStore } from '../privacy/dynamo-consent-store';
 import type { Authenticator } from './authenticate';
 import { DynamoSessionStore } from './dynamo-session-store';
 

@@ -1,9 +1,9 @@
 import { AppError } from '../core/errors';
+import { isLoopback } from '../kernel/network';
+import { type MainlandMobile, requireMobile } from '../kernel/person/phone-rules';
 import { rateScopes } from '../store/keys';
 import { countSignal } from './escalation';
-import { isLoopback } from './ip';
 import { codeMac, macsEqual, type OtpPurpose } from './otp';
-import { type MainlandMobile, parseMainlandMobile } from './phone-rules';
 import type { AuthDeps, Challenge, CodeDeps, CodeUse, WrongCodeOutcome } from './ports';
 
 export interface CheckedCode {
@@ -18,12 +18,6 @@ export interface CheckedCode {
 export interface CodeCaller {
   readonly sourceIp: string;
   readonly ipPrefix: string;
-}
-
-export function requireMobile(input: string): MainlandMobile {
-  const parsed = parseMainlandMobile(input);
-  if (typeof parsed === 'string') throw new AppError('phone_invalid', { extensions: { reason: parsed } });
-  return parsed;
 }
 
 /**

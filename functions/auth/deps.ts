@@ -1,5 +1,3 @@
-import { type AuditWriter, readOnly } from '../audit/dynamo-audit-log';
-import type { AuditLog } from '../audit/ports';
 import type { Clock } from '../core/clock';
 import type { AuthConfig } from '../core/config';
 import { StartupRefusedError } from '../core/errors';
@@ -7,6 +5,12 @@ import type { EdgeDeps } from '../core/http-handler';
 import type { MetricsSink } from '../core/metrics';
 import type { BlindIndexer } from '../crypto/blind-index';
 import { DynamoIdentityStore } from '../identity/dynamo-identity-store';
+import type { AuditLog } from '../kernel/audit/ports';
+import { type AuditWriter, readOnly } from '../kernel/audit/ports';
+import { DynamoConsentStore } from '../kernel/consent/dynamo-consent-store';
+import type { Random } from '../kernel/random';
+import type { RateLimiter } from '../kernel/rate/ports';
+import type { TokenSigner } from '../kernel/tokens/ports';
 import { DynamoOAuthStore } from '../oauth/dynamo-oauth-store';
 import {
   appKeys,
@@ -21,7 +25,6 @@ import {
   tokenSigner,
 } from '../platform/deps';
 import { once } from '../platform/runtime';
-import { DynamoConsentStore } from '../privacy/dynamo-consent-store';
 import { TencentCaptchaVerifier } from '../providers/captcha/tencent-captcha-verifier';
 import { LocalSmsSender } from '../providers/local/local-sms-sender';
 import { AliyunSmsSender } from '../providers/sms/aliyun-sms-sender';
@@ -31,17 +34,8 @@ import type { SealedTable } from '../store/sealed-table';
 import { DynamoAccountStore } from './dynamo-account-store';
 import { DynamoChallengeStore } from './dynamo-challenge-store';
 import { DynamoSessionStore } from './dynamo-session-store';
-import type { Random } from './otp';
 import type { PhoneRecoveryDeps } from './phone-recovery';
-import type {
-  AuthDeps,
-  CaptchaVerifier,
-  CodeDeps,
-  CodeUse,
-  RateLimiter,
-  SmsSender,
-  TokenSigner,
-} from './ports';
+import type { AuthDeps, CaptchaVerifier, CodeDeps, CodeUse, SmsSender } from './ports';
 
 /**
  * The login feature's composition root (groups `auth` and `account`): its stores, the SMS and

@@ -1,16 +1,8 @@
-import type { AuditWriter } from '../audit/dynamo-audit-log';
-import type { AuditEvent } from '../audit/ports';
+import type { AuditEvent, AuditWriter } from '../kernel/audit/ports';
+import type { PolicyAcceptance } from '../kernel/consent/consents';
 import { keys } from '../store/keys';
 import { conditions, type SealedTable, type Write } from '../store/sealed-table';
-import type {
-  AccountStore,
-  CodeUse,
-  NewLink,
-  PhoneRecovery,
-  PolicyAcceptance,
-  SessionRecord,
-  UserRecord,
-} from './ports';
+import type { AccountStore, CodeUse, NewLink, PhoneRecovery, SessionRecord, UserRecord } from './ports';
 
 const seconds = (ms: number) => Math.ceil(ms / 1000);
 

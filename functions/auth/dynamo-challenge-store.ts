@@ -1,5 +1,4 @@
-import type { AuditWriter } from '../audit/dynamo-audit-log';
-import type { AuditEvent } from '../audit/ports';
+import type { AuditEvent, AuditWriter } from '../kernel/audit/ports';
 import { keys } from '../store/keys';
 import type { SealedTable, Write } from '../store/sealed-table';
 import type { Challenge, ChallengeStore, CodeUse, NumberState, WrongCodeOutcome } from './ports';

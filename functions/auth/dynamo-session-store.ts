@@ -1,5 +1,5 @@
-import { type AuditWriter, readOnly } from '../audit/dynamo-audit-log';
-import type { AuditEvent } from '../audit/ports';
+import type { AuditEvent } from '../kernel/audit/ports';
+import { type AuditWriter, readOnly } from '../kernel/audit/ports';
 import { keys } from '../store/keys';
 import { conditions, type SealedTable, type Write } from '../store/sealed-table';
 import type { CodeUse, SessionRecord, SessionStore } from './ports';

@@ -1,5 +1,5 @@
 import type { EscalationWindow } from '../core/config';
-import type { HitOutcome, RateLimiter, RateWindowKey } from './ports';
+import type { HitOutcome, RateLimiter, RateWindowKey } from '../kernel/rate/ports';
 
 /**
  * How high the bar is for a send: none, a captcha, or the hard captcha. Signals about a network

@@ -1,7 +1,8 @@
 import { AppError } from '../core/errors';
+import type { ClientInfo } from '../kernel/client-info';
 import { checkCode, codeUse } from './check-code';
 import type { AuthDeps } from './ports';
-import { type ClientInfo, newAccount, newSession, type TokenPair, tokenPair, userView } from './sessions';
+import { newAccount, newSession, type TokenPair, tokenPair, userView } from './sessions';
 
 export interface LoginInput {
   readonly challengeId: string;

@@ -1,11 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-
-/** Port: randomness, injected so tests can fix codes and ids. */
-export interface Random {
-  /** An integer in [min, max), from a CSPRNG. */
-  int(min: number, max: number): number;
-  bytes(length: number): Uint8Array;
-}
+import type { Random } from '../kernel/random';
 
 export type OtpPurpose = 'login' | 'bind' | 'step_up' | 'privacy_request' | 'card_proof';
 

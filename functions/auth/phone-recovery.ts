@@ -1,12 +1,12 @@
+import type { Identity } from '../core/authorizer-context';
 import { AppError } from '../core/errors';
 import { maskPhone } from '../crypto/mask';
-import { type IdType, parseIdNumber } from '../identity/id-number';
-import { normalisePersonName } from '../identity/person-name';
+import { newId } from '../kernel/ids';
+import { type IdType, parseIdNumber } from '../kernel/person/id-number';
+import { normalisePersonName } from '../kernel/person/person-name';
 import { rateScopes } from '../store/keys';
 import { revokeOtherSessions } from './account';
-import type { Identity } from './authenticate';
 import { type CodeCaller, checkCode, consumeCode } from './check-code';
-import { newId } from './ids';
 import type { AuthDeps } from './ports';
 
 export interface PhoneRecoveryDeps {

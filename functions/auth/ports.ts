@@ -1,8 +1,12 @@
-import type { AuditEvent, AuditLog } from '../audit/ports';
 import type { Clock } from '../core/clock';
 import type { AuthConfig } from '../core/config';
 import type { MetricsSink } from '../core/metrics';
-import type { OtpPurpose, Random } from './otp';
+import type { AuditEvent, AuditLog } from '../kernel/audit/ports';
+import type { PolicyAcceptance } from '../kernel/consent/consents';
+import type { Random } from '../kernel/random';
+import type { RateLimiter } from '../kernel/rate/ports';
+import type { TokenSigner } from '../kernel/tokens/ports';
+import type { OtpPurpose } from './otp';
 
 /** Ports of the login feature. Adapters: DynamoDB (functions/auth/dynamo-*.ts), providers/. */
 
@@ -100,16 +104,6 @@ export interface ChallengeStore {
   consumeChallenge(use: CodeUse): Promise<boolean>;
 }
 
-/** What accepting the privacy policy at registration records. */
-export interface PolicyAcceptance {
-  readonly policyVersion: string;
-  /** What the policy itself covers (registration): one consent record each. */
-  readonly purposes: readonly string[];
-  readonly at: number;
-  readonly ipPrefix: string;
-  readonly userAgent: string;
-}
-
 /** A third-party identity to link in the same transaction as the account (oauth's port builds it). */
 export interface NewLink {
   readonly userId: string;
@@ -199,35 +193,6 @@ export interface SessionStore {
   listSessions(userId: string): Promise<SessionRecord[]>;
 }
 
-export interface RateWindowKey {
-  /** e.g. `number-3600`, `ip-600`, `global-86400`. */
-  readonly scope: string;
-  readonly key: string;
-  /**
-   * Counts apart under one key: a per-(ID number, account) window is keyed by the account with
-   * the number as `subKey`, so everything counted for an account lives in its own partition.
-   */
-  readonly subKey?: string;
-  readonly seconds: number;
-  readonly max: number;
-}
-
-export type HitOutcome =
-  | { readonly allowed: true; readonly count: number }
-  | { readonly allowed: false; readonly retryAfter: number };
-
-/** Fixed-window counters kept in the table and updated atomically (shared by every instance). */
-export interface RateLimiter {
-  hit(window: RateWindowKey, now: number): Promise<HitOutcome>;
-  /**
-   * Whether a window is already full, without counting (a read; `eventual` at half the price,
-   * for signals where a count a second old is as good).
-   */
-  peek(window: RateWindowKey, now: number, options?: { eventual?: boolean }): Promise<HitOutcome>;
-  /** Gives back one hit (a later limit refused the request). */
-  undo(window: RateWindowKey, now: number): Promise<void>;
-}
-
 /** A one-time code. */
 export interface CodeSms {
   readonly kind?: 'code';
@@ -270,19 +235,6 @@ export interface CaptchaVerifier {
    * captcha of this level or a harder one (a harder one satisfies an easier demand).
    */
   verify(ticket: string, userIp: string, level: 'standard' | 'hard'): Promise<boolean>;
-}
-
-export interface AccessClaims {
-  readonly sub: string;
-  readonly sid: string;
-  readonly amr: readonly string[];
-}
-
-/** Port: signs access tokens (people's and hospitals') and publishes what verifies them. */
-export interface TokenSigner {
-  sign(payload: Record<string, unknown>): Promise<string>;
-  /** The root keys that certify signing keys (current and still-trusted previous): the JWKS. */
-  jwks(): Promise<{ keys: Record<string, unknown>[] }>;
 }
 
 export interface AuthDeps {

@@ -1,14 +1,16 @@
 import type { SendPool } from '../core/config';
 import { AppError } from '../core/errors';
 import { logger } from '../core/logger';
+import { newId } from '../kernel/ids';
+import { isLoopback } from '../kernel/network';
+import { requireMobile } from '../kernel/person/phone-rules';
+import type { HitOutcome } from '../kernel/rate/ports';
+import { hitAll, shardedDailyWindow } from '../kernel/rate/rate-windows';
 import { rateScopes } from '../store/keys';
-import { numberUnderAttack, requireMobile } from './check-code';
+import { numberUnderAttack } from './check-code';
 import { type CaptchaLevel, captchaLevelName, countSignal, escalation } from './escalation';
-import { newId } from './ids';
-import { isLoopback } from './ip';
 import { codeMac, generateCode, type OtpPurpose } from './otp';
-import type { CodeDeps, HitOutcome } from './ports';
-import { hitAll, shardedDailyWindow } from './rate-windows';
+import type { CodeDeps } from './ports';
 
 export interface SendCodeInput {
   readonly phone: string;

@@ -1,21 +1,16 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../core/errors';
 import { maskPhone } from '../crypto/mask';
-import { newId, sha256 } from './ids';
-import type { AuthDeps, PolicyAcceptance, SessionRecord, UserRecord } from './ports';
+import type { ClientInfo } from '../kernel/client-info';
+import type { PolicyAcceptance } from '../kernel/consent/consents';
+import { newId, sha256 } from '../kernel/ids';
+import type { AuthDeps, SessionRecord, UserRecord } from './ports';
 
 export interface TokenPair {
   readonly accessToken: string;
   readonly refreshToken: string;
   readonly tokenType: 'Bearer';
   readonly expiresIn: number;
-}
-
-export interface ClientInfo {
-  /** For limits only; sessions and consents keep the prefix, never the address. */
-  readonly sourceIp: string;
-  readonly ipPrefix: string;
-  readonly userAgent: string;
 }
 
 /**

@@ -1,15 +1,13 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import type { Identity } from '../auth/authenticate';
-import { type CodeCaller, checkCode, codeUse, requireMobile } from '../auth/check-code';
+import { type CodeCaller, checkCode, codeUse } from '../auth/check-code';
 import type { CodeUse } from '../auth/ports';
 import { sendCode } from '../auth/send-code';
+import type { Identity } from '../core/authorizer-context';
 import type { HospitalConfig } from '../core/config';
 import { AppError } from '../core/errors';
 import { logger } from '../core/logger';
 import { maskIdNumber, maskName, maskPhone } from '../crypto/mask';
-import { isDocumentKind, parseDocumentNumber } from '../identity/document-number';
-import { ageOn } from '../identity/id-number';
 import {
   checkPerson,
   countVerificationAttempt,
@@ -17,7 +15,10 @@ import {
   parseName,
   parsePerson,
 } from '../identity/verify-identity';
-import { requireConsent } from '../privacy/consents';
+import { requireConsent } from '../kernel/consent/consents';
+import { isDocumentKind, parseDocumentNumber } from '../kernel/person/document-number';
+import { ageOn } from '../kernel/person/id-number';
+import { requireMobile } from '../kernel/person/phone-rules';
 import { rateScopes } from '../store/keys';
 import {
   type IdTypeCode,

@@ -4,8 +4,8 @@
  * insurance type (CV02.01.204, mapped to the National Healthcare Security Administration's
  * `insutype` for HIS payloads).
  */
-import type { DocumentKind } from '../identity/document-number';
-import type { IdType } from '../identity/id-number';
+import type { DocumentKind } from '../kernel/person/document-number';
+import type { IdType } from '../kernel/person/id-number';
 
 interface Coded {
   readonly zh: string;

@@ -4,6 +4,7 @@ import { StartupRefusedError } from '../core/errors';
 import type { EdgeDeps } from '../core/http-handler';
 import { DynamoEventFeed } from '../hospital/dynamo-event-feed';
 import { DynamoIdentityStore } from '../identity/dynamo-identity-store';
+import { DynamoConsentStore } from '../kernel/consent/dynamo-consent-store';
 import {
   auditLog,
   edge,
@@ -16,7 +17,6 @@ import {
   sealedTable,
 } from '../platform/deps';
 import { once } from '../platform/runtime';
-import { DynamoConsentStore } from '../privacy/dynamo-consent-store';
 import { FhirHisClient } from '../providers/his/fhir-his-client';
 import { SignedJsonHisClient } from '../providers/his/signed-json-his-client';
 import type { CardChangeDeps } from './card-changes';

@@ -1,7 +1,6 @@
-import type { AuditWriter } from '../audit/dynamo-audit-log';
-import type { AuditEvent } from '../audit/ports';
 import type { CodeUse } from '../auth/ports';
-import type { ConsentEntry } from '../privacy/consents';
+import type { AuditEvent, AuditWriter } from '../kernel/audit/ports';
+import type { ConsentEntry } from '../kernel/consent/consents';
 import { keys } from '../store/keys';
 import { conditions, type SealedTable, type StoredItem, type Write } from '../store/sealed-table';
 import type { CardRecord, CardStatus, CardStore, CreateOutcome, HospitalIndex } from './ports';

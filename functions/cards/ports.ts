@@ -1,10 +1,11 @@
-import type { AuditEvent, AuditLog } from '../audit/ports';
-import type { CodeDeps, CodeUse, RateLimiter } from '../auth/ports';
+import type { CodeDeps, CodeUse } from '../auth/ports';
 import type { Clock } from '../core/clock';
 import type { CardsConfig, HospitalConfig, IdentityConfig } from '../core/config';
 import type { BlindIndexer } from '../crypto/blind-index';
 import type { IdentityStore, VerificationProvider } from '../identity/ports';
-import type { ConsentEntry, ConsentStore } from '../privacy/consents';
+import type { AuditEvent, AuditLog } from '../kernel/audit/ports';
+import type { ConsentEntry, ConsentStore } from '../kernel/consent/consents';
+import type { RateLimiter } from '../kernel/rate/ports';
 import type { IdTypeCode, InsuranceCode, RelationshipCode } from './codes';
 import type { HisClient } from './his';
 import type { JobQueue } from './queues';

@@ -1,6 +1,3 @@
-import { newId } from '../auth/ids';
-import type { Random } from '../auth/otp';
-import type { RateLimiter } from '../auth/ports';
 import { proveBinding } from '../cards/card-service';
 import type { CardRecord, CardStore } from '../cards/ports';
 import type { Clock } from '../core/clock';
@@ -10,6 +7,9 @@ import { normaliseIdNumber } from '../crypto/normalise';
 import { type AttestationCodeStore, attestationCodeToken } from '../identity/attestation-codes';
 import type { LivenessCheck, LivenessStore } from '../identity/liveness-ports';
 import type { IdentityStore } from '../identity/ports';
+import { newId } from '../kernel/ids';
+import type { Random } from '../kernel/random';
+import type { RateLimiter } from '../kernel/rate/ports';
 import { rateScopes } from '../store/keys';
 import type { HospitalCaller } from './hospital-auth';
 

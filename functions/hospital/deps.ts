@@ -1,8 +1,9 @@
-import { readOnly } from '../audit/dynamo-audit-log';
 import { DynamoCardStore } from '../cards/dynamo-card-store';
 import { DynamoAttestationCodeStore } from '../identity/dynamo-attestation-code-store';
 import { DynamoIdentityStore } from '../identity/dynamo-identity-store';
 import { livenessStore } from '../identity/dynamo-liveness-store';
+import { readOnly } from '../kernel/audit/ports';
+import { DynamoConsentStore } from '../kernel/consent/dynamo-consent-store';
 import {
   auditLog,
   cryptoRandom,
@@ -15,7 +16,6 @@ import {
   tokenSigner,
 } from '../platform/deps';
 import { once } from '../platform/runtime';
-import { DynamoConsentStore } from '../privacy/dynamo-consent-store';
 import { DynamoEventFeed } from './dynamo-event-feed';
 
 /** The hospital API's composition root (group `hospital`): one factory per kind of route. */

@@ -1,12 +1,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { JWTPayload } from 'jose';
-import { newId } from '../auth/ids';
-import type { Random } from '../auth/otp';
-import type { RateLimiter, TokenSigner } from '../auth/ports';
-import { TokenRefusedError, verifyToken } from '../auth/tokens/verify-token';
 import type { Clock } from '../core/clock';
 import type { HospitalApiConfig, HospitalClientConfig } from '../core/config';
 import { AppError } from '../core/errors';
+import { newId } from '../kernel/ids';
+import type { Random } from '../kernel/random';
+import type { RateLimiter } from '../kernel/rate/ports';
+import type { TokenSigner } from '../kernel/tokens/ports';
+import { TokenRefusedError, verifyToken } from '../kernel/tokens/verify-token';
 import { rateScopes } from '../store/keys';
 
 export type HospitalScope = 'patients:read' | 'events:read';

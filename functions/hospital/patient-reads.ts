@@ -1,4 +1,3 @@
-import type { AuditLog } from '../audit/ports';
 import { hisPatientToken } from '../cards/card-service';
 import { insuranceTypes, relationships } from '../cards/codes';
 import type { CardRecord, CardStore } from '../cards/ports';
@@ -6,6 +5,7 @@ import type { Clock } from '../core/clock';
 import { AppError } from '../core/errors';
 import type { BlindIndexer } from '../crypto/blind-index';
 import { normaliseIdNumber } from '../crypto/normalise';
+import type { AuditLog } from '../kernel/audit/ports';
 import { fhirId, toFhirCoverage, toFhirPatient, toFhirRelatedPerson } from './fhir';
 import type { HospitalCaller } from './hospital-auth';
 

@@ -1,11 +1,11 @@
-import type { Identity } from '../auth/authenticate';
-import type { Random } from '../auth/otp';
-import type { RateLimiter } from '../auth/ports';
 import type { CardRecord } from '../cards/ports';
+import type { Identity } from '../core/authorizer-context';
 import type { Clock } from '../core/clock';
 import type { HospitalConfig } from '../core/config';
 import { AppError } from '../core/errors';
 import type { BlindIndexer } from '../crypto/blind-index';
+import type { Random } from '../kernel/random';
+import type { RateLimiter } from '../kernel/rate/ports';
 import { rateScopes } from '../store/keys';
 import type { IdentityStore } from './ports';
 

@@ -1,7 +1,8 @@
-import { readOnly } from '../audit/dynamo-audit-log';
 import { DynamoCardStore } from '../cards/dynamo-card-store';
 import { StartupRefusedError } from '../core/errors';
 import type { EdgeDeps } from '../core/http-handler';
+import { readOnly } from '../kernel/audit/ports';
+import { DynamoConsentStore } from '../kernel/consent/dynamo-consent-store';
 import {
   auditLog,
   cryptoRandom,
@@ -14,7 +15,6 @@ import {
   sealedTable,
 } from '../platform/deps';
 import { once } from '../platform/runtime';
-import { DynamoConsentStore } from '../privacy/dynamo-consent-store';
 import { AliyunFaceVerify } from '../providers/liveness/aliyun-face-verify';
 import { TencentDetectAuth } from '../providers/liveness/tencent-detect-auth';
 import { AliyunId2MetaProvider } from '../providers/verification/aliyun-id2meta-provider';

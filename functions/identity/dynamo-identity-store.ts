@@ -1,5 +1,4 @@
-import type { AuditWriter } from '../audit/dynamo-audit-log';
-import type { AuditEvent } from '../audit/ports';
+import type { AuditEvent, AuditWriter } from '../kernel/audit/ports';
 import { keys } from '../store/keys';
 import { conditions, type PlainAttributes, type SealedTable, type Write } from '../store/sealed-table';
 import type { Assurance, IdentityStatus, IdentityStore, StoredIdentity, VerifiedIdentity } from './ports';

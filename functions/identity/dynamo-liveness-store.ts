@@ -1,7 +1,7 @@
-import { type AuditWriter, readOnly } from '../audit/dynamo-audit-log';
-import type { AuditEvent } from '../audit/ports';
-import type { ConsentEntry } from '../privacy/consents';
-import { DynamoConsentStore } from '../privacy/dynamo-consent-store';
+import type { AuditEvent } from '../kernel/audit/ports';
+import { type AuditWriter, readOnly } from '../kernel/audit/ports';
+import type { ConsentEntry } from '../kernel/consent/consents';
+import { DynamoConsentStore } from '../kernel/consent/dynamo-consent-store';
 import { keys } from '../store/keys';
 import { conditions, type PlainAttributes, type SealedTable, type Write } from '../store/sealed-table';
 import { DynamoIdentityStore } from './dynamo-identity-store';

@@ -1,11 +1,11 @@
-import type { AuditEvent, AuditLog } from '../audit/ports';
-import type { RateLimiter } from '../auth/ports';
 import type { CardRecord } from '../cards/ports';
 import type { Clock } from '../core/clock';
 import type { HospitalConfig, LivenessConfig, LivenessProviderName } from '../core/config';
 import type { MetricsSink } from '../core/metrics';
 import type { BlindIndexer } from '../crypto/blind-index';
-import type { ConsentEntry, ConsentStore } from '../privacy/consents';
+import type { AuditEvent, AuditLog } from '../kernel/audit/ports';
+import type { ConsentEntry, ConsentStore } from '../kernel/consent/consents';
+import type { RateLimiter } from '../kernel/rate/ports';
 import type { LivenessOutcome } from './liveness-outcomes';
 import type { IdentityStore } from './ports';
 

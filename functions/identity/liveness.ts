@@ -1,12 +1,12 @@
-import { newId } from '../auth/ids';
-import { hitAll, shardedDailyWindow } from '../auth/rate-windows';
 import type { Identity } from '../core/authorizer-context';
 import type { LivenessProviderName } from '../core/config';
 import { AppError } from '../core/errors';
 import { returnAllowed } from '../core/return-address';
-import { requireConsent } from '../privacy/consents';
+import { requireConsent } from '../kernel/consent/consents';
+import { newId } from '../kernel/ids';
+import { ageOn } from '../kernel/person/id-number';
+import { hitAll, shardedDailyWindow } from '../kernel/rate/rate-windows';
 import { rateScopes } from '../store/keys';
-import { ageOn } from './id-number';
 import {
   counterAlternative,
   type LivenessOutcome,

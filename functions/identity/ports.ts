@@ -1,10 +1,10 @@
-import type { AuditEvent, AuditLog } from '../audit/ports';
-import type { RateLimiter } from '../auth/ports';
 import type { Clock } from '../core/clock';
 import type { IdentityConfig } from '../core/config';
 import type { BlindIndexer } from '../crypto/blind-index';
-import type { ConsentStore } from '../privacy/consents';
-import type { IdType } from './id-number';
+import type { AuditEvent, AuditLog } from '../kernel/audit/ports';
+import type { ConsentStore } from '../kernel/consent/consents';
+import type { IdType } from '../kernel/person/id-number';
+import type { RateLimiter } from '../kernel/rate/ports';
 
 export type VerificationOutcome = 'match' | 'mismatch' | 'not_found' | 'invalid' | 'limited';
 

@@ -1,11 +1,11 @@
-import type { Identity } from '../auth/authenticate';
+import type { Identity } from '../core/authorizer-context';
 import { AppError } from '../core/errors';
 import type { ProblemCode } from '../core/messages';
 import { maskIdNumber, maskName } from '../crypto/mask';
-import { requireConsent } from '../privacy/consents';
+import { requireConsent } from '../kernel/consent/consents';
+import { ageOn, type IdType, parseIdNumber } from '../kernel/person/id-number';
+import { normalisePersonName } from '../kernel/person/person-name';
 import { rateScopes } from '../store/keys';
-import { ageOn, type IdType, parseIdNumber } from './id-number';
-import { normalisePersonName } from './person-name';
 import { type IdentityDeps, type VerificationOutcome, VerificationUnavailableError } from './ports';
 
 export interface VerifyIdentityInput {

@@ -1,6 +1,6 @@
-import { sha256 } from '../auth/ids';
 import type { Clock } from '../core/clock';
 import { AppError } from '../core/errors';
+import { sha256 } from '../kernel/ids';
 import type { OAuthStore } from './ports';
 
 /** A bind token that is still usable (exists, unused, unexpired), or 401 `bind_token_invalid`. */

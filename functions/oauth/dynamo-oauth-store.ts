@@ -1,7 +1,6 @@
-import type { AuditWriter } from '../audit/dynamo-audit-log';
-import type { AuditEvent } from '../audit/ports';
 import type { CodeUse, NewLink } from '../auth/ports';
 import type { IdentityProviderName } from '../core/config';
+import type { AuditEvent, AuditWriter } from '../kernel/audit/ports';
 import { keys } from '../store/keys';
 import { conditions, type SealedTable, type Write } from '../store/sealed-table';
 import type { BindRecord, LinkRecord, OAuthProfile, OAuthStore, StateRecord } from './ports';

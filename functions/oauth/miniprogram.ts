@@ -1,10 +1,10 @@
-import { requireMobile } from '../auth/check-code';
 import type { LoginResult } from '../auth/login-with-code';
-import type { ClientInfo } from '../auth/sessions';
 import type { MiniProgramConfig } from '../core/config';
 import { AppError } from '../core/errors';
 import type { ProblemCode } from '../core/messages';
 import { maskPhone } from '../crypto/mask';
+import type { ClientInfo } from '../kernel/client-info';
+import { requireMobile } from '../kernel/person/phone-rules';
 import { requireBindToken } from './bind-tokens';
 import {
   type MiniProgramClient,

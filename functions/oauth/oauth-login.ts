@@ -1,10 +1,8 @@
-import type { Identity } from '../auth/authenticate';
 import { type CodeCaller, checkCode, codeUse, consumeCode } from '../auth/check-code';
-import { sha256 } from '../auth/ids';
-import { isLoopback } from '../auth/ip';
 import type { LoginResult } from '../auth/login-with-code';
 import type { AuthDeps, CodeUse, UserRecord } from '../auth/ports';
-import { type ClientInfo, newAccount, newSession, tokenPair, userView } from '../auth/sessions';
+import { newAccount, newSession, tokenPair, userView } from '../auth/sessions';
+import type { Identity } from '../core/authorizer-context';
 import type { IdentityProviderName, OAuthClient, OAuthConfig, OAuthProviderName } from '../core/config';
 import { AppError } from '../core/errors';
 import { logger } from '../core/logger';
@@ -12,6 +10,9 @@ import type { ProblemCode } from '../core/messages';
 import { returnAllowed } from '../core/return-address';
 import { withoutUnsafeCharacters } from '../core/text';
 import type { BlindIndexer } from '../crypto/blind-index';
+import type { ClientInfo } from '../kernel/client-info';
+import { sha256 } from '../kernel/ids';
+import { isLoopback } from '../kernel/network';
 import { rateScopes } from '../store/keys';
 import { requireBindToken } from './bind-tokens';
 import {

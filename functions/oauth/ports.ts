@@ -1,6 +1,6 @@
-import type { AuditEvent } from '../audit/ports';
 import type { CodeUse, NewLink } from '../auth/ports';
 import type { IdentityProviderName, OAuthClient, OAuthProviderName } from '../core/config';
+import type { AuditEvent } from '../kernel/audit/ports';
 
 /** Who the provider says the person is. */
 export interface OAuthProfile {

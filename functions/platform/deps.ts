@@ -1,10 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoAuditLog } from '../audit/dynamo-audit-log';
-import { DynamoRateLimiter } from '../auth/dynamo-rate-limiter';
-import type { Random } from '../auth/otp';
-import type { TokenSigner } from '../auth/ports';
-import type { RootSigner } from '../auth/tokens/certified-token-signer';
 import { type Clock, systemClock } from '../core/clock';
 import { isAllowedRegion, type StageConfig } from '../core/config';
 import { StartupRefusedError } from '../core/errors';
@@ -13,6 +8,11 @@ import { EmfMetricsSink } from '../core/metrics';
 import { BlindIndexer } from '../crypto/blind-index';
 import { type AppKeys, deriveAppKeys } from '../crypto/key-source';
 import { readLocalKeyFile } from '../crypto/local-key-file';
+import { DynamoAuditLog } from '../kernel/audit/dynamo-audit-log';
+import type { Random } from '../kernel/random';
+import { DynamoRateLimiter } from '../kernel/rate/dynamo-rate-limiter';
+import type { RootSigner } from '../kernel/tokens/certified-token-signer';
+import type { TokenSigner } from '../kernel/tokens/ports';
 import type { ProviderCredentials } from '../providers/credentials';
 import { SealedTable } from '../store/sealed-table';
 import { type Environment, environment, once, runtimeConfig } from './runtime';
@@ -145,7 +145,7 @@ export function indexer(): Promise<BlindIndexer> {
 export function tokenSigner(): Promise<TokenSigner> {
   return once('tokenSigner', async () => {
     const [{ CertifiedTokenSigner }, root] = await Promise.all([
-      import('../auth/tokens/certified-token-signer'),
+      import('../kernel/tokens/certified-token-signer'),
       rootSigner(),
     ]);
     return new CertifiedTokenSigner(root, platform().clock);
@@ -156,11 +156,11 @@ function rootSigner(): Promise<RootSigner> {
   return once('rootSigner', async () => {
     const { env, keySource, region } = platform();
     if (keySource === 'local') {
-      const { LocalRootSigner } = await import('../auth/tokens/local-root-signer');
+      const { LocalRootSigner } = await import('../kernel/tokens/local-root-signer');
       return LocalRootSigner.fromFile(required(env, 'LOCAL_SIGNING_KEY_FILE'), env);
     }
     const [{ KmsRootSigner }, { KMSClient }] = await Promise.all([
-      import('../auth/tokens/kms-root-signer'),
+      import('../kernel/tokens/kms-root-signer'),
       import('@aws-sdk/client-kms'),
     ]);
     return new KmsRootSigner(

@@ -5,8 +5,8 @@ import type { Clock } from '../core/clock';
 import { logger } from '../core/logger';
 import type { BlindIndexer } from '../crypto/blind-index';
 import { identityPairToken } from '../identity/verify-identity';
+import { storageOnlyUntil } from '../kernel/retention-marks';
 import type { AccountFacts } from '../store/keys';
-import { storageOnlyUntil } from './retention-marks';
 import type { RightsRequest, RightsRequestStore } from './rights-requests';
 
 /** What the eraser needs to find every item of an account. */

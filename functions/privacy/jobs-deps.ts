@@ -1,7 +1,7 @@
-import { readOnly } from '../audit/dynamo-audit-log';
 import { accountStore } from '../auth/deps';
 import { cardsDeps } from '../cards/deps';
 import { DynamoIdentityStore } from '../identity/dynamo-identity-store';
+import { readOnly } from '../kernel/audit/ports';
 import { auditLog, indexer, plainTable, platform, sealedTable } from '../platform/deps';
 import { once } from '../platform/runtime';
 import type { DeletionDeps } from './account-deletion';

@@ -1,11 +1,12 @@
-import type { AuditEvent, AuditLog } from '../audit/ports';
-import type { Identity } from '../auth/authenticate';
 import { type CodeCaller, checkCode, codeUse } from '../auth/check-code';
-import type { AuthDeps, CodeUse, RateLimiter } from '../auth/ports';
+import type { AuthDeps, CodeUse } from '../auth/ports';
+import type { Identity } from '../core/authorizer-context';
 import type { Clock } from '../core/clock';
 import type { PrivacyConfig, RateWindow } from '../core/config';
 import { AppError } from '../core/errors';
 import { logger } from '../core/logger';
+import type { AuditEvent, AuditLog } from '../kernel/audit/ports';
+import type { RateLimiter } from '../kernel/rate/ports';
 import type { OAuthStore } from '../oauth/ports';
 import { rateScopes } from '../store/keys';
 import { calendarCovers, dueAfterWorkingDays } from './working-days';

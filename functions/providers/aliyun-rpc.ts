@@ -1,5 +1,5 @@
-import type { Random } from '../auth/otp';
 import type { Clock } from '../core/clock';
+import type { Random } from '../kernel/random';
 import { aliyunSignature } from './sms/aliyun-signature';
 
 export interface AliyunRpcRequest {

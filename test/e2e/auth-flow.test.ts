@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { lastMessage } from '../../bin/local/outbox';
 import { type LocalRuntime, startLocalRuntime } from '../../bin/local/runtime';
 import { identityFixtures } from '../../bin/local/standins/identity';
-import { checkCharacter } from '../../functions/identity/id-number';
+import { checkCharacter } from '../../functions/kernel/person/id-number';
 
 const withCheck = (first17: string) => first17 + checkCharacter(first17);
 

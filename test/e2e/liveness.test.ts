@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type LocalRuntime, startLocalRuntime } from '../../bin/local/runtime';
 import { identityFixtures, syntheticPerson, withoutPhoto } from '../../bin/local/standins/identity';
 import { FACE_IMAGE_MARKER } from '../../bin/local/standins/liveness';
-import { checkCharacter } from '../../functions/identity/id-number';
+import { checkCharacter } from '../../functions/kernel/person/id-number';
 import { apiClient } from '../helpers/api-client';
 import { captureOutput } from '../helpers/capture-logs';
 import { localDynamo, rawTableText } from '../helpers/dynamo';

@@ -11,7 +11,7 @@ import { identityFixtures } from '../../bin/local/standins/identity';
 import { stages } from '../../functions/core/config';
 import { BlindIndexer } from '../../functions/crypto/blind-index';
 import { loadLocalKeyMaterial } from '../../functions/crypto/local-key-source';
-import { checkCharacter } from '../../functions/identity/id-number';
+import { checkCharacter } from '../../functions/kernel/person/id-number';
 import { dueAfterWorkingDays } from '../../functions/privacy/working-days';
 import { apiClient } from '../helpers/api-client';
 import { captureOutput } from '../helpers/capture-logs';

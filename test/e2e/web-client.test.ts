@@ -8,7 +8,7 @@ import { type LocalRuntime, startLocalRuntime } from '../../bin/local/runtime';
 import { identityFixtures, syntheticPerson } from '../../bin/local/standins/identity';
 import { buildWebClient } from '../../bin/local/web-build';
 import { stages } from '../../functions/core/config';
-import { checkCharacter } from '../../functions/identity/id-number';
+import { checkCharacter } from '../../functions/kernel/person/id-number';
 import { useRuntime } from '../helpers/deps';
 
 /**

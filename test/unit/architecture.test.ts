@@ -29,7 +29,7 @@ const imports = (file: string) =>
 const mayUseAws = (file: string) =>
   /\/dynamo-[^/]+\.ts$|\/deps\.ts$|-deps\.ts$/.test(file) ||
   /^functions\/(store|crypto|providers|platform)\//.test(file) ||
-  file === 'functions/auth/tokens/kms-root-signer.ts';
+  file === 'functions/kernel/tokens/kms-root-signer.ts';
 
 describe('architecture', () => {
   it('keeps the AWS SDK out of use cases, handlers and core', () => {

@@ -2,12 +2,12 @@ import {
   type DocumentKind,
   isDocumentKind,
   parseDocumentNumber,
-} from '../../functions/identity/document-number';
-import { type IdNumberProblem, type IdType, parseIdNumber } from '../../functions/identity/id-number';
+} from '../../functions/kernel/person/document-number';
+import { type IdNumberProblem, type IdType, parseIdNumber } from '../../functions/kernel/person/id-number';
 import { type MessageKey, t } from './i18n';
 
 /**
- * Inline ID-number checks with the server's own rules (functions/identity/id-number.ts, bundled,
+ * Inline ID-number checks with the server's own rules (functions/kernel/person/id-number.ts, bundled,
  * not copied): the person sees a wrong check character before anything is sent.
  */
 export function idNumberMessage(value: string, idType: IdType | DocumentKind): string | undefined {

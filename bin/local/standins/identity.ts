@@ -1,4 +1,4 @@
-import { checkCharacter } from '../../../functions/identity/id-number';
+import { checkCharacter } from '../../../functions/kernel/person/id-number';
 import { startAliyunRpcStandin } from './aliyun-sms';
 import { listen, readBody, sendJson } from './http';
 import { FACE_IMAGE_MARKER, type LivenessSession, LivenessSessions } from './liveness';

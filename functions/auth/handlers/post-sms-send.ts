@@ -1,8 +1,8 @@
 import { AppError } from '../../core/errors';
 import { httpHandler } from '../../core/http-handler';
+import { ipPrefix } from '../../kernel/network';
 import { requireBindToken } from '../../oauth/bind-tokens';
 import { sendDeps } from '../deps';
-import { ipPrefix } from '../ip';
 import { authRoutes } from '../routes';
 import { sendCode } from '../send-code';
 

@@ -1,5 +1,5 @@
-import { clientInfo } from '../../auth/handlers/client-info';
 import { httpHandler } from '../../core/http-handler';
+import { clientInfo } from '../../kernel/client-info';
 import { verifyCardProof } from '../card-service';
 import { cardsGroupDeps } from '../deps';
 import { cardRoutes } from '../routes';

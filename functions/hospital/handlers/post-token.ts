@@ -1,5 +1,5 @@
-import { ipPrefix } from '../../auth/ip';
 import { httpHandler } from '../../core/http-handler';
+import { ipPrefix } from '../../kernel/network';
 import { tokenDeps } from '../deps';
 import { issueHospitalToken } from '../hospital-auth';
 import { hospitalRoutes } from '../routes';

@@ -1,5 +1,5 @@
-import { ipPrefix } from '../../auth/ip';
 import { httpHandler } from '../../core/http-handler';
+import { ipPrefix } from '../../kernel/network';
 import { oauthGroupDeps } from '../deps';
 import { startAuthorize } from '../oauth-login';
 import { oauthRoutes } from '../routes';

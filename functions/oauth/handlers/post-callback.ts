@@ -1,5 +1,5 @@
-import { clientInfo } from '../../auth/handlers/client-info';
 import { httpHandler } from '../../core/http-handler';
+import { clientInfo } from '../../kernel/client-info';
 import { oauthGroupDeps } from '../deps';
 import { completeCallback } from '../oauth-login';
 import { oauthRoutes } from '../routes';

@@ -1,5 +1,5 @@
-import { clientInfo } from '../../auth/handlers/client-info';
 import { httpHandler } from '../../core/http-handler';
+import { clientInfo } from '../../kernel/client-info';
 import { miniProgramGroupDeps } from '../deps';
 import { miniProgramPhone } from '../miniprogram';
 import { oauthRoutes } from '../routes';

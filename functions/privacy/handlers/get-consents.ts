@@ -1,5 +1,5 @@
 import { httpHandler } from '../../core/http-handler';
-import { consentView } from '../consents';
+import { consentView } from '../../kernel/consent/consents';
 import { consentDeps } from '../deps';
 import { privacyRoutes } from '../routes';
 

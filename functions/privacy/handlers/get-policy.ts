@@ -1,6 +1,6 @@
 import { separatePurposes } from '../../core/config';
 import { httpHandler } from '../../core/http-handler';
-import { currentPolicy } from '../consents';
+import { currentPolicy } from '../../kernel/consent/consents';
 import { policyDeps } from '../deps';
 import { privacyRoutes } from '../routes';
 

@@ -1,6 +1,6 @@
-import { clientInfo } from '../../auth/handlers/client-info';
 import { httpHandler } from '../../core/http-handler';
-import { consentView, recordConsent } from '../consents';
+import { clientInfo } from '../../kernel/client-info';
+import { consentView, recordConsent } from '../../kernel/consent/consents';
 import { consentDeps } from '../deps';
 import { privacyRoutes } from '../routes';
 

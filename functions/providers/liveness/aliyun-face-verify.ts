@@ -1,4 +1,3 @@
-import type { Random } from '../../auth/otp';
 import type { Clock } from '../../core/clock';
 import { aliyunOutcome, type LivenessOutcome } from '../../identity/liveness-outcomes';
 import {
@@ -7,6 +6,7 @@ import {
   LivenessUnavailableError,
   type StartedCheck,
 } from '../../identity/liveness-ports';
+import type { Random } from '../../kernel/random';
 import { callAliyunRpc } from '../aliyun-rpc';
 
 /** A CertifyId is valid 30 minutes and takes one submission. */

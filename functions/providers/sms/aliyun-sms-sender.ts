@@ -1,6 +1,6 @@
-import type { Random } from '../../auth/otp';
 import type { NoticeKind, SmsMessage, SmsSender } from '../../auth/ports';
 import type { Clock } from '../../core/clock';
+import type { Random } from '../../kernel/random';
 import { callAliyunRpc } from '../aliyun-rpc';
 import { noticeParams, SmsProviderError } from './message';
 

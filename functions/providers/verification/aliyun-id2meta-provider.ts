@@ -1,11 +1,11 @@
-import type { Random } from '../../auth/otp';
 import type { Clock } from '../../core/clock';
-import type { IdType } from '../../identity/id-number';
 import {
   type VerificationOutcome,
   type VerificationProvider,
   VerificationUnavailableError,
 } from '../../identity/ports';
+import type { IdType } from '../../kernel/person/id-number';
+import type { Random } from '../../kernel/random';
 import { callAliyunRpc } from '../aliyun-rpc';
 
 /** Alibaba Cloud `Id2MetaVerify` (cloudauth 2019-03-07): `BizCode` 1 match, 2 mismatch, 3 no record. */

@@ -1,10 +1,10 @@
 import type { Clock } from '../../core/clock';
-import type { IdType } from '../../identity/id-number';
 import {
   type VerificationOutcome,
   type VerificationProvider,
   VerificationUnavailableError,
 } from '../../identity/ports';
+import type { IdType } from '../../kernel/person/id-number';
 import { callTencentApi } from '../tencent-tc3';
 
 /**

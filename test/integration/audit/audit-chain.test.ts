@@ -7,14 +7,14 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { entryMac } from '../../../functions/audit/audit-entry';
 import { DynamoAuditChain } from '../../../functions/audit/dynamo-audit-chain';
-import { DynamoAuditLog } from '../../../functions/audit/dynamo-audit-log';
 import { entryRefs } from '../../../functions/audit/entry-refs';
 import { linkEntries } from '../../../functions/audit/link-entries';
 import { auditEntryInserts } from '../../../functions/audit/stream-filter';
 import { verifyAudit } from '../../../functions/audit/verify-audit';
 import { ManualClock } from '../../../functions/core/clock';
+import { entryMac } from '../../../functions/kernel/audit/audit-entry';
+import { DynamoAuditLog } from '../../../functions/kernel/audit/dynamo-audit-log';
 import { keys } from '../../../functions/store/keys';
 import { SealedTable } from '../../../functions/store/sealed-table';
 import { cryptoRandom } from '../../helpers/auth-harness';

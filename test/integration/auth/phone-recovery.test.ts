@@ -1,6 +1,6 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { getMe } from '../../../functions/auth/account';
-import { authenticate, type Identity } from '../../../functions/auth/authenticate';
+import { authenticate } from '../../../functions/auth/authenticate';
 import { loginWithCode } from '../../../functions/auth/login-with-code';
 import {
   cancelPhoneRecovery,
@@ -9,6 +9,7 @@ import {
   startPhoneRecovery,
 } from '../../../functions/auth/phone-recovery';
 import { sendCode } from '../../../functions/auth/send-code';
+import type { Identity } from '../../../functions/core/authorizer-context';
 import { DynamoIdentityStore } from '../../../functions/identity/dynamo-identity-store';
 import { type AuthHarness, authHarness } from '../../helpers/auth-harness';
 import { localDynamo, rawTableText } from '../../helpers/dynamo';

@@ -5,16 +5,16 @@ import {
   startTencentFaceIdStandin,
 } from '../../../bin/local/standins/identity';
 import { getMe } from '../../../functions/auth/account';
-import type { Identity } from '../../../functions/auth/authenticate';
 import { loginWithCode } from '../../../functions/auth/login-with-code';
 import { sendCode } from '../../../functions/auth/send-code';
+import type { Identity } from '../../../functions/core/authorizer-context';
 import { systemClock } from '../../../functions/core/clock';
 import { stages } from '../../../functions/core/config';
 import { DynamoIdentityStore } from '../../../functions/identity/dynamo-identity-store';
-import { checkCharacter, type IdType } from '../../../functions/identity/id-number';
 import type { IdentityDeps, VerificationProvider } from '../../../functions/identity/ports';
 import { verifyIdentity } from '../../../functions/identity/verify-identity';
-import { DynamoConsentStore } from '../../../functions/privacy/dynamo-consent-store';
+import { DynamoConsentStore } from '../../../functions/kernel/consent/dynamo-consent-store';
+import { checkCharacter, type IdType } from '../../../functions/kernel/person/id-number';
 import { standinCredentials } from '../../../functions/providers/credentials';
 import { AliyunId2MetaProvider } from '../../../functions/providers/verification/aliyun-id2meta-provider';
 import { TencentFaceIdProvider } from '../../../functions/providers/verification/tencent-faceid-provider';

@@ -2,7 +2,7 @@ import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { noMetrics } from '../../../functions/core/metrics';
-import { DynamoConsentStore } from '../../../functions/privacy/dynamo-consent-store';
+import { DynamoConsentStore } from '../../../functions/kernel/consent/dynamo-consent-store';
 import { DynamoRetentionStore } from '../../../functions/privacy/dynamo-retention-store';
 import { purgeExpiredRecords, reportOverdueRequests } from '../../../functions/privacy/retention';
 import type { QueuedRequest } from '../../../functions/privacy/rights-requests';

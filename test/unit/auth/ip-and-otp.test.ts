@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ipPrefix, isLoopback } from '../../../functions/auth/ip';
-import { codeMac, generateCode, macsEqual, type Random } from '../../../functions/auth/otp';
+import { codeMac, generateCode, macsEqual } from '../../../functions/auth/otp';
+import { ipPrefix, isLoopback } from '../../../functions/kernel/network';
+import type { Random } from '../../../functions/kernel/random';
 
 const fixed = (value: number): Random => ({ int: () => value, bytes: (n) => new Uint8Array(n) });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseMainlandMobile } from '../../../functions/auth/phone-rules';
+import { parseMainlandMobile } from '../../../functions/kernel/person/phone-rules';
 
 describe('parseMainlandMobile', () => {
   it.each(['138 0013 8000', '+86 138-0013-8000', '008613800138000', '8613800138000', '13800138000'])(

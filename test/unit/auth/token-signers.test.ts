@@ -9,11 +9,11 @@ import {
   SignJWT,
 } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { CertifiedTokenSigner } from '../../../functions/auth/tokens/certified-token-signer';
-import { derToJose, KmsRootSigner } from '../../../functions/auth/tokens/kms-root-signer';
-import { LocalRootSigner } from '../../../functions/auth/tokens/local-root-signer';
-import { verifyToken } from '../../../functions/auth/tokens/verify-token';
 import { ManualClock } from '../../../functions/core/clock';
+import { CertifiedTokenSigner } from '../../../functions/kernel/tokens/certified-token-signer';
+import { derToJose, KmsRootSigner } from '../../../functions/kernel/tokens/kms-root-signer';
+import { LocalRootSigner } from '../../../functions/kernel/tokens/local-root-signer';
+import { verifyToken } from '../../../functions/kernel/tokens/verify-token';
 import { tempKeyFile } from '../../helpers/keys';
 
 /** Plays KMS: signs digests with a P-256 key, returning DER like KMS does. */

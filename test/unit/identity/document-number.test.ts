@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDocumentKind, parseDocumentNumber } from '../../../functions/identity/document-number';
+import { isDocumentKind, parseDocumentNumber } from '../../../functions/kernel/person/document-number';
 
 describe('parseDocumentNumber', () => {
   it('upper-cases, turns full-width into ASCII and drops the spaces and brackets people type', () => {

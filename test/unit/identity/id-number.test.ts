@@ -6,8 +6,8 @@ import {
   type IdType,
   parseIdNumber,
   upgradeLegacy,
-} from '../../../functions/identity/id-number';
-import { normalisePersonName } from '../../../functions/identity/person-name';
+} from '../../../functions/kernel/person/id-number';
+import { normalisePersonName } from '../../../functions/kernel/person/person-name';
 
 const rules = { upgradeLegacy: true, today: new Date('2026-11-29T00:00:00Z') };
 const provinces = ['11', '12', '31', '44', '54', '65'];

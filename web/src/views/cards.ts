@@ -6,7 +6,7 @@ import {
   type RelationshipCode,
   relationships,
 } from '../../../functions/cards/codes';
-import { isDocumentKind } from '../../../functions/identity/document-number';
+import { isDocumentKind } from '../../../functions/kernel/person/document-number';
 import { api, get, post } from '../api';
 import { currentPolicy, show } from '../app';
 import { announce, field, fieldValue, h, input, onSubmit, select, setFieldError, showProblem } from '../dom';

@@ -1,4 +1,4 @@
-import type { IdType } from '../../../functions/identity/id-number';
+import type { IdType } from '../../../functions/kernel/person/id-number';
 import { get, post } from '../api';
 import { currentPolicy, show } from '../app';
 import { announce, field, fieldValue, h, input, onSubmit, select, setFieldError, showProblem } from '../dom';

@@ -1,5 +1,5 @@
-import { keys } from '../store/keys';
-import type { SealedTable } from '../store/sealed-table';
+import { keys } from '../../store/keys';
+import type { SealedTable } from '../../store/sealed-table';
 import type { HitOutcome, RateLimiter, RateWindowKey } from './ports';
 
 /**

@@ -1,4 +1,5 @@
-import { normalisePhone } from '../crypto/normalise';
+import { AppError } from '../../core/errors';
+import { normalisePhone } from '../../crypto/normalise';
 
 /**
  * Mainland mobile numbers the product accepts. Three-digit network prefixes allocated by MIIT to
@@ -87,4 +88,10 @@ export function parseMainlandMobile(input: string): MainlandMobile | PhoneReject
   // 1349 was China Mobile's satellite range; the rest of 134 is ordinary mobile.
   if (!allocatedPrefixes.has(prefix) || e164.startsWith('+861349')) return 'unallocated_prefix';
   return { e164, prefix, virtualOperator: virtualOperatorPrefixes.has(prefix) };
+}
+
+export function requireMobile(input: string): MainlandMobile {
+  const parsed = parseMainlandMobile(input);
+  if (typeof parsed === 'string') throw new AppError('phone_invalid', { extensions: { reason: parsed } });
+  return parsed;
 }

@@ -1,10 +1,8 @@
-import type { AuditWriter } from '../audit/dynamo-audit-log';
-import type { AuditEvent } from '../audit/ports';
-import type { PolicyAcceptance } from '../auth/ports';
-import { keys } from '../store/keys';
-import { conditions, type SealedTable, type Write } from '../store/sealed-table';
-import type { ConsentEntry, ConsentPurpose, ConsentStore } from './consents';
-import { accessDataMark } from './retention-marks';
+import { keys } from '../../store/keys';
+import { conditions, type SealedTable, type Write } from '../../store/sealed-table';
+import type { AuditEvent, AuditWriter } from '../audit/ports';
+import { accessDataMark } from '../retention-marks';
+import type { ConsentEntry, ConsentPurpose, ConsentStore, PolicyAcceptance } from './consents';
 
 /**
  * The only writer of consent: `USER#<id>/CONSENT#<purpose>#<time>` entries are only ever added (a

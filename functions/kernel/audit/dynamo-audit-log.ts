@@ -1,20 +1,8 @@
-import type { Random } from '../auth/otp';
-import { keys } from '../store/keys';
-import { conditions, type SealedTable, type Write } from '../store/sealed-table';
+import { keys } from '../../store/keys';
+import { conditions, type SealedTable, type Write } from '../../store/sealed-table';
+import type { Random } from '../random';
 import { AUDIT_RETENTION_SECONDS, AUDIT_SHARDS, type AuditEvent, dayOf, entryMac } from './audit-entry';
-import type { AuditLog, AuditReader, AuditView } from './ports';
-
-/** What stores need of the audit trail: the entry as one more write of their transaction. */
-export interface AuditWriter {
-  write(event: AuditEvent): Promise<Write>;
-}
-
-/** For stores built to read only (the authorizer's sessions): any audited write is a bug. */
-export const readOnly: AuditWriter = {
-  write: async () => {
-    throw new Error('this store was built to read only: it has no audit trail to write to');
-  },
-};
+import type { AuditLog, AuditReader, AuditView, AuditWriter } from './ports';
 
 /**
  * Audit entries: `AUDIT#<day>#<shard>` / `<time>#<id>`, the shard drawn at random so no partition

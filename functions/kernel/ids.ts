@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Random } from './otp';
+import type { Random } from './random';
 
 /** 128-bit random id, URL-safe. */
 export function newId(random: Random): string {

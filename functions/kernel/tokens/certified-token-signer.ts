@@ -1,7 +1,7 @@
 import type { webcrypto } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import type { Clock } from '../../core/clock';
-import type { TokenSigner } from '../ports';
+import type { TokenSigner } from './ports';
 
 /**
  * The root of trust: signs the certificates of signing keys, never a token (KMS in AWS, a key

@@ -1,8 +1,8 @@
+import type { Identity } from '../../core/authorizer-context';
+import type { Clock } from '../../core/clock';
+import type { PolicyVersion, PrivacyConfig, SeparatePurpose } from '../../core/config';
+import { AppError } from '../../core/errors';
 import type { AuditEvent } from '../audit/ports';
-import type { Identity } from '../auth/authenticate';
-import type { Clock } from '../core/clock';
-import type { PolicyVersion, PrivacyConfig, SeparatePurpose } from '../core/config';
-import { AppError } from '../core/errors';
 
 /** What a person consents to on its own: a separate purpose, or the policy itself. */
 export type ConsentPurpose = SeparatePurpose | 'privacy_policy';
@@ -105,4 +105,14 @@ export async function requireConsent(
 ): Promise<void> {
   const state = await store.current(userId, purpose);
   if (state?.accepted !== true) throw new AppError('consent_required', { extensions: { purpose } });
+}
+
+/** What accepting the privacy policy at registration records. */
+export interface PolicyAcceptance {
+  readonly policyVersion: string;
+  /** What the policy itself covers (registration): one consent record each. */
+  readonly purposes: readonly string[];
+  readonly at: number;
+  readonly ipPrefix: string;
+  readonly userAgent: string;
 }
