@@ -7,7 +7,6 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { ensureTable } from '../bin/local/ensure-table';
 import { restEvent } from '../bin/local/lambda-event';
 import { assembleAuthDeps, authStores } from '../functions/auth/deps';
-import type { SmsMessage } from '../functions/auth/ports';
 import { ManualClock } from '../functions/core/clock';
 import { stages } from '../functions/core/config';
 import { logger } from '../functions/core/logger';
@@ -23,6 +22,7 @@ import { CertifiedTokenSigner } from '../functions/kernel/tokens/certified-token
 import { LocalRootSigner } from '../functions/kernel/tokens/local-root-signer';
 import type { TokenSigner } from '../functions/kernel/tokens/ports';
 import { overrideRuntime } from '../functions/platform/runtime';
+import type { SmsMessage } from '../functions/providers/sms/ports';
 import { SealedTable } from '../functions/store/sealed-table';
 import { meterDynamo } from './call-meter';
 import { hottest, median, round, summarise } from './stats';

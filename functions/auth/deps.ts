@@ -25,17 +25,19 @@ import {
   tokenSigner,
 } from '../platform/deps';
 import { once } from '../platform/runtime';
+import type { CaptchaVerifier } from '../providers/captcha/ports';
 import { TencentCaptchaVerifier } from '../providers/captcha/tencent-captcha-verifier';
 import { LocalSmsSender } from '../providers/local/local-sms-sender';
 import { AliyunSmsSender } from '../providers/sms/aliyun-sms-sender';
 import { FailoverSmsSender } from '../providers/sms/failover-sms-sender';
+import type { SmsSender } from '../providers/sms/ports';
 import { TencentSmsSender } from '../providers/sms/tencent-sms-sender';
 import type { SealedTable } from '../store/sealed-table';
 import { DynamoAccountStore } from './dynamo-account-store';
 import { DynamoChallengeStore } from './dynamo-challenge-store';
 import { DynamoSessionStore } from './dynamo-session-store';
 import type { PhoneRecoveryDeps } from './phone-recovery';
-import type { AuthDeps, CaptchaVerifier, CodeDeps, CodeUse, SmsSender } from './ports';
+import type { AuthDeps, CodeDeps, CodeUse } from './ports';
 
 /**
  * The login feature's composition root (groups `auth` and `account`): its stores, the SMS and

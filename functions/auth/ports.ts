@@ -6,6 +6,8 @@ import type { PolicyAcceptance } from '../kernel/consent/consents';
 import type { Random } from '../kernel/random';
 import type { RateLimiter } from '../kernel/rate/ports';
 import type { TokenSigner } from '../kernel/tokens/ports';
+import type { CaptchaVerifier } from '../providers/captcha/ports';
+import type { SmsSender } from '../providers/sms/ports';
 import type { OtpPurpose } from './otp';
 
 /** Ports of the login feature. Adapters: DynamoDB (functions/auth/dynamo-*.ts), providers/. */
@@ -192,51 +194,6 @@ export interface SessionStore {
   revokeSession(userId: string, familyId: string, audit: AuditEvent): Promise<boolean>;
   listSessions(userId: string): Promise<SessionRecord[]>;
 }
-
-/** A one-time code. */
-export interface CodeSms {
-  readonly kind?: 'code';
-  /** E.164. */
-  readonly phone: string;
-  readonly code: string;
-  readonly ttlMinutes: number;
-}
-
-/** A security notice (no code): its own registered template at each provider. */
-export type NoticeSms = {
-  readonly kind: 'notice';
-  /** E.164. */
-  readonly phone: string;
-} & (
-  | {
-      /** Someone asked to move the account off this number, effective in `hours`. */
-      readonly notice: 'phone_recovery';
-      readonly hours: number;
-    }
-  | {
-      /** A new way to log in (a WeChat, QQ, Weibo or Alipay identity) was linked to the account. */
-      readonly notice: 'identity_linked';
-      readonly provider: string;
-    }
-);
-
-export type NoticeKind = NoticeSms['notice'];
-
-export type SmsMessage = CodeSms | NoticeSms;
-
-export interface SmsSender {
-  readonly name: string;
-  send(message: SmsMessage): Promise<void>;
-}
-
-export interface CaptchaVerifier {
-  /**
-   * True when the ticket was issued to this user IP, has not been used, and comes from the
-   * captcha of this level or a harder one (a harder one satisfies an easier demand).
-   */
-  verify(ticket: string, userIp: string, level: 'standard' | 'hard'): Promise<boolean>;
-}
-
 export interface AuthDeps {
   readonly config: AuthConfig;
   readonly clock: Clock;

@@ -19,6 +19,12 @@ import { requireConsent } from '../kernel/consent/consents';
 import { isDocumentKind, parseDocumentNumber } from '../kernel/person/document-number';
 import { ageOn } from '../kernel/person/id-number';
 import { requireMobile } from '../kernel/person/phone-rules';
+import {
+  type HisPatient,
+  type HisRegistration,
+  HisRejectedError,
+  HisUnavailableError,
+} from '../providers/his/ports';
 import { rateScopes } from '../store/keys';
 import {
   type IdTypeCode,
@@ -29,7 +35,6 @@ import {
   type RelationshipCode,
   relationships,
 } from './codes';
-import { type HisPatient, type HisRegistration, HisRejectedError, HisUnavailableError } from './his';
 import type { CardRecord, CardStore, CardsDeps, ProofMethod } from './ports';
 
 export interface CreateCardInput {

@@ -2,12 +2,13 @@ import type { CodeDeps, CodeUse } from '../auth/ports';
 import type { Clock } from '../core/clock';
 import type { CardsConfig, HospitalConfig, IdentityConfig } from '../core/config';
 import type { BlindIndexer } from '../crypto/blind-index';
-import type { IdentityStore, VerificationProvider } from '../identity/ports';
+import type { IdentityStore } from '../identity/ports';
 import type { AuditEvent, AuditLog } from '../kernel/audit/ports';
 import type { ConsentEntry, ConsentStore } from '../kernel/consent/consents';
 import type { RateLimiter } from '../kernel/rate/ports';
+import type { HisClient } from '../providers/his/ports';
+import type { VerificationProvider } from '../providers/verification/ports';
 import type { IdTypeCode, InsuranceCode, RelationshipCode } from './codes';
-import type { HisClient } from './his';
 import type { JobQueue } from './queues';
 
 /**

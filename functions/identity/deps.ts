@@ -16,15 +16,17 @@ import {
 } from '../platform/deps';
 import { once } from '../platform/runtime';
 import { AliyunFaceVerify } from '../providers/liveness/aliyun-face-verify';
+import type { LivenessProvider } from '../providers/liveness/ports';
 import { TencentDetectAuth } from '../providers/liveness/tencent-detect-auth';
 import { AliyunId2MetaProvider } from '../providers/verification/aliyun-id2meta-provider';
+import type { VerificationProvider } from '../providers/verification/ports';
 import { TencentFaceIdProvider } from '../providers/verification/tencent-faceid-provider';
 import type { AttestationCodeDeps } from './attestation-codes';
 import { DynamoAttestationCodeStore } from './dynamo-attestation-code-store';
 import { DynamoIdentityStore } from './dynamo-identity-store';
 import { livenessStore } from './dynamo-liveness-store';
-import type { LivenessDeps, LivenessProvider } from './liveness-ports';
-import type { IdentityDeps, VerificationProvider } from './ports';
+import type { LivenessDeps } from './liveness-ports';
+import type { IdentityDeps } from './ports';
 
 /** The two-element check the stage configures: Tencent FaceID or Alibaba Cloud cloudauth. */
 export function verificationProvider(): Promise<VerificationProvider> {

@@ -6,22 +6,16 @@ import { requireConsent } from '../kernel/consent/consents';
 import { newId } from '../kernel/ids';
 import { ageOn } from '../kernel/person/id-number';
 import { hitAll, shardedDailyWindow } from '../kernel/rate/rate-windows';
-import { rateScopes } from '../store/keys';
-import {
-  counterAlternative,
-  type LivenessOutcome,
-  outcomeProblems,
-  settleOutcome,
-} from './liveness-outcomes';
+import type { LivenessOutcome } from '../providers/liveness/outcomes';
 import {
   type LivenessChannel,
-  type LivenessCheck,
-  type LivenessDeps,
   LivenessRefusedError,
-  type LivenessSubject,
   LivenessUnavailableError,
   type StartedCheck,
-} from './liveness-ports';
+} from '../providers/liveness/ports';
+import { rateScopes } from '../store/keys';
+import type { LivenessCheck, LivenessDeps, LivenessSubject } from './liveness-ports';
+import { counterAlternative, outcomeProblems, settleOutcome } from './outcome-rules';
 import type { Assurance } from './ports';
 
 /** A person under this age is checked only from a guardian's account, with the guardian's consent. */

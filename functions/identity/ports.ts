@@ -5,22 +5,7 @@ import type { AuditEvent, AuditLog } from '../kernel/audit/ports';
 import type { ConsentStore } from '../kernel/consent/consents';
 import type { IdType } from '../kernel/person/id-number';
 import type { RateLimiter } from '../kernel/rate/ports';
-
-export type VerificationOutcome = 'match' | 'mismatch' | 'not_found' | 'invalid' | 'limited';
-
-/** Port: a two-element (name + ID number) check against the national identity database. */
-export interface VerificationProvider {
-  readonly name: string;
-  /** Throws VerificationUnavailableError on timeouts and provider-side failures. */
-  verify(person: { name: string; idNumber: string; idType: IdType }): Promise<VerificationOutcome>;
-}
-
-export class VerificationUnavailableError extends Error {
-  constructor(provider: string, reason: string, options?: { cause?: unknown }) {
-    super(`${provider} verification unavailable: ${reason}`, options);
-    this.name = 'VerificationUnavailableError';
-  }
-}
+import type { VerificationProvider } from '../providers/verification/ports';
 
 export interface VerifiedIdentity {
   readonly userId: string;

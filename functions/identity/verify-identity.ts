@@ -5,8 +5,9 @@ import { maskIdNumber, maskName } from '../crypto/mask';
 import { requireConsent } from '../kernel/consent/consents';
 import { ageOn, type IdType, parseIdNumber } from '../kernel/person/id-number';
 import { normalisePersonName } from '../kernel/person/person-name';
+import { type VerificationOutcome, VerificationUnavailableError } from '../providers/verification/ports';
 import { rateScopes } from '../store/keys';
-import { type IdentityDeps, type VerificationOutcome, VerificationUnavailableError } from './ports';
+import type { IdentityDeps } from './ports';
 
 export interface VerifyIdentityInput {
   readonly name: string;

@@ -4,16 +4,16 @@ import type { EdgeDeps } from '../core/http-handler';
 import { cryptoRandom, edge, indexer, platform, providerCredentials, sealedTable } from '../platform/deps';
 import { once } from '../platform/runtime';
 import { AlipayMiniProgram } from '../providers/miniprogram/alipay-miniprogram';
+import { PlatformAccessTokens } from '../providers/miniprogram/platform-tokens';
+import { MiniProgramError } from '../providers/miniprogram/ports';
 import { WeChatMiniProgram } from '../providers/miniprogram/wechat-miniprogram';
+import { OAuthProviderError } from '../providers/oauth/ports';
 import { QqOAuth } from '../providers/oauth/qq-oauth';
 import { WeChatOAuth } from '../providers/oauth/wechat-oauth';
 import { WeiboOAuth } from '../providers/oauth/weibo-oauth';
 import { DynamoPlatformTokenStore } from './dynamo-platform-token-store';
 import type { MiniProgramDeps } from './miniprogram';
-import { MiniProgramError } from './miniprogram-ports';
 import type { OAuthDeps } from './oauth-login';
-import { PlatformAccessTokens } from './platform-tokens';
-import { OAuthProviderError } from './ports';
 
 /** Third-party login's composition root (group `oauth`): the providers and the login feature. */
 export function oauthDeps(): Promise<OAuthDeps> {

@@ -1,6 +1,10 @@
+import type {
+  MiniProgramPlatform,
+  PlatformTokenStore,
+  StoredPlatformToken,
+} from '../providers/miniprogram/ports';
 import { keys } from '../store/keys';
 import type { SealedTable } from '../store/sealed-table';
-import type { MiniProgramPlatform, PlatformTokenStore, StoredPlatformToken } from './miniprogram-ports';
 
 /** `PLATFORMTOKEN#<platform>#<appId>`: the token sealed, its expiry and the refresh lease in plain. */
 export class DynamoPlatformTokenStore implements PlatformTokenStore {

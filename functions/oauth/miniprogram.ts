@@ -5,13 +5,13 @@ import type { ProblemCode } from '../core/messages';
 import { maskPhone } from '../crypto/mask';
 import type { ClientInfo } from '../kernel/client-info';
 import { requireMobile } from '../kernel/person/phone-rules';
-import { requireBindToken } from './bind-tokens';
 import {
   type MiniProgramClient,
   MiniProgramError,
   type MiniProgramFailure,
   type MiniProgramPlatform,
-} from './miniprogram-ports';
+} from '../providers/miniprogram/ports';
+import { requireBindToken } from './bind-tokens';
 import { loginOrBind, type OAuthDeps, type OAuthOutcome, registerOrLink } from './oauth-login';
 
 export interface MiniProgramDeps {

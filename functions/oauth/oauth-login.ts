@@ -13,16 +13,10 @@ import type { BlindIndexer } from '../crypto/blind-index';
 import type { ClientInfo } from '../kernel/client-info';
 import { sha256 } from '../kernel/ids';
 import { isLoopback } from '../kernel/network';
+import { type OAuthProfile, type OAuthProvider, OAuthProviderError } from '../providers/oauth/ports';
 import { rateScopes } from '../store/keys';
 import { requireBindToken } from './bind-tokens';
-import {
-  type BindRecord,
-  type LinkRecord,
-  type OAuthProfile,
-  type OAuthProvider,
-  OAuthProviderError,
-  type OAuthStore,
-} from './ports';
+import type { BindRecord, LinkRecord, OAuthStore } from './ports';
 
 export interface OAuthDeps {
   readonly auth: AuthDeps;

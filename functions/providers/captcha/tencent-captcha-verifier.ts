@@ -1,7 +1,7 @@
-import type { CaptchaVerifier } from '../../auth/ports';
 import type { Clock } from '../../core/clock';
 import { logger } from '../../core/logger';
 import { callTencentApi } from '../tencent-tc3';
+import type { CaptchaVerifier } from './ports';
 
 interface CaptchaApp {
   readonly captchaAppId: number;

@@ -1,6 +1,6 @@
-import type { HisClient, HisPatient, HisRegistration } from '../../cards/his';
-import { HisUnavailableError, mobileOnFile } from '../../cards/his';
 import { hisFetch } from './his-http';
+import type { HisClient, HisPatient, HisRegistration } from './ports';
+import { HisUnavailableError, mobileOnFile } from './ports';
 
 /** The national resident identity card number system (OID used by Chinese health data standards). */
 export const RESIDENT_ID_SYSTEM = 'urn:oid:2.16.156.10011.1.3';

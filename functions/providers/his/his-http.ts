@@ -1,4 +1,4 @@
-import { HisRejectedError, HisUnavailableError } from '../../cards/his';
+import { HisRejectedError, HisUnavailableError } from './ports';
 
 /** One HIS call: timeout, 5xx and network errors are retryable, 4xx are refusals. */
 export async function hisFetch(

@@ -1,8 +1,8 @@
 import { createHash, createHmac } from 'node:crypto';
-import type { HisClient, HisPatient, HisRegistration } from '../../cards/his';
-import { HisRejectedError, HisUnavailableError, mobileOnFile } from '../../cards/his';
 import type { Clock } from '../../core/clock';
 import { hisFetch } from './his-http';
+import type { HisClient, HisPatient, HisRegistration } from './ports';
+import { HisRejectedError, HisUnavailableError, mobileOnFile } from './ports';
 
 /**
  * The signature many HIS gateways in China ask for: HMAC-SHA256 under the client secret over

@@ -1,13 +1,13 @@
 import type { Clock } from '../../core/clock';
-import { aliyunOutcome, type LivenessOutcome } from '../../identity/liveness-outcomes';
+import type { Random } from '../../kernel/random';
+import { callAliyunRpc } from '../aliyun-rpc';
+import { aliyunOutcome, type LivenessOutcome } from './outcomes';
 import {
   type LivenessProvider,
   LivenessRefusedError,
   LivenessUnavailableError,
   type StartedCheck,
-} from '../../identity/liveness-ports';
-import type { Random } from '../../kernel/random';
-import { callAliyunRpc } from '../aliyun-rpc';
+} from './ports';
 
 /** A CertifyId is valid 30 minutes and takes one submission. */
 const CERTIFY_SECONDS = 1800;

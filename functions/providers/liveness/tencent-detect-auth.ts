@@ -1,11 +1,7 @@
 import type { Clock } from '../../core/clock';
-import { type LivenessOutcome, tencentOutcome } from '../../identity/liveness-outcomes';
-import {
-  type LivenessProvider,
-  LivenessUnavailableError,
-  type StartedCheck,
-} from '../../identity/liveness-ports';
 import { callTencentApi } from '../tencent-tc3';
+import { type LivenessOutcome, tencentOutcome } from './outcomes';
+import { type LivenessProvider, LivenessUnavailableError, type StartedCheck } from './ports';
 
 const BIZ_TOKEN_EXPIRED = 'InvalidParameterValue.BizTokenExpired';
 

@@ -1,9 +1,9 @@
 import { appendFile, chmod, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { SmsMessage, SmsSender } from '../../auth/ports';
 import type { Clock } from '../../core/clock';
 import { assertNotInLambda } from '../../crypto/local-key-file';
 import { renderSmsText, type SmsTextOptions } from '../sms/message';
+import type { SmsMessage, SmsSender } from '../sms/ports';
 
 /**
  * `npm start`'s SMS: prints the message to the terminal and appends it to an outbox file

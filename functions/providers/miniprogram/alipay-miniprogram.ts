@@ -1,9 +1,9 @@
 import { createDecipheriv } from 'node:crypto';
 import type { Clock } from '../../core/clock';
-import { type MiniProgramClient, MiniProgramError, type VouchedPhone } from '../../oauth/miniprogram-ports';
-import type { OAuthProfile } from '../../oauth/ports';
+import type { OAuthProfile } from '../oauth/ports';
 import { alipayTimestamp, memberText, rsa2Sign, rsa2Verify, signContent } from './alipay-gateway';
 import { platformCall } from './http';
+import { type MiniProgramClient, MiniProgramError, type VouchedPhone } from './ports';
 
 export interface AlipayAppKeys {
   /** The app's private key (PEM, PKCS#8): signs gateway requests. */

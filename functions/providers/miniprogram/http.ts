@@ -1,4 +1,4 @@
-import { MiniProgramError } from '../../oauth/miniprogram-ports';
+import { MiniProgramError } from './ports';
 
 const TIMEOUT_MS = 3000;
 

@@ -1,12 +1,12 @@
+import type { OAuthProfile } from '../oauth/ports';
+import { platformCall } from './http';
+import type { PlatformAccessTokens } from './platform-tokens';
 import {
   type MiniProgramClient,
   MiniProgramError,
   type MiniProgramFailure,
   type VouchedPhone,
-} from '../../oauth/miniprogram-ports';
-import type { PlatformAccessTokens } from '../../oauth/platform-tokens';
-import type { OAuthProfile } from '../../oauth/ports';
-import { platformCall } from './http';
+} from './ports';
 
 /** `jscode2session` errors: a bad code, a used one, too many calls, a user WeChat holds as risky, busy. */
 const LOGIN_ERRORS: Readonly<Record<number, MiniProgramFailure>> = {

@@ -1,5 +1,5 @@
 import type { OAuthClient, OAuthProviderConfig, OAuthProviderName } from '../../core/config';
-import type { OAuthProfile, OAuthProvider } from '../../oauth/ports';
+import type { OAuthProfile, OAuthProvider } from './ports';
 
 /** What every provider adapter starts from: its stage config and its app secret per client. */
 export abstract class ConfiguredOAuthProvider implements OAuthProvider {

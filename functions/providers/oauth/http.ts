@@ -1,4 +1,4 @@
-import { OAuthProviderError } from '../../oauth/ports';
+import { OAuthProviderError } from './ports';
 
 const TIMEOUT_MS = 3000;
 

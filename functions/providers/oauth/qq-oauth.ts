@@ -1,7 +1,7 @@
 import type { OAuthClient } from '../../core/config';
-import { type OAuthProfile, OAuthProviderError } from '../../oauth/ports';
 import { ConfiguredOAuthProvider } from './configured-provider';
 import { parseJsonOrJsonp, providerFetch } from './http';
+import { type OAuthProfile, OAuthProviderError } from './ports';
 
 /** QQ error codes that mean the authorization code is bad. */
 const CODE_ERRORS = new Set([100019, 100020, 100030]);

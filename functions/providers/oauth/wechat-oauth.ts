@@ -1,7 +1,7 @@
 import type { OAuthClient } from '../../core/config';
-import { type OAuthProfile, OAuthProviderError } from '../../oauth/ports';
 import { ConfiguredOAuthProvider } from './configured-provider';
 import { parseJsonOrJsonp, providerFetch } from './http';
+import { type OAuthProfile, OAuthProviderError } from './ports';
 
 /** Codes that mean the authorization code itself is bad (expired, used, wrong app). */
 const CODE_ERRORS = new Set([40029, 40163, 41008]);

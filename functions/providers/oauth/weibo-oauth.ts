@@ -1,7 +1,7 @@
 import type { OAuthClient } from '../../core/config';
-import { type OAuthProfile, OAuthProviderError } from '../../oauth/ports';
 import { ConfiguredOAuthProvider } from './configured-provider';
 import { parseJsonOrJsonp, providerFetch } from './http';
+import { type OAuthProfile, OAuthProviderError } from './ports';
 
 /** Weibo errors that mean the authorization code is bad (21325: expired or used). */
 const CODE_ERRORS = new Set([21325, 21323, 21327]);

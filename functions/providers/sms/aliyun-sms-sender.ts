@@ -1,8 +1,8 @@
-import type { NoticeKind, SmsMessage, SmsSender } from '../../auth/ports';
 import type { Clock } from '../../core/clock';
 import type { Random } from '../../kernel/random';
 import { callAliyunRpc } from '../aliyun-rpc';
 import { noticeParams, SmsProviderError } from './message';
+import type { NoticeKind, SmsMessage, SmsSender } from './ports';
 
 export interface AliyunSmsOptions {
   readonly endpoint: string;

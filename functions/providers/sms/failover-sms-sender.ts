@@ -1,5 +1,5 @@
-import type { SmsMessage, SmsSender } from '../../auth/ports';
 import { logger } from '../../core/logger';
+import type { SmsMessage, SmsSender } from './ports';
 
 /** Tries each provider in order and stops at the first that accepts the message. */
 export class FailoverSmsSender implements SmsSender {

@@ -1,4 +1,4 @@
-import type { NoticeSms, SmsMessage } from '../../auth/ports';
+import type { NoticeSms, SmsMessage } from './ports';
 
 export interface SmsTextOptions {
   readonly signName: string;

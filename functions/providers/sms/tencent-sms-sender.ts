@@ -1,7 +1,7 @@
-import type { NoticeKind, SmsMessage, SmsSender } from '../../auth/ports';
 import type { Clock } from '../../core/clock';
 import { callTencentApi } from '../tencent-tc3';
 import { noticeParams, SmsProviderError } from './message';
+import type { NoticeKind, SmsMessage, SmsSender } from './ports';
 
 export interface TencentSmsOptions {
   readonly endpoint: string;

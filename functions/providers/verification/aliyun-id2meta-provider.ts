@@ -1,12 +1,8 @@
 import type { Clock } from '../../core/clock';
-import {
-  type VerificationOutcome,
-  type VerificationProvider,
-  VerificationUnavailableError,
-} from '../../identity/ports';
 import type { IdType } from '../../kernel/person/id-number';
 import type { Random } from '../../kernel/random';
 import { callAliyunRpc } from '../aliyun-rpc';
+import { type VerificationOutcome, type VerificationProvider, VerificationUnavailableError } from './ports';
 
 /** Alibaba Cloud `Id2MetaVerify` (cloudauth 2019-03-07): `BizCode` 1 match, 2 mismatch, 3 no record. */
 const bizCodes: Readonly<Record<string, VerificationOutcome>> = {

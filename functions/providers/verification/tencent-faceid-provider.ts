@@ -1,11 +1,7 @@
 import type { Clock } from '../../core/clock';
-import {
-  type VerificationOutcome,
-  type VerificationProvider,
-  VerificationUnavailableError,
-} from '../../identity/ports';
 import type { IdType } from '../../kernel/person/id-number';
 import { callTencentApi } from '../tencent-tc3';
+import { type VerificationOutcome, type VerificationProvider, VerificationUnavailableError } from './ports';
 
 /**
  * Tencent Cloud FaceID `IdCardVerification` (2018-03-01): `Result` "0" match, "-1" mismatch,

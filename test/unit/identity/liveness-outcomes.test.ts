@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { problemCatalog } from '../../../functions/core/messages';
 import {
-  aliyunOutcome,
   counterAlternative,
   outcomeProblems,
   settleOutcome,
-  tencentOutcome,
-} from '../../../functions/identity/liveness-outcomes';
+} from '../../../functions/identity/outcome-rules';
+import { aliyunOutcome, tencentOutcome } from '../../../functions/providers/liveness/outcomes';
 
 describe('Tencent FaceID result codes', () => {
   it.each([

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { newState } from '../../../functions/oauth/oauth-login';
-import { OAuthProviderError } from '../../../functions/oauth/ports';
 import { parseJsonOrJsonp } from '../../../functions/providers/oauth/http';
+import { OAuthProviderError } from '../../../functions/providers/oauth/ports';
 import { cryptoRandom } from '../../helpers/auth-harness';
 
 describe('parseJsonOrJsonp', () => {

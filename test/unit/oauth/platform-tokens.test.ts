@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { PlatformTokenStore, StoredPlatformToken } from '../../../functions/oauth/miniprogram-ports';
-import { PlatformAccessTokens } from '../../../functions/oauth/platform-tokens';
+import { PlatformAccessTokens } from '../../../functions/providers/miniprogram/platform-tokens';
+import type { PlatformTokenStore, StoredPlatformToken } from '../../../functions/providers/miniprogram/ports';
 
 /** The table item's conditional semantics, in memory. */
 class MemoryStore implements PlatformTokenStore {

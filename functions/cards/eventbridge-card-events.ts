@@ -1,5 +1,5 @@
 import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import type { CardEvent, CardEventPublisher } from '../../cards/events';
+import type { CardEvent, CardEventPublisher } from './events';
 
 /** AWS: card events go to the EventBridge bus (archived in-region); a rule feeds the webhook queue. */
 export class EventBridgeCardEvents implements CardEventPublisher {

@@ -1,4 +1,4 @@
-import type { OAuthProfile } from './ports';
+import type { OAuthProfile } from '../oauth/ports';
 
 export type MiniProgramPlatform = 'wechat' | 'alipay';
 

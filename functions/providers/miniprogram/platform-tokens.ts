@@ -1,5 +1,5 @@
-import type { Clock } from '../core/clock';
-import { MiniProgramError, type MiniProgramPlatform, type PlatformTokenStore } from './miniprogram-ports';
+import type { Clock } from '../../core/clock';
+import { MiniProgramError, type MiniProgramPlatform, type PlatformTokenStore } from './ports';
 
 export interface PlatformTokenDeps {
   readonly platform: MiniProgramPlatform;
