@@ -1,3 +1,4 @@
+import { assuranceRoutes } from './assurance/routes';
 import { auditEntryInserts } from './audit/stream-filter';
 import { authRoutes } from './auth/routes';
 import { cardRoutes } from './cards/routes';
@@ -24,6 +25,7 @@ export const routes = {
   ...hospitalRoutes,
   ...privacyRoutes,
   ...identityRoutes,
+  ...assuranceRoutes,
 } as const satisfies Record<string, RouteDefinition>;
 
 export type RouteId = keyof typeof routes;
@@ -105,6 +107,6 @@ export const privacyJobs = {
  */
 export const authorizerFunction = {
   group: 'authorizer',
-  handler: 'auth/handlers/authorizer',
+  handler: 'authorizer/handlers/authorizer',
   touches: { table: 'read', signingKey: 'verify' } satisfies Touches,
 } as const;

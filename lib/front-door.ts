@@ -69,7 +69,7 @@ const ACCESS_LOG = {
  * The front door: an API Gateway REST API with a REGIONAL endpoint (edge-optimized endpoints do not
  * exist in the China regions), built from the route table. Each route is a method with a Lambda
  * proxy integration to its group's function; `auth: 'user'` and `auth: 'hospital'` routes have
- * the REQUEST Lambda authorizer, uncached (see functions/auth/handlers/authorizer.ts); every
+ * the REQUEST Lambda authorizer, uncached (see functions/authorizer/handlers/authorizer.ts); every
  * other method of a route's path and every unknown path (`ANY /{proxy+}`) go to the fallback's
  * 404/405. Per-route throttles come from the stage config, request validation is zod's (in the
  * functions), and what API Gateway answers itself is problem+json (gateway responses).

@@ -2,7 +2,6 @@ import { codeDeps } from '../auth/deps';
 import { DynamoChallengeStore } from '../auth/dynamo-challenge-store';
 import { StartupRefusedError } from '../core/errors';
 import type { EdgeDeps } from '../core/http-handler';
-import { DynamoEventFeed } from '../hospital/dynamo-event-feed';
 import { DynamoIdentityStore } from '../identity/dynamo-identity-store';
 import { DynamoConsentStore } from '../kernel/consent/dynamo-consent-store';
 import {
@@ -22,6 +21,7 @@ import type { HisClient } from '../providers/his/ports';
 import { SignedJsonHisClient } from '../providers/his/signed-json-his-client';
 import type { CardChangeDeps } from './card-changes';
 import { DynamoCardStore } from './dynamo-card-store';
+import { DynamoEventFeed } from './dynamo-event-feed';
 import { DynamoWebhookDeadLetters } from './dynamo-webhook-dead-letters';
 import { DirectWebhookCardEvents } from './event-publishers';
 import type { CardEventPublisher } from './events';

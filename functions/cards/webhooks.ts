@@ -1,7 +1,7 @@
 import type { Clock } from '../core/clock';
 import type { HospitalConfig } from '../core/config';
 import { logger } from '../core/logger';
-import type { EventFeed } from '../hospital/event-feed';
+import type { EventFeed } from './event-feed';
 import { type CardEvent, webhookSignature } from './events';
 import type { JobQueue } from './queues';
 

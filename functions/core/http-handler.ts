@@ -196,7 +196,7 @@ function accessLog(routeName: string) {
 }
 
 /**
- * The caller's identity, as the authorizer (functions/auth/handlers/authorizer.ts) decided it: API
+ * The caller's identity, as the authorizer (functions/authorizer/handlers/authorizer.ts) decided it: API
  * Gateway runs the authorizer in AWS and the local server runs the same handler before the route.
  * The authorizer lets every request through with its verdict, so refusals are problem+json here.
  */

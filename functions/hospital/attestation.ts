@@ -1,11 +1,11 @@
+import { type AttestationCodeStore, attestationCodeToken } from '../assurance/attestation-codes';
+import type { LivenessCheck, LivenessStore } from '../assurance/liveness-ports';
 import { proveBinding } from '../cards/card-service';
 import type { CardRecord, CardStore } from '../cards/ports';
 import type { Clock } from '../core/clock';
 import { AppError } from '../core/errors';
 import type { BlindIndexer } from '../crypto/blind-index';
 import { normaliseIdNumber } from '../crypto/normalise';
-import { type AttestationCodeStore, attestationCodeToken } from '../identity/attestation-codes';
-import type { LivenessCheck, LivenessStore } from '../identity/liveness-ports';
 import type { IdentityStore } from '../identity/ports';
 import { newId } from '../kernel/ids';
 import type { Random } from '../kernel/random';

@@ -1,7 +1,8 @@
+import { DynamoAttestationCodeStore } from '../assurance/dynamo-attestation-code-store';
+import { livenessStore } from '../assurance/dynamo-liveness-store';
 import { DynamoCardStore } from '../cards/dynamo-card-store';
-import { DynamoAttestationCodeStore } from '../identity/dynamo-attestation-code-store';
+import { DynamoEventFeed } from '../cards/dynamo-event-feed';
 import { DynamoIdentityStore } from '../identity/dynamo-identity-store';
-import { livenessStore } from '../identity/dynamo-liveness-store';
 import { readOnly } from '../kernel/audit/ports';
 import { DynamoConsentStore } from '../kernel/consent/dynamo-consent-store';
 import {
@@ -16,7 +17,6 @@ import {
   tokenSigner,
 } from '../platform/deps';
 import { once } from '../platform/runtime';
-import { DynamoEventFeed } from './dynamo-event-feed';
 
 /** The hospital API's composition root (group `hospital`): one factory per kind of route. */
 export async function tokenDeps() {

@@ -1,8 +1,8 @@
+import { livenessStore } from '../assurance/dynamo-liveness-store';
 import { accountStore, authDeps, authStores, oauthStore } from '../auth/deps';
 import { DynamoSessionStore } from '../auth/dynamo-session-store';
 import { DynamoCardStore } from '../cards/dynamo-card-store';
 import { DynamoIdentityStore } from '../identity/dynamo-identity-store';
-import { livenessStore } from '../identity/dynamo-liveness-store';
 import { type AuditWriter, readOnly } from '../kernel/audit/ports';
 import type { ConsentDeps } from '../kernel/consent/consents';
 import { DynamoConsentStore } from '../kernel/consent/dynamo-consent-store';

@@ -1,9 +1,9 @@
+import type { LivenessStore } from '../assurance/liveness-ports';
 import type { AccountStore, SessionStore } from '../auth/ports';
 import { cardDetail } from '../cards/card-service';
 import type { CardStore } from '../cards/ports';
 import type { Identity } from '../core/authorizer-context';
 import type { Clock } from '../core/clock';
-import type { LivenessStore } from '../identity/liveness-ports';
 import type { IdentityStore } from '../identity/ports';
 import type { AuditLog, AuditReader } from '../kernel/audit/ports';
 import { type ConsentStore, consentView } from '../kernel/consent/consents';

@@ -1,6 +1,6 @@
+import { listHospitalEvents } from '../../cards/event-feed';
 import { httpHandler } from '../../core/http-handler';
 import { eventsDeps } from '../deps';
-import { listHospitalEvents } from '../event-feed';
 import { hospitalRoutes } from '../routes';
 
 export const handler = httpHandler(hospitalRoutes.hospitalEvents, eventsDeps, async (request, deps) => ({

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebhookReceiver } from '../../../bin/local/standins/webhook-receiver';
+import { DynamoEventFeed } from '../../../functions/cards/dynamo-event-feed';
 import { DynamoWebhookDeadLetters } from '../../../functions/cards/dynamo-webhook-dead-letters';
+import { listHospitalEvents } from '../../../functions/cards/event-feed';
 import type { CardEvent } from '../../../functions/cards/events';
 import { deliverWebhook, type WebhookDeps, type WebhookJob } from '../../../functions/cards/webhooks';
 import { ManualClock } from '../../../functions/core/clock';
 import { stages } from '../../../functions/core/config';
-import { DynamoEventFeed } from '../../../functions/hospital/dynamo-event-feed';
-import { listHospitalEvents } from '../../../functions/hospital/event-feed';
 import { SealedTable } from '../../../functions/store/sealed-table';
 import { freshTable, localDynamo, rawTableText } from '../../helpers/dynamo';
 

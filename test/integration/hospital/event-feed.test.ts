@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { DynamoEventFeed } from '../../../functions/cards/dynamo-event-feed';
+import { cursorOf } from '../../../functions/cards/event-feed';
 import type { CardEvent } from '../../../functions/cards/events';
-import { DynamoEventFeed } from '../../../functions/hospital/dynamo-event-feed';
-import { cursorOf } from '../../../functions/hospital/event-feed';
 import { SealedTable } from '../../../functions/store/sealed-table';
 import { freshTable, localDynamo } from '../../helpers/dynamo';
 

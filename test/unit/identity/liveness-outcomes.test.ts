@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { problemCatalog } from '../../../functions/core/messages';
 import {
   counterAlternative,
   outcomeProblems,
   settleOutcome,
-} from '../../../functions/identity/outcome-rules';
+} from '../../../functions/assurance/outcome-rules';
+import { problemCatalog } from '../../../functions/core/messages';
 import { aliyunOutcome, tencentOutcome } from '../../../functions/providers/liveness/outcomes';
 
 describe('Tencent FaceID result codes', () => {

@@ -1,5 +1,5 @@
-import type { CardEvent } from '../cards/events';
 import type { Clock } from '../core/clock';
+import type { CardEvent } from './events';
 
 /** Port: each hospital's card events in order, for `GET /v1/hospital/events`. */
 export interface EventFeed {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { CardEvent } from '../cards/events';
 import { keys } from '../store/keys';
 import type { SealedTable } from '../store/sealed-table';
 import { cursorOf, type EventFeed } from './event-feed';
+import type { CardEvent } from './events';
 
 /** Hospitals that cannot take webhooks read the same events here for a week. */
 const FEED_DAYS = 7;

@@ -1,10 +1,10 @@
 import { httpHandler } from '../../core/http-handler';
 import { livenessGroupDeps } from '../deps';
 import { startLiveness } from '../liveness';
-import { identityRoutes } from '../routes';
+import { assuranceRoutes } from '../routes';
 
 export const handler = httpHandler(
-  identityRoutes.startLiveness,
+  assuranceRoutes.startLiveness,
   livenessGroupDeps,
   async (request, deps) => ({
     status: 201 as const,

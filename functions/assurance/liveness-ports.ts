@@ -3,12 +3,12 @@ import type { Clock } from '../core/clock';
 import type { HospitalConfig, LivenessConfig, LivenessProviderName } from '../core/config';
 import type { MetricsSink } from '../core/metrics';
 import type { BlindIndexer } from '../crypto/blind-index';
+import type { IdentityStore } from '../identity/ports';
 import type { AuditEvent, AuditLog } from '../kernel/audit/ports';
 import type { ConsentEntry, ConsentStore } from '../kernel/consent/consents';
 import type { RateLimiter } from '../kernel/rate/ports';
 import type { LivenessOutcome } from '../providers/liveness/outcomes';
 import type { LivenessChannel, LivenessProvider } from '../providers/liveness/ports';
-import type { IdentityStore } from './ports';
 
 /** Who is checked: the account holder, or (from a guardian's account) a child on one of its cards. */
 export type LivenessSubject = { readonly kind: 'self' } | { readonly kind: 'card'; readonly cardId: string };

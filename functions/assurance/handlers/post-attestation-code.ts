@@ -1,10 +1,10 @@
 import { httpHandler } from '../../core/http-handler';
 import { issueAttestationCode } from '../attestation-codes';
 import { attestationCodeGroupDeps } from '../deps';
-import { identityRoutes } from '../routes';
+import { assuranceRoutes } from '../routes';
 
 export const handler = httpHandler(
-  identityRoutes.issueAttestationCode,
+  assuranceRoutes.issueAttestationCode,
   attestationCodeGroupDeps,
   async (request, deps) => ({
     status: 201 as const,

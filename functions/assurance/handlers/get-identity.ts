@@ -1,8 +1,8 @@
 import { httpHandler } from '../../core/http-handler';
 import { livenessGroupDeps } from '../deps';
 import { identityStatus } from '../liveness';
-import { identityRoutes } from '../routes';
+import { assuranceRoutes } from '../routes';
 
-export const handler = httpHandler(identityRoutes.getIdentity, livenessGroupDeps, async (request, deps) => ({
+export const handler = httpHandler(assuranceRoutes.getIdentity, livenessGroupDeps, async (request, deps) => ({
   body: await identityStatus(deps.liveness, request.identity),
 }));

@@ -4,10 +4,10 @@ import type { Clock } from '../core/clock';
 import type { HospitalConfig } from '../core/config';
 import { AppError } from '../core/errors';
 import type { BlindIndexer } from '../crypto/blind-index';
+import type { IdentityStore } from '../identity/ports';
 import type { Random } from '../kernel/random';
 import type { RateLimiter } from '../kernel/rate/ports';
 import { rateScopes } from '../store/keys';
-import type { IdentityStore } from './ports';
 
 /**
  * What an attestation code stands for: the signed-in account's own verified person, or one card's

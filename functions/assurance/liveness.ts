@@ -2,6 +2,7 @@ import type { Identity } from '../core/authorizer-context';
 import type { LivenessProviderName } from '../core/config';
 import { AppError } from '../core/errors';
 import { returnAllowed } from '../core/return-address';
+import type { Assurance } from '../identity/ports';
 import { requireConsent } from '../kernel/consent/consents';
 import { newId } from '../kernel/ids';
 import { ageOn } from '../kernel/person/id-number';
@@ -16,7 +17,6 @@ import {
 import { rateScopes } from '../store/keys';
 import type { LivenessCheck, LivenessDeps, LivenessSubject } from './liveness-ports';
 import { counterAlternative, outcomeProblems, settleOutcome } from './outcome-rules';
-import type { Assurance } from './ports';
 
 /** A person under this age is checked only from a guardian's account, with the guardian's consent. */
 const GUARDIAN_AGE = 14;

@@ -1,3 +1,4 @@
+import { DynamoIdentityStore } from '../identity/dynamo-identity-store';
 import type { AuditEvent } from '../kernel/audit/ports';
 import { type AuditWriter, readOnly } from '../kernel/audit/ports';
 import type { ConsentEntry } from '../kernel/consent/consents';
@@ -5,7 +6,6 @@ import { DynamoConsentStore } from '../kernel/consent/dynamo-consent-store';
 import type { LivenessOutcome, OutcomeKind } from '../providers/liveness/outcomes';
 import { keys } from '../store/keys';
 import { conditions, type PlainAttributes, type SealedTable, type Write } from '../store/sealed-table';
-import { DynamoIdentityStore } from './dynamo-identity-store';
 import type { LivenessCheck, LivenessStore } from './liveness-ports';
 
 type Sealed = { transactionId: string; staffId?: string };

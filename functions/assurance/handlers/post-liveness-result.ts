@@ -1,10 +1,10 @@
 import { httpHandler } from '../../core/http-handler';
 import { livenessGroupDeps } from '../deps';
 import { livenessResult } from '../liveness';
-import { identityRoutes } from '../routes';
+import { assuranceRoutes } from '../routes';
 
 export const handler = httpHandler(
-  identityRoutes.livenessResult,
+  assuranceRoutes.livenessResult,
   livenessGroupDeps,
   async (request, deps) => ({
     body: await livenessResult(deps.liveness, request.identity, request.params.livenessId),

@@ -1,11 +1,11 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { decodeJwt } from 'jose';
+import { authenticate } from '../../auth/authenticate';
 import type { AuthorizerContext } from '../../core/authorizer-context';
 import { AppError } from '../../core/errors';
 import { logger } from '../../core/logger';
 import { authenticateHospital } from '../../hospital/hospital-auth';
-import { authenticate } from '../authenticate';
-import { authorizerDeps } from '../authorizer-deps';
+import { authorizerDeps } from '../deps';
 
 /**
  * The REST API's REQUEST Lambda authorizer. Not cached: it reads the session on every request, so

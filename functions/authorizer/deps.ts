@@ -1,9 +1,9 @@
+import type { Authenticator } from '../auth/authenticate';
+import { DynamoSessionStore } from '../auth/dynamo-session-store';
 import { readOnly } from '../kernel/audit/ports';
 import { DynamoConsentStore } from '../kernel/consent/dynamo-consent-store';
 import { plainTable, platform, tokenSigner } from '../platform/deps';
 import { once } from '../platform/runtime';
-import type { Authenticator } from './authenticate';
-import { DynamoSessionStore } from './dynamo-session-store';
 
 /**
  * The authorizer's composition root: sessions and the accepted policy version (plain items, no
