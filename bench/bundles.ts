@@ -13,7 +13,7 @@ import {
   registrationWorker,
   routeList,
   webhookWorker,
-} from '../functions/routes';
+} from '../functions/system/route-table';
 import { bundleFunction } from '../lib/function-code';
 import { groupRoutes, writeGroupEntry } from '../lib/route-groups';
 import { round } from './stats';

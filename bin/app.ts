@@ -12,7 +12,7 @@ import {
   registrationWorker,
   routeList,
   webhookWorker,
-} from '../functions/routes';
+} from '../functions/system/route-table';
 import { ApiStack, type ApiStackProps } from '../lib/api-stack';
 import { BackupCopyStack } from '../lib/backup-copy-stack';
 import { DataStack } from '../lib/data-stack';

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { buildOpenApiDocument } from '../functions/core/openapi';
-import { routeList } from '../functions/routes';
+import { routeList } from '../functions/system/route-table';
 
 /** `npm run openapi`: writes docs/openapi.json from the route table (a test keeps it current). */
 export function renderOpenApiFile(): string {

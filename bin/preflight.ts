@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
 import { stageConfig } from '../functions/core/config';
-import { auditChainWorker, cardChangesWorker, routeList } from '../functions/routes';
+import { auditChainWorker, cardChangesWorker, routeList } from '../functions/system/route-table';
 import { functionNames, quotaNeeded } from '../lib/concurrency';
 import { assertAllowedRegion, parseAllowedRegions } from '../lib/residency';
 import { deployContext } from './app';

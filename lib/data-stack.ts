@@ -84,7 +84,7 @@ export class DataStack extends Stack {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
       timeToLiveAttribute: tableDefinition.timeToLiveAttribute,
-      // Drives the audit chain and the card follow-ups (functions/routes.ts, the stream workers).
+      // Drives the audit chain and the card follow-ups (functions/system/route-table.ts, the stream workers).
       stream: dynamodb.StreamViewType[tableDefinition.streamViewType],
       removalPolicy: RemovalPolicy.RETAIN,
       ...(props.warmThroughput ? { warmThroughput: props.warmThroughput } : {}),

@@ -1,5 +1,5 @@
 import type { StageConfig } from '../../functions/core/config';
-import { routeList } from '../../functions/routes';
+import { routeList } from '../../functions/system/route-table';
 import { kebab } from '../../lib/names';
 import { AUTHORIZER_DURATION_MS, durationMs, type Flow, RUSH } from './rush';
 import { type Cited, prices, quotas } from './sources';

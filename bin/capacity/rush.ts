@@ -23,7 +23,7 @@ export interface Flow {
   readonly id: string;
   readonly name: string;
   readonly rate: number;
-  /** Route ids (functions/routes.ts) and how the flow's rate splits between them. */
+  /** Route ids (functions/system/route-table.ts) and how the flow's rate splits between them. */
   readonly routes: ReadonlyArray<{ readonly id: string; readonly share: number; readonly fn: string }>;
   readonly authorized: boolean;
   readonly cost: FlowCost;

@@ -13,7 +13,7 @@ import { type GatewayResponseType, gatewayProblem } from '../../functions/core/g
 import { logger } from '../../functions/core/logger';
 import { renderProblem } from '../../functions/core/problem';
 import { matchRoute } from '../../functions/core/route-match';
-import { authorizerFunction, fallbackRoute, routeList } from '../../functions/routes';
+import { authorizerFunction, fallbackRoute, routeList } from '../../functions/system/route-table';
 import { type CaptchaWidgetBackend, isCaptchaWidgetPath, serveCaptchaWidget } from './captcha-widget';
 import { asRouteAuthorizer, localContext, toAuthorizerEvent, toRestEvent } from './lambda-event';
 import { webSession } from './web-session';

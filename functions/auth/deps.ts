@@ -11,7 +11,6 @@ import { DynamoConsentStore } from '../kernel/consent/dynamo-consent-store';
 import type { Random } from '../kernel/random';
 import type { RateLimiter } from '../kernel/rate/ports';
 import type { TokenSigner } from '../kernel/tokens/ports';
-import { DynamoOAuthStore } from '../oauth/dynamo-oauth-store';
 import {
   appKeys,
   auditLog,
@@ -35,6 +34,7 @@ import { TencentSmsSender } from '../providers/sms/tencent-sms-sender';
 import type { SealedTable } from '../store/sealed-table';
 import { DynamoAccountStore } from './dynamo-account-store';
 import { DynamoChallengeStore } from './dynamo-challenge-store';
+import { DynamoOAuthStore } from './dynamo-oauth-store';
 import { DynamoSessionStore } from './dynamo-session-store';
 import type { PhoneRecoveryDeps } from './phone-recovery';
 import type { AuthDeps, CodeDeps, CodeUse } from './ports';

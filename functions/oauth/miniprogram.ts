@@ -1,3 +1,4 @@
+import { requireBindToken } from '../auth/bind-tokens';
 import type { LoginResult } from '../auth/login-with-code';
 import type { MiniProgramConfig } from '../core/config';
 import { AppError } from '../core/errors';
@@ -11,7 +12,6 @@ import {
   type MiniProgramFailure,
   type MiniProgramPlatform,
 } from '../providers/miniprogram/ports';
-import { requireBindToken } from './bind-tokens';
 import { loginOrBind, type OAuthDeps, type OAuthOutcome, registerOrLink } from './oauth-login';
 
 export interface MiniProgramDeps {

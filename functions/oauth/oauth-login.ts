@@ -1,4 +1,6 @@
+import { requireBindToken } from '../auth/bind-tokens';
 import { type CodeCaller, checkCode, codeUse, consumeCode } from '../auth/check-code';
+import type { BindRecord, LinkRecord, OAuthStore } from '../auth/link-ports';
 import type { LoginResult } from '../auth/login-with-code';
 import type { AuthDeps, CodeUse, UserRecord } from '../auth/ports';
 import { newAccount, newSession, tokenPair, userView } from '../auth/sessions';
@@ -15,8 +17,6 @@ import { sha256 } from '../kernel/ids';
 import { isLoopback } from '../kernel/network';
 import { type OAuthProfile, type OAuthProvider, OAuthProviderError } from '../providers/oauth/ports';
 import { rateScopes } from '../store/keys';
-import { requireBindToken } from './bind-tokens';
-import type { BindRecord, LinkRecord, OAuthStore } from './ports';
 
 export interface OAuthDeps {
   readonly auth: AuthDeps;

@@ -1,4 +1,5 @@
 import type { LivenessStore } from '../assurance/liveness-ports';
+import type { OAuthStore } from '../auth/link-ports';
 import type { AccountStore, SessionStore } from '../auth/ports';
 import { cardDetail } from '../cards/card-service';
 import type { CardStore } from '../cards/ports';
@@ -7,7 +8,6 @@ import type { Clock } from '../core/clock';
 import type { IdentityStore } from '../identity/ports';
 import type { AuditLog, AuditReader } from '../kernel/audit/ports';
 import { type ConsentStore, consentView } from '../kernel/consent/consents';
-import type { OAuthStore } from '../oauth/ports';
 import { type RightsRequestStore, requestView } from './rights-requests';
 
 export interface ExportDeps {

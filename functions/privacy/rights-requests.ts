@@ -1,4 +1,5 @@
 import { type CodeCaller, checkCode, codeUse } from '../auth/check-code';
+import type { OAuthStore } from '../auth/link-ports';
 import type { AuthDeps, CodeUse } from '../auth/ports';
 import type { Identity } from '../core/authorizer-context';
 import type { Clock } from '../core/clock';
@@ -7,7 +8,6 @@ import { AppError } from '../core/errors';
 import { logger } from '../core/logger';
 import type { AuditEvent, AuditLog } from '../kernel/audit/ports';
 import type { RateLimiter } from '../kernel/rate/ports';
-import type { OAuthStore } from '../oauth/ports';
 import { rateScopes } from '../store/keys';
 import { calendarCovers, dueAfterWorkingDays } from './working-days';
 

@@ -1,8 +1,8 @@
 import { AppError } from '../core/errors';
 import { edgePipeline } from '../core/http-handler';
 import { matchRoute } from '../core/route-match';
-import { routeList } from '../routes';
 import { systemDeps } from './deps';
+import { routeList } from './route-table';
 
 /**
  * Everything no route matched: 405 with `Allow` when the path exists under other methods, 404

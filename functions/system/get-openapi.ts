@@ -1,6 +1,6 @@
 import { httpHandler } from '../core/http-handler';
-import { routeList } from '../routes';
 import { systemDeps } from './deps';
+import { routeList } from './route-table';
 import { systemRoutes } from './routes';
 
 let document: Promise<Record<string, unknown>> | undefined;

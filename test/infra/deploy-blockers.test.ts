@@ -4,7 +4,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../bin/app';
 import { stages } from '../../functions/core/config';
-import { routeList } from '../../functions/routes';
+import { routeList } from '../../functions/system/route-table';
 import { testApp } from '../helpers/cdk';
 
 // biome-ignore lint/suspicious/noExplicitAny: template fragments, asserted field by field

@@ -2,7 +2,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../bin/app';
 import { stages } from '../../functions/core/config';
-import { auditChainWorker, cardChangesWorker, routeList } from '../../functions/routes';
+import { auditChainWorker, cardChangesWorker, routeList } from '../../functions/system/route-table';
 import { functionNames, quotaNeeded } from '../../lib/concurrency';
 import { viaService, withBothSpellings } from '../../lib/via-service';
 import { ratePathPattern } from '../../lib/waf';

@@ -7,7 +7,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../bin/app';
 import { routeKey } from '../../functions/core/route';
-import { routeList } from '../../functions/routes';
+import { routeList } from '../../functions/system/route-table';
 import { synthViolations, testApp } from '../helpers/cdk';
 
 let data: Template;

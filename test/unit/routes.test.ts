@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderOpenApiFile } from '../../bin/openapi';
 import { routeKey } from '../../functions/core/route';
-import { fallbackRoute, routeList } from '../../functions/routes';
+import { fallbackRoute, routeList } from '../../functions/system/route-table';
 
 describe('route table', () => {
   it('names a handler module that exports handler for every entry and the fallback', async () => {

@@ -1,7 +1,7 @@
 import { AppError } from '../../core/errors';
 import { httpHandler } from '../../core/http-handler';
 import { ipPrefix } from '../../kernel/network';
-import { requireBindToken } from '../../oauth/bind-tokens';
+import { requireBindToken } from '../bind-tokens';
 import { sendDeps } from '../deps';
 import { authRoutes } from '../routes';
 import { sendCode } from '../send-code';

@@ -1,7 +1,7 @@
 import type { Clock } from '../core/clock';
 import { AppError } from '../core/errors';
 import { sha256 } from '../kernel/ids';
-import type { OAuthStore } from './ports';
+import type { OAuthStore } from './link-ports';
 
 /** A bind token that is still usable (exists, unused, unexpired), or 401 `bind_token_invalid`. */
 export async function requireBindToken(

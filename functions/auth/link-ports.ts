@@ -1,7 +1,7 @@
-import type { CodeUse, NewLink } from '../auth/ports';
 import type { IdentityProviderName, OAuthClient, OAuthProviderName } from '../core/config';
 import type { AuditEvent } from '../kernel/audit/ports';
 import type { OAuthProfile } from '../providers/oauth/ports';
+import type { CodeUse, NewLink } from './ports';
 
 export interface StateRecord {
   readonly provider: OAuthProviderName;

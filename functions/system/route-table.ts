@@ -1,14 +1,14 @@
-import { assuranceRoutes } from './assurance/routes';
-import { auditEntryInserts } from './audit/stream-filter';
-import { authRoutes } from './auth/routes';
-import { cardRoutes } from './cards/routes';
-import { cardChanges } from './cards/stream-filter';
-import type { RouteDefinition, Touches } from './core/route';
-import { hospitalRoutes } from './hospital/routes';
-import { identityRoutes } from './identity/routes';
-import { oauthRoutes } from './oauth/routes';
-import { privacyRoutes } from './privacy/routes';
-import { systemRoutes } from './system/routes';
+import { assuranceRoutes } from '../assurance/routes';
+import { auditEntryInserts } from '../audit/stream-filter';
+import { authRoutes } from '../auth/routes';
+import { cardRoutes } from '../cards/routes';
+import { cardChanges } from '../cards/stream-filter';
+import type { RouteDefinition, Touches } from '../core/route';
+import { hospitalRoutes } from '../hospital/routes';
+import { identityRoutes } from '../identity/routes';
+import { oauthRoutes } from '../oauth/routes';
+import { privacyRoutes } from '../privacy/routes';
+import { systemRoutes } from './routes';
 
 /**
  * THE route table: each feature declares its routes beside its code (`<feature>/routes.ts`) and

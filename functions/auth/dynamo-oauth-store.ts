@@ -1,10 +1,10 @@
-import type { CodeUse, NewLink } from '../auth/ports';
 import type { IdentityProviderName } from '../core/config';
 import type { AuditEvent, AuditWriter } from '../kernel/audit/ports';
 import type { OAuthProfile } from '../providers/oauth/ports';
 import { keys } from '../store/keys';
 import { conditions, type SealedTable, type Write } from '../store/sealed-table';
-import type { BindRecord, LinkRecord, OAuthStore, StateRecord } from './ports';
+import type { BindRecord, LinkRecord, OAuthStore, StateRecord } from './link-ports';
+import type { CodeUse, NewLink } from './ports';
 
 /**
  * Third-party logins: OAuth `state` values and phone-binding tokens (stored only as hashes, used
