@@ -1,10 +1,10 @@
-import type { CardRecord } from '../cards/ports';
+import type { CardRecord } from '../cards';
 import type { Identity } from '../core/authorizer-context';
 import type { Clock } from '../core/clock';
 import type { HospitalConfig } from '../core/config';
 import { AppError } from '../core/errors';
 import type { BlindIndexer } from '../crypto/blind-index';
-import type { IdentityStore } from '../identity/ports';
+import type { IdentityStore } from '../identity';
 import type { Random } from '../kernel/random';
 import type { RateLimiter } from '../kernel/rate/ports';
 import { rateScopes } from '../store/keys';

@@ -1,8 +1,7 @@
-import { DynamoCardStore } from '../cards/dynamo-card-store';
+import { cardStore } from '../cards';
 import { StartupRefusedError } from '../core/errors';
 import type { EdgeDeps } from '../core/http-handler';
-import { DynamoIdentityStore } from '../identity/dynamo-identity-store';
-import { readOnly } from '../kernel/audit/ports';
+import { identityStore } from '../identity';
 import { DynamoConsentStore } from '../kernel/consent/dynamo-consent-store';
 import {
   auditLog,
@@ -20,9 +19,8 @@ import { AliyunFaceVerify } from '../providers/liveness/aliyun-face-verify';
 import type { LivenessProvider } from '../providers/liveness/ports';
 import { TencentDetectAuth } from '../providers/liveness/tencent-detect-auth';
 import type { AttestationCodeDeps } from './attestation-codes';
-import { DynamoAttestationCodeStore } from './dynamo-attestation-code-store';
-import { livenessStore } from './dynamo-liveness-store';
 import type { LivenessDeps } from './liveness-ports';
+import { attestationCodeStore, livenessStore } from './stores';
 
 /**
  * Both liveness providers, each built on first use (it needs its credentials only when called;
@@ -76,8 +74,8 @@ export function livenessDeps(): Promise<LivenessDeps> {
     const { config, clock, env, metrics } = platform();
     const [index, table, audit] = await Promise.all([indexer(), sealedTable(), auditLog()]);
     const consents = new DynamoConsentStore(plainTable(), audit);
-    const identities = new DynamoIdentityStore(table, audit);
-    const cards = new DynamoCardStore(table, { consent: (entry) => consents.entryWrite(entry), audit });
+    const identities = identityStore(table, audit);
+    const cards = cardStore(table, audit);
     return {
       config: config.identity.liveness,
       hospitals: config.hospitals,
@@ -103,18 +101,14 @@ export function attestationCodeDeps(): Promise<AttestationCodeDeps> {
   return once<Promise<AttestationCodeDeps>>('attestationCodeDeps', async () => {
     const { config, clock } = platform();
     const [index, table] = await Promise.all([indexer(), sealedTable()]);
-    const consents = new DynamoConsentStore(plainTable(), readOnly);
-    const cards = new DynamoCardStore(table, {
-      consent: (entry) => consents.entryWrite(entry),
-      audit: readOnly,
-    });
+    const cards = cardStore(table);
     return {
       clock,
       random: cryptoRandom,
       hospitals: config.hospitals,
-      identities: new DynamoIdentityStore(table, readOnly),
+      identities: identityStore(table),
       card: (userId, cardId) => cards.get(userId, cardId),
-      attestationCodes: new DynamoAttestationCodeStore(table),
+      attestationCodes: attestationCodeStore(table),
       indexer: index,
       limiter: rateLimiter(),
     };

@@ -1,8 +1,5 @@
-import { DynamoIdentityStore } from '../identity/dynamo-identity-store';
-import type { AuditEvent } from '../kernel/audit/ports';
-import { type AuditWriter, readOnly } from '../kernel/audit/ports';
+import type { AuditEvent, AuditWriter } from '../kernel/audit/ports';
 import type { ConsentEntry } from '../kernel/consent/consents';
-import { DynamoConsentStore } from '../kernel/consent/dynamo-consent-store';
 import type { LivenessOutcome, OutcomeKind } from '../providers/liveness/outcomes';
 import { keys } from '../store/keys';
 import { conditions, type PlainAttributes, type SealedTable, type Write } from '../store/sealed-table';
@@ -190,23 +187,4 @@ function fromItem(userId: string, item: PlainAttributes, sealed: Partial<Sealed>
         }
       : {}),
   };
-}
-
-/**
- * The store as every composition root builds it: guardian consents written by the consent store,
- * the real-person mark by the identity store (each item kind has one owner).
- */
-export function livenessStore(
-  table: SealedTable,
-  audit: AuditWriter,
-  keepFailedDays: number,
-): DynamoLivenessStore {
-  const consents = new DynamoConsentStore(table, readOnly);
-  const identities = new DynamoIdentityStore(table, audit);
-  return new DynamoLivenessStore(table, {
-    audit,
-    consent: (entry) => consents.entryWrite(entry),
-    realPerson: (userId, at, method) => identities.realPersonWrite(userId, at, method),
-    keepFailedDays,
-  });
 }

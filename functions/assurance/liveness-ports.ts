@@ -1,9 +1,9 @@
-import type { CardRecord } from '../cards/ports';
+import type { CardRecord } from '../cards';
 import type { Clock } from '../core/clock';
 import type { HospitalConfig, LivenessConfig, LivenessProviderName } from '../core/config';
 import type { MetricsSink } from '../core/metrics';
 import type { BlindIndexer } from '../crypto/blind-index';
-import type { IdentityStore } from '../identity/ports';
+import type { IdentityStore } from '../identity';
 import type { AuditEvent, AuditLog } from '../kernel/audit/ports';
 import type { ConsentEntry, ConsentStore } from '../kernel/consent/consents';
 import type { RateLimiter } from '../kernel/rate/ports';

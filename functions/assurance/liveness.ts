@@ -2,7 +2,7 @@ import type { Identity } from '../core/authorizer-context';
 import type { LivenessProviderName } from '../core/config';
 import { AppError } from '../core/errors';
 import { returnAllowed } from '../core/return-address';
-import type { Assurance } from '../identity/ports';
+import type { Assurance } from '../identity';
 import { requireConsent } from '../kernel/consent/consents';
 import { newId } from '../kernel/ids';
 import { ageOn } from '../kernel/person/id-number';

@@ -4,10 +4,8 @@ import { StartupRefusedError } from '../core/errors';
 import type { EdgeDeps } from '../core/http-handler';
 import type { MetricsSink } from '../core/metrics';
 import type { BlindIndexer } from '../crypto/blind-index';
-import { DynamoIdentityStore } from '../identity/dynamo-identity-store';
-import type { AuditLog } from '../kernel/audit/ports';
-import { type AuditWriter, readOnly } from '../kernel/audit/ports';
-import { DynamoConsentStore } from '../kernel/consent/dynamo-consent-store';
+import { identityStore } from '../identity';
+import type { AuditLog, AuditWriter } from '../kernel/audit/ports';
 import type { Random } from '../kernel/random';
 import type { RateLimiter } from '../kernel/rate/ports';
 import type { TokenSigner } from '../kernel/tokens/ports';
@@ -32,12 +30,11 @@ import { FailoverSmsSender } from '../providers/sms/failover-sms-sender';
 import type { SmsSender } from '../providers/sms/ports';
 import { TencentSmsSender } from '../providers/sms/tencent-sms-sender';
 import type { SealedTable } from '../store/sealed-table';
-import { DynamoAccountStore } from './dynamo-account-store';
-import { DynamoChallengeStore } from './dynamo-challenge-store';
-import { DynamoOAuthStore } from './dynamo-oauth-store';
-import { DynamoSessionStore } from './dynamo-session-store';
+import type { DynamoAccountStore } from './dynamo-account-store';
+import type { DynamoOAuthStore } from './dynamo-oauth-store';
 import type { PhoneRecoveryDeps } from './phone-recovery';
-import type { AuthDeps, CodeDeps, CodeUse } from './ports';
+import type { AuthDeps, CodeDeps } from './ports';
+import { authStores } from './stores';
 
 /**
  * The login feature's composition root (groups `auth` and `account`): its stores, the SMS and
@@ -117,29 +114,6 @@ export function oauthStore(): Promise<DynamoOAuthStore> {
     const [table, audit] = await Promise.all([sealedTable(), auditLog()]);
     return authStores(table, audit).links;
   });
-}
-
-/**
- * The login feature's stores over one table: challenges, sessions, the consent and OAuth-link
- * writes that registration composes, and accounts, each writing its audit entries into its own
- * transactions. One place builds them, for Lambda, the local runtime, the tests and the bench.
- */
-export function authStores(table: SealedTable, audit: AuditWriter) {
-  const challenges = new DynamoChallengeStore(table, audit);
-  const code = (use: CodeUse) => challenges.consumeWrite(use);
-  const sessions = new DynamoSessionStore(table, { audit, code });
-  const consents = new DynamoConsentStore(table, audit);
-  const links = new DynamoOAuthStore(table, { audit, code });
-  const accounts = new DynamoAccountStore(table, {
-    session: (s) => sessions.createWrite(s),
-    policyAcceptance: (userId, acceptance, sessionId) =>
-      consents.policyAcceptanceWrites(userId, acceptance, sessionId),
-    link: (link) => links.linkWrites(link),
-    code,
-    revokeSession: (userId, familyId, at) => sessions.revokeWrite(userId, familyId, at),
-    audit,
-  });
-  return { challenges, sessions, consents, links, accounts };
 }
 
 /** The parts AuthDeps is assembled from, whatever built them. */
@@ -265,7 +239,7 @@ export async function sendDeps(): Promise<{
 export function phoneRecoveryDeps(): Promise<PhoneRecoveryDeps> {
   return once<Promise<PhoneRecoveryDeps>>('phoneRecoveryDeps', async () => {
     const [auth, index, table] = await Promise.all([authDeps(), indexer(), sealedTable()]);
-    const identities = new DynamoIdentityStore(table, readOnly);
+    const identities = identityStore(table);
     return {
       auth,
       verifiedIdentity: async (userId) => {

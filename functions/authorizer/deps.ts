@@ -1,5 +1,5 @@
-import type { Authenticator } from '../auth/authenticate';
-import { DynamoSessionStore } from '../auth/dynamo-session-store';
+import type { Authenticator } from '../auth';
+import { sessionStore } from '../auth';
 import { readOnly } from '../kernel/audit/ports';
 import { DynamoConsentStore } from '../kernel/consent/dynamo-consent-store';
 import { plainTable, platform, tokenSigner } from '../platform/deps';
@@ -17,7 +17,7 @@ export function authorizerDeps(): Promise<Authenticator> {
     return {
       config: config.auth,
       clock,
-      sessions: new DynamoSessionStore(table),
+      sessions: sessionStore(table),
       signer: await tokenSigner(),
       acceptedPolicyVersion: async (userId) => {
         const state = await consents.current(userId, 'privacy_policy');

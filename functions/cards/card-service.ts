@@ -1,20 +1,13 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { type CodeCaller, checkCode, codeUse } from '../auth/check-code';
-import type { CodeUse } from '../auth/ports';
-import { sendCode } from '../auth/send-code';
+import type { CodeUse } from '../auth';
+import { type CodeCaller, checkCode, codeUse, sendCode } from '../auth';
 import type { Identity } from '../core/authorizer-context';
 import type { HospitalConfig } from '../core/config';
 import { AppError } from '../core/errors';
 import { logger } from '../core/logger';
 import { maskIdNumber, maskName, maskPhone } from '../crypto/mask';
-import {
-  checkPerson,
-  countVerificationAttempt,
-  outcomeError,
-  parseName,
-  parsePerson,
-} from '../identity/verify-identity';
+import { checkPerson, countVerificationAttempt, outcomeError, parseName, parsePerson } from '../identity';
 import { requireConsent } from '../kernel/consent/consents';
 import { isDocumentKind, parseDocumentNumber } from '../kernel/person/document-number';
 import { ageOn } from '../kernel/person/id-number';

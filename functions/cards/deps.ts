@@ -1,8 +1,8 @@
+import { authStores } from '../auth';
 import { codeDeps } from '../auth/deps';
-import { DynamoChallengeStore } from '../auth/dynamo-challenge-store';
 import { StartupRefusedError } from '../core/errors';
 import type { EdgeDeps } from '../core/http-handler';
-import { DynamoIdentityStore } from '../identity/dynamo-identity-store';
+import { identityStore } from '../identity';
 import { DynamoConsentStore } from '../kernel/consent/dynamo-consent-store';
 import {
   auditLog,
@@ -20,13 +20,12 @@ import { FhirHisClient } from '../providers/his/fhir-his-client';
 import type { HisClient } from '../providers/his/ports';
 import { SignedJsonHisClient } from '../providers/his/signed-json-his-client';
 import type { CardChangeDeps } from './card-changes';
-import { DynamoCardStore } from './dynamo-card-store';
-import { DynamoEventFeed } from './dynamo-event-feed';
 import { DynamoWebhookDeadLetters } from './dynamo-webhook-dead-letters';
 import { DirectWebhookCardEvents } from './event-publishers';
 import type { CardEventPublisher } from './events';
 import type { CardsDeps, RegistrationJob, RegistrationQueue } from './ports';
 import type { JobQueue } from './queues';
+import { cardStore, eventFeed } from './stores';
 import type { WebhookDeps, WebhookJob } from './webhooks';
 
 /**
@@ -103,7 +102,7 @@ export function webhookDeps(): Promise<WebhookDeps> {
           : config.hospitals.find((h) => h.id === hospitalId)?.webhookUrl,
       secret: (hospitalId) => credentials.webhooks?.[hospitalId],
       deadLetters: new DynamoWebhookDeadLetters(table, clock),
-      feed: new DynamoEventFeed(table),
+      feed: eventFeed(table),
       maxAttempts: 8,
     };
     return deps;
@@ -140,19 +139,15 @@ export function cardsDeps(): Promise<CardsDeps> {
         ),
     };
     const consents = new DynamoConsentStore(plainTable(), audit);
-    const challenges = new DynamoChallengeStore(table, audit);
+    const { challenges } = authStores(table, audit);
     return {
       config: config.cards,
       hospitals: config.hospitals,
       policyVersion: config.auth.policy.version,
       clock,
-      store: new DynamoCardStore(table, {
-        consent: (entry) => consents.entryWrite(entry),
-        audit,
-        code: (use) => challenges.consumeWrite(use),
-      }),
+      store: cardStore(table, audit, (use) => challenges.consumeWrite(use)),
       codes,
-      identities: new DynamoIdentityStore(table, audit),
+      identities: identityStore(table, audit),
       indexer: index,
       audit,
       queue,

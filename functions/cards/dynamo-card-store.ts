@@ -1,4 +1,4 @@
-import type { CodeUse } from '../auth/ports';
+import type { CodeUse } from '../auth';
 import type { AuditEvent, AuditWriter } from '../kernel/audit/ports';
 import type { ConsentEntry } from '../kernel/consent/consents';
 import { keys } from '../store/keys';

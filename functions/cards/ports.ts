@@ -1,8 +1,8 @@
-import type { CodeDeps, CodeUse } from '../auth/ports';
+import type { CodeDeps, CodeUse } from '../auth';
 import type { Clock } from '../core/clock';
 import type { CardsConfig, HospitalConfig, IdentityConfig } from '../core/config';
 import type { BlindIndexer } from '../crypto/blind-index';
-import type { IdentityStore } from '../identity/ports';
+import type { IdentityStore } from '../identity';
 import type { AuditEvent, AuditLog } from '../kernel/audit/ports';
 import type { ConsentEntry, ConsentStore } from '../kernel/consent/consents';
 import type { RateLimiter } from '../kernel/rate/ports';

@@ -1,12 +1,12 @@
-import { type AttestationCodeStore, attestationCodeToken } from '../assurance/attestation-codes';
-import type { LivenessCheck, LivenessStore } from '../assurance/liveness-ports';
-import { proveBinding } from '../cards/card-service';
-import type { CardRecord, CardStore } from '../cards/ports';
+import type { LivenessCheck, LivenessStore } from '../assurance';
+import { type AttestationCodeStore, attestationCodeToken } from '../assurance';
+import type { CardRecord, CardStore } from '../cards';
+import { proveBinding } from '../cards';
 import type { Clock } from '../core/clock';
 import { AppError } from '../core/errors';
 import type { BlindIndexer } from '../crypto/blind-index';
 import { normaliseIdNumber } from '../crypto/normalise';
-import type { IdentityStore } from '../identity/ports';
+import type { IdentityStore } from '../identity';
 import { newId } from '../kernel/ids';
 import type { Random } from '../kernel/random';
 import type { RateLimiter } from '../kernel/rate/ports';

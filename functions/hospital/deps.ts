@@ -1,10 +1,6 @@
-import { DynamoAttestationCodeStore } from '../assurance/dynamo-attestation-code-store';
-import { livenessStore } from '../assurance/dynamo-liveness-store';
-import { DynamoCardStore } from '../cards/dynamo-card-store';
-import { DynamoEventFeed } from '../cards/dynamo-event-feed';
-import { DynamoIdentityStore } from '../identity/dynamo-identity-store';
-import { readOnly } from '../kernel/audit/ports';
-import { DynamoConsentStore } from '../kernel/consent/dynamo-consent-store';
+import { attestationCodeStore, livenessStore } from '../assurance';
+import { cardStore, eventFeed } from '../cards';
+import { identityStore } from '../identity';
 import {
   auditLog,
   cryptoRandom,
@@ -37,12 +33,11 @@ export async function tokenDeps() {
 export async function readDeps() {
   const hospitalReads = await once('hospitalReads', async () => {
     const [index, table, audit] = await Promise.all([indexer(), sealedTable(), auditLog()]);
-    const identities = new DynamoIdentityStore(table, readOnly);
-    const consents = new DynamoConsentStore(plainTable(), readOnly);
+    const identities = identityStore(table);
     return {
       clock: platform().clock,
       // Reads only: the guardian-consent write of card creation never happens here.
-      cards: new DynamoCardStore(table, { consent: (entry) => consents.entryWrite(entry), audit }),
+      cards: cardStore(table, audit),
       indexer: index,
       audit,
       holderName: async (userId: string) => (await identities.verifiedIdentity(userId))?.name,
@@ -54,7 +49,7 @@ export async function readDeps() {
 export async function eventsDeps() {
   return {
     edge: edge(),
-    hospitalEvents: { clock: platform().clock, feed: new DynamoEventFeed(plainTable()) },
+    hospitalEvents: { clock: platform().clock, feed: eventFeed(plainTable()) },
   };
 }
 
@@ -62,14 +57,13 @@ export async function attestDeps() {
   const attestation = await once('hospitalAttestation', async () => {
     const { config, clock } = platform();
     const [index, table, audit] = await Promise.all([indexer(), sealedTable(), auditLog()]);
-    const consents = new DynamoConsentStore(plainTable(), readOnly);
     return {
       clock,
       random: cryptoRandom,
       // A card written here is a binding proven at the counter, with its audit entry.
-      cards: new DynamoCardStore(table, { consent: (entry) => consents.entryWrite(entry), audit }),
-      codes: new DynamoAttestationCodeStore(table),
-      identities: new DynamoIdentityStore(table, readOnly),
+      cards: cardStore(table, audit),
+      codes: attestationCodeStore(table),
+      identities: identityStore(table),
       indexer: index,
       checks: livenessStore(table, audit, config.identity.liveness.keepFailedDays),
       limiter: rateLimiter(),

@@ -1,5 +1,5 @@
-import { idTypes, insuranceTypes, type RelationshipCode, relationships } from '../cards/codes';
-import type { CardRecord } from '../cards/ports';
+import type { CardRecord } from '../cards';
+import { idTypes, insuranceTypes, type RelationshipCode, relationships } from '../cards';
 import { CARD_ID_SYSTEM, RESIDENT_ID_SYSTEM } from '../providers/his/fhir-his-client';
 
 /**

@@ -1,6 +1,5 @@
-import { hisPatientToken } from '../cards/card-service';
-import { insuranceTypes, relationships } from '../cards/codes';
-import type { CardRecord, CardStore } from '../cards/ports';
+import type { CardRecord, CardStore } from '../cards';
+import { hisPatientToken, insuranceTypes, relationships } from '../cards';
 import type { Clock } from '../core/clock';
 import { AppError } from '../core/errors';
 import type { BlindIndexer } from '../crypto/blind-index';

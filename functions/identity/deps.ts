@@ -16,8 +16,8 @@ import { once } from '../platform/runtime';
 import { AliyunId2MetaProvider } from '../providers/verification/aliyun-id2meta-provider';
 import type { VerificationProvider } from '../providers/verification/ports';
 import { TencentFaceIdProvider } from '../providers/verification/tencent-faceid-provider';
-import { DynamoIdentityStore } from './dynamo-identity-store';
 import type { IdentityDeps } from './ports';
+import { identityStore } from './stores';
 
 /** The two-element check the stage configures: Tencent FaceID or Alibaba Cloud cloudauth. */
 export function verificationProvider(): Promise<VerificationProvider> {
@@ -59,7 +59,7 @@ export function identityDeps(): Promise<IdentityDeps> {
     return {
       config: config.identity,
       clock,
-      store: new DynamoIdentityStore(table, audit),
+      store: identityStore(table, audit),
       limiter: rateLimiter(),
       audit,
       provider,

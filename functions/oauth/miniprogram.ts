@@ -1,5 +1,5 @@
-import { requireBindToken } from '../auth/bind-tokens';
-import type { LoginResult } from '../auth/login-with-code';
+import type { LoginResult } from '../auth';
+import { requireBindToken } from '../auth';
 import type { MiniProgramConfig } from '../core/config';
 import { AppError } from '../core/errors';
 import type { ProblemCode } from '../core/messages';

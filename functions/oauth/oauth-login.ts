@@ -1,9 +1,15 @@
-import { requireBindToken } from '../auth/bind-tokens';
-import { type CodeCaller, checkCode, codeUse, consumeCode } from '../auth/check-code';
-import type { BindRecord, LinkRecord, OAuthStore } from '../auth/link-ports';
-import type { LoginResult } from '../auth/login-with-code';
-import type { AuthDeps, CodeUse, UserRecord } from '../auth/ports';
-import { newAccount, newSession, tokenPair, userView } from '../auth/sessions';
+import type { AuthDeps, BindRecord, CodeUse, LinkRecord, LoginResult, OAuthStore, UserRecord } from '../auth';
+import {
+  type CodeCaller,
+  checkCode,
+  codeUse,
+  consumeCode,
+  newAccount,
+  newSession,
+  requireBindToken,
+  tokenPair,
+  userView,
+} from '../auth';
 import type { Identity } from '../core/authorizer-context';
 import type { IdentityProviderName, OAuthClient, OAuthConfig, OAuthProviderName } from '../core/config';
 import { AppError } from '../core/errors';

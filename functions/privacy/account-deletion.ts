@@ -1,10 +1,10 @@
-import type { AccountStore } from '../auth/ports';
-import { releaseCard } from '../cards/card-service';
-import type { CardsDeps } from '../cards/ports';
+import type { AccountStore } from '../auth';
+import type { CardsDeps } from '../cards';
+import { releaseCard } from '../cards';
 import type { Clock } from '../core/clock';
 import { logger } from '../core/logger';
 import type { BlindIndexer } from '../crypto/blind-index';
-import { identityPairToken } from '../identity/verify-identity';
+import { identityPairToken } from '../identity';
 import { storageOnlyUntil } from '../kernel/retention-marks';
 import type { AccountFacts } from '../store/keys';
 import type { RightsRequest, RightsRequestStore } from './rights-requests';

@@ -1,8 +1,8 @@
-import { livenessStore } from '../assurance/dynamo-liveness-store';
-import { accountStore, authDeps, authStores, oauthStore } from '../auth/deps';
-import { DynamoSessionStore } from '../auth/dynamo-session-store';
-import { DynamoCardStore } from '../cards/dynamo-card-store';
-import { DynamoIdentityStore } from '../identity/dynamo-identity-store';
+import { livenessStore } from '../assurance';
+import { authStores, sessionStore } from '../auth';
+import { accountStore, authDeps, oauthStore } from '../auth/deps';
+import { cardStore } from '../cards';
+import { identityStore } from '../identity';
 import { type AuditWriter, readOnly } from '../kernel/audit/ports';
 import type { ConsentDeps } from '../kernel/consent/consents';
 import { DynamoConsentStore } from '../kernel/consent/dynamo-consent-store';
@@ -49,10 +49,10 @@ export async function exportDeps(): Promise<{ edge: ReturnType<typeof edge>; pri
     return {
       clock: platform().clock,
       accounts,
-      identities: new DynamoIdentityStore(table, readOnly),
+      identities: identityStore(table),
       links,
-      sessions: new DynamoSessionStore(plainTable()),
-      cards: new DynamoCardStore(table, { consent: (entry) => consents.entryWrite(entry), audit: readOnly }),
+      sessions: sessionStore(plainTable()),
+      cards: cardStore(table),
       realPersonChecks: livenessStore(table, readOnly, platform().config.identity.liveness.keepFailedDays),
       consents,
       requests: requestStore(table, audit),
@@ -71,7 +71,7 @@ export function rightsRequestDeps(): Promise<RightsRequestDeps> {
       authDeps(),
       oauthStore(),
     ]);
-    const identities = new DynamoIdentityStore(table, readOnly);
+    const identities = identityStore(table);
     return {
       config: config.privacy,
       clock,

@@ -1,4 +1,4 @@
-import type { CodeUse } from '../auth/ports';
+import type { CodeUse } from '../auth';
 import type { AuditEvent, AuditWriter } from '../kernel/audit/ports';
 import { keys } from '../store/keys';
 import { conditions, type SealedTable, type Write } from '../store/sealed-table';

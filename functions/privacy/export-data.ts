@@ -1,11 +1,10 @@
-import type { LivenessStore } from '../assurance/liveness-ports';
-import type { OAuthStore } from '../auth/link-ports';
-import type { AccountStore, SessionStore } from '../auth/ports';
-import { cardDetail } from '../cards/card-service';
-import type { CardStore } from '../cards/ports';
+import type { LivenessStore } from '../assurance';
+import type { AccountStore, OAuthStore, SessionStore } from '../auth';
+import type { CardStore } from '../cards';
+import { cardDetail } from '../cards';
 import type { Identity } from '../core/authorizer-context';
 import type { Clock } from '../core/clock';
-import type { IdentityStore } from '../identity/ports';
+import type { IdentityStore } from '../identity';
 import type { AuditLog, AuditReader } from '../kernel/audit/ports';
 import { type ConsentStore, consentView } from '../kernel/consent/consents';
 import { type RightsRequestStore, requestView } from './rights-requests';

@@ -1,7 +1,6 @@
 import { accountStore } from '../auth/deps';
 import { cardsDeps } from '../cards/deps';
-import { DynamoIdentityStore } from '../identity/dynamo-identity-store';
-import { readOnly } from '../kernel/audit/ports';
+import { identityStore } from '../identity';
 import { auditLog, indexer, plainTable, platform, sealedTable } from '../platform/deps';
 import { once } from '../platform/runtime';
 import type { DeletionDeps } from './account-deletion';
@@ -20,7 +19,7 @@ export function deletionDeps(): Promise<DeletionDeps> {
       auditLog(),
       accountStore(),
     ]);
-    const identities = new DynamoIdentityStore(table, readOnly);
+    const identities = identityStore(table);
     return {
       clock: platform().clock,
       requests: requestStore(table, audit),

@@ -1,6 +1,5 @@
-import { type CodeCaller, checkCode, codeUse } from '../auth/check-code';
-import type { OAuthStore } from '../auth/link-ports';
-import type { AuthDeps, CodeUse } from '../auth/ports';
+import type { AuthDeps, CodeUse, OAuthStore } from '../auth';
+import { type CodeCaller, checkCode, codeUse } from '../auth';
 import type { Identity } from '../core/authorizer-context';
 import type { Clock } from '../core/clock';
 import type { PrivacyConfig, RateWindow } from '../core/config';

@@ -1,8 +1,8 @@
 import { assuranceRoutes } from '../assurance/routes';
-import { auditEntryInserts } from '../audit/stream-filter';
+import { auditEntryInserts } from '../audit';
 import { authRoutes } from '../auth/routes';
+import { cardChanges } from '../cards';
 import { cardRoutes } from '../cards/routes';
-import { cardChanges } from '../cards/stream-filter';
 import type { RouteDefinition, Touches } from '../core/route';
 import { hospitalRoutes } from '../hospital/routes';
 import { identityRoutes } from '../identity/routes';

@@ -1,9 +1,10 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { assembleAuthDeps, authStores } from '../../functions/auth/deps';
+import { assembleAuthDeps } from '../../functions/auth/deps';
 import type { DynamoAccountStore } from '../../functions/auth/dynamo-account-store';
 import type { DynamoSessionStore } from '../../functions/auth/dynamo-session-store';
 import type { AuthDeps } from '../../functions/auth/ports';
+import { authStores } from '../../functions/auth/stores';
 import { ManualClock } from '../../functions/core/clock';
 import { type AuthConfig, stages } from '../../functions/core/config';
 import { noMetrics } from '../../functions/core/metrics';

@@ -1,10 +1,10 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { decodeJwt } from 'jose';
-import { authenticate } from '../../auth/authenticate';
+import { authenticate } from '../../auth';
 import type { AuthorizerContext } from '../../core/authorizer-context';
 import { AppError } from '../../core/errors';
 import { logger } from '../../core/logger';
-import { authenticateHospital } from '../../hospital/hospital-auth';
+import { authenticateHospital } from '../../hospital';
 import { authorizerDeps } from '../deps';
 
 /**

@@ -1,4 +1,4 @@
-import { listHospitalEvents } from '../../cards/event-feed';
+import { listHospitalEvents } from '../../cards';
 import { httpHandler } from '../../core/http-handler';
 import { eventsDeps } from '../deps';
 import { hospitalRoutes } from '../routes';

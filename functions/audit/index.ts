@@ -1,0 +1,1 @@
+export { auditEntryInserts } from './stream-filter';

@@ -1,0 +1,11 @@
+export type { Authenticator } from './authenticate';
+export { authenticate } from './authenticate';
+export { requireBindToken } from './bind-tokens';
+export type { CodeCaller } from './check-code';
+export { checkCode, codeUse, consumeCode } from './check-code';
+export type { BindRecord, LinkRecord, OAuthStore } from './link-ports';
+export type { LoginResult } from './login-with-code';
+export type { AccountStore, AuthDeps, CodeDeps, CodeUse, SessionStore, UserRecord } from './ports';
+export { sendCode } from './send-code';
+export { newAccount, newSession, tokenPair, userView } from './sessions';
+export { authStores, sessionStore } from './stores';

@@ -1,0 +1,1 @@
+export { authenticateHospital } from './hospital-auth';
