@@ -1,11 +1,21 @@
+import * as z from 'zod/mini';
+import { livenessProviderNames } from '../core/config';
 import type { AuditEvent, AuditWriter } from '../kernel/audit/ports';
 import type { ConsentEntry } from '../kernel/consent/consents';
-import type { LivenessOutcome, OutcomeKind } from '../providers/liveness/outcomes';
+import type { LivenessOutcome } from '../providers/liveness/outcomes';
+import { outcomeKinds } from '../providers/liveness/outcomes';
+import { livenessChannels } from '../providers/liveness/ports';
 import { keys } from '../store/keys';
-import { conditions, type PlainAttributes, type SealedTable, type Write } from '../store/sealed-table';
+import { attr, parseRow } from '../store/rows';
+import {
+  conditions,
+  type PlainAttributes,
+  type SealedTable,
+  type StoredItem,
+  type Write,
+} from '../store/sealed-table';
 import type { LivenessCheck, LivenessStore } from './liveness-ports';
-
-type Sealed = { transactionId: string; staffId?: string };
+import { checkStatuses } from './liveness-ports';
 
 /**
  * Real-person checks in the account's partition (`LIVENESS#<id>`): codes and times in plain, the
@@ -55,8 +65,8 @@ export class DynamoLivenessStore implements LivenessStore {
   }
 
   async get(userId: string, checkId: string): Promise<LivenessCheck | undefined> {
-    const stored = await this.#table.get<Sealed>(keys.livenessCheck(userId, checkId));
-    return stored ? fromItem(userId, stored.item, stored.sealed) : undefined;
+    const stored = await this.#table.get(keys.livenessCheck(userId, checkId));
+    return stored ? fromItem(userId, stored) : undefined;
   }
 
   async finish(
@@ -121,11 +131,11 @@ export class DynamoLivenessStore implements LivenessStore {
   }
 
   async list(userId: string): Promise<LivenessCheck[]> {
-    const items = await this.#table.queryAll<Sealed>({
+    const items = await this.#table.queryAll({
       pk: keys.accountPartition(userId),
       skPrefix: keys.livenessCheckPrefix,
     });
-    return items.map((s) => fromItem(userId, s.item, s.sealed)).sort((a, b) => b.createdAt - a.createdAt);
+    return items.map((s) => fromItem(userId, s)).sort((a, b) => b.createdAt - a.createdAt);
   }
 
   #plain(check: LivenessCheck): PlainAttributes {
@@ -154,34 +164,58 @@ export class DynamoLivenessStore implements LivenessStore {
   }
 }
 
-function fromItem(userId: string, item: PlainAttributes, sealed: Partial<Sealed>): LivenessCheck {
-  const result = item.result as OutcomeKind | undefined;
+/** `USER#<id>/LIVENESS#<check>`: the check, its outcome once known, a counter attestation's record. */
+const checkRow = z.object({
+  sk: attr.text(),
+  provider: z.enum([...livenessProviderNames, 'counter']),
+  channel: z.enum([...livenessChannels, 'counter']),
+  subject: z.optional(z.enum(['self', 'card'])),
+  cardId: attr.optional(attr.text()),
+  status: z.enum(checkStatuses),
+  createdAt: attr.time(),
+  expiresAt: attr.time(),
+  result: z.optional(z.enum(outcomeKinds)),
+  resultCode: attr.optional(attr.text()),
+  billed: attr.optional(attr.flag()),
+  similarity: attr.optional(attr.number()),
+  completedAt: attr.optional(attr.time()),
+  hospitalId: attr.optional(attr.text()),
+  documentType: attr.optional(attr.text()),
+});
+const sealedCheck = z.object({
+  transactionId: attr.optional(attr.text()),
+  staffId: attr.optional(attr.text()),
+});
+
+function fromItem(userId: string, stored: StoredItem): LivenessCheck {
+  const item = parseRow('livenessCheck', checkRow, stored.item);
+  const sealed = parseRow('livenessCheck', sealedCheck, stored.sealed);
   return {
     userId,
-    checkId: String(item.sk).slice(keys.livenessCheckPrefix.length),
-    provider: item.provider as LivenessCheck['provider'],
-    channel: item.channel as LivenessCheck['channel'],
-    subject: item.subject === 'card' ? { kind: 'card', cardId: item.cardId as string } : { kind: 'self' },
-    status: item.status as LivenessCheck['status'],
-    createdAt: item.createdAt as number,
-    expiresAt: item.expiresAt as number,
+    checkId: item.sk.slice(keys.livenessCheckPrefix.length),
+    provider: item.provider,
+    channel: item.channel,
+    subject: item.subject === 'card' ? { kind: 'card', cardId: item.cardId ?? '' } : { kind: 'self' },
+    status: item.status,
+    createdAt: item.createdAt,
+    expiresAt: item.expiresAt,
     transactionId: sealed.transactionId ?? '',
-    ...(result
+    ...(item.result
       ? {
           outcome: {
-            kind: result,
-            code: item.resultCode as string,
+            kind: item.result,
+            code: item.resultCode ?? '',
             billed: item.billed === true,
-            ...(typeof item.similarity === 'number' ? { similarity: item.similarity } : {}),
+            ...(item.similarity !== undefined ? { similarity: item.similarity } : {}),
           },
         }
       : {}),
-    ...(typeof item.completedAt === 'number' ? { completedAt: item.completedAt } : {}),
+    ...(item.completedAt !== undefined ? { completedAt: item.completedAt } : {}),
     ...(item.hospitalId
       ? {
           attestation: {
-            hospitalId: item.hospitalId as string,
-            documentType: item.documentType as string,
+            hospitalId: item.hospitalId,
+            documentType: item.documentType ?? '',
             staffId: sealed.staffId ?? '',
           },
         }

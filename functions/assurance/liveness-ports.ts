@@ -13,7 +13,8 @@ import type { LivenessChannel, LivenessProvider } from '../providers/liveness/po
 /** Who is checked: the account holder, or (from a guardian's account) a child on one of its cards. */
 export type LivenessSubject = { readonly kind: 'self' } | { readonly kind: 'card'; readonly cardId: string };
 
-export type CheckStatus = 'started' | 'pending' | 'passed' | 'failed';
+export const checkStatuses = ['started', 'pending', 'passed', 'failed'] as const;
+export type CheckStatus = (typeof checkStatuses)[number];
 
 /** A check as stored: codes and times only, the provider's transaction id sealed. */
 export interface LivenessCheck {

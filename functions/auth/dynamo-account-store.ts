@@ -1,8 +1,29 @@
+import * as z from 'zod/mini';
 import type { AuditEvent, AuditWriter } from '../kernel/audit/ports';
 import type { PolicyAcceptance } from '../kernel/consent/consents';
 import { keys } from '../store/keys';
+import { attr, parseRow, readRow } from '../store/rows';
 import { conditions, type SealedTable, type Write } from '../store/sealed-table';
 import type { AccountStore, CodeUse, NewLink, PhoneRecovery, SessionRecord, UserRecord } from './ports';
+
+/** `USER#<id>/PROFILE` as `createUser` writes it, the number sealed. */
+const profileRow = z.object({
+  userId: attr.text(),
+  phoneToken: attr.text(),
+  phone: attr.text(),
+  createdAt: attr.time(),
+  realNameVerified: attr.optional(attr.flag()),
+});
+/** `USER#<id>/PHONERECOVERY`: a live move, or (cancelled) only its bar on new ones. */
+const cancelledRow = z.object({ cancelledAt: attr.optional(attr.time()) });
+const recoveryRow = z.object({
+  recoveryId: attr.text(),
+  phoneToken: attr.text(),
+  phone: attr.text(),
+  sessionId: attr.text(),
+  startedAt: attr.time(),
+  dueAt: attr.time(),
+});
 
 const seconds = (ms: number) => Math.ceil(ms / 1000);
 
@@ -38,18 +59,9 @@ export class DynamoAccountStore implements AccountStore {
   }
 
   async getUser(userId: string, options: { eventual?: boolean } = {}): Promise<UserRecord | undefined> {
-    const stored = await this.#table.get<{ phone: string }>(keys.profile(userId), {
-      consistent: options.eventual !== true,
-    });
-    if (!stored) return undefined;
-    const { item, sealed } = stored;
-    return {
-      userId: item.userId as string,
-      phoneToken: item.phoneToken as string,
-      phone: sealed.phone,
-      createdAt: item.createdAt as number,
-      realNameVerified: item.realNameVerified === true,
-    };
+    const stored = await this.#table.get(keys.profile(userId), { consistent: options.eventual !== true });
+    const row = readRow('profile', profileRow, stored);
+    return row && { ...row, realNameVerified: row.realNameVerified === true };
   }
 
   async createUser(
@@ -142,19 +154,11 @@ export class DynamoAccountStore implements AccountStore {
   }
 
   async getPhoneRecovery(userId: string): Promise<PhoneRecovery | undefined> {
-    const stored = await this.#table.get<{ phone: string }>(keys.phoneRecovery(userId));
+    const stored = await this.#table.get(keys.phoneRecovery(userId));
     // A cancelled recovery keeps only its bar on new ones (no number, no session).
-    if (!stored || stored.item.cancelledAt !== undefined) return undefined;
-    const { item, sealed } = stored;
-    return {
-      userId,
-      recoveryId: item.recoveryId as string,
-      phoneToken: item.phoneToken as string,
-      phone: sealed.phone,
-      sessionId: item.sessionId as string,
-      startedAt: item.startedAt as number,
-      dueAt: item.dueAt as number,
-    };
+    if (!stored || parseRow('phoneRecovery', cancelledRow, stored.item).cancelledAt !== undefined)
+      return undefined;
+    return { userId, ...readRow('phoneRecovery', recoveryRow, stored) };
   }
 
   async startPhoneRecovery(

@@ -1,6 +1,9 @@
+import * as z from 'zod/mini';
 import type { AuditEvent, AuditWriter } from '../kernel/audit/ports';
 import { keys } from '../store/keys';
+import { attr, parseRow } from '../store/rows';
 import type { SealedTable, Write } from '../store/sealed-table';
+import { otpPurposes } from './otp';
 import type { Challenge, ChallengeStore, CodeUse, NumberState, WrongCodeOutcome } from './ports';
 
 const seconds = (ms: number) => Math.ceil(ms / 1000);
@@ -23,11 +26,11 @@ export class DynamoChallengeStore implements ChallengeStore {
 
   async numberState(phoneToken: string, purpose: Challenge['purpose']): Promise<NumberState> {
     const { items } = await this.#table.query({ pk: keys.phonePartition(phoneToken) });
-    const found = new Map(items.map(({ item }) => [String(item.sk), item]));
+    const found = new Map(items.map(({ item }) => [item.sk, item]));
     const claim = found.get(keys.phoneClaim(phoneToken).sk);
     const challenge = found.get(keys.challenge(phoneToken, purpose).sk);
     return {
-      accountId: claim ? String(claim.userId) : undefined,
+      accountId: claim ? parseRow('phoneClaim', claimRow, claim).userId : undefined,
       challenge: challenge ? toChallenge(challenge) : undefined,
     };
   }
@@ -87,7 +90,8 @@ export class DynamoChallengeStore implements ChallengeStore {
     if (!outcome.ok) return 'burned';
     // A transaction answers no values: read what is left now (parallel guesses may have used more).
     const now = await this.#table.get(keys.challenge(c.phoneToken, c.purpose));
-    return { attemptsLeft: Math.max(0, maxAttempts - Number(now?.item.attempts ?? maxAttempts)) };
+    const attempts = now ? toChallenge(now.item).attempts : maxAttempts;
+    return { attemptsLeft: Math.max(0, maxAttempts - attempts) };
   }
 
   /**
@@ -124,15 +128,20 @@ export class DynamoChallengeStore implements ChallengeStore {
   }
 }
 
-function toChallenge(item: Record<string, unknown>): Challenge {
-  return {
-    challengeId: String(item.challengeId),
-    phoneToken: String(item.phoneToken),
-    purpose: item.purpose as Challenge['purpose'],
-    codeMac: String(item.codeMac),
-    createdAt: Number(item.createdAt),
-    expiresAt: Number(item.expiresAt),
-    attempts: Number(item.attempts),
-    consumed: item.consumed === true,
-  };
+/** `PHONE#<token>/OTP#<purpose>`, as `putChallenge` writes it (attempts counted, consumed flipped). */
+const challengeRow = z.object({
+  challengeId: attr.text(),
+  phoneToken: attr.text(),
+  purpose: z.enum(otpPurposes),
+  codeMac: attr.text(),
+  createdAt: attr.time(),
+  expiresAt: attr.time(),
+  attempts: attr.number(),
+  consumed: attr.optional(attr.flag()),
+});
+const claimRow = z.object({ userId: attr.text() });
+
+function toChallenge(item: unknown): Challenge {
+  const row = parseRow('challenge', challengeRow, item);
+  return { ...row, consumed: row.consumed === true };
 }

@@ -1,10 +1,47 @@
-import type { IdentityProviderName } from '../core/config';
+import * as z from 'zod/mini';
+import { identityProviderNames, oauthClients, oauthProviderNames } from '../core/config';
 import type { AuditEvent, AuditWriter } from '../kernel/audit/ports';
-import type { OAuthProfile } from '../providers/oauth/ports';
 import { keys } from '../store/keys';
+import { attr, parseRow, readRow } from '../store/rows';
 import { conditions, type SealedTable, type Write } from '../store/sealed-table';
 import type { BindRecord, LinkRecord, OAuthStore, StateRecord } from './link-ports';
 import type { CodeUse, NewLink } from './ports';
+
+/** `OAUTHSTATE#<hash>`: what the callback must match. */
+const stateRow = z.object({
+  provider: z.enum(oauthProviderNames),
+  client: z.enum(oauthClients),
+  redirectUri: attr.text(),
+  nonceHash: attr.text(),
+  expiresAt: attr.time(),
+});
+/** `BIND#<hash>`: a third-party login waiting for a phone, its profile sealed as JSON. */
+const bindRow = z.object({
+  provider: z.enum(identityProviderNames),
+  identityToken: attr.text(),
+  expiresAt: attr.time(),
+  consumed: attr.optional(attr.flag()),
+  profile: attr.text(),
+});
+const profileJson = z.object({
+  provider: z.enum(identityProviderNames),
+  appId: attr.text(),
+  openId: attr.text(),
+  unionId: attr.optional(attr.text()),
+  nickname: attr.optional(attr.text()),
+  avatarUrl: attr.optional(attr.text()),
+});
+const claimRow = z.object({ userId: attr.text() });
+/** `USER#<id>/IDP#<provider>`, nickname and avatar sealed. */
+const linkRow = z.object({
+  provider: attr.text(),
+  identityToken: attr.text(),
+  appId: attr.text(),
+  linkedAt: attr.time(),
+  nickname: attr.optional(attr.text()),
+  avatarUrl: attr.optional(attr.text()),
+});
+const linkKeyRow = z.object({ identityToken: attr.text() });
 
 /**
  * Third-party logins: OAuth `state` values and phone-binding tokens (stored only as hashes, used
@@ -50,9 +87,7 @@ export class DynamoOAuthStore implements OAuthStore {
       names: { '#provider': 'provider', '#nonceHash': 'nonceHash' },
       values: { ':provider': expect.provider, ':nonceHash': expect.nonceHash },
     });
-    if (!used) return undefined;
-    const { provider, client, redirectUri, nonceHash, expiresAt } = used;
-    return { provider, client, redirectUri, nonceHash, expiresAt } as StateRecord;
+    return used === undefined ? undefined : parseRow('oauthState', stateRow, used);
   }
 
   async putBind(tokenHash: string, record: BindRecord): Promise<void> {
@@ -74,15 +109,10 @@ export class DynamoOAuthStore implements OAuthStore {
   }
 
   async getBind(tokenHash: string): Promise<(BindRecord & { consumed: boolean }) | undefined> {
-    const stored = await this.#table.get<{ profile: string }>(keys.bindToken(tokenHash));
-    if (!stored) return undefined;
-    return {
-      provider: stored.item.provider as IdentityProviderName,
-      identityToken: stored.item.identityToken as string,
-      expiresAt: stored.item.expiresAt as number,
-      consumed: stored.item.consumed === true,
-      profile: JSON.parse(stored.sealed.profile) as OAuthProfile,
-    };
+    const row = readRow('bind', bindRow, await this.#table.get(keys.bindToken(tokenHash)));
+    if (!row) return undefined;
+    const profile = parseRow('bind', profileJson, JSON.parse(row.profile));
+    return { ...row, consumed: row.consumed === true, profile };
   }
 
   async claimPhoneProof(
@@ -188,36 +218,34 @@ export class DynamoOAuthStore implements OAuthStore {
   }
 
   async findLinkedUser(provider: string, identityToken: string): Promise<string | undefined> {
-    return (await this.#table.get(keys.identityClaim(provider, identityToken)))?.item.userId as
-      | string
-      | undefined;
+    return readRow(
+      'identityClaim',
+      claimRow,
+      await this.#table.get(keys.identityClaim(provider, identityToken)),
+    )?.userId;
   }
 
   async listLinks(userId: string): Promise<LinkRecord[]> {
-    const stored = await this.#table.queryAll<{ nickname?: string; avatarUrl?: string }>({
+    const stored = await this.#table.queryAll({
       pk: keys.accountPartition(userId),
       skPrefix: keys.linkPrefix,
     });
-    return stored.map(({ item, sealed }) => ({
-      userId,
-      provider: item.provider as string,
-      identityToken: item.identityToken as string,
-      appId: item.appId as string,
-      linkedAt: item.linkedAt as number,
-      nickname: sealed.nickname,
-      avatarUrl: sealed.avatarUrl,
-    }));
+    return stored.map((entry) => ({ userId, ...readRow('accountLink', linkRow, entry) }));
   }
 
   async unlink(userId: string, provider: string, audit: AuditEvent): Promise<boolean> {
-    const entry = await this.#table.get(keys.link(userId, provider), { open: false });
+    const entry = readRow(
+      'accountLink',
+      linkKeyRow,
+      await this.#table.get(keys.link(userId, provider), { open: false }),
+    );
     if (!entry) return false;
     const outcome = await this.#table.commit([
       await this.#parts.audit.write(audit),
       this.#table.delete('accountLink', keys.link(userId, provider)),
       this.#table.delete(
         'identityClaim',
-        keys.identityClaim(provider, entry.item.identityToken as string),
+        keys.identityClaim(provider, entry.identityToken),
         conditions.ownedBy(userId),
       ),
     ]);

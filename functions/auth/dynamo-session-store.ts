@@ -1,6 +1,8 @@
+import * as z from 'zod/mini';
 import type { AuditEvent } from '../kernel/audit/ports';
 import { type AuditWriter, readOnly } from '../kernel/audit/ports';
 import { keys } from '../store/keys';
+import { attr, parseRow } from '../store/rows';
 import { conditions, type SealedTable, type Write } from '../store/sealed-table';
 import type { CodeUse, SessionRecord, SessionStore } from './ports';
 
@@ -123,20 +125,32 @@ export class DynamoSessionStore implements SessionStore {
   }
 }
 
-function toSession(item: Record<string, unknown>): SessionRecord {
+/**
+ * `USER#<id>/SESSION#<family>` as `createWrite` writes it; the retention job strips the access
+ * data (IP prefix, user agent) after 30 days, so those may be gone.
+ */
+const sessionRow = z.object({
+  userId: attr.text(),
+  familyId: attr.text(),
+  currentHash: attr.text(),
+  previousHash: attr.optional(attr.text()),
+  chainSalt: attr.optional(attr.text()),
+  rotatedAt: attr.time(),
+  createdAt: attr.time(),
+  lastUsedAt: attr.time(),
+  absoluteExpiresAt: attr.time(),
+  revokedAt: attr.optional(attr.time()),
+  amr: z._default(attr.texts(), []),
+  ipPrefix: z._default(attr.text(), ''),
+  userAgent: z._default(attr.text(), ''),
+});
+
+function toSession(item: unknown): SessionRecord {
+  const { previousHash, chainSalt, revokedAt, ...row } = parseRow('session', sessionRow, item);
   return {
-    userId: String(item.userId),
-    familyId: String(item.familyId),
-    currentHash: String(item.currentHash),
-    ...(item.previousHash === undefined ? {} : { previousHash: String(item.previousHash) }),
-    ...(item.chainSalt === undefined ? {} : { chainSalt: String(item.chainSalt) }),
-    rotatedAt: Number(item.rotatedAt),
-    createdAt: Number(item.createdAt),
-    lastUsedAt: Number(item.lastUsedAt),
-    absoluteExpiresAt: Number(item.absoluteExpiresAt),
-    ...(item.revokedAt === undefined ? {} : { revokedAt: Number(item.revokedAt) }),
-    amr: Array.isArray(item.amr) ? item.amr.map(String) : [],
-    ipPrefix: String(item.ipPrefix ?? ''),
-    userAgent: String(item.userAgent ?? ''),
+    ...row,
+    ...(previousHash === undefined ? {} : { previousHash }),
+    ...(chainSalt === undefined ? {} : { chainSalt }),
+    ...(revokedAt === undefined ? {} : { revokedAt }),
   };
 }

@@ -1,7 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Random } from '../kernel/random';
 
-export type OtpPurpose = 'login' | 'bind' | 'step_up' | 'privacy_request' | 'card_proof';
+export const otpPurposes = ['login', 'bind', 'step_up', 'privacy_request', 'card_proof'] as const;
+export type OtpPurpose = (typeof otpPurposes)[number];
 
 /** Six digits, every value equally likely (including 000000 and 999999). */
 export function generateCode(random: Random): string {

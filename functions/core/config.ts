@@ -89,7 +89,8 @@ export interface HospitalConfig {
 }
 
 export type AssuranceLevel = 'two_element' | 'real_person';
-export type LivenessProviderName = 'tencent' | 'aliyun';
+export const livenessProviderNames = ['tencent', 'aliyun'] as const;
+export type LivenessProviderName = (typeof livenessProviderNames)[number];
 
 /** A published version of the privacy policy. */
 export interface PolicyVersion {
@@ -180,8 +181,11 @@ export interface CardsConfig {
   readonly hisLookupsPerAccountDaily: number;
 }
 
-export type OAuthProviderName = 'wechat' | 'qq' | 'weibo';
-export type OAuthClient = 'web' | 'wechat_browser' | 'app';
+/** The web and app logins: every list that names them (schemas, secrets, stand-ins) is this one. */
+export const oauthProviderNames = ['wechat', 'qq', 'weibo'] as const;
+export type OAuthProviderName = (typeof oauthProviderNames)[number];
+export const oauthClients = ['web', 'wechat_browser', 'app'] as const;
+export type OAuthClient = (typeof oauthClients)[number];
 
 export interface OAuthProviderConfig {
   /** App ids per client kind; secrets are in the provider-credentials secret under `<provider>:<client>`. */
@@ -229,7 +233,8 @@ export interface MiniProgramConfig {
 }
 
 /** Who can say who a person is: the web and app logins, and Alipay (mini-program only). */
-export type IdentityProviderName = OAuthProviderName | 'alipay';
+export const identityProviderNames = [...oauthProviderNames, 'alipay'] as const;
+export type IdentityProviderName = (typeof identityProviderNames)[number];
 
 export interface IdentityConfig {
   readonly provider: 'tencent' | 'aliyun';

@@ -1,7 +1,30 @@
+import * as z from 'zod/mini';
 import type { AuditEvent, AuditWriter } from '../kernel/audit/ports';
+import { idTypeNames } from '../kernel/person/id-number';
 import { keys } from '../store/keys';
-import { conditions, type PlainAttributes, type SealedTable, type Write } from '../store/sealed-table';
+import { attr, parseRow, readRow } from '../store/rows';
+import { conditions, type SealedTable, type Write } from '../store/sealed-table';
 import type { Assurance, IdentityStatus, IdentityStore, StoredIdentity, VerifiedIdentity } from './ports';
+
+/** `USER#<id>/IDENTITY`, as written by `recordVerified` (and `realPersonWrite`). */
+const identityRow = z.object({
+  idNumberToken: attr.text(),
+  idType: z.enum(idTypeNames),
+  nameMasked: attr.text(),
+  idNumberMasked: attr.text(),
+  verifiedAt: attr.time(),
+  provider: attr.text(),
+  realPersonAt: attr.optional(attr.time()),
+  realPersonMethod: attr.optional(attr.text()),
+});
+const sealedIdentity = z.object({
+  name: attr.text(),
+  idNumber: attr.text(),
+  birthDate: attr.optional(attr.text()),
+});
+const claimRow = z.object({ userId: attr.text() });
+const matchRow = z.object({ provider: attr.text() });
+const profileFlag = z.object({ realNameVerified: attr.optional(attr.flag()) });
 
 /** A remembered provider match is trusted for a year; after that the person is checked again. */
 const MATCH_CACHE_SECONDS = 365 * 24 * 3600;
@@ -21,23 +44,22 @@ export class DynamoIdentityStore implements IdentityStore {
   }
 
   async verifiedOwner(idToken: string): Promise<string | undefined> {
-    return (await this.#table.get(keys.idNumberClaim(idToken)))?.item.userId as string | undefined;
+    return readRow('idNumberClaim', claimRow, await this.#table.get(keys.idNumberClaim(idToken)))?.userId;
   }
 
   async verifiedIdentity(userId: string): Promise<StoredIdentity | undefined> {
-    const stored = await this.#table.get<{ name: string; idNumber: string; birthDate?: string }>(
-      keys.identity(userId),
-    );
+    const stored = await this.#table.get(keys.identity(userId));
     if (!stored) return undefined;
-    const { item, sealed } = stored;
+    const item = parseRow('identity', identityRow, stored.item);
+    const sealed = parseRow('identity', sealedIdentity, stored.sealed);
     return {
-      idNumberToken: item.idNumberToken as string,
-      idType: item.idType as StoredIdentity['idType'],
+      idNumberToken: item.idNumberToken,
+      idType: item.idType,
       name: sealed.name,
       idNumber: sealed.idNumber,
       birthDate: sealed.birthDate,
-      verifiedAt: item.verifiedAt as number,
-      provider: item.provider as string,
+      verifiedAt: item.verifiedAt,
+      provider: item.provider,
       assurance: assuranceOf(item),
     };
   }
@@ -45,12 +67,12 @@ export class DynamoIdentityStore implements IdentityStore {
   async status(userId: string): Promise<IdentityStatus> {
     const stored = await this.#table.get(keys.identity(userId), { open: false });
     if (!stored) return { verified: false, assurance: { level: 'none' } };
-    const { item } = stored;
+    const item = parseRow('identity', identityRow, stored.item);
     return {
       verified: true,
-      nameMasked: item.nameMasked as string,
-      idNumberMasked: item.idNumberMasked as string,
-      verifiedAt: item.verifiedAt as number,
+      nameMasked: item.nameMasked,
+      idNumberMasked: item.idNumberMasked,
+      verifiedAt: item.verifiedAt,
       assurance: assuranceOf(item),
     };
   }
@@ -69,19 +91,26 @@ export class DynamoIdentityStore implements IdentityStore {
   }
 
   async isVerified(userId: string): Promise<boolean> {
-    return (await this.#table.get(keys.profile(userId), { open: false }))?.item.realNameVerified === true;
+    const profile = readRow(
+      'profile',
+      profileFlag,
+      await this.#table.get(keys.profile(userId), { open: false }),
+    );
+    return profile?.realNameVerified === true;
   }
 
   async verifiedPerson(userId: string): Promise<{ token: string; realPerson: boolean } | undefined> {
-    const stored = await this.#table.get(keys.identity(userId), { open: false });
-    return stored
-      ? { token: String(stored.item.idNumberToken), realPerson: typeof stored.item.realPersonAt === 'number' }
-      : undefined;
+    const item = readRow(
+      'identity',
+      identityRow,
+      await this.#table.get(keys.identity(userId), { open: false }),
+    );
+    return item ? { token: item.idNumberToken, realPerson: item.realPersonAt !== undefined } : undefined;
   }
 
   async cachedMatch(pairToken: string): Promise<{ provider: string } | undefined> {
     const stored = await this.#table.get(keys.identityMatch(pairToken), { consistent: false });
-    return stored ? { provider: stored.item.provider as string } : undefined;
+    return readRow('identityMatch', matchRow, stored);
   }
 
   async rememberMatch(pairToken: string, provider: string, at: number): Promise<void> {
@@ -136,9 +165,8 @@ export class DynamoIdentityStore implements IdentityStore {
   }
 }
 
-function assuranceOf(item: PlainAttributes): Assurance {
-  const at = item.realPersonAt as number | undefined;
-  return at !== undefined
-    ? { level: 'real_person', at, method: item.realPersonMethod as string }
-    : { level: 'two_element', at: item.verifiedAt as number, method: item.provider as string };
+function assuranceOf(item: z.infer<typeof identityRow>): Assurance {
+  return item.realPersonAt !== undefined
+    ? { level: 'real_person', at: item.realPersonAt, method: item.realPersonMethod }
+    : { level: 'two_element', at: item.verifiedAt, method: item.provider };
 }

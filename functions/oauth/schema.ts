@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { identityProviderNames, oauthProviderNames } from '../core/config';
 import {
   id22,
   int32,
@@ -14,10 +15,10 @@ import {
   url,
 } from '../core/schema-parts';
 
-const provider = z.enum(['wechat', 'qq', 'weibo']);
+const provider = z.enum(oauthProviderNames);
 export const providerParams = z.strictObject({ provider });
 /** Any provider a login can be linked through (Alipay: mini-program only). */
-export const linkedProviderParams = z.strictObject({ provider: z.enum(['wechat', 'qq', 'weibo', 'alipay']) });
+export const linkedProviderParams = z.strictObject({ provider: z.enum(identityProviderNames) });
 /** A linked login's provider, as answered (more kinds may be linked than can start a web login). */
 const providerName = text(32, { pattern: /^[a-z_]+$/ });
 

@@ -2,7 +2,8 @@
  * Chinese identity numbers (GB 11643-1999 and the permits that share its layout): 18 characters,
  * region code (6), birth date (8), sequence (3, odd for men), ISO 7064 MOD 11-2 check character.
  */
-export type IdType = 'resident' | 'hk_mo_tw_permit' | 'foreign_permanent';
+export const idTypeNames = ['resident', 'hk_mo_tw_permit', 'foreign_permanent'] as const;
+export type IdType = (typeof idTypeNames)[number];
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
 const CHECK_CHARS = '10X98765432';

@@ -2,18 +2,20 @@
  * What a face check came to, whichever provider ran it. `unfinished` is the only one that is not
  * final: the person has not completed the check yet (or closed the page while it is still open).
  */
-export type OutcomeKind =
-  | 'passed'
-  | 'unfinished'
-  | 'expired'
-  | 'abandoned'
-  | 'identity_mismatch'
-  | 'not_live'
-  | 'face_mismatch'
-  | 'no_record'
-  | 'document_problem'
-  | 'retry_limit'
-  | 'failed';
+export const outcomeKinds = [
+  'passed',
+  'unfinished',
+  'expired',
+  'abandoned',
+  'identity_mismatch',
+  'not_live',
+  'face_mismatch',
+  'no_record',
+  'document_problem',
+  'retry_limit',
+  'failed',
+] as const;
+export type OutcomeKind = (typeof outcomeKinds)[number];
 
 export interface LivenessOutcome {
   readonly kind: OutcomeKind;

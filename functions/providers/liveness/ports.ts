@@ -2,7 +2,8 @@ import type { LivenessProviderName } from '../../core/config';
 import type { LivenessOutcome } from './outcomes';
 
 /** Where the person runs the provider's check: its H5 page, the WeChat mini-program plugin, or the app SDK. */
-export type LivenessChannel = 'h5' | 'wechat_miniprogram' | 'app';
+export const livenessChannels = ['h5', 'wechat_miniprogram', 'app'] as const;
+export type LivenessChannel = (typeof livenessChannels)[number];
 
 /** What a provider hands back when a check starts: what the client needs, and its own id for the result. */
 export interface StartedCheck {
