@@ -1,6 +1,16 @@
+import * as z from 'zod/mini';
 import { keys } from '../store/keys';
+import { attr, parseRow } from '../store/rows';
 import { conditions, type SealedTable } from '../store/sealed-table';
 import type { AttestationCode, AttestationCodeStore } from './attestation-codes';
+
+/** `ATTESTCODE#<token>`: whose code it is, for which hospital (and card), until when. */
+const codeRow = z.object({
+  userId: attr.text(),
+  hospitalId: attr.text(),
+  cardId: attr.optional(attr.text()),
+  expiresAt: attr.time(),
+});
 
 /**
  * Attestation codes: `ATTESTCODE#<keyed hash>` with the account (and card) and hospital they
@@ -44,12 +54,6 @@ export class DynamoAttestationCodeStore implements AttestationCodeStore {
       { returns: 'all' },
     );
     const item = outcome.ok ? outcome.attributes : undefined;
-    if (!item) return undefined;
-    return {
-      userId: String(item.userId),
-      hospitalId: String(item.hospitalId),
-      ...(item.cardId === undefined ? {} : { cardId: String(item.cardId) }),
-      expiresAt: Number(item.expiresAt),
-    };
+    return item === undefined ? undefined : parseRow('attestationCode', codeRow, item);
   }
 }

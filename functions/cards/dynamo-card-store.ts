@@ -1,9 +1,13 @@
+import * as z from 'zod/mini';
 import type { CodeUse } from '../auth';
 import type { AuditEvent, AuditWriter } from '../kernel/audit/ports';
 import type { ConsentEntry } from '../kernel/consent/consents';
 import { keys } from '../store/keys';
+import { attr, parseRow, readRow } from '../store/rows';
 import { conditions, type SealedTable, type StoredItem, type Write } from '../store/sealed-table';
+import { idTypes, insuranceTypes, relationships } from './codes';
 import type { CardRecord, CardStatus, CardStore, CreateOutcome, HospitalIndex } from './ports';
+import { cardStatuses, proofMethods } from './ports';
 
 /** The writes other stores own, composed into the card's transactions. */
 export interface CardStoreParts {
@@ -37,9 +41,39 @@ function split(card: CardRecord, hospitalIndex?: HospitalIndex) {
   };
 }
 
+/** `USER#<id>/CARD#<card>`: what `split` writes (the hospital's index keys are not the card's). */
+const cardRow = z.object({
+  userId: attr.text(),
+  cardId: attr.text(),
+  hospitalId: attr.text(),
+  relationship: attr.code(relationships),
+  idType: attr.code(idTypes),
+  insuranceType: attr.code(insuranceTypes),
+  status: z.enum(cardStatuses),
+  reason: attr.optional(attr.text()),
+  personToken: attr.text(),
+  minor: attr.flag(),
+  createdAt: attr.time(),
+  updatedAt: attr.time(),
+  attempts: attr.number(),
+  bodyHash: attr.optional(attr.text()),
+  hisOwned: attr.optional(attr.flag()),
+  proofMethod: z.optional(z.enum(proofMethods)),
+  provenBy: z.optional(z.enum(['identity', ...proofMethods])),
+  // Sealed:
+  name: attr.text(),
+  idNumber: attr.text(),
+  phone: attr.text(),
+  birthDate: attr.optional(attr.text()),
+  sex: z.optional(z.enum(['male', 'female'])),
+  hisPatientId: attr.optional(attr.text()),
+  cardNo: attr.optional(attr.text()),
+  phoneOnFile: attr.optional(attr.text()),
+});
+const cardKeys = z.object({ pk: attr.text(), sk: attr.text() });
+
 function toCard(stored: StoredItem): CardRecord {
-  const { pk: _pk, sk: _sk, hisPatientKey: _h, hospitalPersonKey: _p, ...plain } = stored.item;
-  return { ...plain, ...stored.sealed } as unknown as CardRecord;
+  return readRow('card', cardRow, stored);
 }
 
 /**
@@ -143,7 +177,7 @@ export class DynamoCardStore implements CardStore {
       index: { name: 'cardsByHisPatient', pk: 'hisPatientKey' },
       keysOnly: true,
     });
-    return stored.map(({ item }) => keys.cardOf({ pk: String(item.pk), sk: String(item.sk) }));
+    return stored.map(({ item }) => keys.cardOf(parseRow('card', cardKeys, item)));
   }
 
   async findByHospitalIdNumber(hospitalId: string, personToken: string) {
@@ -152,7 +186,7 @@ export class DynamoCardStore implements CardStore {
       index: { name: 'cardsByHospitalPerson', pk: 'hospitalPersonKey' },
       keysOnly: true,
     });
-    return stored.map(({ item }) => keys.cardOf({ pk: String(item.pk), sk: String(item.sk) }));
+    return stored.map(({ item }) => keys.cardOf(parseRow('card', cardKeys, item)));
   }
 
   async remove(card: CardRecord, audit: AuditEvent): Promise<void> {

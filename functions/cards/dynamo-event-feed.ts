@@ -1,8 +1,24 @@
 import { createHash } from 'node:crypto';
+import * as z from 'zod/mini';
 import { keys } from '../store/keys';
+import { attr, parseRow } from '../store/rows';
 import type { SealedTable } from '../store/sealed-table';
 import { cursorOf, type EventFeed } from './event-feed';
 import type { CardEvent } from './events';
+import { cardEventStatuses, cardEventTypes } from './events';
+
+/** `HOSPITAL#<id>#<shard>/EVENT#<time>#<id>`: the event as JSON, as `append` writes it. */
+const eventKey = z.object({ sk: attr.text() });
+const eventRow = z.object({ sk: attr.text(), event: attr.text() });
+const cardEvent = z.object({
+  id: attr.text(),
+  type: z.enum(cardEventTypes),
+  time: attr.text(),
+  hospitalId: attr.text(),
+  cardId: attr.text(),
+  status: z.enum(cardEventStatuses),
+  relationship: attr.text(),
+});
 
 /** Hospitals that cannot take webhooks read the same events here for a week. */
 const FEED_DAYS = 7;
@@ -23,7 +39,7 @@ export class DynamoEventFeed implements EventFeed {
 
   async append(event: CardEvent): Promise<void> {
     const expiresAt = Date.parse(event.time) + FEED_DAYS * DAY_MS;
-    const shard = (createHash('sha256').update(event.id).digest()[0] as number) % keys.hospitalFeedShards;
+    const shard = (createHash('sha256').update(event.id).digest()[0] ?? 0) % keys.hospitalFeedShards;
     await this.#table.commit(
       await this.#table.put('event', {
         ...keys.hospitalEvent(event.hospitalId, shard, cursorOf(event)),
@@ -50,14 +66,16 @@ export class DynamoEventFeed implements EventFeed {
         }),
       ),
     );
-    const bounds = pages.flatMap((page) => (page.next ? [String(page.next.sk)] : []));
+    const bounds = pages.flatMap((page) =>
+      page.next ? [parseRow('hospitalEvent', eventKey, page.next).sk] : [],
+    );
     const bound = bounds.sort()[0];
     const merged = pages
-      .flatMap((page) => page.items.map(({ item }) => ({ sk: String(item.sk), event: String(item.event) })))
+      .flatMap((page) => page.items.map(({ item }) => parseRow('hospitalEvent', eventRow, item)))
       .filter((e) => bound === undefined || e.sk <= bound)
       .sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0))
       .slice(0, options.limit);
-    const events = merged.map((e) => JSON.parse(e.event) as CardEvent);
+    const events = merged.map((e) => parseRow('hospitalEvent', cardEvent, JSON.parse(e.event)));
     const lastSk = merged.at(-1)?.sk ?? bound;
     const more = merged.length === options.limit || bound !== undefined;
     return { events, next: more && lastSk ? lastSk.slice(keys.hospitalEventPrefix.length) : null };

@@ -1,6 +1,13 @@
 import { createHmac } from 'node:crypto';
 
-export type CardEventType = 'card.created' | 'card.updated' | 'card.unbound' | 'card.registration_failed';
+export const cardEventTypes = [
+  'card.created',
+  'card.updated',
+  'card.unbound',
+  'card.registration_failed',
+] as const;
+export type CardEventType = (typeof cardEventTypes)[number];
+export const cardEventStatuses = ['pending', 'active', 'failed', 'unbound'] as const;
 
 /**
  * What hospitals are told: ids and codes only. The hospital fetches the patient's details
@@ -12,7 +19,7 @@ export interface CardEvent {
   readonly time: string;
   readonly hospitalId: string;
   readonly cardId: string;
-  readonly status: 'pending' | 'active' | 'failed' | 'unbound';
+  readonly status: (typeof cardEventStatuses)[number];
   readonly relationship: string;
 }
 

@@ -15,13 +15,15 @@ import type { JobQueue } from './queues';
  * `awaiting_proof`: the HIS answered with a patient it already had (not made for this card), and
  * the binding is not proven yet: it shows no HIS id or card number and nothing reaches the HIS.
  */
-export type CardStatus = 'pending' | 'active' | 'failed' | 'awaiting_proof';
+export const cardStatuses = ['pending', 'active', 'failed', 'awaiting_proof'] as const;
+export type CardStatus = (typeof cardStatuses)[number];
 
 /**
  * How a binding to a patient the HIS already had is proven: a code to the mobile the HIS holds
  * for that patient, or (no mobile on file) the hospital counter.
  */
-export type ProofMethod = 'sms' | 'counter';
+export const proofMethods = ['sms', 'counter'] as const;
+export type ProofMethod = (typeof proofMethods)[number];
 
 export interface CardRecord {
   readonly userId: string;

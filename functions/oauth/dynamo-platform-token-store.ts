@@ -1,10 +1,19 @@
+import * as z from 'zod/mini';
 import type {
   MiniProgramPlatform,
   PlatformTokenStore,
   StoredPlatformToken,
 } from '../providers/miniprogram/ports';
 import { keys } from '../store/keys';
+import { attr, readRow } from '../store/rows';
 import type { SealedTable } from '../store/sealed-table';
+
+/** `PLATFORMTOKEN#<platform>#<app>`: the cached access token (sealed) and the refresh lease. */
+const tokenRow = z.object({
+  accessToken: attr.optional(attr.text()),
+  expiresAt: attr.optional(attr.time()),
+  leaseUntil: attr.optional(attr.time()),
+});
 
 /** `PLATFORMTOKEN#<platform>#<appId>`: the token sealed, its expiry and the refresh lease in plain. */
 export class DynamoPlatformTokenStore implements PlatformTokenStore {
@@ -15,13 +24,12 @@ export class DynamoPlatformTokenStore implements PlatformTokenStore {
   }
 
   async read(platform: MiniProgramPlatform, appId: string): Promise<StoredPlatformToken | undefined> {
-    const stored = await this.#table.get<{ accessToken?: string }>(keys.platformToken(platform, appId));
-    if (!stored) return undefined;
-    return {
-      token: stored.sealed.accessToken,
-      expiresAt: stored.item.expiresAt as number | undefined,
-      leaseUntil: stored.item.leaseUntil as number | undefined,
-    };
+    const row = readRow(
+      'platformToken',
+      tokenRow,
+      await this.#table.get(keys.platformToken(platform, appId)),
+    );
+    return row && { token: row.accessToken, expiresAt: row.expiresAt, leaseUntil: row.leaseUntil };
   }
 
   async lease(

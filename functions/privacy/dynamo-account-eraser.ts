@@ -13,6 +13,9 @@ import type { AccountEraser } from './account-deletion';
 
 const seconds = (ms: number) => Math.ceil(ms / 1000);
 
+/** Every kind read as the registry's shape (each entry satisfies it). */
+const registered: Readonly<Record<KindName, ItemKind>> = kinds;
+
 /**
  * Removes what is left of an account once its cards are released, as the key registry says:
  * every item of its partition by its kind's fate (erased, or kept storage-only with the access
@@ -30,34 +33,28 @@ export class DynamoAccountEraser implements AccountEraser {
   async erase(account: AccountFacts, keepUntil: number): Promise<{ deleted: number; kept: number }> {
     const own = await this.#table.queryAll({ pk: keys.accountPartition(account.userId), keysOnly: true });
     const toDelete: ItemKey[] = [];
-    const toKeep: ItemKey[] = [];
+    const toKeep: Array<{ key: ItemKey; strip: readonly string[] }> = [];
     for (const { item } of own) {
       const key = { pk: item.pk, sk: item.sk };
       const name = kindOf(key);
       if (!name)
         throw new Error(`an item of no registered kind in an account partition (sk ${key.sk.split('#')[0]})`);
-      const fate: Fate = (kinds[name] as ItemKind).onAccountDeletion;
-      if (fate.kind === 'storage_only') toKeep.push(key);
+      const fate: Fate = registered[name].onAccountDeletion;
+      if (fate.kind === 'storage_only') toKeep.push({ key, strip: fate.strip });
       else if (fate.kind === 'erase' || fate.kind === 'released') toDelete.push(key);
     }
-    for (const key of toKeep) {
-      const fate = (kinds[kindOf(key) as KindName] as ItemKind).onAccountDeletion as Extract<
-        Fate,
-        { kind: 'storage_only' }
-      >;
+    for (const { key, strip } of toKeep) {
       await this.#table.commit(
         await this.#table.update('storageOnly', key, {
           set: { storageOnly: true, ttl: seconds(keepUntil) },
-          remove: fate.strip,
+          remove: [...strip],
         }),
       );
     }
     const elsewhere: ItemKey[] = [];
-    for (const [name, locate] of Object.entries(accountItemsElsewhere) as [
-      KindName,
-      (a: AccountFacts) => { keys?: ItemKey[]; partitions?: string[] },
-    ][]) {
-      if ((kinds[name] as ItemKind).onAccountDeletion.kind !== 'erase') continue;
+    for (const name of Object.keys(registered).filter((n): n is KindName => n in accountItemsElsewhere)) {
+      const locate = accountItemsElsewhere[name];
+      if (!locate || registered[name].onAccountDeletion.kind !== 'erase') continue;
       const found = locate(account);
       elsewhere.push(...(found.keys ?? []));
       for (const pk of found.partitions ?? []) {

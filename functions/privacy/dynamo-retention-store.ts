@@ -1,6 +1,12 @@
+import * as z from 'zod/mini';
 import { keys } from '../store/keys';
+import { attr, parseRow } from '../store/rows';
 import type { SealedTable } from '../store/sealed-table';
 import type { DueItem, RetentionStore } from './retention';
+
+const watermarkRow = z.object({ day: attr.text() });
+/** Any item on the retention job's list: its key and when its mark falls due. */
+const dueRow = z.object({ pk: attr.text(), sk: attr.text(), purgeAt: attr.text() });
 
 const WATERMARK = keys.jobWatermark('retention');
 
@@ -14,7 +20,7 @@ export class DynamoRetentionStore implements RetentionStore {
 
   async watermark(): Promise<string | undefined> {
     const stored = await this.#table.get(WATERMARK);
-    return stored ? String(stored.item.day) : undefined;
+    return stored ? parseRow('jobWatermark', watermarkRow, stored.item).day : undefined;
   }
 
   async setWatermark(day: string, at: number): Promise<void> {
@@ -32,9 +38,10 @@ export class DynamoRetentionStore implements RetentionStore {
         }),
       ),
     );
-    return pages
-      .flat()
-      .map(({ item }) => ({ key: { pk: item.pk, sk: item.sk }, purgeAt: String(item.purgeAt) }));
+    return pages.flat().map(({ item }) => {
+      const { pk, sk, purgeAt } = parseRow('purgeMark', dueRow, item);
+      return { key: { pk, sk }, purgeAt };
+    });
   }
 
   async stripAccessData(due: DueItem): Promise<boolean> {

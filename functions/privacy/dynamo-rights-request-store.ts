@@ -1,14 +1,38 @@
+import * as z from 'zod/mini';
 import type { CodeUse } from '../auth';
 import type { AuditEvent, AuditWriter } from '../kernel/audit/ports';
 import { keys } from '../store/keys';
+import { attr, parseRow } from '../store/rows';
 import { conditions, type SealedTable, type Write } from '../store/sealed-table';
-import type {
-  AccountClaims,
-  QueuedRequest,
-  RequestContact,
-  RightsRequest,
-  RightsRequestStore,
-} from './rights-requests';
+import type { AccountClaims, QueuedRequest, RightsRequest, RightsRequestStore } from './rights-requests';
+import { requestKinds, requestStatuses } from './rights-requests';
+
+/** `REQUEST#<id>`: the request; who asked (for requests a person handles) sealed beside it. */
+const requestRow = z.object({
+  requestId: attr.text(),
+  kind: z.enum(requestKinds),
+  status: z.enum(requestStatuses),
+  receivedAt: attr.time(),
+  dueAt: attr.time(),
+  completedAt: attr.optional(attr.time()),
+  userId: attr.optional(attr.text()),
+  attempts: z._default(attr.number(), 0),
+  lastError: attr.optional(attr.text()),
+});
+const contactRow = z.object({
+  phone: attr.text(),
+  name: attr.text(),
+  details: attr.text(),
+  subjectName: attr.optional(attr.text()),
+  subjectPhone: attr.optional(attr.text()),
+});
+const pointerRow = z.object({ requestId: attr.text() });
+const queuedRow = z.object({
+  requestId: attr.text(),
+  kind: z.enum(requestKinds),
+  receivedAt: attr.time(),
+  dueAt: attr.time(),
+});
 
 /** The writes of other features a request's transaction carries. */
 export interface RequestParts {
@@ -119,13 +143,14 @@ export class DynamoRightsRequestStore implements RightsRequestStore {
   }
 
   async get(requestId: string): Promise<RightsRequest | undefined> {
-    const stored = await this.#table.get<RequestContact & Record<string, string>>(
-      keys.rightsRequest(requestId),
-    );
+    const stored = await this.#table.get(keys.rightsRequest(requestId));
     if (!stored) return undefined;
-    const { pk: _pk, sk: _sk, ttl: _ttl, storageOnly: _so, ...plain } = stored.item;
+    const request = parseRow('rightsRequest', requestRow, stored.item);
     const hasContact = Object.keys(stored.sealed).length > 0;
-    return { ...(plain as unknown as RightsRequest), ...(hasContact ? { contact: stored.sealed } : {}) };
+    return {
+      ...request,
+      ...(hasContact ? { contact: parseRow('rightsRequest', contactRow, stored.sealed) } : {}),
+    };
   }
 
   async listForUser(userId: string): Promise<RightsRequest[]> {
@@ -133,18 +158,15 @@ export class DynamoRightsRequestStore implements RightsRequestStore {
       pk: keys.accountPartition(userId),
       skPrefix: keys.requestPointerPrefix,
     });
-    const found = await Promise.all(pointers.map((p) => this.get(String(p.item.requestId))));
+    const found = await Promise.all(
+      pointers.map((p) => this.get(parseRow('requestPointer', pointerRow, p.item).requestId)),
+    );
     return found.filter((r): r is RightsRequest => r !== undefined);
   }
 
   async listOpen(): Promise<QueuedRequest[]> {
     const queued = await this.#table.queryAll({ pk: keys.requestQueuePartition });
-    return queued.map(({ item }) => ({
-      requestId: String(item.requestId),
-      kind: item.kind as QueuedRequest['kind'],
-      receivedAt: Number(item.receivedAt),
-      dueAt: Number(item.dueAt),
-    }));
+    return queued.map(({ item }) => parseRow('requestQueue', queuedRow, item));
   }
 
   async recordFailure(requestId: string, reason: string): Promise<void> {

@@ -14,8 +14,16 @@ import { calendarCovers, dueAfterWorkingDays } from './working-days';
  * `account_deletion` runs by itself; the others need a person: a deceased user's relative (PIPL
  * art. 49), a lost account, an objection to a processing (art. 44), anything else.
  */
-export type RequestKind = 'account_deletion' | 'deceased_relative' | 'cannot_log_in' | 'objection' | 'other';
-export type RequestStatus = 'received' | 'completed';
+export const requestKinds = [
+  'account_deletion',
+  'deceased_relative',
+  'cannot_log_in',
+  'objection',
+  'other',
+] as const;
+export type RequestKind = (typeof requestKinds)[number];
+export const requestStatuses = ['received', 'completed'] as const;
+export type RequestStatus = (typeof requestStatuses)[number];
 
 /** Who asked and about whom: sealed, only for requests a person handles. */
 export interface RequestContact {

@@ -50,4 +50,7 @@ export const attr = {
   texts: () => z.array(z.string()),
   textSet: () => z.set(z.string()),
   optional: <T extends z.ZodMiniType>(schema: T) => z.optional(schema),
+  /** A key of a code table (relationship, ID type, insurance type). */
+  code: <T extends Readonly<Record<string, unknown>>>(table: T) =>
+    z.custom<Extract<keyof T, string>>((value) => typeof value === 'string' && Object.hasOwn(table, value)),
 } as const;

@@ -1,8 +1,18 @@
+import * as z from 'zod/mini';
 import { keys } from '../../store/keys';
+import { attr, parseRow } from '../../store/rows';
 import { conditions, type SealedTable, type Write } from '../../store/sealed-table';
 import type { Random } from '../random';
 import { AUDIT_RETENTION_SECONDS, AUDIT_SHARDS, type AuditEvent, dayOf, entryMac } from './audit-entry';
 import type { AuditLog, AuditReader, AuditView, AuditWriter } from './ports';
+
+/** An entry as its person's export shows it: ids, event names and codes only (see `item`). */
+const entryView = z.object({
+  event: attr.text(),
+  at: attr.text(),
+  sessionId: attr.optional(attr.text()),
+  detail: z.optional(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))),
+});
 
 /**
  * Audit entries: `AUDIT#<day>#<shard>` / `<time>#<id>`, the shard drawn at random so no partition
@@ -55,11 +65,9 @@ export class DynamoAuditLog implements AuditLog, AuditReader, AuditWriter {
       index: { name: 'auditByUser', pk: 'auditUser', sk: 'auditAt' },
       newestFirst: true,
     });
-    return stored.map(({ item }) => ({
-      event: String(item.event),
-      at: String(item.at),
-      ...(item.sessionId ? { sessionId: String(item.sessionId) } : {}),
-      ...(item.detail ? { detail: item.detail as AuditView['detail'] } : {}),
-    }));
+    return stored.map(({ item }) => {
+      const { sessionId, detail, ...entry } = parseRow('auditEntry', entryView, item);
+      return { ...entry, ...(sessionId ? { sessionId } : {}), ...(detail ? { detail } : {}) };
+    });
   }
 }

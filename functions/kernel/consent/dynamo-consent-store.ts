@@ -1,8 +1,25 @@
+import * as z from 'zod/mini';
 import { keys } from '../../store/keys';
+import { attr, parseRow } from '../../store/rows';
 import { conditions, type SealedTable, type Write } from '../../store/sealed-table';
 import type { AuditEvent, AuditWriter } from '../audit/ports';
 import { accessDataMark } from '../retention-marks';
 import type { ConsentEntry, ConsentPurpose, ConsentStore, PolicyAcceptance } from './consents';
+
+/** `USER#<id>/CONSENT#<purpose>#<time>[#<card>]`: one ledger entry, as `entryWrite` writes it. */
+const consentRow = z.object({
+  userId: attr.text(),
+  purpose: attr.text(),
+  policyVersion: attr.text(),
+  accepted: attr.flag(),
+  at: attr.time(),
+  ipPrefix: attr.optional(attr.text()),
+  userAgent: attr.optional(attr.text()),
+  by: z.enum(['self', 'guardian']),
+  cardId: attr.optional(attr.text()),
+  sessionId: attr.optional(attr.text()),
+  covers: attr.optional(attr.texts()),
+});
 
 /**
  * The only writer of consent: `USER#<id>/CONSENT#<purpose>#<time>` entries are only ever added (a
@@ -72,10 +89,8 @@ export class DynamoConsentStore implements ConsentStore {
       newestFirst: true,
       limit: 1,
     });
-    const newest = items[0]?.item;
-    return newest
-      ? { accepted: newest.accepted === true, policyVersion: String(newest.policyVersion) }
-      : undefined;
+    const newest = items[0] && parseRow('consent', consentRow, items[0].item);
+    return newest ? { accepted: newest.accepted, policyVersion: newest.policyVersion } : undefined;
   }
 
   async history(userId: string): Promise<ConsentEntry[]> {
@@ -83,18 +98,6 @@ export class DynamoConsentStore implements ConsentStore {
       pk: keys.accountPartition(userId),
       skPrefix: keys.consentPrefix,
     });
-    return stored.map(({ item }) => ({
-      userId: String(item.userId),
-      purpose: String(item.purpose),
-      policyVersion: String(item.policyVersion),
-      accepted: item.accepted === true,
-      at: Number(item.at),
-      ...(item.ipPrefix === undefined ? {} : { ipPrefix: String(item.ipPrefix) }),
-      ...(item.userAgent === undefined ? {} : { userAgent: String(item.userAgent) }),
-      by: item.by as ConsentEntry['by'],
-      ...(item.cardId === undefined ? {} : { cardId: String(item.cardId) }),
-      ...(item.sessionId === undefined ? {} : { sessionId: String(item.sessionId) }),
-      ...(Array.isArray(item.covers) ? { covers: item.covers.map(String) } : {}),
-    }));
+    return stored.map(({ item }) => parseRow('consent', consentRow, item));
   }
 }

@@ -1,6 +1,11 @@
+import * as z from 'zod/mini';
 import { keys } from '../../store/keys';
+import { attr, parseRow } from '../../store/rows';
 import type { SealedTable } from '../../store/sealed-table';
 import type { HitOutcome, RateLimiter, RateWindowKey } from './ports';
+
+/** `RATE#<scope>#<key>/<window>`: the window's count (absent before its first hit). */
+const counted = z.object({ count: attr.optional(attr.number()) });
 
 /**
  * Fixed-window counters, one item per key and window start, incremented with a conditional
@@ -42,13 +47,13 @@ export class DynamoRateLimiter implements RateLimiter {
       { returns: 'updated' },
     );
     if (!outcome.ok) return { allowed: false, retryAfter };
-    return { allowed: true, count: Number(outcome.attributes?.count ?? 1) };
+    return { allowed: true, count: parseRow('rateWindow', counted, outcome.attributes ?? {}).count ?? 1 };
   }
 
   async peek(window: RateWindowKey, now: number, options: { eventual?: boolean } = {}): Promise<HitOutcome> {
     const { retryAfter, key } = this.#window(window, now);
     const stored = await this.#table.get(key, options.eventual ? { consistent: false } : {});
-    const count = Number(stored?.item.count ?? 0);
+    const count = (stored && parseRow('rateWindow', counted, stored.item).count) ?? 0;
     return count < window.max ? { allowed: true, count } : { allowed: false, retryAfter };
   }
 
