@@ -5,16 +5,32 @@ const rehearsal = process.env.PO_REHEARSAL_CDK_OUT !== undefined;
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // The built assets are tested with the rehearsal's own synthesis (bundling all 15 functions
-    // is minutes of CPU the other tests would contend for).
-    exclude: rehearsal ? [] : ['test/infra/bundled-assets.test.ts'],
-    globalSetup: ['test/helpers/dynamodb-global-setup.ts'],
     setupFiles: ['test/helpers/quiet-env.ts'],
     pool: 'forks',
     testTimeout: 20_000,
     hookTimeout: 60_000,
     // Two cores here and in CI: more workers only contend for them (and DynamoDB Local's JVM).
     maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        // Pure code: no table, no DynamoDB Local started (`npx vitest run --project unit`).
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'] },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'table',
+          include: ['test/**/*.test.ts'],
+          exclude: [
+            'test/unit/**',
+            // The built assets are tested with the rehearsal's own synthesis (bundling all 15
+            // functions is minutes of CPU the other tests would contend for).
+            ...(rehearsal ? [] : ['test/infra/bundled-assets.test.ts']),
+          ],
+          globalSetup: ['test/helpers/dynamodb-global-setup.ts'],
+        },
+      },
+    ],
   },
 });

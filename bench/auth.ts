@@ -13,7 +13,7 @@ import { stages } from '../functions/core/config';
 import { logger } from '../functions/core/logger';
 import { noMetrics } from '../functions/core/metrics';
 import { BlindIndexer } from '../functions/crypto/blind-index';
-import { CountingKeyring } from '../functions/crypto/counting-keyring';
+import { CountingKeyring } from './counting-keyring';
 import { EncryptingSealer } from '../functions/crypto/encrypting-sealer';
 import { loadLocalKeyMaterial } from '../functions/crypto/local-key-source';
 import { DynamoAuditLog } from '../functions/kernel/audit/dynamo-audit-log';
