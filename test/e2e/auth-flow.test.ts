@@ -1,30 +1,15 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { lastMessage } from '../../bin/local/outbox';
-import { type LocalRuntime, startLocalRuntime } from '../../bin/local/runtime';
 import { identityFixtures } from '../../bin/local/standins/identity';
 import { checkCharacter } from '../../functions/kernel/person/id-number';
+import { runtimePerFile } from '../helpers/local-runtime';
 
 const withCheck = (first17: string) => first17 + checkCharacter(first17);
 
-let runtime: LocalRuntime;
-let dataDir: string;
-
-beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'po-e2e-auth-'));
-  runtime = await startLocalRuntime({
-    port: 0,
-    dataDir,
-    dynamoEndpoint: inject('dynamoEndpoint'),
-    tableName: `e2e-auth-${Date.now()}`,
-  });
-});
-afterAll(() => runtime?.stop());
+const local = runtimePerFile('auth');
 
 async function call(path: string, init: { method?: string; body?: unknown; token?: string } = {}) {
-  const response = await fetch(`${runtime.url}${path}`, {
+  const response = await fetch(`${local.runtime.url}${path}`, {
     method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
     headers: {
       ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -42,7 +27,7 @@ async function call(path: string, init: { method?: string; body?: unknown; token
 
 /** The local SMS sender's outbox: what `npm start` users read their codes from. */
 function lastCode(phone: string): string {
-  const entry = lastMessage(dataDir, phone);
+  const entry = lastMessage(local.dataDir, phone);
   expect(entry.text).toContain(`@127.0.0.1 #${entry.code}`);
   return entry.code;
 }
@@ -192,7 +177,7 @@ describe.each([
   ['weibo', '13700003333'],
 ] as const)('third-party login over HTTP with %s', (provider, phone) => {
   it('logs in through the stand-in, binds a phone, then logs straight in', async () => {
-    const redirectUri = `${runtime.url}/oauth/callback`;
+    const redirectUri = `${local.runtime.url}/oauth/callback`;
     const nonce = 'e2e-nonce-0123456789';
     const start = async () => {
       const started = await call(
@@ -282,7 +267,7 @@ describe('medical cards over HTTP', () => {
     ]);
 
     const post = (body: Record<string, unknown>, key: string) =>
-      fetch(`${runtime.url}/v1/me/cards`, {
+      fetch(`${local.runtime.url}/v1/me/cards`, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -344,14 +329,14 @@ describe('medical cards over HTTP', () => {
     });
     expect(patched.body.card.insuranceType.code).toBe('self_pay');
 
-    runtime.his.mode = 'down';
+    local.runtime.his.mode = 'down';
     const pending = await post(
       { ...base, relationship: '52', name: '李秀英', idNumber: withCheck('31010419580101226') },
       'e2e-card-5',
     );
     expect(pending.status).toBe(202);
     expect(pending.body.card.status).toBe('pending');
-    runtime.his.mode = 'ok';
+    local.runtime.his.mode = 'ok';
     let status = 'pending';
     for (let i = 0; i < 40 && status === 'pending'; i++) {
       await new Promise((r) => setTimeout(r, 250));

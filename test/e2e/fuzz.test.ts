@@ -1,8 +1,4 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type LocalRuntime, startLocalRuntime } from '../../bin/local/runtime';
+import { describe, expect, it } from 'vitest';
 import { apiClient } from '../helpers/api-client';
 import {
   BAD_PATH_PARAMS,
@@ -13,6 +9,7 @@ import {
   resolverFor,
   type Schema,
 } from '../helpers/fuzz';
+import { runtimePerFile } from '../helpers/local-runtime';
 
 /**
  * Every operation of the OpenAPI document, as the server serves it, with malformed and hostile
@@ -21,24 +18,13 @@ import {
  * parameters, each with no token and with a valid one. No answer may be a 5xx or carry a stack
  * trace, and every error must be a problem document.
  */
-let runtime: LocalRuntime;
-let dataDir: string;
-const { call, login } = apiClient(
-  () => runtime.url,
-  () => dataDir,
-);
-
-beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'po-e2e-fuzz-'));
-  runtime = await startLocalRuntime({
-    port: 0,
-    dataDir,
-    dynamoEndpoint: inject('dynamoEndpoint'),
-    tableName: `e2e-fuzz-${Date.now()}`,
-    jobs: { deletionsMs: 0, retentionMs: 0 },
-  });
+const local = runtimePerFile('fuzz', {
+  jobs: { deletionsMs: 0, retentionMs: 0 },
 });
-afterAll(() => runtime?.stop());
+const { call, login } = apiClient(
+  () => local.runtime.url,
+  () => local.dataDir,
+);
 
 interface Operation {
   readonly method: string;

@@ -1,27 +1,12 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import JSONSchemaValidator from '@asymmetrik/fhir-json-schema-validator';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { lastMessage } from '../../bin/local/outbox';
-import { type LocalRuntime, startLocalRuntime } from '../../bin/local/runtime';
 import { identityFixtures } from '../../bin/local/standins/identity';
 import { checkCharacter } from '../../functions/kernel/person/id-number';
+import { runtimePerFile } from '../helpers/local-runtime';
 
-let runtime: LocalRuntime;
-let dataDir: string;
+const local = runtimePerFile('hospital');
 const fhir = new JSONSchemaValidator();
-
-beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'po-e2e-hospital-'));
-  runtime = await startLocalRuntime({
-    port: 0,
-    dataDir,
-    dynamoEndpoint: inject('dynamoEndpoint'),
-    tableName: `e2e-hospital-${Date.now()}`,
-  });
-});
-afterAll(() => runtime?.stop());
 
 const withCheck = (first17: string) => first17 + checkCharacter(first17);
 const json = async (r: Response) => ({
@@ -31,18 +16,20 @@ const json = async (r: Response) => ({
   body: (await r.json()) as Record<string, any>,
 });
 const get = (path: string, token?: string) =>
-  fetch(`${runtime.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} }).then(json);
+  fetch(`${local.runtime.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} }).then(
+    json,
+  );
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${runtime.url}${path}`, {
+  fetch(`${local.runtime.url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
   }).then(json);
 
-const lastCode = (phone: string) => lastMessage(dataDir, phone).code;
+const lastCode = (phone: string) => lastMessage(local.dataDir, phone).code;
 
 async function hospitalToken(clientId: string, secret: string, scope?: string) {
-  return fetch(`${runtime.url}/v1/hospital/oauth/token`, {
+  return fetch(`${local.runtime.url}/v1/hospital/oauth/token`, {
     method: 'POST',
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
@@ -187,8 +174,8 @@ describe('hospital API over HTTP', () => {
 describe('card events over webhooks', () => {
   it('tells each hospital about its new cards, signed, with ids and codes only', async () => {
     // Events follow the committed cards through the table's stream and the webhook queue.
-    await runtime.settle();
-    const pumch = runtime.webhooks.received.filter(
+    await local.runtime.settle();
+    const pumch = local.runtime.webhooks.received.filter(
       (e) => e.hospitalId === 'h-pumch' && e.type === 'card.created',
     );
     expect(pumch.length).toBeGreaterThan(0);
@@ -202,11 +189,11 @@ describe('card events over webhooks', () => {
       'time',
       'type',
     ]);
-    expect(JSON.stringify(runtime.webhooks.received)).not.toMatch(/周慧|44030519600101|13500001111/);
+    expect(JSON.stringify(local.runtime.webhooks.received)).not.toMatch(/周慧|44030519600101|13500001111/);
   });
 
   it('serves the same events to pull with events:read, only the caller’s own, paged by cursor', async () => {
-    const pumchDelivered = runtime.webhooks.received
+    const pumchDelivered = local.runtime.webhooks.received
       .filter((e) => e.hospitalId === 'h-pumch')
       .map((e) => (e.body as { id: string }).id);
     const readOnly = await hospitalToken('pumch-his', 'local-pumch-his-secret', 'patients:read');

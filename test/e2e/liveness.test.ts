@@ -1,39 +1,25 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type LocalRuntime, startLocalRuntime } from '../../bin/local/runtime';
+import { describe, expect, it } from 'vitest';
 import { identityFixtures, syntheticPerson, withoutPhoto } from '../../bin/local/standins/identity';
 import { FACE_IMAGE_MARKER } from '../../bin/local/standins/liveness';
 import { checkCharacter } from '../../functions/kernel/person/id-number';
 import { apiClient } from '../helpers/api-client';
 import { captureOutput } from '../helpers/capture-logs';
 import { localDynamo, rawTableText } from '../helpers/dynamo';
+import { runtimePerFile } from '../helpers/local-runtime';
 
 /**
  * Real-person verification over HTTP against the local runtime: both providers' stand-ins (TC3
  * and Aliyun RPC signatures checked), their check pages played as the person would, every outcome
  * family, the face consent, the guardian rule, hospitals that require it, and the counter.
  */
-let runtime: LocalRuntime;
-let dataDir: string;
+const local = runtimePerFile('liveness', {
+  jobs: { deletionsMs: 0, retentionMs: 0 },
+});
 let output = '';
 
-beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'po-e2e-liveness-'));
-  runtime = await startLocalRuntime({
-    port: 0,
-    dataDir,
-    dynamoEndpoint: inject('dynamoEndpoint'),
-    tableName: `e2e-liveness-${Date.now()}`,
-    jobs: { deletionsMs: 0, retentionMs: 0 },
-  });
-});
-afterAll(() => runtime?.stop());
-
 const { call, login } = apiClient(
-  () => runtime.url,
-  () => dataDir,
+  () => local.runtime.url,
+  () => local.dataDir,
 );
 const withCheck = (first17: string) => first17 + checkCharacter(first17);
 const person = (name: string) =>
@@ -42,7 +28,7 @@ const person = (name: string) =>
 let people = 3000;
 const someone = () => syntheticPerson(people++);
 const noPhoto = (i: number) => withoutPhoto[i] as { name: string; idNumber: string };
-const returnUrl = () => `${runtime.url}/liveness/return`;
+const returnUrl = () => `${local.runtime.url}/liveness/return`;
 const metaInfo = JSON.stringify({ deviceType: 'h5', ua: 'vitest', bioMetaInfo: '4.1.0:2916352,0' });
 
 let phones = 13900000000;
@@ -121,7 +107,7 @@ describe('real-person verification (实人认证) over HTTP', () => {
       expect(started.body.url).toContain('/liveness/tencent?token=');
       expect(started.body.bizToken).toBeUndefined();
       // Tencent was asked for this person with our landing page (and our check id) as the way back.
-      const asked = runtime.faceid.liveness.started.at(-1);
+      const asked = local.runtime.faceid.liveness.started.at(-1);
       expect(asked).toMatchObject({ name: '李四', idNumber: person('李四').idNumber });
       expect(asked?.returnUrl).toBe(`${returnUrl()}?livenessId=${started.body.livenessId}`);
 
@@ -170,7 +156,7 @@ describe('real-person verification (实人认证) over HTTP', () => {
     });
     output += run.output;
     // Only text results were ever asked for: no ID card image, best frame or video.
-    expect(new Set(runtime.faceid.infoTypes)).toEqual(new Set(['1']));
+    expect(new Set(local.runtime.faceid.infoTypes)).toEqual(new Set(['1']));
   });
 
   it("reaches Tencent's failure families: not live, another person, no photo on record, retry limit, abandoned then expired", async () => {
@@ -193,7 +179,7 @@ describe('real-person verification (实人认证) over HTTP', () => {
       expect(open.status).toBe(409);
       expect(open.body.code).toBe('liveness_unfinished');
       expect(open.headers.get('retry-after')).toBe('5');
-      runtime.faceid.liveness.expire(runtime.faceid.liveness.latest()?.token as string);
+      local.runtime.faceid.liveness.expire(local.runtime.faceid.liveness.latest()?.token as string);
       const expired = await result(token, abandoned.body.livenessId);
       expect(expired.status).toBe(410);
       expect(expired.body.code).toBe('liveness_expired');
@@ -205,7 +191,7 @@ describe('real-person verification (实人认证) over HTTP', () => {
         [2006, 422, 'identity_mismatch'],
         [301, 422, 'liveness_document_problem'],
       ] as const) {
-        runtime.faceid.forceResult(code);
+        local.runtime.faceid.forceResult(code);
         try {
           const started = await start(other.token);
           await playPage(started.body.url, 'pass');
@@ -213,11 +199,11 @@ describe('real-person verification (实人认证) over HTTP', () => {
           expect(answer.status, String(code)).toBe(status);
           expect(answer.body.code).toBe(problem);
         } finally {
-          runtime.faceid.forceResult(undefined);
+          local.runtime.faceid.forceResult(undefined);
         }
       }
 
-      runtime.faceid.forceResult(16);
+      local.runtime.faceid.forceResult(16);
       try {
         const limited = await start(token);
         await playPage(limited.body.url, 'pass');
@@ -225,7 +211,7 @@ describe('real-person verification (实人认证) over HTTP', () => {
         expect(refused.status).toBe(429);
         expect(refused.body.code).toBe('too_many_attempts');
       } finally {
-        runtime.faceid.forceResult(undefined);
+        local.runtime.faceid.forceResult(undefined);
       }
       // The account still holds two-element assurance only.
       expect((await call('/v1/me/identity', { token })).body.assurance.level).toBe('two_element');
@@ -279,13 +265,13 @@ describe('real-person verification (实人认证) over HTTP', () => {
       expect(pending.body.code).toBe('liveness_unfinished');
 
       // Refusals at the start are about the person: no failover, the person is told.
-      runtime.cloudauth.refuseWith('418');
+      local.runtime.cloudauth.refuseWith('418');
       try {
         const refused = await start(token, { hospitalId: 'h-ruijin', metaInfo });
         expect(refused.status).toBe(429);
         expect(refused.body.code).toBe('too_many_attempts');
       } finally {
-        runtime.cloudauth.refuseWith(undefined);
+        local.runtime.cloudauth.refuseWith(undefined);
       }
       const photoless = await verifiedAccount(noPhoto(1));
       const started = await start(photoless.token, { hospitalId: 'h-ruijin', metaInfo });
@@ -300,7 +286,7 @@ describe('real-person verification (实人认证) over HTTP', () => {
 
   it('fails over to the other provider only when the first cannot start a check', async () => {
     const { token } = await verifiedAccount(someone());
-    runtime.faceid.failStarts(true);
+    local.runtime.faceid.failStarts(true);
     try {
       const moved = await start(token, { metaInfo });
       expect(moved.status, moved.text).toBe(201);
@@ -310,12 +296,12 @@ describe('real-person verification (实人认证) over HTTP', () => {
       expect(none.status).toBe(503);
       expect(none.body.code).toBe('liveness_unavailable');
     } finally {
-      runtime.faceid.failStarts(false);
+      local.runtime.faceid.failStarts(false);
     }
     // A check already running stays with its provider: its result is never asked of the other.
     const running = await start(token);
     expect(running.body.provider).toBe('tencent');
-    runtime.faceid.failStarts(true);
+    local.runtime.faceid.failStarts(true);
     try {
       await playPage(running.body.url, 'pass');
       expect((await result(token, running.body.livenessId)).body).toMatchObject({
@@ -323,7 +309,7 @@ describe('real-person verification (实人认证) over HTTP', () => {
         status: 'passed',
       });
     } finally {
-      runtime.faceid.failStarts(false);
+      local.runtime.faceid.failStarts(false);
     }
   });
 
@@ -351,7 +337,7 @@ describe('real-person verification (实人认证) over HTTP', () => {
     for (const redirectUrl of [
       undefined,
       'https://evil.example/liveness/return',
-      `${runtime.url.replace('127.0.0.1', 'localhost')}/x`,
+      `${local.runtime.url.replace('127.0.0.1', 'localhost')}/x`,
     ]) {
       const bad = await start(token, { redirectUrl });
       expect(bad.status).toBe(400);
@@ -387,23 +373,23 @@ describe('real-person verification (实人认证) over HTTP', () => {
 
     // Five starts a day per account; the sixth is refused before any provider is paid.
     const sequential = await verifiedAccount(someone());
-    const paidBefore = runtime.faceid.liveness.started.length;
+    const paidBefore = local.runtime.faceid.liveness.started.length;
     for (let i = 0; i < 5; i++) expect((await start(sequential.token)).status).toBe(201);
     const sixth = await start(sequential.token);
     expect(sixth.status).toBe(429);
     expect(sixth.body.code).toBe('too_many_attempts');
     expect(Number(sixth.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(runtime.faceid.liveness.started.length - paidBefore).toBe(5);
+    expect(local.runtime.faceid.liveness.started.length - paidBefore).toBe(5);
     // Eight at once: never more than five get through (two windows counted at once may refuse
     // one more than needed, never one less), and only those reach the provider.
     const burst = await verifiedAccount(someone());
-    const before = runtime.faceid.liveness.started.length;
+    const before = local.runtime.faceid.liveness.started.length;
     const answers = await Promise.all(Array.from({ length: 8 }, () => start(burst.token)));
     const through = answers.filter((a) => a.status === 201).length;
     expect(through).toBeLessThanOrEqual(5);
     expect(through).toBeGreaterThanOrEqual(2);
     expect(answers.every((a) => a.status === 201 || a.body.code === 'too_many_attempts')).toBe(true);
-    expect(runtime.faceid.liveness.started.length - before).toBe(through);
+    expect(local.runtime.faceid.liveness.started.length - before).toBe(through);
   });
 
   it('lets a guardian check a child under 14 on a card, with guardian consent; adults check themselves', async () => {
@@ -432,7 +418,7 @@ describe('real-person verification (实人认证) over HTTP', () => {
       guardianConsent: { accepted: true, policyVersion: '2026-11-01' },
     });
     expect(started.status, started.text).toBe(201);
-    expect(runtime.faceid.liveness.started.at(-1)).toMatchObject({
+    expect(local.runtime.faceid.liveness.started.at(-1)).toMatchObject({
       name: '李小宝',
       idNumber: child.idNumber,
     });
@@ -610,18 +596,21 @@ describe('real-person verification (实人认证) over HTTP', () => {
   });
 
   it('keeps no face image, staff number, provider token or ID number in plaintext in the table or the logs', async () => {
-    const text = await rawTableText(localDynamo(), runtime.tableName);
+    const text = await rawTableText(localDynamo(), local.runtime.tableName);
     expect(text).toContain('LIVENESS#');
     for (const secret of [
       FACE_IMAGE_MARKER,
       'HZ-0451',
       person('李四').idNumber,
-      ...runtime.faceid.liveness.started.map((s) => s.idNumber),
+      ...local.runtime.faceid.liveness.started.map((s) => s.idNumber),
     ]) {
       expect(text, secret).not.toContain(secret);
       expect(output, secret).not.toContain(secret);
     }
-    for (const session of [runtime.faceid.liveness.latest(), runtime.cloudauth.liveness.latest()]) {
+    for (const session of [
+      local.runtime.faceid.liveness.latest(),
+      local.runtime.cloudauth.liveness.latest(),
+    ]) {
       expect(text).not.toContain(session?.token as string);
       expect(output).not.toContain(session?.token as string);
     }

@@ -1,22 +1,9 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type LocalRuntime, startLocalRuntime } from '../../bin/local/runtime';
+import { describe, expect, it } from 'vitest';
+import { runtimePerFile } from '../helpers/local-runtime';
 
-let runtime: LocalRuntime;
+const local = runtimePerFile('api');
 
-beforeAll(async () => {
-  runtime = await startLocalRuntime({
-    port: 0,
-    dataDir: mkdtempSync(join(tmpdir(), 'po-e2e-')),
-    dynamoEndpoint: inject('dynamoEndpoint'),
-    tableName: `e2e-${Date.now()}`,
-  });
-});
-afterAll(() => runtime?.stop());
-
-const call = (path: string, init?: RequestInit) => fetch(`${runtime.url}${path}`, init);
+const call = (path: string, init?: RequestInit) => fetch(`${local.runtime.url}${path}`, init);
 
 describe('local API over HTTP', () => {
   it('GET /health reports ok with region, store, key source and version', async () => {
@@ -65,7 +52,7 @@ describe('local API over HTTP', () => {
   it('answers 503 degraded when the store cannot be reached', async () => {
     const { useRuntime } = await import('../helpers/deps');
     const changed = useRuntime({
-      env: { ...runtime.env, DYNAMODB_ENDPOINT: 'http://127.0.0.1:9', TABLE_NAME: 'none' },
+      env: { ...local.runtime.env, DYNAMODB_ENDPOINT: 'http://127.0.0.1:9', TABLE_NAME: 'none' },
     });
     try {
       const response = await call('/health');

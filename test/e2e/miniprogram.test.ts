@@ -1,42 +1,28 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type LocalRuntime, startLocalRuntime } from '../../bin/local/runtime';
+import { describe, expect, it } from 'vitest';
 import { apiClient } from '../helpers/api-client';
 import { captureOutput } from '../helpers/capture-logs';
 import { localDynamo, rawTableText } from '../helpers/dynamo';
+import { runtimePerFile } from '../helpers/local-runtime';
 
 /**
  * Mini-program login over HTTP against the local runtime: WeChat (jscode2session, the phone
  * button, the shared stable_token) and Alipay (the RSA2 gateway, the signed and encrypted phone
  * payload), through stand-ins that check what the platforms check.
  */
-let runtime: LocalRuntime;
-let dataDir: string;
+const local = runtimePerFile('mini', {
+  jobs: { deletionsMs: 0, retentionMs: 0 },
+});
 let output = '';
 const numbers: string[] = [];
-
-beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'po-e2e-mini-'));
-  runtime = await startLocalRuntime({
-    port: 0,
-    dataDir,
-    dynamoEndpoint: inject('dynamoEndpoint'),
-    tableName: `e2e-mini-${Date.now()}`,
-    jobs: { deletionsMs: 0, retentionMs: 0 },
-  });
-});
-afterAll(() => runtime?.stop());
 
 const {
   call,
   lastCode,
   login: smsLogin,
 } = apiClient(
-  () => runtime.url,
-  () => dataDir,
+  () => local.runtime.url,
+  () => local.dataDir,
 );
 const policyVersion = '2026-11-01';
 let next = 13600000000;
@@ -50,7 +36,7 @@ const wechatUser = () => ({
   unionid: `u${randomBytes(12).toString('hex')}`,
 });
 
-const wechatLogin = (code: string, appId = runtime.wechatMiniProgram.appId) =>
+const wechatLogin = (code: string, appId = local.runtime.wechatMiniProgram.appId) =>
   call('/v1/auth/miniprogram/wechat/login', { body: { appId, code } });
 const wechatPhone = (bindToken: string, phoneCode: string, accept = true) =>
   call('/v1/auth/miniprogram/wechat/phone', {
@@ -59,10 +45,10 @@ const wechatPhone = (bindToken: string, phoneCode: string, accept = true) =>
 
 /** A new person through the WeChat mini-program: login, then the phone button; their tokens. */
 async function wechatNewPerson(user = wechatUser(), phone = newNumber()) {
-  const first = await wechatLogin(runtime.wechatMiniProgram.loginCode(user));
+  const first = await wechatLogin(local.runtime.wechatMiniProgram.loginCode(user));
   expect(first.status, first.text).toBe(200);
   expect(first.body.next).toBe('bind_phone');
-  const bound = await wechatPhone(first.body.bindToken, runtime.wechatMiniProgram.phoneCode(phone));
+  const bound = await wechatPhone(first.body.bindToken, local.runtime.wechatMiniProgram.phoneCode(phone));
   expect(bound.status, bound.text).toBe(200);
   return { user, phone, body: bound.body };
 }
@@ -70,10 +56,10 @@ async function wechatNewPerson(user = wechatUser(), phone = newNumber()) {
 describe('WeChat mini-program login over HTTP', () => {
   it('fetches the platform access token once for many parallel first logins', async () => {
     const run = await captureOutput(async () => {
-      expect(runtime.wechatMiniProgram.stableTokenCalls).toBe(0);
+      expect(local.runtime.wechatMiniProgram.stableTokenCalls).toBe(0);
       const people = await Promise.all(Array.from({ length: 12 }, () => wechatNewPerson()));
       for (const p of people) expect(p.body.user.isNew).toBe(true);
-      expect(runtime.wechatMiniProgram.stableTokenCalls).toBe(1);
+      expect(local.runtime.wechatMiniProgram.stableTokenCalls).toBe(1);
     });
     output += run.output;
   });
@@ -82,16 +68,16 @@ describe('WeChat mini-program login over HTTP', () => {
     const run = await captureOutput(async () => {
       const user = wechatUser();
       const phone = newNumber();
-      const first = await wechatLogin(runtime.wechatMiniProgram.loginCode(user));
+      const first = await wechatLogin(local.runtime.wechatMiniProgram.loginCode(user));
       // A new number needs the policy: 428, and the bind token survives (the phone code does not).
       const noPolicy = await wechatPhone(
         first.body.bindToken,
-        runtime.wechatMiniProgram.phoneCode(phone),
+        local.runtime.wechatMiniProgram.phoneCode(phone),
         false,
       );
       expect(noPolicy.status).toBe(428);
       expect(noPolicy.body).toMatchObject({ code: 'policy_acceptance_required', policyVersion });
-      const bound = await wechatPhone(first.body.bindToken, runtime.wechatMiniProgram.phoneCode(phone));
+      const bound = await wechatPhone(first.body.bindToken, local.runtime.wechatMiniProgram.phoneCode(phone));
       expect(bound.status, bound.text).toBe(200);
       expect(bound.body.user).toMatchObject({
         isNew: true,
@@ -102,10 +88,10 @@ describe('WeChat mini-program login over HTTP', () => {
       const sessions = await call('/v1/me/sessions', { token: bound.body.accessToken });
       expect(sessions.body.sessions[0].amr).toEqual(['wechat', 'mp_phone']);
       // The bind token was used up.
-      const again = await wechatPhone(first.body.bindToken, runtime.wechatMiniProgram.phoneCode(phone));
+      const again = await wechatPhone(first.body.bindToken, local.runtime.wechatMiniProgram.phoneCode(phone));
       expect(again.body.code).toBe('bind_token_invalid');
 
-      const returning = await wechatLogin(runtime.wechatMiniProgram.loginCode(user));
+      const returning = await wechatLogin(local.runtime.wechatMiniProgram.loginCode(user));
       expect(returning.status).toBe(200);
       expect(returning.body.user).toMatchObject({ id: userId, isNew: false });
       expect(returning.body.accessToken).toBeDefined();
@@ -121,9 +107,13 @@ describe('WeChat mini-program login over HTTP', () => {
   it('links the mini-program to an account the number already has only with an SMS code to it (bind-phone)', async () => {
     const phone = newNumber();
     const existing = await smsLogin(phone);
-    const first = await wechatLogin(runtime.wechatMiniProgram.loginCode(wechatUser()));
+    const first = await wechatLogin(local.runtime.wechatMiniProgram.loginCode(wechatUser()));
     // The platform's word is not enough to join an existing account: its number proves itself.
-    const asked = await wechatPhone(first.body.bindToken, runtime.wechatMiniProgram.phoneCode(phone), false);
+    const asked = await wechatPhone(
+      first.body.bindToken,
+      local.runtime.wechatMiniProgram.phoneCode(phone),
+      false,
+    );
     expect(asked.status, asked.text).toBe(403);
     expect(asked.body.code).toBe('sms_proof_required');
     const sent = await call('/v1/auth/sms/send', {
@@ -143,7 +133,7 @@ describe('WeChat mini-program login over HTTP', () => {
   });
 
   it('refuses expired, reused and foreign phone codes, and numbers outside the mainland', async () => {
-    const mp = runtime.wechatMiniProgram;
+    const mp = local.runtime.wechatMiniProgram;
     const start = async () => (await wechatLogin(mp.loginCode(wechatUser()))).body.bindToken as string;
     const bindToken = await start();
     const phone = newNumber();
@@ -167,7 +157,7 @@ describe('WeChat mini-program login over HTTP', () => {
   });
 
   it("maps the platform's login errors to problem codes", async () => {
-    const mp = runtime.wechatMiniProgram;
+    const mp = local.runtime.wechatMiniProgram;
     const code = mp.loginCode(wechatUser());
     expect((await wechatLogin(code)).status).toBe(200);
     const used = await wechatLogin(code);
@@ -198,7 +188,7 @@ describe('WeChat mini-program login over HTTP', () => {
   });
 
   it('replaces a token WeChat stopped accepting once, with force_refresh, and carries on', async () => {
-    const mp = runtime.wechatMiniProgram;
+    const mp = local.runtime.wechatMiniProgram;
     const before = mp.stableTokenCalls;
     mp.revokeToken();
     const person = await wechatNewPerson();
@@ -212,7 +202,9 @@ describe('WeChat mini-program login over HTTP', () => {
 
 describe('Alipay mini-program login over HTTP', () => {
   const alipayLogin = (authCode: string) =>
-    call('/v1/auth/miniprogram/alipay/login', { body: { appId: runtime.alipayMiniProgram.appId, authCode } });
+    call('/v1/auth/miniprogram/alipay/login', {
+      body: { appId: local.runtime.alipayMiniProgram.appId, authCode },
+    });
   const alipayPhone = (bindToken: string, response: string, accept = true) =>
     call('/v1/auth/miniprogram/alipay/phone', {
       body: { bindToken, response, ...(accept ? { acceptPolicyVersion: policyVersion } : {}) },
@@ -224,7 +216,7 @@ describe('Alipay mini-program login over HTTP', () => {
 
   it('registers a new person from the signed, encrypted phone payload and logs them straight in later', async () => {
     const run = await captureOutput(async () => {
-      const ali = runtime.alipayMiniProgram;
+      const ali = local.runtime.alipayMiniProgram;
       const user = alipayUser();
       const phone = newNumber();
       const first = await alipayLogin(ali.authCode(user));
@@ -241,7 +233,7 @@ describe('Alipay mini-program login over HTTP', () => {
   });
 
   it('refuses a payload with a bad signature, a refused authorization, a used code, and a WeChat bind token', async () => {
-    const ali = runtime.alipayMiniProgram;
+    const ali = local.runtime.alipayMiniProgram;
     const bindToken = (await alipayLogin(ali.authCode(alipayUser()))).body.bindToken as string;
     const tampered = await alipayPhone(bindToken, ali.phonePayload(newNumber(), { tamper: true }));
     expect(tampered.status).toBe(400);
@@ -262,24 +254,24 @@ describe('Alipay mini-program login over HTTP', () => {
       providerCode: 'isv.code-invalid',
     });
 
-    const wechatBind = (await wechatLogin(runtime.wechatMiniProgram.loginCode(wechatUser()))).body
+    const wechatBind = (await wechatLogin(local.runtime.wechatMiniProgram.loginCode(wechatUser()))).body
       .bindToken as string;
     expect((await alipayPhone(wechatBind, ali.phonePayload(newNumber()))).body.code).toBe(
       'bind_token_invalid',
     );
-    expect((await wechatPhone(bindToken, runtime.wechatMiniProgram.phoneCode(newNumber()))).body.code).toBe(
-      'bind_token_invalid',
-    );
+    expect(
+      (await wechatPhone(bindToken, local.runtime.wechatMiniProgram.phoneCode(newNumber()))).body.code,
+    ).toBe('bind_token_invalid');
   });
 });
 
 describe('what is kept', () => {
   it('keeps no session_key, platform access token or phone number in the logs or in plaintext in the table', async () => {
-    const text = await rawTableText(localDynamo(), runtime.tableName);
+    const text = await rawTableText(localDynamo(), local.runtime.tableName);
     expect(text).toContain('PLATFORMTOKEN#wechat#');
     const secrets = [
-      ...runtime.wechatMiniProgram.sessionKeys,
-      ...runtime.wechatMiniProgram.issuedTokens,
+      ...local.runtime.wechatMiniProgram.sessionKeys,
+      ...local.runtime.wechatMiniProgram.issuedTokens,
       ...numbers,
     ];
     expect(secrets.length).toBeGreaterThan(20);

@@ -1,47 +1,34 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { outboxMessages } from '../../bin/local/outbox';
-import { type LocalRuntime, startLocalRuntime } from '../../bin/local/runtime';
 import { identityFixtures, syntheticPerson } from '../../bin/local/standins/identity';
 import type { StageConfig } from '../../functions/core/config';
 import { overrideRuntime } from '../../functions/platform/runtime';
 import { apiClient } from '../helpers/api-client';
 import { useRuntime } from '../helpers/deps';
+import { runtimePerFile } from '../helpers/local-runtime';
 
 /**
  * A person's account belongs to them: each test plays the attacker over HTTP, from a network of
  * its own (a loopback address the local server sees as the caller's, as API Gateway would say),
  * with the loopback exemptions of `npm start` off.
  */
-let runtime: LocalRuntime;
-let dataDir: string;
-
-beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'po-e2e-ownership-'));
-  runtime = await startLocalRuntime({
-    port: 0,
-    dataDir,
-    dynamoEndpoint: inject('dynamoEndpoint'),
-    tableName: `e2e-ownership-${Date.now()}`,
-    jobs: { deletionsMs: 0, retentionMs: 0 },
-  });
+const local = runtimePerFile('ownership', {
+  jobs: { deletionsMs: 0, retentionMs: 0 },
 });
-afterAll(() => runtime?.stop());
+
 afterEach(() => overrideRuntime(undefined));
 
 const { call, lastCode } = apiClient(
-  () => runtime.url,
-  () => dataDir,
+  () => local.runtime.url,
+  () => local.dataDir,
 );
 const POLICY = '2026-11-01';
 
 /** Production rules for every caller (no loopback exemption), with a short resend gate. */
 function fieldConditions(change: (config: StageConfig) => StageConfig = (c) => c) {
   useRuntime({
-    env: runtime.env,
+    env: local.runtime.env,
     config: (local) =>
       change({
         ...local,
@@ -63,7 +50,7 @@ beforeEach(() => {
   ATTACKER_NET = `127.0.${networks++}.66`;
 });
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const smsCount = (phone: string) => outboxMessages(dataDir, `+86${phone}`).length;
+const smsCount = (phone: string) => outboxMessages(local.dataDir, `+86${phone}`).length;
 
 /** Sends a code from a network, solving the captcha there when asked (as a person would). */
 async function codeFrom(from: string, phone: string, purpose = 'login') {
@@ -71,7 +58,7 @@ async function codeFrom(from: string, phone: string, purpose = 'login') {
   for (let round = 0; round < 2 && sent.body?.code === 'captcha_required'; round++) {
     sent = await call('/v1/auth/sms/send', {
       from,
-      body: { phone, purpose, captchaTicket: runtime.captcha.issue(from, sent.body.captchaLevel) },
+      body: { phone, purpose, captchaTicket: local.runtime.captcha.issue(from, sent.body.captchaLevel) },
     });
   }
   return sent;
@@ -268,12 +255,12 @@ describe('a thief with a stolen session who asks to move the account to their nu
     await pause(1100);
     const again = await loginFrom(ATTACKER_NET, phone);
     await pause(1100);
-    const notices = outboxMessages(dataDir, `+86${phone}`).filter((m) => m.notice).length;
+    const notices = outboxMessages(local.dataDir, `+86${phone}`).filter((m) => m.notice).length;
     const barred = await ask(again.accessToken, '13700003998');
     expect(barred.status).toBe(409);
     expect(barred.body.code).toBe('phone_recovery_blocked');
     expect(Number(barred.headers.get('retry-after'))).toBeGreaterThan(6 * 86_400);
-    expect(outboxMessages(dataDir, `+86${phone}`).filter((m) => m.notice).length).toBe(notices);
+    expect(outboxMessages(local.dataDir, `+86${phone}`).filter((m) => m.notice).length).toBe(notices);
   });
 });
 
@@ -285,7 +272,10 @@ describe('a captured mini-program phone proof', () => {
   const alipayBind = async (from: string, user = alipayUser()) => {
     const login = await call('/v1/auth/miniprogram/alipay/login', {
       from,
-      body: { appId: runtime.alipayMiniProgram.appId, authCode: runtime.alipayMiniProgram.authCode(user) },
+      body: {
+        appId: local.runtime.alipayMiniProgram.appId,
+        authCode: local.runtime.alipayMiniProgram.authCode(user),
+      },
     });
     expect(login.body.next).toBe('bind_phone');
     return login.body.bindToken as string;
@@ -299,7 +289,7 @@ describe('a captured mini-program phone proof', () => {
   it("an Alipay payload replayed with the attacker's own login is refused, before and after the victim unlinks", async () => {
     fieldConditions();
     const phone = '13700004001';
-    const payload = runtime.alipayMiniProgram.phonePayload(phone);
+    const payload = local.runtime.alipayMiniProgram.phonePayload(phone);
     // The victim registers with the one-tap number; the payload is seen on the way.
     const victim = await alipayPhone(OWNER_NET, await alipayBind(OWNER_NET), payload);
     expect(victim.status).toBe(200);
@@ -329,7 +319,7 @@ describe('a captured mini-program phone proof', () => {
     const phone = '13700004002';
     const owner = await loginFrom(OWNER_NET, phone);
     // A fresh, valid proof of the owner's number, presented with the attacker's login (WeChat).
-    const wechat = runtime.wechatMiniProgram;
+    const wechat = local.runtime.wechatMiniProgram;
     const user = {
       openid: `o${randomBytes(12).toString('hex')}`,
       unionid: `u${randomBytes(12).toString('hex')}`,
@@ -353,7 +343,7 @@ describe('a captured mini-program phone proof', () => {
     await pause(1100);
     const sent = await call('/v1/auth/sms/send', {
       from: OWNER_NET,
-      body: { phone, purpose: 'bind', bindToken, captchaTicket: runtime.captcha.issue(OWNER_NET) },
+      body: { phone, purpose: 'bind', bindToken, captchaTicket: local.runtime.captcha.issue(OWNER_NET) },
     });
     expect(sent.status).toBe(202);
     const bound = await call('/v1/auth/oauth/bind-phone', {
@@ -362,7 +352,7 @@ describe('a captured mini-program phone proof', () => {
     });
     expect(bound.status).toBe(200);
     expect(bound.body.user.id).toBe(owner.user.id);
-    const notice = outboxMessages(dataDir, `+86${phone}`).at(-1);
+    const notice = outboxMessages(local.dataDir, `+86${phone}`).at(-1);
     expect(notice?.notice).toBe('identity_linked');
     expect(notice?.text).toContain('微信');
   });
@@ -444,17 +434,17 @@ describe("a stranger who knows someone's name and ID number and adds them as a r
       body: { phone: '13700005999' },
     });
     expect(patched.status).toBe(200);
-    expect(JSON.stringify(runtime.his.patients.get(pid)?.resource)).not.toContain('13700005999');
+    expect(JSON.stringify(local.runtime.his.patients.get(pid)?.resource)).not.toContain('13700005999');
 
     // The proof code goes to the victim's phone, never to one the stranger names; guesses fail.
     const sent = await call(`/v1/me/cards/${id}/proof`, {
       from: ATTACKER_NET,
       token: stranger.accessToken,
-      body: { captchaTicket: runtime.captcha.issue(ATTACKER_NET) },
+      body: { captchaTicket: local.runtime.captcha.issue(ATTACKER_NET) },
     });
     expect(sent.status, sent.text).toBe(202);
     expect(sent.body.phoneMasked).toBe('137****5001');
-    expect(outboxMessages(dataDir, '+8613700005002').at(-1)?.code).not.toBe(lastCode('13700005001'));
+    expect(outboxMessages(local.dataDir, '+8613700005002').at(-1)?.code).not.toBe(lastCode('13700005001'));
     for (const code of ['000000', '111111', '222222']) {
       const guess = await call(`/v1/me/cards/${id}/proof/verify`, {
         from: ATTACKER_NET,
@@ -481,7 +471,7 @@ describe("a stranger who knows someone's name and ID number and adds them as a r
       token: stranger.accessToken,
     });
     expect(unbound.status).toBe(204);
-    expect(runtime.his.patients.get(pid)?.active).toBe(true);
+    expect(local.runtime.his.patients.get(pid)?.active).toBe(true);
     const victimNow = await call(`/v1/me/cards/${own.body.card.id}`, { token: victim.accessToken });
     expect(victimNow.body.card).toMatchObject({ status: 'active', hisPatientId: pid });
   });
@@ -510,7 +500,7 @@ describe("a stranger who knows someone's name and ID number and adds them as a r
     const sent = await call(`/v1/me/cards/${second.body.card.id}/proof`, {
       from: ATTACKER_NET,
       token: father.accessToken,
-      body: { captchaTicket: runtime.captcha.issue(ATTACKER_NET) },
+      body: { captchaTicket: local.runtime.captcha.issue(ATTACKER_NET) },
     });
     expect(sent.status, sent.text).toBe(202);
     const proven = await call(`/v1/me/cards/${second.body.card.id}/proof/verify`, {

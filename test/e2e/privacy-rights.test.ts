@@ -1,12 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type LocalRuntime, startLocalRuntime } from '../../bin/local/runtime';
+import { describe, expect, it } from 'vitest';
 import { identityFixtures } from '../../bin/local/standins/identity';
 import { stages } from '../../functions/core/config';
 import { BlindIndexer } from '../../functions/crypto/blind-index';
@@ -16,29 +13,19 @@ import { dueAfterWorkingDays } from '../../functions/privacy/working-days';
 import { apiClient } from '../helpers/api-client';
 import { captureOutput } from '../helpers/capture-logs';
 import { localDynamo } from '../helpers/dynamo';
+import { runtimePerFile } from '../helpers/local-runtime';
 
 const withCheck = (first17: string) => first17 + checkCharacter(first17);
 const projectRoot = resolve(import.meta.dirname, '..', '..');
 
-let runtime: LocalRuntime;
-let dataDir: string;
-
-beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'po-e2e-privacy-'));
-  runtime = await startLocalRuntime({
-    port: 0,
-    dataDir,
-    dynamoEndpoint: inject('dynamoEndpoint'),
-    tableName: `e2e-privacy-${Date.now()}`,
-    // The tests run the jobs themselves, at the moments they check.
-    jobs: { deletionsMs: 0, retentionMs: 0 },
-  });
+const local = runtimePerFile('privacy', {
+  // The tests run the jobs themselves, at the moments they check.
+  jobs: { deletionsMs: 0, retentionMs: 0 },
 });
-afterAll(() => runtime?.stop());
 
 const { call, sendCode, login } = apiClient(
-  () => runtime.url,
-  () => dataDir,
+  () => local.runtime.url,
+  () => local.dataDir,
 );
 
 async function scanAll(): Promise<Record<string, unknown>[]> {
@@ -46,7 +33,7 @@ async function scanAll(): Promise<Record<string, unknown>[]> {
   let start: Record<string, never> | undefined;
   do {
     const page = await localDynamo().send(
-      new ScanCommand({ TableName: runtime.tableName, ...(start ? { ExclusiveStartKey: start } : {}) }),
+      new ScanCommand({ TableName: local.runtime.tableName, ...(start ? { ExclusiveStartKey: start } : {}) }),
     );
     items.push(...(page.Items ?? []).map((i) => unmarshall(i)));
     start = page.LastEvaluatedKey as typeof start;
@@ -126,7 +113,7 @@ describe('rights: export, account deletion, re-registration', () => {
     expect(exported.body.consents).toHaveLength(count('CONSENT#'));
     expect(exported.body.identity).toMatchObject({ name: '张三', idNumber: zhang.idNumber });
     const hisIds = exported.body.cards.map((c: { hisPatientId: string }) => c.hisPatientId);
-    expect(hisIds.every((id: string) => runtime.his.patients.get(id)?.active === true)).toBe(true);
+    expect(hisIds.every((id: string) => local.runtime.his.patients.get(id)?.active === true)).toBe(true);
 
     // An open request of the account: answered by the deletion, then kept storage-only.
     const objection = await call('/v1/me/requests', {
@@ -162,10 +149,10 @@ describe('rights: export, account deletion, re-registration', () => {
     expect((await call(`/v1/privacy/requests/${request.requestId}`)).body.status).toBe('received');
 
     // A HIS outage defers the job; the next run finishes it.
-    runtime.his.mode = 'down';
-    expect(await runtime.runJob('deletions')).toEqual({ completed: 0, failed: 1 });
-    runtime.his.mode = 'ok';
-    const { result: run, output } = await captureOutput(() => runtime.runJob('deletions'));
+    local.runtime.his.mode = 'down';
+    expect(await local.runtime.runJob('deletions')).toEqual({ completed: 0, failed: 1 });
+    local.runtime.his.mode = 'ok';
+    const { result: run, output } = await captureOutput(() => local.runtime.runJob('deletions'));
     expect(run).toEqual({ completed: 1, failed: 0 });
     // The job logs ids and counts only (at DEBUG too): no name, number, phone or hospital id.
     expect(output).toContain('account erased');
@@ -173,10 +160,10 @@ describe('rights: export, account deletion, re-registration', () => {
     const done = await call(`/v1/privacy/requests/${request.requestId}`);
     expect(done.body).toMatchObject({ status: 'completed', completedAt: expect.any(String) });
     expect((await call(`/v1/privacy/requests/${objection.body.requestId}`)).body.status).toBe('completed');
-    expect(hisIds.every((id: string) => runtime.his.patients.get(id)?.active === false)).toBe(true);
+    expect(hisIds.every((id: string) => local.runtime.his.patients.get(id)?.active === false)).toBe(true);
 
     // What is left of the account: audit entries (security log) and records marked storage-only.
-    const keys = loadLocalKeyMaterial(join(dataDir, 'keys', 'local-keys.json'));
+    const keys = loadLocalKeyMaterial(join(local.dataDir, 'keys', 'local-keys.json'));
     const indexer = new BlindIndexer(keys.indexKey);
     const phoneToken = indexer.token('phone', `+86${phone}`);
     const idToken = indexer.token('id-number', zhang.idNumber);
@@ -303,7 +290,7 @@ describe('rights requests that need a person', () => {
         ['bin/privacy-requests.ts', ...args],
         {
           cwd: projectRoot,
-          env: { ...inherited, ...runtime.operatorEnv },
+          env: { ...inherited, ...local.runtime.operatorEnv },
         },
       );
     const listed = await run('list');

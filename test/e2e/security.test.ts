@@ -1,41 +1,30 @@
-import { mkdtempSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type LocalRuntime, startLocalRuntime } from '../../bin/local/runtime';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { StageConfig } from '../../functions/core/config';
 import { overrideRuntime } from '../../functions/platform/runtime';
 import { apiClient } from '../helpers/api-client';
 import { useRuntime } from '../helpers/deps';
+import { runtimePerFile } from '../helpers/local-runtime';
 
 /**
  * What an adversarial test of the local runtime found, each tried again over HTTP as the attacker
  * would: a stolen access token, strangers' requests, malformed credentials and characters.
  */
-let runtime: LocalRuntime;
-let dataDir: string;
-
-beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'po-e2e-security-'));
-  runtime = await startLocalRuntime({
-    port: 0,
-    dataDir,
-    dynamoEndpoint: inject('dynamoEndpoint'),
-    tableName: `e2e-security-${Date.now()}`,
-    jobs: { deletionsMs: 0, retentionMs: 0 },
-  });
+const local = runtimePerFile('security', {
+  jobs: { deletionsMs: 0, retentionMs: 0 },
 });
-afterAll(() => runtime?.stop());
+
 afterEach(() => overrideRuntime(undefined));
 
 const { call, sendCode, login } = apiClient(
-  () => runtime.url,
-  () => dataDir,
+  () => local.runtime.url,
+  () => local.dataDir,
 );
 
 /** Runs the API with another configuration (the runtime's environment, changed config). */
 function withConfig(change: (local: StageConfig) => StageConfig) {
-  useRuntime({ env: runtime.env, config: change });
+  useRuntime({ env: local.runtime.env, config: change });
 }
 
 const expectProblem = (response: { status: number; type: string | null; text: string }, status: number) => {
@@ -92,7 +81,7 @@ describe("strangers' requests", () => {
     withConfig((local) => ({ ...local, auth: { ...local.auth, exemptLoopback: false } }));
     const start = () =>
       call(
-        `/v1/auth/oauth/weibo/authorize?redirectUri=${encodeURIComponent(`${runtime.url}/oauth/callback`)}&client=web&nonce=nonce-aaaaaaaaaaaaaaaa`,
+        `/v1/auth/oauth/weibo/authorize?redirectUri=${encodeURIComponent(`${local.runtime.url}/oauth/callback`)}&client=web&nonce=nonce-aaaaaaaaaaaaaaaa`,
       );
     for (let i = 0; i < 30; i++) expect((await start()).status).toBe(200);
     const limited = await start();
@@ -164,8 +153,8 @@ describe('free text that reaches a HIS, a label or a log', () => {
 describe('what the local runtime shows', () => {
   it('keeps the SMS outbox readable by its owner only', async () => {
     await sendCode('13600004001');
-    expect(statSync(join(dataDir, 'outbox', 'sms.jsonl')).mode & 0o777).toBe(0o600);
-    expect(statSync(join(dataDir, 'outbox')).mode & 0o777).toBe(0o700);
+    expect(statSync(join(local.dataDir, 'outbox', 'sms.jsonl')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(local.dataDir, 'outbox')).mode & 0o777).toBe(0o700);
   });
 
   it('tells anyone the health status, and the details only in the local stage', async () => {
