@@ -13,7 +13,6 @@ import { stages } from '../functions/core/config';
 import { logger } from '../functions/core/logger';
 import { noMetrics } from '../functions/core/metrics';
 import { BlindIndexer } from '../functions/crypto/blind-index';
-import { CountingKeyring } from './counting-keyring';
 import { EncryptingSealer } from '../functions/crypto/encrypting-sealer';
 import { loadLocalKeyMaterial } from '../functions/crypto/local-key-source';
 import { DynamoAuditLog } from '../functions/kernel/audit/dynamo-audit-log';
@@ -26,6 +25,7 @@ import { overrideRuntime } from '../functions/platform/runtime';
 import type { SmsMessage } from '../functions/providers/sms/ports';
 import { SealedTable } from '../functions/store/sealed-table';
 import { meterDynamo } from './call-meter';
+import { CountingKeyring } from './counting-keyring';
 import { hottest, median, round, summarise } from './stats';
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;

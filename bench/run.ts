@@ -12,12 +12,12 @@ import {
 import { startDynamoDbLocal } from '../bin/local/dynamodb-local';
 import { ensureTable } from '../bin/local/ensure-table';
 import { stages } from '../functions/core/config';
-import { CountingKeyring } from './counting-keyring';
 import { EncryptingSealer } from '../functions/crypto/encrypting-sealer';
 import { loadLocalKeyMaterial } from '../functions/crypto/local-key-source';
 import { benchAuth } from './auth';
 import { benchBundles } from './bundles';
 import { benchCards } from './cards';
+import { CountingKeyring } from './counting-keyring';
 import { benchPrivacy } from './privacy';
 import { round, summarise } from './stats';
 

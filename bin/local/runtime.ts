@@ -7,12 +7,13 @@ import { handler as cardChangesWorker } from '../../functions/cards/handlers/car
 import { handler as registrationWorker } from '../../functions/cards/handlers/registration-worker';
 import { handler as webhookWorker } from '../../functions/cards/handlers/webhook-worker';
 import { cardChanges } from '../../functions/cards/stream-filter';
-import { stageConfig } from '../../functions/core/config';
+import { oauthProviderNames, stageConfig } from '../../functions/core/config';
 import { loadLocalKeyMaterial } from '../../functions/crypto/local-key-source';
 import { LocalRootSigner } from '../../functions/kernel/tokens/local-root-signer';
 import { overrideRuntime } from '../../functions/platform/runtime';
 import { type PrivacyJobEvent, handler as privacyJobs } from '../../functions/privacy/handlers/privacy-jobs';
 import { standinCredentials } from '../../functions/providers/credentials';
+import { oauthBaseVariable } from '../../functions/providers/oauth/registry';
 import { hostTemplate, REHEARSAL_CDK_OUT, type TemplateHost } from '../rehearsal/host-template';
 import { type DynamoDbLocal, localCredentials, startDynamoDbLocal } from './dynamodb-local';
 import { ensureTable } from './ensure-table';
@@ -154,9 +155,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     TENCENT_CAPTCHA_ENDPOINT: captcha.url,
     TENCENT_FACEID_ENDPOINT: faceid.url,
     ALIYUN_CLOUDAUTH_ENDPOINT: cloudauth.url,
-    OAUTH_WECHAT_BASE: oauth.wechat.url,
-    OAUTH_QQ_BASE: oauth.qq.url,
-    OAUTH_WEIBO_BASE: oauth.weibo.url,
+    ...Object.fromEntries(oauthProviderNames.map((name) => [oauthBaseVariable(name), oauth[name].url])),
     WECHAT_MP_BASE: wechatMiniProgram.url,
     ALIPAY_GATEWAY: alipayMiniProgram.url,
     HIS_BASE: his.url,

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { oauthProviderNames } from '../../functions/core/config';
 import { AppError } from '../../functions/core/errors';
 import { negotiateLang, type ProblemCode } from '../../functions/core/messages';
 import { renderProblem } from '../../functions/core/problem';
@@ -15,8 +16,10 @@ import { renderProblem } from '../../functions/core/problem';
 const COOKIE = 'po_refresh';
 const PATH = '/web/auth';
 const THIRTY_DAYS = 30 * 24 * 3600;
-const FORWARDED =
-  /^(sms\/verify|oauth\/(wechat|qq|weibo)\/callback|oauth\/bind-phone|token\/refresh|logout)$/;
+// Every login that answers tokens: the SMS code, each OAuth provider's callback, the phone bind.
+const FORWARDED = new RegExp(
+  `^(sms/verify|oauth/(${oauthProviderNames.join('|')})/callback|oauth/bind-phone|token/refresh|logout)$`,
+);
 
 function cookie(value: string, maxAge: number): string {
   // Secure is left off only because the local runtime speaks plain HTTP on 127.0.0.1.

@@ -1,6 +1,8 @@
 import { authDeps, oauthStore } from '../auth/deps';
 import type { OAuthProviderConfig, OAuthProviderName } from '../core/config';
+import { oauthProviderNames } from '../core/config';
 import type { EdgeDeps } from '../core/http-handler';
+import { recordOf } from '../core/records';
 import { cryptoRandom, edge, indexer, platform, providerCredentials, sealedTable } from '../platform/deps';
 import { once } from '../platform/runtime';
 import { AlipayMiniProgram } from '../providers/miniprogram/alipay-miniprogram';
@@ -8,9 +10,7 @@ import { PlatformAccessTokens } from '../providers/miniprogram/platform-tokens';
 import { MiniProgramError } from '../providers/miniprogram/ports';
 import { WeChatMiniProgram } from '../providers/miniprogram/wechat-miniprogram';
 import { OAuthProviderError } from '../providers/oauth/ports';
-import { QqOAuth } from '../providers/oauth/qq-oauth';
-import { WeChatOAuth } from '../providers/oauth/wechat-oauth';
-import { WeiboOAuth } from '../providers/oauth/weibo-oauth';
+import { oauthBaseVariable, oauthProviders } from '../providers/oauth/registry';
 import { DynamoPlatformTokenStore } from './dynamo-platform-token-store';
 import type { MiniProgramDeps } from './miniprogram';
 import type { OAuthDeps } from './oauth-login';
@@ -33,7 +33,7 @@ export function oauthDeps(): Promise<OAuthDeps> {
     };
     // Locally the provider hosts are the stand-ins; in AWS, the configured ones.
     const withBase = (name: OAuthProviderName, cfg: OAuthProviderConfig): OAuthProviderConfig => {
-      const base = env[`OAUTH_${name.toUpperCase()}_BASE`];
+      const base = env[oauthBaseVariable(name)];
       if (!base) return cfg;
       return {
         ...cfg,
@@ -48,11 +48,9 @@ export function oauthDeps(): Promise<OAuthDeps> {
     return {
       auth,
       config: config.oauth,
-      providers: {
-        wechat: new WeChatOAuth(withBase('wechat', providers.wechat), secretFor('wechat')),
-        qq: new QqOAuth(withBase('qq', providers.qq), secretFor('qq')),
-        weibo: new WeiboOAuth(withBase('weibo', providers.weibo), secretFor('weibo')),
-      },
+      providers: recordOf(oauthProviderNames, (name) =>
+        oauthProviders[name](withBase(name, providers[name]), secretFor(name)),
+      ),
       store,
       indexer: index,
       localOrigin: env.LOCAL_ORIGIN,

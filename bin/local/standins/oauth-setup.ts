@@ -1,4 +1,5 @@
-import { type OAuthProviderName, stages } from '../../../functions/core/config';
+import { type OAuthProviderName, oauthProviderNames, stages } from '../../../functions/core/config';
+import { recordOf } from '../../../functions/core/records';
 import { standinCredentials } from '../../../functions/providers/credentials';
 import { type OAuthStandin, startQqStandin, startWeChatStandin, startWeiboStandin } from './oauth';
 
@@ -13,12 +14,17 @@ export function standinAppSecrets(provider: OAuthProviderName): Record<string, s
   return secrets;
 }
 
-/** The three OAuth stand-ins, as `npm start` and the tests run them. */
+/** Each provider's stand-in, speaking its wire format: one line a provider. */
+const standins: Record<OAuthProviderName, (appSecrets: Record<string, string>) => Promise<OAuthStandin>> = {
+  wechat: startWeChatStandin,
+  qq: startQqStandin,
+  weibo: startWeiboStandin,
+};
+
+/** Every OAuth provider's stand-in, as `npm start` and the tests run them. */
 export async function startOAuthStandins(): Promise<Record<OAuthProviderName, OAuthStandin>> {
-  const [wechat, qq, weibo] = await Promise.all([
-    startWeChatStandin(standinAppSecrets('wechat')),
-    startQqStandin(standinAppSecrets('qq')),
-    startWeiboStandin(standinAppSecrets('weibo')),
-  ]);
-  return { wechat, qq, weibo };
+  const started = await Promise.all(
+    oauthProviderNames.map((name) => standins[name](standinAppSecrets(name))),
+  );
+  return recordOf(oauthProviderNames, (name) => started[oauthProviderNames.indexOf(name)] as OAuthStandin);
 }

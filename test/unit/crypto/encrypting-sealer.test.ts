@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SealedDataError } from '../../../functions/core/errors';
 import { CountingKeyring } from '../../../bench/counting-keyring';
+import { SealedDataError } from '../../../functions/core/errors';
 import { EncryptingSealer } from '../../../functions/crypto/encrypting-sealer';
 import { tempKeyMaterial } from '../../helpers/keys';
 
