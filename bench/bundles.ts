@@ -3,17 +3,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Metafile } from 'esbuild';
-import {
-  auditChainWorker,
-  auditVerifyJob,
-  authorizerFunction,
-  cardChangesWorker,
-  fallbackRoute,
-  privacyJobs,
-  registrationWorker,
-  routeList,
-  webhookWorker,
-} from '../functions/system/route-table';
+import { authorizerFunction, fallbackRoute, routeList, workers } from '../functions/system/route-table';
 import { bundleFunction } from '../lib/function-code';
 import { groupRoutes, writeGroupEntry } from '../lib/route-groups';
 import { round } from './stats';
@@ -175,15 +165,7 @@ function entries(functionsDir: string, outDir: string, groups: ReturnType<typeof
       ...(probe ? { probe: { method: probe.method, path: probe.path } } : {}),
     });
   }
-  for (const fn of [
-    authorizerFunction,
-    registrationWorker,
-    webhookWorker,
-    privacyJobs,
-    auditChainWorker,
-    cardChangesWorker,
-    auditVerifyJob,
-  ]) {
+  for (const fn of [authorizerFunction, ...Object.values(workers)]) {
     list.push({ name: fn.group, entry: join(functionsDir, `${fn.handler}.ts`) });
   }
   return list;

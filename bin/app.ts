@@ -2,17 +2,7 @@ import { readFileSync } from 'node:fs';
 import { App, Aspects, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
 import { stageConfig } from '../functions/core/config';
-import {
-  auditChainWorker,
-  auditVerifyJob,
-  authorizerFunction,
-  cardChangesWorker,
-  fallbackRoute,
-  privacyJobs,
-  registrationWorker,
-  routeList,
-  webhookWorker,
-} from '../functions/system/route-table';
+import { authorizerFunction, fallbackRoute, routeList, workers } from '../functions/system/route-table';
 import { ApiStack, type ApiStackProps } from '../lib/api-stack';
 import { BackupCopyStack } from '../lib/backup-copy-stack';
 import { DataStack } from '../lib/data-stack';
@@ -70,11 +60,7 @@ export function buildApp(app: App = new App()): {
     routes: routeList,
     fallback: fallbackRoute,
     authorizer: authorizerFunction,
-    registrationWorker,
-    webhookWorker,
-    privacyJobs,
-    auditVerifyJob,
-    streamWorkers: [auditChainWorker, cardChangesWorker],
+    workers,
     table: data.table,
     dataKey: data.dataKey,
     storageKey: data.storageKey,

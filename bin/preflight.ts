@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
 import { stageConfig } from '../functions/core/config';
-import { auditChainWorker, cardChangesWorker, routeList } from '../functions/system/route-table';
+import { routeList, streamWorkers } from '../functions/system/route-table';
 import { functionNames, quotaNeeded } from '../lib/concurrency';
 import { assertAllowedRegion, parseAllowedRegions } from '../lib/residency';
 import { deployContext } from './app';
@@ -38,7 +38,7 @@ try {
   const config = stageConfig(stage);
   const names = functionNames({
     groups: new Set(routeList.map((r) => r.group)),
-    streamWorkerGroups: [auditChainWorker.group, cardChangesWorker.group],
+    streamWorkerGroups: streamWorkers().map((w) => w.group),
   });
   const deploy = deployContext(app);
   const checks = await preflight(sdkClients(option('profile')), {

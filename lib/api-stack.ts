@@ -14,7 +14,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../functions/core/config';
-import type { RouteDefinition, Touches } from '../functions/core/route';
+import type { RouteDefinition, Touches, WorkerDefinition } from '../functions/core/route';
 import { tableDefinition } from '../functions/store/table-definition';
 import { Alarms } from './alarms';
 import { quotaNeeded, reservedConcurrency, UNRESERVED_MINIMUM } from './concurrency';
@@ -31,22 +31,18 @@ export interface ApiStackProps extends StackProps {
   readonly routes: ReadonlyArray<RouteDefinition & { readonly id: string }>;
   readonly fallback: { readonly group: string; readonly handler: string };
   readonly authorizer: { readonly handler: string; readonly touches: Touches };
-  readonly registrationWorker: { readonly handler: string; readonly touches: Touches };
-  readonly webhookWorker: { readonly handler: string; readonly touches: Touches };
-  /** Scheduled: account deletions each minute, retention hourly. */
-  readonly privacyJobs: { readonly handler: string; readonly touches: Touches };
-  /** Scheduled daily: the audit trail checked, problems published (alarmed). */
-  readonly auditVerifyJob: { readonly handler: string; readonly touches: Touches };
   /**
-   * Consumers of the table's stream, each with its own event source mapping and filter: ordered
+   * The worker table (functions/system/route-table.ts): the queue workers (HIS registration,
+   * webhook delivery), the scheduled jobs (privacy each minute and hourly, the audit check daily)
+   * and the table's stream consumers, each with its own event source mapping and filter: ordered
    * per shard, a failing batch split and retried, its position sent to a dead-letter queue last.
    */
-  readonly streamWorkers: ReadonlyArray<{
-    readonly group: string;
-    readonly handler: string;
-    readonly touches: Touches;
-    readonly stream: Record<string, unknown>;
-  }>;
+  readonly workers: {
+    readonly registration: WorkerDefinition & { readonly trigger: 'queue' };
+    readonly webhooks: WorkerDefinition & { readonly trigger: 'queue' };
+    readonly privacyJobs: WorkerDefinition & { readonly trigger: 'schedule' };
+    readonly auditVerify: WorkerDefinition & { readonly trigger: 'schedule' };
+  } & Readonly<Record<string, WorkerDefinition>>;
   readonly table: dynamodb.ITable;
   readonly dataKey: kms.IKey;
   /** Encrypts the secrets at rest; functions reach it only via Secrets Manager. */
@@ -175,8 +171,8 @@ export class ApiStack extends Stack {
     });
     const webhookWorkerFn = this.#function(
       'Webhooks',
-      join(functionsDir, `${props.webhookWorker.handler}.ts`),
-      props.webhookWorker.touches,
+      join(functionsDir, `${props.workers.webhooks.handler}.ts`),
+      props.workers.webhooks.touches,
       { consumes: this.#webhookQueue },
     );
     new lambda.EventSourceMapping(this, 'WebhookWorkerSource', {
@@ -200,8 +196,8 @@ export class ApiStack extends Stack {
     });
     const worker = this.#function(
       'Registration',
-      join(functionsDir, `${props.registrationWorker.handler}.ts`),
-      props.registrationWorker.touches,
+      join(functionsDir, `${props.workers.registration.handler}.ts`),
+      props.workers.registration.touches,
       { consumes: this.#registrationQueue },
     );
     new lambda.EventSourceMapping(this, 'RegistrationWorkerSource', {
@@ -224,8 +220,8 @@ export class ApiStack extends Stack {
     });
     const privacyJobsFn = this.#function(
       'PrivacyJobs',
-      join(functionsDir, `${props.privacyJobs.handler}.ts`),
-      props.privacyJobs.touches,
+      join(functionsDir, `${props.workers.privacyJobs.handler}.ts`),
+      props.workers.privacyJobs.touches,
       { timeout: Duration.minutes(5), deadLetterQueue: jobDeadLetters },
     );
     for (const [id, task, schedule] of [
@@ -247,8 +243,8 @@ export class ApiStack extends Stack {
 
     const auditVerifyFn = this.#function(
       'AuditVerify',
-      join(functionsDir, `${props.auditVerifyJob.handler}.ts`),
-      props.auditVerifyJob.touches,
+      join(functionsDir, `${props.workers.auditVerify.handler}.ts`),
+      props.workers.auditVerify.touches,
       { timeout: Duration.minutes(15), deadLetterQueue: jobDeadLetters },
     );
     new events.Rule(this, 'AuditVerifySchedule', {
@@ -275,7 +271,10 @@ export class ApiStack extends Stack {
       id: 'AwsSolutions-SQS3',
       reason: "It is itself a dead-letter queue: of the stream workers (failed batches' positions).",
     });
-    const streamFunctions = props.streamWorkers.map((worker) => {
+    const streamWorkers = Object.values(props.workers).filter(
+      (w): w is WorkerDefinition & { trigger: 'stream' } => w.trigger === 'stream',
+    );
+    const streamFunctions = streamWorkers.map((worker) => {
       const fn = this.#function(
         pascal(worker.group),
         join(functionsDir, `${worker.handler}.ts`),

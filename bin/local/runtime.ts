@@ -1,12 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { handler as chainWorker } from '../../functions/audit/handlers/chain-worker';
-import { auditEntryInserts } from '../../functions/audit/stream-filter';
-import { handler as cardChangesWorker } from '../../functions/cards/handlers/card-changes';
-import { handler as registrationWorker } from '../../functions/cards/handlers/registration-worker';
-import { handler as webhookWorker } from '../../functions/cards/handlers/webhook-worker';
-import { cardChanges } from '../../functions/cards/stream-filter';
+import type { SQSEvent } from 'aws-lambda';
 import { oauthProviderNames, stageConfig } from '../../functions/core/config';
 import { loadLocalKeyMaterial } from '../../functions/crypto/local-key-source';
 import { LocalRootSigner } from '../../functions/kernel/tokens/local-root-signer';
@@ -14,6 +9,8 @@ import { overrideRuntime } from '../../functions/platform/runtime';
 import { type PrivacyJobEvent, handler as privacyJobs } from '../../functions/privacy/handlers/privacy-jobs';
 import { standinCredentials } from '../../functions/providers/credentials';
 import { oauthBaseVariable } from '../../functions/providers/oauth/registry';
+import type { FilterPattern } from '../../functions/store/stream-records';
+import { streamWorkers, workers } from '../../functions/system/route-table';
 import { hostTemplate, REHEARSAL_CDK_OUT, type TemplateHost } from '../rehearsal/host-template';
 import { type DynamoDbLocal, localCredentials, startDynamoDbLocal } from './dynamodb-local';
 import { ensureTable } from './ensure-table';
@@ -26,6 +23,14 @@ import { startOAuthStandins } from './standins/oauth-setup';
 import { startTencentCaptchaStandin } from './standins/tencent';
 import { startWebhookReceiver } from './standins/webhook-receiver';
 import { type StreamConsumer, startStreamConsumer } from './stream-consumer';
+
+/** A worker's handler from its module, as the table names it (the bundles do the same at synth). */
+async function workerHandler<E>(module: string): Promise<(event: E) => Promise<unknown>> {
+  const loaded: { handler: (event: E) => Promise<unknown> } = await import(
+    join(import.meta.dirname, '..', '..', 'functions', `${module}.ts`)
+  );
+  return loaded.handler;
+}
 
 export interface LocalRuntimeOptions {
   /** 0 picks a free port. */
@@ -195,7 +200,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       });
     } else {
       // The table's stream and the job queues, run as their event source mappings run them in AWS.
-      const consumer = (name: string, filter: typeof cardChanges, handler: (e: never) => Promise<unknown>) =>
+      const consumer = (name: string, filter: FilterPattern, handler: (event: never) => Promise<unknown>) =>
         startStreamConsumer({
           name,
           client,
@@ -208,22 +213,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
           checkpointFile: join(dataDir, 'streams', `${tableName}-${name}.json`),
           onError: report(name),
         });
-      consumers = await Promise.all([
-        consumer('audit-chain', auditEntryInserts, chainWorker as never),
-        consumer('card-changes', cardChanges, cardChangesWorker as never),
-      ]);
-      queues = [
-        startQueueRunner({
-          dir: join(env.LOCAL_QUEUE_DIR, 'registration'),
-          handler: registrationWorker,
-          onError: report('registration job'),
-        }),
-        startQueueRunner({
-          dir: join(env.LOCAL_QUEUE_DIR, 'webhooks'),
-          handler: webhookWorker,
-          onError: report('webhook job'),
-        }),
-      ];
+      // Every worker of the table that a queue or the stream triggers (the schedules are below).
+      consumers = await Promise.all(
+        streamWorkers().map(async (w) => consumer(w.group, w.stream, await workerHandler<never>(w.handler))),
+      );
+      queues = await Promise.all(
+        Object.values(workers)
+          .filter((w) => w.trigger === 'queue')
+          .map(async (w) =>
+            startQueueRunner({
+              dir: join(env.LOCAL_QUEUE_DIR, w.queue),
+              handler: await workerHandler<SQSEvent>(w.handler),
+              onError: report(`${w.group} job`),
+            }),
+          ),
+      );
       server = await startHttpServer(options.port, { webDir: options.webDir, captcha });
       // Pages under the local server's own origin are allowed OAuth redirect targets (local stage).
       process.env.LOCAL_ORIGIN = server.url;

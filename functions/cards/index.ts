@@ -4,4 +4,3 @@ export { idTypes, insuranceTypes, relationships } from './codes';
 export { listHospitalEvents } from './event-feed';
 export type { CardRecord, CardStore, CardsDeps } from './ports';
 export { cardStore, eventFeed } from './stores';
-export { cardChanges } from './stream-filter';

@@ -1,4 +1,4 @@
-import type { RouteDefinition } from '../core/route';
+import type { RouteDefinition, Touches, WorkerDefinition } from '../core/route';
 import { cardTouches, codeProblems, sendProblems } from '../core/touches';
 import {
   cardDetailResponse,
@@ -12,6 +12,7 @@ import {
   hospitalsResponse,
   updateCardBody,
 } from './schema';
+import { cardChanges } from './stream-filter';
 
 /** Medical cards (group `cards`). */
 export const cardRoutes = {
@@ -139,3 +140,37 @@ export const cardRoutes = {
     touches: cardTouches,
   },
 } as const satisfies Record<string, RouteDefinition>;
+
+/** What runs behind the card routes: HIS registration, the change follower, webhook delivery. */
+export const cardWorkers = {
+  /** Registers cards with each HIS, retrying with backoff (SQS). */
+  registration: {
+    group: 'registration',
+    handler: 'cards/handlers/registration-worker',
+    trigger: 'queue',
+    queue: 'registration',
+    touches: {
+      table: 'readwrite',
+      dataKey: 'both',
+      appSecret: true,
+      providers: true,
+      queue: true,
+    } satisfies Touches,
+  },
+  /** Follows committed card changes (the table's stream): registration jobs and card events. */
+  cardChanges: {
+    group: 'card-changes',
+    handler: 'cards/handlers/card-changes',
+    trigger: 'stream',
+    stream: cardChanges,
+    touches: { queue: true, events: true } satisfies Touches,
+  },
+  /** Delivers card events to hospital webhooks; writes dead letters to the table. */
+  webhooks: {
+    group: 'webhooks',
+    handler: 'cards/handlers/webhook-worker',
+    trigger: 'queue',
+    queue: 'webhooks',
+    touches: { table: 'readwrite', providers: true } satisfies Touches,
+  },
+} as const satisfies Record<string, WorkerDefinition>;

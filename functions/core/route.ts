@@ -64,6 +64,21 @@ export interface RouteDefinition {
   readonly touches: Touches;
 }
 
+/**
+ * A function that no route calls: what triggers it (a queue, the table's stream with its filter,
+ * a schedule), its module and what it touches. Features declare theirs beside their routes; CDK,
+ * the local runtime, the rehearsal and the bench all read the one table (system/route-table.ts).
+ */
+export type WorkerDefinition = {
+  readonly group: string;
+  readonly handler: string;
+  readonly touches: Touches;
+} & (
+  | { readonly trigger: 'queue'; readonly queue: string }
+  | { readonly trigger: 'stream'; readonly stream: Readonly<Record<string, unknown>> }
+  | { readonly trigger: 'schedule' }
+);
+
 export function routeKey(route: Pick<RouteDefinition, 'method' | 'path'>): string {
   return `${route.method} ${route.path}`;
 }

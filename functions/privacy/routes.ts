@@ -1,4 +1,4 @@
-import type { RouteDefinition } from '../core/route';
+import type { RouteDefinition, Touches, WorkerDefinition } from '../core/route';
 import { codeProblems, loginTouches } from '../core/touches';
 import {
   consentBody,
@@ -132,3 +132,21 @@ export const privacyRoutes = {
     touches: { table: 'read', dataKey: 'decrypt' },
   },
 } as const satisfies Record<string, RouteDefinition>;
+
+export const privacyWorkers = {
+  /**
+   * Scheduled privacy jobs: account deletions (each minute: release cards at the HIS, erase items)
+   * and retention (hourly: strip expired access data, delete dead sessions, report overdue requests).
+   */
+  privacyJobs: {
+    group: 'privacy-jobs',
+    handler: 'privacy/handlers/privacy-jobs',
+    trigger: 'schedule',
+    touches: {
+      table: 'readwrite',
+      dataKey: 'both',
+      appSecret: true,
+      providers: true,
+    } satisfies Touches,
+  },
+} as const satisfies Record<string, WorkerDefinition>;

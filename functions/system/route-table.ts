@@ -1,13 +1,12 @@
 import { assuranceRoutes } from '../assurance/routes';
-import { auditEntryInserts } from '../audit';
+import { auditWorkers } from '../audit/routes';
 import { authRoutes } from '../auth/routes';
-import { cardChanges } from '../cards';
-import { cardRoutes } from '../cards/routes';
-import type { RouteDefinition, Touches } from '../core/route';
+import { cardRoutes, cardWorkers } from '../cards/routes';
+import type { RouteDefinition, Touches, WorkerDefinition } from '../core/route';
 import { hospitalRoutes } from '../hospital/routes';
 import { identityRoutes } from '../identity/routes';
 import { oauthRoutes } from '../oauth/routes';
-import { privacyRoutes } from '../privacy/routes';
+import { privacyRoutes, privacyWorkers } from '../privacy/routes';
 import { systemRoutes } from './routes';
 
 /**
@@ -40,66 +39,25 @@ export const routeList: ReadonlyArray<RouteDefinition & { readonly id: RouteId }
  */
 export const fallbackRoute = { group: 'system', handler: 'system/fallback' } as const;
 
-/** Registers cards with each HIS, retrying with backoff (SQS). */
-export const registrationWorker = {
-  group: 'registration',
-  handler: 'cards/handlers/registration-worker',
-  touches: {
-    table: 'readwrite',
-    dataKey: 'both',
-    appSecret: true,
-    providers: true,
-    queue: true,
-  } satisfies Touches,
-} as const;
-
 /**
- * Links new audit entries into the chain: the table's stream, filtered to audit entries, one
- * ordered batch at a time per shard, split and retried on error, its position dead-lettered last.
+ * THE worker table, gathered like the routes: each feature declares what runs behind its routes
+ * (`<feature>/routes.ts`). CDK makes one function per entry and wires its trigger, the local
+ * runtime runs the queues and streams from it, and the bench bundles each.
  */
-export const auditChainWorker = {
-  group: 'audit-chain',
-  handler: 'audit/handlers/chain-worker',
-  stream: auditEntryInserts,
-  touches: { table: 'readwrite', appSecret: true } satisfies Touches,
-} as const;
+export const workers = {
+  ...auditWorkers,
+  ...cardWorkers,
+  ...privacyWorkers,
+} as const satisfies Record<string, WorkerDefinition>;
 
-/** Checks the audit trail daily (yesterday and today) and publishes what it finds (alarmed). */
-export const auditVerifyJob = {
-  group: 'audit-verify',
-  handler: 'audit/handlers/verify-job',
-  touches: { table: 'read', appSecret: true } satisfies Touches,
-} as const;
+export type WorkerId = keyof typeof workers;
 
-/** Follows committed card changes (the table's stream): registration jobs and card events. */
-export const cardChangesWorker = {
-  group: 'card-changes',
-  handler: 'cards/handlers/card-changes',
-  stream: cardChanges,
-  touches: { queue: true, events: true } satisfies Touches,
-} as const;
-
-/** Delivers card events to hospital webhooks; writes dead letters to the table. */
-export const webhookWorker = {
-  group: 'webhooks',
-  handler: 'cards/handlers/webhook-worker',
-  touches: { table: 'readwrite', providers: true } satisfies Touches,
-} as const;
-
-/**
- * Scheduled privacy jobs: account deletions (each minute: release cards at the HIS, erase items)
- * and retention (hourly: strip expired access data, delete dead sessions, report overdue requests).
- */
-export const privacyJobs = {
-  group: 'privacy-jobs',
-  handler: 'privacy/handlers/privacy-jobs',
-  touches: {
-    table: 'readwrite',
-    dataKey: 'both',
-    appSecret: true,
-    providers: true,
-  } satisfies Touches,
-} as const;
+/** The table's stream consumers, in the order the table declares them. */
+export function streamWorkers() {
+  return Object.values(workers).filter(
+    (w): w is Extract<(typeof workers)[WorkerId], { trigger: 'stream' }> => w.trigger === 'stream',
+  );
+}
 
 /**
  * The Lambda authorizer of every `auth: 'user'` and `auth: 'hospital'` route: verifies the token

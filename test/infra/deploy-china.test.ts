@@ -2,7 +2,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../bin/app';
 import { stages } from '../../functions/core/config';
-import { auditChainWorker, cardChangesWorker, routeList } from '../../functions/system/route-table';
+import { routeList, streamWorkers } from '../../functions/system/route-table';
 import { functionNames, quotaNeeded } from '../../lib/concurrency';
 import { viaService, withBothSpellings } from '../../lib/via-service';
 import { ratePathPattern } from '../../lib/waf';
@@ -291,7 +291,7 @@ describe('deploy context and account limits', () => {
     // npm run preflight computes the same sum without synthesizing.
     const names = functionNames({
       groups: new Set(routeList.map((r) => r.group)),
-      streamWorkerGroups: [auditChainWorker.group, cardChangesWorker.group],
+      streamWorkerGroups: streamWorkers().map((w) => w.group),
     });
     expect(quotaNeeded(stages.prod, names)).toEqual({ reserved: prod, needed: prod + 100 });
     expect(quotaNeeded(stages.dev, names).reserved).toBe(reserved('dev'));

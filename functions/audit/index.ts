@@ -1,1 +1,0 @@
-export { auditEntryInserts } from './stream-filter';
