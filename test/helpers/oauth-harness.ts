@@ -1,12 +1,16 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { OAuthStandin } from '../../bin/local/standins/oauth';
 import { startOAuthStandins } from '../../bin/local/standins/oauth-setup';
-import { type OAuthProviderConfig, type OAuthProviderName, stages } from '../../functions/core/config';
+import {
+  type OAuthProviderConfig,
+  type OAuthProviderName,
+  oauthProviderNames,
+  stages,
+} from '../../functions/core/config';
+import { recordOf } from '../../functions/core/records';
 import type { OAuthDeps } from '../../functions/oauth/oauth-login';
 import { standinCredentials } from '../../functions/providers/credentials';
-import { QqOAuth } from '../../functions/providers/oauth/qq-oauth';
-import { WeChatOAuth } from '../../functions/providers/oauth/wechat-oauth';
-import { WeiboOAuth } from '../../functions/providers/oauth/weibo-oauth';
+import { oauthProviders } from '../../functions/providers/oauth/registry';
 import { type AuthHarness, authHarness } from './auth-harness';
 
 export const REDIRECT = stages.prod.oauth.redirectUris[0] as string;
@@ -38,11 +42,9 @@ export async function oauthHarness(
   const deps: OAuthDeps = {
     auth: h.deps,
     config: stages.prod.oauth,
-    providers: {
-      wechat: new WeChatOAuth(at(standins.wechat, providers.wechat), secret('wechat')),
-      qq: new QqOAuth(at(standins.qq, providers.qq), secret('qq')),
-      weibo: new WeiboOAuth(at(standins.weibo, providers.weibo), secret('weibo')),
-    },
+    providers: recordOf(oauthProviderNames, (name) =>
+      oauthProviders[name](at(standins[name], providers[name]), secret(name)),
+    ),
     store: h.stores.links,
     indexer: h.indexer,
   };
