@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { oauthProviderNames } from '../../functions/core/config';
+import { oauthBaseVariable } from '../../functions/providers/oauth/registry';
 
 /**
  * The environment variables our own code reads (functions/): a library's own settings (the AWS
@@ -16,7 +18,7 @@ export function projectVariables(functionsDir: string): Set<string> {
         for (const m of text.matchAll(/env\.([A-Z][A-Z0-9_]+)|required\(env, '([A-Z][A-Z0-9_]+)'\)/g))
           names.add((m[1] ?? m[2]) as string);
         for (const m of text.matchAll(/`([A-Z][A-Z0-9_]*)_\$\{[^}]+\}_([A-Z0-9_]+)`/g))
-          for (const provider of ['WECHAT', 'QQ', 'WEIBO']) names.add(`${m[1]}_${provider}_${m[2]}`);
+          for (const provider of oauthProviderNames) names.add(`${m[1]}_${provider.toUpperCase()}_${m[2]}`);
       }
     }
   };
@@ -37,9 +39,7 @@ export const LOCAL_OVERRIDES: ReadonlySet<string> = new Set([
   'TENCENT_SMS_ENDPOINT',
   'ALIYUN_CLOUDAUTH_ENDPOINT',
   'ALIYUN_SMS_ENDPOINT',
-  'OAUTH_WECHAT_BASE',
-  'OAUTH_QQ_BASE',
-  'OAUTH_WEIBO_BASE',
+  ...oauthProviderNames.map(oauthBaseVariable),
   'WECHAT_MP_BASE',
   'ALIPAY_GATEWAY',
   'HIS_BASE',

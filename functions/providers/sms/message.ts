@@ -1,3 +1,4 @@
+import type { IdentityProviderName } from '../../core/config';
 import type { NoticeSms, SmsMessage } from './ports';
 
 export interface SmsTextOptions {
@@ -26,7 +27,8 @@ export function renderSmsText(options: SmsTextOptions, message: SmsMessage): str
   return lines.join('\n');
 }
 
-const providerLabels: Readonly<Record<string, string>> = {
+/** Each login's name in a notice (the type asks for every one). */
+const providerLabels: Readonly<Record<IdentityProviderName, string>> = {
   wechat: '微信',
   qq: 'QQ',
   weibo: '微博',
@@ -34,7 +36,9 @@ const providerLabels: Readonly<Record<string, string>> = {
 };
 
 function providerLabel(provider: string): string {
-  return providerLabels[provider] ?? provider;
+  return Object.hasOwn(providerLabels, provider)
+    ? providerLabels[provider as IdentityProviderName]
+    : provider;
 }
 
 /**
