@@ -2,7 +2,7 @@ import { cardStore } from '../cards';
 import { StartupRefusedError } from '../core/errors';
 import type { EdgeDeps } from '../core/http-handler';
 import { identityStore } from '../identity';
-import { DynamoConsentStore } from '../kernel/consent/dynamo-consent-store';
+import { consentLedger } from '../kernel/consent/dynamo-consent-store';
 import {
   auditLog,
   cryptoRandom,
@@ -73,7 +73,7 @@ export function livenessDeps(): Promise<LivenessDeps> {
   return once<Promise<LivenessDeps>>('livenessDeps', async () => {
     const { config, clock, env, metrics } = platform();
     const [index, table, audit] = await Promise.all([indexer(), sealedTable(), auditLog()]);
-    const consents = new DynamoConsentStore(plainTable(), audit);
+    const consents = consentLedger(plainTable(), audit);
     const identities = identityStore(table, audit);
     const cards = cardStore(table, audit);
     return {

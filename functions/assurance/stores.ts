@@ -1,6 +1,6 @@
 import { identityStore } from '../identity';
-import { type AuditWriter, readOnly } from '../kernel/audit/ports';
-import { DynamoConsentStore } from '../kernel/consent/dynamo-consent-store';
+import type { AuditWriter } from '../kernel/audit/ports';
+import { consentLedger } from '../kernel/consent/dynamo-consent-store';
 import type { SealedTable } from '../store/sealed-table';
 import { DynamoAttestationCodeStore } from './dynamo-attestation-code-store';
 import { DynamoLivenessStore } from './dynamo-liveness-store';
@@ -14,7 +14,7 @@ export function livenessStore(
   audit: AuditWriter,
   keepFailedDays: number,
 ): DynamoLivenessStore {
-  const consents = new DynamoConsentStore(table, readOnly);
+  const consents = consentLedger(table);
   const identities = identityStore(table, audit);
   return new DynamoLivenessStore(table, {
     audit,

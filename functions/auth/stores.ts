@@ -1,5 +1,5 @@
 import type { AuditWriter } from '../kernel/audit/ports';
-import { DynamoConsentStore } from '../kernel/consent/dynamo-consent-store';
+import { consentLedger } from '../kernel/consent/dynamo-consent-store';
 import type { SealedTable } from '../store/sealed-table';
 import { DynamoAccountStore } from './dynamo-account-store';
 import { DynamoChallengeStore } from './dynamo-challenge-store';
@@ -16,7 +16,7 @@ export function authStores(table: SealedTable, audit: AuditWriter) {
   const challenges = new DynamoChallengeStore(table, audit);
   const code = (use: CodeUse) => challenges.consumeWrite(use);
   const sessions = new DynamoSessionStore(table, { audit, code });
-  const consents = new DynamoConsentStore(table, audit);
+  const consents = consentLedger(table, audit);
   const links = new DynamoOAuthStore(table, { audit, code });
   const accounts = new DynamoAccountStore(table, {
     session: (s) => sessions.createWrite(s),

@@ -1,7 +1,6 @@
 import type { Authenticator } from '../auth';
 import { sessionStore } from '../auth';
-import { readOnly } from '../kernel/audit/ports';
-import { DynamoConsentStore } from '../kernel/consent/dynamo-consent-store';
+import { consentLedger } from '../kernel/consent/dynamo-consent-store';
 import { plainTable, platform, tokenSigner } from '../platform/deps';
 import { once } from '../platform/runtime';
 
@@ -13,7 +12,7 @@ export function authorizerDeps(): Promise<Authenticator> {
   return once<Promise<Authenticator>>('authorizerDeps', async () => {
     const { config, clock } = platform();
     const table = plainTable();
-    const consents = new DynamoConsentStore(table, readOnly);
+    const consents = consentLedger(table);
     return {
       config: config.auth,
       clock,

@@ -3,7 +3,7 @@ import { codeDeps } from '../auth/deps';
 import { StartupRefusedError } from '../core/errors';
 import type { EdgeDeps } from '../core/http-handler';
 import { identityStore } from '../identity';
-import { DynamoConsentStore } from '../kernel/consent/dynamo-consent-store';
+import { consentLedger } from '../kernel/consent/dynamo-consent-store';
 import {
   auditLog,
   edge,
@@ -138,7 +138,7 @@ export function cardsDeps(): Promise<CardsDeps> {
           delaySeconds,
         ),
     };
-    const consents = new DynamoConsentStore(plainTable(), audit);
+    const consents = consentLedger(plainTable(), audit);
     const { challenges } = authStores(table, audit);
     return {
       config: config.cards,

@@ -1,6 +1,6 @@
 import type { CodeUse } from '../auth';
 import { type AuditWriter, readOnly } from '../kernel/audit/ports';
-import { DynamoConsentStore } from '../kernel/consent/dynamo-consent-store';
+import { consentLedger } from '../kernel/consent/dynamo-consent-store';
 import type { SealedTable, Write } from '../store/sealed-table';
 import { DynamoCardStore } from './dynamo-card-store';
 import { DynamoEventFeed } from './dynamo-event-feed';
@@ -15,7 +15,7 @@ export function cardStore(
   audit: AuditWriter = readOnly,
   code?: (use: CodeUse) => Promise<Write>,
 ): DynamoCardStore {
-  const consents = new DynamoConsentStore(table, readOnly);
+  const consents = consentLedger(table);
   return new DynamoCardStore(table, { consent: (entry) => consents.entryWrite(entry), audit, code });
 }
 

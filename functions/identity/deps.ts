@@ -1,7 +1,6 @@
 import { StartupRefusedError } from '../core/errors';
 import type { EdgeDeps } from '../core/http-handler';
-import { readOnly } from '../kernel/audit/ports';
-import { DynamoConsentStore } from '../kernel/consent/dynamo-consent-store';
+import { consentLedger } from '../kernel/consent/dynamo-consent-store';
 import {
   auditLog,
   edge,
@@ -64,7 +63,7 @@ export function identityDeps(): Promise<IdentityDeps> {
       audit,
       provider,
       indexer: index,
-      consents: new DynamoConsentStore(plainTable(), readOnly),
+      consents: consentLedger(plainTable()),
     };
   });
 }

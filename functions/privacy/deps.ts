@@ -5,7 +5,7 @@ import { cardStore } from '../cards';
 import { identityStore } from '../identity';
 import { type AuditWriter, readOnly } from '../kernel/audit/ports';
 import type { ConsentDeps } from '../kernel/consent/consents';
-import { DynamoConsentStore } from '../kernel/consent/dynamo-consent-store';
+import { consentLedger } from '../kernel/consent/dynamo-consent-store';
 import { newId } from '../kernel/ids';
 import { auditLog, edge, plainTable, platform, rateLimiter, sealedTable } from '../platform/deps';
 import { once } from '../platform/runtime';
@@ -32,7 +32,7 @@ export async function consentDeps(): Promise<{ edge: ReturnType<typeof edge>; co
   const consents = await once<Promise<ConsentDeps>>('consentDeps', async () => ({
     config: platform().config.privacy,
     clock: platform().clock,
-    store: new DynamoConsentStore(plainTable(), await auditLog()),
+    store: consentLedger(plainTable(), await auditLog()),
   }));
   return { edge: edge(), consents };
 }
@@ -45,7 +45,7 @@ export async function exportDeps(): Promise<{ edge: ReturnType<typeof edge>; pri
       oauthStore(),
       accountStore(),
     ]);
-    const consents = new DynamoConsentStore(plainTable(), readOnly);
+    const consents = consentLedger(plainTable());
     return {
       clock: platform().clock,
       accounts,

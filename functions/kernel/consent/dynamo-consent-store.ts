@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { keys } from '../../store/keys';
 import { attr, parseRow } from '../../store/rows';
 import { conditions, type SealedTable, type Write } from '../../store/sealed-table';
-import type { AuditEvent, AuditWriter } from '../audit/ports';
+import { type AuditEvent, type AuditWriter, readOnly } from '../audit/ports';
 import { accessDataMark } from '../retention-marks';
 import type { ConsentEntry, ConsentPurpose, ConsentStore, PolicyAcceptance } from './consents';
 
@@ -100,4 +100,9 @@ export class DynamoConsentStore implements ConsentStore {
     });
     return stored.map(({ item }) => parseRow('consent', consentRow, item));
   }
+}
+
+/** The consent ledger as every composition root builds it (read-only unless given the audit trail). */
+export function consentLedger(table: SealedTable, audit: AuditWriter = readOnly): DynamoConsentStore {
+  return new DynamoConsentStore(table, audit);
 }

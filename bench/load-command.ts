@@ -1,4 +1,4 @@
-import { type LoadOptions, runLoad } from '../bench/load';
+import { type LoadOptions, runLoad } from './load';
 
 /**
  * `npm run load -- --users 300 --concurrency 100 [--flow login|card] [--url http://127.0.0.1:3000]
