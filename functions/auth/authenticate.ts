@@ -27,7 +27,7 @@ export async function authenticate(
   let payload: JWTPayload;
   try {
     payload = await verifyToken(match[1], {
-      roots: await deps.signer.jwks(),
+      roots: await deps.signer.roots(),
       now: deps.clock.now(),
       issuer: deps.config.tokens.issuer,
       audience: deps.config.tokens.audience,

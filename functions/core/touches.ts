@@ -23,10 +23,14 @@ export const cardTouches: Touches = {
   queue: true,
   events: true,
 };
-/** Hospital routes read cards (opening them), use blind indexes, sign hospital tokens, count token requests. */
+/**
+ * Hospital routes read cards (opening them), use blind indexes, sign hospital tokens, count token
+ * requests. `both`: the first token of an epoch may fall to this function, which then makes and
+ * seals the epoch's signing key.
+ */
 export const hospitalTouches: Touches = {
   table: 'readwrite',
-  dataKey: 'decrypt',
+  dataKey: 'both',
   appSecret: true,
   signingKey: 'sign',
 };

@@ -140,7 +140,7 @@ export async function authenticateHospital(
   let payload: JWTPayload;
   try {
     payload = await verifyToken(token, {
-      roots: await deps.signer.jwks(),
+      roots: await deps.signer.roots(),
       now: deps.clock.now(),
       issuer: deps.issuer,
       audience: deps.config.audience,

@@ -148,7 +148,16 @@ export function tokenSigner(): Promise<TokenSigner> {
       import('../kernel/tokens/certified-token-signer'),
       rootSigner(),
     ]);
-    return new CertifiedTokenSigner(root, platform().clock);
+    // The epochs' keys are read on the first signature or JWKS, never by a verifier (the authorizer).
+    const keys = () =>
+      once('signingKeys', async () => {
+        const [{ DynamoSigningKeyStore }, table] = await Promise.all([
+          import('../kernel/tokens/dynamo-signing-key-store'),
+          sealedTable(),
+        ]);
+        return new DynamoSigningKeyStore(table);
+      });
+    return new CertifiedTokenSigner(root, platform().clock, { keys });
   });
 }
 

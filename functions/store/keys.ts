@@ -303,6 +303,31 @@ export const kinds = {
     locate: 'none',
     onAccountDeletion: { kind: 'kept', why: 'It belongs to the app, not to a person' },
   },
+  signingKey: {
+    description:
+      "An epoch's token signing key, shared by every instance: its public half, the root's certificate, the private half sealed",
+    pk: 'SIGNINGKEY',
+    sk: 'EPOCH#',
+    sealed: ['privateJwk'],
+    locate: 'none',
+    onAccountDeletion: { kind: 'kept', why: 'It belongs to the service, not to a person' },
+  },
+  signingKeyClaim: {
+    description: "Who is making an epoch's signing key, until when (one root signature an epoch)",
+    pk: 'SIGNINGKEY',
+    sk: 'CLAIM#',
+    sealed: [],
+    locate: 'none',
+    onAccountDeletion: { kind: 'kept', why: 'It belongs to the service, not to a person' },
+  },
+  publishedKey: {
+    description: "An epoch's public signing key as the JWKS publishes it (read without opening anything)",
+    pk: 'SIGNINGKEY',
+    sk: 'PUBLIC#',
+    sealed: [],
+    locate: 'none',
+    onAccountDeletion: { kind: 'kept', why: 'It belongs to the service, not to a person' },
+  },
   jobWatermark: {
     description: 'Where a scheduled job got to',
     pk: 'JOB#',
@@ -500,6 +525,21 @@ export const keys = {
   /** The sparse `auditByUser` index's partition for an account. */
   auditUser: (userId: string) => `${USER}${userId}`,
   jobWatermark: (job: string): ItemKey => ({ pk: `JOB#${job}`, sk: 'WATERMARK' }),
+  /** Epochs are zero-padded so the partition sorts by time. */
+  signingKey: (epoch: number): ItemKey => ({
+    pk: 'SIGNINGKEY',
+    sk: `EPOCH#${String(epoch).padStart(8, '0')}`,
+  }),
+  publishedKey: (epoch: number): ItemKey => ({
+    pk: 'SIGNINGKEY',
+    sk: `PUBLIC#${String(epoch).padStart(8, '0')}`,
+  }),
+  signingKeyClaim: (epoch: number): ItemKey => ({
+    pk: 'SIGNINGKEY',
+    sk: `CLAIM#${String(epoch).padStart(8, '0')}`,
+  }),
+  signingKeyPartition: 'SIGNINGKEY',
+  publishedKeyPrefix: 'PUBLIC#',
   platformToken: (platform: string, appId: string): ItemKey => ({
     pk: `PLATFORMTOKEN#${platform}#${appId}`,
     sk: 'TOKEN',

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderOpenApiFile } from '../../bin/openapi';
 import { routeKey } from '../../functions/core/route';
-import { fallbackRoute, routeList } from '../../functions/system/route-table';
+import { authorizerFunction, fallbackRoute, routeList } from '../../functions/system/route-table';
 
 describe('route table', () => {
   it('names a handler module that exports handler for every entry and the fallback', async () => {
@@ -11,6 +11,13 @@ describe('route table', () => {
       const mod = (await import(/* @vite-ignore */ url)) as { handler?: unknown };
       expect(typeof mod.handler, module).toBe('function');
     }
+  });
+
+  it('lets every function that signs tokens make the epoch\'s signing key (write the table, seal the key)', () => {
+    const signing = [...routeList, authorizerFunction].filter((r) => r.touches.signingKey === 'sign');
+    expect(signing.length).toBeGreaterThan(10);
+    const cannotMint = signing.filter((r) => r.touches.table !== 'readwrite' || r.touches.dataKey !== 'both');
+    expect(cannotMint.map((r) => ('id' in r ? r.id : r.group))).toEqual([]);
   });
 
   it('has one entry per method and path', () => {

@@ -1,7 +1,8 @@
 import type { webcrypto } from 'node:crypto';
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT } from 'jose';
 import type { Clock } from '../../core/clock';
 import type { TokenSigner } from './ports';
+import { MemorySigningKeyStore, type SigningKeyStore, type StoredSigningKey } from './signing-keys';
 
 /**
  * The root of trust: signs the certificates of signing keys, never a token (KMS in AWS, a key
@@ -16,57 +17,81 @@ export interface RootSigner {
 
 /** The `typ` of a signing key's certificate, so a certificate is never taken for a token or back. */
 export const CERTIFICATE_TYPE = 'signing-key+jwt';
+/** How long a claim to make an epoch's key holds, and how often a waiting instance looks again. */
+const MINT_CLAIM_SECONDS = 10;
+const MINT_WAITS = 30;
+
 /** The protected header that carries the certificate in every token. */
 export const CERTIFICATE_HEADER = 'cert';
 
 interface SigningKey {
-  readonly key: webcrypto.CryptoKey;
+  readonly key: webcrypto.CryptoKey | Uint8Array;
   readonly kid: string;
   readonly certificate: string;
-  /** Epoch ms: from here the next token is signed by a new key (a new certificate). */
-  readonly renewAt: number;
+  readonly epoch: number;
+  /** Unix seconds the certificate ends: no token this key signs may outlive it. */
+  readonly notAfter: number;
 }
 
 /**
- * Signs tokens without a KMS call per token. Each function instance makes its own P-256 key in
- * memory (not extractable) and has the root certify its public half once: a JWT of type
- * `signing-key+jwt` naming the key by thumbprint, holding it as `cnf.jwk` (RFC 7800), valid for
- * `certificateSeconds`. Every token carries that certificate in its header; a verifier checks
- * the certificate against the root keys (the JWKS), then the token against the certified key
- * (verify-token.ts). A key is used until an hour before its certificate ends, then replaced, so a
- * token always ends before the certificate of the key that signed it. What a leaked instance key
- * can do is bounded by its certificate; rotating the root ends every certificate at once.
- * KMS: one `Sign` per instance per `certificateSeconds - renewSeconds`, not one per login (the
+ * Signs tokens without a KMS call per token, under keys every verifier can find. Time is cut
+ * into epochs of `certificateSeconds - renewSeconds`; each epoch has one P-256 key, shared by
+ * every function instance (SigningKeyStore: the first instance to sign in an epoch makes it, has
+ * the root certify it once, and stores it, the private half sealed; the others read it). So:
+ * - the JWKS (`jwks()`) holds the keys of the epochs whose certificates have not ended, each
+ *   under its own `kid`, beside the roots: a standard verifier (jose's remote JWKS, PyJWT's
+ *   PyJWKClient) needs nothing else;
+ * - every token also carries its key's certificate (a `signing-key+jwt` from the root, holding
+ *   the key as `cnf.jwk`, RFC 7800), so our own verifiers check it against the roots alone
+ *   (`roots()`, verify-token.ts) and read no table;
+ * - a certificate lasts its epoch plus `renewSeconds`, the longest a token lives, so a token
+ *   always ends before the certificate of the key that signed it; rotating the root ends every
+ *   certificate at once.
+ * KMS: one root `Sign` per epoch for the whole service, not one per instance or per login (the
  * account's ECC quota is 300 a second).
  */
 export class CertifiedTokenSigner implements TokenSigner {
   readonly #root: RootSigner;
   readonly #clock: Clock;
-  readonly #certificateSeconds: number;
+  readonly #keys: () => Promise<SigningKeyStore>;
+  readonly #epochSeconds: number;
   readonly #renewSeconds: number;
   #current: SigningKey | undefined;
   #pending: Promise<SigningKey> | undefined;
-  /** Certificates made (each one root signature: a KMS `Sign` in AWS). */
+  /** Certificates this instance made (each one root signature: a KMS `Sign` in AWS). */
   certificates = 0;
 
   constructor(
     root: RootSigner,
     clock: Clock,
-    options: { certificateSeconds?: number; renewSeconds?: number } = {},
+    options: {
+      certificateSeconds?: number;
+      renewSeconds?: number;
+      /** Where the epochs' keys live (the table in AWS); one process's memory if not given. */
+      keys?: () => Promise<SigningKeyStore>;
+    } = {},
   ) {
     this.#root = root;
     this.#clock = clock;
-    this.#certificateSeconds = options.certificateSeconds ?? 12 * 3600;
+    const certificateSeconds = options.certificateSeconds ?? 12 * 3600;
     this.#renewSeconds = options.renewSeconds ?? 3600;
-    if (this.#renewSeconds >= this.#certificateSeconds)
+    if (this.#renewSeconds >= certificateSeconds)
       throw new Error('renewSeconds must be below certificateSeconds');
+    this.#epochSeconds = certificateSeconds - this.#renewSeconds;
+    const memory = new MemorySigningKeyStore();
+    this.#keys = options.keys ?? (async () => memory);
+  }
+
+  #nowSeconds(): number {
+    return Math.floor(this.#clock.now().getTime() / 1000);
   }
 
   async #signingKey(): Promise<SigningKey> {
-    if (this.#current && this.#clock.now().getTime() < this.#current.renewAt) return this.#current;
-    // One certification at a time: parallel signers wait for the same new key; a failure is
-    // not kept, so the next token tries again.
-    this.#pending ??= this.#certify()
+    const epoch = Math.floor(this.#nowSeconds() / this.#epochSeconds);
+    if (this.#current?.epoch === epoch) return this.#current;
+    // One fetch at a time: parallel signers wait for the same key; a failure is not kept, so
+    // the next token tries again.
+    this.#pending ??= this.#load(epoch)
       .then((key) => {
         this.#current = key;
         return key;
@@ -77,27 +102,56 @@ export class CertifiedTokenSigner implements TokenSigner {
     return this.#pending;
   }
 
-  async #certify(): Promise<SigningKey> {
-    const { privateKey, publicKey } = await generateKeyPair('ES256');
+  async #load(epoch: number): Promise<SigningKey> {
+    const stored = await this.#stored(epoch);
+    return {
+      key: await importJWK({ ...stored.privateJwk }, 'ES256'),
+      kid: stored.kid,
+      certificate: stored.certificate,
+      epoch: stored.epoch,
+      notAfter: stored.notAfter,
+    };
+  }
+
+  /**
+   * The epoch's key: read, or made by whoever claims it first. The others wait for it (an epoch
+   * change finds every warm instance at once; one root signature serves them all). A claim left
+   * by an instance that died runs out after MINT_CLAIM_SECONDS and is taken by the next.
+   */
+  async #stored(epoch: number): Promise<StoredSigningKey> {
+    const store = await this.#keys();
+    for (let attempt = 0; attempt < MINT_WAITS; attempt++) {
+      const found = await store.get(epoch);
+      if (found) return found;
+      const now = this.#nowSeconds();
+      if (await store.claim(epoch, now, now + MINT_CLAIM_SECONDS))
+        return store.create(await this.#mint(epoch));
+      await new Promise((resolve) => setTimeout(resolve, Math.min(500, 25 * 2 ** attempt)));
+    }
+    throw new Error(
+      `no signing key for epoch ${epoch}: another instance holds the claim and has not stored it`,
+    );
+  }
+
+  async #mint(epoch: number): Promise<StoredSigningKey> {
+    const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
     const jwk = await exportJWK(publicKey);
     const kid = await calculateJwkThumbprint(jwk);
-    const iat = Math.floor(this.#clock.now().getTime() / 1000);
-    const exp = iat + this.#certificateSeconds;
+    const publicJwk = { ...jwk, kid, alg: 'ES256', use: 'sig' };
+    const iat = this.#nowSeconds();
+    const notAfter = (epoch + 1) * this.#epochSeconds + this.#renewSeconds;
     const certificate = await this.#root.signCompact(
       { typ: CERTIFICATE_TYPE },
-      { sub: kid, cnf: { jwk: { ...jwk, kid, alg: 'ES256', use: 'sig' } }, iat, nbf: iat, exp },
+      { sub: kid, cnf: { jwk: publicJwk }, iat, nbf: epoch * this.#epochSeconds, exp: notAfter },
     );
     this.certificates++;
-    return {
-      key: privateKey as webcrypto.CryptoKey,
-      kid,
-      certificate,
-      renewAt: (exp - this.#renewSeconds) * 1000,
-    };
+    return { epoch, kid, publicJwk, privateJwk: await exportJWK(privateKey), certificate, notAfter };
   }
 
   async sign(payload: Record<string, unknown>): Promise<string> {
     const signing = await this.#signingKey();
+    if (typeof payload.exp === 'number' && payload.exp > signing.notAfter)
+      throw new Error('a token may not outlive the certificate of its key: renewSeconds is below its life');
     return new SignJWT(payload)
       .setProtectedHeader({
         alg: 'ES256',
@@ -108,7 +162,17 @@ export class CertifiedTokenSigner implements TokenSigner {
       .sign(signing.key);
   }
 
-  jwks() {
+  /** The published key set: every epoch key whose certificate has not ended, then the roots. */
+  async jwks(): Promise<{ keys: Record<string, unknown>[] }> {
+    const [epochKeys, roots] = await Promise.all([
+      this.#keys().then((store) => store.published(this.#nowSeconds())),
+      this.#root.jwks(),
+    ]);
+    return { keys: [...epochKeys.map((k) => ({ ...k })), ...roots.keys] };
+  }
+
+  /** What certifies signing keys: the only keys our verifiers trust to vouch for another. */
+  roots(): Promise<{ keys: Record<string, unknown>[] }> {
     return this.#root.jwks();
   }
 }

@@ -7,6 +7,8 @@ export interface AccessClaims {
 /** Port: signs access tokens (people's and hospitals') and publishes what verifies them. */
 export interface TokenSigner {
   sign(payload: Record<string, unknown>): Promise<string>;
-  /** The root keys that certify signing keys (current and still-trusted previous): the JWKS. */
+  /** The published JWKS: every key that signs (each under its own `kid`), and the roots. */
   jwks(): Promise<{ keys: Record<string, unknown>[] }>;
+  /** The root keys that certify signing keys (current and still-trusted previous). */
+  roots(): Promise<{ keys: Record<string, unknown>[] }>;
 }

@@ -1,6 +1,7 @@
 import {
   calculateJwkThumbprint,
   createLocalJWKSet,
+  decodeJwt,
   decodeProtectedHeader,
   errors,
   importJWK,
@@ -62,7 +63,13 @@ export async function verifyToken(token: string, options: VerifyOptions): Promis
     throw new TokenRefusedError('invalid');
   }
   const nowSeconds = Math.floor(options.now.getTime() / 1000);
-  const signer = await certifiedKey(certificate, header.kid, options);
+  const signer = await certifiedKey(certificate, header.kid, options).catch((error: unknown) => {
+    // A token past its own end whose certificate (truly the root's) has ended since: expired, so
+    // the client refreshes rather than signing in again. Nothing is accepted either way.
+    if (error instanceof CertificateEnded && expiredBy(token, nowSeconds))
+      throw new TokenRefusedError('expired');
+    throw error;
+  });
   if (signer.exp + TOLERANCE_SECONDS < nowSeconds) throw new TokenRefusedError('invalid');
   try {
     const { payload } = await jwtVerify(token, signer.key, {
@@ -113,7 +120,24 @@ async function certifiedKey(certificate: string, kid: string, options: VerifyOpt
     if (certified.size >= CACHE_LIMIT) certified.delete(certified.keys().next().value as string);
     certified.set(certificate, entry);
     return entry;
-  } catch {
+  } catch (error) {
+    if (error instanceof errors.JWTExpired) throw new CertificateEnded();
     throw new TokenRefusedError('invalid');
+  }
+}
+
+/** The root's signature on the certificate held; only its time had run out. */
+class CertificateEnded extends TokenRefusedError {
+  constructor() {
+    super('invalid');
+  }
+}
+
+function expiredBy(token: string, nowSeconds: number): boolean {
+  try {
+    const { exp } = decodeJwt(token);
+    return typeof exp === 'number' && exp + TOLERANCE_SECONDS < nowSeconds;
+  } catch {
+    return false;
   }
 }

@@ -3,9 +3,11 @@ import { GetPublicKeyCommand, SignCommand } from '@aws-sdk/client-kms';
 import {
   CompactSign,
   calculateJwkThumbprint,
+  createLocalJWKSet,
   decodeProtectedHeader,
   exportJWK,
   generateKeyPair,
+  jwtVerify,
   SignJWT,
 } from 'jose';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +15,7 @@ import { ManualClock } from '../../../functions/core/clock';
 import { CertifiedTokenSigner } from '../../../functions/kernel/tokens/certified-token-signer';
 import { derToJose, KmsRootSigner } from '../../../functions/kernel/tokens/kms-root-signer';
 import { LocalRootSigner } from '../../../functions/kernel/tokens/local-root-signer';
+import { MemorySigningKeyStore } from '../../../functions/kernel/tokens/signing-keys';
 import { verifyToken } from '../../../functions/kernel/tokens/verify-token';
 import { tempKeyFile } from '../../helpers/keys';
 
@@ -79,7 +82,7 @@ describe('certified signing keys', () => {
       new KmsRootSigner(kms.client, 'arn:aws-cn:kms:cn-north-1:111122223333:key/abc'),
       clock,
     );
-    const roots = await signer.jwks();
+    const roots = await signer.roots();
     const tokens = await Promise.all(
       Array.from({ length: 1000 }, (_, i) => signer.sign(claims(clock.now(), { sub: `u${i}` }))),
     );
@@ -96,7 +99,7 @@ describe('certified signing keys', () => {
     const root = await LocalRootSigner.fromFile(tempKeyFile(), {});
     const clock = new ManualClock('2026-11-29T08:00:00Z');
     const signer = new CertifiedTokenSigner(root, clock, { certificateSeconds: 3600, renewSeconds: 900 });
-    const roots = await signer.jwks();
+    const roots = await signer.roots();
     const first = await signer.sign(claims(clock.now()));
     clock.advance(2700_000 + 1000); // past the renewal point, before the certificate ends
     const second = await signer.sign(claims(clock.now()));
@@ -202,6 +205,99 @@ describe('certified signing keys', () => {
         await refused(verifyToken(bad, options(roots, clock.now())));
       }
     });
+  });
+});
+
+describe('keys a standard verifier finds', () => {
+  async function service() {
+    const kms = fakeKms();
+    const clock = new ManualClock('2026-11-29T08:00:00Z');
+    const root = new KmsRootSigner(kms.client, 'arn:aws-cn:kms:cn-north-1:111122223333:key/abc');
+    const store = new MemorySigningKeyStore();
+    // Three function instances over one table.
+    const instances = Array.from(
+      { length: 3 },
+      () => new CertifiedTokenSigner(root, clock, { keys: async () => store }),
+    );
+    return { kms, clock, instances };
+  }
+  const standard = (jwks: { keys: Record<string, unknown>[] }, token: string, now: Date) =>
+    jwtVerify(token, createLocalJWKSet(jwks as Parameters<typeof createLocalJWKSet>[0]), {
+      issuer: 'i',
+      audience: 'a',
+      algorithms: ['ES256'],
+      currentDate: now,
+    });
+
+  it('shares one key an epoch across instances: one KMS Sign, one kid, published in the JWKS', async () => {
+    const { kms, clock, instances } = await service();
+    const tokens = await Promise.all(
+      instances.flatMap((s) => [s.sign(claims(clock.now())), s.sign(claims(clock.now()))]),
+    );
+    expect(new Set(tokens.map((t) => decodeProtectedHeader(t).kid)).size).toBe(1);
+    expect(kms.calls.filter((c) => c === 'Sign')).toHaveLength(1);
+    const jwks = await (instances[2] as CertifiedTokenSigner).jwks();
+    expect(jwks.keys.map((k) => k.kid)).toContain(decodeProtectedHeader(tokens[0] as string).kid);
+    expect(JSON.stringify(jwks)).not.toContain('"d"');
+    // jose with the JWKS alone, the way a resource server does it; and ours with the roots alone.
+    for (const token of tokens) {
+      await expect(standard(jwks, token, clock.now())).resolves.toBeTruthy();
+      await expect(
+        verifyToken(token, options(await (instances[0] as CertifiedTokenSigner).roots(), clock.now())),
+      ).resolves.toBeTruthy();
+    }
+  });
+
+  it('rotates each epoch, keeps publishing the old key until its certificate ends, then drops it', async () => {
+    const { clock, instances } = await service();
+    const signer = instances[0] as CertifiedTokenSigner;
+    const first = await signer.sign(claims(clock.now()));
+    clock.advance(11 * 3600_000); // a later epoch (12 h certificates renewed an hour early)
+    const second = await signer.sign(claims(clock.now()));
+    const [kid1, kid2] = [decodeProtectedHeader(first).kid, decodeProtectedHeader(second).kid];
+    expect(kid2).not.toBe(kid1);
+    const kids = (await signer.jwks()).keys.map((k) => k.kid);
+    expect(kids).toEqual(expect.arrayContaining([kid1, kid2]));
+    clock.advance(12 * 3600_000);
+    expect((await signer.jwks()).keys.map((k) => k.kid)).not.toContain(kid1);
+  });
+
+  it('as an attacker: a published signing key does not vouch for another key, and the roots exclude it', async () => {
+    const { clock, instances } = await service();
+    const signer = instances[0] as CertifiedTokenSigner;
+    await signer.sign(claims(clock.now()));
+    const roots = await signer.roots();
+    const published = await signer.jwks();
+    const epochKid = published.keys.find((k) => !roots.keys.some((r) => r.kid === k.kid))?.kid;
+    expect(epochKid).toBeTruthy();
+    expect(roots.keys.map((k) => k.kid)).not.toContain(epochKid);
+    // A key of the attacker's own, "certified" by a signing key they do not hold, fails at our verifier.
+    const { privateKey, publicKey } = await generateKeyPair('ES256');
+    const jwk = await exportJWK(publicKey);
+    const kid = await calculateJwkThumbprint(jwk);
+    const fakeCert = await new SignJWT({
+      sub: kid,
+      cnf: { jwk: { ...jwk, kid } },
+      nbf: 0,
+      exp: 4_000_000_000,
+    })
+      .setProtectedHeader({ alg: 'ES256', typ: 'signing-key+jwt', kid: String(epochKid) })
+      .sign(privateKey);
+    const forged = await new SignJWT(claims(clock.now()))
+      .setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid, cert: fakeCert })
+      .sign(privateKey);
+    await expect(verifyToken(forged, options(roots, clock.now()))).rejects.toMatchObject({
+      reason: 'invalid',
+    });
+    await expect(standard(published, forged, clock.now())).rejects.toThrow();
+  });
+
+  it("refuses to sign a token that would outlive its key's certificate", async () => {
+    const { clock, instances } = await service();
+    const now = Math.floor(clock.now().getTime() / 1000);
+    await expect(
+      (instances[0] as CertifiedTokenSigner).sign(claims(clock.now(), { exp: now + 2 * 86_400 })),
+    ).rejects.toThrow(/outlive/);
   });
 });
 

@@ -74,6 +74,9 @@ describe('the key registry', () => {
       ['auditBlock', keys.auditChainBlock('2026-11-30', 17)],
       ['auditChainHead', keys.auditChainHead('2026-11-30')],
       ['jobWatermark', keys.jobWatermark('retention')],
+      ['signingKey', keys.signingKey(12345)],
+      ['publishedKey', keys.publishedKey(12345)],
+      ['signingKeyClaim', keys.signingKeyClaim(12345)],
       ['platformToken', keys.platformToken('wechat', 'wx1')],
     ];
     for (const [kind, key] of built) expect(kindOf(key), `${key.pk} ${key.sk}`).toBe(kind);

@@ -1,0 +1,108 @@
+import * as z from 'zod/mini';
+import { keys } from '../../store/keys';
+import { attr, parseRow, readRow } from '../../store/rows';
+import { conditions, type SealedTable } from '../../store/sealed-table';
+import type { SigningKeyStore, StoredSigningKey } from './signing-keys';
+
+/**
+ * `SIGNINGKEY/EPOCH#<epoch>`: the key, its private half sealed. `SIGNINGKEY/PUBLIC#<epoch>`: its
+ * public half alone, so publishing the JWKS opens nothing (no KMS call).
+ */
+const keyRow = z.object({
+  epoch: attr.number(),
+  kid: attr.text(),
+  publicJwk: attr.text(),
+  certificate: attr.text(),
+  notAfter: attr.number(),
+  privateJwk: attr.text(),
+});
+const publishedRow = z.object({ publicJwk: attr.text(), notAfter: attr.number() });
+const jwk = z.record(z.string(), z.unknown());
+
+/**
+ * The epochs' signing keys in one small partition: a few items a day, each gone by TTL a day
+ * after its certificate ends. The first instance to sign in an epoch writes its key (a
+ * conditional put); any instance that raced it reads and uses the one that stands.
+ */
+export class DynamoSigningKeyStore implements SigningKeyStore {
+  readonly #table: SealedTable;
+
+  constructor(table: SealedTable) {
+    this.#table = table;
+  }
+
+  async get(epoch: number): Promise<StoredSigningKey | undefined> {
+    const row = readRow('signingKey', keyRow, await this.#table.get(keys.signingKey(epoch)));
+    return row && this.#key(row);
+  }
+
+  async claim(epoch: number, nowSeconds: number, untilSeconds: number): Promise<boolean> {
+    const outcome = await this.#table.commit(
+      await this.#table.put(
+        'signingKeyClaim',
+        { ...keys.signingKeyClaim(epoch), until: untilSeconds, ttl: untilSeconds + 86_400 },
+        {},
+        {
+          expression: 'attribute_not_exists(pk) OR #until < :now',
+          names: { '#until': 'until' },
+          values: { ':now': nowSeconds },
+        },
+      ),
+    );
+    return outcome.ok;
+  }
+
+  async create(key: StoredSigningKey): Promise<StoredSigningKey> {
+    const publicJwk = JSON.stringify(key.publicJwk);
+    const ttl = key.notAfter + 86_400;
+    const outcome = await this.#table.commit([
+      await this.#table.put(
+        'signingKey',
+        {
+          ...keys.signingKey(key.epoch),
+          epoch: key.epoch,
+          kid: key.kid,
+          publicJwk,
+          certificate: key.certificate,
+          notAfter: key.notAfter,
+          ttl,
+        },
+        { privateJwk: JSON.stringify(key.privateJwk) },
+        conditions.absent,
+      ),
+      await this.#table.put(
+        'publishedKey',
+        { ...keys.publishedKey(key.epoch), publicJwk, notAfter: key.notAfter, ttl },
+        {},
+        conditions.absent,
+      ),
+    ]);
+    if (outcome.ok) return key;
+    const standing = await this.get(key.epoch);
+    if (!standing) throw new Error(`signing key of epoch ${key.epoch} refused and not found`);
+    return standing;
+  }
+
+  async published(nowSeconds: number) {
+    const stored = await this.#table.queryAll({
+      pk: keys.signingKeyPartition,
+      skPrefix: keys.publishedKeyPrefix,
+      newestFirst: true,
+    });
+    return stored
+      .map(({ item }) => parseRow('signingKey', publishedRow, item))
+      .filter((row) => row.notAfter > nowSeconds)
+      .map((row) => parseRow('signingKey', jwk, JSON.parse(row.publicJwk)));
+  }
+
+  #key(row: z.infer<typeof keyRow>): StoredSigningKey {
+    return {
+      epoch: row.epoch,
+      kid: row.kid,
+      publicJwk: parseRow('signingKey', jwk, JSON.parse(row.publicJwk)),
+      privateJwk: parseRow('signingKey', jwk, JSON.parse(row.privateJwk)),
+      certificate: row.certificate,
+      notAfter: row.notAfter,
+    };
+  }
+}
