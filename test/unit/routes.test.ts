@@ -13,7 +13,7 @@ describe('route table', () => {
     }
   });
 
-  it('lets every function that signs tokens make the epoch\'s signing key (write the table, seal the key)', () => {
+  it("lets every function that signs tokens make the epoch's signing key (write the table, seal the key)", () => {
     const signing = [...routeList, authorizerFunction].filter((r) => r.touches.signingKey === 'sign');
     expect(signing.length).toBeGreaterThan(10);
     const cannotMint = signing.filter((r) => r.touches.table !== 'readwrite' || r.touches.dataKey !== 'both');
