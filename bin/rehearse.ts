@@ -30,6 +30,7 @@ export const REHEARSAL_SUITE = [
   'test/e2e/fuzz.test.ts',
   'test/e2e/auth-flow.test.ts',
   'test/e2e/hospital-api.test.ts',
+  'test/e2e/standard-verifiers.test.ts',
   'test/e2e/miniprogram.test.ts',
   'test/e2e/liveness.test.ts',
   'test/e2e/privacy-rights.test.ts',

@@ -10,6 +10,7 @@ import { AppError, type FieldIssue, ValidationError } from './errors';
 import { logger } from './logger';
 import { type Lang, negotiateLang } from './messages';
 import type { MetricsSink } from './metrics';
+import { FHIR_CONTENT_TYPE, renderOperationOutcome } from './operation-outcome';
 import { policyStatus } from './policy-status';
 import { renderProblem } from './problem';
 import { type RouteDefinition, routeProblems } from './route';
@@ -312,7 +313,9 @@ function problemErrors(route: RouteDefinition | undefined) {
     } else {
       logger.error('request failed', error as Error);
     }
-    request.response = renderProblem(error, { requestId: edge.requestId, lang: edge.lang });
+    const context = { requestId: edge.requestId, lang: edge.lang };
+    request.response =
+      route?.format === 'fhir' ? renderOperationOutcome(error, context) : renderProblem(error, context);
   };
   return { onError: problemErrorsOnError };
 }
@@ -396,7 +399,11 @@ function serializeResponse(route: RouteDefinition | undefined) {
     request.response = {
       statusCode: status,
       headers: {
-        ...(body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }),
+        ...(body === undefined
+          ? {}
+          : {
+              'content-type': `${route?.format === 'fhir' ? FHIR_CONTENT_TYPE : 'application/json'}; charset=utf-8`,
+            }),
         'cache-control': 'no-store',
         'x-content-type-options': 'nosniff',
         ...result.headers,

@@ -1,5 +1,6 @@
 import { createDocument } from 'zod-openapi';
 import { type ProblemCode, problemSpec } from './messages';
+import { FHIR_CONTENT_TYPE, operationOutcomeSchema } from './operation-outcome';
 import { problemSchema } from './problem';
 import { type RouteDefinition, routeProblems } from './route';
 
@@ -8,6 +9,7 @@ type Operation = NonNullable<NonNullable<ZodOpenApiDocument['paths']>[string]['g
 type Responses = Operation['responses'];
 
 const problemContent = { 'application/problem+json': { schema: problemSchema } };
+const outcomeContent = { [FHIR_CONTENT_TYPE]: { schema: operationOutcomeSchema } };
 
 /** What each group of routes is for: the document's tags. */
 const GROUPS: Readonly<Record<string, string>> = {
@@ -50,7 +52,7 @@ function problemResponses(route: RouteDefinition): Responses {
             ? 'Our failure: a bare problem with the request id'
             : `Problem: ${named}`,
       ...(status === 429 ? { headers: retryAfter } : {}),
-      content: problemContent,
+      content: route.format === 'fhir' ? outcomeContent : problemContent,
     };
   }
   return responses;
@@ -67,7 +69,13 @@ export function buildOpenApiDocument(
     for (const [status, success] of Object.entries(route.responses)) {
       successes[status as '200'] = {
         description: success?.description ?? route.summary,
-        ...(success?.body ? { content: { 'application/json': { schema: success.body } } } : {}),
+        ...(success?.body
+          ? {
+              content: {
+                [route.format === 'fhir' ? FHIR_CONTENT_TYPE : 'application/json']: { schema: success.body },
+              },
+            }
+          : {}),
       };
     }
     const operation: Operation = {

@@ -62,6 +62,8 @@ export interface RouteDefinition {
    */
   readonly problems: readonly ProblemCode[];
   readonly touches: Touches;
+  /** `fhir`: answers `application/fhir+json`, and every error as a FHIR OperationOutcome. */
+  readonly format?: 'fhir';
 }
 
 /**

@@ -46,6 +46,11 @@ export async function readDeps() {
   return { edge: edge(), hospitalReads };
 }
 
+/** The CapabilityStatement needs nothing but the edge: no table, no keys. */
+export async function metadataDeps() {
+  return { edge: edge() };
+}
+
 export async function eventsDeps() {
   return {
     edge: edge(),

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { CardRecord } from '../cards';
 import { idTypes, insuranceTypes, type RelationshipCode, relationships } from '../cards';
 import { CARD_ID_SYSTEM, RESIDENT_ID_SYSTEM } from '../providers/his/fhir-his-client';
@@ -89,5 +90,75 @@ export function toFhirCoverage(card: CardRecord) {
     },
     beneficiary: { reference: `Patient/${card.hisPatientId}` },
     payor: [{ display: insurance.insutype ? '国家医疗保障局' : insurance.zh }],
+  };
+}
+
+/**
+ * Where this FHIR endpoint lives, as the caller reached it: the links and `fullUrl`s of a Bundle
+ * must resolve for the client that asked (API Gateway sets `X-Forwarded-Proto`; the local server
+ * speaks plain HTTP on loopback).
+ */
+export function fhirBase(headers: Readonly<Record<string, string | undefined>>): string {
+  const host = headers.host ?? 'localhost';
+  const loopback = /^(127\.|localhost\b|\[::1\])/.test(host);
+  const proto = headers['x-forwarded-proto'] ?? (loopback ? 'http' : 'https');
+  return `${proto === 'http' ? 'http' : 'https'}://${host}/fhir/r4`;
+}
+
+/**
+ * A UUID (RFC 9562 version 8, name-based on SHA-256) for an entry that has no RESTful location of
+ * its own: the same resource always gets the same `urn:uuid`.
+ */
+export function resourceUuid(name: string): string {
+  const hex = createHash('sha256').update(name).digest('hex').slice(0, 32).split('');
+  hex[12] = '8';
+  hex[16] = ((Number.parseInt(hex[16] as string, 16) & 0x3) | 0x8).toString(16);
+  const h = hex.join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+/** What this endpoint supports (FHIR R4 CapabilityStatement), so a standard client can start. */
+export function capabilityStatement(base: string, tokenUrl: string) {
+  return {
+    resourceType: 'CapabilityStatement' as const,
+    status: 'active' as const,
+    date: '2026-12-02',
+    publisher: 'patient-onboarding',
+    kind: 'instance' as const,
+    implementation: { description: 'Patient onboarding: the patients a hospital holds cards for', url: base },
+    fhirVersion: '4.0.1',
+    format: ['json', 'application/fhir+json'],
+    rest: [
+      {
+        mode: 'server' as const,
+        security: {
+          cors: false,
+          service: [
+            {
+              coding: [
+                { system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'OAuth' },
+              ],
+            },
+          ],
+          description: `OAuth 2.0 client credentials at ${tokenUrl} (a hospital client's id and secret), scope patients:read; every read is audited`,
+        },
+        resource: [
+          {
+            type: 'Patient',
+            interaction: [{ code: 'read' }, { code: 'search-type' }],
+            versioning: 'no-version',
+            readHistory: false,
+            searchParam: [
+              {
+                name: 'identifier',
+                type: 'token',
+                documentation:
+                  'urn:oid:2.16.156.10011.1.3|<resident ID number>: the hospital’s own patients only',
+              },
+            ],
+          },
+        ],
+      },
+    ],
   };
 }

@@ -5,7 +5,7 @@ import { AppError } from '../core/errors';
 import type { BlindIndexer } from '../crypto/blind-index';
 import { normaliseIdNumber } from '../crypto/normalise';
 import type { AuditLog } from '../kernel/audit/ports';
-import { fhirId, toFhirCoverage, toFhirPatient, toFhirRelatedPerson } from './fhir';
+import { fhirId, resourceUuid, toFhirCoverage, toFhirPatient, toFhirRelatedPerson } from './fhir';
 import type { HospitalCaller } from './hospital-auth';
 
 type Caller = Pick<HospitalCaller, 'clientId' | 'hospitalId'>;
@@ -123,9 +123,27 @@ export async function readFhirPatient(deps: HospitalReadDeps, caller: Caller, hi
   return toFhirPatient(card);
 }
 
-/** `Patient?identifier=urn:oid:2.16.156.10011.1.3|<id>`: a searchset with Patient, RelatedPerson, Coverage. */
-export async function searchFhirPatients(deps: HospitalReadDeps, caller: Caller, identifier: string) {
-  const [system, value] = identifier.split('|');
+export interface FhirSearch {
+  readonly identifier: string;
+  readonly _count?: number | undefined;
+  readonly _offset?: number | undefined;
+  readonly _summary?: 'true' | 'false' | 'data' | 'count' | undefined;
+}
+
+const DEFAULT_PAGE = 20;
+
+/**
+ * `Patient?identifier=urn:oid:2.16.156.10011.1.3|<id>`: a searchset of the hospital's own
+ * patients with that number, each with its bindings (RelatedPerson, Coverage) as includes; paged
+ * by `_count` with `self` and `next` links; `_summary=count` answers the total alone.
+ */
+export async function searchFhirPatients(
+  deps: HospitalReadDeps,
+  caller: Caller,
+  search: FhirSearch,
+  base: string,
+) {
+  const [system, value] = search.identifier.split('|');
   if (system !== 'urn:oid:2.16.156.10011.1.3' || !value)
     throw new AppError('invalid_request', {
       fields: [{ path: 'query.identifier', issue: 'unsupported_system' }],
@@ -134,27 +152,54 @@ export async function searchFhirPatients(deps: HospitalReadDeps, caller: Caller,
     caller.hospitalId,
     deps.indexer.token('id-number', normaliseIdNumber(value)),
   );
-  const entries: { fullUrl: string; resource: object; search: { mode: 'match' | 'include' } }[] = [];
-  const add = (resource: { resourceType: string; id?: string | undefined }, mode: 'match' | 'include') =>
-    entries.push({ fullUrl: `urn:uuid:${resource.resourceType}-${resource.id}`, resource, search: { mode } });
-  // One Patient per hospital patient, and each binding to it as its own RelatedPerson and Coverage.
-  const patients = new Set<string>();
+  // One match per hospital patient; each binding to it as its own RelatedPerson and Coverage.
+  const matches = new Map<string, CardRecord[]>();
   for (const ref of refs) {
     const card = await deps.cards.get(ref.userId, ref.cardId);
     if (card?.status !== 'active' || card.hospitalId !== caller.hospitalId || !card.hisPatientId) continue;
-    await audit(deps, caller, card, 'Patient,RelatedPerson,Coverage', 'registration');
-    const holder = card.relationship === '01' ? undefined : await deps.holderName(card.userId);
-    if (!patients.has(card.hisPatientId)) {
-      patients.add(card.hisPatientId);
-      add(toFhirPatient(card), 'match');
-    }
-    add(toFhirRelatedPerson(card, holder), 'include');
-    add(toFhirCoverage(card), 'include');
+    matches.set(card.hisPatientId, [...(matches.get(card.hisPatientId) ?? []), card]);
   }
-  return {
-    resourceType: 'Bundle' as const,
-    type: 'searchset' as const,
-    total: entries.filter((e) => e.search.mode === 'match').length,
-    entry: entries,
+  const count = search._count ?? DEFAULT_PAGE;
+  const offset = search._offset ?? 0;
+  const query = (at: number) => {
+    const params = new URLSearchParams({ identifier: search.identifier, _count: String(count) });
+    if (at > 0) params.set('_offset', String(at));
+    if (search._summary) params.set('_summary', search._summary);
+    return `${base}/Patient?${params}`;
   };
+  const link = [
+    { relation: 'self', url: query(offset) },
+    ...(search._summary !== 'count' && offset + count < matches.size
+      ? [{ relation: 'next', url: query(offset + count) }]
+      : []),
+  ];
+  const bundle = {
+    resourceType: 'Bundle' as const,
+    id: resourceUuid(`${caller.hospitalId}|${search.identifier}|${offset}`),
+    type: 'searchset' as const,
+    total: matches.size,
+    link,
+  };
+  if (search._summary === 'count') return bundle;
+  const entry: Array<{ fullUrl: string; resource: object; search: { mode: 'match' | 'include' } }> = [];
+  for (const [hisPatientId, cards] of [...matches].slice(offset, offset + count)) {
+    const first = cards[0] as CardRecord;
+    entry.push({
+      fullUrl: `${base}/Patient/${hisPatientId}`,
+      resource: toFhirPatient(first),
+      search: { mode: 'match' },
+    });
+    for (const card of cards) {
+      await audit(deps, caller, card, 'Patient,RelatedPerson,Coverage', 'registration');
+      const holder = card.relationship === '01' ? undefined : await deps.holderName(card.userId);
+      // A binding has no address of its own here (it is read through its Patient): a stable urn:uuid.
+      for (const resource of [toFhirRelatedPerson(card, holder), toFhirCoverage(card)])
+        entry.push({
+          fullUrl: `urn:uuid:${resourceUuid(`${resource.resourceType}/${resource.id}`)}`,
+          resource,
+          search: { mode: 'include' },
+        });
+    }
+  }
+  return { ...bundle, entry };
 }

@@ -43,10 +43,45 @@ export const patientQuery = z.strictObject({
   ),
 });
 export const fhirPatientParams = z.strictObject({ id: text(64, { pattern: /^[A-Za-z0-9.-]{1,64}$/ }) });
+/** FHIR's `_format`: JSON is all we speak (`xml` and the rest are refused with an OperationOutcome). */
+const fhirFormat = z.optional(
+  z.enum(['json', 'application/json', 'application/fhir+json']).check(meta({ description: 'JSON only' })),
+);
+/** FHIR's `_summary`: every element we send is a summary element and we keep no narrative. */
+const fhirSummary = z.optional(
+  z
+    .enum(['true', 'false', 'data', 'count'])
+    .check(
+      meta({ description: '`count`: the total alone; `true`, `false` and `data` answer the same resources' }),
+    ),
+);
+export const fhirReadQuery = z.strictObject({ _format: fhirFormat, _summary: fhirSummary });
 export const fhirSearchQuery = z.strictObject({
   identifier: text(128, { pattern: /^\S+\|\S+$/ }).check(
     meta({ description: '`urn:oid:2.16.156.10011.1.3|<ID number>`' }),
   ),
+  _count: z.optional(
+    z.coerce
+      .number()
+      .check(
+        z.int(),
+        z.minimum(1),
+        z.maximum(50),
+        meta({ format: 'int32', description: 'Page size (default 20)' }),
+      ),
+  ),
+  _offset: z.optional(
+    z.coerce
+      .number()
+      .check(
+        z.int(),
+        z.minimum(0),
+        z.maximum(1000),
+        meta({ format: 'int32', description: 'Where the page starts: the `next` link gives it' }),
+      ),
+  ),
+  _format: fhirFormat,
+  _summary: fhirSummary,
 });
 
 export const hospitalPatientResponse = z

