@@ -9,6 +9,7 @@ import {
   cardResponse,
   cardsResponse,
   createCardBody,
+  createCardHeaders,
   hospitalsResponse,
   updateCardBody,
 } from './schema';
@@ -34,7 +35,7 @@ export const cardRoutes = {
     auth: 'user',
     summary: 'Add a medical card for the holder or a relative (Idempotency-Key header)',
     handler: 'cards/handlers/post-card',
-    request: { body: createCardBody },
+    request: { body: createCardBody, headers: createCardHeaders },
     responses: {
       201: { body: cardResponse, description: 'Created and registered with the HIS' },
       202: {

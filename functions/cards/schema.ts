@@ -61,6 +61,15 @@ export const createCardBody = z
   .check(meta({ id: 'CreateCardRequest' }));
 
 export const idempotencyHeader = text(128, { pattern: /^[\w-]{8,128}$/ });
+/** `POST /v1/me/cards`: the key that makes a retry the same card (its id derives from it). */
+export const createCardHeaders = z.object({
+  'idempotency-key': idempotencyHeader.check(
+    meta({
+      description:
+        'Chosen by the client per card it means to add: a retry with the same key and body is the same card',
+    }),
+  ),
+});
 
 const cardFields = {
   id: id22(),

@@ -1,4 +1,5 @@
 import type { ProblemCode } from './messages';
+import type { ProblemExtensions } from './problem';
 
 /**
  * Domain and edge errors. They carry a stable `code` and no HTTP status: problem.ts owns the
@@ -16,7 +17,7 @@ export class AppError extends Error {
   readonly retryAfter: number | undefined;
   readonly fields: readonly FieldIssue[] | undefined;
   /** Extra, non-sensitive members copied onto the problem document (e.g. `policyVersion`). */
-  readonly extensions: Readonly<Record<string, string | number | boolean>> | undefined;
+  readonly extensions: Readonly<ProblemExtensions> | undefined;
   /** Response headers the problem needs, e.g. `Allow` on a 405. */
   readonly headers: Readonly<Record<string, string>> | undefined;
 
@@ -26,7 +27,7 @@ export class AppError extends Error {
       cause?: unknown;
       retryAfter?: number;
       fields?: readonly FieldIssue[];
-      extensions?: Record<string, string | number | boolean>;
+      extensions?: ProblemExtensions;
       headers?: Record<string, string>;
     } = {},
   ) {

@@ -138,12 +138,14 @@ export function edgePipeline(
   route: RouteDefinition | undefined,
   deps: () => { readonly edge: EdgeDeps } | Promise<{ readonly edge: EdgeDeps }>,
   base: (event: EdgeEvent) => Promise<HttpResult<number, unknown>>,
+  /** Without a route: which errors are FHIR's (the fallback under the FHIR base). */
+  errorFormat?: (event: EdgeEvent) => RouteDefinition['format'],
 ): LambdaHandler {
   const pipeline = middy<EdgeEvent, APIGatewayProxyResult | HttpResult<number, unknown>, Error, Context>(base)
     .use(accessLog(name))
     .use(edgeContext(name))
     .use(groupDeps(deps))
-    .use(problemErrors(route))
+    .use(problemErrors(route, errorFormat))
     .use(serializeResponse(route));
   if (route?.auth === 'user') pipeline.use(requireIdentity(route));
   if (route?.group === 'hospital') pipeline.use(hospitalDomainOnly());
@@ -298,7 +300,10 @@ function flushMetrics(deps: EdgeDeps | undefined): void {
  * production (and logged); in the local and dev stages it is a 500, so tests find the gap between
  * what a route says it answers and what it does.
  */
-function problemErrors(route: RouteDefinition | undefined) {
+function problemErrors(
+  route: RouteDefinition | undefined,
+  errorFormat?: (event: EdgeEvent) => RouteDefinition['format'],
+) {
   const declared = route ? new Set<string>(routeProblems(route)) : undefined;
   const problemErrorsOnError = (request: Request): void => {
     let { error } = request;
@@ -314,8 +319,11 @@ function problemErrors(route: RouteDefinition | undefined) {
       logger.error('request failed', error as Error);
     }
     const context = { requestId: edge.requestId, lang: edge.lang };
+    const format = route?.format ?? errorFormat?.(request.event);
     request.response =
-      route?.format === 'fhir' ? renderOperationOutcome(error, context) : renderProblem(error, context);
+      format === 'fhir'
+        ? renderOperationOutcome(error, context)
+        : renderProblem(error, { ...context, oauth: format === 'oauth' });
   };
   return { onError: problemErrorsOnError };
 }

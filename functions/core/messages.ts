@@ -27,7 +27,11 @@ export const problemCatalog = {
   unsupported_media_type: {
     status: 415,
     title: { 'zh-CN': '不支持的内容类型', en: 'Unsupported media type' },
-    detail: { 'zh-CN': '请求体必须是 application/json。', en: 'The request body must be application/json.' },
+    detail: {
+      'zh-CN':
+        '请求体的内容类型不是该接口接受的类型（application/json；令牌端点为表单 application/x-www-form-urlencoded）。',
+      en: 'The body is not of the type this operation takes (application/json; the token endpoint takes a form, application/x-www-form-urlencoded).',
+    },
   },
   payload_too_large: {
     status: 413,
@@ -122,10 +126,10 @@ export const problemCatalog = {
   },
   token_expired: {
     status: 401,
-    title: { 'zh-CN': '登录凭证已过期', en: 'Access token expired' },
+    title: { 'zh-CN': '访问令牌已过期', en: 'Access token expired' },
     detail: {
-      'zh-CN': '请使用刷新令牌获取新的访问令牌。',
-      en: 'Use the refresh token to get a new access token.',
+      'zh-CN': '请获取新的访问令牌：应用用刷新令牌，医院系统重新向令牌端点申请。',
+      en: 'Get a new access token: apps with their refresh token, hospital systems from the token endpoint again.',
     },
   },
   refresh_token_invalid: {

@@ -1,14 +1,47 @@
+import * as z from 'zod/mini';
 import { createDocument } from 'zod-openapi';
-import { type ProblemCode, problemSpec } from './messages';
+import { type ProblemCode, problemCatalog, problemSpec } from './messages';
 import { FHIR_CONTENT_TYPE, operationOutcomeSchema } from './operation-outcome';
-import { problemSchema } from './problem';
+import { problemSchemaFor } from './problem';
 import { type RouteDefinition, routeProblems } from './route';
+import { meta, text } from './schema-parts';
 
 type ZodOpenApiDocument = Parameters<typeof createDocument>[0];
 type Operation = NonNullable<NonNullable<ZodOpenApiDocument['paths']>[string]['get']>;
 type Responses = Operation['responses'];
 
-const problemContent = { 'application/problem+json': { schema: problemSchema } };
+/** Each status's problem, its `code` an enum of every catalogue code answered with that status. */
+const problemContentByStatus = new Map<
+  number,
+  { 'application/problem+json': { schema: ReturnType<typeof problemSchemaFor> } }
+>();
+function problemContent(status: number) {
+  let content = problemContentByStatus.get(status);
+  if (!content) {
+    const codes = Object.keys(problemCatalog).filter((code) => problemSpec(code).status === status);
+    content = { 'application/problem+json': { schema: problemSchemaFor(status, codes) } };
+    problemContentByStatus.set(status, content);
+  }
+  return content;
+}
+/** Every operation answers in the language asked for (zh-CN, else en); problems say which. */
+const languageHeader = z.object({
+  'accept-language': z.optional(
+    text(256, { pattern: /^[\w\-,;=. *]+$/ }).check(
+      meta({
+        description: 'zh-CN (the default) or en, as an Accept-Language list',
+        example: 'zh-CN,zh;q=0.9,en;q=0.5',
+      }),
+    ),
+  ),
+});
+const contentLanguage = {
+  'Content-Language': {
+    description: 'The language of `title` and `detail`: zh-CN or en',
+    schema: { type: 'string' as const, enum: ['zh-CN', 'en'] },
+  },
+};
+
 const outcomeContent = { [FHIR_CONTENT_TYPE]: { schema: operationOutcomeSchema } };
 
 /** What each group of routes is for: the document's tags. */
@@ -51,8 +84,13 @@ function problemResponses(route: RouteDefinition): Responses {
           : status === 500
             ? 'Our failure: a bare problem with the request id'
             : `Problem: ${named}`,
-      ...(status === 429 ? { headers: retryAfter } : {}),
-      content: route.format === 'fhir' ? outcomeContent : problemContent,
+      headers: status === 429 ? { ...retryAfter, ...contentLanguage } : contentLanguage,
+      content:
+        route.format === 'fhir'
+          ? outcomeContent
+          : route.format === 'oauth'
+            ? { 'application/json': problemContent(status)['application/problem+json'] }
+            : problemContent(status),
     };
   }
   return responses;
@@ -87,18 +125,17 @@ export function buildOpenApiDocument(
         route.auth === 'user'
           ? [{ bearerAuth: [] }]
           : route.auth === 'hospital'
-            ? [{ hospitalBearer: [] }]
+            ? [{ hospitalOAuth: route.scope ? [route.scope] : [] }]
             : route.id === 'hospitalToken'
               ? [{ clientBasic: [] }]
               : [],
-      ...(route.request?.query || route.request?.params
-        ? {
-            requestParams: {
-              ...(route.request.query ? { query: route.request.query } : {}),
-              ...(route.request.params ? { path: route.request.params } : {}),
-            },
-          }
-        : {}),
+      requestParams: {
+        ...(route.request?.query ? { query: route.request.query } : {}),
+        ...(route.request?.params ? { path: route.request.params } : {}),
+        header: route.request?.headers
+          ? z.object({ ...route.request.headers._zod.def.shape, ...languageHeader.shape })
+          : languageHeader,
+      },
       ...(route.request?.body
         ? {
             requestBody: {
@@ -141,12 +178,20 @@ export function buildOpenApiDocument(
           description:
             "A person's access token: a JWS (ES256 only, never `none`), 15 minutes, issuer and audience checked, conforming to RFC8725",
         },
-        hospitalBearer: {
-          type: 'http',
-          scheme: 'bearer',
-          bearerFormat: 'JWT',
+        hospitalOAuth: {
+          type: 'oauth2',
           description:
-            "A hospital client's token (POST /v1/hospital/oauth/token): a JWS (ES256 only), 5 minutes, conforming to RFC8725",
+            "A hospital client's token: OAuth 2.0 client credentials at the token endpoint, a JWS (ES256 only), 5 minutes, conforming to RFC8725",
+          flows: {
+            clientCredentials: {
+              tokenUrl: '/v1/hospital/oauth/token',
+              scopes: {
+                'patients:read': "Read the hospital's own patients (JSON and FHIR), audited",
+                'events:read': "Pull the hospital's card events",
+                'identity:attest': 'Attest a person at the counter',
+              },
+            },
+          },
         },
         clientBasic: {
           type: 'http',

@@ -52,6 +52,11 @@ export interface RouteDefinition {
     readonly bodyFormat?: 'json' | 'form';
     readonly query?: $ZodObject;
     readonly params?: $ZodObject;
+    /**
+     * Request headers the route reads (lower-case names), stated in the OpenAPI document; the
+     * handler parses them with these schemas and answers its own problem when one is missing.
+     */
+    readonly headers?: $ZodObject;
   };
   /** Every success the route answers, by status; each body is validated before it leaves. */
   readonly responses: Readonly<Partial<Record<200 | 201 | 202 | 204 | 503, SuccessResponse>>>;
@@ -62,8 +67,12 @@ export interface RouteDefinition {
    */
   readonly problems: readonly ProblemCode[];
   readonly touches: Touches;
-  /** `fhir`: answers `application/fhir+json`, and every error as a FHIR OperationOutcome. */
-  readonly format?: 'fhir';
+  /**
+   * `fhir`: answers `application/fhir+json`, and every error as a FHIR OperationOutcome.
+   * `oauth`: an OAuth 2.0 endpoint: errors are `application/json` and carry RFC 6749's `error`
+   * and `error_description` beside the problem's members.
+   */
+  readonly format?: 'fhir' | 'oauth';
 }
 
 /**

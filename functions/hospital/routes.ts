@@ -29,6 +29,7 @@ export const hospitalRoutes = {
     responses: { 200: { body: hospitalTokenResponse, description: 'A token' } },
     problems: ['unsupported_grant_type', 'invalid_client', 'rate_limited', 'invalid_scope'],
     touches: hospitalTouches,
+    format: 'oauth',
   },
   hospitalPatient: {
     method: 'GET',

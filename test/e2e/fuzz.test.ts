@@ -33,6 +33,8 @@ interface Operation {
   readonly body?: { contentType: string; schema: Schema };
   readonly query: string[];
   readonly params: string[];
+  /** The media types its documented errors come in (problem+json; FHIR's; OAuth's plain JSON). */
+  readonly errorTypes: string[];
 }
 
 interface Finding {
@@ -53,6 +55,14 @@ async function operations(): Promise<{ list: Operation[]; components: Record<str
         ?.content;
       const [contentType, media] = Object.entries(content ?? {})[0] ?? [];
       const parameters = (op.parameters as Array<{ in: string; name: string }> | undefined) ?? [];
+      const responses = op.responses as Record<string, { content?: Record<string, unknown> }>;
+      const errorTypes = [
+        ...new Set(
+          Object.entries(responses)
+            .filter(([status]) => Number(status) >= 400)
+            .flatMap(([, answer]) => Object.keys(answer.content ?? {})),
+        ),
+      ];
       list.push({
         method: method.toUpperCase(),
         path,
@@ -60,6 +70,7 @@ async function operations(): Promise<{ list: Operation[]; components: Record<str
         ...(contentType && media ? { body: { contentType, schema: media.schema } } : {}),
         query: parameters.filter((p) => p.in === 'query').map((p) => p.name),
         params: parameters.filter((p) => p.in === 'path').map((p) => p.name),
+        errorTypes,
       });
     }
   }
@@ -69,21 +80,37 @@ async function operations(): Promise<{ list: Operation[]; components: Record<str
 }
 
 /** What each answer must be, whatever was sent. */
-function judge(request: string, response: Awaited<ReturnType<typeof call>>): Finding | undefined {
+function judge(
+  request: string,
+  response: Awaited<ReturnType<typeof call>>,
+  errorTypes: readonly string[],
+): Finding | undefined {
   const fail = (problem: string) => ({ request, status: response.status, problem });
   if (response.status >= 500) return fail('5xx');
   if (/\n\s+at |at Object\.|node:internal|\.ts:\d+/.test(response.text)) return fail('stack trace');
   if (response.status >= 400) {
-    if (!response.type?.startsWith('application/problem+json')) return fail(`error as ${response.type}`);
-    const body = response.body as { code?: unknown; status?: unknown; title?: unknown } | undefined;
+    const type = errorTypes.find((t) => response.type?.startsWith(t));
+    if (!type) return fail(`error as ${response.type}, documented as ${errorTypes.join(' or ')}`);
+    if (type === 'application/fhir+json') {
+      const outcome = response.body as
+        | { resourceType?: unknown; issue?: Array<{ code?: unknown }> }
+        | undefined;
+      if (outcome?.resourceType !== 'OperationOutcome' || typeof outcome.issue?.[0]?.code !== 'string')
+        return fail('not an OperationOutcome');
+      return undefined;
+    }
+    const body = response.body as
+      | { code?: unknown; status?: unknown; title?: unknown; error?: unknown }
+      | undefined;
     if (typeof body?.code !== 'string' || body.status !== response.status || typeof body.title !== 'string')
       return fail('not a problem document');
+    if (type === 'application/json' && typeof body.error !== 'string') return fail('no RFC 6749 error');
   }
   return undefined;
 }
 
 describe('fuzzing every operation of the OpenAPI document', () => {
-  it('never answers 5xx, a stack trace, or an error that is not problem+json', async () => {
+  it('never answers 5xx, a stack trace, or an error other than the one its operation documents', async () => {
     const { list, components } = await operations();
     const resolve = resolverFor(components);
     const user = await login('13700009001');
@@ -153,6 +180,7 @@ describe('fuzzing every operation of the OpenAPI document', () => {
           const finding = judge(
             `${op.method} ${variant.path.slice(0, 120)} ${withToken ? '(token)' : ''} ${JSON.stringify(variant.body ?? variant.raw ?? '').slice(0, 80)}`,
             response,
+            op.errorTypes,
           );
           if (finding) findings.push(finding);
         }
@@ -187,6 +215,7 @@ describe('fuzzing every operation of the OpenAPI document', () => {
         const finding = judge(
           `${op.method} ${concrete} authorization: ${authorization.slice(0, 30)}`,
           response,
+          op.errorTypes,
         );
         if (finding) findings.push(finding);
       }

@@ -96,12 +96,15 @@ describe('hospital API over HTTP', () => {
     ]) {
       const refused = await hospitalToken(id as string, secret as string);
       expect(refused.status).toBe(401);
-      expect(refused.type).toContain('application/problem+json');
-      expect(refused.body.code).toBe('invalid_client');
+      // RFC 6749 5.2: JSON with `error` (what OAuth client libraries read), beside the problem's code.
+      expect(refused.type).toContain('application/json');
+      expect(refused.body).toMatchObject({ code: 'invalid_client', error: 'invalid_client' });
+      expect(refused.body.error_description).toEqual(expect.any(String));
     }
-    expect((await hospitalToken('pumch-his', 'local-pumch-his-secret', 'admin')).body.code).toBe(
-      'invalid_scope',
-    );
+    expect((await hospitalToken('pumch-his', 'local-pumch-his-secret', 'admin')).body).toMatchObject({
+      code: 'invalid_scope',
+      error: 'invalid_scope',
+    });
   });
 
   it("lets a hospital read its own patient as JSON and FHIR R4, and not another hospital's", async () => {

@@ -33,6 +33,16 @@ const expectProblem = (response: { status: number; type: string | null; text: st
   expect(response.text).not.toMatch(/\n\s+at |Error:/);
 };
 
+/** The token endpoint answers errors as RFC 6749 says: JSON with `error`, the problem's members beside it. */
+const expectOAuthError = (
+  response: { status: number; type: string | null; text: string },
+  status: number,
+) => {
+  expect(response.status).toBe(status);
+  expect(response.type).toContain('application/json');
+  expect(response.text).not.toMatch(/\n\s+at |Error:/);
+};
+
 describe('a stolen access token', () => {
   it('cannot move the account to another number: the current number must prove itself too', async () => {
     const owner = await login('13600001001');
@@ -109,8 +119,8 @@ describe('the hospital token endpoint', () => {
       'Basic',
     ]) {
       const refused = await token(authorization);
-      expectProblem(refused, 401);
-      expect(refused.body.code).toBe('invalid_client');
+      expectOAuthError(refused, 401);
+      expect(refused.body).toMatchObject({ code: 'invalid_client', error: 'invalid_client' });
       expect(refused.headers.get('www-authenticate')).toBe('Basic realm="hospital-api"');
     }
   });
@@ -120,7 +130,8 @@ describe('the hospital token endpoint', () => {
       expect((await token(basic(`renji-his:guess-${i}`))).status).toBe(401);
     }
     const limited = await token(basic('renji-his:guess-x'));
-    expectProblem(limited, 429);
+    expectOAuthError(limited, 429);
+    expect(limited.body.error).toBe('temporarily_unavailable');
     // Another client from the same network is not affected.
     expect((await token(basic('pumch-his:local-pumch-his-secret'))).status).toBe(200);
   });

@@ -15,7 +15,8 @@ describe('renderProblem', () => {
       title: 'Unsupported media type',
       status: 415,
       code: 'unsupported_media_type',
-      detail: 'The request body must be application/json.',
+      detail:
+        'The body is not of the type this operation takes (application/json; the token endpoint takes a form, application/x-www-form-urlencoded).',
       requestId: 'req-1',
     });
   });
@@ -55,10 +56,10 @@ describe('renderProblem', () => {
     // A code from outside the catalogue cannot be written any more; one that arrives anyway (a
     // cast, an older bundle) still renders as a bare 500.
     const response = renderProblem(
-      new AppError('no_such_code' as ProblemCode, { extensions: { leak: 'x' } }),
+      new AppError('no_such_code' as ProblemCode, { extensions: { reason: 'leaked_extra' } }),
       context,
     );
     expect(response.statusCode).toBe(500);
-    expect(JSON.parse(response.body)).not.toHaveProperty('leak');
+    expect(JSON.parse(response.body)).not.toHaveProperty('reason');
   });
 });
