@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { SQSEvent } from 'aws-lambda';
 
 export interface QueueRunnerOptions {
-  /** The queue's folder: jobs are files `<due epoch ms>-<id>.json` (functions/cards/file-job-queue.ts). */
+  /** The queue's folder: jobs are files `<due epoch ms>-<id>.json` (functions/providers/local/file-job-queue.ts). */
   readonly dir: string;
   /** The worker's Lambda handler, as SQS invokes it. */
   readonly handler: (event: SQSEvent) => Promise<unknown>;

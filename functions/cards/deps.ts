@@ -19,12 +19,12 @@ import { once } from '../platform/runtime';
 import { FhirHisClient } from '../providers/his/fhir-his-client';
 import type { HisClient } from '../providers/his/ports';
 import { SignedJsonHisClient } from '../providers/his/signed-json-his-client';
+import type { JobQueue } from '../providers/jobs/ports';
 import type { CardChangeDeps } from './card-changes';
 import { DynamoWebhookDeadLetters } from './dynamo-webhook-dead-letters';
 import { DirectWebhookCardEvents } from './event-publishers';
-import type { CardEventPublisher } from './events';
+import type { CardEvent, CardEventPublisher } from './events';
 import type { CardsDeps, RegistrationJob, RegistrationQueue } from './ports';
-import type { JobQueue } from './queues';
 import { cardStore, eventFeed } from './stores';
 import type { WebhookDeps, WebhookJob } from './webhooks';
 
@@ -38,11 +38,11 @@ async function jobQueue<T>(name: 'registration' | 'webhooks'): Promise<JobQueue<
   const { env, region } = platform();
   const url = name === 'registration' ? env.REGISTRATION_QUEUE_URL : env.WEBHOOK_QUEUE_URL;
   if (!url) {
-    const { FileJobQueue } = await import('./file-job-queue');
+    const { FileJobQueue } = await import('../providers/local/file-job-queue');
     return new FileJobQueue<T>(`${required(env, 'LOCAL_QUEUE_DIR')}/${name}`, env);
   }
   const [{ SqsJobQueue }, { SQSClient }] = await Promise.all([
-    import('./sqs-job-queue'),
+    import('../providers/aws/sqs-job-queue'),
     import('@aws-sdk/client-sqs'),
   ]);
   const sqs = once('sqsClient', () => new SQSClient({ region }));
@@ -112,11 +112,15 @@ export function webhookDeps(): Promise<WebhookDeps> {
 async function cardEvents(): Promise<CardEventPublisher> {
   const { env, region } = platform();
   if (!env.EVENT_BUS_NAME) return new DirectWebhookCardEvents(await jobQueue<WebhookJob>('webhooks'));
-  const [{ EventBridgeCardEvents }, { EventBridgeClient }] = await Promise.all([
-    import('./eventbridge-card-events'),
+  const [{ EventBridgePublisher }, { EventBridgeClient }] = await Promise.all([
+    import('../providers/aws/eventbridge-publisher'),
     import('@aws-sdk/client-eventbridge'),
   ]);
-  return new EventBridgeCardEvents(new EventBridgeClient({ region }), env.EVENT_BUS_NAME);
+  return new EventBridgePublisher<CardEvent>(
+    new EventBridgeClient({ region }),
+    env.EVENT_BUS_NAME,
+    'patient-onboarding.cards',
+  );
 }
 
 export function cardsDeps(): Promise<CardsDeps> {

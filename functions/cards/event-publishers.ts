@@ -1,5 +1,5 @@
+import type { JobQueue } from '../providers/jobs/ports';
 import type { CardEvent, CardEventPublisher } from './events';
-import type { JobQueue } from './queues';
 import type { WebhookJob } from './webhooks';
 
 /** Locally there is no bus: events go straight to webhook delivery. */

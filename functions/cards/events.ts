@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import type { EventPublisher } from '../providers/events/ports';
 
 export const cardEventTypes = [
   'card.created',
@@ -24,9 +25,7 @@ export interface CardEvent {
 }
 
 /** Port: where card events go (EventBridge in AWS, straight to webhook delivery locally). */
-export interface CardEventPublisher {
-  publish(event: CardEvent): Promise<void>;
-}
+export type CardEventPublisher = EventPublisher<CardEvent>;
 
 /**
  * `X-PO-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`: the receiver checks

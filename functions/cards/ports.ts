@@ -7,9 +7,9 @@ import type { AuditEvent, AuditLog } from '../kernel/audit/ports';
 import type { ConsentEntry, ConsentStore } from '../kernel/consent/consents';
 import type { RateLimiter } from '../kernel/rate/ports';
 import type { HisClient } from '../providers/his/ports';
+import type { JobQueue } from '../providers/jobs/ports';
 import type { VerificationProvider } from '../providers/verification/ports';
 import type { IdTypeCode, InsuranceCode, RelationshipCode } from './codes';
-import type { JobQueue } from './queues';
 
 /**
  * `awaiting_proof`: the HIS answered with a patient it already had (not made for this card), and

@@ -1,9 +1,9 @@
 import type { Clock } from '../core/clock';
 import type { HospitalConfig } from '../core/config';
 import { logger } from '../core/logger';
+import type { JobQueue } from '../providers/jobs/ports';
 import type { EventFeed } from './event-feed';
 import { type CardEvent, webhookSignature } from './events';
-import type { JobQueue } from './queues';
 
 export interface WebhookJob {
   readonly event: CardEvent;

@@ -29,7 +29,7 @@ const imports = (file: string) =>
 
 /** Where AWS may be called: adapters, composition roots, and the store, crypto and provider layers. */
 const mayUseAws = (file: string) =>
-  /\/(dynamo|sqs|eventbridge)-[^/]+\.ts$|\/deps\.ts$|-deps\.ts$/.test(file) ||
+  /\/dynamo-[^/]+\.ts$|\/deps\.ts$|-deps\.ts$/.test(file) ||
   /^functions\/(store|crypto|providers|platform)\//.test(file) ||
   file === 'functions/kernel/tokens/kms-root-signer.ts';
 

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertNotInLambda } from '../crypto/local-key-file';
-import type { JobQueue } from './queues';
+import { assertNotInLambda } from '../../crypto/local-key-file';
+import type { JobQueue } from '../jobs/ports';
 
 /**
  * `npm start`'s queue: each job a file `<due epoch ms>-<id>.json` in the queue's folder, written

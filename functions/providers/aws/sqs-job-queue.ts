@@ -1,5 +1,5 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { JobQueue } from './queues';
+import type { JobQueue } from '../jobs/ports';
 
 /** SQS in AWS: a worker function consumes it; a message that keeps failing goes to the DLQ. */
 export class SqsJobQueue<T> implements JobQueue<T> {
