@@ -1,7 +1,6 @@
 import * as z from 'zod/mini';
-import { AppError } from './errors';
-import { type Lang, problemSpec } from './messages';
-import type { ProblemResponse } from './problem';
+import type { Lang } from './messages';
+import { type ProblemResponse, refusal, refusalHeaders } from './problem';
 import { list, meta, text } from './schema-parts';
 
 export const FHIR_CONTENT_TYPE = 'application/fhir+json';
@@ -54,9 +53,7 @@ export function renderOperationOutcome(
   error: unknown,
   context: { requestId: string; lang: Lang },
 ): ProblemResponse {
-  const spec = problemSpec(error instanceof AppError ? error.code : 'internal_error');
-  const known = error instanceof AppError && spec.status !== 500 ? error : undefined;
-  const code = known?.code ?? 'internal_error';
+  const { spec, known, code } = refusal(error);
   const outcome = {
     resourceType: 'OperationOutcome' as const,
     id: context.requestId.replace(/[^A-Za-z0-9.-]/g, '-').slice(0, 64),
@@ -70,13 +67,6 @@ export function renderOperationOutcome(
       },
     ],
   };
-  const headers: Record<string, string> = {
-    'content-type': `${FHIR_CONTENT_TYPE}; charset=utf-8`,
-    'content-language': context.lang,
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-    ...known?.headers,
-  };
-  if (known?.retryAfter !== undefined) headers['retry-after'] = String(known.retryAfter);
+  const headers = refusalHeaders(FHIR_CONTENT_TYPE, context.lang, known);
   return { statusCode: spec.status, headers, body: JSON.stringify(outcome) };
 }

@@ -105,14 +105,41 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
  * Renders a problem. Unknown errors become a bare 500 carrying only the request id: no message,
  * no stack, nothing from the cause.
  */
+/**
+ * What an error answers, whatever document carries it (a problem, a FHIR OperationOutcome): its
+ * catalogue entry, the AppError when it is one we answer as such, and its code. Anything else,
+ * and a code missing from the catalogue, is internal_error with none of its extras.
+ */
+export function refusal(error: unknown) {
+  const spec = problemSpec(error instanceof AppError ? error.code : 'internal_error');
+  const known = error instanceof AppError && spec.status !== 500 ? error : undefined;
+  return { spec, known, code: known?.code ?? 'internal_error' };
+}
+
+/** The headers of every error answer: its media type and language, never cached, and its own. */
+export function refusalHeaders(
+  contentType: string,
+  lang: Lang,
+  known: AppError | undefined,
+  extra?: Record<string, string>,
+): Record<string, string> {
+  const headers: Record<string, string> = {
+    'content-type': `${contentType}; charset=utf-8`,
+    'content-language': lang,
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    ...extra,
+    ...known?.headers,
+  };
+  if (known?.retryAfter !== undefined) headers['retry-after'] = String(known.retryAfter);
+  return headers;
+}
+
 export function renderProblem(
   error: unknown,
   context: { requestId: string; lang: Lang; headers?: Record<string, string>; oauth?: boolean },
 ): ProblemResponse {
-  const spec = problemSpec(error instanceof AppError ? error.code : 'internal_error');
-  // A code missing from the catalogue renders as internal_error, with none of its extras.
-  const known = error instanceof AppError && spec.status !== 500 ? error : undefined;
-  const code = known?.code ?? 'internal_error';
+  const { spec, known, code } = refusal(error);
   const problem: Problem = {
     ...known?.extensions,
     type: `urn:patient-onboarding:problem:${code}`,
@@ -128,15 +155,8 @@ export function renderProblem(
     problem.error = oauthError(code, spec.status);
     problem.error_description = spec.detail.en;
   }
-  const headers: Record<string, string> = {
-    // RFC 6749 5.2 answers application/json; everything else, problem+json (RFC 9457).
-    'content-type': `${context.oauth ? 'application/json' : PROBLEM_CONTENT_TYPE}; charset=utf-8`,
-    'content-language': context.lang,
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-    ...context.headers,
-    ...known?.headers,
-  };
-  if (known?.retryAfter !== undefined) headers['retry-after'] = String(known.retryAfter);
+  // RFC 6749 5.2 answers application/json; everything else, problem+json (RFC 9457).
+  const type = context.oauth ? 'application/json' : PROBLEM_CONTENT_TYPE;
+  const headers = refusalHeaders(type, context.lang, known, context.headers);
   return { statusCode: spec.status, headers, body: JSON.stringify(problem) };
 }

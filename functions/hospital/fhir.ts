@@ -98,12 +98,15 @@ export function toFhirCoverage(card: CardRecord) {
  * must resolve for the client that asked (API Gateway sets `X-Forwarded-Proto`; the local server
  * speaks plain HTTP on loopback).
  */
-export function fhirBase(headers: Readonly<Record<string, string | undefined>>): string {
+export function apiOrigin(headers: Readonly<Record<string, string | undefined>>): string {
   const host = headers.host ?? 'localhost';
   const loopback = /^(127\.|localhost\b|\[::1\])/.test(host);
   const proto = headers['x-forwarded-proto'] ?? (loopback ? 'http' : 'https');
-  return `${proto === 'http' ? 'http' : 'https'}://${host}/fhir/r4`;
+  return `${proto === 'http' ? 'http' : 'https'}://${host}`;
 }
+
+export const fhirBase = (headers: Readonly<Record<string, string | undefined>>) =>
+  `${apiOrigin(headers)}/fhir/r4`;
 
 /**
  * A UUID (RFC 9562 version 8, name-based on SHA-256) for an entry that has no RESTful location of

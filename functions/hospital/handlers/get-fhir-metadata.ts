@@ -1,11 +1,9 @@
 import { httpHandler } from '../../core/http-handler';
 import { metadataDeps } from '../deps';
-import { capabilityStatement, fhirBase } from '../fhir';
+import { apiOrigin, capabilityStatement, fhirBase } from '../fhir';
 import { hospitalRoutes } from '../routes';
 
 export const handler = httpHandler(hospitalRoutes.fhirMetadata, metadataDeps, async (request) => {
-  const base = fhirBase(request.headers);
-  return {
-    body: capabilityStatement(base, `${base.replace(/\/fhir\/r4$/, '')}${hospitalRoutes.hospitalToken.path}`),
-  };
+  const tokenUrl = `${apiOrigin(request.headers)}${hospitalRoutes.hospitalToken.path}`;
+  return { body: capabilityStatement(fhirBase(request.headers), tokenUrl) };
 });

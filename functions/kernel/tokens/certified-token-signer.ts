@@ -2,7 +2,12 @@ import type { webcrypto } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT } from 'jose';
 import type { Clock } from '../../core/clock';
 import type { TokenSigner } from './ports';
-import { MemorySigningKeyStore, type SigningKeyStore, type StoredSigningKey } from './signing-keys';
+import {
+  MemorySigningKeyStore,
+  type PublishedKey,
+  type SigningKeyStore,
+  type StoredSigningKey,
+} from './signing-keys';
 
 /**
  * The root of trust: signs the certificates of signing keys, never a token (KMS in AWS, a key
@@ -20,6 +25,8 @@ export const CERTIFICATE_TYPE = 'signing-key+jwt';
 /** How long a claim to make an epoch's key holds, and how often a waiting instance looks again. */
 const MINT_CLAIM_SECONDS = 10;
 const MINT_WAITS = 30;
+/** How long an instance serves the JWKS's epoch keys as read. */
+const JWKS_CACHE_SECONDS = 60;
 
 /** The protected header that carries the certificate in every token. */
 export const CERTIFICATE_HEADER = 'cert';
@@ -58,6 +65,8 @@ export class CertifiedTokenSigner implements TokenSigner {
   readonly #renewSeconds: number;
   #current: SigningKey | undefined;
   #pending: Promise<SigningKey> | undefined;
+  /** The published epoch keys as last read (kept only once they hold the current epoch's key). */
+  #published: { epoch: number; until: number; keys: PublishedKey[] } | undefined;
   /** Certificates this instance made (each one root signature: a KMS `Sign` in AWS). */
   certificates = 0;
 
@@ -164,11 +173,24 @@ export class CertifiedTokenSigner implements TokenSigner {
 
   /** The published key set: every epoch key whose certificate has not ended, then the roots. */
   async jwks(): Promise<{ keys: Record<string, unknown>[] }> {
-    const [epochKeys, roots] = await Promise.all([
-      this.#keys().then((store) => store.published(this.#nowSeconds())),
-      this.#root.jwks(),
-    ]);
-    return { keys: [...epochKeys.map((k) => ({ ...k })), ...roots.keys] };
+    const [epochKeys, roots] = await Promise.all([this.#publishedKeys(), this.#root.jwks()]);
+    return { keys: [...epochKeys.map((k) => ({ ...k.jwk })), ...roots.keys] };
+  }
+
+  /**
+   * The JWKS is public and fetched often: its epoch keys are read at most once a minute, and only
+   * kept while they include the current epoch's key (so a key made since is never hidden).
+   */
+  async #publishedKeys(): Promise<PublishedKey[]> {
+    const now = this.#nowSeconds();
+    const epoch = Math.floor(now / this.#epochSeconds);
+    const cached = this.#published;
+    if (cached && cached.epoch === epoch && now < cached.until) return cached.keys;
+    const keys = await (await this.#keys()).published(now);
+    this.#published = keys.some((k) => k.epoch === epoch)
+      ? { epoch, until: now + JWKS_CACHE_SECONDS, keys }
+      : undefined;
+    return keys;
   }
 
   /** What certifies signing keys: the only keys our verifiers trust to vouch for another. */

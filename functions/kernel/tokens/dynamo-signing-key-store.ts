@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { keys } from '../../store/keys';
 import { attr, parseRow, readRow } from '../../store/rows';
 import { conditions, type SealedTable } from '../../store/sealed-table';
-import type { SigningKeyStore, StoredSigningKey } from './signing-keys';
+import type { PublishedKey, SigningKeyStore, StoredSigningKey } from './signing-keys';
 
 /**
  * `SIGNINGKEY/EPOCH#<epoch>`: the key, its private half sealed. `SIGNINGKEY/PUBLIC#<epoch>`: its
@@ -16,7 +16,7 @@ const keyRow = z.object({
   notAfter: attr.number(),
   privateJwk: attr.text(),
 });
-const publishedRow = z.object({ publicJwk: attr.text(), notAfter: attr.number() });
+const publishedRow = z.object({ epoch: attr.number(), publicJwk: attr.text(), notAfter: attr.number() });
 const jwk = z.record(z.string(), z.unknown());
 
 /**
@@ -72,7 +72,7 @@ export class DynamoSigningKeyStore implements SigningKeyStore {
       ),
       await this.#table.put(
         'publishedKey',
-        { ...keys.publishedKey(key.epoch), publicJwk, notAfter: key.notAfter, ttl },
+        { ...keys.publishedKey(key.epoch), epoch: key.epoch, publicJwk, notAfter: key.notAfter, ttl },
         {},
         conditions.absent,
       ),
@@ -83,7 +83,7 @@ export class DynamoSigningKeyStore implements SigningKeyStore {
     return standing;
   }
 
-  async published(nowSeconds: number) {
+  async published(nowSeconds: number): Promise<PublishedKey[]> {
     const stored = await this.#table.queryAll({
       pk: keys.signingKeyPartition,
       skPrefix: keys.publishedKeyPrefix,
@@ -92,7 +92,7 @@ export class DynamoSigningKeyStore implements SigningKeyStore {
     return stored
       .map(({ item }) => parseRow('signingKey', publishedRow, item))
       .filter((row) => row.notAfter > nowSeconds)
-      .map((row) => parseRow('signingKey', jwk, JSON.parse(row.publicJwk)));
+      .map((row) => ({ epoch: row.epoch, jwk: parseRow('signingKey', jwk, JSON.parse(row.publicJwk)) }));
   }
 
   #key(row: z.infer<typeof keyRow>): StoredSigningKey {

@@ -17,6 +17,12 @@ export interface StoredSigningKey {
   readonly notAfter: number;
 }
 
+/** An epoch's public key as the JWKS lists it, with the epoch it signs in. */
+export interface PublishedKey {
+  readonly epoch: number;
+  readonly jwk: Readonly<Record<string, unknown>>;
+}
+
 /** Port: the epochs' signing keys (adapter: dynamo-signing-key-store.ts; memory for tests). */
 export interface SigningKeyStore {
   get(epoch: number): Promise<StoredSigningKey | undefined>;
@@ -28,7 +34,7 @@ export interface SigningKeyStore {
   /** Stores the epoch's key unless one is there already; answers the key that stands. */
   create(key: StoredSigningKey): Promise<StoredSigningKey>;
   /** The public keys whose certificates have not ended at `nowSeconds`, newest first. */
-  published(nowSeconds: number): Promise<Array<Readonly<Record<string, unknown>>>>;
+  published(nowSeconds: number): Promise<PublishedKey[]>;
 }
 
 /** One process's keys: the tests', the bench's, and a signer built without a table. */
@@ -58,6 +64,6 @@ export class MemorySigningKeyStore implements SigningKeyStore {
     return [...this.#keys.values()]
       .filter((k) => k.notAfter > nowSeconds)
       .sort((a, b) => b.epoch - a.epoch)
-      .map((k) => k.publicJwk);
+      .map((k) => ({ epoch: k.epoch, jwk: k.publicJwk }));
   }
 }

@@ -46,7 +46,7 @@ describe('DynamoSigningKeyStore', () => {
     expect(kids.size).toBe(1);
     expect(root.signatures).toBe(1);
     const published = await store.published(iat);
-    expect(published.map((k) => k.kid)).toEqual([...kids]);
+    expect(published.map((k) => k.jwk.kid)).toEqual([...kids]);
   });
 
   it('publishes without opening anything, and keeps the private half sealed', async () => {

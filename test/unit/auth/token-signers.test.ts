@@ -248,6 +248,40 @@ describe('keys a standard verifier finds', () => {
     }
   });
 
+  it('serves the JWKS from memory for a minute, never hiding a key another instance made since', async () => {
+    const { clock, instances } = await service();
+    const [a, b] = instances as [CertifiedTokenSigner, CertifiedTokenSigner];
+    const store = new MemorySigningKeyStore();
+    let reads = 0;
+    const counted = new CertifiedTokenSigner(await LocalRootSigner.fromFile(tempKeyFile(), {}), clock, {
+      keys: async () => ({
+        get: (epoch) => store.get(epoch),
+        claim: (epoch, now, until) => store.claim(epoch, now, until),
+        create: (key) => store.create(key),
+        published: (now) => {
+          reads++;
+          return store.published(now);
+        },
+      }),
+    });
+    // Before any key of the epoch exists, nothing is kept: the next read looks again.
+    expect((await counted.jwks()).keys).toHaveLength(1);
+    await counted.jwks();
+    expect(reads).toBe(2);
+    const token = await counted.sign(claims(clock.now()));
+    const kid = decodeProtectedHeader(token).kid;
+    expect((await counted.jwks()).keys.map((k) => k.kid)).toContain(kid);
+    await counted.jwks();
+    expect(reads).toBe(3);
+    clock.advance(61_000);
+    await counted.jwks();
+    expect(reads).toBe(4);
+    // Two instances over one store: B lists A's key as soon as A made it.
+    expect((await b.jwks()).keys.filter((k) => k.use === 'sig' && k.kid !== undefined)).toHaveLength(1);
+    const fromA = decodeProtectedHeader(await a.sign(claims(clock.now()))).kid;
+    expect((await b.jwks()).keys.map((k) => k.kid)).toContain(fromA);
+  });
+
   it('rotates each epoch, keeps publishing the old key until its certificate ends, then drops it', async () => {
     const { clock, instances } = await service();
     const signer = instances[0] as CertifiedTokenSigner;
