@@ -13,7 +13,7 @@ const TYPES: Record<string, string> = {
 
 /** The web client's pages: `/`, the OAuth return page, and its hashed assets. */
 /** Pages a provider sends the browser back to: the client's own routes, served as the client. */
-const pagePaths = new Set(['/oauth/callback', '/liveness/return']);
+const pagePaths = new Set(['/oauth/callback', '/liveness/return', '/oidc/consent']);
 
 export function isWebPath(method: string, path: string): boolean {
   return method === 'GET' && (path === '/' || pagePaths.has(path) || path.startsWith('/assets/'));

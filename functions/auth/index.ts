@@ -7,5 +7,5 @@ export type { BindRecord, LinkRecord, OAuthStore } from './link-ports';
 export type { LoginResult } from './login-with-code';
 export type { AccountStore, AuthDeps, CodeDeps, CodeUse, SessionStore, UserRecord } from './ports';
 export { sendCode } from './send-code';
-export { newAccount, newSession, tokenPair, userView } from './sessions';
+export { isSessionLive, newAccount, newSession, tokenPair, userView } from './sessions';
 export { authStores, sessionStore } from './stores';

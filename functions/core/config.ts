@@ -26,6 +26,7 @@ export interface StageConfig {
   readonly cards: CardsConfig;
   readonly hospitals: readonly HospitalConfig[];
   readonly hospitalApi: HospitalApiConfig;
+  readonly oidc: OidcConfig;
   readonly privacy: PrivacyConfig;
   /** Days daily backups (and their copies in the other China region) are kept. */
   readonly backupRetentionDays: number;
@@ -162,6 +163,55 @@ export interface HospitalApiConfig {
    */
   readonly failedTokenRequests: RateWindow;
   readonly clients: readonly HospitalClientConfig[];
+}
+
+/** What an OpenID Connect client may ask to learn: `openid` (a subject), `profile`, `phone`. */
+export const oidcScopes = ['openid', 'profile', 'phone'] as const;
+export type OidcScope = (typeof oidcScopes)[number];
+
+/** One of the hospital's own apps that signs people in through us (OpenID Connect). */
+export interface OidcClientConfig {
+  readonly clientId: string;
+  /** Shown on the consent page: who the information goes to (PIPL art. 23). */
+  readonly name: { readonly 'zh-CN': string; readonly en: string };
+  /** The processor behind the app and what it does with the information, for the consent page. */
+  readonly processor: { readonly 'zh-CN': string; readonly en: string };
+  /** Exact redirect URIs: compared as whole strings, no wildcards, no prefix matches. */
+  readonly redirectUris: readonly string[];
+  /** Where RP-initiated logout may send the browser back to (exact). */
+  readonly postLogoutRedirectUris: readonly string[];
+  /** SHA-256 (base64url) of the accepted secrets; none: a public client (PKCE alone). */
+  readonly secretHashes: readonly string[];
+  readonly scopes: readonly OidcScope[];
+  /**
+   * `pairwise` (the default): each sector sees its own subject for a person, so two apps cannot
+   * join their records by it. `public`: one subject for every client that is `public`.
+   */
+  readonly subjectType: 'pairwise' | 'public';
+  /** The sector of pairwise subjects: by default the one host of the redirect URIs. */
+  readonly sector?: string;
+  readonly disabled: boolean;
+}
+
+export interface OidcConfig {
+  readonly issuer: string;
+  /** `npm start` and the rehearsal: the issuer is the local server's own origin. */
+  readonly issuerIsLocalOrigin: boolean;
+  /** The web client's consent page (an absolute URL; under the issuer's origin when local). */
+  readonly consentPage: string;
+  /** An authorization request waits this long for the person (sign-in, step-up, consent). */
+  readonly requestTtlSeconds: number;
+  readonly codeTtlSeconds: number;
+  readonly accessTtlSeconds: number;
+  readonly idTokenTtlSeconds: number;
+  /**
+   * Failed client authentications per (client id, caller's IP prefix): over it that network's
+   * wrong secrets are refused before they are checked; the right secret always passes.
+   */
+  readonly failedClientAuth: RateWindow;
+  /** Authorization requests started per IP prefix (each writes an item). */
+  readonly authorizePerIp: readonly RateWindow[];
+  readonly clients: readonly OidcClientConfig[];
 }
 
 export interface CardsConfig {
@@ -587,6 +637,54 @@ const hospitalApi: HospitalApiConfig = {
   clients: [],
 };
 
+/** The hospital's own apps: none until a hospital registers one (with its secret's hash). */
+const oidc: OidcConfig = {
+  issuer: 'https://api.patient-onboarding.cn',
+  issuerIsLocalOrigin: false,
+  consentPage: 'https://app.patient-onboarding.cn/oidc/consent',
+  requestTtlSeconds: 600,
+  codeTtlSeconds: 60,
+  accessTtlSeconds: 15 * 60,
+  idTokenTtlSeconds: 15 * 60,
+  failedClientAuth: { seconds: 600, max: 10 },
+  authorizePerIp: [{ seconds: 60, max: 600 }],
+  clients: [],
+};
+
+/** The local stage's apps; a confidential one's secret is `local-<clientId>-secret`. */
+const localOidcClients: readonly OidcClientConfig[] = [
+  {
+    clientId: 'pumch-ih',
+    name: { 'zh-CN': '示例协和互联网医院', en: 'PUMCH Internet Hospital (example)' },
+    processor: {
+      'zh-CN': '示例协和医院：用于在线问诊时确认您的身份并联系您。',
+      en: 'PUMCH (example): to know who you are and reach you during online consultations.',
+    },
+    redirectUris: ['https://ih.pumch.example.cn/oidc/callback'],
+    postLogoutRedirectUris: ['https://ih.pumch.example.cn/'],
+    // sha256('local-pumch-ih-secret')
+    secretHashes: ['q2GRn9LYydxMjUCt2Ojh6KEbfi74T8keaDAM3emBH3M'],
+    scopes: ['openid', 'profile', 'phone'],
+    subjectType: 'pairwise',
+    disabled: false,
+  },
+  {
+    clientId: 'pumch-reports',
+    name: { 'zh-CN': '示例协和报告查询', en: 'PUMCH Reports (example)' },
+    processor: {
+      'zh-CN': '示例协和医院：用于显示您的检查报告。',
+      en: 'PUMCH (example): to show you your test reports.',
+    },
+    redirectUris: ['https://reports.pumch.example.cn/callback'],
+    postLogoutRedirectUris: [],
+    // A public client (a single-page app): PKCE alone, no secret.
+    secretHashes: [],
+    scopes: ['openid', 'profile'],
+    subjectType: 'pairwise',
+    disabled: false,
+  },
+];
+
 /** The local stage's clients; their secrets are `local-<clientId>-secret` (see bin/local). */
 const localHospitalClients: readonly HospitalClientConfig[] = [
   {
@@ -615,6 +713,7 @@ const base = {
   cards,
   hospitals,
   hospitalApi,
+  oidc,
   backupRetentionDays: 35,
   // One privacy-jobs run at a time: two deletion runs would release the same cards twice.
   concurrency: {
@@ -698,6 +797,7 @@ export const stages: Readonly<Record<StageName, StageConfig>> = {
       },
     ],
     hospitalApi: { ...hospitalApi, clients: localHospitalClients },
+    oidc: { ...oidc, issuerIsLocalOrigin: true, consentPage: '/oidc/consent', clients: localOidcClients },
     // A card pending at a down HIS is tried again after 2 s, not 5: quicker to watch on one machine.
     cards: { ...cards, registration: { ...cards.registration, baseDelaySeconds: 2 } },
     auth: {

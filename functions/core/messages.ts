@@ -577,7 +577,82 @@ export const problemCatalog = {
   unsupported_grant_type: {
     status: 400,
     title: { 'zh-CN': '不支持的授权类型', en: 'Unsupported grant type' },
-    detail: { 'zh-CN': '仅支持 client_credentials。', en: 'Only client_credentials is supported.' },
+    detail: {
+      'zh-CN': '此端点不支持该授权类型。',
+      en: 'This endpoint does not support that grant type.',
+    },
+  },
+  invalid_grant: {
+    status: 400,
+    title: { 'zh-CN': '授权码无效', en: 'Invalid grant' },
+    detail: {
+      'zh-CN': '授权码不存在、已过期、已使用，或与客户端、回调地址、PKCE 校验值不符。',
+      en: 'The code is unknown, expired or used, or does not match the client, redirect URI or PKCE verifier.',
+    },
+  },
+  unauthorized_client: {
+    status: 400,
+    title: { 'zh-CN': '客户端无权使用此方式', en: 'Unauthorized client' },
+    detail: {
+      'zh-CN': '该客户端未登记此用法。',
+      en: 'This client is not registered for that.',
+    },
+  },
+  invalid_token: {
+    status: 401,
+    title: { 'zh-CN': '访问令牌无效', en: 'Invalid token' },
+    detail: {
+      'zh-CN': '访问令牌无效、已过期或已撤销，请重新登录该应用。',
+      en: 'The access token is invalid, expired or revoked; sign in to the app again.',
+    },
+  },
+  oidc_client_unknown: {
+    status: 400,
+    title: { 'zh-CN': '无法登录该应用', en: 'Cannot sign in to this app' },
+    detail: {
+      'zh-CN': '该应用未登记，或其回调地址与登记的不一致。请从医院官方应用重新进入。',
+      en: 'The app is not registered, or its return address differs from the registered one. Start again from the hospital’s official app.',
+    },
+  },
+  oidc_request_not_found: {
+    status: 404,
+    title: { 'zh-CN': '登录请求已失效', en: 'Sign-in request expired' },
+    detail: {
+      'zh-CN': '该登录请求不存在、已过期或已完成，请回到应用重新登录。',
+      en: 'This sign-in request is unknown, expired or already finished; go back to the app and sign in again.',
+    },
+  },
+  assurance_required: {
+    status: 403,
+    title: { 'zh-CN': '需要进一步核验身份', en: 'More identity checks needed' },
+    detail: {
+      'zh-CN': '该应用要求更高的身份核验等级，请先完成实名认证或人脸核验。',
+      en: 'This app asks for a higher level of identity assurance: verify your real name or take the face check first.',
+    },
+  },
+  reauthentication_required: {
+    status: 403,
+    title: { 'zh-CN': '请重新登录', en: 'Sign in again' },
+    detail: {
+      'zh-CN': '该应用要求您刚刚登录过，请重新登录后继续。',
+      en: 'This app asks for a recent sign-in; sign in again to continue.',
+    },
+  },
+  client_consent_required: {
+    status: 403,
+    title: { 'zh-CN': '需要您的单独同意', en: 'Your separate consent is needed' },
+    detail: {
+      'zh-CN': '向该应用提供您的个人信息需要您的单独同意。',
+      en: 'Giving your personal information to this app needs your separate consent.',
+    },
+  },
+  connected_app_not_found: {
+    status: 404,
+    title: { 'zh-CN': '未找到该应用', en: 'App not found' },
+    detail: {
+      'zh-CN': '您没有向该应用提供过信息。',
+      en: 'You have not shared information with this app.',
+    },
   },
   insufficient_scope: {
     status: 403,

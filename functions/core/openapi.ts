@@ -54,6 +54,7 @@ const GROUPS: Readonly<Record<string, string>> = {
   hospital: 'The API for hospital systems: client credentials, patients as JSON and FHIR R4, events',
   privacy: 'Consent, access and copy, rights requests and account deletion (PIPL)',
   identity: 'Real-name verification',
+  oidc: "OpenID Connect for the hospital's own apps: discovery, code flow with PKCE, UserInfo, introspection, revocation, logout, connected apps",
 };
 
 const retryAfter = {
@@ -107,6 +108,7 @@ export function buildOpenApiDocument(
     for (const [status, success] of Object.entries(route.responses)) {
       successes[status as '200'] = {
         description: success?.description ?? route.summary,
+        ...(success?.headers ? { headers: success.headers } : {}),
         ...(success?.body
           ? {
               content: {
@@ -128,7 +130,14 @@ export function buildOpenApiDocument(
             ? [{ hospitalOAuth: route.scope ? [route.scope] : [] }]
             : route.id === 'hospitalToken'
               ? [{ clientBasic: [] }]
-              : [],
+              : route.id === 'oidcToken' || route.id === 'oidcRevoke'
+                ? // Confidential apps authenticate; a public one sends its client_id (PKCE protects it).
+                  [{ clientBasic: [] }, {}]
+                : route.id === 'oidcIntrospect'
+                  ? [{ clientBasic: [] }]
+                  : route.id === 'oidcUserInfo'
+                    ? [{ oidcAccess: [] }]
+                    : [],
       requestParams: {
         ...(route.request?.query ? { query: route.request.query } : {}),
         ...(route.request?.params ? { path: route.request.params } : {}),
@@ -192,6 +201,12 @@ export function buildOpenApiDocument(
               },
             },
           },
+        },
+        oidcAccess: {
+          type: 'openIdConnect',
+          openIdConnectUrl: '/.well-known/openid-configuration',
+          description:
+            "An app's access token from the OpenID provider (RFC 9068 `at+jwt`, ES256, audience the app), for UserInfo",
         },
         clientBasic: {
           type: 'http',

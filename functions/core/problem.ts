@@ -34,6 +34,8 @@ export const problemExtensions = {
   bindings: z.optional(text(1024, { pattern: /^[\w.:-]+( [\w.:-]+)*$/ })),
   /** Failed face checks that the counter can settle instead. */
   alternative: z.optional(z.enum(['counter_attestation'])),
+  /** `assurance_required`: the assurance level (an `acr` value) the app asks for. */
+  acr: z.optional(text(128, { pattern: /^urn:[\w.:-]+$/ })),
   /** The face check the outcome is about. */
   livenessId: z.optional(text(32, { pattern: /^[\w-]+$/ })),
 } as const;
@@ -52,6 +54,8 @@ const oauthErrors = [
   'unauthorized_client',
   'unsupported_grant_type',
   'invalid_scope',
+  /** RFC 6750 3.1: a bearer token refused at a resource (userinfo). */
+  'invalid_token',
   'temporarily_unavailable',
   'server_error',
 ] as const;

@@ -29,6 +29,16 @@ export interface Touches {
 export interface SuccessResponse {
   readonly body?: $ZodType;
   readonly description?: string;
+  /** Response headers the answer carries (a redirect's `Location`), as OpenAPI states them. */
+  readonly headers?: Readonly<
+    Record<
+      string,
+      {
+        readonly description: string;
+        readonly schema: { readonly type: 'string'; readonly format?: string; readonly maxLength: number };
+      }
+    >
+  >;
 }
 
 export interface RouteDefinition {
@@ -59,7 +69,7 @@ export interface RouteDefinition {
     readonly headers?: $ZodObject;
   };
   /** Every success the route answers, by status; each body is validated before it leaves. */
-  readonly responses: Readonly<Partial<Record<200 | 201 | 202 | 204 | 503, SuccessResponse>>>;
+  readonly responses: Readonly<Partial<Record<200 | 201 | 202 | 204 | 303 | 503, SuccessResponse>>>;
   /**
    * The problems the route's own logic answers (the edge adds those of its kind: validation,
    * authentication, re-consent, 500). Outside the local and dev stages an undeclared one is still

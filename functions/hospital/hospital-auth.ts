@@ -1,8 +1,8 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { JWTPayload } from 'jose';
 import type { Clock } from '../core/clock';
-import type { HospitalApiConfig, HospitalClientConfig } from '../core/config';
+import type { HospitalApiConfig } from '../core/config';
 import { AppError } from '../core/errors';
+import { parseBasicCredentials, secretMatches } from '../kernel/client-credentials';
 import { newId } from '../kernel/ids';
 import type { Random } from '../kernel/random';
 import type { RateLimiter } from '../kernel/rate/ports';
@@ -25,39 +25,6 @@ export interface HospitalAuthDeps {
   readonly random: Random;
   readonly signer: TokenSigner;
   readonly limiter: RateLimiter;
-}
-
-function secretMatches(client: HospitalClientConfig, secret: string): boolean {
-  const presented = Buffer.from(createHash('sha256').update(secret).digest('base64url'));
-  // Every accepted hash is compared, so timing says nothing about which (or whether one) matched.
-  let match = false;
-  for (const hash of client.secretHashes) {
-    const known = Buffer.from(hash);
-    if (known.length === presented.length && timingSafeEqual(known, presented)) match = true;
-  }
-  return match;
-}
-
-/** `client_secret_basic`: both halves are form-urlencoded (RFC 6749 2.3.1); anything malformed is no client. */
-export function parseBasicCredentials(
-  authorization: string | undefined,
-): { clientId: string; secret: string } | undefined {
-  const basic = /^Basic ([A-Za-z0-9+/]+={0,2})$/.exec(authorization?.trim() ?? '');
-  if (!basic?.[1]) return undefined;
-  const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
-  const split = decoded.indexOf(':');
-  if (split <= 0) return undefined;
-  const decode = (part: string) => {
-    try {
-      return decodeURIComponent(part);
-    } catch {
-      return undefined; // broken percent-encoding (`%zz`, a truncated sequence)
-    }
-  };
-  const clientId = decode(decoded.slice(0, split));
-  const secret = decode(decoded.slice(split + 1));
-  if (!clientId || secret === undefined) return undefined;
-  return { clientId: clientId.slice(0, 64), secret };
 }
 
 const invalidClient = () =>
@@ -94,7 +61,7 @@ export async function issueHospitalToken(
     ...deps.config.failedTokenRequests,
   };
   const client = deps.config.clients.find((c) => c.clientId === credentials.clientId);
-  if (!client || client.disabled || !secretMatches(client, credentials.secret)) {
+  if (!client || client.disabled || !secretMatches(client.secretHashes, credentials.secret)) {
     const attempt = await deps.limiter.hit(failures, now);
     if (!attempt.allowed) throw new AppError('rate_limited', { retryAfter: attempt.retryAfter });
     throw invalidClient();

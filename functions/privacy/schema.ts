@@ -47,9 +47,12 @@ const consent = z.object({
   covers: z.nullable(list(purposeName, 20)).check(
     meta({
       description:
-        'Accepting a policy version: the purposes it covers. At registration the IP prefix and user agent are those of the session it was given in (GET /v1/me/sessions).',
+        'Accepting a policy version: the purposes it covers. At registration the IP prefix and user agent are those of the session it was given in (GET /v1/me/sessions). Sharing with an app (`app_sharing`): the scopes shared.',
     }),
   ),
+  recipient: z
+    .nullable(text(64, { pattern: /^[a-z0-9-]+$/ }))
+    .check(meta({ description: '`app_sharing`: the app (OpenID client id) the information is given to' })),
 });
 
 export const consentResponse = z.object({ consent }).check(meta({ id: 'ConsentEnvelope' }));

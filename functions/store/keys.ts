@@ -231,6 +231,30 @@ export const kinds = {
     locate: 'none',
     onAccountDeletion: { kind: 'expires', within: 'an hour' },
   },
+  oidcRequest: {
+    description:
+      "An OpenID client's authorization request waiting for the person: client, redirect URI, scopes, PKCE challenge; the client's state and nonce sealed (ten minutes)",
+    pk: 'OIDCREQ#',
+    sealed: ['state', 'nonce'],
+    locate: 'none',
+    onAccountDeletion: { kind: 'expires', within: 'an hour' },
+  },
+  oidcCode: {
+    description:
+      'An authorization code, by hash: the account, session and grant it stands for; the nonce sealed (one minute, kept an hour to catch a replay)',
+    pk: 'OIDCCODE#',
+    sealed: ['nonce'],
+    locate: 'none',
+    onAccountDeletion: { kind: 'expires', within: 'an hour' },
+  },
+  oidcGrant: {
+    description:
+      "What an OpenID client's tokens stand for: account, client, session, scopes, assurance, revocation (until the tokens end)",
+    pk: 'OIDCGRANT#',
+    sealed: [],
+    locate: 'none',
+    onAccountDeletion: { kind: 'expires', within: 'a day' },
+  },
   bindToken: {
     description: "A phone-binding token, hashed, with the provider's profile sealed (10 minutes)",
     pk: 'BIND#',
@@ -386,6 +410,10 @@ export const rateScopes = {
   /** Attestation codes that staff entered and did not match, per hospital client. */
   attestationFailures: 'attestation-fail',
   hospitalToken: 'hospital-token',
+  /** OpenID authorization requests started per network (each writes an item). */
+  oidcAuthorizeIp: 'oidc-authorize-ip',
+  /** Failed OpenID client authentications per (client id, network). */
+  oidcClientFailures: 'oidc-client-fail',
   hospitalTokenFailures: 'hospital-token-fail',
 } as const;
 
@@ -500,6 +528,9 @@ export const keys = {
   }),
   oauthState: (stateHash: string): ItemKey => ({ pk: `OAUTHSTATE#${stateHash}`, sk: 'STATE' }),
   bindToken: (tokenHash: string): ItemKey => ({ pk: `BIND#${tokenHash}`, sk: 'BIND' }),
+  oidcRequest: (requestId: string): ItemKey => ({ pk: `OIDCREQ#${requestId}`, sk: 'REQUEST' }),
+  oidcCode: (codeHash: string): ItemKey => ({ pk: `OIDCCODE#${codeHash}`, sk: 'CODE' }),
+  oidcGrant: (grantId: string): ItemKey => ({ pk: `OIDCGRANT#${grantId}`, sk: 'GRANT' }),
   phoneProof: (proofToken: string): ItemKey => ({ pk: `MPPROOF#${proofToken}`, sk: 'PROOF' }),
   attestationCode: (codeToken: string): ItemKey => ({ pk: `ATTESTCODE#${codeToken}`, sk: 'CODE' }),
   rightsRequest: (requestId: string): ItemKey => ({ pk: `REQUEST#${requestId}`, sk: 'REQUEST' }),

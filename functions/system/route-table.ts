@@ -6,6 +6,7 @@ import type { RouteDefinition, Touches, WorkerDefinition } from '../core/route';
 import { hospitalRoutes } from '../hospital/routes';
 import { identityRoutes } from '../identity/routes';
 import { oauthRoutes } from '../oauth/routes';
+import { oidcRoutes } from '../oidc/routes';
 import { privacyRoutes, privacyWorkers } from '../privacy/routes';
 import { systemRoutes } from './routes';
 
@@ -25,6 +26,7 @@ export const routes = {
   ...privacyRoutes,
   ...identityRoutes,
   ...assuranceRoutes,
+  ...oidcRoutes,
 } as const satisfies Record<string, RouteDefinition>;
 
 export type RouteId = keyof typeof routes;

@@ -79,8 +79,12 @@ const shot = (page: Page, name: string) =>
   page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
 
 /** Phone, code, policy and the two separate consents ticked: the login screen as a person uses it. */
-async function logIn(page: Page, phone: string, options: { consents?: boolean; screenshot?: boolean } = {}) {
-  await page.goto(`${runtime.url}/`);
+async function logIn(
+  page: Page,
+  phone: string,
+  options: { consents?: boolean; screenshot?: boolean; from?: string; landing?: string | RegExp } = {},
+) {
+  await page.goto(options.from ?? `${runtime.url}/`);
   await page.getByLabel('手机号').fill(phone);
   const sent = await sendAndRead(phone, () => page.getByRole('button', { name: '获取验证码' }).click());
   const code = page.getByLabel('验证码');
@@ -97,7 +101,7 @@ async function logIn(page: Page, phone: string, options: { consents?: boolean; s
   }
   if (options.screenshot) await shot(page, '01-login');
   await page.getByRole('button', { name: '登录', exact: true }).click();
-  await page.getByRole('heading', { name: '我的账号' }).waitFor();
+  await page.getByRole('heading', { name: options.landing ?? '我的账号' }).waitFor();
 }
 
 /** A link in the main navigation (other links on a screen may share words with it). */
@@ -146,6 +150,50 @@ describe('reference web client in Chromium', () => {
     await expect.poll(() => page.locator('[data-field="assurance"]').textContent()).toBe('已实人认证');
     await page.context().close();
   }, 90_000);
+
+  it("signs a person in to the hospital's own app: login, the app's consent page, back to the app with a code", async () => {
+    const page = await newPage();
+    // The app's own site (no network here): the browser lands on its callback and stops.
+    await page.route('https://ih.pumch.example.cn/**', (route) =>
+      route.fulfill({
+        status: 200,
+        contentType: 'text/html',
+        body: '<!doctype html><title>app</title><h1>app</h1>',
+      }),
+    );
+    const authorize = `${runtime.url}/oidc/authorize?${new URLSearchParams({
+      client_id: 'pumch-ih',
+      redirect_uri: 'https://ih.pumch.example.cn/oidc/callback',
+      response_type: 'code',
+      scope: 'openid phone',
+      state: 'from-the-app',
+      // RFC 7636 appendix B's challenge.
+      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      code_challenge_method: 'S256',
+    })}`;
+    await logIn(page, '13900004555', { from: authorize, landing: /示例协和互联网医院/ });
+    // What the app gets, in plain words, and that the ID number is never among it.
+    await page.getByText('您的手机号', { exact: true }).waitFor();
+    await page.getByText('您的身份证件号码不会提供给任何应用。').waitFor();
+    await shot(page, '12-oidc-consent');
+    await page.getByRole('button', { name: '同意并登录' }).click();
+    await page.waitForURL(/^https:\/\/ih\.pumch\.example\.cn\/oidc\/callback\?/);
+    const back = new URL(page.url());
+    expect(back.searchParams.get('state')).toBe('from-the-app');
+    expect(back.searchParams.get('iss')).toBe(runtime.url);
+    expect(back.searchParams.get('code')).toMatch(/^[\w-]{43}$/);
+
+    // The next sign-in to the same app goes straight through: the consent stands.
+    await page.goto(authorize);
+    await page.waitForURL(/^https:\/\/ih\.pumch\.example\.cn\/oidc\/callback\?/);
+
+    // The privacy centre lists the app, and stops sharing with it.
+    await page.goto(`${runtime.url}/#/privacy`);
+    const row = page.locator('li[data-app="pumch-ih"]');
+    await row.waitFor();
+    await row.getByRole('button', { name: '停止提供' }).click();
+    await page.getByText('您没有向任何应用提供信息。').waitFor();
+  });
 
   it('is served without source maps: nobody gets the client source with its comments', async () => {
     const assets = readdirSync(join(resolve(import.meta.dirname, '..', '..'), '.build', 'web', 'assets'));

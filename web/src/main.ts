@@ -7,6 +7,12 @@ import { homeView } from './views/home';
 import { identityView, LIVENESS_RETURN_PATH, livenessReturnView } from './views/identity';
 import { loginView } from './views/login';
 import { oauthCallbackView } from './views/oauth';
+import {
+  keepOidcRequest,
+  OIDC_CONSENT_PATH,
+  oidcConsentView,
+  pendingOidcRequest,
+} from './views/oidc-consent';
 import { privacyView } from './views/privacy';
 
 const routes: Record<string, () => void | Promise<void>> = {
@@ -15,6 +21,7 @@ const routes: Record<string, () => void | Promise<void>> = {
   '#/identity': identityView,
   '#/cards': cardsView,
   '#/privacy': privacyView,
+  '#/oidc': oidcConsentView,
 };
 
 function renderChrome(): void {
@@ -58,6 +65,8 @@ async function render(): Promise<void> {
   if (!routes[route]) route = '#/home';
   if (route !== '#/login' && !signedIn()) route = '#/login';
   if (route === '#/login' && signedIn()) route = '#/home';
+  // An app's sign-in is waiting: once signed in (or back from the step-up), it comes first.
+  if (route === '#/home' && signedIn() && pendingOidcRequest()) route = '#/oidc';
   if (location.hash !== route) {
     navigate(route);
     return;
@@ -129,6 +138,7 @@ async function boot(): Promise<void> {
     else navigate('#/login');
     return;
   }
+  if (location.pathname === OIDC_CONSENT_PATH) keepOidcRequest(new URLSearchParams(location.search));
   if (location.pathname === '/oauth/callback') {
     renderChrome();
     await oauthCallbackView(new URLSearchParams(location.search));

@@ -25,8 +25,10 @@ export interface ConsentEntry {
    * holds the IP prefix and user agent for as long as access data is kept (30 days).
    */
   readonly sessionId?: string;
-  /** Accepting a policy version: the purposes the policy covers. */
+  /** Accepting a policy version: the purposes it covers; sharing with an app: the scopes shared. */
   readonly covers?: readonly string[];
+  /** `app_sharing`: the app (an OpenID client id) the information is given to (PIPL art. 23). */
+  readonly recipient?: string;
 }
 
 /** Port: the append-only consent ledger; a purpose's current state is its newest entry. */
@@ -38,7 +40,12 @@ export interface ConsentStore {
     purpose: ConsentPurpose,
   ): Promise<{ accepted: boolean; policyVersion: string } | undefined>;
   history(userId: string): Promise<ConsentEntry[]>;
+  /** The newest `app_sharing` entry for one app: whether the person shares with it now, and what. */
+  sharing(userId: string, recipient: string): Promise<ConsentEntry | undefined>;
 }
+
+/** The purpose of giving personal information to another processor's app (PIPL art. 23). */
+export const APP_SHARING = 'app_sharing';
 
 export interface ConsentDeps {
   readonly config: PrivacyConfig;
@@ -94,6 +101,7 @@ export function consentView(entry: ConsentEntry) {
     ipPrefix: entry.ipPrefix ?? null,
     userAgent: entry.userAgent ?? null,
     covers: entry.covers ? [...entry.covers] : null,
+    recipient: entry.recipient ?? null,
   };
 }
 

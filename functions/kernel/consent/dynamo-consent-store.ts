@@ -4,7 +4,13 @@ import { attr, parseRow } from '../../store/rows';
 import { conditions, type SealedTable, type Write } from '../../store/sealed-table';
 import { type AuditEvent, type AuditWriter, readOnly } from '../audit/ports';
 import { accessDataMark } from '../retention-marks';
-import type { ConsentEntry, ConsentPurpose, ConsentStore, PolicyAcceptance } from './consents';
+import {
+  APP_SHARING,
+  type ConsentEntry,
+  type ConsentPurpose,
+  type ConsentStore,
+  type PolicyAcceptance,
+} from './consents';
 
 /** `USER#<id>/CONSENT#<purpose>#<time>[#<card>]`: one ledger entry, as `entryWrite` writes it. */
 const consentRow = z.object({
@@ -19,6 +25,7 @@ const consentRow = z.object({
   cardId: attr.optional(attr.text()),
   sessionId: attr.optional(attr.text()),
   covers: attr.optional(attr.texts()),
+  recipient: attr.optional(attr.text()),
 });
 
 /**
@@ -41,7 +48,7 @@ export class DynamoConsentStore implements ConsentStore {
     return this.#table.put(
       `consent:${entry.purpose}`,
       {
-        ...keys.consent(entry.userId, entry.purpose, entry.at, entry.cardId),
+        ...keys.consent(entry.userId, entry.purpose, entry.at, entry.cardId ?? entry.recipient),
         ...entry,
         ...(entry.covers ? { covers: [...entry.covers] } : {}),
         // Access data goes 30 days after the consent (the retention job, by this mark).
@@ -91,6 +98,18 @@ export class DynamoConsentStore implements ConsentStore {
     });
     const newest = items[0] && parseRow('consent', consentRow, items[0].item);
     return newest ? { accepted: newest.accepted, policyVersion: newest.policyVersion } : undefined;
+  }
+
+  async sharing(userId: string, recipient: string): Promise<ConsentEntry | undefined> {
+    // A person shares with a handful of apps: their entries are few, read newest first.
+    const stored = await this.#table.queryAll({
+      pk: keys.accountPartition(userId),
+      skPrefix: keys.consentPurposePrefix(APP_SHARING),
+      newestFirst: true,
+    });
+    return stored
+      .map(({ item }) => parseRow('consent', consentRow, item))
+      .find((entry) => entry.recipient === recipient);
   }
 
   async history(userId: string): Promise<ConsentEntry[]> {

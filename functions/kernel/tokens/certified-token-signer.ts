@@ -157,14 +157,17 @@ export class CertifiedTokenSigner implements TokenSigner {
     return { epoch, kid, publicJwk, privateJwk: await exportJWK(privateKey), certificate, notAfter };
   }
 
-  async sign(payload: Record<string, unknown>): Promise<string> {
+  async sign(
+    payload: Record<string, unknown>,
+    options?: { readonly typ?: 'JWT' | 'at+jwt' },
+  ): Promise<string> {
     const signing = await this.#signingKey();
     if (typeof payload.exp === 'number' && payload.exp > signing.notAfter)
       throw new Error('a token may not outlive the certificate of its key: renewSeconds is below its life');
     return new SignJWT(payload)
       .setProtectedHeader({
         alg: 'ES256',
-        typ: 'JWT',
+        typ: options?.typ ?? 'JWT',
         kid: signing.kid,
         [CERTIFICATE_HEADER]: signing.certificate,
       })

@@ -18,6 +18,8 @@ export interface VerifyOptions {
   readonly issuer: string;
   readonly audience: string;
   readonly requiredClaims: readonly string[];
+  /** The token's `typ`: `JWT` (ours) unless asked (`at+jwt`: an OpenID client's access token). */
+  readonly typ?: 'JWT' | 'at+jwt';
 }
 
 /** Why a token was refused: expired, or anything else (told apart only as far as clients need). */
@@ -74,7 +76,7 @@ export async function verifyToken(token: string, options: VerifyOptions): Promis
   try {
     const { payload } = await jwtVerify(token, signer.key, {
       algorithms: ['ES256'],
-      typ: 'JWT',
+      typ: options.typ ?? 'JWT',
       issuer: options.issuer,
       audience: options.audience,
       requiredClaims: [...options.requiredClaims],

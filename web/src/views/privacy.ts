@@ -1,4 +1,4 @@
-import { get, logOut, post } from '../api';
+import { api, get, logOut, post } from '../api';
 import { currentPolicy, show } from '../app';
 import { announce, field, fieldValue, h, onSubmit, select, showProblem } from '../dom';
 import { lang, type MessageKey, t, tCode } from '../i18n';
@@ -56,6 +56,59 @@ async function consentsSection(): Promise<HTMLElement> {
           },
         },
         given ? t('withdraw') : t('grant'),
+      ),
+    );
+    list.append(row);
+  }
+  section.append(list);
+  return section;
+}
+
+interface ConnectedApp {
+  readonly client: { readonly id: string; readonly name: Record<string, string> };
+  readonly scopes: readonly string[];
+  readonly since: string;
+}
+
+/** The hospital apps the person shares information with (PIPL art. 23), each withdrawable here. */
+async function connectedAppsSection(): Promise<HTMLElement> {
+  const { apps } = await get<{ apps: ConnectedApp[] }>('/v1/me/connected-apps');
+  const section = h(
+    'section',
+    { 'aria-labelledby': 'apps-title' },
+    h('h2', { id: 'apps-title' }, t('appsTitle')),
+  );
+  if (apps.length === 0) {
+    section.append(h('p', {}, t('appsNone')));
+    return section;
+  }
+  const list = h('ul', { class: 'consent-list' });
+  for (const app of apps) {
+    const row = h(
+      'li',
+      { 'data-app': app.client.id },
+      h(
+        'span',
+        {},
+        `${app.client.name[lang()] ?? app.client.id} · ${t('appsSince', { date: day(app.since) })}`,
+      ),
+    );
+    row.append(
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'secondary',
+          onclick: () => {
+            api('DELETE', `/v1/me/connected-apps/${app.client.id}`)
+              .then(async () => {
+                announce(t('saved'));
+                section.replaceWith(await connectedAppsSection());
+              })
+              .catch((error: unknown) => showProblem(row, error));
+          },
+        },
+        t('appsStop'),
       ),
     );
     list.append(row);
@@ -172,6 +225,10 @@ function deletionSection(): HTMLElement {
 }
 
 export async function privacyView(): Promise<void> {
-  const [consents, requests] = await Promise.all([consentsSection(), requestsSection()]);
-  show(h('h1', {}, t('privacyTitle')), consents, exportSection(), requests, deletionSection());
+  const [consents, apps, requests] = await Promise.all([
+    consentsSection(),
+    connectedAppsSection(),
+    requestsSection(),
+  ]);
+  show(h('h1', {}, t('privacyTitle')), consents, apps, exportSection(), requests, deletionSection());
 }

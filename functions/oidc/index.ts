@@ -1,0 +1,1 @@
+export { oidcStore } from './stores';

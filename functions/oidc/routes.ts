@@ -1,0 +1,175 @@
+import type { RouteDefinition, Touches } from '../core/route';
+import {
+  authorizeQuery,
+  connectedAppParams,
+  connectedAppsResponse,
+  decisionBody,
+  discoveryResponse,
+  introspectionResponse,
+  logoutQuery,
+  redirectResponse,
+  requestParams,
+  requestView,
+  tokenForm,
+  tokenInputForm,
+  tokenResponse,
+  userInfoResponse,
+} from './schema';
+
+/**
+ * The OpenID provider reads and writes the table, seals the app's state and nonce and opens the
+ * claims it gives (phone, name), keys pairwise subjects with the app secret and signs tokens.
+ */
+const oidcTouches: Touches = { table: 'readwrite', dataKey: 'both', appSecret: true, signingKey: 'sign' };
+
+const location = {
+  Location: {
+    description: 'Where the browser goes next',
+    schema: { type: 'string' as const, format: 'uri', maxLength: 2048 },
+  },
+};
+
+/** The OpenID Connect provider for the hospital's own apps (group `oidc`). */
+export const oidcRoutes = {
+  oidcDiscovery: {
+    method: 'GET',
+    path: '/.well-known/openid-configuration',
+    group: 'oidc',
+    auth: 'none',
+    summary: 'OpenID Provider Metadata (OpenID Connect Discovery 1.0)',
+    handler: 'oidc/handlers/get-discovery',
+    responses: { 200: { body: discoveryResponse, description: 'The provider metadata' } },
+    problems: [],
+    touches: oidcTouches,
+  },
+  oidcAuthorize: {
+    method: 'GET',
+    path: '/oidc/authorize',
+    group: 'oidc',
+    auth: 'none',
+    summary:
+      "Authorization endpoint (code flow, PKCE S256): to the consent page, or back to the app's redirect URI with an error",
+    handler: 'oidc/handlers/get-authorize',
+    request: { query: authorizeQuery },
+    responses: {
+      303: { description: 'To the consent page, or to the app with an error', headers: location },
+    },
+    problems: ['oidc_client_unknown', 'rate_limited'],
+    touches: oidcTouches,
+  },
+  oidcRequest: {
+    method: 'GET',
+    path: '/v1/oidc/requests/{requestId}',
+    group: 'oidc',
+    auth: 'user',
+    summary:
+      'An app’s sign-in request as the consent page shows it: the app, the scopes, the assurance asked',
+    handler: 'oidc/handlers/get-request',
+    request: { params: requestParams },
+    responses: { 200: { body: requestView, description: 'The request' } },
+    problems: ['oidc_request_not_found'],
+    touches: oidcTouches,
+  },
+  oidcDecision: {
+    method: 'POST',
+    path: '/v1/oidc/requests/{requestId}/decision',
+    group: 'oidc',
+    auth: 'user',
+    summary:
+      'Approve (sharing the scopes with the app is recorded as its own consent) or deny an app’s sign-in request',
+    handler: 'oidc/handlers/post-decision',
+    request: { params: requestParams, body: decisionBody },
+    responses: { 200: { body: redirectResponse, description: 'Where to send the browser' } },
+    problems: ['oidc_request_not_found', 'reauthentication_required', 'assurance_required'],
+    touches: oidcTouches,
+  },
+  oidcToken: {
+    method: 'POST',
+    path: '/oidc/token',
+    group: 'oidc',
+    auth: 'none',
+    summary:
+      'Token endpoint: the authorization code (with its PKCE verifier) for an ID token and an access token',
+    handler: 'oidc/handlers/post-token',
+    request: { body: tokenForm, bodyFormat: 'form' },
+    responses: { 200: { body: tokenResponse, description: 'The tokens' } },
+    problems: ['invalid_client', 'unsupported_grant_type', 'invalid_grant', 'rate_limited'],
+    touches: oidcTouches,
+    format: 'oauth',
+  },
+  oidcUserInfo: {
+    method: 'GET',
+    path: '/oidc/userinfo',
+    group: 'oidc',
+    auth: 'none',
+    summary: 'UserInfo: the claims of the granted scopes, for an app’s access token whose grant still stands',
+    handler: 'oidc/handlers/get-userinfo',
+    responses: { 200: { body: userInfoResponse, description: 'The claims' } },
+    problems: ['unauthorized', 'invalid_token'],
+    touches: oidcTouches,
+    format: 'oauth',
+  },
+  oidcIntrospect: {
+    method: 'POST',
+    path: '/oidc/introspect',
+    group: 'oidc',
+    auth: 'none',
+    summary: 'Token introspection (RFC 7662): whether an access token of the calling client is active now',
+    handler: 'oidc/handlers/post-introspect',
+    request: { body: tokenInputForm, bodyFormat: 'form' },
+    responses: { 200: { body: introspectionResponse, description: 'The token’s state' } },
+    problems: ['invalid_client', 'rate_limited'],
+    touches: oidcTouches,
+    format: 'oauth',
+  },
+  oidcRevoke: {
+    method: 'POST',
+    path: '/oidc/revoke',
+    group: 'oidc',
+    auth: 'none',
+    summary: 'Token revocation (RFC 7009): ends the grant of an access token of the calling client',
+    handler: 'oidc/handlers/post-revoke',
+    request: { body: tokenInputForm, bodyFormat: 'form' },
+    responses: { 200: { description: 'Revoked, or nothing to revoke (the same answer)' } },
+    problems: ['invalid_client', 'rate_limited'],
+    touches: oidcTouches,
+    format: 'oauth',
+  },
+  oidcLogout: {
+    method: 'GET',
+    path: '/oidc/logout',
+    group: 'oidc',
+    auth: 'none',
+    summary:
+      'RP-initiated logout: with a valid id_token_hint ends the app’s grant and the session; back to a registered post_logout_redirect_uri',
+    handler: 'oidc/handlers/get-logout',
+    request: { query: logoutQuery },
+    responses: { 303: { description: 'To the app, or to the web client', headers: location } },
+    problems: [],
+    touches: oidcTouches,
+  },
+  listConnectedApps: {
+    method: 'GET',
+    path: '/v1/me/connected-apps',
+    group: 'oidc',
+    auth: 'user',
+    summary: 'The apps the person shares information with, and what',
+    handler: 'oidc/handlers/get-connected-apps',
+    responses: { 200: { body: connectedAppsResponse, description: 'The apps' } },
+    problems: [],
+    touches: oidcTouches,
+  },
+  disconnectApp: {
+    method: 'DELETE',
+    path: '/v1/me/connected-apps/{clientId}',
+    group: 'oidc',
+    auth: 'user',
+    allowsStalePolicy: true,
+    summary: 'Stop sharing with an app (withdraws the consent; its tokens stop at once)',
+    handler: 'oidc/handlers/delete-connected-app',
+    request: { params: connectedAppParams },
+    responses: { 204: { description: 'Withdrawn' } },
+    problems: ['connected_app_not_found'],
+    touches: oidcTouches,
+  },
+} as const satisfies Record<string, RouteDefinition>;
