@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { App, Aspects, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
 import { stageConfig } from '../functions/core/config';
+import { clientProblems } from '../functions/oidc';
 import { authorizerFunction, fallbackRoute, routeList, workers } from '../functions/system/route-table';
 import { ApiStack, type ApiStackProps } from '../lib/api-stack';
 import { BackupCopyStack } from '../lib/backup-copy-stack';
@@ -31,6 +32,8 @@ export function buildApp(app: App = new App()): {
   const region = assertAllowedRegion(app.node.tryGetContext('region') as string | undefined, allowed);
   const stage = String(app.node.tryGetContext('stage') ?? 'prod');
   const config = { ...stageConfig(stage), allowedRegions: allowed };
+  const clients = clientProblems(config.oidc);
+  if (clients.length > 0) throw new Error(`OpenID clients are misregistered:\n  ${clients.join('\n  ')}`);
   const version = (
     JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
   ).version;

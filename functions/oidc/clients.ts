@@ -37,3 +37,52 @@ export const scopeClaims: Readonly<Record<OidcScope, readonly string[]>> = {
   profile: ['name', 'birthdate'],
   phone: ['phone_number', 'phone_number_verified'],
 };
+
+/**
+ * What is wrong with the registered apps, each naming the client and the field: an id in the
+ * form the schemas accept, once; redirect URIs that are absolute `https` (plain `http` on
+ * loopback only), without fragments; a pairwise sector; secret hashes in their SHA-256 form.
+ * The CDK app refuses to synthesize with any (bin/app.ts).
+ */
+export function clientProblems(config: OidcConfig): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const [n, client] of config.clients.entries()) {
+    const at = `oidc.clients[${n}] (${client.clientId})`;
+    if (!/^[a-z0-9-]{1,64}$/.test(client.clientId))
+      problems.push(`${at}.clientId: lower-case letters, digits and -`);
+    if (seen.has(client.clientId)) problems.push(`${at}.clientId: registered twice`);
+    seen.add(client.clientId);
+    if (client.redirectUris.length === 0) problems.push(`${at}.redirectUris: at least one`);
+    for (const [field, uris] of [
+      ['redirectUris', client.redirectUris],
+      ['postLogoutRedirectUris', client.postLogoutRedirectUris],
+    ] as const) {
+      for (const uri of uris) {
+        let url: URL;
+        try {
+          url = new URL(uri);
+        } catch {
+          problems.push(`${at}.${field}: ${uri} is not an absolute URL`);
+          continue;
+        }
+        const loopback = url.hostname === '127.0.0.1' || url.hostname === '[::1]';
+        if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback))
+          problems.push(`${at}.${field}: ${uri} must be https (http on loopback only)`);
+        if (url.hash) problems.push(`${at}.${field}: ${uri} must not have a fragment`);
+      }
+    }
+    if (client.subjectType === 'pairwise') {
+      try {
+        sectorOf(client);
+      } catch (error) {
+        problems.push(`${at}.sector: ${(error as Error).message}`);
+      }
+    }
+    for (const hash of client.secretHashes)
+      if (!/^[\w-]{43}$/.test(hash))
+        problems.push(`${at}.secretHashes: a SHA-256 in base64url (43 characters)`);
+    if (!client.scopes.includes('openid')) problems.push(`${at}.scopes: must include openid`);
+  }
+  return problems;
+}

@@ -1,1 +1,2 @@
+export { clientProblems } from './clients';
 export { oidcStore } from './stores';
