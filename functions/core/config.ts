@@ -87,6 +87,8 @@ export interface HospitalConfig {
   readonly requiredAssurance?: AssuranceLevel;
   /** The liveness provider this hospital's people are checked with (default: the stage's). */
   readonly livenessProvider?: LivenessProviderName;
+  /** The identifier system of this hospital's card numbers (its OID, as `urn:oid:…`), when it has one. */
+  readonly cardNumberSystem?: string;
 }
 
 export type AssuranceLevel = 'two_element' | 'real_person';

@@ -36,6 +36,7 @@ export async function readDeps() {
     const identities = identityStore(table);
     return {
       clock: platform().clock,
+      hospitals: platform().config.hospitals,
       // Reads only: the guardian-consent write of card creation never happens here.
       cards: cardStore(table, audit),
       indexer: index,

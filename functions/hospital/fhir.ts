@@ -31,26 +31,83 @@ const roleCodes: Partial<Record<RelationshipCode, string>> = {
   '97': 'FAMMEMB',
 };
 
-export const GB_T_4761_SYSTEM = 'urn:oid:2.16.156.10011.2.3.3.2';
-export const INSURANCE_SYSTEM = 'urn:patient-onboarding:cv02.01.204';
+/**
+ * National code systems by the OIDs WS/T 500 (电子病历共享文档规范) documents use for the WS 364
+ * value sets: 家庭关系代码表 (GB/T 4761) is 2.16.156.10011.2.3.3.8, 医疗保险类别代码表 (CV02.01.204)
+ * 2.16.156.10011.2.3.1.248, 身份证件类别代码表 (CV02.01.101) 2.16.156.10011.2.3.1.1. Our own
+ * codes with no national one (self-pay, the two residence-permit kinds) stay in our namespace.
+ */
+export const GB_T_4761_SYSTEM = 'urn:oid:2.16.156.10011.2.3.3.8';
+export const INSURANCE_SYSTEM = 'urn:oid:2.16.156.10011.2.3.1.248';
+const LOCAL_INSURANCE_SYSTEM = 'urn:patient-onboarding:insurance-type';
+export const ID_TYPE_SYSTEM = 'urn:oid:2.16.156.10011.2.3.1.1';
+const LOCAL_ID_TYPE_SYSTEM = 'urn:patient-onboarding:id-type';
 export const INSUTYPE_SYSTEM = 'urn:nhsa:insutype';
 const ROLE_CODE_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-RoleCode';
+const IDENTIFIER_TYPE_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v2-0203';
+
+/** A hospital's card numbers are its own: each hospital's system, unless it names one. */
+export const cardNumberSystem = (hospital: { id: string; cardNumberSystem?: string | undefined }) =>
+  hospital.cardNumberSystem ?? `urn:patient-onboarding:hospital:${hospital.id}:card-no`;
+
+/** 复姓 (two-character surnames): a name that starts with one has a two-character family name. */
+const COMPOUND_SURNAMES = new Set(
+  '欧阳 太史 端木 上官 司马 东方 独孤 南宫 万俟 闻人 夏侯 诸葛 尉迟 公羊 赫连 澹台 皇甫 宗政 濮阳 公冶 太叔 申屠 公孙 慕容 仲孙 钟离 长孙 宇文 司徒 鲜于 司空 闾丘 子车 亓官 司寇 巫马 公西 颛孙 壤驷 公良 漆雕 乐正 宰父 谷梁 拓跋 夹谷 轩辕 令狐 段干 百里 呼延 东郭 南门 羊舌 微生 梁丘 左丘 东门 西门 第五 南荣'.split(
+    ' ',
+  ),
+);
+
+/**
+ * The name as FHIR HumanName: always the whole `text`; `family` and `given` only for a name of
+ * two to four Han characters, where the family name is the first character (or a known 复姓).
+ * Names written with a middle dot (transliterated minority and foreign names) have no reliable
+ * family part, so they keep `text` alone rather than a wrong split.
+ */
+export function humanName(name: string) {
+  if (!/^\p{Script=Han}{2,4}$/u.test(name)) return { use: 'official' as const, text: name };
+  const family =
+    COMPOUND_SURNAMES.has(name.slice(0, 2)) && name.length > 2 ? name.slice(0, 2) : name.slice(0, 1);
+  return { use: 'official' as const, text: name, family, given: [name.slice(family.length)] };
+}
+
+function documentIdentifier(card: CardRecord) {
+  const kind = idTypes[card.idType];
+  const national = /^\d{2}$/.test(card.idType);
+  const v2 = kind.rule === 'resident' ? 'NI' : kind.rule === 'passport' ? 'PPN' : undefined;
+  return {
+    use: kind.rule === 'resident' ? ('official' as const) : ('secondary' as const),
+    type: {
+      coding: [
+        ...(v2 ? [{ system: IDENTIFIER_TYPE_SYSTEM, code: v2 }] : []),
+        { system: national ? ID_TYPE_SYSTEM : LOCAL_ID_TYPE_SYSTEM, code: card.idType, display: kind.zh },
+      ],
+      text: kind.zh,
+    },
+    system: kind.rule === 'resident' ? RESIDENT_ID_SYSTEM : `${LOCAL_ID_TYPE_SYSTEM}:${card.idType}`,
+    value: card.idNumber,
+  };
+}
 
 /** The FHIR R4 Patient a hospital sees for one of its cards (id = its own patient id). */
-export function toFhirPatient(card: CardRecord) {
-  const residentId = idTypes[card.idType].rule === 'resident';
+export function toFhirPatient(
+  card: CardRecord,
+  hospital: { id: string; cardNumberSystem?: string | undefined },
+) {
   return {
     resourceType: 'Patient' as const,
     id: card.hisPatientId,
     identifier: [
-      residentId
-        ? { use: 'official', system: RESIDENT_ID_SYSTEM, value: card.idNumber }
-        : { use: 'secondary', system: `urn:patient-onboarding:id-type:${card.idType}`, value: card.idNumber },
-      { use: 'usual', system: 'urn:his:card-no', value: card.cardNo },
-      { use: 'secondary', system: CARD_ID_SYSTEM, value: card.cardId },
+      documentIdentifier(card),
+      {
+        use: 'usual' as const,
+        type: { coding: [{ system: IDENTIFIER_TYPE_SYSTEM, code: 'MR' }], text: '就诊卡号' },
+        system: cardNumberSystem(hospital),
+        value: card.cardNo,
+      },
+      { use: 'secondary' as const, system: CARD_ID_SYSTEM, value: card.cardId },
     ],
     active: card.status === 'active',
-    name: [{ use: 'official', text: card.name }],
+    name: [humanName(card.name)],
     telecom: [{ system: 'phone', value: card.phone, use: 'mobile' }],
     ...(card.sex ? { gender: card.sex } : {}),
     ...(card.birthDate ? { birthDate: card.birthDate } : {}),
@@ -72,7 +129,7 @@ export function toFhirRelatedPerson(card: CardRecord, holderName: string | undef
         ],
       },
     ],
-    ...(holderName ? { name: [{ text: holderName }] } : {}),
+    ...(holderName ? { name: [humanName(holderName)] } : {}),
   };
 }
 
@@ -84,7 +141,11 @@ export function toFhirCoverage(card: CardRecord) {
     status: 'active' as const,
     type: {
       coding: [
-        { system: INSURANCE_SYSTEM, code: card.insuranceType, display: insurance.zh },
+        {
+          system: /^\d{2}$/.test(card.insuranceType) ? INSURANCE_SYSTEM : LOCAL_INSURANCE_SYSTEM,
+          code: card.insuranceType,
+          display: insurance.zh,
+        },
         ...(insurance.insutype ? [{ system: INSUTYPE_SYSTEM, code: insurance.insutype }] : []),
       ],
     },

