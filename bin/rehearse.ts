@@ -32,6 +32,7 @@ export const REHEARSAL_SUITE = [
   'test/e2e/hospital-api.test.ts',
   'test/e2e/standard-verifiers.test.ts',
   'test/e2e/oidc.test.ts',
+  'test/e2e/pagination.test.ts',
   'test/e2e/miniprogram.test.ts',
   'test/e2e/liveness.test.ts',
   'test/e2e/privacy-rights.test.ts',

@@ -1,3 +1,4 @@
+import { pageQuery } from '../core/pagination';
 import type { RouteDefinition } from '../core/route';
 import { codeProblems, loginTouches, sendingTouches, sendProblems } from '../core/touches';
 import {
@@ -97,6 +98,7 @@ export const authRoutes = {
     auth: 'user',
     summary: 'Live sessions of this account',
     handler: 'auth/handlers/get-sessions',
+    request: { query: pageQuery },
     responses: { 200: { body: sessionsResponse, description: 'The sessions' } },
     problems: [],
     touches: loginTouches,

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { nextCursor } from '../core/pagination';
 import {
   id22,
   int32,
@@ -99,6 +100,7 @@ export const meResponse = z
 
 export const sessionsResponse = z
   .object({
+    next: nextCursor(),
     sessions: list(
       z.object({
         id: id22(),

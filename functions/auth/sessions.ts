@@ -1,5 +1,6 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../core/errors';
+import { type PageQuery, pageOf, timeKey } from '../core/pagination';
 import { maskPhone } from '../crypto/mask';
 import type { ClientInfo } from '../kernel/client-info';
 import type { PolicyAcceptance } from '../kernel/consent/consents';
@@ -241,13 +242,23 @@ export async function revokeSession(
   if (!revoked) throw new AppError('session_not_found');
 }
 
-export async function listSessions(deps: AuthDeps, userId: string, currentSessionId: string) {
+/** The live sessions, newest sign-in first, a page at a time. */
+export async function listSessions(
+  deps: AuthDeps,
+  userId: string,
+  currentSessionId: string,
+  page?: PageQuery,
+) {
   const now = deps.clock.now().getTime();
   const sessions = await deps.sessions.listSessions(userId);
-  return sessions
-    .filter((s) => isLive(deps, s, now))
-    .sort((a, b) => b.lastUsedAt - a.lastUsedAt)
-    .map((s) => ({
+  const chosen = pageOf(
+    sessions.filter((s) => isLive(deps, s, now)),
+    (s) => `${timeKey(s.createdAt, 'descending')}#${s.familyId}`,
+    page,
+  );
+  return {
+    next: chosen.next,
+    sessions: chosen.items.map((s) => ({
       id: s.familyId,
       current: s.familyId === currentSessionId,
       createdAt: new Date(s.createdAt).toISOString(),
@@ -255,7 +266,8 @@ export async function listSessions(deps: AuthDeps, userId: string, currentSessio
       amr: [...s.amr],
       ipPrefix: s.ipPrefix,
       userAgent: s.userAgent,
-    }));
+    })),
+  };
 }
 
 export { isLive as isSessionLive };

@@ -6,6 +6,7 @@ import type { Identity } from '../core/authorizer-context';
 import type { HospitalConfig } from '../core/config';
 import { AppError } from '../core/errors';
 import { logger } from '../core/logger';
+import { type PageQuery, pageOf, timeKey } from '../core/pagination';
 import { maskIdNumber, maskName, maskPhone } from '../crypto/mask';
 import { checkPerson, countVerificationAttempt, outcomeError, parseName, parsePerson } from '../identity';
 import { requireConsent } from '../kernel/consent/consents';
@@ -554,9 +555,11 @@ export async function proveBinding(
   return next;
 }
 
-export async function listCards(deps: CardsDeps, who: Identity) {
+/** The account's cards, oldest first, a page at a time. */
+export async function listCards(deps: CardsDeps, who: Identity, page?: PageQuery) {
   const cards = await deps.store.list(who.userId);
-  return cards.sort((a, b) => a.createdAt - b.createdAt).map(cardView);
+  const chosen = pageOf(cards, (c) => `${timeKey(c.createdAt)}#${c.cardId}`, page);
+  return { cards: chosen.items.map(cardView), next: chosen.next };
 }
 
 /** The owner's full view of one card; every such read is audited. */

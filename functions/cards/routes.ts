@@ -1,3 +1,4 @@
+import { pageQuery } from '../core/pagination';
 import type { RouteDefinition, Touches, WorkerDefinition } from '../core/route';
 import { cardTouches, codeProblems, sendProblems } from '../core/touches';
 import {
@@ -74,6 +75,7 @@ export const cardRoutes = {
     auth: 'user',
     summary: 'The account’s medical cards, masked',
     handler: 'cards/handlers/get-cards',
+    request: { query: pageQuery },
     responses: { 200: { body: cardsResponse, description: 'The cards' } },
     problems: [],
     touches: cardTouches,

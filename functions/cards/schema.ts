@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { nextCursor } from '../core/pagination';
 import {
   id22,
   int32,
@@ -104,7 +105,9 @@ const cardFields = {
 
 export const cardSchema = z.object(cardFields).check(meta({ id: 'Card' }));
 export const cardResponse = z.object({ card: cardSchema }).check(meta({ id: 'CardEnvelope' }));
-export const cardsResponse = z.object({ cards: list(cardSchema, 100) }).check(meta({ id: 'Cards' }));
+export const cardsResponse = z
+  .object({ cards: list(cardSchema, 100), next: nextCursor() })
+  .check(meta({ id: 'Cards' }));
 export const cardDetailResponse = z
   .object({
     card: z.object({

@@ -5,6 +5,7 @@ import type { Clock } from '../core/clock';
 import type { PrivacyConfig, RateWindow } from '../core/config';
 import { AppError } from '../core/errors';
 import { logger } from '../core/logger';
+import { type PageQuery, pageOf, timeKey } from '../core/pagination';
 import type { AuditEvent, AuditLog } from '../kernel/audit/ports';
 import type { RateLimiter } from '../kernel/rate/ports';
 import { rateScopes } from '../store/keys';
@@ -307,9 +308,15 @@ export async function submitMyRequest(
   return requestView(request);
 }
 
-export async function listMyRequests(deps: Pick<RightsRequestDeps, 'requests'>, who: Identity) {
+/** The account's rights requests, newest first, a page at a time. */
+export async function listMyRequests(
+  deps: Pick<RightsRequestDeps, 'requests'>,
+  who: Identity,
+  page?: PageQuery,
+) {
   const requests = await deps.requests.listForUser(who.userId);
-  return { requests: requests.sort((a, b) => b.receivedAt - a.receivedAt).map(requestView) };
+  const chosen = pageOf(requests, (r) => `${timeKey(r.receivedAt, 'descending')}#${r.requestId}`, page);
+  return { requests: chosen.items.map(requestView), next: chosen.next };
 }
 
 /** Status by id: the id is the 128-bit secret the requester was given, the answer holds no data. */

@@ -1,3 +1,4 @@
+import { pageQuery } from '../core/pagination';
 import type { RouteDefinition, Touches, WorkerDefinition } from '../core/route';
 import { codeProblems, loginTouches } from '../core/touches';
 import {
@@ -61,6 +62,7 @@ export const privacyRoutes = {
     allowsStalePolicy: true,
     summary: 'The account’s consent history (append-only)',
     handler: 'privacy/handlers/get-consents',
+    request: { query: pageQuery },
     responses: { 200: { body: consentsResponse, description: 'The history' } },
     problems: [],
     touches: { table: 'read' },
@@ -87,6 +89,7 @@ export const privacyRoutes = {
     allowsStalePolicy: true,
     summary: 'My rights requests, their status and due dates',
     handler: 'privacy/handlers/get-my-requests',
+    request: { query: pageQuery },
     responses: { 200: { body: rightsRequestsResponse, description: 'The requests' } },
     problems: [],
     touches: { table: 'read', dataKey: 'decrypt' },

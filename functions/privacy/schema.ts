@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { separatePurposes } from '../core/config';
+import { nextCursor } from '../core/pagination';
 import {
   id22,
   isoTime,
@@ -56,7 +57,9 @@ const consent = z.object({
 });
 
 export const consentResponse = z.object({ consent }).check(meta({ id: 'ConsentEnvelope' }));
-export const consentsResponse = z.object({ consents: list(consent, 1000) }).check(meta({ id: 'Consents' }));
+export const consentsResponse = z
+  .object({ consents: list(consent, 100), next: nextCursor() })
+  .check(meta({ id: 'Consents' }));
 
 export const exportResponse = z
   .object({
@@ -86,7 +89,7 @@ const rightsRequest = z
 
 export const rightsRequestResponse = rightsRequest;
 export const rightsRequestsResponse = z
-  .object({ requests: list(rightsRequest, 1000) })
+  .object({ requests: list(rightsRequest, 100), next: nextCursor() })
   .check(meta({ id: 'RightsRequests' }));
 
 export const deletionBody = z

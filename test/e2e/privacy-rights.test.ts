@@ -220,7 +220,7 @@ describe('rights: export, account deletion, re-registration', () => {
   it('lists a signed-in person’s requests with status and due date, and exports them', async () => {
     const phone = '13700003333';
     const { accessToken: token } = await login(phone);
-    expect((await call('/v1/me/requests', { token })).body).toEqual({ requests: [] });
+    expect((await call('/v1/me/requests', { token })).body).toEqual({ requests: [], next: null });
     const objection = await call('/v1/me/requests', {
       token,
       body: { kind: 'objection', details: '不同意将我的手机号用于就诊提醒以外的用途。' },

@@ -123,3 +123,16 @@ export async function logOut(): Promise<void> {
     headers: token ? { authorization: `Bearer ${token}` } : {},
   }).catch(() => undefined);
 }
+
+/** Every item of a paged list (`{ <key>: [...], next }`), following its cursors. */
+export async function getAll<T>(path: string, key: string): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const url: string = `${path}?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+    const page: Record<string, unknown> = await get<Record<string, unknown>>(url);
+    items.push(...((page[key] as T[] | undefined) ?? []));
+    cursor = typeof page.next === 'string' ? page.next : null;
+  } while (cursor);
+  return items;
+}

@@ -4,5 +4,5 @@ import { authRoutes } from '../routes';
 import { listSessions } from '../sessions';
 
 export const handler = httpHandler(authRoutes.listSessions, accountDeps, async (request, deps) => ({
-  body: { sessions: await listSessions(deps.auth, request.identity.userId, request.identity.sessionId) },
+  body: await listSessions(deps.auth, request.identity.userId, request.identity.sessionId, request.query),
 }));

@@ -4,5 +4,5 @@ import { cardsGroupDeps } from '../deps';
 import { cardRoutes } from '../routes';
 
 export const handler = httpHandler(cardRoutes.listCards, cardsGroupDeps, async (request, deps) => ({
-  body: { cards: await listCards(deps.cards, request.identity) },
+  body: await listCards(deps.cards, request.identity, request.query),
 }));

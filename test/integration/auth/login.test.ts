@@ -292,7 +292,7 @@ describe('concurrency', () => {
     for (const r of results)
       if (r.status === 'rejected') expect((r.reason as { code: string }).code).toBe('otp_invalid');
     const userId = (winners[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof login>>>).value.user.id;
-    expect(await listSessions(h.deps, userId, '')).toHaveLength(1);
+    expect((await listSessions(h.deps, userId, '')).sessions).toHaveLength(1);
   });
 
   it('never counts more than 3 of 20 parallel wrong guesses', async () => {
@@ -435,7 +435,7 @@ describe('sessions and tokens', () => {
     const b = await login({ challengeId, phone: '13912345678', code });
     const idA = await authenticate(h.deps, `Bearer ${a.accessToken}`);
     const idB = await authenticate(h.deps, `Bearer ${b.accessToken}`);
-    const sessions = await listSessions(h.deps, idA.userId, idA.sessionId);
+    const { sessions } = await listSessions(h.deps, idA.userId, idA.sessionId);
     expect(sessions.map((s) => s.current).sort()).toEqual([false, true]);
 
     await revokeSession(h.deps, idA.userId, idB.sessionId, 'user');

@@ -218,7 +218,7 @@ describe('createCard', () => {
       key(),
     );
     expect(kid.card).toMatchObject({ status: 'active', minor: true });
-    expect((await listCards(deps, who)).map((c) => c.relationship.code)).toEqual(['01', '10', '20']);
+    expect((await listCards(deps, who)).cards.map((c) => c.relationship.code)).toEqual(['01', '10', '20']);
     const detail = await readCard(deps, who, kid.card.id);
     expect(detail).toMatchObject({
       name: '张小宝',
@@ -364,7 +364,7 @@ describe('createCard', () => {
     await expect(createCard(deps, who, card(spouse, { insuranceType: '02' }), k)).rejects.toMatchObject({
       code: 'idempotency_key_reused',
     });
-    expect(await listCards(deps, who)).toHaveLength(1);
+    expect((await listCards(deps, who)).cards).toHaveLength(1);
   });
 
   it('fingerprints nested fields: a changed guardianConsent under the same key is 409, not a replay', async () => {
@@ -485,7 +485,7 @@ describe('changing and unbinding', () => {
     await expect(unbindCard(deps, who, created.card.id)).rejects.toMatchObject({ code: 'his_unavailable' });
     his.mode = 'ok';
     await unbindCard(deps, who, created.card.id);
-    expect(await listCards(deps, who)).toEqual([]);
+    expect(await listCards(deps, who)).toEqual({ cards: [], next: null });
     // The hospital heard of each change (from the table's stream), by ids and codes only.
     await follow();
     const types = published.filter((e) => e.cardId === created.card.id).map((e) => e.type);

@@ -7,7 +7,7 @@ import {
   relationships,
 } from '../../../functions/cards/codes';
 import { isDocumentKind } from '../../../functions/kernel/person/document-number';
-import { api, get, post } from '../api';
+import { api, get, getAll, post } from '../api';
 import { currentPolicy, show } from '../app';
 import { announce, field, fieldValue, h, input, onSubmit, select, setFieldError, showProblem } from '../dom';
 import { lang, t, tCode } from '../i18n';
@@ -260,7 +260,7 @@ export async function cardsView(): Promise<void> {
   // Only the list is redrawn (after a change, or while a card is pending), never the form being filled in.
   const renderList = async () => {
     clearTimeout(poll);
-    const { cards } = await get<{ cards: Card[] }>('/v1/me/cards');
+    const cards = await getAll<Card>('/v1/me/cards', 'cards');
     const refresh = () => {
       renderList().catch((error: unknown) => showProblem(region, error));
     };

@@ -1,4 +1,4 @@
-import { api, get } from '../api';
+import { api, get, getAll } from '../api';
 import { show } from '../app';
 import { announce, h, showProblem } from '../dom';
 import { lang, t } from '../i18n';
@@ -24,7 +24,7 @@ interface Session {
 
 /** Where this account is signed in; any other device can be signed out from here. */
 async function sessionsSection(): Promise<HTMLElement> {
-  const { sessions } = await get<{ sessions: Session[] }>('/v1/me/sessions');
+  const sessions = await getAll<Session>('/v1/me/sessions', 'sessions');
   const section = h(
     'section',
     { 'aria-labelledby': 'sessions-title' },

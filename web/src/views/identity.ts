@@ -1,5 +1,5 @@
 import type { IdType } from '../../../functions/kernel/person/id-number';
-import { get, post } from '../api';
+import { get, getAll, post } from '../api';
 import { currentPolicy, show } from '../app';
 import { announce, field, fieldValue, h, input, onSubmit, select, setFieldError, showProblem } from '../dom';
 import { type MessageKey, t, tCode } from '../i18n';
@@ -94,8 +94,8 @@ function verifyForm(): HTMLFormElement {
  * information needs its own consent: an unticked box here, recorded on its own before the check.
  */
 async function realPersonSection(): Promise<HTMLElement> {
-  const [{ consents }, policy] = await Promise.all([
-    get<{ consents: ConsentEntry[] }>('/v1/me/consents'),
+  const [consents, policy] = await Promise.all([
+    getAll<ConsentEntry>('/v1/me/consents', 'consents'),
     currentPolicy(),
   ]);
   const latest = [...consents]

@@ -1,4 +1,4 @@
-import { api, get, logOut, post } from '../api';
+import { api, get, getAll, logOut, post } from '../api';
 import { currentPolicy, show } from '../app';
 import { announce, field, fieldValue, h, onSubmit, select, showProblem } from '../dom';
 import { lang, type MessageKey, t, tCode } from '../i18n';
@@ -20,8 +20,8 @@ interface RightsRequest {
 const day = (iso: string) => new Date(iso).toLocaleDateString(lang());
 
 async function consentsSection(): Promise<HTMLElement> {
-  const [{ consents }, policy] = await Promise.all([
-    get<{ consents: ConsentEntry[] }>('/v1/me/consents'),
+  const [consents, policy] = await Promise.all([
+    getAll<ConsentEntry>('/v1/me/consents', 'consents'),
     currentPolicy(),
   ]);
   const latest = new Map<string, ConsentEntry>();
@@ -152,7 +152,7 @@ function exportSection(): HTMLElement {
 }
 
 async function requestsSection(): Promise<HTMLElement> {
-  const { requests } = await get<{ requests: RightsRequest[] }>('/v1/me/requests');
+  const requests = await getAll<RightsRequest>('/v1/me/requests', 'requests');
   const section = h(
     'section',
     { 'aria-labelledby': 'requests-title' },
