@@ -151,6 +151,11 @@ export interface HospitalClientConfig {
   readonly scopes: readonly ('patients:read' | 'events:read' | 'identity:attest')[];
   /** SHA-256 (base64url) of the accepted secrets: two during a rotation, one otherwise. */
   readonly secretHashes: readonly string[];
+  /**
+   * The public keys of the client's signed assertions (SMART Backend Services, RFC 7523
+   * `private_key_jwt`), each with its `kid`: two during a rotation. None: secrets only.
+   */
+  readonly jwks?: { readonly keys: ReadonlyArray<Readonly<Record<string, unknown>>> };
   readonly disabled: boolean;
 }
 

@@ -13,6 +13,7 @@ import {
   tokenSigner,
 } from '../platform/deps';
 import { once } from '../platform/runtime';
+import { DynamoAssertionLedger } from './dynamo-assertion-store';
 
 /** The hospital API's composition root (group `hospital`): one factory per kind of route. */
 export async function tokenDeps() {
@@ -26,6 +27,7 @@ export async function tokenDeps() {
       random: cryptoRandom,
       signer: await tokenSigner(),
       limiter: rateLimiter(),
+      assertions: new DynamoAssertionLedger(plainTable()),
     },
   };
 }

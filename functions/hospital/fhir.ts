@@ -204,7 +204,7 @@ export function capabilityStatement(base: string, tokenUrl: string) {
               ],
             },
           ],
-          description: `OAuth 2.0 client credentials at ${tokenUrl} (a hospital client's id and secret), scope patients:read; every read is audited`,
+          description: `OAuth 2.0 client credentials at ${tokenUrl}: a hospital client's id and secret, or a signed assertion (SMART Backend Services, private_key_jwt; see .well-known/smart-configuration); scope patients:read or system/Patient.read; every read is audited`,
         },
         resource: [
           {
@@ -224,5 +224,25 @@ export function capabilityStatement(base: string, tokenUrl: string) {
         ],
       },
     ],
+  };
+}
+
+/** SMART Backend Services discovery: where and how a hospital system gets its token. */
+export function smartConfiguration(origin: string, issuer: string, tokenPath: string) {
+  return {
+    issuer,
+    jwks_uri: `${origin}/.well-known/jwks.json`,
+    token_endpoint: `${origin}${tokenPath}`,
+    token_endpoint_auth_methods_supported: ['private_key_jwt', 'client_secret_basic'],
+    token_endpoint_auth_signing_alg_values_supported: ['RS384', 'ES384', 'ES256'],
+    grant_types_supported: ['client_credentials'],
+    scopes_supported: [
+      'system/Patient.read',
+      'system/Patient.rs',
+      'patients:read',
+      'events:read',
+      'identity:attest',
+    ],
+    capabilities: ['client-confidential-asymmetric', 'permission-v1', 'permission-v2'],
   };
 }

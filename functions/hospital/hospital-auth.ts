@@ -9,6 +9,7 @@ import type { RateLimiter } from '../kernel/rate/ports';
 import type { TokenSigner } from '../kernel/tokens/ports';
 import { TokenRefusedError, verifyToken } from '../kernel/tokens/verify-token';
 import { rateScopes } from '../store/keys';
+import { type AssertionLedger, assertedClientId, assertionHolds, JWT_BEARER } from './client-assertion';
 
 export type HospitalScope = 'patients:read' | 'events:read';
 
@@ -25,15 +26,31 @@ export interface HospitalAuthDeps {
   readonly random: Random;
   readonly signer: TokenSigner;
   readonly limiter: RateLimiter;
+  readonly assertions: AssertionLedger;
+}
+
+/**
+ * SMART Backend Services' system scopes, read as ours: reading the hospital's patients (and the
+ * RelatedPerson and Coverage that come with them) is `patients:read`.
+ */
+function internalScope(requested: string): HospitalScope | 'identity:attest' | undefined {
+  if (requested === 'patients:read' || requested === 'events:read' || requested === 'identity:attest')
+    return requested;
+  return /^system\/(Patient|RelatedPerson|Coverage|\*)\.(read|rs|r|s)$/.test(requested)
+    ? 'patients:read'
+    : undefined;
 }
 
 const invalidClient = () =>
   new AppError('invalid_client', { headers: { 'www-authenticate': 'Basic realm="hospital-api"' } });
 
 /**
- * OAuth 2.0 client credentials (`client_secret_basic`) for hospital systems.
+ * OAuth 2.0 client credentials for hospital systems: `client_secret_basic`, or a signed assertion
+ * (`private_key_jwt`, RFC 7523; SMART Backend Services) with the client's registered key.
  * 1. malformed credentials, unknown client, wrong secret (any of the accepted ones during a
- *    rotation) or a disabled client: 401 `invalid_client`, the same answer for each;
+ *    rotation), an assertion that does not hold (client-assertion.ts: key, audience, lifetime,
+ *    a replayed jti), both methods at once, or a disabled client: 401 `invalid_client`, the same
+ *    answer for each;
  * 2. a wrong secret counts per (client id, caller's IP prefix); past the window's max that
  *    network's wrong secrets get 429 instead of 401. A right secret is never refused for what
  *    others sent (its network may be shared with them): secrets are 32 random bytes compared as
@@ -48,20 +65,38 @@ export async function issueHospitalToken(
     authorization: string | undefined;
     grantType: string;
     scope?: string | undefined;
+    clientAssertionType?: string | undefined;
+    clientAssertion?: string | undefined;
+    /** What this token endpoint is called by (RFC 7523 3: the assertion's `aud`). */
+    audiences: readonly string[];
     ipPrefix: string;
   },
 ) {
   if (input.grantType !== 'client_credentials') throw new AppError('unsupported_grant_type');
-  const credentials = parseBasicCredentials(input.authorization);
-  if (!credentials) throw invalidClient();
+  const asserted = input.clientAssertionType !== undefined || input.clientAssertion !== undefined;
+  if (asserted && (input.authorization || input.clientAssertionType !== JWT_BEARER || !input.clientAssertion))
+    throw invalidClient();
+  const credentials = asserted ? undefined : parseBasicCredentials(input.authorization);
+  const clientId = asserted ? assertedClientId(input.clientAssertion as string) : credentials?.clientId;
+  if (!clientId) throw invalidClient();
   const now = deps.clock.now().getTime();
   const failures = {
     scope: rateScopes.hospitalTokenFailures,
-    key: `${credentials.clientId}|${input.ipPrefix}`,
+    key: `${clientId}|${input.ipPrefix}`,
     ...deps.config.failedTokenRequests,
   };
-  const client = deps.config.clients.find((c) => c.clientId === credentials.clientId);
-  if (!client || client.disabled || !secretMatches(client.secretHashes, credentials.secret)) {
+  const client = deps.config.clients.find((c) => c.clientId === clientId);
+  const authenticated =
+    client !== undefined &&
+    !client.disabled &&
+    (credentials
+      ? secretMatches(client.secretHashes, credentials.secret)
+      : await assertionHolds(client, input.clientAssertion as string, {
+          audiences: input.audiences,
+          now: deps.clock.now(),
+          ledger: deps.assertions,
+        }));
+  if (!client || !authenticated) {
     const attempt = await deps.limiter.hit(failures, now);
     if (!attempt.allowed) throw new AppError('rate_limited', { retryAfter: attempt.retryAfter });
     throw invalidClient();
@@ -77,8 +112,9 @@ export async function issueHospitalToken(
   );
   if (!hit.allowed) throw new AppError('rate_limited', { retryAfter: hit.retryAfter });
   const requested = (input.scope ?? '').split(' ').filter(Boolean);
-  if (requested.some((s) => !client.scopes.includes(s as HospitalScope))) throw new AppError('invalid_scope');
-  const scopes = requested.length > 0 ? requested : [...client.scopes];
+  const mapped = requested.map(internalScope);
+  if (mapped.some((s) => s === undefined || !client.scopes.includes(s))) throw new AppError('invalid_scope');
+  const scopes = requested.length > 0 ? [...new Set(mapped as string[])] : [...client.scopes];
   const iat = Math.floor(now / 1000);
   const accessToken = await deps.signer.sign({
     iss: deps.issuer,
@@ -95,7 +131,8 @@ export async function issueHospitalToken(
     access_token: accessToken,
     token_type: 'Bearer' as const,
     expires_in: deps.config.tokenTtlSeconds,
-    scope: scopes.join(' '),
+    // What was asked, as it was asked (a SMART client reads its own scope names back).
+    scope: requested.length > 0 ? requested.join(' ') : scopes.join(' '),
   };
 }
 

@@ -13,6 +13,7 @@ import {
   tokenResponse as hospitalTokenResponse,
   patientParams,
   patientQuery,
+  smartConfigurationResponse,
   tokenForm,
 } from './schema';
 
@@ -86,6 +87,18 @@ export const hospitalRoutes = {
     problems: [],
     touches: {},
     format: 'fhir',
+  },
+  smartConfiguration: {
+    method: 'GET',
+    path: '/fhir/r4/.well-known/smart-configuration',
+    group: 'hospital',
+    auth: 'none',
+    summary:
+      'SMART App Launch 2 configuration for backend services: the token endpoint, its authentication methods (private_key_jwt, client_secret_basic) and scopes',
+    handler: 'hospital/handlers/get-smart-configuration',
+    responses: { 200: { body: smartConfigurationResponse, description: 'The configuration' } },
+    problems: [],
+    touches: {},
   },
   fhirPatientSearch: {
     method: 'GET',

@@ -9,6 +9,7 @@ import {
   meta,
   text,
   threeParts,
+  url,
 } from '../core/schema-parts';
 import { attestedDocuments } from './attestation';
 
@@ -17,7 +18,30 @@ export const tokenForm = z
     grant_type: text(64).check(
       meta({ description: 'Only `client_credentials`', example: 'client_credentials' }),
     ),
-    scope: z.optional(text(256)),
+    scope: z.optional(
+      text(256).check(
+        meta({
+          description:
+            'Space-separated: `patients:read`, `events:read`, `identity:attest`, or SMART system scopes (`system/Patient.read`, `system/Patient.rs`)',
+        }),
+      ),
+    ),
+    client_assertion_type: z.optional(
+      z.literal('urn:ietf:params:oauth:client-assertion-type:jwt-bearer').check(
+        meta({
+          description:
+            'With `client_assertion`: private_key_jwt (RFC 7523, SMART Backend Services), instead of Basic',
+        }),
+      ),
+    ),
+    client_assertion: z.optional(
+      threeParts(4096).check(
+        meta({
+          description:
+            'A JWT signed with a registered key (RS384, ES384 or ES256, `kid` in its header): iss and sub the client id, aud the token URL, exp within 5 minutes, a unique jti',
+        }),
+      ),
+    ),
   })
   .check(meta({ id: 'HospitalTokenRequest' }));
 
@@ -26,7 +50,7 @@ export const tokenResponse = z
     access_token: threeParts(4096),
     token_type: z.literal('Bearer'),
     expires_in: int32(1, 3600),
-    scope: text(256, { pattern: /^[a-z:_ ]*$/ }),
+    scope: text(256, { pattern: /^[A-Za-z:_./* ]*$/ }),
   })
   .check(meta({ id: 'HospitalToken' }));
 
@@ -173,3 +197,17 @@ export const attestationResponse = z
       ),
   })
   .check(meta({ id: 'IdentityAttestation' }));
+
+/** SMART App Launch 2.x `.well-known/smart-configuration`, the parts backend services use. */
+export const smartConfigurationResponse = z
+  .object({
+    issuer: url(256),
+    jwks_uri: url(512),
+    token_endpoint: url(512),
+    token_endpoint_auth_methods_supported: list(text(32), 4),
+    token_endpoint_auth_signing_alg_values_supported: list(text(16), 4),
+    grant_types_supported: list(text(32), 2),
+    scopes_supported: list(text(64), 16),
+    capabilities: list(text(64), 8),
+  })
+  .check(meta({ id: 'SmartConfiguration' }));

@@ -231,6 +231,14 @@ export const kinds = {
     locate: 'none',
     onAccountDeletion: { kind: 'expires', within: 'an hour' },
   },
+  clientAssertion: {
+    description:
+      "A hospital client's signed assertion seen once, by a hash of its client and jti: a captured one cannot be replayed (until it expires, at most five minutes)",
+    pk: 'ASSERTION#',
+    sealed: [],
+    locate: 'none',
+    onAccountDeletion: { kind: 'kept', why: 'Names a hospital client, never a person' },
+  },
   oidcRequest: {
     description:
       "An OpenID client's authorization request waiting for the person: client, redirect URI, scopes, PKCE challenge; the client's state and nonce sealed (ten minutes)",
@@ -528,6 +536,7 @@ export const keys = {
   }),
   oauthState: (stateHash: string): ItemKey => ({ pk: `OAUTHSTATE#${stateHash}`, sk: 'STATE' }),
   bindToken: (tokenHash: string): ItemKey => ({ pk: `BIND#${tokenHash}`, sk: 'BIND' }),
+  clientAssertion: (assertionHash: string): ItemKey => ({ pk: `ASSERTION#${assertionHash}`, sk: 'SEEN' }),
   oidcRequest: (requestId: string): ItemKey => ({ pk: `OIDCREQ#${requestId}`, sk: 'REQUEST' }),
   oidcCode: (codeHash: string): ItemKey => ({ pk: `OIDCCODE#${codeHash}`, sk: 'CODE' }),
   oidcGrant: (grantId: string): ItemKey => ({ pk: `OIDCGRANT#${grantId}`, sk: 'GRANT' }),

@@ -266,6 +266,15 @@ describe('through fhir-kit-client, a FHIR client nobody here wrote', () => {
       type: 'Patient',
       searchParam: [{ name: 'identifier' }],
     });
+    // SMART Backend Services discovery, beside the statement: where and how to get a token.
+    const smart = await fetch(`${local.runtime.url}/fhir/r4/.well-known/smart-configuration`);
+    expect(smart.status).toBe(200);
+    expect(await smart.json()).toMatchObject({
+      token_endpoint: `${local.runtime.url}/v1/hospital/oauth/token`,
+      token_endpoint_auth_methods_supported: ['private_key_jwt', 'client_secret_basic'],
+      token_endpoint_auth_signing_alg_values_supported: expect.arrayContaining(['RS384', 'ES384']),
+      capabilities: expect.arrayContaining(['client-confidential-asymmetric']),
+    });
   });
 
   it('reads a patient, searches with paging and links that resolve, and gets OperationOutcomes for errors', async () => {

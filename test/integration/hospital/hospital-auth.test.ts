@@ -1,6 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { HospitalApiConfig } from '../../../functions/core/config';
+import { DynamoAssertionLedger } from '../../../functions/hospital/dynamo-assertion-store';
 import {
   authenticateHospital,
   type HospitalAuthDeps,
@@ -48,16 +50,19 @@ beforeEach(async () => {
     random: h.deps.random,
     signer: h.deps.signer,
     limiter: h.deps.limiter,
+    assertions: new DynamoAssertionLedger(h.table),
   };
 });
 
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 const HOSPITAL_NET = '198.51.100.0/24';
+const TOKEN_URL = 'https://api.example.cn/v1/hospital/oauth/token';
 const token = (id: string, secret: string, scope?: string, ipPrefix = HOSPITAL_NET) =>
   issueHospitalToken(deps, {
     authorization: basic(id, secret),
     grantType: 'client_credentials',
     scope,
+    audiences: [TOKEN_URL],
     ipPrefix,
   });
 
@@ -82,6 +87,7 @@ describe('hospital client credentials', () => {
       issueHospitalToken(deps, {
         authorization: undefined,
         grantType: 'client_credentials',
+        audiences: [TOKEN_URL],
         ipPrefix: HOSPITAL_NET,
       }),
     ).rejects.toMatchObject({ code: 'invalid_client' });
@@ -89,6 +95,7 @@ describe('hospital client credentials', () => {
       issueHospitalToken(deps, {
         authorization: basic('his-a', 'new-secret'),
         grantType: 'password',
+        audiences: [TOKEN_URL],
         ipPrefix: HOSPITAL_NET,
       }),
     ).rejects.toMatchObject({ code: 'unsupported_grant_type' });
@@ -107,7 +114,12 @@ describe('hospital client credentials', () => {
       `Basic ${'A'.repeat(10)}===`,
     ]) {
       await expect(
-        issueHospitalToken(deps, { authorization, grantType: 'client_credentials', ipPrefix: HOSPITAL_NET }),
+        issueHospitalToken(deps, {
+          authorization,
+          grantType: 'client_credentials',
+          audiences: [TOKEN_URL],
+          ipPrefix: HOSPITAL_NET,
+        }),
       ).rejects.toMatchObject({ code: 'invalid_client' });
     }
   });
@@ -153,5 +165,106 @@ describe('hospital client credentials', () => {
     await expect(authenticateHospital(disabled, fresh.access_token)).rejects.toMatchObject({
       code: 'unauthorized',
     });
+  });
+});
+
+type SigningKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
+
+describe('SMART Backend Services: a signed assertion (private_key_jwt, RFC 7523) instead of a secret', () => {
+  const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+  let keys: { privateKey: SigningKey; publicJwk: Record<string, unknown> };
+  let strangerKey: SigningKey;
+
+  beforeEach(async () => {
+    const pair = await generateKeyPair('ES384', { extractable: true });
+    keys = {
+      privateKey: pair.privateKey,
+      publicJwk: { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'ES384' },
+    };
+    strangerKey = (await generateKeyPair('ES384')).privateKey;
+    deps = {
+      ...deps,
+      config: {
+        ...config,
+        clients: [
+          {
+            ...(config.clients[0] as HospitalApiConfig['clients'][number]),
+            jwks: { keys: [keys.publicJwk] },
+          },
+        ],
+      },
+    };
+  });
+
+  const assertion = (
+    claims: Record<string, unknown> = {},
+    options: { key?: SigningKey; kid?: string; lifetime?: number } = {},
+  ) => {
+    const now = Math.floor(h.clock.now().getTime() / 1000);
+    return new SignJWT({
+      iss: 'his-a',
+      sub: 'his-a',
+      aud: TOKEN_URL,
+      exp: now + (options.lifetime ?? 240),
+      jti: randomUUID(),
+      ...claims,
+    })
+      .setProtectedHeader({ alg: 'ES384', kid: options.kid ?? 'k1', typ: 'JWT' })
+      .sign(options.key ?? keys.privateKey);
+  };
+  const exchange = (
+    clientAssertion: string,
+    extra: { scope?: string; authorization?: string; ipPrefix?: string } = {},
+  ) =>
+    issueHospitalToken(deps, {
+      authorization: extra.authorization,
+      grantType: 'client_credentials',
+      scope: extra.scope,
+      clientAssertionType: JWT_BEARER,
+      clientAssertion,
+      audiences: [TOKEN_URL],
+      ipPrefix: extra.ipPrefix ?? HOSPITAL_NET,
+    });
+
+  it('gives a token for a fresh assertion, reading SMART system scopes as ours', async () => {
+    const issued = await exchange(await assertion(), { scope: 'system/Patient.rs' });
+    expect(issued.scope).toBe('system/Patient.rs');
+    expect(await authenticateHospital(deps, issued.access_token)).toEqual({
+      clientId: 'his-a',
+      hospitalId: 'h-a',
+      scopes: ['patients:read'],
+    });
+    await expect(exchange(await assertion(), { scope: 'system/Observation.read' })).rejects.toMatchObject({
+      code: 'invalid_scope',
+    });
+  });
+
+  it('refuses a replayed, foreign, misaddressed, long-lived or unsigned assertion, and two methods at once', async () => {
+    const once = await assertion();
+    await exchange(once);
+    const attempts = [
+      once,
+      await assertion({}, { key: strangerKey }),
+      await assertion({}, { kid: 'unknown' }),
+      await assertion({ aud: 'https://attacker.example/token' }),
+      await assertion({}, { lifetime: 3600 }),
+      await assertion({ sub: 'his-off' }),
+      `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"iss":"his-a","sub":"his-a"}').toString('base64url')}.`,
+    ];
+    // Each from a network of its own: judged on itself, not slowed by the others' failures.
+    for (const [n, attempt] of attempts.entries())
+      await expect(exchange(attempt, { ipPrefix: `192.0.2.${n}/32` })).rejects.toMatchObject({
+        code: 'invalid_client',
+      });
+    await expect(
+      exchange(await assertion(), { authorization: basic('his-a', 'new-secret') }),
+    ).rejects.toMatchObject({
+      code: 'invalid_client',
+    });
+  });
+
+  it('refuses assertions for a client that registered no keys', async () => {
+    deps = { ...deps, config };
+    await expect(exchange(await assertion())).rejects.toMatchObject({ code: 'invalid_client' });
   });
 });

@@ -66,6 +66,7 @@ describe('the key registry', () => {
       ['webhookDeadLetter', keys.webhookDeadLetter('h', 0, 'e')],
       ['oauthState', keys.oauthState('t')],
       ['bindToken', keys.bindToken('t')],
+      ['clientAssertion', keys.clientAssertion('a')],
       ['oidcRequest', keys.oidcRequest('r')],
       ['oidcCode', keys.oidcCode('c')],
       ['oidcGrant', keys.oidcGrant('g')],
