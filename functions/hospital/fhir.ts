@@ -114,12 +114,37 @@ export function toFhirPatient(
   };
 }
 
+/**
+ * The id of a binding's RelatedPerson or Coverage: the patient's keyed index token (43
+ * characters), `-`, the first 8 characters of the card's FHIR id, and `-holder` or `-coverage`
+ * (61 characters, within FHIR's 64). A read finds the binding from it through the hospital's own
+ * patient index, so another hospital's id finds nothing, and no account id is ever shown.
+ */
+export type BindingPart = 'holder' | 'coverage';
+const CARD_PREFIX = 8;
+
+export function bindingResourceId(patientToken: string, cardId: string, part: BindingPart): string {
+  return `${fhirId(patientToken)}-${fhirId(cardId).slice(0, CARD_PREFIX)}-${part}`;
+}
+
+export function parseBindingResourceId(
+  id: string,
+): { patientToken: string; cardPrefix: string; part: BindingPart } | undefined {
+  const match = /^([A-Za-z0-9.-]{43})-([A-Za-z0-9.-]{8})-(holder|coverage)$/.exec(id);
+  if (!match) return undefined;
+  return {
+    patientToken: (match[1] as string).replaceAll('.', '_'),
+    cardPrefix: match[2] as string,
+    part: match[3] as BindingPart,
+  };
+}
+
 /** The account holder, related to the patient (HL7 v3 RoleCode and GB/T 4761). */
-export function toFhirRelatedPerson(card: CardRecord, holderName: string | undefined) {
+export function toFhirRelatedPerson(card: CardRecord, holderName: string | undefined, patientToken: string) {
   const roleCode = roleCodes[card.relationship];
   return {
     resourceType: 'RelatedPerson' as const,
-    id: fhirId(`${card.cardId}-holder`),
+    id: bindingResourceId(patientToken, card.cardId, 'holder'),
     patient: { reference: `Patient/${card.hisPatientId}` },
     relationship: [
       {
@@ -133,11 +158,11 @@ export function toFhirRelatedPerson(card: CardRecord, holderName: string | undef
   };
 }
 
-export function toFhirCoverage(card: CardRecord) {
+export function toFhirCoverage(card: CardRecord, patientToken: string) {
   const insurance = insuranceTypes[card.insuranceType];
   return {
     resourceType: 'Coverage' as const,
-    id: fhirId(`${card.cardId}-coverage`),
+    id: bindingResourceId(patientToken, card.cardId, 'coverage'),
     status: 'active' as const,
     type: {
       coding: [
@@ -221,6 +246,13 @@ export function capabilityStatement(base: string, tokenUrl: string) {
               },
             ],
           },
+          // A binding's account holder and insurance: read by the ids a Patient search includes.
+          ...(['RelatedPerson', 'Coverage'] as const).map((type) => ({
+            type,
+            interaction: [{ code: 'read' as const }],
+            versioning: 'no-version' as const,
+            readHistory: false,
+          })),
         ],
       },
     ],

@@ -5,7 +5,14 @@ import { AppError } from '../core/errors';
 import type { BlindIndexer } from '../crypto/blind-index';
 import { normaliseIdNumber } from '../crypto/normalise';
 import type { AuditLog } from '../kernel/audit/ports';
-import { fhirId, resourceUuid, toFhirCoverage, toFhirPatient, toFhirRelatedPerson } from './fhir';
+import {
+  fhirId,
+  parseBindingResourceId,
+  resourceUuid,
+  toFhirCoverage,
+  toFhirPatient,
+  toFhirRelatedPerson,
+} from './fhir';
 import type { HospitalCaller } from './hospital-auth';
 
 type Caller = Pick<HospitalCaller, 'clientId' | 'hospitalId'>;
@@ -119,6 +126,34 @@ export async function readPatientJson(
   };
 }
 
+/**
+ * A binding's RelatedPerson or Coverage by its id (bindingResourceId), under the Patient read's
+ * rules: the hospital's own index, a proven active binding, audited. Anything else: not found.
+ */
+export async function readFhirBinding(
+  deps: HospitalReadDeps,
+  caller: Caller,
+  resourceType: 'RelatedPerson' | 'Coverage',
+  id: string,
+) {
+  const parsed = parseBindingResourceId(id);
+  if (!parsed || parsed.part !== (resourceType === 'RelatedPerson' ? 'holder' : 'coverage'))
+    throw new AppError('patient_not_found');
+  const refs = await deps.cards.findByHospitalPatient(caller.hospitalId, parsed.patientToken);
+  const cards = (await Promise.all(refs.map((ref) => deps.cards.get(ref.userId, ref.cardId)))).filter(
+    (card): card is CardRecord =>
+      card?.hospitalId === caller.hospitalId &&
+      card.status === 'active' &&
+      fhirId(card.cardId).startsWith(parsed.cardPrefix),
+  );
+  const card = cards.length === 1 ? cards[0] : undefined;
+  if (!card) throw new AppError('patient_not_found');
+  await audit(deps, caller, card, resourceType, 'registration');
+  if (resourceType === 'Coverage') return toFhirCoverage(card, parsed.patientToken);
+  const holder = card.relationship === '01' ? undefined : await deps.holderName(card.userId);
+  return toFhirRelatedPerson(card, holder, parsed.patientToken);
+}
+
 export async function readFhirPatient(deps: HospitalReadDeps, caller: Caller, hisPatientId: string) {
   const card = await ownCard(deps, caller, hisPatientId);
   await audit(deps, caller, card, 'Patient', 'registration');
@@ -198,10 +233,10 @@ export async function searchFhirPatients(
     for (const card of cards) {
       await audit(deps, caller, card, 'Patient,RelatedPerson,Coverage', 'registration');
       const holder = card.relationship === '01' ? undefined : await deps.holderName(card.userId);
-      // A binding has no address of its own here (it is read through its Patient): a stable urn:uuid.
-      for (const resource of [toFhirRelatedPerson(card, holder), toFhirCoverage(card)])
+      const token = hisPatientToken(deps, caller.hospitalId, hisPatientId);
+      for (const resource of [toFhirRelatedPerson(card, holder, token), toFhirCoverage(card, token)])
         entry.push({
-          fullUrl: `urn:uuid:${resourceUuid(`${resource.resourceType}/${resource.id}`)}`,
+          fullUrl: `${base}/${resource.resourceType}/${resource.id}`,
           resource,
           search: { mode: 'include' },
         });

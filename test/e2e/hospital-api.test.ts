@@ -170,6 +170,22 @@ describe('hospital API over HTTP', () => {
       ]),
     );
     expect(related.name).toEqual([{ use: 'official', text: '李四', family: '李', given: ['四'] }]);
+    // Each include is its own resource: its fullUrl reads it, for this hospital only.
+    for (const included of bundle.body.entry.slice(1)) {
+      const url = new URL(included.fullUrl);
+      expect(url.pathname).toBe(`/fhir/r4/${included.resource.resourceType}/${included.resource.id}`);
+      const read = await get(url.pathname, pumch);
+      expect(read.status).toBe(200);
+      expect(read.body).toEqual(included.resource);
+      expect(fhir.validate(read.body)).toEqual([]);
+      expect((await get(url.pathname, renji)).status).toBe(404);
+    }
+    // A guessed id, or a RelatedPerson id asked for as a Coverage, finds nothing.
+    const relatedId = related.id as string;
+    expect((await get(`/fhir/r4/Coverage/${relatedId}`, pumch)).status).toBe(404);
+    expect(
+      (await get(`/fhir/r4/RelatedPerson/${'A'.repeat(43)}-${relatedId.slice(44, 52)}-holder`, pumch)).status,
+    ).toBe(404);
     expect(bundle.body.entry[2].resource.type.coding[0].system).toMatch(
       /^urn:(oid:2\.16\.156\.10011\.2\.3\.1\.248|patient-onboarding:insurance-type)$/,
     );
@@ -302,10 +318,14 @@ describe('through fhir-kit-client, a FHIR client nobody here wrote', () => {
     expect(match.fullUrl).toBe(`${local.runtime.url}/fhir/r4/Patient/${hisPatientId}`);
     const resolved = await fetch(match.fullUrl, { headers: { authorization: `Bearer ${token}` } });
     expect(((await resolved.json()) as { id: string }).id).toBe(hisPatientId);
-    for (const entry of bundle.entry.filter((e: { search: { mode: string } }) => e.search.mode === 'include'))
-      expect(entry.fullUrl).toMatch(
-        /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
-      );
+    // The includes resolve too, and fhir-kit-client reads them by type and id.
+    for (const entry of bundle.entry.filter(
+      (e: { search: { mode: string } }) => e.search.mode === 'include',
+    )) {
+      const { resourceType, id } = entry.resource as { resourceType: string; id: string };
+      expect(entry.fullUrl).toBe(`${local.runtime.url}/fhir/r4/${resourceType}/${id}`);
+      expect(await fhirClient.read({ resourceType, id })).toEqual(entry.resource);
+    }
 
     const counted = (await fhirClient.search({
       resourceType: 'Patient',

@@ -2,7 +2,14 @@ import JSONSchemaValidator from '@asymmetrik/fhir-json-schema-validator';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CardRecord } from '../../../functions/cards/ports';
-import { fhirId, humanName, toFhirCoverage, toFhirRelatedPerson } from '../../../functions/hospital/fhir';
+import {
+  bindingResourceId,
+  fhirId,
+  humanName,
+  parseBindingResourceId,
+  toFhirCoverage,
+  toFhirRelatedPerson,
+} from '../../../functions/hospital/fhir';
 
 const fhir = new JSONSchemaValidator();
 
@@ -42,9 +49,37 @@ describe('FHIR ids from card ids', () => {
 
   it('make RelatedPerson and Coverage validate against R4 for an id with `_`', () => {
     const withUnderscore = card('ab_cdefghijklmnopqrstu');
-    for (const resource of [toFhirRelatedPerson(withUnderscore, '张三'), toFhirCoverage(withUnderscore)]) {
+    const token = `ab_-${'x'.repeat(39)}`;
+    for (const resource of [
+      toFhirRelatedPerson(withUnderscore, '张三', token),
+      toFhirCoverage(withUnderscore, token),
+    ]) {
       expect(fhir.validate(resource)).toEqual([]);
     }
+  });
+
+  it('name a binding by its patient token and card, and read back as they were written', () => {
+    const tokens = fc
+      .uint8Array({ minLength: 32, maxLength: 32 })
+      .map((b) => Buffer.from(b).toString('base64url'));
+    fc.assert(
+      fc.property(
+        tokens,
+        cardIds,
+        fc.constantFrom('holder' as const, 'coverage' as const),
+        (token, cardId, part) => {
+          const id = bindingResourceId(token, cardId, part);
+          expect(id).toMatch(/^[A-Za-z0-9.-]{1,64}$/);
+          expect(parseBindingResourceId(id)).toEqual({
+            patientToken: token,
+            cardPrefix: fhirId(cardId).slice(0, 8),
+            part,
+          });
+        },
+      ),
+    );
+    for (const forged of ['Patient-1', `${'a'.repeat(43)}-short-holder`, `${'a'.repeat(43)}-abcdefgh-other`])
+      expect(parseBindingResourceId(forged)).toBeUndefined();
   });
 });
 

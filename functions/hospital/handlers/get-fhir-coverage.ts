@@ -1,0 +1,8 @@
+import { httpHandler } from '../../core/http-handler';
+import { readDeps } from '../deps';
+import { readFhirBinding } from '../patient-reads';
+import { hospitalRoutes } from '../routes';
+
+export const handler = httpHandler(hospitalRoutes.fhirCoverage, readDeps, async (request, deps) => ({
+  body: await readFhirBinding(deps.hospitalReads, request.hospital, 'Coverage', request.params.id),
+}));
