@@ -155,5 +155,7 @@ export const updateCardBody = z
   })
   .check(
     z.refine((b) => b.phone !== undefined || b.insuranceType !== undefined, { message: 'nothing to change' }),
+    // The same rule, stated for a generated client: at least one of the two.
+    z.meta({ minProperties: 1 }),
     meta({ id: 'UpdateCardRequest' }),
   );

@@ -171,7 +171,8 @@ export function buildOpenApiDocument(
       title: 'patient-onboarding',
       version,
       description:
-        'Patient onboarding for hospitals in mainland China: login, real-name verification, medical cards.',
+        'Patient onboarding for hospitals in mainland China: login, real-name verification, medical cards. Every string of a request (body, query and path, object keys too) is refused with 400 `invalid_request` and the issue `unsafe_characters` when it holds a character of the Unicode classes in `x-refused-characters` (controls, format characters such as bidi overrides and zero-width spaces, line and paragraph separators, surrogates, private use).',
+      'x-refused-characters': '[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}\\p{Cs}\\p{Co}]',
       license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
       contact: { name: 'patient-onboarding', url: 'https://app.patient-onboarding.cn/' },
     },

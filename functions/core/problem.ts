@@ -156,7 +156,11 @@ export function renderProblem(
   if (known?.retryAfter !== undefined) problem.retryAfter = known.retryAfter;
   if (known?.fields !== undefined) problem.errors = [...known.fields];
   if (context.oauth) {
-    problem.error = oauthError(code, spec.status);
+    // A grant type outside the schema's enum is refused at the edge; RFC 6749 5.2 names it.
+    const otherGrant = known?.fields?.some(
+      (f) => f.path === 'body.grant_type' && f.issue === 'invalid_value',
+    );
+    problem.error = otherGrant ? 'unsupported_grant_type' : oauthError(code, spec.status);
     problem.error_description = spec.detail.en;
   }
   // RFC 6749 5.2 answers application/json; everything else, problem+json (RFC 9457).

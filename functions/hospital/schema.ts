@@ -15,9 +15,9 @@ import { attestedDocuments } from './attestation';
 
 export const tokenForm = z
   .object({
-    grant_type: text(64).check(
-      meta({ description: 'Only `client_credentials`', example: 'client_credentials' }),
-    ),
+    grant_type: z
+      .enum(['client_credentials'])
+      .check(meta({ description: 'Only `client_credentials`', example: 'client_credentials' })),
     scope: z.optional(
       text(256).check(
         meta({

@@ -92,9 +92,9 @@ const clientFields = {
 
 export const tokenForm = z
   .object({
-    grant_type: text(64).check(
-      meta({ description: 'Only `authorization_code`', example: 'authorization_code' }),
-    ),
+    grant_type: z
+      .enum(['authorization_code'])
+      .check(meta({ description: 'Only `authorization_code`', example: 'authorization_code' })),
     code: z.optional(text(128)),
     redirect_uri: z.optional(text(512)),
     code_verifier: z.optional(text(128, { pattern: /^[A-Za-z0-9._~-]{43,128}$/ })),

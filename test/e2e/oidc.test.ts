@@ -395,6 +395,23 @@ describe('the provider, attacked', () => {
     expect((await oidc.tokenIntrospection(config, tokens.access_token)).active).toBe(false);
   });
 
+  it('answers a grant type it does not offer as RFC 6749 says, beside the typed problem', async () => {
+    const answer = await call('/oidc/token', {
+      rawBody: new URLSearchParams({ grant_type: 'password', username: 'a', password: 'b' }).toString(),
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${APP.id}:${APP.secret}`).toString('base64')}`,
+      },
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.type).toContain('application/json');
+    expect(answer.body).toMatchObject({
+      error: 'unsupported_grant_type',
+      code: 'invalid_request',
+      errors: [{ path: 'body.grant_type', issue: 'invalid_value' }],
+    });
+  });
+
   it('keeps app tokens and person tokens apart, and each app to its own tokens', async () => {
     const config = await discover();
     const person = await login('13900007102');
