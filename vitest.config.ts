@@ -24,12 +24,20 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: [
             'test/unit/**',
+            // The rush runs alone, after the rest (the `load` project below).
+            'test/e2e/load.test.ts',
             // The built assets are tested with the rehearsal's own synthesis (bundling all 15
             // functions is minutes of CPU the other tests would contend for).
             ...(rehearsal ? [] : ['test/infra/bundled-assets.test.ts']),
           ],
           globalSetup: ['test/helpers/dynamodb-global-setup.ts'],
         },
+      },
+      {
+        extends: true,
+        // The rush at CI size measures what one machine serves: with Chromium or the fuzz suite
+        // beside it on two cores its answers took 10 s and some were 500s. So it runs alone, last.
+        test: { name: 'load', include: ['test/e2e/load.test.ts'], sequence: { groupOrder: 1 } },
       },
     ],
   },

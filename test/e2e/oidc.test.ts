@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 import { describe, expect, it } from 'vitest';
@@ -27,6 +29,12 @@ const TWO_ELEMENT = 'urn:patient-onboarding:acr:two-element';
 const REAL_PERSON = 'urn:patient-onboarding:acr:real-person';
 
 const insecure = { execute: [oidc.allowInsecureRequests] };
+const PYJWT = `
+import sys, jwt
+key = jwt.PyJWKClient(sys.argv[1]).get_signing_key_from_jwt(sys.argv[2])
+claims = jwt.decode(sys.argv[2], key.key, algorithms=["ES256"], audience=sys.argv[3], issuer=sys.argv[4])
+print(claims["sub"], claims["acr"])
+`;
 
 async function discover(
   auth: 'basic' | 'post' | 'none' = 'basic',
@@ -160,6 +168,13 @@ describe('an app signs a person in with OpenID Connect (openid-client), tokens c
     expect(decodeProtectedHeader(tokens.access_token).kid).toBe(
       decodeProtectedHeader(tokens.id_token as string).kid,
     );
+    // And PyJWT's PyJWKClient (Debian's python3-jwt), the other verifier nobody here wrote.
+    const py = await promisify(execFile)(
+      '/usr/bin/python3',
+      ['-c', PYJWT, meta.jwks_uri as string, tokens.id_token as string, APP.id, local.runtime.url],
+      { encoding: 'utf8', timeout: 20_000 },
+    );
+    expect(py.stdout.trim()).toBe(`${claims?.sub} ${TWO_ELEMENT}`);
 
     const info = await oidc.fetchUserInfo(config, tokens.access_token, claims?.sub as string);
     expect(info).toMatchObject({
