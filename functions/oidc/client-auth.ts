@@ -13,6 +13,18 @@ export interface ClientCredentials {
   readonly clientSecret?: string | undefined;
 }
 
+/** The credentials of a request to a client-authenticated endpoint (its header and form). */
+export function credentialsOf(request: {
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly body: { readonly client_id?: string | undefined; readonly client_secret?: string | undefined };
+}): ClientCredentials {
+  return {
+    authorization: request.headers.authorization,
+    clientId: request.body.client_id,
+    clientSecret: request.body.client_secret,
+  };
+}
+
 const invalidClient = () =>
   new AppError('invalid_client', { headers: { 'www-authenticate': 'Basic realm="oidc"' } });
 

@@ -98,6 +98,17 @@ async function verifyRealName(
 const approve = (token: string, requestId: string) =>
   call(`/v1/oidc/requests/${requestId}/decision`, { token, body: { decision: 'approve' } });
 
+/** The whole flow for a signed-in person who approves: the app's tokens, checked by openid-client. */
+async function signedInApp(config: oidc.Configuration, accessToken: string) {
+  const flow = await startFlow(config);
+  const approved = await approve(accessToken, flow.requestId);
+  return oidc.authorizationCodeGrant(config, new URL(approved.body.redirectTo), {
+    pkceCodeVerifier: flow.verifier,
+    expectedState: flow.state,
+    expectedNonce: flow.nonce,
+  });
+}
+
 describe('an app signs a person in with OpenID Connect (openid-client), tokens checked by jose from the JWKS alone', () => {
   it('runs the code flow at acr two-element: ID token, access token, UserInfo, introspection, revocation', async () => {
     const config = await discover('basic');
@@ -276,13 +287,7 @@ describe('an app signs a person in with OpenID Connect (openid-client), tokens c
   it('ends the grant and the session at RP-initiated logout, and nothing without an ID token', async () => {
     const config = await discover();
     const person = await login('13900007005');
-    const flow = await startFlow(config);
-    const approved = await approve(person.accessToken, flow.requestId);
-    const tokens = await oidc.authorizationCodeGrant(config, new URL(approved.body.redirectTo), {
-      pkceCodeVerifier: flow.verifier,
-      expectedState: flow.state,
-      expectedNonce: flow.nonce,
-    });
+    const tokens = await signedInApp(config, person.accessToken);
     // A link on another site, with no ID token: nothing ends.
     await visit(
       `${local.runtime.url}/oidc/logout?post_logout_redirect_uri=${encodeURIComponent('https://ih.pumch.example.cn/')}`,
@@ -305,13 +310,7 @@ describe('an app signs a person in with OpenID Connect (openid-client), tokens c
   it('stops an app at once when the person withdraws sharing with it', async () => {
     const config = await discover();
     const person = await login('13900007006');
-    const flow = await startFlow(config);
-    const approved = await approve(person.accessToken, flow.requestId);
-    const tokens = await oidc.authorizationCodeGrant(config, new URL(approved.body.redirectTo), {
-      pkceCodeVerifier: flow.verifier,
-      expectedState: flow.state,
-      expectedNonce: flow.nonce,
-    });
+    const tokens = await signedInApp(config, person.accessToken);
     const apps = await call('/v1/me/connected-apps', { token: person.accessToken });
     expect(apps.body.apps).toEqual([
       expect.objectContaining({
@@ -430,13 +429,7 @@ describe('the provider, attacked', () => {
   it('keeps app tokens and person tokens apart, and each app to its own tokens', async () => {
     const config = await discover();
     const person = await login('13900007102');
-    const flow = await startFlow(config);
-    const approved = await approve(person.accessToken, flow.requestId);
-    const tokens = await oidc.authorizationCodeGrant(config, new URL(approved.body.redirectTo), {
-      pkceCodeVerifier: flow.verifier,
-      expectedState: flow.state,
-      expectedNonce: flow.nonce,
-    });
+    const tokens = await signedInApp(config, person.accessToken);
     // An app's token is not a key to the person's account here ...
     expect((await call('/v1/me', { token: tokens.access_token })).status).toBe(401);
     expect((await call('/v1/me', { token: tokens.id_token as string })).status).toBe(401);

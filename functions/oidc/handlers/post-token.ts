@@ -1,14 +1,13 @@
 import { httpHandler } from '../../core/http-handler';
 import { ipPrefix } from '../../kernel/network';
+import { credentialsOf } from '../client-auth';
 import { oidcGroupDeps } from '../deps';
 import { oidcRoutes } from '../routes';
 import { exchangeCode } from '../tokens';
 
 export const handler = httpHandler(oidcRoutes.oidcToken, oidcGroupDeps, async (request, deps) => ({
   body: await exchangeCode(deps.oidc, {
-    authorization: request.headers.authorization,
-    clientId: request.body.client_id,
-    clientSecret: request.body.client_secret,
+    ...credentialsOf(request),
     grantType: request.body.grant_type,
     code: request.body.code,
     redirectUri: request.body.redirect_uri,
