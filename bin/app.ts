@@ -47,6 +47,7 @@ export function buildApp(app: App = new App()): {
   const copies = new BackupCopyStack(app, `PatientOnboarding-${stage}-BackupCopy`, {
     env: { ...env, region: copyRegion },
     vaultName,
+    retentionDays: config.backupRetentionDays,
   });
   const data = new DataStack(app, `PatientOnboarding-${stage}-Data`, {
     env,

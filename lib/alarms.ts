@@ -1,6 +1,8 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -49,7 +51,17 @@ export class Alarms extends Construct {
         conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
       }),
     );
+    // EventBridge delivers AWS Backup's job events to the same topic (watchBackups).
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
     this.topic = new sns.Topic(this, 'Topic', { masterKey: key, enforceSSL: true });
+    this.watchBackups();
     const notify = new actions.SnsAction(this.topic);
     const alarm = (
       alarmId: string,
@@ -210,6 +222,30 @@ export class Alarms extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       alarmDescription:
         'Fewer than 20 of 100 codes sent led to a login in the last hour: SMS pumping, or codes not arriving',
+    });
+  }
+
+  /**
+   * AWS Backup's own job events (EventBridge, source `aws.backup`) in this region, where the
+   * daily backup and its copy to the other region run: a backup job that failed, expired or was
+   * aborted, a copy job that failed, a restore job that failed. Each is one message to on-call
+   * naming the job, its state and the reason AWS gives.
+   */
+  private watchBackups(): void {
+    new events.Rule(this, 'BackupJobsFailed', {
+      description: 'patient-onboarding: a backup, copy or restore job that did not complete',
+      eventPattern: {
+        source: ['aws.backup'],
+        detailType: ['Backup Job State Change', 'Copy Job State Change', 'Restore Job State Change'],
+        detail: { state: ['FAILED', 'EXPIRED', 'ABORTED'] },
+      },
+      targets: [
+        new targets.SnsTopic(this.topic, {
+          message: events.RuleTargetInput.fromText(
+            `AWS Backup: ${events.EventField.fromPath('$.detail-type')} ${events.EventField.fromPath('$.detail.state')} in ${events.EventField.fromPath('$.region')}: ${events.EventField.fromPath('$.detail.statusMessage')} (${events.EventField.fromPath('$.resources')})`,
+          ),
+        }),
+      ],
     });
   }
 }

@@ -2,6 +2,7 @@ import { Arn, ArnFormat, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-l
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
+import { recoveryPointLock } from './backup-lock';
 import { denyKeyReplication } from './residency';
 
 /**
@@ -11,7 +12,11 @@ import { denyKeyReplication } from './residency';
 export class BackupCopyStack extends Stack {
   readonly vault: backup.BackupVault;
 
-  constructor(scope: Construct, id: string, props: StackProps & { readonly vaultName: string }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: StackProps & { readonly vaultName: string; readonly retentionDays: number },
+  ) {
     super(scope, id, { ...props, terminationProtection: true });
     const key = new kms.Key(this, 'CopyVaultKey', {
       description: 'patient-onboarding: backup copies at rest',
@@ -24,7 +29,9 @@ export class BackupCopyStack extends Stack {
       backupVaultName: props.vaultName,
       encryptionKey: key,
       removalPolicy: RemovalPolicy.RETAIN,
+      lockConfiguration: recoveryPointLock(props.retentionDays),
     });
+    this.vault.blockRecoveryPointDeletion();
   }
 
   /** The ARN of the copy vault, built from its fixed name (no cross-region token). */

@@ -8,6 +8,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { tableDefinition } from '../functions/store/table-definition';
 import { BackupCopyStack } from './backup-copy-stack';
+import { recoveryPointLock } from './backup-lock';
 import { denyKeyReplication } from './residency';
 import { acceptBothViaServiceSpellings } from './via-service';
 
@@ -128,7 +129,10 @@ export class DataStack extends Stack {
     const vault = new backup.BackupVault(this, 'BackupVault', {
       encryptionKey: this.storageKey,
       removalPolicy: RemovalPolicy.RETAIN,
+      lockConfiguration: recoveryPointLock(props.backupRetentionDays),
     });
+    // Nobody (root, an operator, a stolen key) deletes a recovery point or shortens its life.
+    vault.blockRecoveryPointDeletion();
     const plan = new backup.BackupPlan(this, 'BackupPlan', { backupVault: vault });
     plan.addRule(
       new backup.BackupPlanRule({

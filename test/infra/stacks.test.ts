@@ -125,6 +125,40 @@ describe('stateful resources', () => {
     data.hasResourceProperties('AWS::Backup::BackupVault', { EncryptionKeyArn: Match.anyValue() });
     expect(copies.region).toBe('cn-northwest-1');
   });
+
+  it('lock both vaults against deleting or shortening a recovery point', () => {
+    for (const template of [data, Template.fromStack(copies)]) {
+      template.hasResourceProperties('AWS::Backup::BackupVault', {
+        LockConfiguration: { MinRetentionDays: 35, MaxRetentionDays: 365 },
+        AccessPolicy: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Principal: { AWS: '*' },
+              Action: Match.arrayWith(['backup:DeleteRecoveryPoint', 'backup:UpdateRecoveryPointLifecycle']),
+            }),
+          ]),
+        },
+      });
+    }
+    // AWS Backup restore testing is not in the China regions' CloudFormation (CDK's validator:
+    // AWS::Backup::RestoreTestingPlan "does not exist in cn-north-1"): none is declared.
+    data.resourceCountIs('AWS::Backup::RestoreTestingPlan', 0);
+  });
+
+  it('pages on-call for a backup, copy or restore job that failed, expired or was aborted', () => {
+    const rules = Object.values(api.findResources('AWS::Events::Rule')).filter(
+      (r) => JSON.stringify(r.Properties.EventPattern?.source) === '["aws.backup"]',
+    );
+    expect(rules).toHaveLength(1);
+    expect(rules[0]?.Properties.EventPattern).toEqual({
+      source: ['aws.backup'],
+      'detail-type': ['Backup Job State Change', 'Copy Job State Change', 'Restore Job State Change'],
+      detail: { state: ['FAILED', 'EXPIRED', 'ABORTED'] },
+    });
+    const topics = Object.keys(api.findResources('AWS::SNS::Topic'));
+    expect(JSON.stringify(rules[0]?.Properties.Targets)).toContain(topics[0] as string);
+  });
 });
 
 describe('api stack', () => {
