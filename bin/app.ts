@@ -61,6 +61,7 @@ export function buildApp(app: App = new App()): {
     env,
     config,
     version,
+    release: String(app.node.tryGetContext('release') ?? version),
     routes: routeList,
     fallback: fallbackRoute,
     authorizer: authorizerFunction,

@@ -28,6 +28,11 @@ import { FrontDoorFirewall } from './waf';
 export interface ApiStackProps extends StackProps {
   readonly config: StageConfig;
   readonly version: string;
+  /**
+   * What this deploy is (context `release`, e.g. `git describe`; else the package version): each
+   * function's published version carries it, so `npm run rollback -- --to <release>` finds it.
+   */
+  readonly release: string;
   readonly routes: ReadonlyArray<RouteDefinition & { readonly id: string }>;
   readonly fallback: { readonly group: string; readonly handler: string };
   readonly authorizer: { readonly handler: string; readonly touches: Touches };
@@ -118,6 +123,8 @@ export class ApiStack extends Stack {
   readonly #architecture: lambda.Architecture;
   /** The functions created (construct names), for the account-quota check. */
   readonly #created = new Set<string>();
+  /** Each function's `live` alias: what API Gateway, the schedules and the event sources invoke. */
+  readonly #live = new Map<lambda.IFunction, lambda.Alias>();
   #registrationQueue: sqs.Queue | undefined;
   #webhookQueue: sqs.Queue | undefined;
   #bus: events.EventBus | undefined;
@@ -176,7 +183,7 @@ export class ApiStack extends Stack {
       { consumes: this.#webhookQueue },
     );
     new lambda.EventSourceMapping(this, 'WebhookWorkerSource', {
-      target: webhookWorkerFn,
+      target: this.#aliasOf(webhookWorkerFn),
       eventSourceArn: this.#webhookQueue.queueArn,
       batchSize: 5,
     });
@@ -201,7 +208,7 @@ export class ApiStack extends Stack {
       { consumes: this.#registrationQueue },
     );
     new lambda.EventSourceMapping(this, 'RegistrationWorkerSource', {
-      target: worker,
+      target: this.#aliasOf(worker),
       eventSourceArn: this.#registrationQueue.queueArn,
       batchSize: 5,
     });
@@ -231,7 +238,7 @@ export class ApiStack extends Stack {
       new events.Rule(this, id, {
         schedule,
         targets: [
-          new eventTargets.LambdaFunction(privacyJobsFn, {
+          new eventTargets.LambdaFunction(this.#aliasOf(privacyJobsFn), {
             event: events.RuleTargetInput.fromObject({ task }),
             deadLetterQueue: jobDeadLetters,
             retryAttempts: 2,
@@ -250,7 +257,7 @@ export class ApiStack extends Stack {
     new events.Rule(this, 'AuditVerifySchedule', {
       schedule: events.Schedule.cron({ minute: '15', hour: '17' }), // 01:15 Beijing time
       targets: [
-        new eventTargets.LambdaFunction(auditVerifyFn, {
+        new eventTargets.LambdaFunction(this.#aliasOf(auditVerifyFn), {
           event: events.RuleTargetInput.fromObject({ task: 'audit-verify' }),
           deadLetterQueue: jobDeadLetters,
           retryAttempts: 2,
@@ -285,7 +292,7 @@ export class ApiStack extends Stack {
         },
       );
       new lambda.EventSourceMapping(this, `${pascal(worker.group)}Source`, {
-        target: fn,
+        target: this.#aliasOf(fn),
         eventSourceArn: props.table.tableStreamArn,
         startingPosition: lambda.StartingPosition.TRIM_HORIZON,
         batchSize: 100,
@@ -328,17 +335,18 @@ export class ApiStack extends Stack {
     }
     this.#checkConcurrency();
 
-    // The login path warm around slot-release times: provisioned concurrency on a `live` alias,
-    // which API Gateway then invokes (Application Auto Scaling schedules, UTC).
-    const targets = new Map<string, lambda.IFunction>(functions);
+    // API Gateway invokes each function's `live` alias. The login path is warm around slot-release
+    // times: provisioned concurrency on that alias (Application Auto Scaling schedules, UTC).
+    const targets = new Map<string, lambda.IFunction>(
+      [...functions].map(([name, fn]) => [name, this.#aliasOf(fn)] as const),
+    );
     for (const name of props.config.rush.functions) {
       const fn = functions.get(name);
       if (!fn) throw new Error(`rush.functions names ${name}, which is no function`);
-      const alias = new lambda.Alias(this, `${pascal(name)}Live`, {
-        aliasName: 'live',
-        version: fn.currentVersion,
+      const scaling = this.#aliasOf(fn).addAutoScaling({
+        minCapacity: 0,
+        maxCapacity: props.config.rush.concurrency,
       });
-      const scaling = alias.addAutoScaling({ minCapacity: 0, maxCapacity: props.config.rush.concurrency });
       for (const window of props.config.rush.windows) {
         scaling.scaleOnSchedule(`${window.name}Start`, {
           schedule: appscaling.Schedule.expression(window.start),
@@ -353,7 +361,6 @@ export class ApiStack extends Stack {
           maxCapacity: 0,
         });
       }
-      targets.set(name, alias);
     }
 
     const door = new FrontDoor(this, 'FrontDoor', {
@@ -361,7 +368,7 @@ export class ApiStack extends Stack {
       routes: props.routes,
       functions: targets,
       fallbackGroup: props.fallback.group,
-      authorizer: targets.get('authorizer') ?? authorizerFn,
+      authorizer: this.#aliasOf(authorizerFn),
       accessLogs,
       newLogGroup: (id, name) => this.#logGroup(id, name),
       apiDomain: props.apiDomain,
@@ -465,6 +472,10 @@ export class ApiStack extends Stack {
       architecture: this.#architecture,
       memorySize: 512,
       timeout,
+      currentVersionOptions: {
+        description: `patient-onboarding release ${props.release}`,
+        removalPolicy: RemovalPolicy.RETAIN,
+      },
       reservedConcurrentExecutions: concurrency,
       role,
       environment: {
@@ -488,6 +499,16 @@ export class ApiStack extends Stack {
     });
     fn.node.addDependency(logGroup);
     this.#created.add(name);
+    // Every deploy publishes a version (kept when the next is published) and points `live` at it;
+    // a rollback moves `live` back to an earlier one without a deploy (bin/rollback.ts).
+    this.#live.set(
+      fn,
+      new lambda.Alias(this, `${name}Live`, {
+        aliasName: 'live',
+        version: fn.currentVersion,
+        description: `patient-onboarding: what is served (release ${props.release} when deployed)`,
+      }),
+    );
     if (deadLetterQueue) {
       // Set on the resource rather than as the `deadLetterQueue` prop, whose grant would add an
       // inline policy; our managed policy above already allows the send.
@@ -504,6 +525,13 @@ export class ApiStack extends Stack {
       });
     }
     return fn;
+  }
+
+  /** The `live` alias of a function made by #function. */
+  #aliasOf(fn: lambda.IFunction): lambda.Alias {
+    const alias = this.#live.get(fn);
+    if (!alias) throw new Error(`${fn.node.id} has no live alias`);
+    return alias;
   }
 
   /** Log groups with retention, encrypted with the storage key (its policy lets CloudWatch Logs use it). */

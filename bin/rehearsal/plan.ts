@@ -241,7 +241,7 @@ export function readPlan(
   const queueConsumers = new Map<string, string>();
   for (const [, mapping] of byType('AWS::Lambda::EventSourceMapping')) {
     const source = resolve(api, mapping.Properties.EventSourceArn) as string;
-    const functionId = mapping.Properties.FunctionName.Ref as string;
+    const functionId = functionIn(mapping.Properties.FunctionName);
     if (source === streamArn) {
       const filters = (mapping.Properties.FilterCriteria?.Filters ?? []).map(
         (f: Json) => JSON.parse(f.Pattern) as FilterPattern,

@@ -188,8 +188,8 @@ describe('the front door in the China regions', () => {
   });
 
   it('warms the login path before each slot release with scheduled provisioned concurrency on a live alias', () => {
+    // Every function has a `live` alias (rollback moves it); the rush functions' are kept warm.
     const aliases = Object.values(api.findResources('AWS::Lambda::Alias'));
-    expect(aliases).toHaveLength(stages.prod.rush.functions.length);
     for (const alias of aliases) expect(alias.Properties.Name).toBe('live');
     const targets = Object.values(api.findResources('AWS::ApplicationAutoScaling::ScalableTarget'));
     expect(targets).toHaveLength(stages.prod.rush.functions.length);

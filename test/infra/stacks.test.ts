@@ -17,6 +17,21 @@ let templatesText: string;
 let copies: StackType;
 let built: ReturnType<typeof buildApp>;
 
+/**
+ * The function a reference names (a `Ref`, or an expression that holds one): itself, or the
+ * function behind the `live` alias it names.
+ */
+function functionBehind(reference: unknown): string {
+  const text = JSON.stringify(reference);
+  for (const [id, alias] of Object.entries(api.findResources('AWS::Lambda::Alias')))
+    if (text.includes(`"${id}"`)) return alias.Properties.FunctionName.Ref as string;
+  return typeof reference === 'string' ? reference : text;
+}
+const namesAlias = (reference: unknown) =>
+  Object.keys(api.findResources('AWS::Lambda::Alias')).some((id) =>
+    JSON.stringify(reference).includes(`"${id}"`),
+  );
+
 beforeAll(() => {
   built = buildApp(testApp());
   violations = synthViolations(built.app);
@@ -245,7 +260,7 @@ describe('api stack', () => {
       (m) => m.Properties.StartingPosition,
     );
     expect(mappings).toHaveLength(2);
-    const targets = mappings.map((m) => m.Properties.FunctionName.Ref as string).sort();
+    const targets = mappings.map((m) => functionBehind(m.Properties.FunctionName)).sort();
     expect(targets.map((t) => t.replace(/Function.*/, ''))).toEqual(['AuditChain', 'CardChanges']);
     for (const m of mappings) {
       expect(m.Properties).toMatchObject({
@@ -288,9 +303,34 @@ describe('api stack', () => {
       ).toBe(true);
     }
     const verify = Object.values(api.findResources('AWS::Events::Rule')).find((r) =>
-      JSON.stringify(r.Properties.Targets).includes('AuditVerifyFunction'),
+      functionBehind(r.Properties.Targets?.[0]?.Arn).startsWith('AuditVerifyFunction'),
     );
     expect(verify?.Properties.ScheduleExpression).toBe('cron(15 17 * * ? *)');
+  });
+
+  it('invokes every function through its live alias, each deploy a kept version named by its release', () => {
+    const functions = Object.keys(api.findResources('AWS::Lambda::Function'));
+    const aliases = Object.values(api.findResources('AWS::Lambda::Alias'));
+    expect(aliases.map((a) => a.Properties.FunctionName.Ref).sort()).toEqual([...functions].sort());
+    expect(aliases.every((a) => a.Properties.Name === 'live')).toBe(true);
+    const versions = Object.values(api.findResources('AWS::Lambda::Version'));
+    expect(versions).toHaveLength(functions.length);
+    for (const version of versions) {
+      expect(version.Properties.Description).toBe('patient-onboarding release 0.1.0');
+      expect(version.DeletionPolicy).toBe('Retain');
+    }
+    // API Gateway, the authorizer, the event sources and the schedules name aliases, never a function.
+    for (const m of Object.values(api.findResources('AWS::Lambda::EventSourceMapping')))
+      expect(namesAlias(m.Properties.FunctionName)).toBe(true);
+    for (const r of Object.values(api.findResources('AWS::Events::Rule')).filter(
+      (r) => r.Properties.ScheduleExpression,
+    ))
+      expect(namesAlias(r.Properties.Targets[0].Arn)).toBe(true);
+    for (const permission of Object.values(api.findResources('AWS::Lambda::Permission')))
+      expect(
+        namesAlias(permission.Properties.FunctionName),
+        JSON.stringify(permission.Properties.FunctionName),
+      ).toBe(true);
   });
 
   it('runs account deletions every minute and retention hourly, one run at a time, failures dead-lettered', () => {
@@ -306,7 +346,9 @@ describe('api stack', () => {
     const schedules = rules.map((r) => ({
       schedule: r.Properties.ScheduleExpression,
       input: JSON.parse(r.Properties.Targets[0].Input),
-      target: r.Properties.Targets[0].Arn['Fn::GetAtt'][0],
+      target: functionBehind(
+        r.Properties.Targets[0].Arn.Ref ?? r.Properties.Targets[0].Arn['Fn::GetAtt']?.[0],
+      ),
       deadLetters: r.Properties.Targets[0].DeadLetterConfig.Arn['Fn::GetAtt'][0],
     }));
     expect(schedules).toEqual(
