@@ -53,6 +53,7 @@ export function buildApp(app: App = new App()): {
     env,
     stage,
     backupRetentionDays: config.backupRetentionDays,
+    signingKeyGenerations: signingKeyGenerations(app),
     backupCopy: { region: copyRegion, vaultName },
     warmThroughput: config.warmThroughput,
   });
@@ -71,6 +72,7 @@ export function buildApp(app: App = new App()): {
     storageKey: data.storageKey,
     appSecret: data.appSecret,
     signingKey: data.signingKey,
+    trustedSigningKeys: data.trustedSigningKeys,
     providerSecret: data.providerSecret,
     ...context,
   });
@@ -83,6 +85,25 @@ export function buildApp(app: App = new App()): {
     new NIST80053R5Checks(app, { verbose: true }),
   );
   return { app, data, api, copies };
+}
+
+/**
+ * Context `signingKeyGenerations`: the token-signing key generations in use, oldest first, whole
+ * numbers from 1 without repeats ("1,2" during a rotation, "2" once 1 is retired). Default "1".
+ */
+export function signingKeyGenerations(app: App): number[] {
+  const value = app.node.tryGetContext('signingKeyGenerations') as unknown;
+  const text = value === undefined || value === null || value === '' ? '1' : String(value);
+  const generations = text.split(',').map((g) => g.trim());
+  const numbers = generations.map(Number);
+  if (
+    generations.some((g) => !/^[1-9]\d{0,2}$/.test(g)) ||
+    numbers.some((n, i) => i > 0 && n <= (numbers[i - 1] as number))
+  )
+    throw new Error(
+      `context signingKeyGenerations must be increasing whole numbers from 1, like "1,2"; got ${text}`,
+    );
+  return numbers;
 }
 
 /**

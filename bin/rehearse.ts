@@ -53,7 +53,13 @@ async function main(): Promise<number> {
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
   const started = Date.now();
-  const { app } = buildApp(new App({ outdir, context: { region, stage: 'prod' } }));
+  // `--context name=value` (repeatable): rehearse a deploy's context too (a key rotation, say).
+  const extra = Object.fromEntries(
+    process.argv
+      .flatMap((a, i) => (a === '--context' ? [process.argv[i + 1] ?? ''] : []))
+      .map((pair) => [pair.split('=')[0], pair.split('=').slice(1).join('=')]),
+  );
+  const { app } = buildApp(new App({ outdir, context: { region, stage: 'prod', ...extra } }));
   app.synth();
   say(
     `rehearse: synthesized prod for ${region} with bundling in ${Math.round((Date.now() - started) / 1000)} s`,

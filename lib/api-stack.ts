@@ -53,6 +53,8 @@ export interface ApiStackProps extends StackProps {
   /** Encrypts the secrets at rest; functions reach it only via Secrets Manager. */
   readonly storageKey: kms.IKey;
   readonly signingKey: kms.IKey;
+  /** Earlier signing keys still trusted: verify only (rotation). */
+  readonly trustedSigningKeys?: readonly kms.IKey[];
   readonly appSecret: secretsmanager.ISecret;
   readonly providerSecret: secretsmanager.ISecret;
   /** Where generated group entries are written; defaults to `.build/entries`. */
@@ -487,6 +489,9 @@ export class ApiStack extends Stack {
         ...(touches.dataKey ? { DATA_KEY_ARN: props.dataKey.keyArn } : {}),
         ...(touches.appSecret ? { APP_SECRET_ARN: props.appSecret.secretArn } : {}),
         ...(touches.signingKey ? { SIGNING_KEY_ARN: props.signingKey.keyArn } : {}),
+        ...(touches.signingKey && (props.trustedSigningKeys ?? []).length > 0
+          ? { TRUSTED_SIGNING_KEY_ARNS: (props.trustedSigningKeys ?? []).map((k) => k.keyArn).join(',') }
+          : {}),
         ...(touches.providers ? { PROVIDER_SECRET_ARN: props.providerSecret.secretArn } : {}),
         ...(touches.queue && this.#registrationQueue
           ? { REGISTRATION_QUEUE_URL: this.#registrationQueue.queueUrl }
@@ -636,6 +641,12 @@ export class ApiStack extends Stack {
           resources: [signingKey.keyArn],
         }),
       );
+      // Earlier generations: their public halves only, to verify what they certified.
+      const trusted = this.#props.trustedSigningKeys ?? [];
+      if (trusted.length > 0)
+        statements.push(
+          new iam.PolicyStatement({ actions: ['kms:GetPublicKey'], resources: trusted.map((k) => k.keyArn) }),
+        );
     }
     const secrets = [
       ...(touches.appSecret ? [this.#props.appSecret.secretArn] : []),

@@ -15,6 +15,11 @@ import { acceptBothViaServiceSpellings } from './via-service';
 const attributeTypes = { S: dynamodb.AttributeType.STRING } as const;
 
 export interface DataStackProps extends StackProps {
+  /**
+   * The token-signing key generations in use, oldest first (context `signingKeyGenerations`);
+   * default [1]. The last signs.
+   */
+  readonly signingKeyGenerations?: readonly number[];
   readonly stage: string;
   /** The backup vault in the other China region that daily backups are copied to. */
   readonly backupCopy: { readonly region: string; readonly vaultName: string };
@@ -41,7 +46,10 @@ export class DataStack extends Stack {
   /** Root of the blind-index key and the OTP pepper (derived with HKDF). */
   readonly appSecret: secretsmanager.Secret;
   /** Signs access tokens (ES256); the private half never leaves KMS. */
+  /** The key that signs now: the newest generation. */
   readonly signingKey: kms.Key;
+  /** Earlier generations still trusted (their certificates verify) until retired. */
+  readonly trustedSigningKeys: readonly kms.Key[];
   /** SMS and captcha provider credentials, JSON (see functions/providers/credentials.ts); set by operators. */
   readonly providerSecret: secretsmanager.Secret;
 
@@ -108,11 +116,20 @@ export class DataStack extends Stack {
       generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.signingKey = this.#singleRegionKey(
-      'TokenSigningKey',
-      `patient-onboarding ${props.stage}: access-token signing (ES256)`,
-      true,
+    // Rotation by generations (context `signingKeyGenerations`, e.g. "1,2"): each is its own key
+    // (generation 1 keeps the first key's id); the newest signs, the others only verify, and a
+    // generation left out of the list is retired (its key is retained in KMS, to be scheduled
+    // for deletion by hand).
+    const generations = props.signingKeyGenerations ?? [1];
+    const keys = generations.map((generation) =>
+      this.#singleRegionKey(
+        generation === 1 ? 'TokenSigningKey' : `TokenSigningKey${generation}`,
+        `patient-onboarding ${props.stage}: access-token signing (ES256), generation ${generation}`,
+        true,
+      ),
     );
+    this.signingKey = keys[keys.length - 1] as kms.Key;
+    this.trustedSigningKeys = keys.slice(0, -1);
     this.providerSecret = new secretsmanager.Secret(this, 'ProviderCredentials', {
       description:
         'SMS (Aliyun, Tencent) and Tencent Captcha credentials as JSON; filled in by operators after deploy',
