@@ -18,6 +18,7 @@ import { benchAuth } from './auth';
 import { benchBundles } from './bundles';
 import { benchCards } from './cards';
 import { CountingKeyring } from './counting-keyring';
+import { benchOidc } from './oidc';
 import { benchPrivacy } from './privacy';
 import { round, summarise } from './stats';
 
@@ -217,6 +218,7 @@ const dynamo = await startDynamoDbLocal();
 const coldStart = await benchColdStart(bundles.files, dynamo);
 const auth = await benchAuth(dynamo.endpoint);
 const cards = await benchCards(dynamo.endpoint);
+const oidc = await benchOidc(dynamo.endpoint);
 const privacy = await benchPrivacy(dynamo.endpoint);
 await dynamo.stop();
 const npmStart = await benchNpmStart();
@@ -289,6 +291,7 @@ const results = {
   flows: flowBudgets(),
   auth,
   cards,
+  oidc,
   privacy,
   npmStartToFirstHealth200: npmStart,
 };

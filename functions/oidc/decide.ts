@@ -103,10 +103,14 @@ export async function decide(
     });
   }
   const now = deps.clock.now().getTime();
-  const session = await deps.people.liveSession(who.userId, who.sessionId);
+  // Read at once: the session, the assurance held and whether the app has these scopes already.
+  const [session, assurance, shared] = await Promise.all([
+    deps.people.liveSession(who.userId, who.sessionId),
+    deps.people.assurance(who.userId),
+    alreadyShared(deps, who, p),
+  ]);
   if (!session || !signInFresh(request, session.authTime, now))
     throw new AppError('reauthentication_required');
-  const assurance = await deps.people.assurance(who.userId);
   if (!meets(assurance.level, request.requiredLevel)) {
     throw new AppError('assurance_required', {
       extensions: {
@@ -115,7 +119,7 @@ export async function decide(
       },
     });
   }
-  const consent: ConsentEntry | undefined = (await alreadyShared(deps, who, p))
+  const consent: ConsentEntry | undefined = shared
     ? undefined
     : {
         userId: who.userId,

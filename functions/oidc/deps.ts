@@ -1,13 +1,10 @@
-import { authStores, isSessionLive } from '../auth';
-import type { OidcScope } from '../core/config';
 import { StartupRefusedError } from '../core/errors';
 import type { EdgeDeps } from '../core/http-handler';
-import { identityStore } from '../identity';
 import { consentLedger } from '../kernel/consent/dynamo-consent-store';
 import { auditLog, edge, indexer, platform, rateLimiter, sealedTable, tokenSigner } from '../platform/deps';
 import { once } from '../platform/runtime';
-import type { OidcDeps, OidcPeople } from './ports';
-import { oidcStore } from './stores';
+import type { OidcDeps } from './ports';
+import { oidcPeople, oidcStore } from './stores';
 
 /** Where the provider lives: its configured issuer, or (npm start, the rehearsal) the local origin. */
 function origins(): { issuer: string; consentPage: string; home: string } {
@@ -31,41 +28,7 @@ export function oidcDeps(): Promise<OidcDeps> {
       tokenSigner(),
       indexer(),
     ]);
-    const auth = authStores(table, audit);
-    const identities = identityStore(table);
-    const people: OidcPeople = {
-      async liveSession(userId, sessionId) {
-        const session = await auth.sessions.getSession(userId, sessionId);
-        if (!session || !isSessionLive({ config: config.auth }, session, clock.now().getTime()))
-          return undefined;
-        return { authTime: session.createdAt, amr: session.amr };
-      },
-      async endSession(userId, sessionId, event) {
-        await auth.sessions.revokeSession(userId, sessionId, event);
-      },
-      async assurance(userId) {
-        return (await identities.status(userId)).assurance;
-      },
-      async claims(userId, scopes: readonly OidcScope[]) {
-        const claims: Record<string, string | boolean> = {};
-        if (scopes.includes('phone')) {
-          const user = await auth.accounts.getUser(userId);
-          if (user) {
-            claims.phone_number = user.phone;
-            claims.phone_number_verified = true;
-          }
-        }
-        if (scopes.includes('profile')) {
-          // Only a name the real-name check confirmed; the ID number is never given to an app.
-          const identity = await identities.verifiedIdentity(userId);
-          if (identity) {
-            claims.name = identity.name;
-            if (identity.birthDate) claims.birthdate = identity.birthDate;
-          }
-        }
-        return claims;
-      },
-    };
+    const people = oidcPeople(table, audit, { auth: config.auth, clock });
     return {
       config: config.oidc,
       ...origins(),

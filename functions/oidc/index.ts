@@ -1,2 +1,3 @@
 export { clientProblems } from './clients';
-export { oidcStore } from './stores';
+export type { OidcDeps } from './ports';
+export { oidcPeople, oidcStore } from './stores';
