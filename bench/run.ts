@@ -145,6 +145,8 @@ console.log(JSON.stringify({ status: res.statusCode, importMs: t1 - t0, firstInv
     KEY_SOURCE: 'local',
     LOCAL_KEY_FILE: join(work, 'cold-keys.json'),
     LOCAL_SIGNING_KEY_FILE: join(work, 'cold-signing.json'),
+    // The local stage's OpenID issuer is the server's origin (npm start and the rehearsal set it).
+    LOCAL_ORIGIN: 'http://127.0.0.1:3000',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
   };
   const result: Record<string, unknown> = {};

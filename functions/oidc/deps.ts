@@ -46,6 +46,11 @@ export function oidcDeps(): Promise<OidcDeps> {
   });
 }
 
+/** Discovery names the issuer's endpoints: no table, no keys (a cold start reads nothing). */
+export async function discoveryDeps(): Promise<{ edge: EdgeDeps; oidc: Pick<OidcDeps, 'issuer'> }> {
+  return { edge: edge(), oidc: { issuer: origins().issuer } };
+}
+
 export async function oidcGroupDeps(): Promise<{ edge: EdgeDeps; oidc: OidcDeps }> {
   return { edge: edge(), oidc: await oidcDeps() };
 }
