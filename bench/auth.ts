@@ -1,31 +1,11 @@
-import { randomBytes, randomInt } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { ensureTable } from '../bin/local/ensure-table';
 import { restEvent } from '../bin/local/lambda-event';
-import { assembleAuthDeps } from '../functions/auth/deps';
 import { authStores } from '../functions/auth/stores';
-import { ManualClock } from '../functions/core/clock';
 import { stages } from '../functions/core/config';
 import { logger } from '../functions/core/logger';
-import { noMetrics } from '../functions/core/metrics';
-import { BlindIndexer } from '../functions/crypto/blind-index';
-import { EncryptingSealer } from '../functions/crypto/encrypting-sealer';
-import { loadLocalKeyMaterial } from '../functions/crypto/local-key-source';
-import { DynamoAuditLog } from '../functions/kernel/audit/dynamo-audit-log';
-import type { Random } from '../functions/kernel/random';
-import { DynamoRateLimiter } from '../functions/kernel/rate/dynamo-rate-limiter';
-import { CertifiedTokenSigner } from '../functions/kernel/tokens/certified-token-signer';
-import { LocalRootSigner } from '../functions/kernel/tokens/local-root-signer';
-import type { TokenSigner } from '../functions/kernel/tokens/ports';
+import type { CertifiedTokenSigner } from '../functions/kernel/tokens/certified-token-signer';
 import { overrideRuntime } from '../functions/platform/runtime';
-import type { SmsMessage } from '../functions/providers/sms/ports';
-import { SealedTable } from '../functions/store/sealed-table';
-import { meterDynamo } from './call-meter';
-import { CountingKeyring } from './counting-keyring';
+import { meteredGraph } from './metered-graph';
 import { hottest, median, round, summarise } from './stats';
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -55,55 +35,9 @@ function event(path: string, body: unknown, ip: string): APIGatewayProxyEvent {
  * and keyring and signing operations (each a KMS call in AWS).
  */
 export async function benchAuth(endpoint: string, n = 1000) {
-  const work = mkdtempSync(join(tmpdir(), 'po-bench-auth-'));
-  const tableName = `bench-auth-${Date.now()}`;
-  const client = new DynamoDBClient({
-    endpoint,
-    region: 'cn-north-1',
-    credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
-  });
-  await ensureTable(client, tableName);
-  const inspector = new DynamoDBClient({
-    endpoint,
-    region: 'cn-north-1',
-    credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
-  });
-  const meter = meterDynamo(client, { inspector });
-
-  const keys = loadLocalKeyMaterial(join(work, 'keys.json'), {});
-  const keyring = new CountingKeyring(keys.keyring);
-  const table = new SealedTable({
-    client,
-    tableName,
-    sealer: new EncryptingSealer(keyring, stages.prod.dataKeyCache),
-  });
-  const indexer = new BlindIndexer(keys.indexKey);
-  // The root plays the KMS key: each of its signatures is a KMS `Sign` in AWS.
-  const root = await LocalRootSigner.fromFile(join(work, 'signing.json'), {});
-  const random: Random = { int: randomInt, bytes: (k) => new Uint8Array(randomBytes(k)) };
-  const clock = new ManualClock('2026-11-29T08:00:00Z');
-  const signer: TokenSigner = new CertifiedTokenSigner(root, clock);
-  const outbox = new Map<string, string>();
-  const audit = new DynamoAuditLog(table, random, keys.auditKey);
-  const auth = assembleAuthDeps({
-    table,
-    config: stages.prod.auth,
-    clock,
-    random,
-    limiter: new DynamoRateLimiter(table),
-    audit,
-    metrics: noMetrics,
-    sms: {
-      name: 'bench',
-      send: async (m: SmsMessage) => {
-        if (m.kind !== 'notice') outbox.set(m.phone, m.code);
-      },
-    },
-    captcha: { verify: async () => true },
-    signer,
-    indexer,
-    otpPepper: keys.otpPepper,
-  });
+  const graph = await meteredGraph(endpoint, 'auth');
+  const { tableName, meter, keyring, table, root, signer, audit, outbox, clock } = graph;
+  const auth = graph.auth();
   // The real handlers, on this metered graph: the login feature's deps are given whole.
   overrideRuntime({
     env: { STAGE: 'prod', AWS_REGION: 'cn-north-1', TABLE_NAME: tableName, KEY_SOURCE: 'kms' },
@@ -238,8 +172,7 @@ export async function benchAuth(endpoint: string, n = 1000) {
     200,
   );
   overrideRuntime(undefined);
-  client.destroy();
-  inspector.destroy();
+  graph.close();
   return {
     requests: n,
     note: "in-process handler latency against DynamoDB Local (local disk, no network): compare shapes, not absolute ms. Capacity is priced by DynamoDB's published rules (call-meter.ts); DynamoDB Local's own report is beside it.",

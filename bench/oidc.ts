@@ -1,34 +1,15 @@
-import { createHash, randomBytes, randomInt } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ensureTable } from '../bin/local/ensure-table';
+import { createHash, randomBytes } from 'node:crypto';
 import { authenticate } from '../functions/auth/authenticate';
-import { assembleAuthDeps } from '../functions/auth/deps';
 import { loginWithCode } from '../functions/auth/login-with-code';
 import { sendCode } from '../functions/auth/send-code';
 import type { Identity } from '../functions/core/authorizer-context';
-import { ManualClock } from '../functions/core/clock';
 import { stages } from '../functions/core/config';
-import { noMetrics } from '../functions/core/metrics';
-import { BlindIndexer } from '../functions/crypto/blind-index';
-import { EncryptingSealer } from '../functions/crypto/encrypting-sealer';
-import { loadLocalKeyMaterial } from '../functions/crypto/local-key-source';
-import { DynamoAuditLog } from '../functions/kernel/audit/dynamo-audit-log';
 import { consentLedger } from '../functions/kernel/consent/dynamo-consent-store';
-import type { Random } from '../functions/kernel/random';
-import { DynamoRateLimiter } from '../functions/kernel/rate/dynamo-rate-limiter';
-import { CertifiedTokenSigner } from '../functions/kernel/tokens/certified-token-signer';
-import { LocalRootSigner } from '../functions/kernel/tokens/local-root-signer';
 import { type OidcDeps, oidcPeople, oidcStore } from '../functions/oidc';
 import { startAuthorization } from '../functions/oidc/authorize';
 import { decide } from '../functions/oidc/decide';
 import { exchangeCode, userInfo } from '../functions/oidc/tokens';
-import type { SmsMessage } from '../functions/providers/sms/ports';
-import { SealedTable } from '../functions/store/sealed-table';
-import { meterDynamo } from './call-meter';
-import { CountingKeyring } from './counting-keyring';
+import { meteredGraph } from './metered-graph';
 import { median, round, summarise } from './stats';
 
 const APP = stages.local.oidc.clients[0] as (typeof stages.local.oidc.clients)[number];
@@ -40,44 +21,9 @@ const SECRET = `local-${APP.clientId}-secret`;
  * the consent entry), the code exchange, UserInfo. People are registered first, unmetered.
  */
 export async function benchOidc(endpoint: string, n = 200) {
-  const work = mkdtempSync(join(tmpdir(), 'po-bench-oidc-'));
-  const tableName = `bench-oidc-${Date.now()}`;
-  const credentials = { accessKeyId: 'l', secretAccessKey: 'l' };
-  const client = new DynamoDBClient({ endpoint, region: 'cn-north-1', credentials });
-  const inspector = new DynamoDBClient({ endpoint, region: 'cn-north-1', credentials });
-  await ensureTable(client, tableName);
-  const meter = meterDynamo(client, { inspector });
-  const keys = loadLocalKeyMaterial(join(work, 'keys.json'), {});
-  const keyring = new CountingKeyring(keys.keyring);
-  const table = new SealedTable({
-    client,
-    tableName,
-    sealer: new EncryptingSealer(keyring, stages.prod.dataKeyCache),
-  });
-  const indexer = new BlindIndexer(keys.indexKey);
-  const root = await LocalRootSigner.fromFile(join(work, 'signing.json'), {});
-  const random: Random = { int: randomInt, bytes: (k) => new Uint8Array(randomBytes(k)) };
-  const clock = new ManualClock('2026-11-29T08:00:00Z');
-  const signer = new CertifiedTokenSigner(root, clock);
-  const audit = new DynamoAuditLog(table, random, keys.auditKey);
-  const outbox = new Map<string, string>();
-  const auth = assembleAuthDeps({
-    table,
-    config: { ...stages.prod.auth, exemptLoopback: true },
-    clock,
-    random,
-    limiter: new DynamoRateLimiter(table),
-    audit,
-    metrics: noMetrics,
-    sms: {
-      name: 'bench',
-      send: async (m: SmsMessage) => void (m.kind !== 'notice' && outbox.set(m.phone, m.code)),
-    },
-    captcha: { verify: async () => true },
-    signer,
-    indexer,
-    otpPepper: keys.otpPepper,
-  });
+  const graph = await meteredGraph(endpoint, 'oidc');
+  const { meter, keyring, table, indexer, random, clock, signer, audit, outbox } = graph;
+  const auth = graph.auth({ ...stages.prod.auth, exemptLoopback: true });
   const deps: OidcDeps = {
     config: { ...stages.prod.oidc, clients: [APP] },
     issuer: 'https://api.patient-onboarding.cn',
@@ -91,7 +37,7 @@ export async function benchOidc(endpoint: string, n = 200) {
     policyVersion: stages.prod.auth.policy.version,
     signer,
     indexer,
-    limiter: new DynamoRateLimiter(table),
+    limiter: graph.limiter,
     audit,
   };
 
@@ -188,8 +134,7 @@ export async function benchOidc(endpoint: string, n = 200) {
     state.tokens[i] = issued.access_token;
   });
   const info = await measure('userinfo', (i) => userInfo(deps, `Bearer ${state.tokens[i]}`));
-  client.destroy();
-  inspector.destroy();
+  graph.close();
   const flow = [authorize, decision, token, info];
   return {
     people: n,

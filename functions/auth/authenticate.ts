@@ -2,7 +2,7 @@ import type { JWTPayload } from 'jose';
 import type { Identity } from '../core/authorizer-context';
 import type { HospitalApiConfig } from '../core/config';
 import { AppError } from '../core/errors';
-import { TokenRefusedError, verifyToken } from '../kernel/tokens/verify-token';
+import { bearerToken, TokenRefusedError, verifyToken } from '../kernel/tokens/verify-token';
 import type { AuthDeps } from './ports';
 import { isSessionLive } from './sessions';
 
@@ -22,11 +22,11 @@ export async function authenticate(
   deps: Pick<AuthDeps, 'config' | 'clock' | 'sessions' | 'signer'>,
   authorization: string | undefined,
 ): Promise<Identity> {
-  const match = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(authorization?.trim() ?? '');
-  if (!match?.[1]) throw new AppError('unauthorized');
+  const token = bearerToken(authorization);
+  if (!token) throw new AppError('unauthorized');
   let payload: JWTPayload;
   try {
-    payload = await verifyToken(match[1], {
+    payload = await verifyToken(token, {
       roots: await deps.signer.roots(),
       now: deps.clock.now(),
       issuer: deps.config.tokens.issuer,

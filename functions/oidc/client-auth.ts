@@ -34,12 +34,14 @@ const invalidClient = () =>
  * request (2.3: never both). Unknown client, wrong secret, a secret from a public client or none
  * from a confidential one: 401 `invalid_client`, the same answer for each. Wrong secrets count
  * per (client id, network); over the window that network's wrong secrets get 429, and the right
- * secret still passes, so a stranger cannot lock the app out.
+ * secret still passes, so a stranger cannot lock the app out. With `confidentialOnly` (the
+ * introspection endpoint, for resource servers, which hold a secret) a public app is no client.
  */
 export async function authenticateClient(
   deps: Pick<OidcDeps, 'config' | 'clock' | 'limiter'>,
   credentials: ClientCredentials,
   ipPrefix: string,
+  options: { readonly confidentialOnly?: boolean } = {},
 ): Promise<OidcClientConfig> {
   const basic = credentials.authorization ? parseBasicCredentials(credentials.authorization) : undefined;
   if (credentials.authorization && !basic) throw invalidClient();
@@ -51,7 +53,10 @@ export async function authenticateClient(
   const clientId = basic?.clientId ?? credentials.clientId;
   const secret = basic?.secret ?? credentials.clientSecret;
   const client = registeredClient(deps.config, clientId);
-  if (client && isPublicClient(client) && secret === undefined) return client;
+  if (client && isPublicClient(client) && secret === undefined) {
+    if (options.confidentialOnly) throw invalidClient();
+    return client;
+  }
   const now = deps.clock.now().getTime();
   if (
     !client ||

@@ -8,6 +8,10 @@ import { oidcPeople, oidcStore } from './stores';
 
 /** Where the provider lives: its configured issuer, or (npm start, the rehearsal) the local origin. */
 function origins(): { issuer: string; consentPage: string; home: string } {
+  return once('oidcOrigins', () => resolveOrigins());
+}
+
+function resolveOrigins(): { issuer: string; consentPage: string; home: string } {
   const { config, env } = platform();
   const { oidc } = config;
   if (!oidc.issuerIsLocalOrigin) {

@@ -51,7 +51,10 @@ const codeRow = z.object({
   nonce: attr.optional(attr.text()),
 });
 
-/** Seconds since the epoch, an hour after `at`: when DynamoDB's TTL may remove the item. */
+/**
+ * Seconds since the epoch, an hour after `at`: when DynamoDB's TTL may remove the item. (Absent
+ * optional fields are left out by the table's marshalling.)
+ */
 const ttlAfter = (at: number) => Math.ceil(at / 1000) + 3600;
 
 /**
@@ -85,7 +88,7 @@ export class DynamoOidcStore implements OidcStore {
         'request',
         {
           ...keys.oidcRequest(request.requestId),
-          ...withoutUndefined(plain),
+          ...plain,
           prompt: [...plain.prompt],
           scopes: [...plain.scopes],
           ttl: ttlAfter(request.expiresAt),
@@ -121,7 +124,7 @@ export class DynamoOidcStore implements OidcStore {
         'code',
         {
           ...keys.oidcCode(codeHash),
-          ...withoutUndefined(plain),
+          ...plain,
           grant: grantItem(code.grant),
           ttl: ttlAfter(code.expiresAt),
         },
@@ -199,9 +202,5 @@ export class DynamoOidcStore implements OidcStore {
 }
 
 function grantItem(grant: Grant) {
-  return { ...withoutUndefined(grant), scopes: [...grant.scopes], amr: [...grant.amr] };
-}
-
-function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+  return { ...grant, scopes: [...grant.scopes], amr: [...grant.amr] };
 }

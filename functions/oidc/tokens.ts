@@ -3,10 +3,10 @@ import { decodeJwt, type JWTPayload } from 'jose';
 import type { OidcClientConfig } from '../core/config';
 import { AppError } from '../core/errors';
 import { newId } from '../kernel/ids';
-import { TokenRefusedError, verifyToken } from '../kernel/tokens/verify-token';
+import { bearerToken, verifyToken } from '../kernel/tokens/verify-token';
 import { acrOf } from './assurance-levels';
 import { authenticateClient, type ClientCredentials } from './client-auth';
-import { isPublicClient, registeredClient, subjectFor } from './clients';
+import { registeredClient, subjectFor } from './clients';
 import { codeHash } from './decide';
 import type { Grant, OidcDeps } from './ports';
 
@@ -139,32 +139,50 @@ async function revoke(deps: OidcDeps, grantId: string, reason: string): Promise<
   });
 }
 
-/** An access token of ours for a registered client, verified; undefined for anything else. */
-async function accessTokenClaims(
+/**
+ * A token of ours addressed to a registered app, verified for that app; undefined for anything
+ * else (not ours, another audience, expired, a wrong `typ`). The audience is read before the
+ * signature only to know which app to check it for.
+ */
+async function tokenForApp(
   deps: OidcDeps,
   token: string,
-): Promise<{ payload: JWTPayload; client: OidcClientConfig } | 'expired' | undefined> {
-  let audience: unknown;
+  check: {
+    readonly typ?: 'at+jwt';
+    readonly requiredClaims: readonly string[];
+    readonly at?: (claims: JWTPayload) => Date;
+  },
+): Promise<{ payload: JWTPayload; client: OidcClientConfig } | undefined> {
+  let claims: JWTPayload;
   try {
-    audience = decodeJwt(token).aud;
+    claims = decodeJwt(token);
   } catch {
     return undefined;
   }
-  const client = typeof audience === 'string' ? registeredClient(deps.config, audience) : undefined;
+  const client = typeof claims.aud === 'string' ? registeredClient(deps.config, claims.aud) : undefined;
   if (!client) return undefined;
   try {
     const payload = await verifyToken(token, {
       roots: await deps.signer.roots(),
-      now: deps.clock.now(),
+      now: check.at ? check.at(claims) : deps.clock.now(),
       issuer: deps.issuer,
       audience: client.clientId,
-      typ: 'at+jwt',
-      requiredClaims: ['sub', 'sid', 'scope', 'exp', 'iat', 'jti'],
+      ...(check.typ ? { typ: check.typ } : {}),
+      requiredClaims: check.requiredClaims,
     });
-    return payload.client_id === client.clientId ? { payload, client } : undefined;
-  } catch (error) {
-    return error instanceof TokenRefusedError && error.reason === 'expired' ? 'expired' : undefined;
+    return { payload, client };
+  } catch {
+    return undefined;
   }
+}
+
+/** An app's access token (RFC 9068), verified: its `client_id` is the audience. */
+async function accessTokenClaims(deps: OidcDeps, token: string) {
+  const verified = await tokenForApp(deps, token, {
+    typ: 'at+jwt',
+    requiredClaims: ['sub', 'sid', 'scope', 'exp', 'iat', 'jti'],
+  });
+  return verified?.payload.client_id === verified?.client.clientId ? verified : undefined;
 }
 
 /** The grant behind a verified access token, when it still stands. */
@@ -183,14 +201,14 @@ const bearerChallenge = (error?: string) =>
  * read now. RFC 6750 errors: 401 `invalid_token` with its `WWW-Authenticate`.
  */
 export async function userInfo(deps: OidcDeps, authorization: string | undefined) {
-  const match = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(authorization?.trim() ?? '');
+  const token = bearerToken(authorization);
   const refused = (error?: string) =>
     new AppError(error ? 'invalid_token' : 'unauthorized', {
       headers: { 'www-authenticate': bearerChallenge(error) },
     });
-  if (!match?.[1]) throw refused();
-  const verified = await accessTokenClaims(deps, match[1]);
-  if (!verified || verified === 'expired') throw refused('invalid_token');
+  if (!token) throw refused();
+  const verified = await accessTokenClaims(deps, token);
+  if (!verified) throw refused('invalid_token');
   const grant = await standingGrant(deps, verified.payload, verified.client);
   if (!grant) throw refused('invalid_token');
   const claims = await deps.people.claims(grant.userId, grant.scopes);
@@ -206,13 +224,9 @@ export async function introspect(
   deps: OidcDeps,
   input: ClientCredentials & { token: string; ipPrefix: string },
 ) {
-  const caller = await authenticateClient(deps, input, input.ipPrefix);
-  // Introspection is for resource servers, which hold a secret: a public app has nothing to ask.
-  if (isPublicClient(caller))
-    throw new AppError('invalid_client', { headers: { 'www-authenticate': 'Basic realm="oidc"' } });
+  const caller = await authenticateClient(deps, input, input.ipPrefix, { confidentialOnly: true });
   const verified = await accessTokenClaims(deps, input.token);
-  if (!verified || verified === 'expired' || verified.client.clientId !== caller.clientId)
-    return { active: false };
+  if (!verified || verified.client.clientId !== caller.clientId) return { active: false };
   const grant = await standingGrant(deps, verified.payload, verified.client);
   if (!grant) return { active: false };
   const { payload } = verified;
@@ -242,33 +256,18 @@ export async function revokeToken(
 ): Promise<void> {
   const caller = await authenticateClient(deps, input, input.ipPrefix);
   const verified = await accessTokenClaims(deps, input.token);
-  if (!verified || verified === 'expired' || verified.client.clientId !== caller.clientId) return;
+  if (!verified || verified.client.clientId !== caller.clientId) return;
   await revoke(deps, String(verified.payload.sid), 'client_revoked');
 }
 
 /** The ID token an app hands back at logout: ours, for a registered client, expired or not. */
 async function idTokenHint(deps: OidcDeps, token: string) {
-  let claims: JWTPayload;
-  try {
-    claims = decodeJwt(token);
-  } catch {
-    return undefined;
-  }
-  const client = typeof claims.aud === 'string' ? registeredClient(deps.config, claims.aud) : undefined;
-  if (!client || typeof claims.iat !== 'number') return undefined;
-  try {
+  const verified = await tokenForApp(deps, token, {
+    requiredClaims: ['sub', 'sid', 'iat', 'exp'],
     // Checked as of its own issue: an ID token's life is short, and a logout after it is normal.
-    const payload = await verifyToken(token, {
-      roots: await deps.signer.roots(),
-      now: new Date(claims.iat * 1000),
-      issuer: deps.issuer,
-      audience: client.clientId,
-      requiredClaims: ['sub', 'sid', 'iat', 'exp'],
-    });
-    return { client, grantId: String(payload.sid) };
-  } catch {
-    return undefined;
-  }
+    at: (claims) => new Date(typeof claims.iat === 'number' ? claims.iat * 1000 : 0),
+  });
+  return verified && { client: verified.client, grantId: String(verified.payload.sid) };
 }
 
 /**

@@ -22,6 +22,11 @@ export interface VerifyOptions {
   readonly typ?: 'JWT' | 'at+jwt';
 }
 
+/** The JWS in an `Authorization: Bearer` header (RFC 6750 2.1), or undefined for anything else. */
+export function bearerToken(authorization: string | undefined): string | undefined {
+  return /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(authorization?.trim() ?? '')?.[1];
+}
+
 /** Why a token was refused: expired, or anything else (told apart only as far as clients need). */
 export class TokenRefusedError extends Error {
   constructor(readonly reason: 'expired' | 'invalid') {
