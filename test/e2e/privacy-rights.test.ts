@@ -308,19 +308,22 @@ describe('rights requests that need a person', () => {
   it('limits requests per IP prefix, also when they arrive at once', async () => {
     const { max } = stages.local.privacy.requestLimits.perIp[0] as { max: number };
     const phones = Array.from({ length: max + 1 }, (_, i) => `1370001${String(i).padStart(4, '0')}`);
+    // A network of its own: the count starts at zero whatever the file did before (a request of
+    // an earlier test counted only until the hour's window turned, which made this flaky).
+    const from = '127.0.41.1';
     const codes = [];
-    for (const phone of phones) codes.push({ phone, ...(await sendCode(phone, 'privacy_request')) });
+    for (const phone of phones) codes.push({ phone, ...(await sendCode(phone, 'privacy_request', from)) });
     const answers = await Promise.all(
       codes.map((c) =>
         call('/v1/privacy/requests', {
+          from,
           body: { kind: 'cannot_log_in', ...c, name: '用户', details: '手机号已停用，无法登录。' },
         }),
       ),
     );
     const statuses = answers.map((a) => a.status).sort();
-    // The earlier test in this file made one request from this IP prefix within the hour.
-    expect(statuses.filter((s) => s === 202)).toHaveLength(max - 1);
-    expect(statuses.filter((s) => s === 429)).toHaveLength(2);
+    expect(statuses.filter((s) => s === 202)).toHaveLength(max);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(1);
     expect(answers.find((a) => a.status === 429)?.body).toMatchObject({ code: 'rate_limited' });
   }, 60_000);
 });
