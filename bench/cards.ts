@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureTable } from '../bin/local/ensure-table';
+import { exampleConfig } from '../bin/local/site';
 import { startHisStandin } from '../bin/local/standins/his';
 import { DynamoChallengeStore } from '../functions/auth/dynamo-challenge-store';
 import { createCard } from '../functions/cards/card-service';
 import { DynamoCardStore } from '../functions/cards/dynamo-card-store';
 import type { CardsDeps } from '../functions/cards/ports';
 import { ManualClock } from '../functions/core/clock';
-import { stages } from '../functions/core/config';
 import { noMetrics } from '../functions/core/metrics';
 import { BlindIndexer } from '../functions/crypto/blind-index';
 import { EncryptingSealer } from '../functions/crypto/encrypting-sealer';
@@ -45,7 +45,7 @@ export async function benchCards(endpoint: string, accounts = 20, cardsPerAccoun
   const table = new SealedTable({
     client,
     tableName,
-    sealer: new EncryptingSealer(keys.keyring, stages.prod.dataKeyCache),
+    sealer: new EncryptingSealer(keys.keyring, exampleConfig.dataKeyCache),
   });
   const indexer = new BlindIndexer(keys.indexKey);
   const his = await startHisStandin({
@@ -55,9 +55,9 @@ export async function benchCards(endpoint: string, accounts = 20, cardsPerAccoun
   const random = { int: randomInt, bytes: (k: number) => new Uint8Array(randomBytes(k)) };
   const audit = new DynamoAuditLog(table, random, keys.auditKey);
   const deps: CardsDeps = {
-    config: stages.prod.cards,
-    hospitals: stages.prod.hospitals,
-    policyVersion: stages.prod.auth.policy.version,
+    config: exampleConfig.cards,
+    hospitals: exampleConfig.hospitals,
+    policyVersion: exampleConfig.auth.policy.version,
     clock: new ManualClock('2026-11-29T08:00:00Z'),
     store: new DynamoCardStore(table, {
       consent: (entry) => new DynamoConsentStore(table, audit).entryWrite(entry),
@@ -74,11 +74,11 @@ export async function benchCards(endpoint: string, accounts = 20, cardsPerAccoun
         timeoutMs: 2000,
       }),
     cardIdFor: (userId, key) => indexer.token('card-id', `${userId}|${key}`).slice(0, 22),
-    verificationLimits: stages.prod.identity.limits,
+    verificationLimits: exampleConfig.identity.limits,
     limiter: new DynamoRateLimiter(table),
     // Creating a card sends no code (proof codes are their own flow): the SMS sender refuses.
     codes: {
-      config: stages.prod.auth,
+      config: exampleConfig.auth,
       clock: new ManualClock('2026-11-29T08:00:00Z'),
       random,
       challenges: new DynamoChallengeStore(table, audit),
@@ -95,7 +95,7 @@ export async function benchCards(endpoint: string, accounts = 20, cardsPerAccoun
       phoneToken: (e164) => indexer.token('phone', e164),
       otpPepper: keys.otpPepper,
     },
-    consents: { current: async () => ({ accepted: true, policyVersion: stages.prod.auth.policy.version }) },
+    consents: { current: async () => ({ accepted: true, policyVersion: exampleConfig.auth.policy.version }) },
     verifier: { name: 'unused', verify: async () => 'match' },
   };
   // What the login and real-name features leave behind: a verified profile and its identity.

@@ -6,10 +6,11 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { localCredentials } from '../bin/local/dynamodb-local';
 import { OutboxTail } from '../bin/local/outbox';
 import { type LocalRuntime, startLocalRuntime } from '../bin/local/runtime';
+import { localConfig } from '../bin/local/site';
 import { syntheticPerson } from '../bin/local/standins/identity';
 import { DynamoAuditChain } from '../functions/audit/dynamo-audit-chain';
 import { type AuditReport, verifyAudit } from '../functions/audit/verify-audit';
-import { stageConfig, stages } from '../functions/core/config';
+import { stages } from '../functions/core/config';
 import { loadLocalKeyMaterial } from '../functions/crypto/local-key-source';
 import type { CertifiedTokenSigner } from '../functions/kernel/tokens/certified-token-signer';
 import { platform, tokenSigner } from '../functions/platform/deps';
@@ -113,7 +114,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     // What the production stage enforces, for every caller: the local stage less its exemption.
     overrideRuntime({
       env: runtime.env,
-      config: { ...stageConfig('local'), auth: { ...stageConfig('local').auth, exemptLoopback: false } },
+      config: { ...localConfig, auth: { ...localConfig.auth, exemptLoopback: false } },
     });
   }
   const base = (options.url ?? runtime?.url ?? '').replace(/\/$/, '');

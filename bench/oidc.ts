@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { localConfig } from '../bin/local/site';
 import { authenticate } from '../functions/auth/authenticate';
 import { loginWithCode } from '../functions/auth/login-with-code';
 import { sendCode } from '../functions/auth/send-code';
@@ -12,7 +13,7 @@ import { exchangeCode, userInfo } from '../functions/oidc/tokens';
 import { meteredGraph } from './metered-graph';
 import { median, round, summarise } from './stats';
 
-const APP = stages.local.oidc.clients[0] as (typeof stages.local.oidc.clients)[number];
+const APP = localConfig.oidc.clients[0] as (typeof localConfig.oidc.clients)[number];
 const SECRET = `local-${APP.clientId}-secret`;
 
 /**

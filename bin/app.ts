@@ -8,6 +8,7 @@ import { ApiStack, type ApiStackProps } from '../lib/api-stack';
 import { BackupCopyStack } from '../lib/backup-copy-stack';
 import { DataStack } from '../lib/data-stack';
 import { assertAllowedRegion, parseAllowedRegions, ResidencyChecker } from '../lib/residency';
+import { loadDeploymentFile } from './ops/deployment-file';
 
 const FEATURE_FLAGS = {
   // Lock in today's producer-protecting cross-stack references (CDK asks for an explicit choice).
@@ -133,8 +134,21 @@ export function deployContext(
       );
     return { name, certificateArn };
   };
-  const apiDomain = domain('apiDomain', 'apiCertificateArn');
-  const hospitalDomain = domain('hospitalDomain', 'hospitalCertificateArn');
+  // Context `deployment` (a name under deploy/ or a path): the site's file, checked here so a
+  // synth or a preflight fails on it, naming the field; its domains are the stack's.
+  const deploymentName = text('deployment');
+  const site = deploymentName
+    ? loadDeploymentFile(deploymentName, { stage: String(app.node.tryGetContext('stage') ?? 'prod') })
+    : undefined;
+  const fromSite = (key: 'api' | 'hospital', nameKey: string, certificateKey: string) => {
+    const inContext = domain(nameKey, certificateKey);
+    const inFile = site?.domains?.[key];
+    if (inContext && inFile)
+      throw new Error(`the ${key} domain is set in ${deploymentName} and in context ${nameKey}: keep one`);
+    return inFile ?? inContext;
+  };
+  const apiDomain = fromSite('api', 'apiDomain', 'apiCertificateArn');
+  const hospitalDomain = fromSite('hospital', 'hospitalDomain', 'hospitalCertificateArn');
   const truststoreUri = text('hospitalTruststoreUri');
   if (truststoreUri && !hospitalDomain) throw new Error('context hospitalTruststoreUri needs hospitalDomain');
   if (truststoreUri && !/^s3:\/\/[a-z0-9.-]{3,63}\/.+/.test(truststoreUri))

@@ -19,17 +19,35 @@ export function operatorConnection(env: NodeJS.ProcessEnv = process.env) {
     process.exit(2);
   }
   const region = env.AWS_REGION ?? 'cn-north-1';
+  // Called in-process with an env of its own (the rehearsal's operator), the SDK would not see
+  // that env's endpoints and keys: hand them over.
+  const credentials = local
+    ? localCredentials
+    : env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+      ? { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY }
+      : undefined;
+  const dynamoEndpoint = env.DYNAMODB_ENDPOINT ?? env.AWS_ENDPOINT_URL_DYNAMODB;
   const client = new DynamoDBClient({
     region,
-    ...(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT } : {}),
-    ...(local ? { credentials: localCredentials } : {}),
+    ...(dynamoEndpoint ? { endpoint: dynamoEndpoint } : {}),
+    ...(credentials ? { credentials } : {}),
   });
+  const secretsEndpoint = env.AWS_ENDPOINT_URL_SECRETS_MANAGER;
   const localKeys = () => loadLocalKeyMaterial(env.LOCAL_KEY_FILE ?? '.data/keys/local-keys.json');
   return {
     client,
     tableName: env.TABLE_NAME ?? 'patient-onboarding-local',
     appKeys: async (): Promise<AppKeys> =>
-      local ? localKeys() : loadAppKeys(new SecretsManagerClient({ region }), env.APP_SECRET_ARN ?? ''),
+      local
+        ? localKeys()
+        : loadAppKeys(
+            new SecretsManagerClient({
+              region,
+              ...(secretsEndpoint ? { endpoint: secretsEndpoint } : {}),
+              ...(credentials ? { credentials } : {}),
+            }),
+            env.APP_SECRET_ARN ?? '',
+          ),
     keyring: () => (local ? localKeys().keyring : kmsKeyring(env.DATA_KEY_ARN ?? '')),
   };
 }

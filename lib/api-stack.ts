@@ -486,6 +486,8 @@ export class ApiStack extends Stack {
         KEY_SOURCE: 'kms',
         APP_VERSION: props.version,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        // The site's hospitals and clients are read from the table (npm run deployment -- apply).
+        ...(touches.table ? { DEPLOYMENT_SOURCE: 'table' } : {}),
         ...(touches.dataKey ? { DATA_KEY_ARN: props.dataKey.keyArn } : {}),
         ...(touches.appSecret ? { APP_SECRET_ARN: props.appSecret.secretArn } : {}),
         ...(touches.signingKey ? { SIGNING_KEY_ARN: props.signingKey.keyArn } : {}),

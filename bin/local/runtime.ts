@@ -12,6 +12,7 @@ import { oauthBaseVariable } from '../../functions/providers/oauth/registry';
 import type { FilterPattern } from '../../functions/store/stream-records';
 import { streamWorkers, workers } from '../../functions/system/route-table';
 import { hostTemplate, REHEARSAL_CDK_OUT, type TemplateHost } from '../rehearsal/host-template';
+import { applyLocalSite } from './apply-site';
 import { type DynamoDbLocal, localCredentials, startDynamoDbLocal } from './dynamodb-local';
 import { ensureTable } from './ensure-table';
 import { type QueueRunner, startQueueRunner } from './queue-runner';
@@ -52,6 +53,8 @@ export interface LocalRuntimeOptions {
   readonly jobs?: { readonly deletionsMs?: number; readonly retentionMs?: number };
   /** The built web client to serve at `/` (see bin/local/web-build.ts); none when absent. */
   readonly webDir?: string;
+  /** The deployment file put in force at start (default deploy/local.json). */
+  readonly deployment?: string;
 }
 
 export interface LocalRuntime {
@@ -166,6 +169,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     HIS_BASE: his.url,
     WEBHOOK_BASE: webhooks.url,
     APP_VERSION: packageVersion(),
+    // As in AWS: a deployment applied to the table (npm run deployment -- apply) is in force.
+    DEPLOYMENT_SOURCE: 'table',
   };
   Object.assign(process.env, env);
   overrideRuntime(undefined);
@@ -184,6 +189,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   // `npm run rehearse`: the synthesized stack's built functions instead of the source.
   const cdkOut = process.env[REHEARSAL_CDK_OUT];
   let template: TemplateHost | undefined;
+  let operatorEnv: Readonly<Record<string, string>> = {};
   try {
     await ensureTable(client, tableName);
     if (cdkOut) {
@@ -232,7 +238,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       // Pages under the local server's own origin are allowed OAuth redirect targets (local stage).
       process.env.LOCAL_ORIGIN = server.url;
     }
+    operatorEnv = template?.operatorEnv ?? {
+      DYNAMODB_ENDPOINT: endpoint,
+      TABLE_NAME: tableName,
+      LOCAL_KEY_FILE: env.LOCAL_KEY_FILE,
+    };
+    // The site's hospitals and clients, put in force as an operator would (audited).
+    await applyLocalSite(operatorEnv, options.deployment ?? join(projectRoot, 'deploy', 'local.json'));
   } catch (error) {
+    await server?.close();
     await template?.stop();
     await Promise.all([...consumers, ...queues].map((c) => c.stop()));
     client.destroy();
@@ -271,11 +285,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const url = template?.url ?? (server as LocalServer).url;
   return {
     url,
-    operatorEnv: template?.operatorEnv ?? {
-      DYNAMODB_ENDPOINT: endpoint,
-      TABLE_NAME: tableName,
-      LOCAL_KEY_FILE: env.LOCAL_KEY_FILE,
-    },
+    operatorEnv,
     dynamoEndpoint: endpoint,
     tableName,
     env,

@@ -13,7 +13,6 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
-import { standinCredentials } from '../../functions/providers/credentials';
 import type { Plan } from './plan';
 
 // biome-ignore lint/suspicious/noExplicitAny: AWS JSON-protocol bodies, read field by field
@@ -124,7 +123,8 @@ export interface EndpointDeps {
   readonly plan: Plan;
   readonly kms: RehearsalKms;
   readonly dynamoEndpoint: string;
-  readonly secrets: { readonly appSecret: string };
+  /** The secrets' values, shared by every endpoint: an operator's PutSecretValue is what all read next. */
+  readonly secrets: { readonly appSecret: string; providers: string };
   record(call: RecordedCall): void;
   /** An SQS message for a queue (by ARN): the mapping delivers it to its function. */
   enqueue(queueArn: string, body: string, delaySeconds: number): string;
@@ -264,7 +264,7 @@ export async function startAwsEndpoint(
   };
 
   const secrets = (operation: string, input: Wire): unknown => {
-    if (operation !== 'GetSecretValue' && operation !== 'DescribeSecret')
+    if (operation !== 'GetSecretValue' && operation !== 'DescribeSecret' && operation !== 'PutSecretValue')
       throw new AwsError('InvalidRequestException', `Secrets Manager ${operation} is not played here`);
     const id = String(input.SecretId);
     record(`secretsmanager:${operation}`, id);
@@ -279,11 +279,18 @@ export async function startAwsEndpoint(
     const isApp = env.some((e) => e.APP_SECRET_ARN === id);
     const isProviders = env.some((e) => e.PROVIDER_SECRET_ARN === id);
     if (!isApp && !isProviders) throw new AwsError('ResourceNotFoundException', `no secret ${id}`);
+    if (operation === 'PutSecretValue') {
+      // The provider credentials are the operator's to write (a new hospital's HIS secret); the
+      // app secret is CloudFormation's and never written.
+      if (isApp) throw new AwsError('AccessDeniedException', 'the app secret is not written by hand');
+      deps.secrets.providers = String(input.SecretString);
+      return { ARN: id, Name: id.split(':').at(-1), VersionId: `rehearsal-${Date.now()}` };
+    }
     return {
       ARN: id,
       Name: id.split(':').at(-1),
       VersionId: 'rehearsal',
-      SecretString: isApp ? deps.secrets.appSecret : JSON.stringify(standinCredentials),
+      SecretString: isApp ? deps.secrets.appSecret : deps.secrets.providers,
     };
   };
 

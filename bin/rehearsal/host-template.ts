@@ -7,6 +7,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayAuthorizerResult, APIGatewayProxyResult } from 'aws-lambda';
 import { gatewayProblem } from '../../functions/core/gateway-responses';
 import { renderProblem } from '../../functions/core/problem';
+import { standinCredentials } from '../../functions/providers/credentials';
 import { localCredentials } from '../local/dynamodb-local';
 import { asRouteAuthorizer, toAuthorizerEvent, toRestEvent } from '../local/lambda-event';
 import { type QueueRunner, startQueueRunner } from '../local/queue-runner';
@@ -169,6 +170,7 @@ export async function hostTemplate(options: {
   // One endpoint per function, and one for operators' commands, which use their own IAM identity
   // (recorded apart, not checked against a function role).
   const endpoints = new Map<string, { url: string; close(): Promise<void> }>();
+  const secrets = { appSecret, providers: JSON.stringify(standinCredentials) };
   for (const id of [...plan.functions.keys(), OPERATOR]) {
     endpoints.set(
       id,
@@ -176,7 +178,7 @@ export async function hostTemplate(options: {
         plan,
         kms,
         dynamoEndpoint: options.dynamoEndpoint,
-        secrets: { appSecret },
+        secrets,
         record,
         enqueue,
       }),
@@ -190,6 +192,9 @@ export async function hostTemplate(options: {
     AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
     APP_SECRET_ARN: anyFunction.APP_SECRET_ARN ?? '',
+    PROVIDER_SECRET_ARN:
+      [...plan.functions.values()].find((f) => f.environment.PROVIDER_SECRET_ARN)?.environment
+        .PROVIDER_SECRET_ARN ?? '',
     DATA_KEY_ARN: anyFunction.DATA_KEY_ARN ?? '',
     AWS_ENDPOINT_URL_DYNAMODB: operator.url,
     AWS_ENDPOINT_URL_KMS: operator.url,

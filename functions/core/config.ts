@@ -2,6 +2,10 @@
  * Stage configuration: plain data, no environment reads (wiring.ts and bin/ choose the stage).
  * Every limit that later features use lives here so that a stage can tighten or relax it.
  */
+import { livenessProviderNames, oauthClients, oauthProviderNames, oidcScopes } from './config-names';
+
+export { livenessProviderNames, oauthClients, oauthProviderNames, oidcScopes };
+
 export type StageName = 'local' | 'dev' | 'prod';
 
 export interface StageConfig {
@@ -30,6 +34,11 @@ export interface StageConfig {
   readonly privacy: PrivacyConfig;
   /** Days daily backups (and their copies in the other China region) are kept. */
   readonly backupRetentionDays: number;
+  /**
+   * How old a function's copy of the deployment (hospitals, clients, app ids) may grow before it
+   * reads the table's again: the longest a new hospital or a rotated client secret waits.
+   */
+  readonly deploymentRefreshSeconds: number;
   /** DynamoDB warm throughput for the rush (prod); absent, a new on-demand table's defaults. */
   readonly warmThroughput?: { readonly readUnitsPerSecond: number; readonly writeUnitsPerSecond: number };
   /**
@@ -92,7 +101,6 @@ export interface HospitalConfig {
 }
 
 export type AssuranceLevel = 'two_element' | 'real_person';
-export const livenessProviderNames = ['tencent', 'aliyun'] as const;
 export type LivenessProviderName = (typeof livenessProviderNames)[number];
 
 /** A published version of the privacy policy. */
@@ -172,8 +180,6 @@ export interface HospitalApiConfig {
   readonly clients: readonly HospitalClientConfig[];
 }
 
-/** What an OpenID Connect client may ask to learn: `openid` (a subject), `profile`, `phone`. */
-export const oidcScopes = ['openid', 'profile', 'phone'] as const;
 export type OidcScope = (typeof oidcScopes)[number];
 
 /** One of the hospital's own apps that signs people in through us (OpenID Connect). */
@@ -238,10 +244,7 @@ export interface CardsConfig {
   readonly hisLookupsPerAccountDaily: number;
 }
 
-/** The web and app logins: every list that names them (schemas, secrets, stand-ins) is this one. */
-export const oauthProviderNames = ['wechat', 'qq', 'weibo'] as const;
 export type OAuthProviderName = (typeof oauthProviderNames)[number];
-export const oauthClients = ['web', 'wechat_browser', 'app'] as const;
 export type OAuthClient = (typeof oauthClients)[number];
 
 export interface OAuthProviderConfig {
@@ -562,7 +565,7 @@ const identity: IdentityConfig = {
     failover: true,
     tencent: { ruleId: '1' },
     aliyun: { sceneId: '1000000001' },
-    redirectUris: ['https://app.patient-onboarding.cn/liveness/return'],
+    redirectUris: [],
     allowLocalOrigin: false,
     limits: { perAccountDaily: 5, perIdNumberDaily: 5, globalDailyStarts: 20_000, globalCounterShards: 16 },
     keepFailedDays: 30,
@@ -570,7 +573,8 @@ const identity: IdentityConfig = {
 };
 
 const oauth: OAuthConfig = {
-  redirectUris: ['https://app.patient-onboarding.cn/oauth/callback'],
+  // The site's redirect URIs and app ids come with its deployment (deploy/<name>.json).
+  redirectUris: [],
   allowLocalOrigin: false,
   stateTtlSeconds: 600,
   bindTokenTtlSeconds: 600,
@@ -579,8 +583,8 @@ const oauth: OAuthConfig = {
     { seconds: DAY, max: 200 },
   ],
   miniPrograms: {
-    wechat: [{ appId: 'wx5f0a3c9e1b2d4f60' }],
-    alipay: [{ appId: '2021004100000001' }],
+    wechat: [],
+    alipay: [],
     wechatApiBase: 'https://api.weixin.qq.com/',
     alipayGateway: 'https://openapi.alipay.com/gateway.do',
     tokenRefreshAheadSeconds: 300,
@@ -588,19 +592,19 @@ const oauth: OAuthConfig = {
   },
   providers: {
     wechat: {
-      appIds: { web: 'wx0000000000000001', wechat_browser: 'wx0000000000000002', app: 'wx0000000000000003' },
+      appIds: {},
       authorizeUrl: 'https://open.weixin.qq.com/connect/qrconnect',
       browserAuthorizeUrl: 'https://open.weixin.qq.com/connect/oauth2/authorize',
       apiBase: 'https://api.weixin.qq.com/',
     },
     qq: {
-      appIds: { web: '101000001', app: '101000002' },
+      appIds: {},
       authorizeUrl: 'https://graph.qq.com/oauth2.0/authorize',
       apiBase: 'https://graph.qq.com/',
       appRedirectUri: 'auth://tauth.qq.com/',
     },
     weibo: {
-      appIds: { web: '3000000001', app: '3000000002' },
+      appIds: {},
       authorizeUrl: 'https://api.weibo.com/oauth2/authorize',
       apiBase: 'https://api.weibo.com/',
       appRedirectUri: 'https://api.weibo.com/oauth2/default.html',
@@ -614,28 +618,7 @@ const cards: CardsConfig = {
   registration: { syncTimeoutMs: 2500, maxAttempts: 8, baseDelaySeconds: 5, maxDelaySeconds: 600 },
 };
 
-const hospitals: readonly HospitalConfig[] = [
-  {
-    id: 'h-pumch',
-    name: '示例协和医院',
-    cardLimit: 5,
-    verifyRelatives: false,
-    his: { kind: 'fhir', endpoint: 'https://his.pumch.example.cn/fhir/', clientId: 'patient-onboarding' },
-  },
-  {
-    id: 'h-renji',
-    name: '示例仁济医院',
-    cardLimit: 5,
-    verifyRelatives: false,
-    his: {
-      kind: 'signed_json',
-      endpoint: 'https://gateway.renji.example.cn/',
-      clientId: 'patient-onboarding',
-    },
-  },
-];
-
-/** Hospital clients: the secrets themselves live with the hospitals; only their hashes are here. */
+/** Hospital clients come with the deployment (deploy/<name>.json): none until it is applied. */
 const hospitalApi: HospitalApiConfig = {
   audience: 'patient-onboarding-hospital-api',
   tokenTtlSeconds: 300,
@@ -658,70 +641,17 @@ const oidc: OidcConfig = {
   clients: [],
 };
 
-/** The local stage's apps; a confidential one's secret is `local-<clientId>-secret`. */
-const localOidcClients: readonly OidcClientConfig[] = [
-  {
-    clientId: 'pumch-ih',
-    name: { 'zh-CN': '示例协和互联网医院', en: 'PUMCH Internet Hospital (example)' },
-    processor: {
-      'zh-CN': '示例协和医院：用于在线问诊时确认您的身份并联系您。',
-      en: 'PUMCH (example): to know who you are and reach you during online consultations.',
-    },
-    redirectUris: ['https://ih.pumch.example.cn/oidc/callback'],
-    postLogoutRedirectUris: ['https://ih.pumch.example.cn/'],
-    // sha256('local-pumch-ih-secret')
-    secretHashes: ['q2GRn9LYydxMjUCt2Ojh6KEbfi74T8keaDAM3emBH3M'],
-    scopes: ['openid', 'profile', 'phone'],
-    subjectType: 'pairwise',
-    disabled: false,
-  },
-  {
-    clientId: 'pumch-reports',
-    name: { 'zh-CN': '示例协和报告查询', en: 'PUMCH Reports (example)' },
-    processor: {
-      'zh-CN': '示例协和医院：用于显示您的检查报告。',
-      en: 'PUMCH (example): to show you your test reports.',
-    },
-    redirectUris: ['https://reports.pumch.example.cn/callback'],
-    postLogoutRedirectUris: [],
-    // A public client (a single-page app): PKCE alone, no secret.
-    secretHashes: [],
-    scopes: ['openid', 'profile'],
-    subjectType: 'pairwise',
-    disabled: false,
-  },
-];
-
-/** The local stage's clients; their secrets are `local-<clientId>-secret` (see bin/local). */
-const localHospitalClients: readonly HospitalClientConfig[] = [
-  {
-    clientId: 'pumch-his',
-    hospitalId: 'h-pumch',
-    // The counter attestation too: staff at this hospital's desk may confirm a person in place of a face check.
-    scopes: ['patients:read', 'events:read', 'identity:attest'],
-    // sha256('local-pumch-his-secret')
-    secretHashes: ['l3j3QthOQ_10v-wCoshYZAyT9MSxh_ke3If3skjfss4'],
-    disabled: false,
-  },
-  {
-    clientId: 'renji-his',
-    hospitalId: 'h-renji',
-    scopes: ['patients:read', 'events:read'],
-    // sha256('local-renji-his-secret')
-    secretHashes: ['A-r9MUPjLkW018GufXqeNvrVYs2CEikD62Bf4xdB5uQ'],
-    disabled: false,
-  },
-];
-
 const base = {
   privacy,
   identity,
   oauth,
   cards,
-  hospitals,
+  // The site's hospitals come with its deployment (deploy/<name>.json), applied to the table.
+  hospitals: [],
   hospitalApi,
   oidc,
   backupRetentionDays: 35,
+  deploymentRefreshSeconds: 60,
   // One privacy-jobs run at a time: two deletion runs would release the same cards twice.
   concurrency: {
     default: 10,
@@ -786,25 +716,6 @@ export const stages: Readonly<Record<StageName, StageConfig>> = {
     stage: 'local',
     oauth: { ...oauth, allowLocalOrigin: true },
     identity: { ...identity, liveness: { ...identity.liveness, allowLocalOrigin: true } },
-    // A third hospital asks for a real-person check before it opens cards, checked with Aliyun.
-    hospitals: [
-      ...hospitals,
-      {
-        id: 'h-ruijin',
-        name: '示例瑞金医院',
-        cardLimit: 5,
-        verifyRelatives: false,
-        his: {
-          kind: 'fhir',
-          endpoint: 'https://his.ruijin.example.cn/fhir/',
-          clientId: 'patient-onboarding',
-        },
-        requiredAssurance: 'real_person',
-        livenessProvider: 'aliyun',
-      },
-    ],
-    hospitalApi: { ...hospitalApi, clients: localHospitalClients },
-    oidc: { ...oidc, issuerIsLocalOrigin: true, consentPage: '/oidc/consent', clients: localOidcClients },
     // A card pending at a down HIS is tried again after 2 s, not 5: quicker to watch on one machine.
     cards: { ...cards, registration: { ...cards.registration, baseDelaySeconds: 2 } },
     auth: {
@@ -814,9 +725,11 @@ export const stages: Readonly<Record<StageName, StageConfig>> = {
       trustedHops: ['127.0.0.1'],
       // The captcha stand-in's widget, served by the local server (same origin as the page).
       captcha: { ...prodAuth.captcha, widgetUrl: '/captcha/TCaptcha.js' },
-      tokens: { ...prodAuth.tokens, issuer: 'http://127.0.0.1' },
       sms: { ...prodAuth.sms, providers: ['local'], webOtpHost: '127.0.0.1' },
     },
+    oidc: { ...oidc, issuerIsLocalOrigin: true },
+    // A deployment applied to a running `npm start` is in force at once.
+    deploymentRefreshSeconds: 1,
   },
   /** A deployed test stage: production rules, smaller ceilings so a mistake costs little. */
   dev: {

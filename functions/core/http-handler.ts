@@ -7,6 +7,7 @@ import { callerAddress } from './caller-address';
 import type { StageConfig } from './config';
 import type { LambdaHandler } from './dispatch';
 import { AppError, type FieldIssue, ValidationError } from './errors';
+import { prepareInvocation } from './invocation';
 import { logger } from './logger';
 import { type Lang, negotiateLang } from './messages';
 import type { MetricsSink } from './metrics';
@@ -144,6 +145,7 @@ export function edgePipeline(
   const pipeline = middy<EdgeEvent, APIGatewayProxyResult | HttpResult<number, unknown>, Error, Context>(base)
     .use(accessLog(name))
     .use(edgeContext(name))
+    .use({ before: prepareInvocation })
     .use(groupDeps(deps))
     .use(problemErrors(route, errorFormat))
     .use(serializeResponse(route));

@@ -15,6 +15,7 @@ import type { RootSigner } from '../kernel/tokens/certified-token-signer';
 import type { TokenSigner } from '../kernel/tokens/ports';
 import type { ProviderCredentials } from '../providers/credentials';
 import { SealedTable } from '../store/sealed-table';
+import { keepDeploymentFresh } from './deployment-source';
 import { type Environment, environment, once, runtimeConfig } from './runtime';
 
 /**
@@ -86,6 +87,9 @@ export function edge(): EdgeDeps {
   const { config, metrics, env } = platform();
   return { config, metrics, hospitalDomain: env.HOSPITAL_DOMAIN };
 }
+
+// Every invocation of a function with table access first makes sure its deployment is the newest.
+keepDeploymentFresh(plainTable, () => platform().config.deploymentRefreshSeconds);
 
 /** The table for items with nothing sealed (sessions, counters, claims, the audit trail). */
 export function plainTable(): SealedTable {
@@ -185,7 +189,15 @@ export function providerCredentials(): Promise<ProviderCredentials> {
   return once('providerCredentials', async () => {
     const { env, keySource } = platform();
     const { loadProviderCredentials, standinCredentials } = await import('../providers/credentials');
-    if (keySource === 'local') return standinCredentials;
+    if (keySource === 'local') {
+      // One HIS stand-in plays every local hospital: a hospital added by a deployment file uses
+      // its FHIR or gateway secret, as the known ones do.
+      const his = { ...standinCredentials.his };
+      for (const hospital of platform().config.hospitals)
+        his[hospital.id] ??=
+          standinCredentials.his[hospital.his.kind === 'fhir' ? 'h-pumch' : 'h-renji'] ?? '';
+      return { ...standinCredentials, his };
+    }
     return loadProviderCredentials(await secretsManager(), required(env, 'PROVIDER_SECRET_ARN'));
   });
 }

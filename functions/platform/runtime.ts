@@ -1,4 +1,5 @@
 import { type StageConfig, stageConfig } from '../core/config';
+import { type Deployment, withDeployment } from '../core/deployment';
 
 /**
  * The one reader of the process environment. Composition roots (each feature's `deps.ts`) call it;
@@ -21,14 +22,45 @@ export function environment(): Environment {
   return { ...process.env, ...overrides.env };
 }
 
-/** The stage configuration this instance runs with. */
+/**
+ * The deployment (hospitals, clients, app ids) last read from the table: its content, version and
+ * digest, and when it was last checked (reset with the rest by `overrideRuntime`).
+ */
+let deployment: { readonly value: Deployment; readonly version: number; readonly digest: string } | undefined;
+let deploymentCheckedAt = Number.NEGATIVE_INFINITY;
+
+/** The stage configuration this instance runs with: the stage's rules and the site's deployment. */
 export function runtimeConfig(): StageConfig {
-  return overrides.config ?? stageConfig(environment().STAGE ?? 'prod');
+  if (overrides.config) return overrides.config;
+  const stage = stageConfig(environment().STAGE ?? 'prod');
+  return deployment ? withDeployment(stage, deployment.value) : stage;
+}
+
+/** The deployment in force (undefined: none applied, the stage's own settings) and its age. */
+export function deploymentInForce(now: number): { readonly version?: number; readonly ageMs: number } {
+  return { version: deployment?.version, ageMs: now - deploymentCheckedAt };
+}
+
+/**
+ * Records a check of the table's deployment. Another one (by digest: versions count per table)
+ * is put in force, and every part built from the old one (HIS clients, the hospital list, client
+ * registrations, provider credentials) is built again on its next use.
+ */
+export function deploymentChecked(
+  now: number,
+  found?: { readonly value: Deployment; readonly version: number; readonly digest: string },
+): void {
+  deploymentCheckedAt = now;
+  if (!found || deployment?.digest === found.digest) return;
+  deployment = found;
+  generation++;
 }
 
 /** Replaces the environment, the configuration or whole parts (undefined: back to the process's). */
 export function overrideRuntime(next?: Overrides): void {
   overrides = next ?? {};
+  deployment = undefined;
+  deploymentCheckedAt = Number.NEGATIVE_INFINITY;
   generation++;
 }
 

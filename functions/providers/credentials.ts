@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod/mini';
-import { stages } from '../core/config';
+import { oauthClients, oauthProviderNames } from '../core/config';
 
 /** Provider credentials, kept as one JSON secret in Secrets Manager in AWS. */
 const secret = () => z.string().check(z.minLength(1));
@@ -64,10 +64,10 @@ export const standinCredentials: Required<ProviderCredentials> = {
     hardAppSecretKey: 'local-captcha-hard-app-secret',
   },
   aliyunCloudauth: { accessKeyId: 'LTAIlocalcloudauth1', accessKeySecret: 'local-cloudauth-secret' },
-  // One per (provider, client) the local stage has an app id for.
+  // One per (provider, client): whatever app ids the local site gives them.
   oauth: Object.fromEntries(
-    Object.entries(stages.local.oauth.providers).flatMap(([provider, { appIds }]) =>
-      Object.keys(appIds).map((client) => [`${provider}:${client}`, `local-${provider}-${client}-secret`]),
+    oauthProviderNames.flatMap((provider) =>
+      oauthClients.map((client) => [`${provider}:${client}`, `local-${provider}-${client}-secret`]),
     ),
   ),
   // h-ruijin's HIS is the same FHIR stand-in as h-pumch's, so it takes the same token.

@@ -360,6 +360,14 @@ export const kinds = {
     locate: 'none',
     onAccountDeletion: { kind: 'kept', why: 'It belongs to the service, not to a person' },
   },
+  deployment: {
+    description:
+      "The site's deployment (hospitals, their clients, app ids), the one in force and each one applied",
+    pk: 'DEPLOYMENT',
+    sealed: [],
+    locate: 'none',
+    onAccountDeletion: { kind: 'kept', why: 'It belongs to the service, not to a person' },
+  },
   jobWatermark: {
     description: 'Where a scheduled job got to',
     pk: 'JOB#',
@@ -565,6 +573,12 @@ export const keys = {
   /** The sparse `auditByUser` index's partition for an account. */
   auditUser: (userId: string) => `${USER}${userId}`,
   jobWatermark: (job: string): ItemKey => ({ pk: `JOB#${job}`, sk: 'WATERMARK' }),
+  /** The deployment in force, and each one ever applied (by version). */
+  deploymentCurrent: { pk: 'DEPLOYMENT', sk: 'CURRENT' } as ItemKey,
+  deploymentVersion: (version: number): ItemKey => ({
+    pk: 'DEPLOYMENT',
+    sk: `V#${String(version).padStart(10, '0')}`,
+  }),
   /** Epochs are zero-padded so the partition sorts by time. */
   signingKey: (epoch: number): ItemKey => ({
     pk: 'SIGNINGKEY',

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { stages } from '../../functions/core/config';
+import { localConfig } from '../../bin/local/site';
 import { apiClient } from '../helpers/api-client';
 import { runtimePerFile } from '../helpers/local-runtime';
 
@@ -17,7 +17,7 @@ const { login } = apiClient(
   () => local.runtime.url,
   () => local.dataDir,
 );
-const { issuer, audience } = stages.local.auth.tokens;
+const { issuer, audience } = localConfig.auth.tokens;
 const PYTHON = '/usr/bin/python3';
 
 const pyjwt = `

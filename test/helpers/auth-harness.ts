@@ -1,12 +1,13 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { exampleConfig } from '../../bin/local/site';
 import { assembleAuthDeps } from '../../functions/auth/deps';
 import type { DynamoAccountStore } from '../../functions/auth/dynamo-account-store';
 import type { DynamoSessionStore } from '../../functions/auth/dynamo-session-store';
 import type { AuthDeps } from '../../functions/auth/ports';
 import { authStores } from '../../functions/auth/stores';
 import { ManualClock } from '../../functions/core/clock';
-import { type AuthConfig, stages } from '../../functions/core/config';
+import type { AuthConfig } from '../../functions/core/config';
 import { noMetrics } from '../../functions/core/metrics';
 import { BlindIndexer } from '../../functions/crypto/blind-index';
 import { EncryptingSealer } from '../../functions/crypto/encrypting-sealer';
@@ -79,7 +80,7 @@ export async function authHarness(
   const tableName = await freshTable(client, 'auth');
   const keys = tempKeyMaterial();
   const clock = new ManualClock('2026-11-29T08:00:00.000Z');
-  const sealer = new EncryptingSealer(keys.keyring, stages.prod.dataKeyCache);
+  const sealer = new EncryptingSealer(keys.keyring, exampleConfig.dataKeyCache);
   const table = new SealedTable({ client, tableName, sealer });
   const indexer = new BlindIndexer(keys.indexKey);
   const sms = new CapturingSmsSender();
@@ -87,7 +88,7 @@ export async function authHarness(
   const audit = new DynamoAuditLog(table, cryptoRandom, keys.auditKey);
   const deps = assembleAuthDeps({
     table,
-    config: { ...stages.prod.auth, ...overrides },
+    config: { ...exampleConfig.auth, ...overrides },
     clock,
     random: cryptoRandom,
     limiter: new DynamoRateLimiter(table),

@@ -1,4 +1,5 @@
-import { type StageConfig, stageConfig } from '../../functions/core/config';
+import { localConfig } from '../../bin/local/site';
+import type { StageConfig } from '../../functions/core/config';
 import { overrideRuntime } from '../../functions/platform/runtime';
 import { tempKeyFile } from './keys';
 
@@ -20,7 +21,8 @@ export function useRuntime(options: {
       TABLE_NAME: 'unused',
       ...options.env,
     },
-    ...(options.config ? { config: options.config(stageConfig('local')) } : {}),
+    // The local stage with the local site (deploy/local.json), as `npm start` applies it.
+    config: options.config ? options.config(localConfig) : localConfig,
   });
   return { restore: () => overrideRuntime(undefined) };
 }

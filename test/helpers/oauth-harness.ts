@@ -1,11 +1,11 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { exampleConfig } from '../../bin/local/site';
 import type { OAuthStandin } from '../../bin/local/standins/oauth';
 import { startOAuthStandins } from '../../bin/local/standins/oauth-setup';
 import {
   type OAuthProviderConfig,
   type OAuthProviderName,
   oauthProviderNames,
-  stages,
 } from '../../functions/core/config';
 import { recordOf } from '../../functions/core/records';
 import type { OAuthDeps } from '../../functions/oauth/oauth-login';
@@ -13,7 +13,7 @@ import { standinCredentials } from '../../functions/providers/credentials';
 import { oauthProviders } from '../../functions/providers/oauth/registry';
 import { type AuthHarness, authHarness } from './auth-harness';
 
-export const REDIRECT = stages.prod.oauth.redirectUris[0] as string;
+export const REDIRECT = exampleConfig.oauth.redirectUris[0] as string;
 
 /** Points a provider's configured hosts at its stand-in. */
 function at(standin: OAuthStandin, cfg: OAuthProviderConfig): OAuthProviderConfig {
@@ -38,10 +38,10 @@ export async function oauthHarness(
   const h = await authHarness(client);
   const secret = (provider: string) => (kind: string) =>
     standinCredentials.oauth[`${provider}:${kind}`] as string;
-  const { providers } = stages.prod.oauth;
+  const { providers } = exampleConfig.oauth;
   const deps: OAuthDeps = {
     auth: h.deps,
-    config: stages.prod.oauth,
+    config: exampleConfig.oauth,
     providers: recordOf(oauthProviderNames, (name) =>
       oauthProviders[name](at(standins[name], providers[name]), secret(name)),
     ),
@@ -55,7 +55,7 @@ export async function oauthHarness(
 export async function approve(authorizeUrl: string): Promise<{ code: string; state: string }> {
   const page = await (await fetch(authorizeUrl)).text();
   const href = /id="approve" href="([^"]+)"/.exec(page)?.[1];
-  if (!href) throw new Error('no approve link');
+  if (!href) throw new Error(`no approve link: ${authorizeUrl} ${page.slice(0, 200)}`);
   const response = await fetch(new URL(href.replaceAll('&amp;', '&'), authorizeUrl), { redirect: 'manual' });
   const location = new URL(response.headers.get('location') ?? '');
   return { code: location.searchParams.get('code') ?? '', state: location.searchParams.get('state') ?? '' };

@@ -1,11 +1,12 @@
-import { type OAuthProviderName, oauthProviderNames, stages } from '../../../functions/core/config';
+import { type OAuthProviderName, oauthProviderNames } from '../../../functions/core/config';
 import { recordOf } from '../../../functions/core/records';
 import { standinCredentials } from '../../../functions/providers/credentials';
+import { localConfig } from '../site';
 import { type OAuthStandin, startQqStandin, startWeChatStandin, startWeiboStandin } from './oauth';
 
 /** App id -> secret for one provider, from the stage's app ids and the stand-in credentials. */
 export function standinAppSecrets(provider: OAuthProviderName): Record<string, string> {
-  const { appIds } = stages.local.oauth.providers[provider];
+  const { appIds } = localConfig.oauth.providers[provider];
   const secrets: Record<string, string> = {};
   for (const [client, appId] of Object.entries(appIds)) {
     const secret = standinCredentials.oauth[`${provider}:${client}`];

@@ -3,6 +3,7 @@ import { decodeJwt } from 'jose';
 import { authenticate } from '../../auth';
 import type { AuthorizerContext } from '../../core/authorizer-context';
 import { AppError } from '../../core/errors';
+import { prepareInvocation } from '../../core/invocation';
 import { logger } from '../../core/logger';
 import { authenticateHospital } from '../../hospital';
 import { authorizerDeps } from '../deps';
@@ -43,6 +44,7 @@ function authorizationOf(event: APIGatewayRequestAuthorizerEvent): string | unde
 }
 
 export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<Result> {
+  await prepareInvocation();
   try {
     const deps = await authorizerDeps();
     const authorization = authorizationOf(event);

@@ -1,4 +1,5 @@
 import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { prepareInvocation } from '../../core/invocation';
 import { matchesFilter, tableChange } from '../../store/stream-records';
 import { followCardChanges } from '../card-changes';
 import { cardChangeDeps } from '../deps';
@@ -10,6 +11,7 @@ import { cardChanges } from '../stream-filter';
  * its position to the dead-letter queue.
  */
 export async function handler(event: DynamoDBStreamEvent): Promise<void> {
+  await prepareInvocation();
   const changes = event.Records.filter((record) => matchesFilter(cardChanges, record)).flatMap((record) => {
     const change = tableChange(record);
     return change ? [change] : [];

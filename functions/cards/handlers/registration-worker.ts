@@ -1,4 +1,5 @@
 import type { SQSEvent } from 'aws-lambda';
+import { prepareInvocation } from '../../core/invocation';
 import { registerCard } from '../card-service';
 import { cardsDeps } from '../deps';
 import type { RegistrationJob } from '../ports';
@@ -9,6 +10,7 @@ import type { RegistrationJob } from '../ports';
  * unexpected, and SQS redelivers it and finally dead-letters it.
  */
 export async function handler(event: SQSEvent): Promise<void> {
+  await prepareInvocation();
   const deps = await cardsDeps();
   for (const record of event.Records) {
     await registerCard(deps, JSON.parse(record.body) as RegistrationJob);

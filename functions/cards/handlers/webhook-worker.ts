@@ -1,4 +1,5 @@
 import type { SQSEvent } from 'aws-lambda';
+import { prepareInvocation } from '../../core/invocation';
 import { webhookDeps } from '../deps';
 import type { CardEvent } from '../events';
 import { deliverWebhook, type WebhookJob } from '../webhooks';
@@ -8,6 +9,7 @@ import { deliverWebhook, type WebhookJob } from '../webhooks';
  * rule (an event envelope: first attempt) or from our own retries (`{event, attempt}`).
  */
 export async function handler(event: SQSEvent): Promise<void> {
+  await prepareInvocation();
   const deps = await webhookDeps();
   for (const record of event.Records) {
     const body = JSON.parse(record.body) as { detail?: CardEvent } & Partial<WebhookJob>;

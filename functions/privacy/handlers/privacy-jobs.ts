@@ -1,3 +1,4 @@
+import { prepareInvocation } from '../../core/invocation';
 import { logger } from '../../core/logger';
 import { runAccountDeletions } from '../account-deletion';
 import { deletionDeps, jobMetrics, retentionDeps } from '../jobs-deps';
@@ -13,6 +14,7 @@ export interface PrivacyJobEvent {
  * scheduler's retry run it again; every step is idempotent.
  */
 export async function handler(event: PrivacyJobEvent): Promise<unknown> {
+  await prepareInvocation();
   const metrics = jobMetrics();
   try {
     if (event.task === 'deletions') {

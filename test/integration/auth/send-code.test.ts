@@ -1,8 +1,8 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { exampleConfig } from '../../../bin/local/site';
 import { loginWithCode } from '../../../functions/auth/login-with-code';
 import type { SendCodeInput } from '../../../functions/auth/send-code';
 import { sendCode } from '../../../functions/auth/send-code';
-import { stages } from '../../../functions/core/config';
 import { type AuthHarness, authHarness } from '../../helpers/auth-harness';
 import { localDynamo, rawTableText } from '../../helpers/dynamo';
 
@@ -78,14 +78,14 @@ describe('sendCode', () => {
 
   it('raises the bar for a busy network, never refuses it: a captcha, then the hard one', async () => {
     h = await authHarness(client, {
-      limits: { ...stages.prod.auth.limits, perNetwork: [{ seconds: 600, captchaAt: 3, hardAt: 6 }] },
+      limits: { ...exampleConfig.auth.limits, perNetwork: [{ seconds: 600, captchaAt: 3, hardAt: 6 }] },
     });
     const number = (i: number) => `139000000${String(i).padStart(2, '0')}`;
     // A lobby's Wi-Fi: everyone behind one /24.
     for (let i = 0; i < 3; i++) await send(from(`203.0.113.${i + 1}`, number(i)));
     await expect(send(from('203.0.113.9', number(3)))).rejects.toMatchObject({
       code: 'captcha_required',
-      extensions: { captchaLevel: 'standard', captchaAppId: String(stages.prod.auth.captcha.appId) },
+      extensions: { captchaLevel: 'standard', captchaAppId: String(exampleConfig.auth.captcha.appId) },
     });
     for (let i = 3; i < 6; i++) {
       h.captcha.valid.add(`s${i}`);
@@ -95,7 +95,7 @@ describe('sendCode', () => {
     h.captcha.valid.add('s6');
     await expect(send({ ...from('203.0.113.70', number(6)), captchaTicket: 's6' })).rejects.toMatchObject({
       code: 'captcha_required',
-      extensions: { captchaLevel: 'hard', captchaAppId: String(stages.prod.auth.captcha.hardAppId) },
+      extensions: { captchaLevel: 'hard', captchaAppId: String(exampleConfig.auth.captcha.hardAppId) },
     });
     for (let i = 6; i < 30; i++) {
       h.captcha.hard.add(`h${i}`);
@@ -142,7 +142,7 @@ describe('sendCode', () => {
   it("splits the day's ceiling in shares: a script without captchas spends only its own, known numbers keep theirs", async () => {
     h = await authHarness(client, {
       limits: {
-        ...stages.prod.auth.limits,
+        ...exampleConfig.auth.limits,
         global: { dailySends: 10, shares: { known: 0.2, captcha: 0.3, open: 0.5 }, counterShards: 1 },
       },
     });
@@ -153,7 +153,7 @@ describe('sendCode', () => {
       ...sent,
       phone: owner,
       code: h.sms.lastCodeFor(`+86${owner}`),
-      acceptPolicyVersion: stages.prod.auth.policy.version,
+      acceptPolicyVersion: exampleConfig.auth.policy.version,
       client: { sourceIp: '192.0.2.1', ipPrefix: '192.0.2.0/24', userAgent: 'test' },
     });
     // A script sending to made-up numbers from fresh networks, never solving a captcha: 4 more, then asked.
@@ -179,7 +179,7 @@ describe('sendCode', () => {
   it('keeps each share in shards: no counter takes every send, none passes its part', async () => {
     h = await authHarness(client, {
       limits: {
-        ...stages.prod.auth.limits,
+        ...exampleConfig.auth.limits,
         global: { dailySends: 8, shares: { known: 0, captcha: 0, open: 1 }, counterShards: 4 },
       },
     });

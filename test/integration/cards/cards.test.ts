@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { meterDynamo } from '../../../bench/call-meter';
+import { exampleConfig } from '../../../bin/local/site';
 import { type HisStandin, startHisStandin } from '../../../bin/local/standins/his';
 import { loginWithCode } from '../../../functions/auth/login-with-code';
 import { sendCode } from '../../../functions/auth/send-code';
@@ -21,7 +22,6 @@ import type { CardsDeps, RegistrationJob } from '../../../functions/cards/ports'
 import { cardChanges } from '../../../functions/cards/stream-filter';
 import type { Identity } from '../../../functions/core/authorizer-context';
 import { systemClock } from '../../../functions/core/clock';
-import { stages } from '../../../functions/core/config';
 import { DynamoIdentityStore } from '../../../functions/identity/dynamo-identity-store';
 import { verifyIdentity } from '../../../functions/identity/verify-identity';
 import { checkCharacter } from '../../../functions/kernel/person/id-number';
@@ -84,7 +84,7 @@ const stranger = () => {
   };
 };
 const child = { name: '张小宝', idNumber: withCheck('11010520180601003') };
-const POLICY = stages.prod.auth.policy.version;
+const POLICY = exampleConfig.auth.policy.version;
 
 beforeEach(async () => {
   h = await authHarness(client);
@@ -109,8 +109,11 @@ beforeEach(async () => {
     ),
   };
   deps = {
-    config: { ...stages.prod.cards, registration: { ...stages.prod.cards.registration, syncTimeoutMs: 500 } },
-    hospitals: stages.prod.hospitals,
+    config: {
+      ...exampleConfig.cards,
+      registration: { ...exampleConfig.cards.registration, syncTimeoutMs: 500 },
+    },
+    hospitals: exampleConfig.hospitals,
     policyVersion: POLICY,
     clock: h.clock,
     store: new DynamoCardStore(h.table, {
@@ -125,7 +128,7 @@ beforeEach(async () => {
     queue: { enqueue: async (job, delay) => void queued.push({ job, delay }) },
     his: (id) => clients[id as keyof typeof clients],
     cardIdFor: (userId, key) => h.indexer.token('card-id', `${userId}|${key}`).slice(0, 22),
-    verificationLimits: stages.prod.identity.limits,
+    verificationLimits: exampleConfig.identity.limits,
     limiter: h.deps.limiter,
     consents: h.stores.consents,
     verifier: { name: 'test', verify: async (p) => (p.name === '假名' ? 'mismatch' : 'match') },
@@ -154,7 +157,7 @@ async function account(verifyAs: { name: string; idNumber: string } | null = ZHA
   if (verifyAs) {
     await verifyIdentity(
       {
-        config: stages.prod.identity,
+        config: exampleConfig.identity,
         clock: h.clock,
         store: new DynamoIdentityStore(h.table, h.audit),
         limiter: h.deps.limiter,

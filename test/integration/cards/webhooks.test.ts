@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exampleConfig } from '../../../bin/local/site';
 import { startWebhookReceiver } from '../../../bin/local/standins/webhook-receiver';
 import { DynamoEventFeed } from '../../../functions/cards/dynamo-event-feed';
 import { DynamoWebhookDeadLetters } from '../../../functions/cards/dynamo-webhook-dead-letters';
@@ -6,7 +7,6 @@ import { listHospitalEvents } from '../../../functions/cards/event-feed';
 import type { CardEvent } from '../../../functions/cards/events';
 import { deliverWebhook, type WebhookDeps, type WebhookJob } from '../../../functions/cards/webhooks';
 import { ManualClock } from '../../../functions/core/clock';
-import { stages } from '../../../functions/core/config';
 import { SealedTable } from '../../../functions/store/sealed-table';
 import { freshTable, localDynamo, rawTableText } from '../../helpers/dynamo';
 
@@ -37,7 +37,7 @@ async function harness(secret = secrets['h-pumch']) {
   const queued: { job: WebhookJob; delay: number }[] = [];
   const clock = new ManualClock(new Date());
   const deps: WebhookDeps = {
-    hospitals: stages.prod.hospitals,
+    hospitals: exampleConfig.hospitals,
     clock,
     queue: { enqueue: async (job, delay) => void queued.push({ job, delay }) },
     url: (id) => `${receiver.url}${id}`,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { exampleConfig } from '../../../bin/local/site';
 import {
   identityFixtures,
   startAliyunCloudauthStandin,
@@ -9,7 +10,6 @@ import { loginWithCode } from '../../../functions/auth/login-with-code';
 import { sendCode } from '../../../functions/auth/send-code';
 import type { Identity } from '../../../functions/core/authorizer-context';
 import { systemClock } from '../../../functions/core/clock';
-import { stages } from '../../../functions/core/config';
 import { DynamoIdentityStore } from '../../../functions/identity/dynamo-identity-store';
 import type { IdentityDeps } from '../../../functions/identity/ports';
 import { verifyIdentity } from '../../../functions/identity/verify-identity';
@@ -60,7 +60,7 @@ let counter = 0;
 beforeEach(async () => {
   h = await authHarness(client);
   deps = {
-    config: stages.prod.identity,
+    config: exampleConfig.identity,
     clock: h.clock,
     store: new DynamoIdentityStore(h.table, h.audit),
     limiter: h.deps.limiter,
@@ -78,7 +78,7 @@ async function consent(userId: string, purpose: 'sensitive_identity' | 'medical_
     {
       userId,
       purpose,
-      policyVersion: stages.prod.auth.policy.version,
+      policyVersion: exampleConfig.auth.policy.version,
       accepted,
       at,
       ipPrefix: '198.19.0.0/24',
@@ -103,7 +103,7 @@ async function account(): Promise<Identity> {
     challengeId,
     phone,
     code: h.sms.lastCodeFor(`+86${phone}`),
-    acceptPolicyVersion: stages.prod.auth.policy.version,
+    acceptPolicyVersion: exampleConfig.auth.policy.version,
     client: { sourceIp: '198.19.0.1', ipPrefix: '198.19.0.0/24', userAgent: 'test' },
   });
   await consent(login.user.id, 'sensitive_identity');

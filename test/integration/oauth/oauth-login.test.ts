@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { exampleConfig } from '../../../bin/local/site';
 import type { OAuthStandin } from '../../../bin/local/standins/oauth';
 import { authenticate } from '../../../functions/auth/authenticate';
 import { loginWithCode } from '../../../functions/auth/login-with-code';
 import { sendCode } from '../../../functions/auth/send-code';
-import { type OAuthProviderName, stages } from '../../../functions/core/config';
+import type { OAuthProviderName } from '../../../functions/core/config';
 import {
   bindPhone,
   completeApp,
@@ -43,7 +44,7 @@ beforeEach(async () => {
 const web = { sourceIp: '198.51.100.8', ipPrefix: '198.51.100.0/24', userAgent: 'browser' };
 /** Where a test's logins start from, when the network does not matter. */
 const someone = { sourceIp: '198.51.100.10', ipPrefix: '198.51.100.0/24' };
-const POLICY = stages.prod.auth.policy.version;
+const POLICY = exampleConfig.auth.policy.version;
 
 async function webLogin(provider: OAuthProviderName, clientKind: 'web' | 'wechat_browser' = 'web') {
   const nonce = `nonce-${++n}-abcdefghijkl`;
@@ -121,7 +122,7 @@ describe.each(['wechat', 'qq', 'weibo'] as const)('%s web login', (provider) => 
     const { WeChatOAuth } = await import('../../../functions/providers/oauth/wechat-oauth');
     const { QqOAuth } = await import('../../../functions/providers/oauth/qq-oauth');
     const { WeiboOAuth } = await import('../../../functions/providers/oauth/weibo-oauth');
-    const dead = { ...stages.prod.oauth.providers[provider], apiBase: 'http://127.0.0.1:9/' };
+    const dead = { ...exampleConfig.oauth.providers[provider], apiBase: 'http://127.0.0.1:9/' };
     const Adapter = { wechat: WeChatOAuth, qq: QqOAuth, weibo: WeiboOAuth }[provider];
     offline[provider] = new Adapter(dead, () => 'x');
     await expect(
@@ -332,7 +333,7 @@ describe('phone binding and linking', () => {
       acceptPolicyVersion: POLICY,
       client: web,
     });
-    const appCode = standins.wechat.issueCode(stages.prod.oauth.providers.wechat.appIds.app as string);
+    const appCode = standins.wechat.issueCode(exampleConfig.oauth.providers.wechat.appIds.app as string);
     const viaApp = await completeApp(deps, { provider: 'wechat', code: appCode, client: web });
     expect('user' in viaApp && viaApp.user.id).toBe(bound.user.id);
   });
@@ -350,7 +351,7 @@ describe('phone binding and linking', () => {
       acceptPolicyVersion: POLICY,
       client: web,
     });
-    const appCode = standins.weibo.issueCode(stages.prod.oauth.providers.weibo.appIds.app as string);
+    const appCode = standins.weibo.issueCode(exampleConfig.oauth.providers.weibo.appIds.app as string);
     expect(await completeApp(deps, { provider: 'weibo', code: appCode, client: web })).toMatchObject({
       next: 'bind_phone',
     });

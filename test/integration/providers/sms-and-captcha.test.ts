@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exampleConfig } from '../../../bin/local/site';
 import { startAliyunSmsStandin } from '../../../bin/local/standins/aliyun-sms';
 import { startTencentCaptchaStandin, startTencentSmsStandin } from '../../../bin/local/standins/tencent';
 import { systemClock } from '../../../functions/core/clock';
-import { stages } from '../../../functions/core/config';
 import { TencentCaptchaVerifier } from '../../../functions/providers/captcha/tencent-captcha-verifier';
 import { standinCredentials } from '../../../functions/providers/credentials';
 import { AliyunSmsSender } from '../../../functions/providers/sms/aliyun-sms-sender';
@@ -11,7 +11,7 @@ import { SmsProviderError } from '../../../functions/providers/sms/message';
 import { TencentSmsSender } from '../../../functions/providers/sms/tencent-sms-sender';
 import { cryptoRandom } from '../../helpers/auth-harness';
 
-const { sms, captcha: captchaConfig } = stages.prod.auth;
+const { sms, captcha: captchaConfig } = exampleConfig.auth;
 const message = { phone: '+8613912345678', code: '042917', ttlMinutes: 5 };
 
 let aliyun: Awaited<ReturnType<typeof startAliyunSmsStandin>>;

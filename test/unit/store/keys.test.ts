@@ -82,6 +82,8 @@ describe('the key registry', () => {
       ['publishedKey', keys.publishedKey(12345)],
       ['signingKeyClaim', keys.signingKeyClaim(12345)],
       ['platformToken', keys.platformToken('wechat', 'wx1')],
+      ['deployment', keys.deploymentCurrent],
+      ['deployment', keys.deploymentVersion(3)],
     ];
     for (const [kind, key] of built) expect(kindOf(key), `${key.pk} ${key.sk}`).toBe(kind);
     expect(new Set(built.map(([kind]) => kind))).toEqual(new Set(Object.keys(kinds)));

@@ -1,0 +1,118 @@
+import { checkDeployment, type Deployment, deploymentChanges, deploymentDigest } from '../core/deployment';
+import { StartupRefusedError } from '../core/errors';
+import { beforeEachInvocation } from '../core/invocation';
+import { logger } from '../core/logger';
+import type { AuditWriter } from '../kernel/audit/ports';
+import { keys } from '../store/keys';
+import { conditions, type SealedTable } from '../store/sealed-table';
+import { deploymentChecked, deploymentInForce, environment } from './runtime';
+
+/**
+ * The deployment in the table: `DEPLOYMENT`/`CURRENT` holds the one in force (its JSON, version and
+ * digest), `DEPLOYMENT`/`V#<version>` each one ever applied. `npm run deployment -- apply` writes
+ * them with an audit entry in one transaction; every function with table access reads the current
+ * one at its first invocation and again when its copy is older than the stage allows, so a new
+ * hospital or a rotated client secret is in force everywhere within that time, with no redeploy.
+ */
+export interface StoredDeployment {
+  readonly deployment: Deployment;
+  readonly version: number;
+  readonly digest: string;
+  readonly appliedAt: number;
+}
+
+export async function readDeployment(table: SealedTable): Promise<StoredDeployment | undefined> {
+  const stored = await table.get(keys.deploymentCurrent, { open: false });
+  if (!stored) return undefined;
+  const { document, version, digest, appliedAt } = stored.item as Record<string, unknown>;
+  const deployment = checkDeployment(JSON.parse(String(document)), `the table's deployment v${version}`);
+  // A stored document that is not what was applied (edited by hand, cut short) is not used.
+  if (deploymentDigest(deployment) !== digest)
+    throw new Error(`the table's deployment v${version} does not match its digest`);
+  return { deployment, version: Number(version), digest: String(digest), appliedAt: Number(appliedAt) };
+}
+
+/**
+ * Keeps this instance's deployment fresh. A failed read keeps the one in force (and says so); with
+ * none in force yet, the function cannot know its hospitals and refuses to start.
+ */
+export function keepDeploymentFresh(table: () => SealedTable, maxAgeSeconds: () => number): void {
+  let inFlight: Promise<void> | undefined;
+  const check = async () => {
+    try {
+      const stored = await readDeployment(table());
+      deploymentChecked(
+        Date.now(),
+        stored && { value: stored.deployment, version: stored.version, digest: stored.digest },
+      );
+    } catch (error) {
+      const { version } = deploymentInForce(Date.now());
+      if (version === undefined)
+        throw new StartupRefusedError(`the deployment could not be read: ${(error as Error).message}`);
+      logger.error('deployment refresh failed; keeping the one in force', {
+        version,
+        error: (error as Error).name,
+      });
+    }
+  };
+  beforeEachInvocation(async () => {
+    if (environment().DEPLOYMENT_SOURCE !== 'table') return;
+    if (deploymentInForce(Date.now()).ageMs < maxAgeSeconds() * 1000) return;
+    inFlight ??= check().finally(() => {
+      inFlight = undefined;
+    });
+    await inFlight;
+  });
+}
+
+export type ApplyOutcome =
+  | {
+      readonly applied: true;
+      readonly version: number;
+      readonly digest: string;
+      readonly changes: Record<string, string>;
+    }
+  | { readonly applied: false; readonly reason: 'unchanged' | 'raced'; readonly version: number };
+
+/**
+ * Puts `deployment` in force: the current item (only if the one read is still current, so two
+ * operators cannot overwrite each other unseen), its numbered copy and an audit entry naming what
+ * changed, in one transaction.
+ */
+export async function applyDeployment(
+  table: SealedTable,
+  audit: AuditWriter,
+  deployment: Deployment,
+  options: { readonly at: number; readonly by: string },
+): Promise<ApplyOutcome> {
+  const before = await readDeployment(table);
+  const digest = deploymentDigest(deployment);
+  if (before?.digest === digest) return { applied: false, reason: 'unchanged', version: before.version };
+  const version = (before?.version ?? 0) + 1;
+  const changes = deploymentChanges(before?.deployment, deployment);
+  const item = {
+    document: JSON.stringify(deployment),
+    version,
+    digest,
+    appliedAt: options.at,
+    appliedBy: options.by,
+  };
+  const outcome = await table.commit([
+    await table.put(
+      'current',
+      { ...keys.deploymentCurrent, ...item },
+      {},
+      before
+        ? { expression: '#v = :v', names: { '#v': 'version' }, values: { ':v': before.version } }
+        : conditions.absent,
+    ),
+    await table.put('version', { ...keys.deploymentVersion(version), ...item }, {}, conditions.absent),
+    await audit.write({
+      event: 'deployment.applied',
+      detail: { version, digest, name: deployment.name, by: options.by, ...changes },
+      at: options.at,
+    }),
+  ]);
+  if (!outcome.ok) return { applied: false, reason: 'raced', version: before?.version ?? 0 };
+  return { applied: true, version, digest, changes };
+}
