@@ -1,11 +1,10 @@
 import { checkDeployment, type Deployment, deploymentChanges, deploymentDigest } from '../core/deployment';
-import { StartupRefusedError } from '../core/errors';
 import { beforeEachInvocation } from '../core/invocation';
 import { logger } from '../core/logger';
 import type { AuditWriter } from '../kernel/audit/ports';
 import { keys } from '../store/keys';
 import { conditions, type SealedTable } from '../store/sealed-table';
-import { deploymentChecked, deploymentInForce, environment } from './runtime';
+import { deploymentChecked, deploymentInForce, readsDeployment } from './runtime';
 
 /**
  * The deployment in the table: `DEPLOYMENT`/`CURRENT` holds the one in force (its JSON, version and
@@ -33,8 +32,7 @@ export async function readDeployment(table: SealedTable): Promise<StoredDeployme
 }
 
 /**
- * Keeps this instance's deployment fresh. A failed read keeps the one in force (and says so); with
- * none in force yet, the function cannot know its hospitals and refuses to start.
+ * Keeps this instance's deployment fresh. A failed read keeps the one in force and says so.
  */
 export function keepDeploymentFresh(table: () => SealedTable, maxAgeSeconds: () => number): void {
   let inFlight: Promise<void> | undefined;
@@ -46,17 +44,17 @@ export function keepDeploymentFresh(table: () => SealedTable, maxAgeSeconds: () 
         stored && { value: stored.deployment, version: stored.version, digest: stored.digest },
       );
     } catch (error) {
-      const { version } = deploymentInForce(Date.now());
-      if (version === undefined)
-        throw new StartupRefusedError(`the deployment could not be read: ${(error as Error).message}`);
-      logger.error('deployment refresh failed; keeping the one in force', {
-        version,
+      // Not marked as checked: the next invocation tries again. The request goes on with what is
+      // in force (with none yet, the stage's own settings: no hospital), and meets the store's
+      // own error if the store is down, so a health check still answers 503 degraded.
+      logger.error('deployment read failed; going on with the one in force', {
+        version: deploymentInForce(Date.now()).version ?? 'none',
         error: (error as Error).name,
       });
     }
   };
   beforeEachInvocation(async () => {
-    if (environment().DEPLOYMENT_SOURCE !== 'table') return;
+    if (!readsDeployment()) return;
     if (deploymentInForce(Date.now()).ageMs < maxAgeSeconds() * 1000) return;
     inFlight ??= check().finally(() => {
       inFlight = undefined;

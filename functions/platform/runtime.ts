@@ -36,6 +36,11 @@ export function runtimeConfig(): StageConfig {
   return deployment ? withDeployment(stage, deployment.value) : stage;
 }
 
+/** Whether this instance takes its site from the table (not when a test gives the whole config). */
+export function readsDeployment(): boolean {
+  return overrides.config === undefined && environment().DEPLOYMENT_SOURCE === 'table';
+}
+
 /** The deployment in force (undefined: none applied, the stage's own settings) and its age. */
 export function deploymentInForce(now: number): { readonly version?: number; readonly ageMs: number } {
   return { version: deployment?.version, ageMs: now - deploymentCheckedAt };
