@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { App, Aspects, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
 import { stageConfig } from '../functions/core/config';
-import { clientProblems } from '../functions/oidc';
+import { CHINA_CERTIFICATE_ARN, DOMAIN_NAME } from '../functions/core/deployment';
 import { authorizerFunction, fallbackRoute, routeList, workers } from '../functions/system/route-table';
 import { ApiStack, type ApiStackProps } from '../lib/api-stack';
 import { BackupCopyStack } from '../lib/backup-copy-stack';
@@ -33,8 +33,6 @@ export function buildApp(app: App = new App()): {
   const region = assertAllowedRegion(app.node.tryGetContext('region') as string | undefined, allowed);
   const stage = String(app.node.tryGetContext('stage') ?? 'prod');
   const config = { ...stageConfig(stage), allowedRegions: allowed };
-  const clients = clientProblems(config.oidc);
-  if (clients.length > 0) throw new Error(`OpenID clients are misregistered:\n  ${clients.join('\n  ')}`);
   const version = (
     JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
   ).version;
@@ -126,9 +124,8 @@ export function deployContext(
     const certificateArn = text(certificateKey);
     if (!name && !certificateArn) return undefined;
     if (!name || !certificateArn) throw new Error(`context ${nameKey} and ${certificateKey} go together`);
-    if (!/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(name))
-      throw new Error(`context ${nameKey} is not a domain name: ${name}`);
-    if (!/^arn:aws-cn:acm:cn-(north|northwest)-1:\d{12}:certificate\/[0-9a-f-]{36}$/.test(certificateArn))
+    if (!DOMAIN_NAME.test(name)) throw new Error(`context ${nameKey} is not a domain name: ${name}`);
+    if (!CHINA_CERTIFICATE_ARN.test(certificateArn))
       throw new Error(
         `context ${certificateKey} is not an ACM certificate ARN in a China region: ${certificateArn}`,
       );
@@ -159,10 +156,7 @@ export function deployContext(
   const ownershipCertificateArn = text('hospitalOwnershipCertificateArn');
   if (ownershipCertificateArn && !truststoreUri)
     throw new Error('context hospitalOwnershipCertificateArn needs hospitalTruststoreUri (mutual TLS)');
-  if (
-    ownershipCertificateArn &&
-    !/^arn:aws-cn:acm:cn-(north|northwest)-1:\d{12}:certificate\/[0-9a-f-]{36}$/.test(ownershipCertificateArn)
-  )
+  if (ownershipCertificateArn && !CHINA_CERTIFICATE_ARN.test(ownershipCertificateArn))
     throw new Error(
       `context hospitalOwnershipCertificateArn is not an ACM certificate ARN in a China region: ${ownershipCertificateArn}`,
     );

@@ -1,13 +1,11 @@
-import { randomBytes, randomInt } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { deploymentChanges } from '../functions/core/deployment';
-import { DynamoAuditLog } from '../functions/kernel/audit/dynamo-audit-log';
-import { applyDeployment, readDeployment } from '../functions/platform/deployment-source';
+import { readDeployment } from '../functions/platform/deployment-source';
 import { loadProviderCredentials } from '../functions/providers/credentials';
 import { SealedTable } from '../functions/store/sealed-table';
 import { operatorConnection } from './operator-connection';
-import { deploymentJsonSchema, loadDeploymentFile } from './ops/deployment-file';
+import { applyThrough, deploymentJsonSchema, loadDeploymentFile } from './ops/deployment-file';
 
 /**
  * The site's hospitals, clients and app ids, kept as data (deploy/<name>.json):
@@ -65,7 +63,7 @@ try {
     process.exit(0);
   }
   const deployment = loadDeploymentFile(target as string, {
-    stage: process.env.STAGE ?? (process.env.DYNAMODB_ENDPOINT ? 'local' : undefined),
+    stage: process.env.STAGE ?? (connection.local ? 'local' : undefined),
   });
   if (command === 'diff') {
     const changes = deploymentChanges(current?.deployment, deployment);
@@ -76,11 +74,7 @@ try {
     process.exit(0);
   }
   if (process.env.PROVIDER_SECRET_ARN) {
-    const { SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
-    const credentials = await loadProviderCredentials(
-      new SecretsManagerClient({ region: process.env.AWS_REGION ?? 'cn-north-1' }),
-      process.env.PROVIDER_SECRET_ARN,
-    );
+    const credentials = await loadProviderCredentials(connection.secrets(), process.env.PROVIDER_SECRET_ARN);
     const missing = deployment.hospitals.filter((h) => !credentials.his?.[h.id]).map((h) => h.id);
     if (missing.length > 0) {
       console.error(
@@ -89,9 +83,7 @@ try {
       process.exit(1);
     }
   }
-  const random = { int: randomInt, bytes: (n: number) => new Uint8Array(randomBytes(n)) };
-  const audit = new DynamoAuditLog(table, random, (await connection.appKeys()).auditKey);
-  const outcome = await applyDeployment(table, audit, deployment, { at: Date.now(), by: await operator() });
+  const outcome = await applyThrough(connection, deployment, await operator(connection.local));
   if (!outcome.applied) {
     process.stdout.write(
       outcome.reason === 'unchanged'
@@ -111,8 +103,8 @@ try {
 }
 
 /** Who applied it, for the audit entry: the AWS caller's ARN, or the local user. */
-async function operator(): Promise<string> {
-  if (process.env.DYNAMODB_ENDPOINT) return `local:${userInfo().username}`;
+async function operator(local: boolean): Promise<string> {
+  if (local) return `local:${userInfo().username}`;
   const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
   const identity = await new STSClient({ region: process.env.AWS_REGION ?? 'cn-north-1' }).send(
     new GetCallerIdentityCommand({}),

@@ -33,21 +33,21 @@ export function operatorConnection(env: NodeJS.ProcessEnv = process.env) {
     ...(credentials ? { credentials } : {}),
   });
   const secretsEndpoint = env.AWS_ENDPOINT_URL_SECRETS_MANAGER;
+  const secrets = () =>
+    new SecretsManagerClient({
+      region,
+      ...(secretsEndpoint ? { endpoint: secretsEndpoint } : {}),
+      ...(credentials ? { credentials } : {}),
+    });
   const localKeys = () => loadLocalKeyMaterial(env.LOCAL_KEY_FILE ?? '.data/keys/local-keys.json');
   return {
     client,
     tableName: env.TABLE_NAME ?? 'patient-onboarding-local',
+    local,
+    /** Secrets Manager as this connection reaches it (the app secret, the provider secret). */
+    secrets,
     appKeys: async (): Promise<AppKeys> =>
-      local
-        ? localKeys()
-        : loadAppKeys(
-            new SecretsManagerClient({
-              region,
-              ...(secretsEndpoint ? { endpoint: secretsEndpoint } : {}),
-              ...(credentials ? { credentials } : {}),
-            }),
-            env.APP_SECRET_ARN ?? '',
-          ),
+      local ? localKeys() : loadAppKeys(secrets(), env.APP_SECRET_ARN ?? ''),
     keyring: () => (local ? localKeys().keyring : kmsKeyring(env.DATA_KEY_ARN ?? '')),
   };
 }

@@ -1,9 +1,6 @@
-import { randomBytes, randomInt } from 'node:crypto';
-import { DynamoAuditLog } from '../../functions/kernel/audit/dynamo-audit-log';
-import { type ApplyOutcome, applyDeployment } from '../../functions/platform/deployment-source';
-import { SealedTable } from '../../functions/store/sealed-table';
+import type { ApplyOutcome } from '../../functions/platform/deployment-source';
 import { operatorConnection } from '../operator-connection';
-import { loadDeploymentFile } from '../ops/deployment-file';
+import { applyThrough, loadDeploymentFile } from '../ops/deployment-file';
 
 /**
  * `npm start` and the rehearsal put their site in force as an operator does in AWS: the file
@@ -18,10 +15,7 @@ export async function applyLocalSite(
   const site = loadDeploymentFile(deployment, { stage: 'local' });
   const connection = operatorConnection({ ...operatorEnv });
   try {
-    const table = new SealedTable({ client: connection.client, tableName: connection.tableName });
-    const random = { int: randomInt, bytes: (n: number) => new Uint8Array(randomBytes(n)) };
-    const audit = new DynamoAuditLog(table, random, (await connection.appKeys()).auditKey);
-    return await applyDeployment(table, audit, site, { at: Date.now(), by: 'npm start' });
+    return await applyThrough(connection, site, 'npm start');
   } finally {
     connection.client.destroy();
   }

@@ -9,7 +9,12 @@ import {
   parseDeployment,
   withDeployment,
 } from '../../functions/core/deployment';
+import { DynamoAuditLog } from '../../functions/kernel/audit/dynamo-audit-log';
 import { clientProblems } from '../../functions/oidc';
+import { type ApplyOutcome, applyDeployment } from '../../functions/platform/deployment-source';
+import { cryptoRandom } from '../../functions/platform/deps';
+import { SealedTable } from '../../functions/store/sealed-table';
+import type { operatorConnection } from '../operator-connection';
 
 /** `prod` is `deploy/prod.json`; anything with a slash or ending `.json` is a path. */
 export function deploymentPath(nameOrPath: string, root = process.cwd()): string {
@@ -39,4 +44,15 @@ export function loadDeploymentFile(nameOrPath: string, options: { stage?: string
 export function deploymentJsonSchema(): string {
   const schema = z.toJSONSchema(deploymentSchema, { io: 'input', unrepresentable: 'any' });
   return `${JSON.stringify({ ...schema, title: 'patient-onboarding deployment (deploy/<name>.json)' }, null, 2)}\n`;
+}
+
+/** Puts a checked deployment in force through an operator's connection, audited under its key. */
+export async function applyThrough(
+  connection: ReturnType<typeof operatorConnection>,
+  deployment: Deployment,
+  by: string,
+): Promise<ApplyOutcome> {
+  const table = new SealedTable({ client: connection.client, tableName: connection.tableName });
+  const audit = new DynamoAuditLog(table, cryptoRandom, (await connection.appKeys()).auditKey);
+  return applyDeployment(table, audit, deployment, { at: Date.now(), by });
 }

@@ -336,6 +336,11 @@ export async function startAwsEndpoint(
     return { FailedEntryCount: 0, Entries: answered };
   };
 
+  const callerIdentity = () => {
+    const account = plan.storageKeyArn.split(':')[4] ?? '000000000000';
+    return `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws-cn:sts::${account}:assumed-role/${functionId}/rehearsal</Arn><UserId>AROAREHEARSAL:${functionId}</UserId><Account>${account}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></GetCallerIdentityResponse>`;
+  };
+
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -353,6 +358,9 @@ export async function startAwsEndpoint(
             const out = await dynamo(operation, body, req.headers);
             return reply(out.status, out.text, out.type);
           }
+          // STS speaks the query protocol: who the caller is (an operator's command asks).
+          if (!target && new URLSearchParams(body).get('Action') === 'GetCallerIdentity')
+            return reply(200, callerIdentity(), 'text/xml');
           const input = body ? (JSON.parse(body) as Wire) : {};
           if (service === 'TrentService') return reply(200, kms(operation, input));
           if (service === 'secretsmanager') return reply(200, secrets(operation, input));

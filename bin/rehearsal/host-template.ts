@@ -199,6 +199,7 @@ export async function hostTemplate(options: {
     AWS_ENDPOINT_URL_DYNAMODB: operator.url,
     AWS_ENDPOINT_URL_KMS: operator.url,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: operator.url,
+    AWS_ENDPOINT_URL_STS: operator.url,
   };
   let localOrigin = '';
   const environment = (fn: PlannedFunction): Record<string, string> => {

@@ -12,15 +12,22 @@ import { livenessProviderNames, oauthClients, oauthProviderNames, oidcScopes } f
  * (audited), and read by the functions at run time, so adding a hospital or rotating a client
  * secret changes no code and needs no redeploy.
  */
+/** A lower-case DNS name, and an ACM certificate in a China region: the stack's domains. */
+export const DOMAIN_NAME = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+export const CHINA_CERTIFICATE_ARN =
+  /^arn:aws-cn:acm:cn-(north|northwest)-1:\d{12}:certificate\/[0-9a-f-]{36}$/;
+
+/** Where a browser or a server may be sent: https, or plain http to this machine only. */
+export function httpsOrLoopback(url: URL): boolean {
+  const loopback = url.hostname === '127.0.0.1' || url.hostname === '[::1]';
+  return url.protocol === 'https:' || (url.protocol === 'http:' && loopback);
+}
+
 const pattern = (re: RegExp, message: string) => z.string().check(z.regex(re, message));
 const id = pattern(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and -, up to 63');
 const https = z.url().check(
-  z.refine((u) => {
-    if (!URL.canParse(u)) return true; // z.url() has said so already
-    const url = new URL(u);
-    const loopback = url.hostname === '127.0.0.1' || url.hostname === '[::1]';
-    return url.protocol === 'https:' || (url.protocol === 'http:' && loopback);
-  }, 'an https URL (http on loopback only)'),
+  // z.url() has said so already when it does not parse.
+  z.refine((u) => !URL.canParse(u) || httpsOrLoopback(new URL(u)), 'an https URL (http on loopback only)'),
 );
 const secretHash = pattern(/^[\w-]{43}$/, 'a SHA-256 in base64url (43 characters)');
 const words = z.string().check(z.minLength(1), z.maxLength(200));
@@ -29,14 +36,8 @@ const appId = pattern(/^[\w.-]{1,64}$/, 'an app id');
 const rotation = <T extends z.ZodMiniType>(item: T) =>
   z.array(item).check(z.maxLength(2, 'two during a rotation, one otherwise'));
 const domain = z.strictObject({
-  name: pattern(
-    /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
-    'a lower-case domain name',
-  ),
-  certificateArn: pattern(
-    /^arn:aws-cn:acm:cn-(north|northwest)-1:\d{12}:certificate\/[0-9a-f-]{36}$/,
-    'an ACM certificate ARN in a China region',
-  ),
+  name: pattern(DOMAIN_NAME, 'a lower-case domain name'),
+  certificateArn: pattern(CHINA_CERTIFICATE_ARN, 'an ACM certificate ARN in a China region'),
 });
 
 const hospital = z.strictObject({
@@ -155,8 +156,8 @@ export const deploymentSchema = z
 
 // The schema is the config's shape: a field added to one and not the other fails to compile.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const _shapes: [Same<z.infer<typeof hospital>, HospitalConfig> extends true ? true : never] = [true];
-void _shapes;
+const hospitalShape: Same<z.infer<typeof hospital>, HospitalConfig> = true;
+void hospitalShape;
 
 export type Deployment = z.infer<typeof deploymentSchema>;
 

@@ -1,4 +1,5 @@
 import type { OidcClientConfig, OidcConfig, OidcScope } from '../core/config';
+import { httpsOrLoopback } from '../core/deployment';
 import type { BlindIndexer } from '../crypto/blind-index';
 
 /** A registered, enabled app by its id; anything else is no client. */
@@ -66,8 +67,7 @@ export function clientProblems(config: OidcConfig): string[] {
           problems.push(`${at}.${field}: ${uri} is not an absolute URL`);
           continue;
         }
-        const loopback = url.hostname === '127.0.0.1' || url.hostname === '[::1]';
-        if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback))
+        if (!httpsOrLoopback(url))
           problems.push(`${at}.${field}: ${uri} must be https (http on loopback only)`);
         if (url.hash) problems.push(`${at}.${field}: ${uri} must not have a fragment`);
       }

@@ -20,8 +20,15 @@ export interface StoredDeployment {
   readonly appliedAt: number;
 }
 
-export async function readDeployment(table: SealedTable): Promise<StoredDeployment | undefined> {
-  const stored = await table.get(keys.deploymentCurrent, { open: false });
+/** The deployment in force; `consistent: false` (half the read cost) when a minute late is fine. */
+export async function readDeployment(
+  table: SealedTable,
+  options: { consistent?: boolean } = {},
+): Promise<StoredDeployment | undefined> {
+  const stored = await table.get(keys.deploymentCurrent, {
+    open: false,
+    consistent: options.consistent ?? true,
+  });
   if (!stored) return undefined;
   const { document, version, digest, appliedAt } = stored.item as Record<string, unknown>;
   const deployment = checkDeployment(JSON.parse(String(document)), `the table's deployment v${version}`);
@@ -38,7 +45,8 @@ export function keepDeploymentFresh(table: () => SealedTable, maxAgeSeconds: () 
   let inFlight: Promise<void> | undefined;
   const check = async () => {
     try {
-      const stored = await readDeployment(table());
+      // Eventually consistent: a refresh a moment behind the write is what refreshing means anyway.
+      const stored = await readDeployment(table(), { consistent: false });
       deploymentChecked(
         Date.now(),
         stored && { value: stored.deployment, version: stored.version, digest: stored.digest },

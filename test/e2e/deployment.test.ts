@@ -57,12 +57,18 @@ async function hospitalToken(clientId: string, secret: string) {
   return response.status;
 }
 
+/** This process's environment points at the local runtime: the operator's connection alone. */
+function inherited() {
+  const { DYNAMODB_ENDPOINT: _endpoint, LOCAL_KEY_FILE: _keys, ...rest } = process.env;
+  return rest;
+}
+
 /** `npm run deployment -- <args>` as an operator runs it against this runtime's table. */
 async function deployment(...args: string[]) {
   const tsx = join(root, 'node_modules', '.bin', 'tsx');
   return run(tsx, [join(root, 'bin', 'deployment.ts'), ...args], {
     cwd: root,
-    env: { ...process.env, ...local.runtime.operatorEnv },
+    env: { ...inherited(), ...local.runtime.operatorEnv },
   });
 }
 
@@ -197,6 +203,17 @@ describe('a deployment file applied to a running system', () => {
     const second = entries.find((e) => (e.detail?.version ?? e.version) === 2);
     expect(JSON.stringify(second)).toContain('h-zhongshan');
     expect(JSON.stringify(second)).not.toContain(sha256('rotated-pumch-his-secret'));
+    // Applied as the operator: their identity, and an entry under the service's own audit key
+    // (the chain verifies it), in AWS as locally.
+    expect(String(second?.detail?.by)).toMatch(/^(local:|arn:aws-cn:sts::\d{12}:assumed-role\/)/);
+    await local.runtime.settle();
+    const today = new Date().toISOString().slice(0, 10);
+    const verified = await run(
+      join(root, 'node_modules', '.bin', 'tsx'),
+      [join(root, 'bin', 'audit-verify.ts'), '--from', today, '--max-unchained-seconds', '3600'],
+      { cwd: root, env: { ...inherited(), ...local.runtime.operatorEnv } },
+    );
+    expect(verified.stdout).toContain('chain intact');
   });
 
   it('refuses a file with mistakes before anything is written, naming each field', async () => {
