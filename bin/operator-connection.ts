@@ -39,7 +39,7 @@ export function operatorConnection(env: NodeJS.ProcessEnv = process.env) {
       ...(secretsEndpoint ? { endpoint: secretsEndpoint } : {}),
       ...(credentials ? { credentials } : {}),
     });
-  const localKeys = () => loadLocalKeyMaterial(env.LOCAL_KEY_FILE ?? '.data/keys/local-keys.json');
+  const localKeys = () => loadLocalKeyMaterial(env.LOCAL_KEY_FILE ?? '.data/keys/local-keys.json', env, region);
   return {
     client,
     tableName: env.TABLE_NAME ?? 'patient-onboarding-local',
@@ -48,6 +48,9 @@ export function operatorConnection(env: NodeJS.ProcessEnv = process.env) {
     secrets,
     appKeys: async (): Promise<AppKeys> =>
       local ? localKeys() : loadAppKeys(secrets(), env.APP_SECRET_ARN ?? ''),
-    keyring: () => (local ? localKeys().keyring : kmsKeyring(env.DATA_KEY_ARN ?? '')),
+    keyring: () =>
+      local
+        ? localKeys().keyring
+        : kmsKeyring(env.DATA_KEY_ARN ?? '', (env.PEER_DATA_KEY_ARNS ?? '').split(',').filter(Boolean)),
   };
 }

@@ -55,6 +55,11 @@ export interface LocalRuntimeOptions {
   readonly webDir?: string;
   /** The deployment file put in force at start (default deploy/local.json). */
   readonly deployment?: string;
+  /**
+   * The region the functions believe they run in (default cn-north-1): its wrapping key in the
+   * key file generates data keys (the DR rehearsal starts in cn-northwest-1 on a restored table).
+   */
+  readonly region?: string;
 }
 
 export interface LocalRuntime {
@@ -150,7 +155,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     ]);
   const env = {
     STAGE: 'local',
-    AWS_REGION: 'cn-north-1',
+    AWS_REGION: options.region ?? 'cn-north-1',
     AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
     TABLE_NAME: tableName,
@@ -175,7 +180,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   Object.assign(process.env, env);
   overrideRuntime(undefined);
   // Create the local keys now (first start) rather than on first use, and fail fast if unreadable.
-  loadLocalKeyMaterial(env.LOCAL_KEY_FILE);
+  loadLocalKeyMaterial(env.LOCAL_KEY_FILE, env, env.AWS_REGION);
   await LocalRootSigner.fromFile(env.LOCAL_SIGNING_KEY_FILE);
 
   const client = new DynamoDBClient({ endpoint, region: env.AWS_REGION, credentials: localCredentials });

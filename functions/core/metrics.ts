@@ -20,7 +20,8 @@ export type BusinessMetric =
   | 'LivenessBilled'
   | 'LivenessUnbilled'
   | 'LivenessPassed'
-  | 'LinkNoticeFailed';
+  | 'LinkNoticeFailed'
+  | 'PeerWrapFailed';
 
 export const noMetrics: MetricsSink = { count: () => undefined };
 

@@ -4,6 +4,7 @@ import { type Clock, systemClock } from '../core/clock';
 import { isAllowedRegion, type StageConfig } from '../core/config';
 import { StartupRefusedError } from '../core/errors';
 import type { EdgeDeps } from '../core/http-handler';
+import { logger } from '../core/logger';
 import { EmfMetricsSink } from '../core/metrics';
 import { BlindIndexer } from '../crypto/blind-index';
 import { type AppKeys, deriveAppKeys } from '../crypto/key-source';
@@ -29,6 +30,9 @@ export const cryptoRandom: Random = {
   int: (min, max) => randomInt(min, max),
   bytes: (length) => new Uint8Array(randomBytes(length)),
 };
+
+/** A comma-separated environment list (key ARNs). */
+const listed = (value: string | undefined): string[] => (value ?? '').split(',').filter(Boolean);
 
 export function required(env: Environment, name: string): string {
   const value = env[name];
@@ -102,14 +106,23 @@ export function plainTable(): SealedTable {
 /** The table that seals and opens: envelope encryption with KMS data keys (a local key locally). */
 export function sealedTable(): Promise<SealedTable> {
   return once('sealedTable', async () => {
-    const { env, config, keySource, dynamo, tableName } = platform();
+    const { env, config, keySource, dynamo, tableName, region, metrics } = platform();
+    // A seal goes on when the other region's key cannot be reached; the alarm counts how often.
+    const onPeerFailure = (error: unknown) => {
+      metrics.count('PeerWrapFailed');
+      logger.warn('data key not wrapped for the other region', {
+        error: error instanceof Error ? error.name : 'unknown',
+      });
+    };
     const [{ EncryptingSealer }, keyring] = await Promise.all([
       import('../crypto/encrypting-sealer'),
       keySource === 'local'
         ? import('../crypto/local-key-source').then((m) =>
-            m.localKeyring(readLocalKeyFile(required(env, 'LOCAL_KEY_FILE'), env).wrappingKey),
+            m.localKeyring(readLocalKeyFile(required(env, 'LOCAL_KEY_FILE'), env), region, onPeerFailure),
           )
-        : import('../crypto/kms-key-source').then((m) => m.kmsKeyring(required(env, 'DATA_KEY_ARN'))),
+        : import('../crypto/kms-key-source').then((m) =>
+            m.kmsKeyring(required(env, 'DATA_KEY_ARN'), listed(env.PEER_DATA_KEY_ARNS), onPeerFailure),
+          ),
     ]);
     return new SealedTable({
       client: dynamo,
@@ -179,7 +192,7 @@ function rootSigner(): Promise<RootSigner> {
     return new KmsRootSigner(
       new KMSClient({ region }),
       required(env, 'SIGNING_KEY_ARN'),
-      (env.TRUSTED_SIGNING_KEY_ARNS ?? '').split(',').filter(Boolean),
+      listed(env.TRUSTED_SIGNING_KEY_ARNS),
     );
   });
 }
