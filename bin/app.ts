@@ -47,6 +47,7 @@ export function buildApp(app: App = new App()): {
     env: { ...env, region: copyRegion },
     vaultName,
     retentionDays: config.backupRetentionDays,
+    stage,
   });
   const data = new DataStack(app, `PatientOnboarding-${stage}-Data`, {
     env,
@@ -72,6 +73,7 @@ export function buildApp(app: App = new App()): {
     appSecret: data.appSecret,
     signingKey: data.signingKey,
     trustedSigningKeys: data.trustedSigningKeys,
+    peer: data.peer,
     providerSecret: data.providerSecret,
     ...context,
   });

@@ -39,7 +39,8 @@ export function operatorConnection(env: NodeJS.ProcessEnv = process.env) {
       ...(secretsEndpoint ? { endpoint: secretsEndpoint } : {}),
       ...(credentials ? { credentials } : {}),
     });
-  const localKeys = () => loadLocalKeyMaterial(env.LOCAL_KEY_FILE ?? '.data/keys/local-keys.json', env, region);
+  const localKeys = () =>
+    loadLocalKeyMaterial(env.LOCAL_KEY_FILE ?? '.data/keys/local-keys.json', env, region);
   return {
     client,
     tableName: env.TABLE_NAME ?? 'patient-onboarding-local',

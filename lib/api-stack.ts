@@ -18,6 +18,7 @@ import type { RouteDefinition, Touches, WorkerDefinition } from '../functions/co
 import { tableDefinition } from '../functions/store/table-definition';
 import { Alarms } from './alarms';
 import { quotaNeeded, reservedConcurrency, UNRESERVED_MINIMUM } from './concurrency';
+import type { PeerRegionKeys } from './data-stack';
 import { type CustomDomain, FrontDoor, type MutualTls } from './front-door';
 import { functionCode } from './function-code';
 import { kebab, pascal } from './names';
@@ -55,6 +56,12 @@ export interface ApiStackProps extends StackProps {
   readonly signingKey: kms.IKey;
   /** Earlier signing keys still trusted: verify only (rotation). */
   readonly trustedSigningKeys?: readonly kms.IKey[];
+  /**
+   * The other China region's data key and signing root, by alias: every data key is wrapped for it
+   * too, and its signing root is trusted (a fail-over signs there). Absent in a fail-over deploy
+   * whose other region is down.
+   */
+  readonly peer?: PeerRegionKeys | undefined;
   readonly appSecret: secretsmanager.ISecret;
   readonly providerSecret: secretsmanager.ISecret;
   /** Where generated group entries are written; defaults to `.build/entries`. */
@@ -76,6 +83,15 @@ export interface ApiStackProps extends StackProps {
 }
 
 const projectRoot = resolve(import.meta.dirname, '..');
+
+/** A function that seals makes data keys, and wraps each for the other region too. */
+const wrapsDataKeys = (touches: Touches) => touches.dataKey === 'encrypt' || touches.dataKey === 'both';
+
+/** Signing roots a verifier trusts besides the one that signs: earlier generations, the other region's. */
+const trustedSigningKeyArns = (props: ApiStackProps): string[] => [
+  ...(props.trustedSigningKeys ?? []).map((k) => k.keyArn),
+  ...(props.peer ? [props.peer.signingKeyArn] : []),
+];
 
 /** Custom metrics (SMS sent, verifies, ...) are published under this namespace (EMF log lines). */
 export const METRICS_NAMESPACE = 'PatientOnboarding';
@@ -461,10 +477,15 @@ export class ApiStack extends Stack {
     });
     // One customer-managed policy per function instead of AWSLambdaBasicExecutionRole and inline
     // grants: reviewable on its own, and it names every key, secret and table action the routes declare.
-    new iam.ManagedPolicy(this, `${id}Policy`, {
+    const policy = new iam.ManagedPolicy(this, `${id}Policy`, {
       roles: [role],
       statements: this.#statements(touches, logGroup, consumes, deadLetterQueue, readsStream),
     });
+    if (props.peer && (wrapsDataKeys(touches) || touches.signingKey))
+      Validations.of(policy).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kms:${props.peer.region}:<AWS::AccountId>:key/*]`,
+        reason: `The other China region's key is named by its alias (no cross-region reference); the statement's kms:RequestAlias condition limits it to that one alias.`,
+      });
     const concurrency = reservedConcurrency(props.config, name);
     const fn = new lambda.Function(this, id, {
       functionName,
@@ -489,10 +510,11 @@ export class ApiStack extends Stack {
         // The site's hospitals and clients are read from the table (npm run deployment -- apply).
         ...(touches.table ? { DEPLOYMENT_SOURCE: 'table' } : {}),
         ...(touches.dataKey ? { DATA_KEY_ARN: props.dataKey.keyArn } : {}),
+        ...(wrapsDataKeys(touches) && props.peer ? { PEER_DATA_KEY_ARNS: props.peer.dataKeyArn } : {}),
         ...(touches.appSecret ? { APP_SECRET_ARN: props.appSecret.secretArn } : {}),
         ...(touches.signingKey ? { SIGNING_KEY_ARN: props.signingKey.keyArn } : {}),
-        ...(touches.signingKey && (props.trustedSigningKeys ?? []).length > 0
-          ? { TRUSTED_SIGNING_KEY_ARNS: (props.trustedSigningKeys ?? []).map((k) => k.keyArn).join(',') }
+        ...(touches.signingKey && trustedSigningKeyArns(props).length > 0
+          ? { TRUSTED_SIGNING_KEY_ARNS: trustedSigningKeyArns(props).join(',') }
           : {}),
         ...(touches.providers ? { PROVIDER_SECRET_ARN: props.providerSecret.secretArn } : {}),
         ...(touches.queue && this.#registrationQueue
@@ -631,11 +653,28 @@ export class ApiStack extends Stack {
       );
     }
     const dataKeyActions = [
-      ...(touches.dataKey === 'encrypt' || touches.dataKey === 'both' ? ['kms:GenerateDataKey'] : []),
+      ...(wrapsDataKeys(touches) ? ['kms:GenerateDataKey'] : []),
       ...(touches.dataKey === 'decrypt' || touches.dataKey === 'both' ? ['kms:Decrypt'] : []),
     ];
     if (dataKeyActions.length > 0)
       statements.push(new iam.PolicyStatement({ actions: dataKeyActions, resources: [dataKey.keyArn] }));
+    const peer = this.#props.peer;
+    // The other region's keys are named by alias; IAM authorizes the key, so the grant is any key
+    // of this account there reached through that alias (kms:RequestAlias), and nothing else.
+    const throughAlias = (actions: string[], alias: string) =>
+      new iam.PolicyStatement({
+        actions,
+        resources: [
+          Stack.of(this).formatArn({
+            service: 'kms',
+            region: peer?.region,
+            resource: 'key',
+            resourceName: '*',
+          }),
+        ],
+        conditions: { StringEquals: { 'kms:RequestAlias': alias } },
+      });
+    if (peer && wrapsDataKeys(touches)) statements.push(throughAlias(['kms:Encrypt'], peer.dataKeyAlias));
     if (touches.signingKey) {
       statements.push(
         new iam.PolicyStatement({
@@ -649,6 +688,7 @@ export class ApiStack extends Stack {
         statements.push(
           new iam.PolicyStatement({ actions: ['kms:GetPublicKey'], resources: trusted.map((k) => k.keyArn) }),
         );
+      if (peer) statements.push(throughAlias(['kms:GetPublicKey'], peer.signingKeyAlias));
     }
     const secrets = [
       ...(touches.appSecret ? [this.#props.appSecret.secretArn] : []),

@@ -9,10 +9,20 @@ import type { Construct } from 'constructs';
 import { tableDefinition } from '../functions/store/table-definition';
 import { BackupCopyStack } from './backup-copy-stack';
 import { recoveryPointLock } from './backup-lock';
+import { regionKeyAlias } from './names';
 import { denyKeyReplication } from './residency';
 import { acceptBothViaServiceSpellings } from './via-service';
 
 const attributeTypes = { S: dynamodb.AttributeType.STRING } as const;
+
+/** The other region's keys as this region's functions name them: alias ARNs, no cross-region token. */
+export interface PeerRegionKeys {
+  readonly region: string;
+  readonly dataKeyArn: string;
+  readonly signingKeyArn: string;
+  readonly dataKeyAlias: string;
+  readonly signingKeyAlias: string;
+}
 
 export interface DataStackProps extends StackProps {
   /**
@@ -52,6 +62,8 @@ export class DataStack extends Stack {
   readonly trustedSigningKeys: readonly kms.Key[];
   /** SMS and captcha provider credentials, JSON (see functions/providers/credentials.ts); set by operators. */
   readonly providerSecret: secretsmanager.Secret;
+  /** The other China region's keys, by alias (lib/backup-copy-stack.ts made them). */
+  readonly peer: PeerRegionKeys;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, { ...props, terminationProtection: true });
@@ -130,12 +142,41 @@ export class DataStack extends Stack {
     );
     this.signingKey = keys[keys.length - 1] as kms.Key;
     this.trustedSigningKeys = keys.slice(0, -1);
+    // The same alias names as the standby region's keys: each region names its own key alike.
+    // Fixed construct ids: a rotation moves the signing alias to the new key in place.
+    new kms.Alias(this, 'DataKeyAlias', {
+      aliasName: regionKeyAlias(props.stage, 'data'),
+      targetKey: this.dataKey,
+    });
+    new kms.Alias(this, 'TokenSigningKeyAlias', {
+      aliasName: regionKeyAlias(props.stage, 'token-signing'),
+      targetKey: this.signingKey,
+    });
+    const peerRegion = props.backupCopy.region;
+    this.peer = {
+      region: peerRegion,
+      dataKeyAlias: regionKeyAlias(props.stage, 'data'),
+      signingKeyAlias: regionKeyAlias(props.stage, 'token-signing'),
+      dataKeyArn: BackupCopyStack.aliasArn(this, peerRegion, regionKeyAlias(props.stage, 'data')),
+      signingKeyArn: BackupCopyStack.aliasArn(this, peerRegion, regionKeyAlias(props.stage, 'token-signing')),
+    };
     this.providerSecret = new secretsmanager.Secret(this, 'ProviderCredentials', {
       description:
         'SMS (Aliyun, Tencent) and Tencent Captcha credentials as JSON; filled in by operators after deploy',
       encryptionKey: this.storageKey,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // Both secrets are replicated to the other China region (Secrets Manager replication, under
+    // that region's storage key): a fail-over there derives the same blind indexes and reaches
+    // the same providers. The residency check refuses a replica outside the allowed regions.
+    for (const secret of [this.appSecret, this.providerSecret]) {
+      (secret.node.defaultChild as secretsmanager.CfnSecret).replicaRegions = [
+        {
+          region: peerRegion,
+          kmsKeyId: BackupCopyStack.aliasArn(this, peerRegion, regionKeyAlias(props.stage, 'storage')),
+        },
+      ];
+    }
     Validations.of(this.providerSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:

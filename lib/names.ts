@@ -9,3 +9,11 @@ export function pascal(name: string): string {
 export function kebab(pascalName: string): string {
   return pascalName.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 }
+
+/**
+ * The alias each region gives its own key for one purpose: the same name in both China regions,
+ * so a function names the other region's key without a cross-region reference.
+ */
+export function regionKeyAlias(stage: string, purpose: 'data' | 'token-signing' | 'storage'): string {
+  return `alias/patient-onboarding-${stage}-${purpose}`;
+}

@@ -4,6 +4,7 @@ import { CfnGlobalTable } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { CfnKey, CfnReplicaKey } from 'aws-cdk-lib/aws-kms';
+import { CfnSecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import type { IConstruct } from 'constructs';
 
@@ -59,7 +60,8 @@ export function assertAllowedRegion(region: string | undefined, allowed: readonl
 
 /**
  * Walks every construct and refuses what would copy data out of the allowed regions: stacks in
- * other regions, global-table replicas, multi-Region or replica KMS keys. Errors fail the synth.
+ * other regions, global-table replicas, secret replicas, multi-Region or replica KMS keys. Errors
+ * fail the synth.
  */
 export class ResidencyChecker implements IAspect {
   readonly #allowed: readonly string[];
@@ -91,6 +93,14 @@ export class ResidencyChecker implements IAspect {
       const plan = JSON.stringify(Stack.of(node).resolve(node.backupPlan));
       for (const region of regionsNamedIn(plan)) {
         if (!this.#allowed.includes(region)) this.#error(node, `backup copies go to ${region}`);
+      }
+    }
+    if (node instanceof CfnSecret) {
+      // Secrets Manager replication: a replica is allowed only in an allowed region.
+      const replicas = (Stack.of(node).resolve(node.replicaRegions) ?? []) as Array<{ region: unknown }>;
+      for (const { region } of replicas) {
+        if (typeof region !== 'string' || !this.#allowed.includes(region))
+          this.#error(node, `secret replica in ${JSON.stringify(region)}`);
       }
     }
     if (node instanceof CfnKey && node.multiRegion === true) {

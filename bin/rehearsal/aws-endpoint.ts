@@ -195,11 +195,17 @@ export async function startAwsEndpoint(
   };
 
   const kms = (operation: string, input: Wire): unknown => {
-    const keyArn = String(input.KeyId ?? '');
+    const requested = String(input.KeyId ?? '');
+    // A KeyId alias resolves to its key; IAM then authorizes the key, with the alias as
+    // kms:RequestAlias (what the grants naming the other region's key rely on).
+    const isAlias = /^arn:aws-cn:kms:[^:]+:\d+:alias\//.test(requested);
+    const keyArn = isAlias ? plan.aliases.get(requested) : requested;
+    if (keyArn === undefined) throw new AwsError('NotFoundException', `alias ${requested} is not found`);
     const context = (input.EncryptionContext ?? {}) as Record<string, string>;
-    const contextKeys = Object.fromEntries(
-      Object.entries(context).map(([k, v]) => [`kms:EncryptionContext:${k}`, v]),
-    );
+    const contextKeys = Object.fromEntries([
+      ...Object.entries(context).map(([k, v]) => [`kms:EncryptionContext:${k}`, v]),
+      ...(isAlias ? [['kms:RequestAlias', requested.slice(requested.indexOf('alias/'))]] : []),
+    ]);
     switch (operation) {
       case 'GenerateDataKey': {
         record('kms:GenerateDataKey', keyArn, contextKeys);
@@ -231,7 +237,7 @@ export async function startAwsEndpoint(
         return { KeyId: opened.keyArn, Plaintext: opened.plaintext.toString('base64') };
       }
       case 'Sign': {
-        record('kms:Sign', keyArn);
+        record('kms:Sign', keyArn, contextKeys);
         if (input.SigningAlgorithm !== 'ECDSA_SHA_256' || input.MessageType !== 'RAW')
           throw new AwsError(
             'UnsupportedOperationException',
@@ -245,7 +251,7 @@ export async function startAwsEndpoint(
         return { KeyId: keyArn, Signature: signature.toString('base64'), SigningAlgorithm: 'ECDSA_SHA_256' };
       }
       case 'GetPublicKey': {
-        record('kms:GetPublicKey', keyArn);
+        record('kms:GetPublicKey', keyArn, contextKeys);
         const spki = createPublicKey(deps.kms.signingKey(keyArn)).export({ format: 'der', type: 'spki' });
         return {
           KeyId: keyArn,

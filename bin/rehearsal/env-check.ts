@@ -48,10 +48,12 @@ export const LOCAL_OVERRIDES: ReadonlySet<string> = new Set([
 
 /**
  * Ours and optional in AWS, each for a reason: the previous root keys during a rotation, the
- * hospital domain only with mutual TLS, the Lambda runtime's own names.
+ * other region's key in a fail-over, the hospital domain only with mutual TLS, the Lambda runtime's own names.
  */
 export const OPTIONAL: ReadonlySet<string> = new Set([
   'TRUSTED_SIGNING_KEY_ARNS',
+  // The other region's data key: absent in a fail-over deploy while that region is down.
+  'PEER_DATA_KEY_ARNS',
   'HOSPITAL_DOMAIN',
   'AWS_REGION',
   'AWS_LAMBDA_FUNCTION_NAME',

@@ -48,17 +48,23 @@ export interface TemplateHost {
 }
 
 /** The API and Data stacks of a cloud assembly, by its manifest. */
-export function stackNames(cdkOut: string): { api: string; data: string } {
+export function stackNames(cdkOut: string): {
+  api: string;
+  data: string;
+  copies: { name: string; region: string } | undefined;
+} {
   const manifest = JSON.parse(readFileSync(join(cdkOut, 'manifest.json'), 'utf8')) as {
-    artifacts: Record<string, { type: string }>;
+    artifacts: Record<string, { type: string; environment?: string }>;
   };
-  const stacks = Object.entries(manifest.artifacts)
-    .filter(([, a]) => a.type === 'aws:cloudformation:stack')
-    .map(([name]) => name);
-  const api = stacks.find((s) => s.endsWith('-Api'));
-  const data = stacks.find((s) => s.endsWith('-Data'));
+  const stacks = Object.entries(manifest.artifacts).filter(([, a]) => a.type === 'aws:cloudformation:stack');
+  const named = (suffix: string) => stacks.find(([name]) => name.endsWith(suffix));
+  const api = named('-Api')?.[0];
+  const data = named('-Data')?.[0];
   if (!api || !data) throw new Error(`no Api and Data stacks in ${cdkOut}`);
-  return { api, data };
+  // The other region's stack, with its region from the manifest (aws://account/region).
+  const copy = named('-BackupCopy');
+  const copies = copy ? { name: copy[0], region: String(copy[1].environment?.split('/').pop()) } : undefined;
+  return { api, data, copies };
 }
 
 /** API Gateway's choice among a path's resources: literal segments before parameters. */

@@ -50,8 +50,10 @@ export interface Plan {
   readonly queueArns: ReadonlyMap<string, string>;
   readonly busRules: ReadonlyArray<{ readonly pattern: Json; readonly queueArn: string }>;
   readonly schedules: ReadonlyArray<{ readonly functionId: string; readonly input: Json }>;
-  /** Key ARN -> its key policy. */
+  /** Key ARN -> its key policy (every stack's keys, the other region's included). */
   readonly keyPolicies: ReadonlyMap<string, Json>;
+  /** Alias ARN -> the key ARN it names, in either region (what KMS resolves a KeyId alias to). */
+  readonly aliases: ReadonlyMap<string, string>;
   readonly tableArn: string;
   readonly streamArn: string;
   readonly storageKeyArn: string;
@@ -60,6 +62,7 @@ export interface Plan {
 interface Stack {
   readonly name: string;
   readonly template: Json;
+  readonly region: string;
 }
 
 const uuidFor = (id: string) => {
@@ -70,20 +73,24 @@ const uuidFor = (id: string) => {
 /** Reads the stacks of a cloud assembly and resolves what their resources are. */
 export function readPlan(
   outdir: string,
-  stackNames: { api: string; data: string },
+  stackNames: { api: string; data: string; copies?: { name: string; region: string } | undefined },
   options: { tableName: string; region: string },
 ): Plan {
   const { tableName, region } = options;
-  const load = (name: string): Stack => ({
+  const load = (name: string, stackRegion = region): Stack => ({
     name,
+    region: stackRegion,
     template: JSON.parse(readFileSync(join(outdir, `${name}.template.json`), 'utf8')),
   });
   const api = load(stackNames.api);
   const data = load(stackNames.data);
+  // The other region's stack: its keys are named by alias from this region's functions.
+  const copies = stackNames.copies ? load(stackNames.copies.name, stackNames.copies.region) : undefined;
   const partition = 'aws-cn';
   const account = REHEARSAL_ACCOUNT;
-  const arn = (service: string, resource: string) =>
-    `arn:${partition}:${service}:${region}:${account}:${resource}`;
+  const regionalArn = (stackRegion: string) => (service: string, resource: string) =>
+    `arn:${partition}:${service}:${stackRegion}:${account}:${resource}`;
+  const arn = regionalArn(region);
 
   /** A resource's Ref and attributes, by its type, in the rehearsal account. */
   const attributes = (stack: Stack, id: string): Record<string, string> => {
@@ -96,7 +103,7 @@ export function readPlan(
         return { Ref: tableName, Arn: tableArn, StreamArn: `${tableArn}/stream/rehearsal` };
       }
       case 'AWS::KMS::Key':
-        return { Ref: uuidFor(id), Arn: arn('kms', `key/${uuidFor(id)}`) };
+        return { Ref: uuidFor(id), Arn: regionalArn(stack.region)('kms', `key/${uuidFor(id)}`) };
       case 'AWS::SecretsManager::Secret': {
         const secretArn = arn('secretsmanager', `secret:${id}-AbCdEf`);
         return { Ref: secretArn, Arn: secretArn };
@@ -139,7 +146,7 @@ export function readPlan(
     if ('Ref' in value) {
       const pseudo: Record<string, string> = {
         'AWS::Partition': partition,
-        'AWS::Region': region,
+        'AWS::Region': stack.region,
         'AWS::AccountId': account,
         'AWS::URLSuffix': 'amazonaws.com.cn',
         'AWS::StackName': stack.name,
@@ -265,10 +272,16 @@ export function readPlan(
     }
   }
   const keyPolicies = new Map<string, Json>();
-  for (const stack of [data, api]) {
+  const aliases = new Map<string, string>();
+  for (const stack of [data, api, ...(copies ? [copies] : [])]) {
     for (const [id, r] of Object.entries(stack.template.Resources as Record<string, Json>)) {
       if (r.Type === 'AWS::KMS::Key')
         keyPolicies.set(attributes(stack, id).Arn as string, resolve(stack, r.Properties.KeyPolicy));
+      if (r.Type === 'AWS::KMS::Alias') {
+        const keyId = resolve(stack, r.Properties.TargetKeyId) as string;
+        const keyArn = keyId.startsWith('arn:') ? keyId : regionalArn(stack.region)('kms', `key/${keyId}`);
+        aliases.set(regionalArn(stack.region)('kms', r.Properties.AliasName), keyArn);
+      }
     }
   }
   const storageKeyId = Object.keys(data.template.Resources).find(
@@ -287,6 +300,7 @@ export function readPlan(
     busRules,
     schedules,
     keyPolicies,
+    aliases,
     tableArn,
     streamArn,
     storageKeyArn: attributes(data, storageKeyId).Arn as string,

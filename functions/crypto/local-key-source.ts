@@ -31,7 +31,8 @@ export function localKeyring(
   const peers: KeyMaterial['keyring'][] = Object.entries(file.wrappingKeys)
     .filter(([other]) => other !== region)
     .map(([other, key]) => rawKeyring(`wrapping-key/${other}`, key));
-  if (file.legacyWrappingKey) peers.push(openOnly(rawKeyring('local-wrapping-key-v1', file.legacyWrappingKey)));
+  if (file.legacyWrappingKey)
+    peers.push(openOnly(rawKeyring('local-wrapping-key-v1', file.legacyWrappingKey)));
   return bothRegionsKeyring(rawKeyring(`wrapping-key/${region}`, home), peers, onPeerFailure);
 }
 

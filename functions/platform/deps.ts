@@ -189,8 +189,19 @@ function rootSigner(): Promise<RootSigner> {
       import('../kernel/tokens/kms-root-signer'),
       import('@aws-sdk/client-kms'),
     ]);
+    // A key's region is its ARN's fourth field: the other region's root is asked there.
+    const clients = new Map<string, InstanceType<typeof KMSClient>>();
+    const clientFor = (arn: string) => {
+      const keyRegion = arn.split(':')[3] || region;
+      let client = clients.get(keyRegion);
+      if (!client) {
+        client = new KMSClient({ region: keyRegion, maxAttempts: keyRegion === region ? 3 : 1 });
+        clients.set(keyRegion, client);
+      }
+      return client;
+    };
     return new KmsRootSigner(
-      new KMSClient({ region }),
+      clientFor,
       required(env, 'SIGNING_KEY_ARN'),
       listed(env.TRUSTED_SIGNING_KEY_ARNS),
     );

@@ -3,6 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../bin/app';
 import {
@@ -58,6 +59,16 @@ describe('residency', () => {
     new kms.Key(stack, 'K', { multiRegion: true });
     app.synth();
     expect(JSON.stringify(residencyErrors(stack))).toContain('multi-Region');
+  });
+
+  it('flags a secret replicated outside the allowed regions, and accepts one inside', () => {
+    const { app, stack } = checkedStack();
+    new secretsmanager.Secret(stack, 'Far', { replicaRegions: [{ region: 'ap-east-1' }] });
+    new secretsmanager.Secret(stack, 'Near', { replicaRegions: [{ region: 'cn-northwest-1' }] });
+    app.synth();
+    const errors = residencyErrors(stack);
+    expect(errors).toHaveLength(1);
+    expect(JSON.stringify(errors)).toContain('secret replica in \\"ap-east-1\\"');
   });
 
   it('flags a stack outside the allowed regions and the aws-cn partition', () => {

@@ -11,16 +11,29 @@ import type { RootSigner } from './certified-token-signer';
  */
 export class KmsRootSigner implements RootSigner {
   readonly kid: string;
-  readonly #kms: Pick<KMSClient, 'send'>;
+  readonly #kms: (keyArn: string) => Pick<KMSClient, 'send'>;
   readonly #keyArn: string;
   readonly #trustedArns: readonly string[];
+  readonly #now: () => number;
   #jwks: Promise<{ keys: Record<string, unknown>[] }> | undefined;
+  /** When a trusted key could not be read, the time to ask for it again (ms). */
+  #retryAt = Number.POSITIVE_INFINITY;
 
-  /** `trustedArns`: previous signing keys still accepted during a rotation. */
-  constructor(kms: Pick<KMSClient, 'send'>, keyArn: string, trustedArns: readonly string[] = []) {
-    this.#kms = kms;
+  /**
+   * `trustedArns`: other roots whose certificates verify: earlier generations during a rotation,
+   * and the other China region's root (by alias ARN).
+   */
+  constructor(
+    /** One client, or one per key (a key in the other region is asked through that region's client). */
+    kms: Pick<KMSClient, 'send'> | ((keyArn: string) => Pick<KMSClient, 'send'>),
+    keyArn: string,
+    trustedArns: readonly string[] = [],
+    now: () => number = Date.now,
+  ) {
+    this.#kms = typeof kms === 'function' ? kms : () => kms;
     this.#keyArn = keyArn;
     this.#trustedArns = trustedArns;
+    this.#now = now;
     this.kid = kidFor(keyArn);
   }
 
@@ -30,7 +43,7 @@ export class KmsRootSigner implements RootSigner {
     )}`;
     // RAW: KMS hashes with SHA-256 itself (messages up to 4096 bytes; a certificate is ~400).
     if (input.length > 4096) throw new Error('message too large for KMS RAW signing');
-    const out = await this.#kms.send(
+    const out = await this.#kms(this.#keyArn).send(
       new SignCommand({
         KeyId: this.#keyArn,
         Message: Buffer.from(input, 'ascii'),
@@ -42,26 +55,44 @@ export class KmsRootSigner implements RootSigner {
     return `${input}.${Buffer.from(derToJose(out.Signature)).toString('base64url')}`;
   }
 
+  /**
+   * This root's public key and every trusted one's. This root's must be read; a trusted one that
+   * cannot be (the other region down) is left out and asked for again after five minutes, so a
+   * region's loss neither stops verification here nor costs a failed call per request.
+   */
   jwks() {
-    this.#jwks ??= Promise.all([this.#keyArn, ...this.#trustedArns].map((arn) => this.#publicJwk(arn))).then(
-      (keys) => ({ keys }),
-      (error: unknown) => {
-        this.#jwks = undefined;
-        throw error;
-      },
-    );
+    if (this.#jwks && this.#now() >= this.#retryAt) this.#jwks = undefined;
+    this.#jwks ??= this.#readKeys().catch((error: unknown) => {
+      this.#jwks = undefined;
+      throw error;
+    });
     return this.#jwks;
   }
 
+  async #readKeys(): Promise<{ keys: Record<string, unknown>[] }> {
+    const [own, ...trusted] = await Promise.allSettled(
+      [this.#keyArn, ...this.#trustedArns].map((arn) => this.#publicJwk(arn)),
+    );
+    if (own?.status !== 'fulfilled') throw own?.reason ?? new Error('no signing key');
+    const missing = trusted.filter((t) => t.status === 'rejected').length;
+    this.#retryAt = missing > 0 ? this.#now() + TRUSTED_RETRY_MS : Number.POSITIVE_INFINITY;
+    return {
+      keys: [own.value, ...trusted.flatMap((t) => (t.status === 'fulfilled' ? [t.value] : []))],
+    };
+  }
+
   async #publicJwk(arn: string): Promise<Record<string, unknown>> {
-    const out = await this.#kms.send(new GetPublicKeyCommand({ KeyId: arn }));
+    const out = await this.#kms(arn).send(new GetPublicKeyCommand({ KeyId: arn }));
     if (!out.PublicKey) throw new Error('KMS returned no public key');
     const jwk = createPublicKey({ key: Buffer.from(out.PublicKey), format: 'der', type: 'spki' }).export({
       format: 'jwk',
     }) as JWK;
-    return { ...jwk, kid: kidFor(arn), alg: 'ES256', use: 'sig' };
+    // By the key ARN KMS answers with: a root named by alias has the kid it signs with.
+    return { ...jwk, kid: kidFor(out.KeyId ?? arn), alg: 'ES256', use: 'sig' };
   }
 }
+
+const TRUSTED_RETRY_MS = 5 * 60_000;
 
 /** A short, stable key id that does not expose the account or key ARN. */
 export function kidFor(keyArn: string): string {

@@ -208,6 +208,72 @@ describe('certified signing keys', () => {
   });
 });
 
+describe('a signing root in each region', () => {
+  const home = 'arn:aws-cn:kms:cn-north-1:111122223333:key/abc';
+  const standbyAlias =
+    'arn:aws-cn:kms:cn-northwest-1:111122223333:alias/patient-onboarding-prod-token-signing';
+  const standbyKey = 'arn:aws-cn:kms:cn-northwest-1:111122223333:key/def';
+
+  function twoRegions() {
+    const keys: Record<string, ReturnType<typeof fakeKms>> = { [home]: fakeKms(), [standbyKey]: fakeKms() };
+    const asked: string[] = [];
+    let standbyDown = false;
+    const clientFor = (arn: string) => ({
+      send: async (command: unknown) => {
+        const region = arn.split(':')[3] as string;
+        asked.push(region);
+        if (region === 'cn-northwest-1' && standbyDown) throw new Error('connect ETIMEDOUT');
+        const keyArn = arn === standbyAlias ? standbyKey : arn;
+        const out = (await (keys[keyArn] as ReturnType<typeof fakeKms>).client.send(command)) as object;
+        return { ...out, KeyId: keyArn };
+      },
+    });
+    return { keys, asked, clientFor, down: (value: boolean) => (standbyDown = value) };
+  }
+
+  it("trusts the other region's root by alias, under the kid that root signs with", async () => {
+    const { clientFor } = twoRegions();
+    const standbyRoot = new KmsRootSigner(clientFor, standbyKey, [home]);
+    const homeRoot = new KmsRootSigner(clientFor, home, [standbyAlias]);
+    const clock = new ManualClock('2026-11-29T08:00:00Z');
+    // A token issued in the standby region (after a fail-over) verifies at home, and back.
+    const fromStandby = await new CertifiedTokenSigner(standbyRoot, clock).sign(claims(clock.now()));
+    const fromHome = await new CertifiedTokenSigner(homeRoot, clock).sign(claims(clock.now()));
+    expect((await verifyToken(fromStandby, options(await homeRoot.jwks(), clock.now()))).sub).toBe('u1');
+    expect((await verifyToken(fromHome, options(await standbyRoot.jwks(), clock.now()))).sub).toBe('u1');
+    expect((await homeRoot.jwks()).keys.map((k) => k.kid)).toEqual([homeRoot.kid, standbyRoot.kid]);
+  });
+
+  it('verifies with its own root while the other region is down, and asks again after five minutes', async () => {
+    const { clientFor, asked, down } = twoRegions();
+    let now = Date.parse('2026-11-29T08:00:00Z');
+    const root = new KmsRootSigner(clientFor, home, [standbyAlias], () => now);
+    const clock = new ManualClock('2026-11-29T08:00:00Z');
+    down(true);
+    const token = await new CertifiedTokenSigner(root, clock).sign(claims(clock.now()));
+    const jwks = await root.jwks();
+    expect(jwks.keys.map((k) => k.kid)).toEqual([root.kid]);
+    expect((await verifyToken(token, options(jwks, clock.now()))).sub).toBe('u1');
+    const standbyAsks = () => asked.filter((r) => r === 'cn-northwest-1').length;
+    const before = standbyAsks();
+    for (let i = 0; i < 50; i++) await root.jwks();
+    expect(standbyAsks()).toBe(before);
+    down(false);
+    now += 5 * 60_000;
+    expect((await root.jwks()).keys).toHaveLength(2);
+    expect(standbyAsks()).toBe(before + 1);
+  });
+
+  it('refuses to verify anything when its own root cannot be read', async () => {
+    const root = new KmsRootSigner(
+      { send: async () => Promise.reject(new Error('AccessDeniedException')) },
+      home,
+      [standbyAlias],
+    );
+    await expect(root.jwks()).rejects.toThrow(/AccessDenied/);
+  });
+});
+
 describe('keys a standard verifier finds', () => {
   async function service() {
     const kms = fakeKms();

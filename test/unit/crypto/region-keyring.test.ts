@@ -1,5 +1,9 @@
 import { writeFileSync } from 'node:fs';
-import { KeyringNode, type NodeDecryptionMaterial, type NodeEncryptionMaterial } from '@aws-crypto/client-node';
+import {
+  KeyringNode,
+  type NodeDecryptionMaterial,
+  type NodeEncryptionMaterial,
+} from '@aws-crypto/client-node';
 import { describe, expect, it } from 'vitest';
 import { SealedDataError, StartupRefusedError } from '../../../functions/core/errors';
 import { EncryptingSealer } from '../../../functions/crypto/encrypting-sealer';
@@ -37,10 +41,16 @@ describe('data keys wrapped for both regions', () => {
   it('a blob sealed in cn-north-1 opens in cn-northwest-1 with that region key alone', async () => {
     const home = new EncryptingSealer(localKeyring(file, 'cn-north-1'), cache);
     const blob = await home.seal(binding, fields);
-    const standby = new EncryptingSealer(localKeyring(onlyRegion(file, 'cn-northwest-1'), 'cn-northwest-1'), cache);
+    const standby = new EncryptingSealer(
+      localKeyring(onlyRegion(file, 'cn-northwest-1'), 'cn-northwest-1'),
+      cache,
+    );
     expect(await standby.open(binding, blob)).toEqual(fields);
     // And the other way, after a fail-over sealed new data there.
-    const back = await new EncryptingSealer(localKeyring(file, 'cn-northwest-1'), cache).seal(binding, fields);
+    const back = await new EncryptingSealer(localKeyring(file, 'cn-northwest-1'), cache).seal(
+      binding,
+      fields,
+    );
     const homeOnly = new EncryptingSealer(localKeyring(onlyRegion(file, 'cn-north-1'), 'cn-north-1'), cache);
     expect(await homeOnly.open(binding, back)).toEqual(fields);
   });
@@ -56,14 +66,20 @@ describe('data keys wrapped for both regions', () => {
     const failures: unknown[] = [];
     const down = new Unreachable();
     const homeOnly = localKeyring(onlyRegion(file, 'cn-north-1'), 'cn-north-1');
-    const sealer = new EncryptingSealer(bothRegionsKeyring(homeOnly, [down], (e) => failures.push(e)), cache);
+    const sealer = new EncryptingSealer(
+      bothRegionsKeyring(homeOnly, [down], (e) => failures.push(e)),
+      cache,
+    );
     const blob = await sealer.seal(binding, fields);
     expect(failures).toHaveLength(1);
     expect(await sealer.open(binding, blob)).toEqual(fields);
     // Opening asked this region's key first and never waited on the down one.
     expect(down.calls).toBe(1);
     // That blob has no copy for the other region, which the failure count told the operator.
-    const standby = new EncryptingSealer(localKeyring(onlyRegion(file, 'cn-northwest-1'), 'cn-northwest-1'), cache);
+    const standby = new EncryptingSealer(
+      localKeyring(onlyRegion(file, 'cn-northwest-1'), 'cn-northwest-1'),
+      cache,
+    );
     await expect(standby.open(binding, blob)).rejects.toThrow(SealedDataError);
   });
 
@@ -91,8 +107,8 @@ describe('data keys wrapped for both regions', () => {
     expect(upgraded.version).toBe(2);
     expect(upgraded.appSecret).toBe(v1.appSecret);
     expect(Object.keys(upgraded.wrappingKeys).sort()).toEqual(['cn-north-1', 'cn-northwest-1']);
-    expect(await new EncryptingSealer(localKeyring(upgraded, 'cn-north-1'), cache).open(binding, blob)).toEqual(
-      fields,
-    );
+    expect(
+      await new EncryptingSealer(localKeyring(upgraded, 'cn-north-1'), cache).open(binding, blob),
+    ).toEqual(fields);
   });
 });
