@@ -39,8 +39,13 @@ export function buildApp(app: App = new App()): {
   const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region };
   const context = deployContext(app);
 
-  // Backups are copied to the other allowed region (cn-north-1 <-> cn-northwest-1).
-  const copyRegion = allowed.find((r) => r !== region);
+  // Backups are copied to the other allowed region (cn-north-1 <-> cn-northwest-1), whose stack
+  // also holds that region's keys. In a fail-over (context `failover`) the home region is down and
+  // this region's standby stack, already deployed here, is the one built on.
+  const { failover, restoredTable } = recoveryContext(app);
+  if (restoredTable && !restoredTable.streamArn.includes(`:dynamodb:${region}:`))
+    throw new Error(`context tableStream is not in ${region}, the deploy region`);
+  const copyRegion = failover ? region : allowed.find((r) => r !== region);
   if (!copyRegion) throw new Error('A second allowed region is needed for backup copies');
   const vaultName = `patient-onboarding-${stage}-copies`;
   const copies = new BackupCopyStack(app, `PatientOnboarding-${stage}-BackupCopy`, {
@@ -54,7 +59,9 @@ export function buildApp(app: App = new App()): {
     stage,
     backupRetentionDays: config.backupRetentionDays,
     signingKeyGenerations: signingKeyGenerations(app),
-    backupCopy: { region: copyRegion, vaultName },
+    standby: copies,
+    standbyHere: failover,
+    restoredTable,
     warmThroughput: config.warmThroughput,
   });
   data.addStackDependency(copies);
@@ -86,6 +93,45 @@ export function buildApp(app: App = new App()): {
     new NIST80053R5Checks(app, { verbose: true }),
   );
   return { app, data, api, copies };
+}
+
+/**
+ * Context for a restore (`table`, `tableStream`: the restored table `npm run dr:restore` prints)
+ * and a fail-over (`failover=true`: this region takes over while the other is down; it needs the
+ * restored table, since a new empty one would be no recovery).
+ */
+export function recoveryContext(app: App): {
+  failover: boolean;
+  restoredTable: { tableName: string; streamArn: string } | undefined;
+} {
+  const value = (name: string) => {
+    const v = app.node.tryGetContext(name) as unknown;
+    return v === undefined || v === null || v === '' ? undefined : String(v).trim();
+  };
+  const failoverText = value('failover');
+  if (failoverText !== undefined && failoverText !== 'true' && failoverText !== 'false')
+    throw new Error(`context failover must be true or false, got ${failoverText}`);
+  const failover = failoverText === 'true';
+  const tableName = value('table');
+  const streamArn = value('tableStream');
+  if (tableName !== undefined && !/^[A-Za-z0-9_.-]{3,255}$/.test(tableName))
+    throw new Error(`context table is not a DynamoDB table name: ${tableName}`);
+  if (
+    streamArn !== undefined &&
+    !/^arn:aws-cn:dynamodb:cn-(north|northwest)-1:\d{12}:table\/[A-Za-z0-9_.-]{3,255}\/stream\/\S+$/.test(
+      streamArn,
+    )
+  )
+    throw new Error(`context tableStream is not a DynamoDB stream ARN in a China region: ${streamArn}`);
+  if ((tableName === undefined) !== (streamArn === undefined))
+    throw new Error('context table and tableStream go together (npm run dr:restore prints both)');
+  if (tableName && streamArn && !streamArn.includes(`:table/${tableName}/stream/`))
+    throw new Error(`context tableStream is not the stream of table ${tableName}`);
+  if (failover && !tableName)
+    throw new Error(
+      'context failover needs the restored table: -c table=<name> -c tableStream=<arn> (npm run dr:restore)',
+    );
+  return { failover, restoredTable: tableName && streamArn ? { tableName, streamArn } : undefined };
 }
 
 /**

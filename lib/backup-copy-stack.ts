@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import { recoveryPointLock } from './backup-lock';
 import { regionKeyAlias } from './names';
 import { denyKeyReplication } from './residency';
+import { allowLogGroups } from './storage-key';
 
 /**
  * The other China region's half: the vault that receives copies of the daily backups, and this
@@ -15,6 +16,9 @@ import { denyKeyReplication } from './residency';
  */
 export class BackupCopyStack extends Stack {
   readonly vault: backup.BackupVault;
+  readonly vaultName: string;
+  /** This region's storage key: the copies at rest, the secrets' replicas; a fail-over's everything. */
+  readonly storageKey: kms.Key;
   /** This region's envelope key: wraps (never generates) the home region's data keys. */
   readonly standbyDataKey: kms.Key;
   /** This region's token-signing root, trusted by both regions. */
@@ -37,8 +41,12 @@ export class BackupCopyStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     denyKeyReplication(key);
-    // Also what the replicas of the home region's secrets are encrypted with here.
+    // Also what the replicas of the home region's secrets are encrypted with here, and in a
+    // fail-over the table's, the logs' and the queues' key.
     key.addAlias(regionKeyAlias(props.stage, 'storage'));
+    allowLogGroups(key);
+    this.storageKey = key;
+    this.vaultName = props.vaultName;
     this.standbyDataKey = new kms.Key(this, 'StandbyDataKey', {
       description: `patient-onboarding ${props.stage}: envelope encryption of personal data (standby region)`,
       enableKeyRotation: true,

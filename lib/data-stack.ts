@@ -11,7 +11,7 @@ import { BackupCopyStack } from './backup-copy-stack';
 import { recoveryPointLock } from './backup-lock';
 import { regionKeyAlias } from './names';
 import { denyKeyReplication } from './residency';
-import { acceptBothViaServiceSpellings } from './via-service';
+import { allowLogGroups } from './storage-key';
 
 const attributeTypes = { S: dynamodb.AttributeType.STRING } as const;
 
@@ -31,8 +31,19 @@ export interface DataStackProps extends StackProps {
    */
   readonly signingKeyGenerations?: readonly number[];
   readonly stage: string;
-  /** The backup vault in the other China region that daily backups are copied to. */
-  readonly backupCopy: { readonly region: string; readonly vaultName: string };
+  /**
+   * The other China region's half (lib/backup-copy-stack.ts). Normally there: daily backups are
+   * copied to its vault, data keys wrapped for its key, its signing root trusted. In a fail-over
+   * (`standbyHere`) it is the stack already in this region, and the other region is down: its
+   * keys and the secrets' replicas are this deploy's, and nothing is copied or wrapped elsewhere.
+   */
+  readonly standby: BackupCopyStack;
+  readonly standbyHere?: boolean;
+  /**
+   * A restored table to run on instead of making one (context `table` and `tableStream`, as
+   * `npm run dr:restore` prints them): IAM, the functions and the backup selection follow it.
+   */
+  readonly restoredTable?: { readonly tableName: string; readonly streamArn: string } | undefined;
   readonly backupRetentionDays: number;
   /**
    * Pre-warmed throughput (DynamoDB warm throughput): what the table serves the moment a rush
@@ -43,57 +54,199 @@ export interface DataStackProps extends StackProps {
     | undefined;
 }
 
+/** The secrets' fixed names: a replica keeps its primary's name, which a fail-over deploy finds. */
+export const secretName = (stage: string, what: 'app-secret' | 'provider-credentials') =>
+  `patient-onboarding-${stage}-${what}`;
+
 /**
  * Stateful resources, kept on stack deletion: the table, its at-rest key, the envelope-encryption
  * key for sensitive attributes, and the blind-index key secret.
  */
 export class DataStack extends Stack {
-  readonly table: dynamodb.Table;
+  readonly table: dynamodb.ITable;
   /** Encrypts the table, secrets and logs at rest; callers reach it only through those services. */
-  readonly storageKey: kms.Key;
+  readonly storageKey: kms.IKey;
   /** Wraps the data keys that seal sensitive attributes; only functions that declare it may use it. */
-  readonly dataKey: kms.Key;
+  readonly dataKey: kms.IKey;
   /** Root of the blind-index key and the OTP pepper (derived with HKDF). */
-  readonly appSecret: secretsmanager.Secret;
-  /** Signs access tokens (ES256); the private half never leaves KMS. */
-  /** The key that signs now: the newest generation. */
-  readonly signingKey: kms.Key;
+  readonly appSecret: secretsmanager.ISecret;
+  /** The key that signs now (ES256; the private half never leaves KMS): the newest generation. */
+  readonly signingKey: kms.IKey;
   /** Earlier generations still trusted (their certificates verify) until retired. */
-  readonly trustedSigningKeys: readonly kms.Key[];
+  readonly trustedSigningKeys: readonly kms.IKey[];
   /** SMS and captcha provider credentials, JSON (see functions/providers/credentials.ts); set by operators. */
-  readonly providerSecret: secretsmanager.Secret;
-  /** The other China region's keys, by alias (lib/backup-copy-stack.ts made them). */
-  readonly peer: PeerRegionKeys;
+  readonly providerSecret: secretsmanager.ISecret;
+  /** The other China region's keys, by alias; none in a fail-over (that region is down). */
+  readonly peer: PeerRegionKeys | undefined;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, { ...props, terminationProtection: true });
+    const { standby } = props;
+    const failover = props.standbyHere === true;
 
-    this.storageKey = this.#singleRegionKey(
-      'StorageKey',
-      `patient-onboarding ${props.stage}: table, secrets, logs at rest`,
-    );
-    // CloudWatch Logs encrypts our log groups with it: this account's log groups in this region only.
-    this.storageKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'CloudWatchLogs',
-        principals: [new iam.ServicePrincipal(`logs.${this.region}.${this.urlSuffix}`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: {
-          ArnLike: {
-            'kms:EncryptionContext:aws:logs:arn': `arn:${this.partition}:logs:${this.region}:${this.account}:log-group:*`,
+    if (failover) {
+      // This region's own keys, made by its standby stack: the data key wrapped every data key
+      // the lost region made, and the secrets' replicas are under the storage key.
+      this.storageKey = standby.storageKey;
+      this.dataKey = standby.standbyDataKey;
+      this.signingKey = standby.standbySigningKey;
+      this.trustedSigningKeys = [];
+      this.appSecret = secretsmanager.Secret.fromSecretNameV2(
+        this,
+        'AppSecret',
+        secretName(props.stage, 'app-secret'),
+      );
+      this.providerSecret = secretsmanager.Secret.fromSecretNameV2(
+        this,
+        'ProviderCredentials',
+        secretName(props.stage, 'provider-credentials'),
+      );
+      this.peer = undefined;
+    } else {
+      const storageKey = this.#singleRegionKey(
+        'StorageKey',
+        `patient-onboarding ${props.stage}: table, secrets, logs at rest`,
+      );
+      allowLogGroups(storageKey);
+      this.storageKey = storageKey;
+      this.dataKey = this.#singleRegionKey(
+        'DataKey',
+        `patient-onboarding ${props.stage}: envelope encryption of personal data`,
+      );
+      // Rotation by generations (context `signingKeyGenerations`, e.g. "1,2"): each is its own key
+      // (generation 1 keeps the first key's id); the newest signs, the others only verify, and a
+      // generation left out of the list is retired (its key is retained in KMS, to be scheduled
+      // for deletion by hand).
+      const generations = props.signingKeyGenerations ?? [1];
+      const keys = generations.map((generation) =>
+        this.#singleRegionKey(
+          generation === 1 ? 'TokenSigningKey' : `TokenSigningKey${generation}`,
+          `patient-onboarding ${props.stage}: access-token signing (ES256), generation ${generation}`,
+          true,
+        ),
+      );
+      this.signingKey = keys[keys.length - 1] as kms.Key;
+      this.trustedSigningKeys = keys.slice(0, -1);
+      // The same alias names as the standby region's keys: each region names its own key alike.
+      // Fixed construct ids: a rotation moves the signing alias to the new key in place.
+      new kms.Alias(this, 'DataKeyAlias', {
+        aliasName: regionKeyAlias(props.stage, 'data'),
+        targetKey: this.dataKey,
+      });
+      new kms.Alias(this, 'TokenSigningKeyAlias', {
+        aliasName: regionKeyAlias(props.stage, 'token-signing'),
+        targetKey: this.signingKey,
+      });
+      const peerRegion = standby.region;
+      this.peer = {
+        region: peerRegion,
+        dataKeyAlias: regionKeyAlias(props.stage, 'data'),
+        signingKeyAlias: regionKeyAlias(props.stage, 'token-signing'),
+        dataKeyArn: BackupCopyStack.aliasArn(this, peerRegion, regionKeyAlias(props.stage, 'data')),
+        signingKeyArn: BackupCopyStack.aliasArn(
+          this,
+          peerRegion,
+          regionKeyAlias(props.stage, 'token-signing'),
+        ),
+      };
+      const appSecret = new secretsmanager.Secret(this, 'AppSecret', {
+        secretName: secretName(props.stage, 'app-secret'),
+        description: 'Root of the blind-index key and the one-time-code pepper (HKDF-derived)',
+        encryptionKey: this.storageKey,
+        generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      const providerSecret = new secretsmanager.Secret(this, 'ProviderCredentials', {
+        secretName: secretName(props.stage, 'provider-credentials'),
+        description:
+          'SMS (Aliyun, Tencent) and Tencent Captcha credentials as JSON; filled in by operators after deploy',
+        encryptionKey: this.storageKey,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      // Both secrets are replicated to the other China region (Secrets Manager replication, under
+      // that region's storage key): a fail-over there derives the same blind indexes and reaches
+      // the same providers. The residency check refuses a replica outside the allowed regions.
+      for (const secret of [appSecret, providerSecret]) {
+        (secret.node.defaultChild as secretsmanager.CfnSecret).replicaRegions = [
+          {
+            region: peerRegion,
+            kmsKeyId: BackupCopyStack.aliasArn(this, peerRegion, regionKeyAlias(props.stage, 'storage')),
           },
-        },
+        ];
+        for (const ruleId of [
+          'HIPAA.Security-SecretsManagerRotationEnabled',
+          'NIST.800.53.R5-SecretsManagerRotationEnabled',
+        ]) {
+          Validations.of(secret).acknowledge({
+            id: ruleId,
+            reason:
+              "Rotated by procedure, not by a rotation Lambda: the application secret by a versioned re-index, provider keys in the providers' consoles (docs/security-checks.md).",
+          });
+        }
+      }
+      Validations.of(providerSecret).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason:
+          'Provider access keys are issued and rotated in the Aliyun and Tencent consoles; operators paste new ones in with an overlap.',
+      });
+      Validations.of(appSecret).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason:
+          'Rotating the application secret changes every blind-index token; it is rotated by a versioned re-index run, not by Secrets Manager rotation.',
+      });
+      this.appSecret = appSecret;
+      this.providerSecret = providerSecret;
+    }
+
+    this.table = props.restoredTable
+      ? dynamodb.Table.fromTableAttributes(this, 'Table', {
+          tableName: props.restoredTable.tableName,
+          tableStreamArn: props.restoredTable.streamArn,
+          encryptionKey: this.storageKey,
+          globalIndexes: tableDefinition.globalSecondaryIndexes.map((g) => g.indexName),
+        })
+      : this.#newTable(props);
+
+    // Daily backups kept in this region and copied to the other China region only (DR without
+    // leaving mainland China); PITR covers the last 35 days to the second. In a fail-over the
+    // other region is down: no copies until a deploy without `failover` after it is back.
+    const vault = new backup.BackupVault(this, 'BackupVault', {
+      encryptionKey: this.storageKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lockConfiguration: recoveryPointLock(props.backupRetentionDays),
+    });
+    // Nobody (root, an operator, a stolen key) deletes a recovery point or shortens its life.
+    vault.blockRecoveryPointDeletion();
+    const plan = new backup.BackupPlan(this, 'BackupPlan', { backupVault: vault });
+    plan.addRule(
+      new backup.BackupPlanRule({
+        ruleName: 'Daily',
+        scheduleExpression: events.Schedule.cron({ hour: '18', minute: '30' }), // 02:30 Beijing time
+        deleteAfter: Duration.days(props.backupRetentionDays),
+        copyActions: failover
+          ? []
+          : [
+              {
+                destinationBackupVault: backup.BackupVault.fromBackupVaultArn(
+                  this,
+                  'CopyVault',
+                  BackupCopyStack.vaultArn(this, standby.region, standby.vaultName),
+                ),
+                deleteAfter: Duration.days(props.backupRetentionDays),
+              },
+            ],
       }),
     );
-    // Secrets Manager's grants (added by CDK) and any other service condition: both spellings.
-    acceptBothViaServiceSpellings(this.storageKey);
-    this.dataKey = this.#singleRegionKey(
-      'DataKey',
-      `patient-onboarding ${props.stage}: envelope encryption of personal data`,
-    );
+    plan.addSelection('Table', { resources: [backup.BackupResource.fromDynamoDbTable(this.table)] });
+    Validations.of(plan).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
+      reason:
+        'The role AWS Backup assumes to back up the selected table; AWS maintains this service-role policy as new resource types appear, and the selection limits what is backed up.',
+    });
+  }
 
-    this.table = new dynamodb.Table(this, 'Table', {
+  #newTable(props: DataStackProps): dynamodb.Table {
+    const table = new dynamodb.Table(this, 'Table', {
       partitionKey: {
         name: tableDefinition.partitionKey.name,
         type: attributeTypes[tableDefinition.partitionKey.type],
@@ -111,7 +264,7 @@ export class DataStack extends Stack {
       ...(props.warmThroughput ? { warmThroughput: props.warmThroughput } : {}),
     });
     for (const gsi of tableDefinition.globalSecondaryIndexes) {
-      this.table.addGlobalSecondaryIndex({
+      table.addGlobalSecondaryIndex({
         indexName: gsi.indexName,
         partitionKey: { name: gsi.partitionKey.name, type: attributeTypes[gsi.partitionKey.type] },
         ...(gsi.sortKey
@@ -121,118 +274,7 @@ export class DataStack extends Stack {
           gsi.projection === 'KEYS_ONLY' ? dynamodb.ProjectionType.KEYS_ONLY : dynamodb.ProjectionType.ALL,
       });
     }
-
-    this.appSecret = new secretsmanager.Secret(this, 'AppSecret', {
-      description: 'Root of the blind-index key and the one-time-code pepper (HKDF-derived)',
-      encryptionKey: this.storageKey,
-      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    // Rotation by generations (context `signingKeyGenerations`, e.g. "1,2"): each is its own key
-    // (generation 1 keeps the first key's id); the newest signs, the others only verify, and a
-    // generation left out of the list is retired (its key is retained in KMS, to be scheduled
-    // for deletion by hand).
-    const generations = props.signingKeyGenerations ?? [1];
-    const keys = generations.map((generation) =>
-      this.#singleRegionKey(
-        generation === 1 ? 'TokenSigningKey' : `TokenSigningKey${generation}`,
-        `patient-onboarding ${props.stage}: access-token signing (ES256), generation ${generation}`,
-        true,
-      ),
-    );
-    this.signingKey = keys[keys.length - 1] as kms.Key;
-    this.trustedSigningKeys = keys.slice(0, -1);
-    // The same alias names as the standby region's keys: each region names its own key alike.
-    // Fixed construct ids: a rotation moves the signing alias to the new key in place.
-    new kms.Alias(this, 'DataKeyAlias', {
-      aliasName: regionKeyAlias(props.stage, 'data'),
-      targetKey: this.dataKey,
-    });
-    new kms.Alias(this, 'TokenSigningKeyAlias', {
-      aliasName: regionKeyAlias(props.stage, 'token-signing'),
-      targetKey: this.signingKey,
-    });
-    const peerRegion = props.backupCopy.region;
-    this.peer = {
-      region: peerRegion,
-      dataKeyAlias: regionKeyAlias(props.stage, 'data'),
-      signingKeyAlias: regionKeyAlias(props.stage, 'token-signing'),
-      dataKeyArn: BackupCopyStack.aliasArn(this, peerRegion, regionKeyAlias(props.stage, 'data')),
-      signingKeyArn: BackupCopyStack.aliasArn(this, peerRegion, regionKeyAlias(props.stage, 'token-signing')),
-    };
-    this.providerSecret = new secretsmanager.Secret(this, 'ProviderCredentials', {
-      description:
-        'SMS (Aliyun, Tencent) and Tencent Captcha credentials as JSON; filled in by operators after deploy',
-      encryptionKey: this.storageKey,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    // Both secrets are replicated to the other China region (Secrets Manager replication, under
-    // that region's storage key): a fail-over there derives the same blind indexes and reaches
-    // the same providers. The residency check refuses a replica outside the allowed regions.
-    for (const secret of [this.appSecret, this.providerSecret]) {
-      (secret.node.defaultChild as secretsmanager.CfnSecret).replicaRegions = [
-        {
-          region: peerRegion,
-          kmsKeyId: BackupCopyStack.aliasArn(this, peerRegion, regionKeyAlias(props.stage, 'storage')),
-        },
-      ];
-    }
-    Validations.of(this.providerSecret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'Provider access keys are issued and rotated in the Aliyun and Tencent consoles; operators paste new ones in with an overlap.',
-    });
-    // Daily backups kept in this region and copied to the other China region only (DR without
-    // leaving mainland China); PITR covers the last 35 days to the second.
-    const vault = new backup.BackupVault(this, 'BackupVault', {
-      encryptionKey: this.storageKey,
-      removalPolicy: RemovalPolicy.RETAIN,
-      lockConfiguration: recoveryPointLock(props.backupRetentionDays),
-    });
-    // Nobody (root, an operator, a stolen key) deletes a recovery point or shortens its life.
-    vault.blockRecoveryPointDeletion();
-    const plan = new backup.BackupPlan(this, 'BackupPlan', { backupVault: vault });
-    plan.addRule(
-      new backup.BackupPlanRule({
-        ruleName: 'Daily',
-        scheduleExpression: events.Schedule.cron({ hour: '18', minute: '30' }), // 02:30 Beijing time
-        deleteAfter: Duration.days(props.backupRetentionDays),
-        copyActions: [
-          {
-            destinationBackupVault: backup.BackupVault.fromBackupVaultArn(
-              this,
-              'CopyVault',
-              BackupCopyStack.vaultArn(this, props.backupCopy.region, props.backupCopy.vaultName),
-            ),
-            deleteAfter: Duration.days(props.backupRetentionDays),
-          },
-        ],
-      }),
-    );
-    plan.addSelection('Table', { resources: [backup.BackupResource.fromDynamoDbTable(this.table)] });
-    Validations.of(plan).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
-      reason:
-        'The role AWS Backup assumes to back up the selected table; AWS maintains this service-role policy as new resource types appear, and the selection limits what is backed up.',
-    });
-
-    for (const secret of [this.appSecret, this.providerSecret]) {
-      for (const id of [
-        'HIPAA.Security-SecretsManagerRotationEnabled',
-        'NIST.800.53.R5-SecretsManagerRotationEnabled',
-      ]) {
-        Validations.of(secret).acknowledge({
-          id,
-          reason:
-            "Rotated by procedure, not by a rotation Lambda: the application secret by a versioned re-index, provider keys in the providers' consoles (docs/security-checks.md).",
-        });
-      }
-    }
-    Validations.of(this.appSecret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'Rotating the application secret changes every blind-index token; it is rotated by a versioned re-index run, not by Secrets Manager rotation.',
-    });
+    return table;
   }
 
   #singleRegionKey(id: string, description: string, asymmetric = false): kms.Key {

@@ -128,6 +128,8 @@ describe('stateful resources', () => {
     expect(retained(Template.fromStack(copies))).toEqual([
       'CopyVaultD6A381F7 AWS::Backup::BackupVault',
       'CopyVaultKey8E9FDD62 AWS::KMS::Key',
+      'StandbyDataKey4E009668 AWS::KMS::Key',
+      'StandbySigningKeyB84FA247 AWS::KMS::Key',
     ]);
   });
 
