@@ -129,6 +129,10 @@ export class DataStack extends Stack {
       this.trustedSigningKeys = keys.slice(0, -1);
       // The same alias names as the standby region's keys: each region names its own key alike.
       // Fixed construct ids: a rotation moves the signing alias to the new key in place.
+      new kms.Alias(this, 'StorageKeyAlias', {
+        aliasName: regionKeyAlias(props.stage, 'storage'),
+        targetKey: storageKey,
+      });
       new kms.Alias(this, 'DataKeyAlias', {
         aliasName: regionKeyAlias(props.stage, 'data'),
         targetKey: this.dataKey,

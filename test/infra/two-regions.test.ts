@@ -41,6 +41,7 @@ describe.each([
     );
     expect(homeAliases.sort()).toEqual([
       'alias/patient-onboarding-prod-data',
+      'alias/patient-onboarding-prod-storage',
       'alias/patient-onboarding-prod-token-signing',
     ]);
     const keys = Object.values(copies.findResources('AWS::KMS::Key'));
