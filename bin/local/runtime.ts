@@ -247,6 +247,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       DYNAMODB_ENDPOINT: endpoint,
       TABLE_NAME: tableName,
       LOCAL_KEY_FILE: env.LOCAL_KEY_FILE,
+      AWS_REGION: env.AWS_REGION,
     };
     // The site's hospitals and clients, put in force as an operator would (audited).
     await applyLocalSite(operatorEnv, options.deployment ?? join(projectRoot, 'deploy', 'local.json'));

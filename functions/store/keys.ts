@@ -579,18 +579,18 @@ export const keys = {
     pk: 'DEPLOYMENT',
     sk: `V#${String(version).padStart(10, '0')}`,
   }),
-  /** Epochs are zero-padded so the partition sorts by time. */
-  signingKey: (epoch: number): ItemKey => ({
+  /** Per root (its kid) and epoch, zero-padded: each root's keys sort by time. */
+  signingKey: (epoch: number, root: string): ItemKey => ({
     pk: 'SIGNINGKEY',
-    sk: `EPOCH#${String(epoch).padStart(8, '0')}`,
+    sk: `EPOCH#${root}#${String(epoch).padStart(8, '0')}`,
   }),
-  publishedKey: (epoch: number): ItemKey => ({
+  publishedKey: (epoch: number, root: string): ItemKey => ({
     pk: 'SIGNINGKEY',
-    sk: `PUBLIC#${String(epoch).padStart(8, '0')}`,
+    sk: `PUBLIC#${root}#${String(epoch).padStart(8, '0')}`,
   }),
-  signingKeyClaim: (epoch: number): ItemKey => ({
+  signingKeyClaim: (epoch: number, root: string): ItemKey => ({
     pk: 'SIGNINGKEY',
-    sk: `CLAIM#${String(epoch).padStart(8, '0')}`,
+    sk: `CLAIM#${root}#${String(epoch).padStart(8, '0')}`,
   }),
   signingKeyPartition: 'SIGNINGKEY',
   publishedKeyPrefix: 'PUBLIC#',

@@ -130,10 +130,10 @@ export class CertifiedTokenSigner implements TokenSigner {
   async #stored(epoch: number): Promise<StoredSigningKey> {
     const store = await this.#keys();
     for (let attempt = 0; attempt < MINT_WAITS; attempt++) {
-      const found = await store.get(epoch);
+      const found = await store.get(epoch, this.#root.kid);
       if (found) return found;
       const now = this.#nowSeconds();
-      if (await store.claim(epoch, now, now + MINT_CLAIM_SECONDS))
+      if (await store.claim(epoch, this.#root.kid, now, now + MINT_CLAIM_SECONDS))
         return store.create(await this.#mint(epoch));
       await new Promise((resolve) => setTimeout(resolve, Math.min(500, 25 * 2 ** attempt)));
     }
@@ -154,7 +154,15 @@ export class CertifiedTokenSigner implements TokenSigner {
       { sub: kid, cnf: { jwk: publicJwk }, iat, nbf: epoch * this.#epochSeconds, exp: notAfter },
     );
     this.certificates++;
-    return { epoch, kid, publicJwk, privateJwk: await exportJWK(privateKey), certificate, notAfter };
+    return {
+      epoch,
+      root: this.#root.kid,
+      kid,
+      publicJwk,
+      privateJwk: await exportJWK(privateKey),
+      certificate,
+      notAfter,
+    };
   }
 
   async sign(

@@ -5,11 +5,13 @@ import { conditions, type SealedTable } from '../../store/sealed-table';
 import type { PublishedKey, SigningKeyStore, StoredSigningKey } from './signing-keys';
 
 /**
- * `SIGNINGKEY/EPOCH#<epoch>`: the key, its private half sealed. `SIGNINGKEY/PUBLIC#<epoch>`: its
- * public half alone, so publishing the JWKS opens nothing (no KMS call).
+ * `SIGNINGKEY/EPOCH#<root>#<epoch>`: the key, its private half sealed.
+ * `SIGNINGKEY/PUBLIC#<root>#<epoch>`: its public half alone, so publishing the JWKS opens nothing
+ * (no KMS call); every root's keys are published while their certificates last.
  */
 const keyRow = z.object({
   epoch: attr.number(),
+  root: attr.text(),
   kid: attr.text(),
   publicJwk: attr.text(),
   certificate: attr.text(),
@@ -31,16 +33,16 @@ export class DynamoSigningKeyStore implements SigningKeyStore {
     this.#table = table;
   }
 
-  async get(epoch: number): Promise<StoredSigningKey | undefined> {
-    const row = readRow('signingKey', keyRow, await this.#table.get(keys.signingKey(epoch)));
+  async get(epoch: number, root: string): Promise<StoredSigningKey | undefined> {
+    const row = readRow('signingKey', keyRow, await this.#table.get(keys.signingKey(epoch, root)));
     return row && this.#key(row);
   }
 
-  async claim(epoch: number, nowSeconds: number, untilSeconds: number): Promise<boolean> {
+  async claim(epoch: number, root: string, nowSeconds: number, untilSeconds: number): Promise<boolean> {
     const outcome = await this.#table.commit(
       await this.#table.put(
         'signingKeyClaim',
-        { ...keys.signingKeyClaim(epoch), until: untilSeconds, ttl: untilSeconds + 86_400 },
+        { ...keys.signingKeyClaim(epoch, root), until: untilSeconds, ttl: untilSeconds + 86_400 },
         {},
         {
           expression: 'attribute_not_exists(pk) OR #until < :now',
@@ -59,8 +61,9 @@ export class DynamoSigningKeyStore implements SigningKeyStore {
       await this.#table.put(
         'signingKey',
         {
-          ...keys.signingKey(key.epoch),
+          ...keys.signingKey(key.epoch, key.root),
           epoch: key.epoch,
+          root: key.root,
           kid: key.kid,
           publicJwk,
           certificate: key.certificate,
@@ -72,13 +75,19 @@ export class DynamoSigningKeyStore implements SigningKeyStore {
       ),
       await this.#table.put(
         'publishedKey',
-        { ...keys.publishedKey(key.epoch), epoch: key.epoch, publicJwk, notAfter: key.notAfter, ttl },
+        {
+          ...keys.publishedKey(key.epoch, key.root),
+          epoch: key.epoch,
+          publicJwk,
+          notAfter: key.notAfter,
+          ttl,
+        },
         {},
         conditions.absent,
       ),
     ]);
     if (outcome.ok) return key;
-    const standing = await this.get(key.epoch);
+    const standing = await this.get(key.epoch, key.root);
     if (!standing) throw new Error(`signing key of epoch ${key.epoch} refused and not found`);
     return standing;
   }
@@ -92,12 +101,14 @@ export class DynamoSigningKeyStore implements SigningKeyStore {
     return stored
       .map(({ item }) => parseRow('signingKey', publishedRow, item))
       .filter((row) => row.notAfter > nowSeconds)
+      .sort((a, b) => b.epoch - a.epoch)
       .map((row) => ({ epoch: row.epoch, jwk: parseRow('signingKey', jwk, JSON.parse(row.publicJwk)) }));
   }
 
   #key(row: z.infer<typeof keyRow>): StoredSigningKey {
     return {
       epoch: row.epoch,
+      root: row.root,
       kid: row.kid,
       publicJwk: parseRow('signingKey', jwk, JSON.parse(row.publicJwk)),
       privateJwk: parseRow('signingKey', jwk, JSON.parse(row.privateJwk)),

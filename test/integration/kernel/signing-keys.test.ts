@@ -28,8 +28,12 @@ beforeAll(async () => {
 afterAll(() => client.destroy());
 
 describe('DynamoSigningKeyStore', () => {
+  /** The root of the first test's keys, which the next reads back. */
+  let firstRoot = '';
+
   it('gives ten instances reaching a new epoch at once one key, one root signature', async () => {
     const root = await LocalRootSigner.fromFile(tempKeyFile(), {});
+    firstRoot = root.kid;
     const clock = new ManualClock('2026-12-02T08:00:00Z');
     const store = new DynamoSigningKeyStore(table);
     const instances = Array.from(
@@ -57,7 +61,7 @@ describe('DynamoSigningKeyStore', () => {
     expect(keyring.decrypts).toBe(decrypts);
     const raw = await rawTableText(client, tableName);
     const [epochKey] = await Promise.all([
-      store.get(Math.floor(Date.parse('2026-12-02T08:00:00Z') / 1000 / 39_600)),
+      store.get(Math.floor(Date.parse('2026-12-02T08:00:00Z') / 1000 / 39_600), firstRoot),
     ]);
     expect(epochKey?.privateJwk.d).toEqual(expect.any(String));
     expect(raw).not.toContain(String(epochKey?.privateJwk.d));
@@ -65,9 +69,11 @@ describe('DynamoSigningKeyStore', () => {
 
   it('lets one claim stand at a time, and a claim that ran out be taken again', async () => {
     const store = new DynamoSigningKeyStore(table);
-    const claims = await Promise.all(Array.from({ length: 8 }, () => store.claim(99, 1000, 1010)));
+    const claims = await Promise.all(Array.from({ length: 8 }, () => store.claim(99, 'root-a', 1000, 1010)));
     expect(claims.filter(Boolean)).toHaveLength(1);
-    expect(await store.claim(99, 1005, 1015)).toBe(false);
-    expect(await store.claim(99, 1011, 1021)).toBe(true);
+    expect(await store.claim(99, 'root-a', 1005, 1015)).toBe(false);
+    expect(await store.claim(99, 'root-a', 1011, 1021)).toBe(true);
+    // Another root's claim on the same epoch is its own.
+    expect(await store.claim(99, 'root-b', 1012, 1022)).toBe(true);
   });
 });

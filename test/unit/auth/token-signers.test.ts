@@ -264,6 +264,25 @@ describe('a signing root in each region', () => {
     expect(standbyAsks()).toBe(before + 1);
   });
 
+  it('never signs with a key another root certified, though the table holds one for the epoch', async () => {
+    // A fail-over (or an emergency root rotation): the restored table holds Beijing's epoch key.
+    const { clientFor } = twoRegions();
+    const store = new MemorySigningKeyStore();
+    const clock = new ManualClock('2026-11-29T08:00:00Z');
+    const homeRoot = new KmsRootSigner(clientFor, home);
+    const before = await new CertifiedTokenSigner(homeRoot, clock, { keys: async () => store }).sign(
+      claims(clock.now()),
+    );
+    const standbyRoot = new KmsRootSigner(clientFor, standbyKey);
+    const after = await new CertifiedTokenSigner(standbyRoot, clock, { keys: async () => store }).sign(
+      claims(clock.now()),
+    );
+    expect(decodeProtectedHeader(after).kid).not.toBe(decodeProtectedHeader(before).kid);
+    // Verified by the standby root alone (the home root is not trusted in a fail-over).
+    expect((await verifyToken(after, options(await standbyRoot.jwks(), clock.now()))).sub).toBe('u1');
+    await expect(verifyToken(before, options(await standbyRoot.jwks(), clock.now()))).rejects.toThrow();
+  });
+
   it('refuses to verify anything when its own root cannot be read', async () => {
     const root = new KmsRootSigner(
       { send: async () => Promise.reject(new Error('AccessDeniedException')) },
@@ -321,8 +340,8 @@ describe('keys a standard verifier finds', () => {
     let reads = 0;
     const counted = new CertifiedTokenSigner(await LocalRootSigner.fromFile(tempKeyFile(), {}), clock, {
       keys: async () => ({
-        get: (epoch) => store.get(epoch),
-        claim: (epoch, now, until) => store.claim(epoch, now, until),
+        get: (epoch, root) => store.get(epoch, root),
+        claim: (epoch, root, now, until) => store.claim(epoch, root, now, until),
         create: (key) => store.create(key),
         published: (now) => {
           reads++;
