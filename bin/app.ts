@@ -82,6 +82,7 @@ export function buildApp(app: App = new App()): {
     trustedSigningKeys: data.trustedSigningKeys,
     peer: data.peer,
     providerSecret: data.providerSecret,
+    restore: { vault: data.backupVault, role: data.restoreRole, scratchTables: data.scratchTables },
     ...context,
   });
   api.addStackDependency(data);

@@ -184,6 +184,33 @@ export class Alarms extends Construct {
         'The daily audit check found an edited, missing or unchained entry, or a broken chain (its log names the keys)',
     });
 
+    alarm('RestoreTestFailed', {
+      metric: business('RestoreTestFailed', Duration.days(1)),
+      threshold: 0,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      alarmDescription:
+        'The restore test found a restored backup empty, with items that did not open or a broken audit chain, a restore that did not finish, or no recent backup (its log says which)',
+    });
+    alarm('RestoreTestMissing', {
+      metric: business('RestoreTestPassed', Duration.days(1)),
+      threshold: 1,
+      evaluationPeriods: 7,
+      datapointsToAlarm: 7,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      // No run is no pass: a week without one pages, whatever the reason.
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      alarmDescription: 'No restore test has passed for 7 days (it runs twice a week)',
+    });
+    alarm('PeerWrapFailed', {
+      metric: business('PeerWrapFailed', Duration.minutes(5)),
+      threshold: 0,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      alarmDescription:
+        "Data keys were wrapped by this region's key alone (the other region's KMS unreachable): what they sealed will not open from a copy there until re-wrapped",
+    });
+
     // The shared daily ceilings (sharded counters in the table): paged at 80%.
     for (const [id, metricName, ceiling, description] of [
       [

@@ -1,7 +1,16 @@
 import { join, resolve } from 'node:path';
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  ArnFormat,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import type * as backup from 'aws-cdk-lib/aws-backup';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
@@ -48,6 +57,7 @@ export interface ApiStackProps extends StackProps {
     readonly webhooks: WorkerDefinition & { readonly trigger: 'queue' };
     readonly privacyJobs: WorkerDefinition & { readonly trigger: 'schedule' };
     readonly auditVerify: WorkerDefinition & { readonly trigger: 'schedule' };
+    readonly restoreTest: WorkerDefinition & { readonly trigger: 'schedule' };
   } & Readonly<Record<string, WorkerDefinition>>;
   readonly table: dynamodb.ITable;
   readonly dataKey: kms.IKey;
@@ -64,6 +74,13 @@ export interface ApiStackProps extends StackProps {
   readonly peer?: PeerRegionKeys | undefined;
   readonly appSecret: secretsmanager.ISecret;
   readonly providerSecret: secretsmanager.ISecret;
+  /** This region's backup vault and the role AWS Backup restores with (the restore test). */
+  readonly restore: {
+    readonly vault: backup.IBackupVault;
+    readonly role: iam.IRole;
+    /** The scratch tables' name pattern (DataStack.scratchTables). */
+    readonly scratchTables: string;
+  };
   /** Where generated group entries are written; defaults to `.build/entries`. */
   readonly entriesDir?: string;
   /** The public API's ICP-filed domain and its imported certificate (context `apiDomain`, `apiCertificateArn`). */
@@ -284,6 +301,35 @@ export class ApiStack extends Stack {
       ],
     });
 
+    // The restore test, twice a week: checks what the last run restored, restores the newest backup.
+    const restoreTestFn = this.#function(
+      'RestoreTest',
+      join(functionsDir, `${props.workers.restoreTest.handler}.ts`),
+      props.workers.restoreTest.touches,
+      {
+        timeout: Duration.minutes(15),
+        deadLetterQueue: jobDeadLetters,
+        extraEnvironment: {
+          BACKUP_VAULT_NAME: props.restore.vault.backupVaultName,
+          TABLE_ARN: props.table.tableArn,
+          RESTORE_ROLE_ARN: props.restore.role.roleArn,
+          STORAGE_KEY_ARN: props.storageKey.keyArn,
+        },
+      },
+    );
+    new events.Rule(this, 'RestoreTestSchedule', {
+      // 03:30 Beijing time on Mondays and Thursdays: a pass at most four days apart.
+      schedule: events.Schedule.cron({ minute: '30', hour: '19', weekDay: 'WED,SUN' }),
+      targets: [
+        new eventTargets.LambdaFunction(this.#aliasOf(restoreTestFn), {
+          event: events.RuleTargetInput.fromObject({ task: 'restore-test' }),
+          deadLetterQueue: jobDeadLetters,
+          retryAttempts: 2,
+          maxEventAge: Duration.hours(1),
+        }),
+      ],
+    });
+
     // The table's stream: each worker reads it through its own mapping (DynamoDB allows two
     // readers a shard), in order, one batch at a time per shard. A batch that keeps failing is
     // split until the bad record is alone, then its position goes to the dead-letter queue.
@@ -481,6 +527,22 @@ export class ApiStack extends Stack {
       roles: [role],
       statements: this.#statements(touches, logGroup, consumes, deadLetterQueue, readsStream),
     });
+    if (touches.restoreTest) {
+      const scratch = `arn:<AWS::Partition>:dynamodb:${this.region}:<AWS::AccountId>:table/${props.restore.scratchTables}`;
+      for (const [resource, why] of [
+        ['*', 'dynamodb:ListTables takes no resource; the job keeps only names of its own pattern'],
+        [scratch, "the scratch tables: the live table's name followed by -rt-, made by the restore test"],
+        [`${scratch}/index/*`, "the scratch tables' indexes (the live table's, restored with it)"],
+        [
+          `arn:<AWS::Partition>:backup:${this.region}:<AWS::AccountId>:recovery-point:*`,
+          "recovery points are named by AWS Backup's id; the job lists only this vault's and restores the newest",
+        ],
+      ] as const)
+        Validations.of(policy).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::${resource}]`,
+          reason: `The restore test: ${why}.`,
+        });
+    }
     if (props.peer && (wrapsDataKeys(touches) || touches.signingKey))
       Validations.of(policy).acknowledge({
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kms:${props.peer.region}:<AWS::AccountId>:key/*]`,
@@ -599,6 +661,60 @@ export class ApiStack extends Stack {
   }
 
   /**
+   * The restore test's reach: this table's recovery points in this region's vault, the restore
+   * role passed to AWS Backup only, and the scratch tables (`<table>-rt-*`) alone: read and drop.
+   */
+  #restoreTestStatements(): iam.PolicyStatement[] {
+    const { storageKey, restore } = this.#props;
+    const stack = Stack.of(this);
+    const scratch = stack.formatArn({
+      service: 'dynamodb',
+      region: stack.region,
+      resource: 'table',
+      resourceName: restore.scratchTables,
+    });
+    return [
+      new iam.PolicyStatement({
+        actions: ['backup:ListRecoveryPointsByBackupVault'],
+        resources: [restore.vault.backupVaultArn],
+      }),
+      new iam.PolicyStatement({
+        actions: ['backup:GetRecoveryPointRestoreMetadata', 'backup:StartRestoreJob'],
+        resources: [
+          stack.formatArn({
+            service: 'backup',
+            resource: 'recovery-point',
+            resourceName: '*',
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+      new iam.PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [restore.role.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'backup.amazonaws.com' } },
+      }),
+      // ListTables takes no resource; what it names is filtered in code, and nothing else is granted.
+      new iam.PolicyStatement({ actions: ['dynamodb:ListTables'], resources: ['*'] }),
+      new iam.PolicyStatement({
+        actions: [
+          'dynamodb:DescribeTable',
+          'dynamodb:Scan',
+          'dynamodb:Query',
+          'dynamodb:GetItem',
+          'dynamodb:DeleteTable',
+        ],
+        resources: [scratch, `${scratch}/index/*`],
+      }),
+      new iam.PolicyStatement({
+        actions: ['kms:Decrypt', 'kms:DescribeKey'],
+        resources: [storageKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': viaService('dynamodb', stack.region) } },
+      }),
+    ];
+  }
+
+  /**
    * The statements of a function's policy. Table access is item actions only (no Scan), the
    * table's key only through DynamoDB, secrets only through Secrets Manager; CDK's grant helpers
    * would add wildcards (`kms:ReEncrypt*`) or key-policy entries in the data stack (a cycle).
@@ -690,6 +806,7 @@ export class ApiStack extends Stack {
         );
       if (peer) statements.push(throughAlias(['kms:GetPublicKey'], peer.signingKeyAlias));
     }
+    if (touches.restoreTest) statements.push(...this.#restoreTestStatements());
     const secrets = [
       ...(touches.appSecret ? [this.#props.appSecret.secretArn] : []),
       ...(touches.providers ? [this.#props.providerSecret.secretArn] : []),

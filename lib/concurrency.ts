@@ -15,6 +15,7 @@ export function functionNames(input: {
     'Registration',
     'PrivacyJobs',
     'AuditVerify',
+    'RestoreTest',
     ...[...input.streamWorkerGroups].map(pascal),
     ...[...input.groups].map(pascal),
   ];

@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aw
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
@@ -77,6 +78,14 @@ export class DataStack extends Stack {
   readonly providerSecret: secretsmanager.ISecret;
   /** The other China region's keys, by alias; none in a fail-over (that region is down). */
   readonly peer: PeerRegionKeys | undefined;
+  /** This region's backup vault, and the role AWS Backup restores from it with (the restore test). */
+  readonly backupVault: backup.BackupVault;
+  readonly restoreRole: iam.Role;
+  /**
+   * The names the restore test gives its scratch tables, as an IAM table-name pattern: the live
+   * table's name and `-rt-` (CloudFormation names the table `<stack>-Table…-<suffix>`).
+   */
+  readonly scratchTables: string;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, { ...props, terminationProtection: true });
@@ -201,6 +210,9 @@ export class DataStack extends Stack {
       this.providerSecret = providerSecret;
     }
 
+    this.scratchTables = props.restoredTable
+      ? `${props.restoredTable.tableName}-rt-*`
+      : `${this.stackName}-Table*-rt-*`;
     this.table = props.restoredTable
       ? dynamodb.Table.fromTableAttributes(this, 'Table', {
           tableName: props.restoredTable.tableName,
@@ -220,6 +232,35 @@ export class DataStack extends Stack {
     });
     // Nobody (root, an operator, a stolen key) deletes a recovery point or shortens its life.
     vault.blockRecoveryPointDeletion();
+    this.backupVault = vault;
+    // What AWS Backup assumes to restore a recovery point into a new table (the restore test,
+    // dr:restore in this region), encrypting it with the storage key.
+    this.restoreRole = new iam.Role(this, 'RestoreRole', {
+      assumedBy: new iam.ServicePrincipal('backup.amazonaws.com'),
+      managedPolicies: [
+        iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSBackupServiceRolePolicyForRestores'),
+      ],
+    });
+    new iam.ManagedPolicy(this, 'RestoreRolePolicy', {
+      roles: [this.restoreRole],
+      statements: [
+        new iam.PolicyStatement({
+          actions: [
+            'kms:Decrypt',
+            'kms:Encrypt',
+            'kms:GenerateDataKey',
+            'kms:DescribeKey',
+            'kms:CreateGrant',
+          ],
+          resources: [this.storageKey.keyArn],
+        }),
+      ],
+    });
+    Validations.of(this.restoreRole).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores]',
+      reason:
+        'The role AWS Backup assumes to restore a recovery point into a new table; AWS maintains this service-role policy with the restore APIs it calls.',
+    });
     const plan = new backup.BackupPlan(this, 'BackupPlan', { backupVault: vault });
     plan.addRule(
       new backup.BackupPlanRule({

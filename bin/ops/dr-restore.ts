@@ -13,6 +13,7 @@ import {
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
+import { restoreJobInput } from '../../functions/recovery/restore-input';
 import { tableDefinition } from '../../functions/store/table-definition';
 import { DEFAULT_ALLOWED_REGIONS } from '../../lib/residency';
 
@@ -92,21 +93,16 @@ export async function restoreTable(
       RecoveryPointArn: options.recoveryPointArn,
     }),
   );
-  // The recovery point's own metadata, with the new table's name and our storage key (the AWS
-  // Backup guide's DynamoDB restore keys).
   const { RestoreJobId } = await backup.send(
-    new StartRestoreJobCommand({
-      RecoveryPointArn: options.recoveryPointArn,
-      IamRoleArn: options.roleArn,
-      ResourceType: 'DynamoDB',
-      IdempotencyToken: `dr-restore-${options.tableName}`,
-      Metadata: {
-        ...(metadata.RestoreMetadata ?? {}),
-        targetTableName: options.tableName,
-        encryptionType: 'KMS',
-        kmsMasterKeyArn: options.storageKeyArn,
-      },
-    }),
+    new StartRestoreJobCommand(
+      restoreJobInput({
+        recoveryPointArn: options.recoveryPointArn,
+        metadata: metadata.RestoreMetadata,
+        tableName: options.tableName,
+        roleArn: options.roleArn,
+        storageKeyArn: options.storageKeyArn,
+      }),
+    ),
   );
   if (!RestoreJobId) throw new RestoreError('AWS Backup started no restore job');
   say(`restore job ${RestoreJobId} started`);

@@ -24,6 +24,11 @@ export interface StageConfig {
   readonly logRetentionDays: number;
   /** The audit chain may lag the entries this long before an unchained entry is a problem (alarmed). */
   readonly audit: { readonly maxUnchainedSeconds: number };
+  /**
+   * The scheduled restore test: a restore not finished this many hours after its backup failed;
+   * a newest backup older than this many hours is a failure (the daily plan makes one a day).
+   */
+  readonly restoreTest: { readonly maxRestoreHours: number; readonly maxBackupAgeHours: number };
   readonly auth: AuthConfig;
   readonly identity: IdentityConfig;
   readonly oauth: OAuthConfig;
@@ -664,6 +669,7 @@ const base = {
       identity: 130,
       privacyjobs: 1,
       auditverify: 1,
+      restoretest: 1,
       // One chain writer per stream shard: a little headroom for shards that split.
       auditchain: 5,
       cardchanges: 5,
@@ -708,6 +714,7 @@ const base = {
   dataKeyCache: { capacity: 100, maxAgeMs: 5 * 60_000, maxMessages: 1000 },
   logRetentionDays: 180,
   audit: { maxUnchainedSeconds: 300 },
+  restoreTest: { maxRestoreHours: 72, maxBackupAgeHours: 36 },
 } as const;
 
 export const stages: Readonly<Record<StageName, StageConfig>> = {
@@ -744,7 +751,7 @@ export const stages: Readonly<Record<StageName, StageConfig>> = {
     },
     concurrency: {
       default: 5,
-      perFunction: { authorizer: 10, privacyjobs: 1, auditverify: 1, auditchain: 2 },
+      perFunction: { authorizer: 10, privacyjobs: 1, auditverify: 1, restoretest: 1, auditchain: 2 },
     },
     rush: { functions: [], concurrency: 0, windows: [] },
   },

@@ -21,7 +21,9 @@ export type BusinessMetric =
   | 'LivenessUnbilled'
   | 'LivenessPassed'
   | 'LinkNoticeFailed'
-  | 'PeerWrapFailed';
+  | 'PeerWrapFailed'
+  | 'RestoreTestPassed'
+  | 'RestoreTestFailed';
 
 export const noMetrics: MetricsSink = { count: () => undefined };
 

@@ -23,6 +23,11 @@ export interface Touches {
   readonly queue?: boolean;
   /** Publishes card events to the event bus. */
   readonly events?: boolean;
+  /**
+   * Restores backups into scratch tables (`<table>-rt-*`), reads and drops them: AWS Backup's
+   * recovery points of this table, the restore role, and those tables only.
+   */
+  readonly restoreTest?: boolean;
 }
 
 /** One success a route answers: its status's body (none for 204) and what it means. */

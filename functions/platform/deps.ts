@@ -9,6 +9,7 @@ import { EmfMetricsSink } from '../core/metrics';
 import { BlindIndexer } from '../crypto/blind-index';
 import { type AppKeys, deriveAppKeys } from '../crypto/key-source';
 import { readLocalKeyFile } from '../crypto/local-key-file';
+import type { Sealer } from '../crypto/sealer';
 import { DynamoAuditLog } from '../kernel/audit/dynamo-audit-log';
 import type { Random } from '../kernel/random';
 import { DynamoRateLimiter } from '../kernel/rate/dynamo-rate-limiter';
@@ -103,10 +104,13 @@ export function plainTable(): SealedTable {
   });
 }
 
-/** The table that seals and opens: envelope encryption with KMS data keys (a local key locally). */
-export function sealedTable(): Promise<SealedTable> {
-  return once('sealedTable', async () => {
-    const { env, config, keySource, dynamo, tableName, region, metrics } = platform();
+/**
+ * Envelope encryption with KMS data keys (a local key locally), wrapped for both regions: what
+ * seals and opens the table's items, and a restored copy's (the restore test).
+ */
+export function sealer(): Promise<Sealer> {
+  return once('sealer', async () => {
+    const { env, config, keySource, region, metrics } = platform();
     // A seal goes on when the other region's key cannot be reached; the alarm counts how often.
     const onPeerFailure = (error: unknown) => {
       metrics.count('PeerWrapFailed');
@@ -124,11 +128,15 @@ export function sealedTable(): Promise<SealedTable> {
             m.kmsKeyring(required(env, 'DATA_KEY_ARN'), listed(env.PEER_DATA_KEY_ARNS), onPeerFailure),
           ),
     ]);
-    return new SealedTable({
-      client: dynamo,
-      tableName,
-      sealer: new EncryptingSealer(keyring, config.dataKeyCache),
-    });
+    return new EncryptingSealer(keyring, config.dataKeyCache);
+  });
+}
+
+/** The table that seals and opens. */
+export function sealedTable(): Promise<SealedTable> {
+  return once('sealedTable', async () => {
+    const { dynamo, tableName } = platform();
+    return new SealedTable({ client: dynamo, tableName, sealer: await sealer() });
   });
 }
 

@@ -8,6 +8,7 @@ import { identityRoutes } from '../identity/routes';
 import { oauthRoutes } from '../oauth/routes';
 import { oidcRoutes } from '../oidc/routes';
 import { privacyRoutes, privacyWorkers } from '../privacy/routes';
+import { recoveryWorkers } from '../recovery/routes';
 import { systemRoutes } from './routes';
 
 /**
@@ -50,6 +51,7 @@ export const workers = {
   ...auditWorkers,
   ...cardWorkers,
   ...privacyWorkers,
+  ...recoveryWorkers,
 } as const satisfies Record<string, WorkerDefinition>;
 
 export type WorkerId = keyof typeof workers;

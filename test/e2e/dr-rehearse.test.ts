@@ -13,11 +13,11 @@ import { deriveAppKeys } from '../../functions/crypto/key-source';
 import { readLocalKeyFile, writeLocalKeyFile } from '../../functions/crypto/local-key-file';
 import { localKeyring } from '../../functions/crypto/local-key-source';
 import { checkCharacter } from '../../functions/kernel/person/id-number';
+import { exportTable, restoreIntoFreshTable } from '../../functions/recovery/dynamo-table-copy';
 import { SealedTable } from '../../functions/store/sealed-table';
 import { SEALED_ATTRIBUTE } from '../../functions/store/table-definition';
 import { apiClient } from '../helpers/api-client';
 import { localDynamo } from '../helpers/dynamo';
-import { exportTable, restoreIntoFreshTable } from '../helpers/table-copy';
 
 /**
  * The DR rehearsal (`npm run dr:rehearse`, also in `npm test`): Beijing serves patients and

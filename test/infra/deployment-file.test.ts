@@ -28,7 +28,12 @@ describe('synth with a deployment file', () => {
       return policies.some(
         (p) =>
           (p.Properties.Roles ?? []).some((r: Json) => r.Ref === role) &&
-          JSON.stringify(p.Properties.PolicyDocument).includes('dynamodb:GetItem'),
+          // The live table's reads (the restore test reads only its scratch tables, `-rt-`).
+          (p.Properties.PolicyDocument.Statement as Json[]).some(
+            (s) =>
+              JSON.stringify(s.Action).includes('dynamodb:GetItem') &&
+              !JSON.stringify(s.Resource).includes('-rt-'),
+          ),
       );
     };
     const withTable = functions.filter(readsTable);

@@ -181,8 +181,8 @@ describe('stateful resources', () => {
 describe('api stack', () => {
   it('has one nodejs22.x function per route group and the authorizer (arm64 in Beijing), with log groups that expire', () => {
     const groups = new Set(routeList.map((r) => r.group));
-    // + authorizer, two queue workers, two stream workers, privacy jobs, audit verification
-    api.resourceCountIs('AWS::Lambda::Function', groups.size + 7);
+    // + authorizer, two queue workers, two stream workers, privacy jobs, audit verification, restore test
+    api.resourceCountIs('AWS::Lambda::Function', groups.size + 8);
     api.allResourcesProperties('AWS::Lambda::Function', { Runtime: 'nodejs22.x', Architectures: ['arm64'] });
     for (const group of Object.values(api.findResources('AWS::Logs::LogGroup'))) {
       expect(group.Properties.RetentionInDays).toBe(180);

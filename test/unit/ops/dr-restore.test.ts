@@ -65,7 +65,7 @@ describe('dr:restore, the AWS Backup half', () => {
       originalTableName: 'PatientOnboarding-prod-Data-TableCD117FA1-X',
     });
     // A rerun of the same restore is the same job, not a second table.
-    expect(start?.IdempotencyToken).toBe(`dr-restore-${options.tableName}`);
+    expect(start?.IdempotencyToken).toBe(`restore-${options.tableName}`);
     expect(
       backupMock.commandCalls(GetRecoveryPointRestoreMetadataCommand)[0]?.args[0].input.BackupVaultName,
     ).toBe('patient-onboarding-prod-copies');

@@ -6,7 +6,7 @@ import {
   paginateScan,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import { createTableInput } from '../../functions/store/table-definition';
+import { createTableInput } from '../store/table-definition';
 
 export type ExportedItem = Record<string, AttributeValue>;
 
