@@ -18,9 +18,10 @@ const option = (name: string): string | undefined => {
 };
 const recoveryPointArn = option('recovery-point');
 const region = option('region');
-if (!recoveryPointArn || !region) {
+const prepareOnly = option('prepare');
+if ((!recoveryPointArn && !prepareOnly) || !region) {
   console.error(
-    'usage: npm run dr:restore -- --recovery-point <ARN> --region <cn-north-1|cn-northwest-1> [--table NAME] [--stage prod] [--failover] [--role ARN] [--vault NAME] [--profile P]',
+    'usage: npm run dr:restore -- --recovery-point <ARN> --region <cn-north-1|cn-northwest-1> [--table NAME] [--stage prod] [--failover] [--role ARN] [--vault NAME] [--profile P]\n       npm run dr:restore -- --prepare <TABLE> --region <R> [--stage prod] [--failover] (a table restored otherwise, e.g. to a point in time)',
   );
   process.exit(2);
 }
@@ -31,6 +32,15 @@ const config = { region, ...(profile ? { profile } : {}) };
 const stamp = new Date().toISOString().replace(/[-:]/g, '').slice(0, 13);
 const tableName = option('table') ?? `patient-onboarding-${stage}-restored-${stamp}`;
 try {
+  if (prepareOnly) {
+    const prepared = await prepareRestoredTable(new DynamoDBClient(config), prepareOnly);
+    for (const step of prepared.changed) say(`${prepareOnly}: ${step}`);
+    say(
+      `\n${prepareOnly} is ready. Point the stage at it:\n  ${deployCommand(prepared, { region, stage, failover })}`,
+    );
+    process.exit(0);
+  }
+  if (!recoveryPointArn) throw new RestoreError('--recovery-point is required');
   const { Account } = await new STSClient(config).send(new GetCallerIdentityCommand({}));
   if (!Account) throw new RestoreError('STS named no account');
   await restoreTable(
