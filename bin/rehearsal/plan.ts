@@ -133,6 +133,11 @@ export function readPlan(
         const name = resource.Properties.LogGroupName ?? `/rehearsal/${id}`;
         return { Ref: name, Arn: arn('logs', `log-group:${name}:*`) };
       }
+      case 'AWS::Backup::BackupVault': {
+        const name = resource.Properties.BackupVaultName ?? id.toLowerCase();
+        const vaultArn = regionalArn(stack.region)('backup', `backup-vault:${name}`);
+        return { Ref: name, BackupVaultName: name, BackupVaultArn: vaultArn, Arn: vaultArn };
+      }
       case 'AWS::SNS::Topic':
         return { Ref: arn('sns', id), TopicArn: arn('sns', id) };
       default:

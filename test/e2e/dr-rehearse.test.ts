@@ -86,21 +86,14 @@ describe('fail-over to the other China region, rehearsed on this machine', () =>
       jobs: { deletionsMs: 0, retentionMs: 0 },
     });
     runtimes.push(home);
-    const { call, login } = apiClient(
+    const { call, login, verifyAs } = apiClient(
       () => home.url,
       () => homeDir,
     );
     const session = await login(phone);
     const token = session.accessToken;
     before.refreshToken = session.refreshToken;
-    for (const purpose of ['sensitive_identity', 'medical_card'])
-      await call('/v1/me/consents', {
-        token,
-        body: { purpose, policyVersion: '2026-11-01', accepted: true },
-      });
-    expect(
-      (await call('/v1/me/identity/verify', { token, body: { ...person, idType: 'resident' } })).status,
-    ).toBe(200);
+    await verifyAs(token, person);
     const card = await call('/v1/me/cards', {
       token,
       headers: { 'idempotency-key': 'dr-rehearse-card-1' },

@@ -21,22 +21,14 @@ describe('a card pending when the runtime stops', () => {
       jobs: { deletionsMs: 0, retentionMs: 0 },
     };
     let runtime: LocalRuntime = await startLocalRuntime(options);
-    const { call, login } = apiClient(
+    const { call, login, verifyAs } = apiClient(
       () => runtime.url,
       () => dataDir,
     );
     try {
       const { accessToken: token } = await login('13700008888');
-      for (const purpose of ['sensitive_identity', 'medical_card']) {
-        await call('/v1/me/consents', {
-          token,
-          body: { purpose, policyVersion: '2026-11-01', accepted: true },
-        });
-      }
       const person = identityFixtures[2] as { name: string; idNumber: string };
-      expect(
-        (await call('/v1/me/identity/verify', { token, body: { ...person, idType: 'resident' } })).status,
-      ).toBe(200);
+      await verifyAs(token, person);
 
       // The HIS is down: the card is committed pending, and the request answers 202.
       runtime.his.mode = 'down';

@@ -33,19 +33,12 @@ describe('the restore test, run as the schedule runs it', () => {
   const phone = '13600003030';
 
   it('restores, then checks and drops the copy, and fails a copy whose items do not open', async () => {
-    const { call, login } = apiClient(
+    const { call, login, verifyAs } = apiClient(
       () => local.runtime.url,
       () => local.dataDir,
     );
     const { accessToken: token } = await login(phone);
-    for (const purpose of ['sensitive_identity', 'medical_card'])
-      await call('/v1/me/consents', {
-        token,
-        body: { purpose, policyVersion: '2026-11-01', accepted: true },
-      });
-    expect(
-      (await call('/v1/me/identity/verify', { token, body: { ...person, idType: 'resident' } })).status,
-    ).toBe(200);
+    await verifyAs(token, person);
     await local.runtime.settle();
 
     const first = await captureOutput(() => restoreTest());

@@ -82,7 +82,15 @@ export function apiClient(url: () => string, dataDir: () => string, policyVersio
     };
   }
 
-  return { call, lastCode, sendCode, login };
+  /** The consents a card needs and `person`'s real-name check: where most card flows start. */
+  async function verifyAs(token: string, person: { name: string; idNumber: string }) {
+    for (const purpose of ['sensitive_identity', 'medical_card'])
+      await call('/v1/me/consents', { token, body: { purpose, policyVersion, accepted: true } });
+    const verified = await call('/v1/me/identity/verify', { token, body: { ...person, idType: 'resident' } });
+    if (verified.status !== 200) throw new Error(`verify ${verified.status} ${verified.text}`);
+  }
+
+  return { call, lastCode, sendCode, login, verifyAs };
 }
 
 /** One HTTP request from a given local address (fetch cannot choose its source address). */
