@@ -497,6 +497,34 @@ export class SealedTable {
     }
   }
 
+  /**
+   * Seals a raw item's fields again under a fresh data key, wrapped by every key the keyring holds
+   * now (after the other region's KMS was unreachable, or after a fail-over), if its blob is still
+   * the one read: an item changed meanwhile was sealed anew by its writer and is left alone.
+   */
+  async rewrap(raw: Record<string, AttributeValue>): Promise<'rewrapped' | 'changed' | 'plain'> {
+    const blob = raw[SEALED_ATTRIBUTE];
+    if (!blob) return 'plain';
+    const { item, sealed } = await this.fromStorage(raw);
+    const next = await this.#requireSealer().seal(this.#binding(item), sealed);
+    try {
+      await this.#client.send(
+        new UpdateItemCommand({
+          TableName: this.#tableName,
+          Key: marshall({ pk: item.pk, sk: item.sk }),
+          UpdateExpression: 'SET #sealed = :next',
+          ConditionExpression: '#sealed = :old',
+          ExpressionAttributeNames: { '#sealed': SEALED_ATTRIBUTE },
+          ExpressionAttributeValues: { ':next': { B: next }, ':old': blob },
+        }),
+      );
+      return 'rewrapped';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'changed';
+      throw error;
+    }
+  }
+
   /** Deletes items by key, 25 a call (BatchWriteItem), again for what throttling handed back. */
   async deleteMany(itemKeys: readonly ItemKey[]): Promise<void> {
     for (let i = 0; i < itemKeys.length; i += BATCH_WRITE) {
