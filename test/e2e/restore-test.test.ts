@@ -21,10 +21,12 @@ import { runtimePerFile } from '../helpers/local-runtime';
  */
 const local = runtimePerFile('restore', { jobs: { deletionsMs: 0, retentionMs: 0 } });
 const dynamo = localDynamo();
-const scratchTables = async () =>
-  ((await dynamo.send(new ListTablesCommand({}))).TableNames ?? []).filter((n) =>
-    n.startsWith(`${local.runtime.tableName}-rt-`),
-  );
+/** The copies of this file's table, on a DynamoDB Local other files fill with tables (pages of 100). */
+const scratchTables = async () => {
+  const names: string[] = [];
+  for await (const page of paginateListTables({ client: dynamo }, {})) names.push(...(page.TableNames ?? []));
+  return names.filter((n) => n.startsWith(`${local.runtime.tableName}-rt-`));
+};
 /** The next run names its copy by the second: let one pass, as days pass between real runs. */
 const nextSecond = () => new Promise((resolve) => setTimeout(resolve, 1100));
 
