@@ -1,6 +1,6 @@
 import {
   DeleteTableCommand,
-  ListTablesCommand,
+  paginateListTables,
   ScanCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
