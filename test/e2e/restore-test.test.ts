@@ -35,7 +35,7 @@ describe('the restore test, run as the schedule runs it', () => {
   const phone = '13600003030';
 
   it('restores, then checks and drops the copy, and fails a copy whose items do not open', async () => {
-    const { call, login, verifyAs } = apiClient(
+    const { login, verifyAs } = apiClient(
       () => local.runtime.url,
       () => local.dataDir,
     );
