@@ -37,6 +37,14 @@ export async function serveWeb(
     return undefined;
   }
   const html = relative === 'index.html';
+  // The local server tells the page where its SMS sender writes: a hint for `npm start` only,
+  // so no developer text is in the built client.
+  if (html)
+    content = Buffer.from(
+      content
+        .toString('utf8')
+        .replace('</head>', '    <meta name="local-sms-file" content=".data/outbox/sms.jsonl" />\n  </head>'),
+    );
   return {
     statusCode: 200,
     headers: {

@@ -334,6 +334,10 @@ describe('reference web client in Chromium', () => {
     await page.locator('.problem').waitFor();
     expect(await problemCode(page)).toBe('otp_invalid');
     expect(await page.locator('.problem').textContent()).toContain('错误代码：otp_invalid');
+    // What to do: the tries this code has left.
+    expect(await page.locator('.problem [data-next="attempts"]').textContent()).toBe(
+      '验证码不正确，这个验证码还可以再试 2 次。',
+    );
     await shot(page, '10-error-wrong-code');
 
     // Asking again for the same number within the minute: 429, shown as such.
@@ -342,6 +346,8 @@ describe('reference web client in Chromium', () => {
     await page.getByRole('button', { name: '获取验证码' }).click();
     await page.locator('.problem').waitFor();
     expect(await problemCode(page)).toBe('otp_resend_too_soon');
+    // When: Retry-After as a countdown.
+    expect(await page.locator('.problem [data-next="retry"]').textContent()).toMatch(/^请 \d+ 秒后再试。$/);
     await shot(page, '11-error-rate-limit');
 
     // Log in with a fresh number; the identity check refuses a name that does not match the number.
@@ -370,6 +376,7 @@ describe('reference web client in Chromium', () => {
     await page.getByLabel('与本人关系').selectOption('10');
     await page.getByLabel('证件号码').fill(withCheck('31010419860101222'));
     await page.getByLabel('就诊人手机号').fill('13900003333');
+    await page.getByLabel('医保类型').selectOption('01');
     await page.getByRole('button', { name: '提交' }).click();
     await page.locator('.problem').waitFor();
     expect(await problemCode(page)).toBe('consent_required');

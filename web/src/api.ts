@@ -7,7 +7,10 @@ export interface Problem {
   readonly status: number;
   readonly code: string;
   readonly detail?: string;
-  readonly errors?: ReadonlyArray<{ readonly path: string; readonly message: string }>;
+  /** Each bad field: where (`body.phone`) and what (a stable code: `invalid_format`, `too_small`). */
+  readonly errors?: ReadonlyArray<{ readonly path: string; readonly issue: string }>;
+  /** A wrong code: how many tries this code has left. */
+  readonly attemptsLeft?: number;
   readonly policyVersion?: string;
   readonly purpose?: string;
   readonly retryAfter?: number;

@@ -81,17 +81,54 @@ export function showProblem(form: HTMLElement, error: unknown): Problem {
     typeof problem.purpose === 'string'
       ? h('p', {}, tCode('consent', problem.purpose), ' · ', h('a', { href: '#/privacy' }, t('navPrivacy')))
       : null,
+    ...nextSteps(problem),
+    // Kept for support, after what the person can do.
     h('p', { class: 'code' }, t('errorCode', { code: problem.code })),
   );
   form.prepend(box);
   let first: HTMLElement | null = null;
   for (const e of problem.errors ?? []) {
     const name = e.path.split('.').pop() ?? '';
-    setFieldError(form, name, e.message);
+    setFieldError(form, name, issueMessage(name, e.issue));
     first ??= form.querySelector<HTMLElement>(`[name="${name}"]`);
   }
   (first ?? box).focus();
   return problem;
+}
+
+/**
+ * What a field's problem means and what to do, from the server's stable `issue` code: the field's
+ * own message first (`issue_phone_invalid_format`), then the code's, then a general one.
+ */
+export function issueMessage(field: string, issue: string | undefined): string {
+  const own = issue ? tCode(`issue_${field}`, issue) : '';
+  if (issue && own !== issue) return own;
+  const general = issue ? tCode('issue', issue) : '';
+  return issue && general !== issue ? general : t('issueGeneral');
+}
+
+/** What to do next: tries left for a code, when to ask for a new one, a countdown to try again. */
+function nextSteps(problem: Problem): HTMLElement[] {
+  const steps: HTMLElement[] = [];
+  if (typeof problem.attemptsLeft === 'number' && problem.attemptsLeft > 0)
+    steps.push(h('p', { 'data-next': 'attempts' }, t('attemptsLeft', { n: problem.attemptsLeft })));
+  if (problem.code === 'otp_exhausted' || problem.code === 'otp_expired' || problem.attemptsLeft === 0)
+    steps.push(h('p', { 'data-next': 'new-code' }, t('askNewCode')));
+  if (typeof problem.retryAfter === 'number' && problem.retryAfter > 0) {
+    const line = h('p', { 'data-next': 'retry' });
+    let left = Math.ceil(problem.retryAfter);
+    // Counts down while the message is on screen; a new problem or a new screen ends it.
+    const tick = () => {
+      line.textContent = left > 0 ? t('retryIn', { s: left }) : t('retryNow');
+      if (left-- > 0)
+        setTimeout(() => {
+          if (line.isConnected) tick();
+        }, 1000);
+    };
+    tick();
+    steps.push(line);
+  }
+  return steps;
 }
 
 export function announce(text: string): void {

@@ -1,5 +1,6 @@
 import { ApiError, handleReconsent, handleSignedOut, logOut, post, refreshSession, signedIn } from './api';
 import { currentPolicy, forgetPolicy, navigate, show } from './app';
+import { applyCareMode, careMode, setCareMode } from './care';
 import { h, showProblem } from './dom';
 import { lang, setLang, t } from './i18n';
 import { cardsView } from './views/cards';
@@ -55,6 +56,9 @@ function renderChrome(): void {
         ]
       : []),
   );
+  const care = document.getElementById('care') as HTMLButtonElement;
+  care.textContent = t('careMode');
+  care.setAttribute('aria-pressed', String(careMode()));
   const switcher = document.getElementById('lang') as HTMLButtonElement;
   switcher.textContent = t('switchLang');
   switcher.lang = lang() === 'en' ? 'zh-CN' : 'en';
@@ -123,6 +127,11 @@ async function boot(): Promise<void> {
   handleReconsent(reconsentDialog);
   handleSignedOut(() => navigate('#/login'));
   document.addEventListener('signed-out', renderChrome);
+  applyCareMode();
+  (document.getElementById('care') as HTMLButtonElement).addEventListener('click', () => {
+    setCareMode(!careMode());
+    renderChrome();
+  });
   (document.getElementById('lang') as HTMLButtonElement).addEventListener('click', () => {
     setLang(lang() === 'en' ? 'zh-CN' : 'en');
     render();

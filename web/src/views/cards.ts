@@ -144,11 +144,32 @@ function proofForm(card: Card, proof: NonNullable<Card['proof']>, refresh: () =>
   return form;
 }
 
+/** Codes in their table's order ("01" before "10"): object keys would put integer-like ones first. */
+const codesOf = <C extends string>(table: Readonly<Record<C, unknown>>) => (Object.keys(table) as C[]).sort();
+
+/** A choice nobody has made yet: the first option, empty, so a default is never taken for an answer. */
+const choose = (): readonly [string, string] => ['', t('choose')];
+
 function addCardForm(
   hospitals: readonly Hospital[],
   policyVersion: string,
   done: () => void,
+  options: { readonly firstCard: boolean },
 ): HTMLFormElement {
+  // The first card is nearly always the account holder's own: 本人 is chosen for it, and asked after.
+  const relationship = select(
+    'relationship',
+    [choose(), ...codesOf(relationships).map((c: RelationshipCode) => [c, label(relationships[c])] as const)],
+    options.firstCard ? '01' : '',
+  );
+  relationship.required = true;
+  // The insurance type is asked, never assumed: a wrong one is billed wrongly at the hospital.
+  const insurance = select(
+    'insuranceType',
+    [choose(), ...codesOf(insuranceTypes).map((c: InsuranceCode) => [c, label(insuranceTypes[c])] as const)],
+    '',
+  );
+  insurance.required = true;
   const idType = select(
     'idType',
     (Object.keys(idTypes) as IdTypeCode[]).map((c) => [c, label(idTypes[c])] as const),
@@ -178,25 +199,13 @@ function addCardForm(
         hospitals.map((x) => [x.id, x.name] as const),
       ),
     ),
-    field(
-      t('relationship'),
-      select(
-        'relationship',
-        (Object.keys(relationships) as RelationshipCode[]).map((c) => [c, label(relationships[c])] as const),
-      ),
-    ),
+    field(t('relationship'), relationship),
     field(t('name'), input({ name: 'name', autocomplete: 'off', required: true })),
     field(t('idType'), idType),
     field(t('idNumber'), idNumber),
     guardian,
     field(t('patientPhone'), input({ name: 'phone', type: 'tel', inputmode: 'numeric', required: true })),
-    field(
-      t('insuranceType'),
-      select(
-        'insuranceType',
-        (Object.keys(insuranceTypes) as InsuranceCode[]).map((c) => [c, label(insuranceTypes[c])] as const),
-      ),
-    ),
+    field(t('insuranceType'), insurance),
     h('button', { type: 'submit' }, t('create')),
   );
   const rule = () => idTypes[idType.value as IdTypeCode].rule;
@@ -216,8 +225,17 @@ function addCardForm(
   // One key per filled-in form: a double submit or a retry after a timeout is the same request.
   let idempotencyKey = crypto.randomUUID();
   onSubmit(form, async () => {
+    // Every unanswered choice says so on its field, the first one gets the focus.
+    const unanswered = [relationship, insurance].filter((choice) => {
+      setFieldError(form, choice.name, choice.value ? undefined : t('chooseOne'));
+      return !choice.value;
+    });
     if (!check()) {
       idNumber.focus();
+      return;
+    }
+    if (unanswered[0]) {
+      unanswered[0].focus();
       return;
     }
     const minor = !guardian.hidden;
@@ -243,6 +261,8 @@ function addCardForm(
     );
     idempotencyKey = crypto.randomUUID();
     form.reset();
+    // The next card is someone else's: its relationship is asked.
+    relationship.value = '';
     guardian.hidden = true;
     announce(t('saved'));
     done();
@@ -258,9 +278,11 @@ export async function cardsView(): Promise<void> {
   ]);
   const region = h('div', { class: 'card-list', 'aria-live': 'polite' });
   // Only the list is redrawn (after a change, or while a card is pending), never the form being filled in.
+  let count = 0;
   const renderList = async () => {
     clearTimeout(poll);
     const cards = await getAll<Card>('/v1/me/cards', 'cards');
+    count = cards.length;
     const refresh = () => {
       renderList().catch((error: unknown) => showProblem(region, error));
     };
@@ -280,8 +302,13 @@ export async function cardsView(): Promise<void> {
   show(
     h('h1', {}, t('cardsTitle')),
     region,
-    addCardForm(hospitals, policy.version, () => {
-      renderList().catch((error: unknown) => showProblem(region, error));
-    }),
+    addCardForm(
+      hospitals,
+      policy.version,
+      () => {
+        renderList().catch((error: unknown) => showProblem(region, error));
+      },
+      { firstCard: count === 0 },
+    ),
   );
 }

@@ -1,5 +1,6 @@
 import { api, get, getAll } from '../api';
 import { show } from '../app';
+import { deviceName } from '../device-name';
 import { announce, h, showProblem } from '../dom';
 import { lang, t } from '../i18n';
 
@@ -39,7 +40,7 @@ async function sessionsSection(): Promise<HTMLElement> {
         'span',
         {},
         t('sessionLine', {
-          ua: s.userAgent.slice(0, 60) || '—',
+          ua: deviceName(s.userAgent, t('unknownDevice')),
           ip: s.ipPrefix,
           when: new Date(s.lastUsedAt).toLocaleString(lang()),
         }),

@@ -136,7 +136,13 @@ export function codeForms(options: {
     const codeInput = codeForm.querySelector<HTMLInputElement>('[name="code"]');
     codeInput?.focus();
     const sentNote = codeForm.querySelector('.code-sent');
-    if (sentNote) sentNote.textContent = t('codeSentTo', { phone });
+    if (sentNote) {
+      // Under `npm start` the local server names where its SMS sender writes (never in the bundle).
+      const outbox = document.querySelector<HTMLMetaElement>('meta[name="local-sms-file"]')?.content;
+      sentNote.textContent = [t('codeSentTo', { phone }), outbox ? t('localCodeHint', { path: outbox }) : '']
+        .filter(Boolean)
+        .join(' ');
+    }
     announce(t('codeSentTo', { phone }));
     const sendButton = phoneForm.querySelector('button') as HTMLButtonElement;
     queueMicrotask(() => cooldown(sendButton, sent.resendAfter));
