@@ -13,7 +13,7 @@ import {
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { restoreJobInput } from '../../functions/recovery/restore-input';
+import { restoreJobInput } from '../../functions/providers/backup/restore-job-input';
 import { tableDefinition } from '../../functions/store/table-definition';
 import { DEFAULT_ALLOWED_REGIONS } from '../../lib/residency';
 

@@ -16,11 +16,11 @@ export function restoreTestDeps(): Promise<
     const { env, keySource, dynamo, tableName, clock, metrics, config } = platform();
     let points: RecoveryPoints;
     if (keySource === 'local') {
-      const { TableCopyRecoveryPoints } = await import('./table-copy-recovery-points');
+      const { TableCopyRecoveryPoints } = await import('./dynamo-copy-recovery-points');
       points = new TableCopyRecoveryPoints(dynamo, tableName, () => clock.now().getTime());
     } else {
       const [{ BackupRecoveryPoints }, { BackupClient }] = await Promise.all([
-        import('./backup-recovery-points'),
+        import('../providers/backup/backup-recovery-points'),
         import('@aws-sdk/client-backup'),
       ]);
       points = new BackupRecoveryPoints(new BackupClient({ region: platform().region }), {

@@ -1,21 +1,20 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { outboxMessages } from '../../bin/local/outbox';
 import { type LocalRuntime, startLocalRuntime } from '../../bin/local/runtime';
 import { identityFixtures, syntheticPerson } from '../../bin/local/standins/identity';
 import { buildWebClient } from '../../bin/local/web-build';
 import { stages } from '../../functions/core/config';
 import { checkCharacter } from '../../functions/kernel/person/id-number';
+import { launchChromium, sendAndRead as sendCodeAndRead } from '../helpers/browser';
 import { useRuntime } from '../helpers/deps';
 
 /**
  * The reference web client in a real browser (Debian's Chromium, driven by playwright-core)
  * against the local runtime: what a person does, screen by screen, with a screenshot of each.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const shots = resolve(import.meta.dirname, 'screenshots');
 const withCheck = (first17: string) => first17 + checkCharacter(first17);
 
@@ -24,8 +23,6 @@ let dataDir: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`);
   mkdirSync(shots, { recursive: true });
   dataDir = mkdtempSync(join(tmpdir(), 'po-e2e-web-'));
   const webDir = await buildWebClient();
@@ -37,19 +34,7 @@ beforeAll(async () => {
     webDir,
     jobs: { deletionsMs: 0, retentionMs: 0 },
   });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
@@ -57,15 +42,8 @@ afterAll(async () => {
   await runtime?.stop();
 });
 
-const codesFor = (phone: string) => outboxMessages(dataDir, `+86${phone}`).map((m) => m.code);
-
 /** Clicks a send button and returns the code of that SMS from the local sender's outbox. */
-async function sendAndRead(phone: string, click: () => Promise<void>): Promise<string> {
-  const before = codesFor(phone).length;
-  await click();
-  await expect.poll(() => codesFor(phone).length, { timeout: 5000 }).toBeGreaterThan(before);
-  return codesFor(phone)[before] as string;
-}
+const sendAndRead = (phone: string, click: () => Promise<void>) => sendCodeAndRead(dataDir, phone, click);
 
 async function newPage(): Promise<Page> {
   const context = await browser.newContext({ locale: 'zh-CN', acceptDownloads: true });

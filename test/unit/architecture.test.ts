@@ -27,12 +27,9 @@ const imports = (file: string) =>
     (m) => m[1] ?? (m[2] as string),
   );
 
-/**
- * Where AWS may be called: adapters (named by the service: dynamo-…, backup-…), composition roots,
- * and the store, crypto and provider layers.
- */
+/** Where AWS may be called: adapters, composition roots, and the store, crypto and provider layers. */
 const mayUseAws = (file: string) =>
-  /\/(dynamo|backup)-[^/]+\.ts$|\/deps\.ts$|-deps\.ts$/.test(file) ||
+  /\/dynamo-[^/]+\.ts$|\/deps\.ts$|-deps\.ts$/.test(file) ||
   /^functions\/(store|crypto|providers|platform)\//.test(file) ||
   file === 'functions/kernel/tokens/kms-root-signer.ts';
 

@@ -4,11 +4,16 @@ import {
   paginateListRecoveryPointsByBackupVault,
   StartRestoreJobCommand,
 } from '@aws-sdk/client-backup';
-import { restoreJobInput } from './restore-input';
-import type { RecoveryPoint, RecoveryPoints } from './restore-test';
+import { restoreJobInput } from './restore-job-input';
+
+/** A completed recovery point: its ARN, and when the backup was taken (Unix ms). */
+export interface BackupPoint {
+  readonly id: string;
+  readonly createdAt: number;
+}
 
 /** The live table's completed recovery points in this region's vault, restored by AWS Backup. */
-export class BackupRecoveryPoints implements RecoveryPoints {
+export class BackupRecoveryPoints {
   readonly #client: Pick<BackupClient, 'send'>;
   readonly #options: { vaultName: string; tableArn: string; roleArn: string; storageKeyArn: string };
 
@@ -20,8 +25,8 @@ export class BackupRecoveryPoints implements RecoveryPoints {
     this.#options = options;
   }
 
-  async newest(): Promise<RecoveryPoint | undefined> {
-    let newest: RecoveryPoint | undefined;
+  async newest(): Promise<BackupPoint | undefined> {
+    let newest: BackupPoint | undefined;
     for await (const page of paginateListRecoveryPointsByBackupVault(
       { client: this.#client as BackupClient },
       { BackupVaultName: this.#options.vaultName, ByResourceArn: this.#options.tableArn },
@@ -35,7 +40,7 @@ export class BackupRecoveryPoints implements RecoveryPoints {
     return newest;
   }
 
-  async restore(point: RecoveryPoint, tableName: string): Promise<void> {
+  async restore(point: BackupPoint, tableName: string): Promise<void> {
     const metadata = await this.#client.send(
       new GetRecoveryPointRestoreMetadataCommand({
         BackupVaultName: this.#options.vaultName,
