@@ -1,10 +1,9 @@
 import { writeFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { deploymentChanges } from '../functions/core/deployment';
 import { readDeployment } from '../functions/platform/deployment-source';
 import { loadProviderCredentials } from '../functions/providers/credentials';
 import { SealedTable } from '../functions/store/sealed-table';
-import { operatorConnection } from './operator-connection';
+import { operatorConnection, operatorIdentity } from './operator-connection';
 import { applyThrough, deploymentJsonSchema, loadDeploymentFile } from './ops/deployment-file';
 
 /**
@@ -83,7 +82,7 @@ try {
       process.exit(1);
     }
   }
-  const outcome = await applyThrough(connection, deployment, await operator(connection.local));
+  const outcome = await applyThrough(connection, deployment, await operatorIdentity(connection.local));
   if (!outcome.applied) {
     process.stdout.write(
       outcome.reason === 'unchanged'
@@ -100,14 +99,4 @@ try {
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exit(2);
-}
-
-/** Who applied it, for the audit entry: the AWS caller's ARN, or the local user. */
-async function operator(local: boolean): Promise<string> {
-  if (local) return `local:${userInfo().username}`;
-  const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
-  const identity = await new STSClient({ region: process.env.AWS_REGION ?? 'cn-north-1' }).send(
-    new GetCallerIdentityCommand({}),
-  );
-  return identity.Arn ?? 'unknown';
 }

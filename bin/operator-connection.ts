@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { AppKeys } from '../functions/crypto/key-source';
@@ -54,4 +55,14 @@ export function operatorConnection(env: NodeJS.ProcessEnv = process.env) {
         ? localKeys().keyring
         : kmsKeyring(env.DATA_KEY_ARN ?? '', (env.PEER_DATA_KEY_ARNS ?? '').split(',').filter(Boolean)),
   };
+}
+
+/** Who an operator command runs as, for its audit entry: the AWS caller's ARN, or the local user. */
+export async function operatorIdentity(local: boolean): Promise<string> {
+  if (local) return `local:${userInfo().username}`;
+  const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+  const identity = await new STSClient({ region: process.env.AWS_REGION ?? 'cn-north-1' }).send(
+    new GetCallerIdentityCommand({}),
+  );
+  return identity.Arn ?? 'unknown';
 }

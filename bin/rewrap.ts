@@ -1,9 +1,8 @@
-import { userInfo } from 'node:os';
 import { EncryptingSealer } from '../functions/crypto/encrypting-sealer';
 import { DynamoAuditLog } from '../functions/kernel/audit/dynamo-audit-log';
 import { cryptoRandom } from '../functions/platform/deps';
 import { SealedTable } from '../functions/store/sealed-table';
-import { operatorConnection } from './operator-connection';
+import { operatorConnection, operatorIdentity } from './operator-connection';
 import { rewrapTable } from './ops/rewrap';
 
 /**
@@ -18,7 +17,7 @@ const table = new SealedTable({
   tableName: connection.tableName,
   sealer: new EncryptingSealer(connection.keyring(), { capacity: 10, maxAgeMs: 60_000, maxMessages: 1000 }),
 });
-const by = connection.local ? `local:${userInfo().username}` : await awsCaller();
+const by = await operatorIdentity(connection.local);
 const report = await rewrapTable(
   connection,
   table,
@@ -30,11 +29,3 @@ process.stdout.write(
   `${report.scanned} items, ${report.rewrapped} re-wrapped, ${report.changed} changed meanwhile (sealed anew), ${report.unopened.length} that no key opens\n`,
 );
 process.exit(report.unopened.length > 0 ? 1 : 0);
-
-async function awsCaller(): Promise<string> {
-  const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
-  const identity = await new STSClient({ region: process.env.AWS_REGION ?? 'cn-north-1' }).send(
-    new GetCallerIdentityCommand({}),
-  );
-  return identity.Arn ?? 'unknown';
-}
