@@ -8,6 +8,7 @@ import { identityFixtures, syntheticPerson } from '../../bin/local/standins/iden
 import { buildWebClient } from '../../bin/local/web-build';
 import { stages } from '../../functions/core/config';
 import { checkCharacter } from '../../functions/kernel/person/id-number';
+import { expectAccessible, writeGallery } from '../helpers/a11y';
 import { launchChromium, sendAndRead as sendCodeAndRead } from '../helpers/browser';
 import { useRuntime } from '../helpers/deps';
 
@@ -38,6 +39,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  writeGallery();
   await browser?.close();
   await runtime?.stop();
 });
@@ -46,15 +48,29 @@ afterAll(async () => {
 const sendAndRead = (phone: string, click: () => Promise<void>) => sendCodeAndRead(dataDir, phone, click);
 
 async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ locale: 'zh-CN', acceptDownloads: true });
+  // A phone, as patients hold one.
+  const context = await browser.newContext({
+    locale: 'zh-CN',
+    acceptDownloads: true,
+    viewport: { width: 390, height: 844 },
+  });
   const page = await context.newPage();
   // Generous: on a 2-core CI machine this file may share the CPU with the fuzz suite and DynamoDB Local.
   page.setDefaultTimeout(30_000);
   return page;
 }
 
-const shot = (page: Page, name: string) =>
+const providerShot = (page: Page, name: string) =>
   page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+
+/**
+ * A screenshot of one of our screens, and every accessibility check on it in both modes: each
+ * state a person meets on the way (an error, a dialog, a provider's return) is held to the rules.
+ */
+async function shot(page: Page, name: string): Promise<void> {
+  await providerShot(page, name);
+  await expectAccessible(page, name);
+}
 
 /** Phone, code, policy and the two separate consents ticked: the login screen as a person uses it. */
 async function logIn(
@@ -110,7 +126,7 @@ describe('reference web client in Chromium', () => {
     await page.getByRole('button', { name: '开始人脸核验' }).click();
     await page.getByRole('heading', { name: /人脸核验/ }).waitFor();
     expect(new URL(page.url()).origin).not.toBe(runtime.url);
-    await shot(page, '21-provider-page');
+    await providerShot(page, '21-provider-page');
     await page.locator('[data-choice="not_live"]').click();
     await page.locator('.problem').waitFor();
     expect(await problemCode(page)).toBe('liveness_not_live');
@@ -127,7 +143,7 @@ describe('reference web client in Chromium', () => {
     await page.getByRole('link', { name: '返回实名认证' }).click();
     await expect.poll(() => page.locator('[data-field="assurance"]').textContent()).toBe('已实人认证');
     await page.context().close();
-  }, 90_000);
+  }, 240_000);
 
   it("signs a person in to the hospital's own app: login, the app's consent page, back to the app with a code", async () => {
     const page = await newPage();
@@ -263,7 +279,7 @@ describe('reference web client in Chromium', () => {
     await page.reload();
     await page.getByRole('heading', { name: '就诊卡' }).waitFor();
     await page.context().close();
-  }, 90_000);
+  }, 240_000);
 
   it('asks for the new policy when a material version is published, records it, and carries on', async () => {
     const page = await newPage();
@@ -298,7 +314,7 @@ describe('reference web client in Chromium', () => {
       published.restore();
     }
     await page.context().close();
-  }, 60_000);
+  }, 180_000);
 
   it('shows wrong code, rate limit, identity mismatch and withdrawn consent as readable problems with their code', async () => {
     const page = await newPage();
@@ -360,7 +376,7 @@ describe('reference web client in Chromium', () => {
     expect(await problemCode(page)).toBe('consent_required');
     await shot(page, '13-error-consent-withdrawn');
     await page.context().close();
-  }, 90_000);
+  }, 240_000);
 
   it('logs in with WeChat through the stand-in and binds a phone, switches to English, and deletes the account', async () => {
     const page = await newPage();
@@ -400,7 +416,7 @@ describe('reference web client in Chromium', () => {
     await page.goto(`${runtime.url}/#/home`);
     await page.getByRole('heading', { name: 'Log in with your phone' }).waitFor();
     await page.context().close();
-  }, 90_000);
+  }, 240_000);
 
   it.each([
     ['QQ 登录', '13900006666'],

@@ -112,8 +112,12 @@ function reconsentDialog(version: string): Promise<boolean> {
           {},
           h('a', { href: policy.textUrl, target: '_blank', rel: 'noopener' }, t('policyLink', { version })),
         ),
-        accept,
-        h('button', { type: 'button', class: 'secondary', onclick: () => close(false) }, t('cancel')),
+        h(
+          'div',
+          { class: 'actions' },
+          accept,
+          h('button', { type: 'button', class: 'secondary', onclick: () => close(false) }, t('cancel')),
+        ),
       );
       document.body.append(dialog);
       dialog.addEventListener('cancel', () => close(false));

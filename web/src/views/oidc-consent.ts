@@ -69,10 +69,12 @@ export async function oidcConsentView(): Promise<void> {
     await finish(id, 'approve').catch((error: unknown) => showProblem(box, error));
     return;
   }
+  // What to do first, if anything, then the buttons in one row, apart (.actions).
+  const notes: Node[] = [];
   const actions: Node[] = [];
   if (request.reauthenticate) {
+    notes.push(h('p', {}, t('oidcReauthenticate')));
     actions.push(
-      h('p', {}, t('oidcReauthenticate')),
       h(
         'button',
         {
@@ -85,10 +87,10 @@ export async function oidcConsentView(): Promise<void> {
       ),
     );
   } else if (!request.assurance.met) {
-    actions.push(
+    notes.push(
       h('p', {}, t(request.assurance.next === 'real_person' ? 'oidcNeedsRealPerson' : 'oidcNeedsRealName')),
-      h('a', { href: '#/identity', class: 'button' }, t('navIdentity')),
     );
+    actions.push(h('a', { href: '#/identity', class: 'button' }, t('navIdentity')));
   } else {
     const approve = h('button', { type: 'button' }, t('oidcApprove'));
     approve.addEventListener('click', () => {
@@ -129,6 +131,7 @@ export async function oidcConsentView(): Promise<void> {
     h('p', {}, t('oidcNeverShared')),
     h('p', {}, t('oidcWithdraw')),
     box,
-    ...actions,
+    ...notes,
+    h('div', { class: 'actions' }, ...actions),
   );
 }
