@@ -38,6 +38,7 @@ export const REHEARSAL_SUITE = [
   'test/e2e/privacy-rights.test.ts',
   'test/e2e/restart.test.ts',
   'test/e2e/deployment.test.ts',
+  'test/e2e/incident.test.ts',
 ];
 
 const say = (line: string) => process.stdout.write(`${line}\n`);

@@ -202,6 +202,17 @@ export class Alarms extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
       alarmDescription: 'No restore test has passed for 7 days (it runs twice a week)',
     });
+    // The privacy jobs count, each minute, incidents whose regulator report is due within the hour
+    // or late (国家网络安全事件报告管理办法 art. 4: 4 hours for 较大 and above), while any is
+    // open; no data is no open incident (a job that fails pages as PrivacyJobErrors).
+    alarm('IncidentReportDue', {
+      metric: business('IncidentReportDue', Duration.minutes(5), 'Maximum'),
+      threshold: 0,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      alarmDescription:
+        "An incident's regulator report is due within the hour or late (4 hours from discovery): npm run incident -- report <id>",
+    });
     alarm('PeerWrapFailed', {
       metric: business('PeerWrapFailed', Duration.minutes(5)),
       threshold: 0,

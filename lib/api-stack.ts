@@ -269,6 +269,8 @@ export class ApiStack extends Stack {
     for (const [id, task, schedule] of [
       ['AccountDeletionsSchedule', 'deletions', events.Schedule.rate(Duration.minutes(1))],
       ['RetentionSchedule', 'retention', events.Schedule.rate(Duration.hours(1))],
+      // Incident notice SMS and the report clocks (the IncidentReportDue alarm reads its metric).
+      ['IncidentNoticesSchedule', 'notices', events.Schedule.rate(Duration.minutes(1))],
     ] as const) {
       new events.Rule(this, id, {
         schedule,

@@ -47,10 +47,14 @@ export interface LocalRuntimeOptions {
   readonly printEvents?: boolean;
   /**
    * Run the privacy jobs on timers as EventBridge does in AWS: deletions every `deletionsMs`
-   * (default 5 s), retention every `retentionMs` (default 10 min). 0 turns a timer off (tests
-   * that run the jobs themselves).
+   * (default 5 s), retention every `retentionMs` (default 10 min), incident notices every
+   * `noticesMs` (default 5 s). 0 turns a timer off (tests that run the jobs themselves).
    */
-  readonly jobs?: { readonly deletionsMs?: number; readonly retentionMs?: number };
+  readonly jobs?: {
+    readonly deletionsMs?: number;
+    readonly retentionMs?: number;
+    readonly noticesMs?: number;
+  };
   /** The built web client to serve at `/` (see bin/local/web-build.ts); none when absent. */
   readonly webDir?: string;
   /** The deployment file put in force at start (default deploy/local.json). */
@@ -275,6 +279,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     [
       ['deletions', options.jobs?.deletionsMs ?? 5000],
       ['retention', options.jobs?.retentionMs ?? 600_000],
+      ['notices', options.jobs?.noticesMs ?? 5000],
     ] as const
   )
     .filter(([, ms]) => ms > 0)

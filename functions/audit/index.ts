@@ -15,3 +15,11 @@ export function verifyChainIn(
 ): Promise<AuditReport> {
   return verifyAudit({ chain: new DynamoAuditChain(table), auditKey }, range);
 }
+
+/** A day's audit entries as stored (every shard), for readers that search the trail (incidents). */
+export function storedEntries(
+  table: SealedTable,
+  day: string,
+): Promise<Array<Readonly<Record<string, unknown>>>> {
+  return new DynamoAuditChain(table).entries(day);
+}

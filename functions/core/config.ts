@@ -423,14 +423,14 @@ export interface AuthConfig {
     readonly aliyun: {
       readonly endpoint: string;
       readonly templateCode: string;
-      readonly noticeTemplates: Readonly<Record<'phone_recovery' | 'identity_linked', string>>;
+      readonly noticeTemplates: Readonly<Record<'phone_recovery' | 'identity_linked' | 'incident', string>>;
     };
     readonly tencent: {
       readonly endpoint: string;
       readonly region: string;
       readonly sdkAppId: string;
       readonly templateId: string;
-      readonly noticeTemplates: Readonly<Record<'phone_recovery' | 'identity_linked', string>>;
+      readonly noticeTemplates: Readonly<Record<'phone_recovery' | 'identity_linked' | 'incident', string>>;
     };
   };
   /**
@@ -539,14 +539,18 @@ const prodAuth: AuthConfig = {
     aliyun: {
       endpoint: 'https://dysmsapi.aliyuncs.com/',
       templateCode: 'SMS_000000001',
-      noticeTemplates: { phone_recovery: 'SMS_000000002', identity_linked: 'SMS_000000003' },
+      noticeTemplates: {
+        phone_recovery: 'SMS_000000002',
+        identity_linked: 'SMS_000000003',
+        incident: 'SMS_000000004',
+      },
     },
     tencent: {
       endpoint: 'https://sms.tencentcloudapi.com/',
       region: 'ap-guangzhou',
       sdkAppId: '1400000001',
       templateId: '1000001',
-      noticeTemplates: { phone_recovery: '1000002', identity_linked: '1000003' },
+      noticeTemplates: { phone_recovery: '1000002', identity_linked: '1000003', incident: '1000004' },
     },
   },
   captcha: {

@@ -23,7 +23,10 @@ export type BusinessMetric =
   | 'LinkNoticeFailed'
   | 'PeerWrapFailed'
   | 'RestoreTestPassed'
-  | 'RestoreTestFailed';
+  | 'RestoreTestFailed'
+  | 'IncidentReportDue'
+  | 'IncidentSmsSent'
+  | 'IncidentSmsUnreachable';
 
 export const noMetrics: MetricsSink = { count: () => undefined };
 

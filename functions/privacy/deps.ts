@@ -3,6 +3,7 @@ import { authStores, sessionStore } from '../auth';
 import { accountStore, authDeps, oauthStore } from '../auth/deps';
 import { cardStore } from '../cards';
 import { identityStore } from '../identity';
+import { noticeInbox } from '../incident';
 import { type AuditWriter, readOnly } from '../kernel/audit/ports';
 import type { ConsentDeps } from '../kernel/consent/consents';
 import { consentLedger } from '../kernel/consent/dynamo-consent-store';
@@ -56,6 +57,7 @@ export async function exportDeps(): Promise<{ edge: ReturnType<typeof edge>; pri
       realPersonChecks: livenessStore(table, readOnly, platform().config.identity.liveness.keepFailedDays),
       consents,
       requests: requestStore(table, audit),
+      notices: noticeInbox(plainTable()),
       audit,
     };
   });

@@ -5,6 +5,7 @@ import { cardDetail } from '../cards';
 import type { Identity } from '../core/authorizer-context';
 import type { Clock } from '../core/clock';
 import type { IdentityStore } from '../identity';
+import type { NoticeInbox } from '../incident';
 import type { AuditLog, AuditReader } from '../kernel/audit/ports';
 import { type ConsentStore, consentView } from '../kernel/consent/consents';
 import { type RightsRequestStore, requestView } from './rights-requests';
@@ -19,6 +20,7 @@ export interface ExportDeps {
   readonly realPersonChecks: Pick<LivenessStore, 'list'>;
   readonly consents: Pick<ConsentStore, 'history'>;
   readonly requests: Pick<RightsRequestStore, 'listForUser'>;
+  readonly notices: NoticeInbox;
   readonly audit: AuditLog & AuditReader;
 }
 
@@ -30,17 +32,19 @@ const iso = (ms: unknown) => (typeof ms === 'number' ? new Date(ms).toISOString(
  * audit trail of who did what with their data (hospitals' reads included). The export is audited.
  */
 export async function exportMyData(deps: ExportDeps, who: Identity) {
-  const [user, identity, cards, checks, links, sessions, consents, requests, audit] = await Promise.all([
-    deps.accounts.getUser(who.userId),
-    deps.identities.verifiedIdentity(who.userId),
-    deps.cards.list(who.userId),
-    deps.realPersonChecks.list(who.userId),
-    deps.links.listLinks(who.userId),
-    deps.sessions.listSessions(who.userId),
-    deps.consents.history(who.userId),
-    deps.requests.listForUser(who.userId),
-    deps.audit.about(who.userId),
-  ]);
+  const [user, identity, cards, checks, links, sessions, consents, requests, notices, audit] =
+    await Promise.all([
+      deps.accounts.getUser(who.userId),
+      deps.identities.verifiedIdentity(who.userId),
+      deps.cards.list(who.userId),
+      deps.realPersonChecks.list(who.userId),
+      deps.links.listLinks(who.userId),
+      deps.sessions.listSessions(who.userId),
+      deps.consents.history(who.userId),
+      deps.requests.listForUser(who.userId),
+      deps.notices.list(who.userId),
+      deps.audit.about(who.userId),
+    ]);
   const now = deps.clock.now();
   await deps.audit.record({
     event: 'privacy.export',
@@ -106,6 +110,7 @@ export async function exportMyData(deps: ExportDeps, who: Identity) {
     })),
     consents: consents.sort((a, b) => a.at - b.at).map(consentView),
     requests: requests.sort((a, b) => a.receivedAt - b.receivedAt).map(requestView),
+    notices: notices.map((n) => ({ ...n, at: new Date(n.at).toISOString() })),
     audit,
   };
 }

@@ -1,6 +1,8 @@
 import { accountStore } from '../auth/deps';
 import { cardsDeps } from '../cards/deps';
 import { identityStore } from '../identity';
+import type { DeliveryDeps } from '../incident';
+import { deliveryDeps } from '../incident/deps';
 import { auditLog, indexer, plainTable, platform, sealedTable } from '../platform/deps';
 import { once } from '../platform/runtime';
 import type { DeletionDeps } from './account-deletion';
@@ -39,6 +41,11 @@ export function retentionDeps(): Promise<RetentionDeps> {
     requests: requestStore(await sealedTable(), await auditLog()),
     metrics: platform().metrics,
   }));
+}
+
+/** The incident notices' minute (the incident feature's composition). */
+export function noticeDeliveryDeps(): Promise<DeliveryDeps> {
+  return deliveryDeps();
 }
 
 export function jobMetrics() {

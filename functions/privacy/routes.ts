@@ -139,7 +139,8 @@ export const privacyRoutes = {
 export const privacyWorkers = {
   /**
    * Scheduled privacy jobs: account deletions (each minute: release cards at the HIS, erase items)
-   * and retention (hourly: strip expired access data, delete dead sessions, report overdue requests).
+   * and retention (hourly: strip expired access data, delete dead sessions, report overdue requests),
+   * and incident notices (each minute: the SMS each notified person gets, the report clocks).
    */
   privacyJobs: {
     group: 'privacy-jobs',

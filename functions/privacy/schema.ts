@@ -72,6 +72,9 @@ export const exportResponse = z
     sessions: list(jsonObject(), 1000),
     consents: list(jsonObject(), 1000),
     requests: list(jsonObject(), 1000),
+    notices: list(jsonObject(), 1000).check(
+      meta({ description: 'Security incident notices, as each was sent' }),
+    ),
     audit: list(jsonObject(), 100_000),
   })
   .check(meta({ id: 'MyDataExport' }));

@@ -368,6 +368,43 @@ export const kinds = {
     locate: 'none',
     onAccountDeletion: { kind: 'kept', why: 'It belongs to the service, not to a person' },
   },
+  incident: {
+    description:
+      "A security incident: the operator's brief (written for the people told and the regulator, no personal data), its grade, cause, window, counts by information kind, and each step's time",
+    pk: 'INCIDENT#',
+    sk: 'INCIDENT',
+    sealed: [],
+    locate: 'none',
+    onAccountDeletion: { kind: 'kept', why: 'It belongs to the service: counts and ids, no person' },
+  },
+  incidentAffected: {
+    description:
+      'A person an incident reached (their account id, the kinds of information, when told and by which way)',
+    pk: 'INCIDENT#',
+    sk: 'AFFECTED#',
+    sealed: [],
+    locate: 'none',
+    onAccountDeletion: {
+      kind: 'kept',
+      why: 'Proof each affected person was told (PIPL art. 57): an account id and kind codes only, no contact',
+    },
+  },
+  openIncident: {
+    description: 'The incidents not yet closed (ids only): what the report clock and the notice SMS read',
+    pk: 'OPENINCIDENTS',
+    sealed: [],
+    locate: 'none',
+    onAccountDeletion: { kind: 'kept', why: 'Holds nothing about a person' },
+  },
+  notice: {
+    description:
+      "A notice in the person's inbox (an incident's, PIPL art. 57), as it was sent, in both languages",
+    pk: USER,
+    sk: 'NOTICE#',
+    sealed: [],
+    locate: 'account_partition',
+    onAccountDeletion: { kind: 'erase' },
+  },
   jobWatermark: {
     description: 'Where a scheduled job got to',
     pk: 'JOB#',
@@ -573,6 +610,23 @@ export const keys = {
   /** The sparse `auditByUser` index's partition for an account. */
   auditUser: (userId: string) => `${USER}${userId}`,
   jobWatermark: (job: string): ItemKey => ({ pk: `JOB#${job}`, sk: 'WATERMARK' }),
+  incident: (incidentId: string): ItemKey => ({ pk: `INCIDENT#${incidentId}`, sk: 'INCIDENT' }),
+  incidentPartition: (incidentId: string) => `INCIDENT#${incidentId}`,
+  incidentAffected: (incidentId: string, userId: string): ItemKey => ({
+    pk: `INCIDENT#${incidentId}`,
+    sk: `AFFECTED#${userId}`,
+  }),
+  incidentAffectedPrefix: 'AFFECTED#',
+  openIncident: (openedAt: number, incidentId: string): ItemKey => ({
+    pk: 'OPENINCIDENTS',
+    sk: `${iso(openedAt)}#${incidentId}`,
+  }),
+  openIncidentsPartition: 'OPENINCIDENTS',
+  notice: (userId: string, at: number, noticeId: string): ItemKey => ({
+    pk: `${USER}${userId}`,
+    sk: `NOTICE#${iso(at)}#${noticeId}`,
+  }),
+  noticePrefix: 'NOTICE#',
   /** The deployment in force, and each one ever applied (by version). */
   deploymentCurrent: { pk: 'DEPLOYMENT', sk: 'CURRENT' } as ItemKey,
   deploymentVersion: (version: number): ItemKey => ({

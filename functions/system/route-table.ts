@@ -5,6 +5,7 @@ import { cardRoutes, cardWorkers } from '../cards/routes';
 import type { RouteDefinition, Touches, WorkerDefinition } from '../core/route';
 import { hospitalRoutes } from '../hospital/routes';
 import { identityRoutes } from '../identity/routes';
+import { incidentRoutes } from '../incident/routes';
 import { oauthRoutes } from '../oauth/routes';
 import { oidcRoutes } from '../oidc/routes';
 import { privacyRoutes, privacyWorkers } from '../privacy/routes';
@@ -25,6 +26,7 @@ export const routes = {
   ...cardRoutes,
   ...hospitalRoutes,
   ...privacyRoutes,
+  ...incidentRoutes,
   ...identityRoutes,
   ...assuranceRoutes,
   ...oidcRoutes,

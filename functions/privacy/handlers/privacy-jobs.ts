@@ -1,12 +1,13 @@
 import { prepareInvocation } from '../../core/invocation';
 import { logger } from '../../core/logger';
+import { deliverIncidentNotices } from '../../incident';
 import { runAccountDeletions } from '../account-deletion';
-import { deletionDeps, jobMetrics, retentionDeps } from '../jobs-deps';
+import { deletionDeps, jobMetrics, noticeDeliveryDeps, retentionDeps } from '../jobs-deps';
 import { purgeExpiredRecords, reportOverdueRequests } from '../retention';
 
 /** What an EventBridge schedule sends: which job to run. */
 export interface PrivacyJobEvent {
-  readonly task: 'deletions' | 'retention';
+  readonly task: 'deletions' | 'retention' | 'notices';
 }
 
 /**
@@ -21,6 +22,13 @@ export async function handler(event: PrivacyJobEvent): Promise<unknown> {
       const outcome = await runAccountDeletions(await deletionDeps());
       if (outcome.completed > 0) metrics.count('AccountsDeleted', outcome.completed);
       logger.info('account deletions run', outcome);
+      return outcome;
+    }
+    if (event.task === 'notices') {
+      // Each minute: incident notice SMS (PIPL art. 57) and the 4-hour report clocks.
+      const outcome = await deliverIncidentNotices(await noticeDeliveryDeps());
+      // Quiet while no incident is open (the run is every minute).
+      if (outcome.openIncidents > 0) logger.info('incident notices run', outcome);
       return outcome;
     }
     const retention = await retentionDeps();

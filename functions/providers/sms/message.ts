@@ -14,6 +14,9 @@ export interface SmsTextOptions {
  */
 export function renderSmsText(options: SmsTextOptions, message: SmsMessage): string {
   if (message.kind === 'notice') {
+    if (message.notice === 'incident') {
+      return `【${options.signName}】我们发现一起可能涉及您个人信息的安全事件。事件经过、涉及的信息和您可以采取的措施，请登录后在“消息”中查看。`;
+    }
     if (message.notice === 'identity_linked') {
       return `【${options.signName}】您的账号刚刚绑定了新的登录方式（${providerLabel(message.provider)}）。如非本人操作，请立即登录解除绑定。`;
     }
@@ -46,6 +49,7 @@ function providerLabel(provider: string): string {
  * TemplateParamSet): each notice's registered template has exactly these variables.
  */
 export function noticeParams(message: NoticeSms): Record<string, string> {
+  if (message.notice === 'incident') return {};
   return message.notice === 'identity_linked'
     ? { provider: providerLabel(message.provider) }
     : { hours: String(message.hours) };

@@ -23,6 +23,13 @@ export type NoticeSms = {
       readonly notice: 'identity_linked';
       readonly provider: string;
     }
+  | {
+      /**
+       * A security incident involved the person's information (PIPL art. 57): the SMS points to
+       * the notice in the app's inbox, which says what, why, the harm and what to do.
+       */
+      readonly notice: 'incident';
+    }
 );
 
 export type NoticeKind = NoticeSms['notice'];

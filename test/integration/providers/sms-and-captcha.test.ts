@@ -97,7 +97,7 @@ describe('AliyunSmsSender against the dysmsapi stand-in', () => {
         endpoint: aliyun.url,
         signName: "患者 服务(测试)*!'",
         templateCode: 'SMS_1',
-        noticeTemplates: { phone_recovery: 'SMS_2', identity_linked: 'SMS_3' },
+        noticeTemplates: { phone_recovery: 'SMS_2', identity_linked: 'SMS_3', incident: 'SMS_4' },
       },
       systemClock,
       cryptoRandom,

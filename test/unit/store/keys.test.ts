@@ -84,6 +84,10 @@ describe('the key registry', () => {
       ['platformToken', keys.platformToken('wechat', 'wx1')],
       ['deployment', keys.deploymentCurrent],
       ['deployment', keys.deploymentVersion(3)],
+      ['incident', keys.incident('INC-1')],
+      ['incidentAffected', keys.incidentAffected('INC-1', 'u')],
+      ['openIncident', keys.openIncident(0, 'INC-1')],
+      ['notice', keys.notice('u', 0, 'INC-1')],
     ];
     for (const [kind, key] of built) expect(kindOf(key), `${key.pk} ${key.sk}`).toBe(kind);
     expect(new Set(built.map(([kind]) => kind))).toEqual(new Set(Object.keys(kinds)));
