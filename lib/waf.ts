@@ -75,8 +75,9 @@ export const BROWSER_REQUEST: wafv2.CfnWebACL.StatementProperty = {
 /**
  * The REST API's web ACL (WAFv2, REGIONAL: the only scope in the China regions): AWS managed rule
  * groups, per-IP rate limits on the routes that send SMS, check codes and identities or issue
- * hospital tokens, a body-size rule, logging to an encrypted `aws-waf-logs-` group with the
- * Authorization and Cookie headers redacted, and the blocked-requests metric for an alarm.
+ * hospital tokens, a body-size rule, logging of the requests a rule blocked or counted to an
+ * encrypted `aws-waf-logs-` group (Authorization, Cookie and the query string redacted), and the
+ * blocked-requests metric for an alarm.
  */
 export class FrontDoorFirewall extends Construct {
   readonly webAcl: wafv2.CfnWebACL;
@@ -164,7 +165,12 @@ export class FrontDoorFirewall extends Construct {
       resourceArn: props.stageArn,
       webAclArn: this.webAcl.attrArn,
     });
-    // WAF only logs to groups named aws-waf-logs-*; tokens and cookies never reach them.
+    // WAF only logs to groups named aws-waf-logs-*; tokens and cookies never reach them. The log is
+    // the network log the Cybersecurity Law (art. 21) asks be kept six months, and it holds client
+    // IPs, which the privacy policy otherwise keeps a month at most: so it keeps only what security
+    // needs, the requests a rule blocked or flagged (an attack's source), never an ordinary
+    // patient's browsing, and no query string (codes, nonces, return addresses). WAF cannot
+    // truncate an IP; the policy map states this basis (docs/privacy-policy-map.md, Retention).
     const logGroupName = `aws-waf-logs-${props.name}`;
     const logGroup = new logs.LogGroup(this, 'Logs', {
       logGroupName,
@@ -184,7 +190,21 @@ export class FrontDoorFirewall extends Construct {
           arnFormat: ArnFormat.COLON_RESOURCE_NAME,
         }),
       ],
-      redactedFields: [{ singleHeader: { Name: 'authorization' } }, { singleHeader: { Name: 'cookie' } }],
+      redactedFields: [
+        { singleHeader: { Name: 'authorization' } },
+        { singleHeader: { Name: 'cookie' } },
+        { queryString: {} },
+      ],
+      loggingFilter: {
+        DefaultBehavior: 'DROP',
+        Filters: [
+          {
+            Behavior: 'KEEP',
+            Requirement: 'MEETS_ANY',
+            Conditions: [{ ActionCondition: { Action: 'BLOCK' } }, { ActionCondition: { Action: 'COUNT' } }],
+          },
+        ],
+      },
     });
     logging.node.addDependency(logGroup);
     this.blockedRequests = new cloudwatch.Metric({

@@ -13,9 +13,11 @@ import { renderProblem } from '../../functions/core/problem';
  * The access token (15 minutes) stays in the page's memory. In AWS this is a route on the web
  * origin; locally, the runtime serves it.
  */
-const COOKIE = 'po_refresh';
-const PATH = '/web/auth';
-const THIRTY_DAYS = 30 * 24 * 3600;
+/** The one cookie the web client has (docs/privacy-policy-map.md names it, a test holds it). */
+export const REFRESH_COOKIE = { name: 'po_refresh', path: '/web/auth', maxAgeDays: 30 } as const;
+const COOKIE = REFRESH_COOKIE.name;
+const PATH = REFRESH_COOKIE.path;
+const THIRTY_DAYS = REFRESH_COOKIE.maxAgeDays * 24 * 3600;
 // Every login that answers tokens: the SMS code, each OAuth provider's callback, the phone bind.
 const FORWARDED = new RegExp(
   `^(sms/verify|oauth/(${oauthProviderNames.join('|')})/callback|oauth/bind-phone|token/refresh|logout)$`,

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { AUDIT_RETENTION_SECONDS } from '../kernel/audit/audit-entry';
 import type { AuditEvent, AuditWriter } from '../kernel/audit/ports';
 import { keys } from '../store/keys';
 import { attr, parseRow } from '../store/rows';
@@ -67,6 +68,10 @@ const noticeRow = z.object({
   text: z.object({ 'zh-CN': noticeTextRow, en: noticeTextRow }),
 });
 
+/** Kept as long as the audit trail that records it: three years (TTL). */
+export const INCIDENT_RETENTION_SECONDS = AUDIT_RETENTION_SECONDS;
+const keptUntil = (at: number) => Math.floor(at / 1000) + INCIDENT_RETENTION_SECONDS;
+
 function recordOf(row: z.infer<typeof incidentRow>): IncidentRecord {
   const { grade: _grade, ...rest } = row;
   return rest;
@@ -103,7 +108,12 @@ export class DynamoIncidentStore implements IncidentStore, NoticeInbox {
     await this.#commit('open', [
       await t.put(
         'incident',
-        { ...keys.incident(record.incidentId), ...record, grade: record.brief.grade },
+        {
+          ...keys.incident(record.incidentId),
+          ...record,
+          grade: record.brief.grade,
+          ttl: keptUntil(record.openedAt),
+        },
         {},
         conditions.absent,
       ),
@@ -144,6 +154,7 @@ export class DynamoIncidentStore implements IncidentStore, NoticeInbox {
               ...keys.incidentAffected(incidentId, a.userId),
               ...a,
               kinds: [...a.kinds],
+              ttl: keptUntil(saved.window.to),
             }),
           ]);
           if (!outcome.ok) throw new Error('affected item refused');
@@ -197,6 +208,7 @@ export class DynamoIncidentStore implements IncidentStore, NoticeInbox {
         ...keys.notice(userId, notice.at, notice.noticeId),
         ...notice,
         kinds: [...notice.kinds],
+        ttl: keptUntil(notice.at),
       }),
       await this.#audit.write(audit),
     ]);

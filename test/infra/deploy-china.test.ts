@@ -121,6 +121,7 @@ describe('the front door in the China regions', () => {
     expect(logging?.Properties.RedactedFields).toEqual([
       { SingleHeader: { Name: 'authorization' } },
       { SingleHeader: { Name: 'cookie' } },
+      { QueryString: {} },
     ]);
     const alarm = Object.entries(api.findResources('AWS::CloudWatch::Alarm')).find(([id]) =>
       id.includes('WafBlockedSpike'),
