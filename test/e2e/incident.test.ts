@@ -265,6 +265,46 @@ describe('npm run incident, the local drill', () => {
     }
   }, 120_000);
 
+  it('writes the compliance audit evidence for the day from the same trail, with a MAC that shows an edit', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const out = mkdtempSync(join(tmpdir(), 'po-evidence-'));
+    const { DYNAMODB_ENDPOINT: _e, LOCAL_KEY_FILE: _k, ...inherited } = process.env;
+    const env = { ...inherited, ...local.runtime.operatorEnv };
+    const tsx = join(root, 'node_modules', '.bin', 'tsx');
+    const evidence = (...args: string[]) =>
+      run(tsx, [join(root, 'bin', 'compliance-evidence.ts'), ...args], { cwd: root, env });
+    const made = await evidence('--from', today, '--to', today, '--out', out);
+    expect(made.stdout).toMatch(/chain: intact/);
+    const bundle = JSON.parse(readFileSync(join(out, 'evidence.json'), 'utf8'));
+    const reads = Object.fromEntries(bundle.access.hospitalReads.map((r: Body) => [r.client, r.people]));
+    expect(reads).toMatchObject({ 'pumch-his': 2, 'renji-his': 1 });
+    expect(bundle.consents).toEqual(
+      expect.arrayContaining([
+        { purpose: 'sensitive_identity', version: '2026-11-01', accepted: 3, withdrawn: 0 },
+      ]),
+    );
+    const drill = bundle.incidents.find((i: Body) => i.grade === 'relatively_major');
+    expect(drill).toMatchObject({ people: 2, noticesSent: 2, smsSent: 2 });
+    expect(drill.reportSubmittedMinutesAfterDiscovery).toBeLessThan(240);
+    expect(bundle.processors.map((p: Body) => p.id)).toContain('his');
+    expect(
+      bundle.access.operators.some((o: Body) => String(o.action).startsWith('incident.notified by local:')),
+    ).toBe(true);
+    expect(readFileSync(join(out, 'evidence.md'), 'utf8')).toContain('| pumch-his | 2 | 2 |');
+    expect((await evidence('--verify', join(out, 'evidence.json'))).stdout).toContain('MAC verifies');
+    // One number changed after the fact: the MAC says so.
+    writeFileSync(
+      join(out, 'evidence.json'),
+      JSON.stringify({ ...bundle, access: { ...bundle.access, hospitalReads: [] } }),
+    );
+    const edited = await evidence('--verify', join(out, 'evidence.json')).catch((e) => ({
+      code: e.code,
+      stdout: String(e.stdout),
+    }));
+    expect(edited).toMatchObject({ code: 1, stdout: expect.stringContaining('does not verify') });
+    expect(JSON.stringify(bundle)).not.toMatch(/1360000700[123]/);
+  }, 60_000);
+
   it('refuses a brief that does not hold, a cause it cannot search, and steps on a closed incident', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'po-incident-')), 'brief.json');
     writeFileSync(file, JSON.stringify({ ...brief, grade: 'serious' }));
