@@ -1,5 +1,6 @@
 import type { Clock } from '../core/clock';
 import type { MetricsSink } from '../core/metrics';
+import { type PageQuery, pageOf, timeKey } from '../core/pagination';
 import type { SmsSender } from '../providers/sms/ports';
 import {
   announcementText,
@@ -291,10 +292,15 @@ export async function deliverIncidentNotices(deps: DeliveryDeps) {
 }
 
 /** A person's notices, newest first, as they were sent. */
-export async function myNotices(deps: { readonly inbox: NoticeInbox }, userId: string) {
-  const notices = await deps.inbox.list(userId);
+export async function myNotices(deps: { readonly inbox: NoticeInbox }, userId: string, page?: PageQuery) {
+  const chosen = pageOf(
+    await deps.inbox.list(userId),
+    (n) => `${timeKey(n.at, 'descending')}#${n.noticeId}`,
+    page,
+  );
   return {
-    notices: notices.map((n) => ({
+    next: chosen.next,
+    notices: chosen.items.map((n) => ({
       noticeId: n.noticeId,
       kind: 'incident' as const,
       at: new Date(n.at).toISOString(),

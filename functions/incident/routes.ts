@@ -1,3 +1,4 @@
+import { pageQuery } from '../core/pagination';
 import type { RouteDefinition } from '../core/route';
 import { noticesResponse } from './schema';
 
@@ -12,6 +13,7 @@ export const incidentRoutes = {
     summary:
       'My notices: a security incident that involved my information (PIPL art. 57), as each was sent, newest first',
     handler: 'incident/handlers/get-notices',
+    request: { query: pageQuery },
     responses: { 200: { body: noticesResponse, description: 'The notices' } },
     problems: [],
     touches: { table: 'read' },

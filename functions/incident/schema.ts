@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { nextCursor } from '../core/pagination';
 import { isoTime, list, meta, text } from '../core/schema-parts';
 import { INFORMATION_KINDS } from './incident';
 
@@ -22,4 +23,6 @@ const notice = z.object({
   ),
 });
 
-export const noticesResponse = z.object({ notices: list(notice, 100) }).check(meta({ id: 'Notices' }));
+export const noticesResponse = z
+  .object({ notices: list(notice, 100), next: nextCursor() })
+  .check(meta({ id: 'Notices' }));

@@ -58,6 +58,7 @@ const headings = {
     identity: '实名认证',
     cards: '就诊卡',
     privacy: '隐私中心',
+    notices: '消息',
   },
   en: {
     login: 'Log in with your phone',
@@ -65,6 +66,7 @@ const headings = {
     identity: 'Real-name verification',
     cards: 'Medical cards',
     privacy: 'Privacy centre',
+    notices: 'Notices',
   },
 } as const;
 
@@ -139,7 +141,7 @@ describe.each(passes)('the web client in %s mode, %s', (mode, language, phone) =
     await page.locator('form[data-form="code"] button[type="submit"]').click();
     await page.getByRole('heading', { name: heading.home, level: 1 }).waitFor();
     reports.push(await checkScreen(page, name, mode, 'home'));
-    for (const screen of ['identity', 'cards', 'privacy'] as const) {
+    for (const screen of ['identity', 'cards', 'privacy', 'notices'] as const) {
       await page.evaluate((hash) => {
         (globalThis as unknown as { location: { hash: string } }).location.hash = hash;
       }, `#/${screen}`);

@@ -1,8 +1,11 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { outboxMessages } from '../../bin/local/outbox';
 import { type LocalRuntime, startLocalRuntime } from '../../bin/local/runtime';
 import { identityFixtures, syntheticPerson } from '../../bin/local/standins/identity';
 import { buildWebClient } from '../../bin/local/web-build';
@@ -17,6 +20,7 @@ import { useRuntime } from '../helpers/deps';
  * against the local runtime: what a person does, screen by screen, with a screenshot of each.
  */
 const shots = resolve(import.meta.dirname, 'screenshots');
+const root = resolve(import.meta.dirname, '..', '..');
 const withCheck = (first17: string) => first17 + checkCharacter(first17);
 
 let runtime: LocalRuntime;
@@ -33,7 +37,7 @@ beforeAll(async () => {
     dynamoEndpoint: inject('dynamoEndpoint'),
     tableName: `e2e-web-${Date.now()}`,
     webDir,
-    jobs: { deletionsMs: 0, retentionMs: 0 },
+    jobs: { deletionsMs: 0, retentionMs: 0, noticesMs: 0 },
   });
   browser = await launchChromium();
 }, 120_000);
@@ -455,6 +459,69 @@ describe('reference web client in Chromium', () => {
     await other.context().close();
     await page.context().close();
   });
+
+  it('shows an incident notice in 消息, as the SMS that points there says', async () => {
+    const page = await newPage();
+    const since = new Date(Date.now() - 1000).toISOString();
+    const phone = '13900008888';
+    await logIn(page, phone);
+    // The operator's drill: everyone who registered since `since` (this person) is told.
+    const dir = mkdtempSync(join(tmpdir(), 'po-web-incident-'));
+    const brief = {
+      organisation: '示例医院',
+      grade: 'general',
+      type: { zh: '系统故障', en: 'System fault' },
+      happened: { zh: '登录记录被写入了错误的日志。', en: 'Login records were written to the wrong log.' },
+      harm: { zh: '风险很低。', en: 'The risk is low.' },
+      measures: { zh: '已删除该日志。', en: 'The log was deleted.' },
+      advice: { zh: '无需操作。', en: 'Nothing to do.' },
+      contact: { zh: '400-000-0000', en: '400-000-0000' },
+    };
+    writeFileSync(join(dir, 'brief.json'), JSON.stringify(brief));
+    const { DYNAMODB_ENDPOINT: _e, LOCAL_KEY_FILE: _k, ...inherited } = process.env;
+    const incident = async (...args: string[]) =>
+      (
+        await promisify(execFile)(
+          join(root, 'node_modules', '.bin', 'tsx'),
+          [join(root, 'bin', 'incident.ts'), ...args],
+          {
+            cwd: root,
+            env: { ...inherited, ...runtime.operatorEnv, INCIDENT_DIR: dir },
+          },
+        )
+      ).stdout;
+    const id = /opened (INC-\S+) /.exec(
+      await incident('open', '--file', join(dir, 'brief.json')),
+    )?.[1] as string;
+    expect(
+      await incident(
+        'scope',
+        id,
+        '--event',
+        'user.registered',
+        '--from',
+        since,
+        '--to',
+        new Date(Date.now() + 60_000).toISOString(),
+      ),
+    ).toContain('1 people affected');
+    await incident('notify', id);
+    await runtime.runJob('notices');
+    const sms = outboxMessages(dataDir, `+86${phone}`).filter((m) => m.notice === 'incident');
+    expect(sms.map((m) => m.text)).toEqual([expect.stringContaining('在“消息”中查看')]);
+
+    await nav(page, '消息').click();
+    const notice = page.locator(`article[data-notice="${id}"]`);
+    await notice.waitFor();
+    expect(await notice.getByRole('heading', { level: 2 }).textContent()).toBe('个人信息安全事件告知');
+    expect(await notice.textContent()).toContain('登录记录被写入了错误的日志。');
+    await shot(page, '24-notices');
+    await page.getByRole('button', { name: 'English' }).click();
+    await page
+      .getByRole('heading', { name: 'A security incident involving your personal information' })
+      .waitFor();
+    await page.context().close();
+  }, 240_000);
 
   it('shows the captcha the server asks for, solved by its non-visual alternative, then logs in', async () => {
     // Production rules for this test: a virtual-operator number always needs a captcha.

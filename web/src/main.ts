@@ -7,6 +7,7 @@ import { cardsView } from './views/cards';
 import { homeView } from './views/home';
 import { identityView, LIVENESS_RETURN_PATH, livenessReturnView } from './views/identity';
 import { loginView } from './views/login';
+import { noticesView } from './views/notices';
 import { oauthCallbackView } from './views/oauth';
 import {
   keepOidcRequest,
@@ -22,6 +23,7 @@ const routes: Record<string, () => void | Promise<void>> = {
   '#/identity': identityView,
   '#/cards': cardsView,
   '#/privacy': privacyView,
+  '#/notices': noticesView,
   '#/oidc': oidcConsentView,
 };
 
@@ -42,6 +44,7 @@ function renderChrome(): void {
           link('#/identity', t('navIdentity')),
           link('#/cards', t('navCards')),
           link('#/privacy', t('navPrivacy')),
+          link('#/notices', t('navNotices')),
           h(
             'button',
             {

@@ -4,5 +4,5 @@ import { myNotices } from '../incidents';
 import { incidentRoutes } from '../routes';
 
 export const handler = httpHandler(incidentRoutes.listMyNotices, noticesDeps, async (request, deps) => ({
-  body: await myNotices(deps, request.identity.userId),
+  body: await myNotices(deps, request.identity.userId, request.query),
 }));
