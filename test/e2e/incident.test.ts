@@ -288,7 +288,7 @@ describe('npm run incident, the local drill', () => {
     expect(drill.reportSubmittedMinutesAfterDiscovery).toBeLessThan(240);
     expect(bundle.processors.map((p: Body) => p.id)).toContain('his');
     expect(
-      bundle.access.operators.some((o: Body) => String(o.action).startsWith('incident.notified by local:')),
+      bundle.access.operators.some((o: Body) => String(o.action).startsWith('incident.notified by ')),
     ).toBe(true);
     expect(readFileSync(join(out, 'evidence.md'), 'utf8')).toContain('| pumch-his | 2 | 2 |');
     expect((await evidence('--verify', join(out, 'evidence.json'))).stdout).toContain('MAC verifies');
