@@ -1,7 +1,7 @@
 import { authStores } from '../auth';
 import { codeDeps } from '../auth/deps';
-import { StartupRefusedError } from '../core/errors';
 import type { EdgeDeps } from '../core/http-handler';
+import { logger } from '../core/logger';
 import { identityStore } from '../identity';
 import { consentLedger } from '../kernel/consent/dynamo-consent-store';
 import {
@@ -19,6 +19,7 @@ import { once } from '../platform/runtime';
 import { FhirHisClient } from '../providers/his/fhir-his-client';
 import type { HisClient } from '../providers/his/ports';
 import { SignedJsonHisClient } from '../providers/his/signed-json-his-client';
+import { UnconfiguredHisClient } from '../providers/his/unconfigured-his-client';
 import type { JobQueue } from '../providers/jobs/ports';
 import type { CardChangeDeps } from './card-changes';
 import { DynamoWebhookDeadLetters } from './dynamo-webhook-dead-letters';
@@ -60,7 +61,11 @@ function hisClients(): Promise<(hospitalId: string) => HisClient> {
       let client = clients.get(hospitalId);
       if (!client) {
         const secret = credentials.his?.[hospitalId];
-        if (!secret) throw new StartupRefusedError(`HIS secret for ${hospitalId} is missing`);
+        if (!secret) {
+          // Not kept: the secret may arrive (a deployment change rebuilds the credentials).
+          logger.error('HIS secret missing: the hospital is treated as unavailable', { hospitalId });
+          return new UnconfiguredHisClient(hospitalId);
+        }
         const base = env.HIS_BASE;
         const timeoutMs = 5000;
         client =

@@ -28,6 +28,7 @@ import { checkCharacter } from '../../../functions/kernel/person/id-number';
 import { standinCredentials } from '../../../functions/providers/credentials';
 import { FhirHisClient } from '../../../functions/providers/his/fhir-his-client';
 import { SignedJsonHisClient } from '../../../functions/providers/his/signed-json-his-client';
+import { UnconfiguredHisClient } from '../../../functions/providers/his/unconfigured-his-client';
 import { type AuthHarness, authHarness } from '../../helpers/auth-harness';
 import { captureOutput } from '../../helpers/capture-logs';
 import { localDynamo, rawTableText } from '../../helpers/dynamo';
@@ -424,6 +425,26 @@ describe('createCard', () => {
     // A duplicate delivery of the job changes nothing.
     await registerCard(deps, { userId: who.userId, cardId: pending.card.id, attempt: 3 });
     expect(his.patients.size).toBe(before + 1);
+  });
+
+  it('treats a hospital whose HIS secret is missing as an HIS outage: 202 pending and retried, never a 500', async () => {
+    const who = await account();
+    const configured = deps;
+    deps = { ...deps, his: (id) => (id === 'h-pumch' ? new UnconfiguredHisClient(id) : configured.his(id)) };
+    try {
+      const pending = await createCard(deps, who, card(stranger()), key());
+      expect(pending).toMatchObject({ outcome: 'pending', card: { status: 'pending' } });
+      await follow();
+      expect(queued).toEqual([
+        { job: { userId: who.userId, cardId: pending.card.id, attempt: 2 }, delay: 5 },
+      ]);
+      // The operator puts the secret in: the next attempt registers.
+      deps = configured;
+      const done = await registerCard(deps, queued.shift()?.job as RegistrationJob);
+      expect(done?.status).toBe('active');
+    } finally {
+      deps = configured;
+    }
   });
 
   it('unbinds at the HIS a patient it registered for a card unbound meanwhile', async () => {
