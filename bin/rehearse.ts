@@ -39,6 +39,7 @@ export const REHEARSAL_SUITE = [
   'test/e2e/restart.test.ts',
   'test/e2e/deployment.test.ts',
   'test/e2e/incident.test.ts',
+  'test/e2e/wind-down.test.ts',
 ];
 
 const say = (line: string) => process.stdout.write(`${line}\n`);

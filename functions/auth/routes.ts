@@ -48,6 +48,7 @@ export const authRoutes = {
   refreshToken: {
     method: 'POST',
     path: '/v1/auth/token/refresh',
+    openDuringWindDown: true,
     group: 'auth',
     auth: 'none',
     summary: 'Rotate the refresh token and get a new access token (reuse revokes the session)',
@@ -60,6 +61,7 @@ export const authRoutes = {
   logout: {
     method: 'POST',
     path: '/v1/auth/logout',
+    openDuringWindDown: true,
     group: 'auth',
     auth: 'user',
     allowsStalePolicy: true,

@@ -34,6 +34,8 @@ export interface StageConfig {
   readonly oauth: OAuthConfig;
   readonly cards: CardsConfig;
   readonly hospitals: readonly HospitalConfig[];
+  /** The service is ending (see core/deployment.ts `windDown`); undefined while it runs. */
+  readonly windDown?: import('./deployment').WindDown | undefined;
   readonly hospitalApi: HospitalApiConfig;
   readonly oidc: OidcConfig;
   readonly privacy: PrivacyConfig;

@@ -33,6 +33,19 @@ const secretHash = pattern(/^[\w-]{43}$/, 'a SHA-256 in base64url (43 characters
 const words = z.string().check(z.minLength(1), z.maxLength(200));
 const bilingual = z.strictObject({ 'zh-CN': words, en: words });
 const appId = pattern(/^[\w.-]{1,64}$/, 'an app id');
+const isoTime = pattern(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/, 'a UTC time, ISO 8601');
+const paragraph = z.string().check(z.minLength(1), z.maxLength(2000));
+export const windDown = z.strictObject({
+  announcedAt: isoTime,
+  /** When collecting stops (`stop` may come earlier). */
+  stopsAt: isoTime,
+  /** When what we hold is erased, after stopping. */
+  erasesAt: isoTime,
+  announcement: z.strictObject({ 'zh-CN': paragraph, en: paragraph }),
+  /** Set by `stop`: from here every collecting route answers 503 `service_stopped`. */
+  stoppedAt: z.optional(isoTime),
+});
+export type WindDown = z.infer<typeof windDown>;
 const rotation = <T extends z.ZodMiniType>(item: T) =>
   z.array(item).check(z.maxLength(2, 'two during a rotation, one otherwise'));
 const domain = z.strictObject({
@@ -118,6 +131,11 @@ export const deploymentSchema = z
     }),
     miniPrograms: z.strictObject({ wechat: z.array(miniProgram), alipay: z.array(miniProgram) }),
     liveness: z.strictObject({ redirectUris: z.array(https) }),
+    /**
+     * The service is ending (the privacy policy's promise: stop collecting at once, delete what
+     * we hold, tell every user): set by `npm run wind-down`, never by hand.
+     */
+    windDown: z.optional(windDown),
   })
   .check(
     z.superRefine((d, ctx) => {
@@ -237,6 +255,7 @@ export function withDeployment(config: StageConfig, d: Deployment): StageConfig 
       ...config.identity,
       liveness: { ...config.identity.liveness, redirectUris: d.liveness.redirectUris },
     },
+    windDown: d.windDown,
   };
 }
 
@@ -298,6 +317,10 @@ export function deploymentChanges(before: Deployment | undefined, after: Deploym
       hospitalClients: [],
       oidc: { ...d.oidc, clients: [] },
     });
-  if (before && rest(before) !== rest(after)) changes.settingsChanged = 'true';
+  const phase = (d: Deployment | undefined) =>
+    d?.windDown ? (d.windDown.stoppedAt ? 'stopped' : 'announced') : 'running';
+  if (phase(before) !== phase(after)) changes.windDown = phase(after);
+  if (before && rest({ ...before, windDown: undefined }) !== rest({ ...after, windDown: undefined }))
+    changes.settingsChanged = 'true';
   return changes;
 }

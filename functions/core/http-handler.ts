@@ -14,7 +14,7 @@ import type { MetricsSink } from './metrics';
 import { FHIR_CONTENT_TYPE, renderOperationOutcome } from './operation-outcome';
 import { policyStatus } from './policy-status';
 import { renderProblem } from './problem';
-import { type RouteDefinition, routeProblems } from './route';
+import { closesOnWindDown, type RouteDefinition, routeProblems } from './route';
 import { unsafeStringPaths, withoutUnsafeCharacters } from './text';
 
 /** What the edge itself needs of a group's composition root. */
@@ -149,6 +149,7 @@ export function edgePipeline(
     .use(groupDeps(deps))
     .use(problemErrors(route, errorFormat))
     .use(serializeResponse(route));
+  if (route && closesOnWindDown(route)) pipeline.use(windDownGate());
   if (route?.auth === 'user') pipeline.use(requireIdentity(route));
   if (route?.group === 'hospital') pipeline.use(hospitalDomainOnly());
   if (route?.auth === 'hospital') pipeline.use(requireHospital(route.scope));
@@ -207,6 +208,23 @@ function accessLog(routeName: string) {
  */
 function verdictOf(request: Request): AuthorizerContext | undefined {
   return readVerdict(request.event.requestContext?.authorizer as Record<string, unknown> | null | undefined);
+}
+
+/**
+ * Once the service has stopped (`npm run wind-down -- stop`, read from the deployment within the
+ * stage's refresh time), a route that changes or collects something answers 503 with the
+ * operator's announcement in the request's language; reading, export and consent stay.
+ */
+function windDownGate() {
+  const windDownGateBefore = (request: Request): void => {
+    const edge = request.event.edge as EdgeState;
+    const windDown = (depsOf(request) as EdgeDeps).config.windDown;
+    if (!windDown?.stoppedAt) return;
+    throw new AppError('service_stopped', {
+      extensions: { announcement: windDown.announcement[edge.lang], stoppedAt: windDown.stoppedAt },
+    });
+  };
+  return { before: windDownGateBefore };
 }
 
 /** Lower-cased header names; a header sent more than once is joined with commas. */

@@ -797,6 +797,14 @@ export const problemCatalog = {
       en: 'Web-session routes only accept requests made by this site’s pages (X-PO-Web header).',
     },
   },
+  service_stopped: {
+    status: 503,
+    title: { 'zh-CN': '服务已停止', en: 'The service has stopped' },
+    detail: {
+      'zh-CN': '本服务已停止运营，不再收集个人信息。您仍可登录查看和下载您的信息，或撤回同意。',
+      en: 'This service has stopped and collects no more personal information. You can still sign in to see and download your information, or withdraw consent.',
+    },
+  },
   deletion_in_progress: {
     status: 409,
     title: { 'zh-CN': '账号正在注销', en: 'Account deletion in progress' },

@@ -36,6 +36,9 @@ export const problemExtensions = {
   alternative: z.optional(z.enum(['counter_attestation'])),
   /** `assurance_required`: the assurance level (an `acr` value) the app asks for. */
   acr: z.optional(text(128, { pattern: /^urn:[\w.:-]+$/ })),
+  /** `service_stopped`: the operator's announcement, in the request's language, and when it stopped. */
+  announcement: z.optional(text(2000)),
+  stoppedAt: z.optional(text(32, { pattern: /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/ })),
   /** The face check the outcome is about. */
   livenessId: z.optional(text(32, { pattern: /^[\w-]+$/ })),
 } as const;

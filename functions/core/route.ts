@@ -56,6 +56,10 @@ export interface RouteDefinition {
   readonly auth: 'none' | 'user' | 'hospital';
   /** Still served after a material policy change the user has not accepted (consent, export, deletion). */
   readonly allowsStalePolicy?: boolean;
+  /**
+   * Still served once the service has stopped (wind-down): see `closesOnWindDown`.
+   */
+  readonly openDuringWindDown?: boolean;
   /** For `hospital` routes: the scope the token must carry. */
   readonly scope?: 'patients:read' | 'events:read' | 'identity:attest';
   readonly summary: string;
@@ -109,6 +113,15 @@ export function routeKey(route: Pick<RouteDefinition, 'method' | 'path'>): strin
   return `${route.method} ${route.path}`;
 }
 
+/**
+ * Whether a route stops answering once the service has stopped: it changes or collects something.
+ * Reading (GET) and removing (DELETE: a device signed out, a card unbound, an app's access ended)
+ * stay, as do the routes marked open (a session kept, consent withdrawn, a request to staff).
+ */
+export function closesOnWindDown(route: Pick<RouteDefinition, 'method' | 'openDuringWindDown'>): boolean {
+  return route.method !== 'GET' && route.method !== 'DELETE' && !route.openDuringWindDown;
+}
+
 /** Problems every route of a kind may answer, whatever its own logic: what the edge itself says. */
 export function edgeProblems(route: RouteDefinition | undefined): ProblemCode[] {
   if (!route) return ['not_found', 'method_not_allowed', 'internal_error'];
@@ -124,6 +137,7 @@ export function edgeProblems(route: RouteDefinition | undefined): ProblemCode[] 
     if (!route.allowsStalePolicy) codes.push('policy_reconsent_required');
   }
   if (route.auth === 'hospital') codes.push('unauthorized', 'token_expired', 'insufficient_scope');
+  if (closesOnWindDown(route)) codes.push('service_stopped');
   // From a network (resource policy) or a domain (the edge) the hospital integration does not accept.
   if (route.group === 'hospital') codes.push('forbidden');
   return codes;

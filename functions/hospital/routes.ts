@@ -22,6 +22,7 @@ export const hospitalRoutes = {
   hospitalToken: {
     method: 'POST',
     path: '/v1/hospital/oauth/token',
+    openDuringWindDown: true,
     group: 'hospital',
     auth: 'none',
     summary: 'OAuth 2.0 client credentials (client_secret_basic) for hospital systems: a 5-minute token',

@@ -112,6 +112,7 @@ export const oidcRoutes = {
   oidcIntrospect: {
     method: 'POST',
     path: '/oidc/introspect',
+    openDuringWindDown: true,
     group: 'oidc',
     auth: 'none',
     summary: 'Token introspection (RFC 7662): whether an access token of the calling client is active now',
@@ -125,6 +126,7 @@ export const oidcRoutes = {
   oidcRevoke: {
     method: 'POST',
     path: '/oidc/revoke',
+    openDuringWindDown: true,
     group: 'oidc',
     auth: 'none',
     summary: 'Token revocation (RFC 7009): ends the grant of an access token of the calling client',

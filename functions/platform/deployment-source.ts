@@ -88,10 +88,14 @@ export type ApplyOutcome =
 export async function applyDeployment(
   table: SealedTable,
   audit: AuditWriter,
-  deployment: Deployment,
+  given: Deployment,
   options: { readonly at: number; readonly by: string },
 ): Promise<ApplyOutcome> {
   const before = await readDeployment(table);
+  // The wind-down is the table's state, not the site file's: applying a file keeps it (only
+  // `npm run wind-down` sets it), so a stopped service is not restarted by an edit elsewhere.
+  const kept = before?.deployment.windDown;
+  const deployment: Deployment = kept && !given.windDown ? { ...given, windDown: kept } : given;
   const digest = deploymentDigest(deployment);
   if (before?.digest === digest) return { applied: false, reason: 'unchanged', version: before.version };
   const version = (before?.version ?? 0) + 1;

@@ -31,6 +31,7 @@ export const privacyRoutes = {
   recordConsent: {
     method: 'POST',
     path: '/v1/me/consents',
+    openDuringWindDown: true,
     group: 'privacy',
     auth: 'user',
     allowsStalePolicy: true,
@@ -97,6 +98,7 @@ export const privacyRoutes = {
   submitMyRequest: {
     method: 'POST',
     path: '/v1/me/requests',
+    openDuringWindDown: true,
     group: 'privacy',
     auth: 'user',
     allowsStalePolicy: true,
