@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { daysBetween } from '../../functions/audit';
 import {
   bundleMac,
   bundleMacMatches,
@@ -12,7 +13,7 @@ import {
 import type { StageConfig } from '../../functions/core/config';
 import type { AuditEntries, IncidentRecord } from '../../functions/incident';
 import { INCIDENT_RETENTION_SECONDS } from '../../functions/incident/dynamo-incident-store';
-import { AUDIT_RETENTION_SECONDS } from '../../functions/kernel/audit/audit-entry';
+import { AUDIT_RETENTION_SECONDS, dayOf } from '../../functions/kernel/audit/audit-entry';
 import type { AuditEvent } from '../../functions/kernel/audit/ports';
 import { ACCESS_RECORD_DAYS } from '../../functions/kernel/retention-marks';
 import { processors } from '../../functions/providers/processors';
@@ -34,7 +35,6 @@ export interface EvidenceCommandDeps {
 }
 
 const DAY_MS = 86_400_000;
-const dayOf = (at: number) => new Date(at).toISOString().slice(0, 10);
 
 /** Retention as the code and the stage configuration keep it (the policy map's table, 3(a)). */
 function retentionOf(config: StageConfig) {
@@ -126,8 +126,7 @@ export async function runEvidenceCommand(
   }
   const from = Date.parse(`${values.from}T00:00:00Z`);
   const to = Math.min(Date.parse(`${values.to}T00:00:00Z`) + DAY_MS, deps.now());
-  const days: string[] = [];
-  for (let at = from; at < to; at += DAY_MS) days.push(dayOf(at));
+  const days = daysBetween(values.from, dayOf(to - 1));
   const entries: EvidenceEntry[] = (await Promise.all(days.map((d) => deps.audit.entries(d)))).flat();
   const chain = await deps.audit.verify(values.from, days.at(-1) ?? values.to, deps.now());
   const incidentIds = [

@@ -3,6 +3,7 @@ import { DynamoAuditChain } from './dynamo-audit-chain';
 import { type AuditReport, verifyAudit } from './verify-audit';
 
 export type { AuditReport } from './verify-audit';
+export { daysBetween } from './verify-audit';
 
 /**
  * The audit trail's face: verifies the chain held in a table (the live one, or a restored copy

@@ -1,6 +1,8 @@
+import { daysBetween } from '../audit';
 import type { Clock } from '../core/clock';
 import type { MetricsSink } from '../core/metrics';
 import { type PageQuery, pageOf, timeKey } from '../core/pagination';
+import { dayOf } from '../kernel/audit/audit-entry';
 import type { SmsSender } from '../providers/sms/ports';
 import {
   announcementText,
@@ -10,6 +12,7 @@ import {
   noticeText,
   reportClock,
   reportDraft,
+  SUMMARY_WITHIN_MS,
   scopeIncident,
   type Window,
 } from './incident';
@@ -37,9 +40,6 @@ export interface IncidentDeps {
 export class IncidentRefused extends Error {
   override readonly name = 'IncidentRefused';
 }
-
-const DAY_MS = 24 * 3600_000;
-const dayOf = (at: number) => new Date(at).toISOString().slice(0, 10);
 
 async function required(deps: IncidentDeps, incidentId: string): Promise<IncidentRecord> {
   const incident = await deps.store.get(incidentId);
@@ -88,8 +88,7 @@ export async function scope(
   const now = deps.clock.now().getTime();
   if (!(window.from < window.to)) throw new IncidentRefused('the window ends before it starts');
   const to = Math.min(window.to, now);
-  const days: string[] = [];
-  for (let day = Date.parse(dayOf(window.from)); day < to; day += DAY_MS) days.push(dayOf(day));
+  const days = daysBetween(dayOf(window.from), dayOf(to - 1));
   const entries = (await Promise.all(days.map((d) => deps.audit.entries(d)))).flat();
   const found = scopeIncident(entries, cause, { from: window.from, to }, (e) => deps.audit.trusted(e));
   const chainVerdict = await deps.audit.verify(days[0] ?? dayOf(now), days.at(-1) ?? dayOf(now), now);
@@ -226,7 +225,7 @@ export async function closeIncident(deps: IncidentDeps, incidentId: string, by: 
     },
     at: now,
   });
-  return { outcome, summaryDueAt: new Date(now + 30 * DAY_MS).toISOString() };
+  return { outcome, summaryDueAt: new Date(now + SUMMARY_WITHIN_MS).toISOString() };
 }
 
 export interface DeliveryDeps extends IncidentDeps {
@@ -246,32 +245,31 @@ export async function deliverIncidentNotices(deps: DeliveryDeps) {
   let unreachable = 0;
   for (const incident of open) {
     if (incident.notifiedAt === undefined || incident.smsDoneAt !== undefined) continue;
-    const pending = (await deps.store.affected(incident.incidentId)).filter(
-      (p) => p.noticeAt !== undefined && p.smsOutcome === undefined,
-    );
-    for (const person of pending) {
+    const people = await deps.store.affected(incident.incidentId);
+    // What each person's SMS came to: recorded before, or by this run (one read of the list).
+    const outcomes = new Map(people.map((p) => [p.userId, p.smsOutcome]));
+    for (const person of people.filter((p) => p.noticeAt !== undefined && p.smsOutcome === undefined)) {
       const phone = await deps.phones.phoneOf(person.userId);
       const at = deps.clock.now().getTime();
       if (phone) await deps.sms.send({ kind: 'notice', notice: 'incident', phone });
       const outcome = phone ? 'sent' : 'unreachable';
-      if (
-        await deps.store.smsDone(incident.incidentId, person.userId, outcome, at, {
-          event: 'incident.sms',
-          userId: person.userId,
-          detail: { incidentId: incident.incidentId, outcome },
-          at,
-        })
-      ) {
-        if (phone) sent++;
-        else unreachable++;
-      }
+      const recorded = await deps.store.smsDone(incident.incidentId, person.userId, outcome, at, {
+        event: 'incident.sms',
+        userId: person.userId,
+        detail: { incidentId: incident.incidentId, outcome },
+        at,
+      });
+      // Not recorded: a parallel run did it first, with the same outcome to count from.
+      outcomes.set(person.userId, outcome);
+      if (recorded && phone) sent++;
+      else if (recorded) unreachable++;
     }
-    const all = await deps.store.affected(incident.incidentId);
-    if (all.every((p) => p.smsOutcome !== undefined)) {
+    const all = [...outcomes.values()];
+    if (all.every((o) => o !== undefined)) {
       const at = deps.clock.now().getTime();
       const counts = {
-        sent: all.filter((p) => p.smsOutcome === 'sent').length,
-        unreachable: all.filter((p) => p.smsOutcome === 'unreachable').length,
+        sent: all.filter((o) => o === 'sent').length,
+        unreachable: all.filter((o) => o === 'unreachable').length,
         at,
       };
       await deps.store.finishSms(incident.incidentId, counts, {

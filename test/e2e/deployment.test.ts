@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import {
   GetSecretValueCommand,
@@ -17,6 +15,7 @@ import { checkCharacter } from '../../functions/kernel/person/id-number';
 import { standinCredentials } from '../../functions/providers/credentials';
 import { localDynamo } from '../helpers/dynamo';
 import { runtimePerFile } from '../helpers/local-runtime';
+import { operatorCli } from '../helpers/operator-cli';
 
 /**
  * Hospitals and clients are data: a hospital added to a deployment file and applied with the
@@ -25,7 +24,6 @@ import { runtimePerFile } from '../helpers/local-runtime';
  */
 const local = runtimePerFile('deployment');
 const root = join(import.meta.dirname, '..', '..');
-const run = promisify(execFile);
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies of several shapes, asserted field by field
 type Body = Record<string, any>;
@@ -57,20 +55,8 @@ async function hospitalToken(clientId: string, secret: string) {
   return response.status;
 }
 
-/** This process's environment points at the local runtime: the operator's connection alone. */
-function inherited() {
-  const { DYNAMODB_ENDPOINT: _endpoint, LOCAL_KEY_FILE: _keys, ...rest } = process.env;
-  return rest;
-}
-
 /** `npm run deployment -- <args>` as an operator runs it against this runtime's table. */
-async function deployment(...args: string[]) {
-  const tsx = join(root, 'node_modules', '.bin', 'tsx');
-  return run(tsx, [join(root, 'bin', 'deployment.ts'), ...args], {
-    cwd: root,
-    env: { ...inherited(), ...local.runtime.operatorEnv },
-  });
-}
+const deployment = (...args: string[]) => operatorCli('deployment', args, local.runtime.operatorEnv);
 
 /** The operator's step before adding a hospital: its HIS secret into the provider secret. */
 async function putHisSecret(secretId: string, hospitalId: string, secret: string) {
@@ -153,12 +139,9 @@ describe('a deployment file applied to a running system', () => {
     // stand-in and its secret.)
     const providerSecret = local.runtime.operatorEnv.PROVIDER_SECRET_ARN;
     if (providerSecret) {
-      const refused = await deployment('apply', file).then(
-        () => undefined,
-        (error: { code: number; stderr: string }) => error,
-      );
-      expect(refused?.code).toBe(1);
-      expect(refused?.stderr).toContain('no HIS secret for h-zhongshan');
+      const refused = await deployment('apply', file);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('no HIS secret for h-zhongshan');
       await putHisSecret(providerSecret, 'h-zhongshan', standinCredentials.his?.['h-pumch'] as string);
     }
     const diff = await deployment('diff', file);
@@ -208,10 +191,10 @@ describe('a deployment file applied to a running system', () => {
     expect(String(second?.detail?.by)).toMatch(/^(local:|arn:aws-cn:sts::\d{12}:assumed-role\/)/);
     await local.runtime.settle();
     const today = new Date().toISOString().slice(0, 10);
-    const verified = await run(
-      join(root, 'node_modules', '.bin', 'tsx'),
-      [join(root, 'bin', 'audit-verify.ts'), '--from', today, '--max-unchained-seconds', '3600'],
-      { cwd: root, env: { ...inherited(), ...local.runtime.operatorEnv } },
+    const verified = await operatorCli(
+      'audit-verify',
+      ['--from', today, '--max-unchained-seconds', '3600'],
+      local.runtime.operatorEnv,
     );
     expect(verified.stdout).toContain('chain intact');
   });
@@ -223,14 +206,11 @@ describe('a deployment file applied to a running system', () => {
     site.hospitalClients[1].secretHashes = ['not-a-hash'];
     const file = join(local.dataDir, 'broken.json');
     writeFileSync(file, JSON.stringify(site));
-    const refused = await deployment('apply', file).then(
-      () => undefined,
-      (error: { code: number; stderr: string }) => error,
-    );
-    expect(refused?.code).toBe(2);
-    expect(refused?.stderr).toContain('hospitals[0].his.endpoint: an https URL');
-    expect(refused?.stderr).toContain('hospitalClients[0].hospitalId: no hospital h-nowhere in hospitals');
-    expect(refused?.stderr).toContain('hospitalClients[1].secretHashes[0]: a SHA-256 in base64url');
+    const refused = await deployment('apply', file);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('hospitals[0].his.endpoint: an https URL');
+    expect(refused.stderr).toContain('hospitalClients[0].hospitalId: no hospital h-nowhere in hospitals');
+    expect(refused.stderr).toContain('hospitalClients[1].secretHashes[0]: a SHA-256 in base64url');
     const shown = await deployment('show');
     expect(shown.stdout).not.toContain('version 3');
   });

@@ -1,15 +1,15 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lastMessage, outboxMessages } from '../../bin/local/outbox';
+import { outboxMessages } from '../../bin/local/outbox';
 import { syntheticPerson } from '../../bin/local/standins/identity';
 import { storedEntries } from '../../functions/audit';
 import { SealedTable } from '../../functions/store/sealed-table';
+import { apiClient } from '../helpers/api-client';
 import { localDynamo, rawTableText } from '../helpers/dynamo';
 import { runtimePerFile } from '../helpers/local-runtime';
+import { operatorCli } from '../helpers/operator-cli';
 
 /**
  * The incident drill (PIPL art. 57; 国家网络安全事件报告管理办法): a hospital client's
@@ -19,44 +19,18 @@ import { runtimePerFile } from '../helpers/local-runtime';
  * report with its 4-hour clock, close; every step in the audit trail, nothing personal on screen.
  */
 const local = runtimePerFile('incident', { jobs: { deletionsMs: 0, retentionMs: 0, noticesMs: 0 } });
-const root = resolve(import.meta.dirname, '..', '..');
-const run = promisify(execFile);
-
+// biome-ignore lint/suspicious/noExplicitAny: bundles and notices of many shapes, asserted field by field
 type Body = Record<string, any>;
-async function call(
-  path: string,
-  init: { method?: string; body?: unknown; token?: string; headers?: Record<string, string> } = {},
-) {
-  const response = await fetch(`${local.runtime.url}${path}`, {
-    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-    headers: {
-      'content-type': 'application/json',
-      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-      ...init.headers,
-    },
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-  });
-  return { status: response.status, body: (await response.json()) as Body };
-}
+const { call, login, verifyAs } = apiClient(
+  () => local.runtime.url,
+  () => local.dataDir,
+);
 
 /** A verified account with a card for its owner at a hospital: what the HIS knows of them. */
 async function patient(phone: string, n: number, hospitalId: string) {
-  const sent = await call('/v1/auth/sms/send', { body: { phone, purpose: 'login' } });
-  const login = await call('/v1/auth/sms/verify', {
-    body: {
-      challengeId: sent.body.challengeId,
-      phone,
-      code: lastMessage(local.dataDir, `+86${phone}`).code,
-      acceptPolicyVersion: '2026-11-01',
-    },
-  });
-  const token = login.body.accessToken as string;
-  for (const purpose of ['sensitive_identity', 'medical_card'])
-    await call('/v1/me/consents', { body: { purpose, policyVersion: '2026-11-01', accepted: true }, token });
+  const token = (await login(phone)).accessToken;
   const person = syntheticPerson(n);
-  expect(
-    (await call('/v1/me/identity/verify', { body: { ...person, idType: 'resident' }, token })).status,
-  ).toBe(200);
+  await verifyAs(token, person);
   const created = await call('/v1/me/cards', {
     body: { hospitalId, relationship: '01', ...person, idType: '01', phone, insuranceType: '02' },
     token,
@@ -68,29 +42,28 @@ async function patient(phone: string, n: number, hospitalId: string) {
 }
 
 async function hospitalToken(clientId: string, secret: string) {
-  const response = await fetch(`${local.runtime.url}/v1/hospital/oauth/token`, {
-    method: 'POST',
+  const granted = await call('/v1/hospital/oauth/token', {
+    rawBody: 'grant_type=client_credentials',
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
       authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`,
     },
-    body: 'grant_type=client_credentials',
   });
-  return ((await response.json()) as Body).access_token as string;
+  return granted.body.access_token as string;
 }
 
-/** `npm run incident -- <args>` as an operator runs it against this runtime. */
+/** `npm run incident -- <args>` as an operator runs it against this runtime, with its refusals. */
+const incidentCli = (...args: string[]) =>
+  operatorCli('incident', args, local.runtime.operatorEnv, {
+    INCIDENT_DIR: join(local.dataDir, 'incidents'),
+  });
+
+/** The same, where the step has to succeed: what it printed. */
 async function incident(...args: string[]) {
-  const { DYNAMODB_ENDPOINT: _e, LOCAL_KEY_FILE: _k, ...inherited } = process.env;
-  const { stdout } = await run(
-    join(root, 'node_modules', '.bin', 'tsx'),
-    [join(root, 'bin', 'incident.ts'), ...args],
-    {
-      cwd: root,
-      env: { ...inherited, ...local.runtime.operatorEnv, INCIDENT_DIR: join(local.dataDir, 'incidents') },
-    },
-  );
-  return stdout;
+  const out = await incidentCli(...args);
+  if (out.code !== 0)
+    throw new Error(`incident ${args.join(' ')}: exit ${out.code}\n${out.stdout}${out.stderr}`);
+  return out.stdout;
 }
 
 const brief = {
@@ -162,16 +135,18 @@ describe('npm run incident, the local drill', () => {
     expect(await incident('notify', id)).toContain('2 notices in the inbox (0 new)');
     // The scope is fixed once people were told.
     expect(
-      await incident(
-        'scope',
-        id,
-        '--client',
-        'renji-his',
-        '--from',
-        since,
-        '--to',
-        new Date().toISOString(),
-      ).catch((e) => String(e.stdout)),
+      (
+        await incidentCli(
+          'scope',
+          id,
+          '--client',
+          'renji-his',
+          '--from',
+          since,
+          '--to',
+          new Date().toISOString(),
+        )
+      ).stdout,
     ).toContain('refused: notices have gone out');
 
     // The privacy jobs' minute sends each notified person one SMS.
@@ -268,11 +243,8 @@ describe('npm run incident, the local drill', () => {
   it('writes the compliance audit evidence for the day from the same trail, with a MAC that shows an edit', async () => {
     const today = new Date().toISOString().slice(0, 10);
     const out = mkdtempSync(join(tmpdir(), 'po-evidence-'));
-    const { DYNAMODB_ENDPOINT: _e, LOCAL_KEY_FILE: _k, ...inherited } = process.env;
-    const env = { ...inherited, ...local.runtime.operatorEnv };
-    const tsx = join(root, 'node_modules', '.bin', 'tsx');
     const evidence = (...args: string[]) =>
-      run(tsx, [join(root, 'bin', 'compliance-evidence.ts'), ...args], { cwd: root, env });
+      operatorCli('compliance-evidence', args, local.runtime.operatorEnv);
     const made = await evidence('--from', today, '--to', today, '--out', out);
     expect(made.stdout).toMatch(/chain: intact/);
     const bundle = JSON.parse(readFileSync(join(out, 'evidence.json'), 'utf8'));
@@ -297,10 +269,7 @@ describe('npm run incident, the local drill', () => {
       join(out, 'evidence.json'),
       JSON.stringify({ ...bundle, access: { ...bundle.access, hospitalReads: [] } }),
     );
-    const edited = await evidence('--verify', join(out, 'evidence.json')).catch((e) => ({
-      code: e.code,
-      stdout: String(e.stdout),
-    }));
+    const edited = await evidence('--verify', join(out, 'evidence.json'));
     expect(edited).toMatchObject({ code: 1, stdout: expect.stringContaining('does not verify') });
     expect(JSON.stringify(bundle)).not.toMatch(/1360000700[123]/);
   }, 60_000);
@@ -308,17 +277,14 @@ describe('npm run incident, the local drill', () => {
   it('refuses a brief that does not hold, a cause it cannot search, and steps on a closed incident', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'po-incident-')), 'brief.json');
     writeFileSync(file, JSON.stringify({ ...brief, grade: 'serious' }));
-    const refused = await incident('open', '--file', file).catch((e) => ({
-      code: e.code,
-      out: String(e.stdout),
-    }));
+    const refused = await incidentCli('open', '--file', file);
     expect(refused).toMatchObject({ code: 1 });
-    expect((refused as { out: string }).out).toContain('refused: the brief does not hold: grade');
+    expect(refused.stdout).toContain('refused: the brief does not hold: grade');
     writeFileSync(file, JSON.stringify({ ...brief, grade: 'general' }));
     const opened = await incident('open', '--file', file);
     expect(opened).toContain('report: not required');
     const id = /opened (INC-\S+) /.exec(opened)?.[1] as string;
-    const twoCauses = await incident(
+    const twoCauses = await incidentCli(
       'scope',
       id,
       '--client',
@@ -329,12 +295,12 @@ describe('npm run incident, the local drill', () => {
       '2026-01-01T00:00:00Z',
       '--to',
       '2026-01-02T00:00:00Z',
-    ).catch((e) => String(e.stdout));
-    expect(twoCauses).toContain('refused: name one cause');
-    expect(await incident('notify', id).catch((e) => String(e.stdout))).toContain(
+    );
+    expect(twoCauses.stdout).toContain('refused: name one cause');
+    expect((await incidentCli('notify', id)).stdout).toContain(
       'refused: scope the incident before notifying',
     );
     await incident('close', id);
-    expect(await incident('notify', id).catch((e) => String(e.stdout))).toContain('is closed');
+    expect((await incidentCli('notify', id)).stdout).toContain('is closed');
   }, 60_000);
 });

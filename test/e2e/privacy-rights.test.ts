@@ -1,6 +1,4 @@
-import { execFile } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
@@ -14,6 +12,7 @@ import { apiClient } from '../helpers/api-client';
 import { captureOutput } from '../helpers/capture-logs';
 import { localDynamo } from '../helpers/dynamo';
 import { runtimePerFile } from '../helpers/local-runtime';
+import { operatorCli } from '../helpers/operator-cli';
 
 const withCheck = (first17: string) => first17 + checkCharacter(first17);
 const projectRoot = resolve(import.meta.dirname, '..', '..');
@@ -282,17 +281,7 @@ describe('rights requests that need a person', () => {
     expect(text).not.toContain(phone);
 
     // Operators list open requests without personal data, open one (audited), and complete it.
-    // The operator's connection alone (this process's environment points at the local runtime).
-    const { DYNAMODB_ENDPOINT: _endpoint, LOCAL_KEY_FILE: _keys, ...inherited } = process.env;
-    const run = (...args: string[]) =>
-      promisify(execFile)(
-        join(projectRoot, 'node_modules', '.bin', 'tsx'),
-        ['bin/privacy-requests.ts', ...args],
-        {
-          cwd: projectRoot,
-          env: { ...inherited, ...local.runtime.operatorEnv },
-        },
-      );
+    const run = (...args: string[]) => operatorCli('privacy-requests', args, local.runtime.operatorEnv);
     const listed = await run('list');
     expect(listed.stdout).toContain(made.body.requestId);
     expect(listed.stdout).toContain('deceased_relative');

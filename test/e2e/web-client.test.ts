@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { outboxMessages } from '../../bin/local/outbox';
@@ -14,6 +12,7 @@ import { checkCharacter } from '../../functions/kernel/person/id-number';
 import { expectAccessible, writeGallery } from '../helpers/a11y';
 import { launchChromium, sendAndRead as sendCodeAndRead } from '../helpers/browser';
 import { useRuntime } from '../helpers/deps';
+import { operatorCli } from '../helpers/operator-cli';
 
 /**
  * The reference web client in a real browser (Debian's Chromium, driven by playwright-core)
@@ -478,18 +477,8 @@ describe('reference web client in Chromium', () => {
       contact: { zh: '400-000-0000', en: '400-000-0000' },
     };
     writeFileSync(join(dir, 'brief.json'), JSON.stringify(brief));
-    const { DYNAMODB_ENDPOINT: _e, LOCAL_KEY_FILE: _k, ...inherited } = process.env;
     const incident = async (...args: string[]) =>
-      (
-        await promisify(execFile)(
-          join(root, 'node_modules', '.bin', 'tsx'),
-          [join(root, 'bin', 'incident.ts'), ...args],
-          {
-            cwd: root,
-            env: { ...inherited, ...runtime.operatorEnv, INCIDENT_DIR: dir },
-          },
-        )
-      ).stdout;
+      (await operatorCli('incident', args, runtime.operatorEnv, { INCIDENT_DIR: dir })).stdout;
     const id = /opened (INC-\S+) /.exec(
       await incident('open', '--file', join(dir, 'brief.json')),
     )?.[1] as string;

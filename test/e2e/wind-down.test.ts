@@ -1,14 +1,13 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { lastMessage } from '../../bin/local/outbox';
+import { apiClient } from '../helpers/api-client';
 import { localDynamo } from '../helpers/dynamo';
 import { runtimePerFile } from '../helpers/local-runtime';
+import { operatorCli, until } from '../helpers/operator-cli';
 
 /**
  * Wind-down (the privacy policy's promise when the service ends): announced, then stopped; from
@@ -17,62 +16,17 @@ import { runtimePerFile } from '../helpers/local-runtime';
  * withdrawal still work. A site file applied afterwards does not restart it.
  */
 const local = runtimePerFile('wind-down');
+const { call, login } = apiClient(
+  () => local.runtime.url,
+  () => local.dataDir,
+);
 const root = resolve(import.meta.dirname, '..', '..');
-const run = promisify(execFile);
-
-type Body = Record<string, unknown>;
-async function call(path: string, init: { body?: unknown; token?: string; lang?: string } = {}) {
-  const response = await fetch(`${local.runtime.url}${path}`, {
-    method: init.body === undefined ? 'GET' : 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-      ...(init.lang ? { 'accept-language': init.lang } : {}),
-    },
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-  });
-  return {
-    status: response.status,
-    type: response.headers.get('content-type'),
-    body: (await response.json()) as Body,
-  };
-}
-
-async function windDown(...args: string[]) {
-  const { DYNAMODB_ENDPOINT: _e, LOCAL_KEY_FILE: _k, ...inherited } = process.env;
-  const out = await run(
-    join(root, 'node_modules', '.bin', 'tsx'),
-    [join(root, 'bin', 'wind-down.ts'), ...args],
-    {
-      cwd: root,
-      env: { ...inherited, ...local.runtime.operatorEnv },
-    },
-  ).catch((e: { code: number; stdout: string }) => ({ stdout: e.stdout, code: e.code }));
-  return { code: 'code' in out ? out.code : 0, stdout: out.stdout };
-}
-
-async function until(check: () => Promise<boolean>, what: string) {
-  for (let round = 0; round < 50; round++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`not in force after 5 s: ${what}`);
-}
+const windDown = (...args: string[]) => operatorCli('wind-down', args, local.runtime.operatorEnv);
 
 describe('npm run wind-down', () => {
   it('stops every collecting route with the announcement, and leaves reading, export and withdrawal', async () => {
     const phone = '13600009001';
-    const sent = await call('/v1/auth/sms/send', { body: { phone, purpose: 'login' } });
-    const login = await call('/v1/auth/sms/verify', {
-      body: {
-        challengeId: sent.body.challengeId,
-        phone,
-        code: lastMessage(local.dataDir, `+86${phone}`).code,
-        acceptPolicyVersion: '2026-11-01',
-      },
-    });
-    const token = login.body.accessToken as string;
-    const refreshToken = login.body.refreshToken as string;
+    const { accessToken: token, refreshToken } = await login(phone);
 
     expect(await windDown('stop')).toMatchObject({
       code: 1,
@@ -113,8 +67,12 @@ describe('npm run wind-down', () => {
       announcement: announcement['zh-CN'],
     });
     expect(
-      (await call('/v1/auth/sms/send', { body: { phone: '13600009004', purpose: 'login' }, lang: 'en' }))
-        .body,
+      (
+        await call('/v1/auth/sms/send', {
+          body: { phone: '13600009004', purpose: 'login' },
+          headers: { 'accept-language': 'en' },
+        })
+      ).body,
     ).toMatchObject({
       announcement: announcement.en,
     });
@@ -153,11 +111,10 @@ describe('npm run wind-down', () => {
     expect((await call('/v1/policies/current')).status).toBe(200);
 
     // Applying the site file again does not restart the service; the steps are audited.
-    const { DYNAMODB_ENDPOINT: _e, LOCAL_KEY_FILE: _k, ...inherited } = process.env;
-    const reapplied = await run(
-      join(root, 'node_modules', '.bin', 'tsx'),
-      [join(root, 'bin', 'deployment.ts'), 'apply', join(root, 'deploy', 'local.json')],
-      { cwd: root, env: { ...inherited, ...local.runtime.operatorEnv } },
+    const reapplied = await operatorCli(
+      'deployment',
+      ['apply', join(root, 'deploy', 'local.json')],
+      local.runtime.operatorEnv,
     );
     expect(reapplied.stdout).toContain('already this deployment');
     expect((await windDown('status')).stdout).toMatch(/^stopped at /);
