@@ -15,7 +15,6 @@ import { runtimePerFile } from '../helpers/local-runtime';
 import { operatorCli } from '../helpers/operator-cli';
 
 const withCheck = (first17: string) => first17 + checkCharacter(first17);
-const projectRoot = resolve(import.meta.dirname, '..', '..');
 
 const local = runtimePerFile('privacy', {
   // The tests run the jobs themselves, at the moments they check.

@@ -19,7 +19,6 @@ import { operatorCli } from '../helpers/operator-cli';
  * against the local runtime: what a person does, screen by screen, with a screenshot of each.
  */
 const shots = resolve(import.meta.dirname, 'screenshots');
-const root = resolve(import.meta.dirname, '..', '..');
 const withCheck = (first17: string) => first17 + checkCharacter(first17);
 
 let runtime: LocalRuntime;
